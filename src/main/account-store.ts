@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import {
+  customerSchema,
+  linkedAccountViewSchema,
+  type Customer,
+  type LinkedAccountView,
+} from '../shared/domain';
+import { AppError } from './app-error';
+import { openValidatedDocument, type JsonFileStore } from './persisted-document';
+import type { StackOneAccount } from './stackone-api';
+
+const storedAccountSchema = linkedAccountViewSchema.extend({
+  /** A tombstone: StackOne said the account was deleted, so no later event brings it back. */
+  deleted: z.boolean(),
+});
+type StoredAccount = z.infer<typeof storedAccountSchema>;
+
+export const accountDocumentSchema = z.object({
+  schemaVersion: z.literal(1),
+  customers: z.array(customerSchema),
+  accounts: z.array(storedAccountSchema),
+  relayCursor: z.number().int().nonnegative().nullable(),
+});
+export type AccountDocument = z.infer<typeof accountDocumentSchema>;
+
+const emptyDocument = (): AccountDocument => ({
+  schemaVersion: 1,
+  customers: [],
+  accounts: [],
+  relayCursor: null,
+});
+
+export type CustomersChangedListener = (customerIds: ReadonlySet<string>) => void;
+
+export interface AccountStore {
+  readonly warning: string | null;
+  listCustomers(): Customer[];
+  getCustomer(customerId: string): Customer | undefined;
+  addCustomer(customer: { id: string; name: string }): Customer;
+  accountsOf(customerId: string): LinkedAccountView[];
+  getAccount(accountId: string): LinkedAccountView | undefined;
+  isDeleted(accountId: string): boolean;
+  /** The Hub or an event says the account exists; StackOne has not confirmed its state yet. */
+  recordPending(account: { id: string; customerId: string; provider: string }): LinkedAccountView;
+  /** StackOne's own view of the account (GET /accounts/{id}). */
+  applyVerified(account: StackOneAccount): void;
+  applyDeleted(account: { id: string; customerId: string; provider: string }): void;
+  readonly relayCursor: number | null;
+  setRelayCursor(seq: number): void;
+  /** Called once per flushed burst of changes, with the customers whose accounts changed. */
+  onAccountsChanged(listener: CustomersChangedListener): () => void;
+  /** Writes pending changes to disk. Changes are batched: one write per burst. */
+  flush(): Promise<void>;
+}
+
+export function openAccountStore(options: {
+  open: () => JsonFileStore;
+  filePath: string;
+  now?: () => Date;
+}): AccountStore {
+  const opened = openValidatedDocument({
+    open: options.open,
+    filePath: options.filePath,
+    schema: accountDocumentSchema,
+    initial: emptyDocument,
+    ...(options.now && { now: options.now }),
+  });
+  const now = options.now ?? (() => new Date());
+  const state = opened.data;
+  const accounts = new Map<string, StoredAccount>(state.accounts.map((a) => [a.id, a]));
+  const listeners = new Set<CustomersChangedListener>();
+  let changedCustomers = new Set<string>();
+  let dirty = false;
+  let scheduled: Promise<void> | null = null;
+
+  const markChanged = (customerId?: string) => {
+    dirty = true;
+    if (customerId !== undefined) changedCustomers.add(customerId);
+    scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(write);
+  };
+
+  function write(): void {
+    scheduled = null;
+    if (!dirty) return;
+    dirty = false;
+    opened.file.store = {
+      schemaVersion: 1,
+      customers: state.customers,
+      accounts: [...accounts.values()],
+      relayCursor: state.relayCursor,
+    } satisfies AccountDocument;
+    const changed = changedCustomers;
+    changedCustomers = new Set();
+    if (changed.size > 0) for (const listener of listeners) listener(changed);
+  }
+
+  const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
+
+  return {
+    warning: opened.warning,
+    listCustomers: () => [...state.customers],
+    getCustomer: (id) => state.customers.find((c) => c.id === id),
+    addCustomer({ id, name }) {
+      const existing = state.customers.find((c) => c.id === id);
+      if (existing) {
+        if (existing.name === name) return existing;
+        throw new AppError(
+          'conflict',
+          `A customer with id "${id}" already exists, named "${existing.name}". Pick it from the list or use another id.`,
+        );
+      }
+      const customer: Customer = { id, name, createdAt: now().toISOString() };
+      state.customers.push(customer);
+      markChanged();
+      return customer;
+    },
+    accountsOf: (customerId) =>
+      [...accounts.values()].filter((a) => a.customerId === customerId && !a.deleted).map(view),
+    getAccount(accountId) {
+      const account = accounts.get(accountId);
+      return account && !account.deleted ? view(account) : undefined;
+    },
+    isDeleted: (accountId) => accounts.get(accountId)?.deleted === true,
+    recordPending({ id, customerId, provider }) {
+      const existing = accounts.get(id);
+      if (existing) return view(existing);
+      const account: StoredAccount = {
+        id,
+        customerId,
+        provider,
+        status: 'pending',
+        statusReasons: [],
+        updatedAt: now().toISOString(),
+        deleted: false,
+      };
+      accounts.set(id, account);
+      markChanged(customerId);
+      return view(account);
+    },
+    applyVerified(remote) {
+      const existing = accounts.get(remote.id);
+      if (existing?.deleted) return;
+      // StackOne's updated_at orders the states; an older answer that arrives late is dropped.
+      if (existing && existing.status !== 'pending' && existing.updatedAt > remote.updatedAt)
+        return;
+      accounts.set(remote.id, {
+        id: remote.id,
+        customerId: remote.originOwnerId,
+        provider: remote.provider,
+        status: remote.status,
+        statusReasons: remote.statusReasons,
+        updatedAt: remote.updatedAt,
+        deleted: false,
+      });
+      markChanged(remote.originOwnerId);
+    },
+    applyDeleted({ id, customerId, provider }) {
+      const existing = accounts.get(id);
+      if (existing?.deleted) return;
+      accounts.set(id, {
+        id,
+        customerId: existing?.customerId ?? customerId,
+        provider: existing?.provider ?? provider,
+        status: 'deleted',
+        statusReasons: [],
+        updatedAt: now().toISOString(),
+        deleted: true,
+      });
+      markChanged(existing?.customerId ?? customerId);
+    },
+    get relayCursor() {
+      return state.relayCursor;
+    },
+    setRelayCursor(seq) {
+      if (state.relayCursor !== null && seq <= state.relayCursor) return;
+      state.relayCursor = seq;
+      markChanged();
+    },
+    onAccountsChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async flush() {
+      if (scheduled) await scheduled;
+      else write();
+    },
+  };
+}

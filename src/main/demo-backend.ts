@@ -1,0 +1,64 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { openFileEventLog } from '../relay/file-event-log';
+import { startRelayServer, streamPath, webhookPath } from '../relay/relay-server';
+import { startSimulator } from '../simulator/simulator-server';
+import type { Logger } from './logger';
+import type { Profile } from './profile';
+
+export interface DemoBackend {
+  profile: Profile;
+  /** The simulator's URL, for its control API in demos and tests. */
+  simulatorUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Demo mode: the StackOne simulator and the relay, on random 127.0.0.1 ports, with fresh random
+ * credentials. The simulator posts signed webhooks to the relay exactly as StackOne would.
+ */
+export async function startDemoBackend(options: {
+  relayDataDir: string;
+  logger: Logger;
+  webhookRetryBaseMs?: number;
+}): Promise<DemoBackend> {
+  const apiKey = `v1.demo.${randomBytes(24).toString('base64url')}`;
+  const webhookSecret = randomBytes(32).toString('base64url');
+  const relayToken = randomBytes(32).toString('base64url');
+
+  const relay = await startRelayServer({
+    webhookSecrets: [webhookSecret],
+    clientTokens: [relayToken],
+    eventLog: openFileEventLog({ dataDir: options.relayDataDir }),
+    logger: options.logger.child({ component: 'demo-relay' }),
+  });
+  const simulator = await startSimulator({
+    apiKey,
+    // A fresh seed each run, so account ids never collide with ones a previous demo left behind.
+    seed: randomInt(1, 2 ** 31),
+    webhookTargets: [{ url: `${relay.url}${webhookPath}`, secret: webhookSecret }],
+    logger: options.logger.child({ component: 'demo-simulator' }),
+    ...(options.webhookRetryBaseMs !== undefined && {
+      webhookRetryBaseMs: options.webhookRetryBaseMs,
+    }),
+  }).catch(async (error: unknown) => {
+    await relay.close();
+    throw error;
+  });
+
+  return {
+    profile: {
+      mode: 'demo',
+      apiKey,
+      apiBaseUrl: simulator.url,
+      hubBaseUrl: simulator.url,
+      hubAppUrl: simulator.url,
+      relayStreamUrl: `${relay.url.replace(/^http/, 'ws')}${streamPath}`,
+      relayToken,
+    },
+    simulatorUrl: simulator.url,
+    async close() {
+      await simulator.close();
+      await relay.close();
+    },
+  };
+}

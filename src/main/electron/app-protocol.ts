@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { protocol } from 'electron';
+
+export const appScheme = 'app';
+export const appOrigin = 'app://onboarding';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** Serves the built renderer at app://onboarding/ with the CSP as a header (no file:// pages). */
+export function serveRenderer(rendererDir: string, contentSecurityPolicy: string): void {
+  const root = normalize(rendererDir + sep);
+  protocol.handle(appScheme, async (request) => {
+    const { host, pathname } = new URL(request.url);
+    const relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    const file = normalize(join(root, relative));
+    if (host !== 'onboarding' || !file.startsWith(root))
+      return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+          'content-security-policy': contentSecurityPolicy,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}

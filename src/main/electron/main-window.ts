@@ -1,0 +1,70 @@
+import { BrowserWindow, shell } from 'electron';
+import {
+  isAllowedAppNavigation,
+  isAllowedOAuthPopupNavigation,
+} from '../security/navigation-policy';
+import { decideWindowOpen } from '../security/window-open-policy';
+
+export function createMainWindow(options: {
+  preloadPath: string;
+  appOrigins: readonly string[];
+  hubBaseUrl: () => string;
+}): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'StackOne Onboarding',
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+
+  const contents = window.webContents;
+  const blockUnlessApp = (event: { preventDefault(): void }, url: string) => {
+    if (!isAllowedAppNavigation(url, options.appOrigins)) event.preventDefault();
+  };
+  contents.on('will-navigate', blockUnlessApp);
+  contents.on('will-redirect', blockUnlessApp);
+
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = decideWindowOpen(url, options.hubBaseUrl());
+    if (decision.action === 'allow-hub-oauth-popup') {
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          parent: window,
+          width: 560,
+          height: 720,
+          autoHideMenuBar: true,
+          webPreferences: {
+            sandbox: true,
+            contextIsolation: true,
+            nodeIntegration: false,
+            webviewTag: false,
+          },
+        },
+      };
+    }
+    if (decision.action === 'open-in-system-browser') void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+
+  contents.on('did-create-window', (popup) => {
+    const guard = (event: { preventDefault(): void }, url: string) => {
+      if (!isAllowedOAuthPopupNavigation(url, options.hubBaseUrl())) event.preventDefault();
+    };
+    popup.webContents.on('will-navigate', guard);
+    popup.webContents.on('will-redirect', guard);
+    popup.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  return window;
+}

@@ -1,0 +1,125 @@
+import type { BridgeEventName, EventPayload } from '../shared/contract';
+import { stackOneWebhookSchema } from '../shared/webhook-event';
+import type { RelayEventMessage } from '../shared/relay-protocol';
+import { applyAccountEvent } from './account-event-applier';
+import type { AccountStore } from './account-store';
+import { AppError } from './app-error';
+import type { CallHandlers } from './bridge-dispatcher';
+import type { Logger } from './logger';
+import type { Profile } from './profile';
+import { createRelayClient, type RelayClient } from './relay-client';
+import type { StackOneApi } from './stackone-api';
+
+export type EmitBridgeEvent = <E extends BridgeEventName>(
+  event: E,
+  payload: EventPayload<E>,
+) => void;
+
+export interface OnboardingService {
+  handlers: CallHandlers;
+  relayClient: RelayClient;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The app's behaviour behind the bridge: plain Node, shared by Electron and the test harness. */
+export function createOnboardingService(deps: {
+  profile: Profile;
+  store: AccountStore;
+  api: StackOneApi;
+  logger: Logger;
+  emit: EmitBridgeEvent;
+}): OnboardingService {
+  const { profile, store, api, logger, emit } = deps;
+
+  const customerOrThrow = (customerId: string) => {
+    const customer = store.getCustomer(customerId);
+    if (!customer) {
+      throw new AppError(
+        'not_found',
+        `There is no customer with id "${customerId}". Create the customer first.`,
+      );
+    }
+    return customer;
+  };
+
+  async function applyRelayEvents(events: RelayEventMessage[]): Promise<void> {
+    for (const message of events) {
+      let body: unknown;
+      try {
+        body = JSON.parse(message.body);
+      } catch {
+        body = null;
+      }
+      const webhook = stackOneWebhookSchema.safeParse(body);
+      if (webhook.success) await applyAccountEvent(webhook.data, { store, api, logger });
+      else
+        logger.warn({ seq: message.seq }, 'skipping a relay event that is not a StackOne webhook');
+      store.setRelayCursor(message.seq);
+    }
+    await store.flush();
+  }
+
+  const relayClient = createRelayClient({
+    streamUrl: profile.relayStreamUrl,
+    token: profile.relayToken,
+    cursor: () => store.relayCursor,
+    applyEvents: applyRelayEvents,
+    onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
+    logger,
+  });
+
+  store.onAccountsChanged((customerIds) => {
+    for (const customerId of customerIds) {
+      emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
+    }
+  });
+
+  const handlers: CallHandlers = {
+    async getAppStatus() {
+      return {
+        mode: profile.mode,
+        relay: relayClient.connection,
+        warnings: store.warning === null ? [] : [store.warning],
+      };
+    },
+    async listCustomers() {
+      return store.listCustomers();
+    },
+    async createCustomer({ id, name }) {
+      const customer = store.addCustomer({ id, name });
+      await store.flush();
+      return customer;
+    },
+    async createConnectSession({ customerId, provider, categories }) {
+      const customer = customerOrThrow(customerId);
+      const session = await api.createConnectSession({
+        originOwnerId: customer.id,
+        originOwnerName: customer.name,
+        ...(provider !== undefined && { provider }),
+        ...(categories !== undefined && { categories }),
+      });
+      return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
+    },
+    async listAccounts({ customerId }) {
+      customerOrThrow(customerId);
+      return store.accountsOf(customerId);
+    },
+    async recordHubSuccess({ customerId, accountId, provider }) {
+      customerOrThrow(customerId);
+      const account = store.recordPending({ id: accountId, customerId, provider });
+      await store.flush();
+      return account;
+    },
+  };
+
+  return {
+    handlers,
+    relayClient,
+    start: () => relayClient.start(),
+    async stop() {
+      await relayClient.stop();
+      await store.flush();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import WebSocket from 'ws';
+import type { RelayConnection } from '../shared/domain';
+import {
+  relayServerMessageSchema,
+  type RelayClientMessage,
+  type RelayEventMessage,
+} from '../shared/relay-protocol';
+import type { Logger } from './logger';
+
+export interface RelayClientOptions {
+  /** The relay's stream URL, e.g. ws://127.0.0.1:4020/v1/stream */
+  streamUrl: string;
+  token: string;
+  /** The last seq applied and persisted, or null for a first connection. */
+  cursor: () => number | null;
+  /** Applies and persists a burst of events; the client acks them only once this resolves. */
+  applyEvents: (events: RelayEventMessage[]) => Promise<void>;
+  onConnectionChange: (connection: RelayConnection) => void;
+  /** Called after each (re)connection, so the app can reconcile with StackOne. */
+  onConnected?: () => void;
+  logger: Logger;
+  initialRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface RelayClient {
+  start(): void;
+  stop(): Promise<void>;
+  readonly connection: RelayConnection;
+}
+
+export function createRelayClient(options: RelayClientOptions): RelayClient {
+  const { logger } = options;
+  const initialRetryMs = options.initialRetryMs ?? 500;
+  const maxRetryMs = options.maxRetryMs ?? 30_000;
+  let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
+  let socket: WebSocket | null = null;
+  let retryMs = initialRetryMs;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let stopped = true;
+  let queue: RelayEventMessage[] = [];
+  let draining: Promise<void> | null = null;
+
+  const setConnection = (next: RelayConnection) => {
+    connection = next;
+    options.onConnectionChange(next);
+  };
+
+  function connect(): void {
+    if (stopped) return;
+    setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
+    const ws = new WebSocket(options.streamUrl, {
+      headers: { authorization: `Bearer ${options.token}` },
+      handshakeTimeout: 10_000,
+    });
+    socket = ws;
+    ws.on('open', () => {
+      retryMs = initialRetryMs;
+      send(ws, { type: 'subscribe', cursor: options.cursor() });
+    });
+    ws.on('unexpected-response', (_request, response) => {
+      const refused = response.statusCode === 401 || response.statusCode === 403;
+      logger.warn({ status: response.statusCode }, 'relay refused the connection');
+      ws.terminate();
+      scheduleRetry(
+        refused
+          ? 'The relay refused this app’s token. Check the relay token in the profile.'
+          : `The relay answered HTTP ${response.statusCode}.`,
+      );
+    });
+    ws.on('message', (data) => {
+      let message;
+      try {
+        message = relayServerMessageSchema.parse(JSON.parse(data.toString()));
+      } catch {
+        logger.warn('ignoring a malformed relay message');
+        return;
+      }
+      switch (message.type) {
+        case 'subscribed':
+          setConnection({ state: 'connected', detail: 'Receiving account events live.' });
+          options.onConnected?.();
+          break;
+        case 'event':
+          queue.push(message);
+          draining ??= drain(ws).finally(() => {
+            draining = null;
+          });
+          break;
+        case 'gap':
+          logger.warn(
+            { requested: message.requestedCursor, oldest: message.oldestAvailableSeq },
+            'relay gap',
+          );
+          options.onConnected?.();
+          break;
+        case 'error':
+          logger.warn({ code: message.code }, 'relay reported an error');
+          break;
+      }
+    });
+    ws.on('close', () => {
+      if (socket === ws) socket = null;
+      scheduleRetry('Lost the connection to the relay.');
+    });
+    ws.on('error', (error) => {
+      logger.debug({ err: error.message }, 'relay socket error');
+    });
+  }
+
+  /** Applies queued events in bursts; acks the newest seq of each burst once it is persisted. */
+  async function drain(ws: WebSocket): Promise<void> {
+    while (queue.length > 0) {
+      const burst = queue;
+      queue = [];
+      const cursor = options.cursor() ?? 0;
+      const fresh = burst.filter((e) => e.seq > cursor);
+      try {
+        if (fresh.length > 0) await options.applyEvents(fresh);
+      } catch (error) {
+        logger.error(
+          { err: error instanceof Error ? error.message : 'unknown' },
+          'applying relay events failed',
+        );
+        ws.terminate();
+        return;
+      }
+      const newest = burst[burst.length - 1];
+      if (newest) send(ws, { type: 'ack', seq: newest.seq });
+    }
+  }
+
+  function scheduleRetry(reason: string): void {
+    if (stopped || retryTimer !== null) return;
+    const delay = Math.round(retryMs * (0.75 + Math.random() * 0.5));
+    retryMs = Math.min(retryMs * 2, maxRetryMs);
+    setConnection({
+      state: 'offline',
+      detail: `${reason} Retrying in ${Math.ceil(delay / 1000)} s.`,
+    });
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      connect();
+    },
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const ws = socket;
+      socket = null;
+      if (ws && ws.readyState !== WebSocket.CLOSED) {
+        await new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1000, 'app closing');
+          setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 1_000).unref();
+        });
+      }
+      if (draining) await draining;
+      setConnection({ state: 'offline', detail: 'Stopped.' });
+    },
+    get connection() {
+      return connection;
+    },
+  };
+}
+
+function send(ws: WebSocket, message: RelayClientMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}

@@ -1,0 +1,31 @@
+export type WindowOpenDecision =
+  { action: 'allow-hub-oauth-popup' } | { action: 'open-in-system-browser' } | { action: 'deny' };
+
+/**
+ * What to do when a page asks for a new window. Only the Hub's OAuth popup
+ * (`<hubBaseUrl>/connect/oauth2/...`) opens inside the app; other https links go to the system
+ * browser; everything else is refused.
+ */
+export function decideWindowOpen(url: string, hubBaseUrl: string): WindowOpenDecision {
+  let target: URL;
+  let hub: URL;
+  try {
+    target = new URL(url);
+    hub = new URL(hubBaseUrl);
+  } catch {
+    return { action: 'deny' };
+  }
+  const hubPath = hub.pathname.replace(/\/+$/, '');
+  if (
+    target.origin === hub.origin &&
+    target.username === '' &&
+    target.password === '' &&
+    target.pathname.startsWith(`${hubPath}/connect/oauth2/`)
+  ) {
+    return { action: 'allow-hub-oauth-popup' };
+  }
+  if (target.protocol === 'https:' && target.username === '' && target.password === '') {
+    return { action: 'open-in-system-browser' };
+  }
+  return { action: 'deny' };
+}

@@ -1,0 +1,167 @@
+import { StackOne } from '@stackone/stackone-client-ts';
+import {
+  HTTPClientError,
+  StackOneError,
+} from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
+import type { ConnectorCategory } from '../shared/domain';
+import { AppError } from './app-error';
+
+export interface ConnectSessionRequest {
+  originOwnerId: string;
+  originOwnerName: string;
+  originUsername?: string;
+  provider?: string;
+  categories?: ConnectorCategory[];
+  accountId?: string;
+  expiresInSeconds?: number;
+}
+
+export interface CreatedConnectSession {
+  token: string;
+  authLinkUrl: string;
+}
+
+/** The parts of a StackOne LinkedAccount that the app keeps. */
+export interface StackOneAccount {
+  id: string;
+  provider: string;
+  originOwnerId: string;
+  originOwnerName: string;
+  status: string;
+  statusReasons: { code?: string; description?: string; timestamp: string }[];
+  updatedAt: string;
+}
+
+export interface StackOneApi {
+  createConnectSession(request: ConnectSessionRequest): Promise<CreatedConnectSession>;
+  /** Resolves null when StackOne says the account does not exist. */
+  getAccount(accountId: string): Promise<StackOneAccount | null>;
+}
+
+export interface StackOneApiOptions {
+  apiKey: string;
+  baseUrl: string;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  /** Upper bound on retrying 429/408/connection errors; the SDK's own default is an hour. */
+  maxRetryElapsedMs?: number;
+}
+
+export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
+  const sdk = new StackOne({
+    serverURL: options.baseUrl,
+    security: { username: options.apiKey, password: '' },
+    timeoutMs: options.timeoutMs ?? 15_000,
+    retryConfig: {
+      strategy: 'backoff',
+      backoff: {
+        initialInterval: 250,
+        maxInterval: 4_000,
+        exponent: 2,
+        maxElapsedTime: options.maxRetryElapsedMs ?? 20_000,
+      },
+      retryConnectionErrors: true,
+    },
+  });
+
+  return {
+    async createConnectSession(request) {
+      const response = await callStackOne('create a connect session', () =>
+        sdk.connectSessions.createConnectSession({
+          originOwnerId: request.originOwnerId,
+          originOwnerName: request.originOwnerName,
+          originUsername: request.originUsername,
+          provider: request.provider,
+          // The SDK's category enum is closed and lags the API; the values are the same strings.
+          categories: request.categories as never,
+          accountId: request.accountId,
+          expiresIn: request.expiresInSeconds,
+        }),
+      );
+      const session = response.connectSessionTokenAuthLink;
+      if (session === undefined) throw unexpectedResponse('create a connect session');
+      return { token: session.token, authLinkUrl: session.authLinkUrl };
+    },
+
+    async getAccount(accountId) {
+      try {
+        const response = await callStackOne('check the linked account', () =>
+          sdk.accounts.getAccount({ id: accountId }),
+        );
+        const account = response.linkedAccount;
+        if (account === undefined) throw unexpectedResponse('check the linked account');
+        return {
+          id: account.id,
+          provider: account.provider,
+          originOwnerId: account.originOwnerId,
+          originOwnerName: account.originOwnerName,
+          status: String(account.status),
+          statusReasons: (account.statusReasons ?? []).map((reason) => ({
+            ...(reason.code != null && { code: reason.code }),
+            ...(reason.description != null && { description: reason.description }),
+            timestamp: reason.timestamp.toISOString(),
+          })),
+          updatedAt: account.updatedAt.toISOString(),
+        };
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'not_found') return null;
+        throw error;
+      }
+    },
+  };
+}
+
+async function callStackOne<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw translateStackOneError(action, error);
+  }
+}
+
+/** Turns SDK errors into messages for the implementer. Never includes the request or its key. */
+export function translateStackOneError(action: string, error: unknown): AppError {
+  if (error instanceof StackOneError) {
+    const status = error.statusCode;
+    if (status === 401 || status === 403) {
+      return new AppError(
+        'stackone_unauthorized',
+        `StackOne refused the API key while trying to ${action}. Check the key in the profile settings (it may have been revoked or belong to another project).`,
+        { cause: status },
+      );
+    }
+    if (status === 404) {
+      return new AppError('not_found', `StackOne has no such record (while trying to ${action}).`);
+    }
+    if (status === 429) {
+      return new AppError(
+        'stackone_rate_limited',
+        `StackOne is limiting requests from this project. Wait a minute, then try to ${action} again.`,
+      );
+    }
+    if (status >= 500) {
+      return new AppError(
+        'stackone_unreachable',
+        `StackOne had a problem (HTTP ${status}) while trying to ${action}. Try again in a few minutes.`,
+      );
+    }
+    return new AppError(
+      'stackone_rejected',
+      `StackOne rejected the request to ${action} (HTTP ${status}). Check the customer details and try again.`,
+    );
+  }
+  if (error instanceof HTTPClientError) {
+    return new AppError(
+      'stackone_unreachable',
+      `Could not reach StackOne to ${action}. Check the network connection and try again.`,
+    );
+  }
+  return unexpectedResponse(action);
+}
+
+function unexpectedResponse(action: string): AppError {
+  return new AppError(
+    'stackone_rejected',
+    `StackOne sent an answer the app does not understand while trying to ${action}. Try again; if it keeps happening, update the app.`,
+  );
+}

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { createLogger } from '../main/logger';
+import { openFileEventLog } from './file-event-log';
+import { startRelayServer, streamPath, webhookPath } from './relay-server';
+
+const help = `StackOne webhook relay: receives signed StackOne webhooks, stores them durably and
+delivers them over a WebSocket to authorised apps, including ones that reconnect later.
+
+Usage: npm run relay -- [options]
+
+  --port <n>              Port to listen on (default 4020; 0 picks a free one)
+  --host <address>        Address to bind (default 127.0.0.1)
+  --data-dir <dir>        Where the event log lives (default ./relay-data)
+  --webhook-secret <s>    A StackOne webhook signing secret (repeatable, for rotation);
+                          also RELAY_WEBHOOK_SECRETS, comma-separated
+  --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
+                          also RELAY_CLIENT_TOKENS, comma-separated
+  --help                  Show this help
+
+Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz
+`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4020' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string', default: './relay-data' },
+    'webhook-secret': { type: 'string', multiple: true, default: [] },
+    'client-token': { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(help);
+  process.exit(0);
+}
+
+const fail = (message: string): never => {
+  process.stderr.write(`relay: ${message}\nRun with --help for the options.\n`);
+  process.exit(2);
+};
+const fromEnv = (name: string) =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be 0-65535, got "${values.port}"`);
+const webhookSecrets = [...values['webhook-secret'], ...fromEnv('RELAY_WEBHOOK_SECRETS')];
+const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS')];
+if (webhookSecrets.length === 0)
+  fail('give at least one --webhook-secret (or RELAY_WEBHOOK_SECRETS)');
+if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
+
+const logger = createLogger({ name: 'relay' });
+const relay = await startRelayServer({
+  host: values.host,
+  port,
+  webhookSecrets,
+  clientTokens,
+  eventLog: openFileEventLog({ dataDir: values['data-dir'] }),
+  logger,
+});
+process.stdout.write(`Relay listening on ${relay.url} (webhooks: ${relay.url}${webhookPath})\n`);
+
+const stop = () => void relay.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

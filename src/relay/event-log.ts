@@ -1,0 +1,35 @@
+/** A stored webhook, as the relay keeps and replays it. */
+export interface StoredEvent {
+  seq: number;
+  /** The raw webhook body, byte for byte as received (UTF-8). */
+  body: string;
+  signature: string;
+  receivedAt: string;
+  /** From the body, for subscription filters. */
+  event: string;
+  originOwnerId: string | null;
+}
+
+export type NewEvent = Omit<StoredEvent, 'seq'>;
+
+export interface AppendResult {
+  seq: number;
+  /** True when an identical body was already stored; `seq` is then the earlier event's. */
+  duplicate: boolean;
+}
+
+/**
+ * The relay's event storage. `append` resolves only once the event is durable (fsync'd), so the
+ * relay can answer 200. Another engine (a shared database for several relays) implements this
+ * same interface.
+ */
+export interface EventLog {
+  append(event: NewEvent): Promise<AppendResult>;
+  /** Events with seq > cursor, oldest first, at most `limit`. */
+  readAfter(cursor: number, limit: number): StoredEvent[];
+  /** The newest seq stored, 0 when empty. */
+  headSeq(): number;
+  /** The oldest seq still held, or null when empty. */
+  oldestSeq(): number | null;
+  close(): Promise<void>;
+}

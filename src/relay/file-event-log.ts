@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  ftruncateSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
+
+const headerBytes = 8; // u32 payload length, u32 CRC-32 of the payload
+const maxRecordBytes = 16 * 1024 * 1024;
+
+export interface FileEventLogOptions {
+  dataDir: string;
+  /** Events older than this are dropped from memory and from replay (default 7 days). */
+  retentionMs?: number;
+  /** At most this many events are kept for replay (default 100,000). */
+  maxEvents?: number;
+  now?: () => number;
+}
+
+interface Pending {
+  event: NewEvent;
+  dedupeKey: string;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * An append-only log file of framed records (length, CRC-32, JSON). Appends waiting at the same
+ * time share one write and one fsync (group commit). On open, a torn or corrupt tail left by a
+ * crash is cut off at the last whole record, so the log always reopens.
+ */
+export function openFileEventLog(options: FileEventLogOptions): EventLog {
+  mkdirSync(options.dataDir, { recursive: true });
+  const path = join(options.dataDir, 'events.log');
+  const now = options.now ?? Date.now;
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
+  const maxEvents = options.maxEvents ?? 100_000;
+
+  const fd = openSync(path, 'a+');
+  const recovered = recover(readFileSync(path));
+  if (recovered.validBytes < recovered.totalBytes) {
+    ftruncateSync(fd, recovered.validBytes);
+    fsyncSync(fd);
+  }
+
+  const events: StoredEvent[] = recovered.events;
+  const seqByDedupeKey = new Map<string, number>();
+  for (const e of events) seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
+  let head = events.at(-1)?.seq ?? 0;
+  let queue: Pending[] = [];
+  let writing = false;
+  let closed = false;
+
+  function prune(): void {
+    const cutoff = new Date(now() - retentionMs).toISOString();
+    let drop = Math.max(0, events.length - maxEvents);
+    while ((events[drop]?.receivedAt ?? cutoff) < cutoff) drop++;
+    if (drop === 0) return;
+    for (const e of events.splice(0, drop)) {
+      const key = dedupeKeyOf(e.body);
+      if (seqByDedupeKey.get(key) === e.seq) seqByDedupeKey.delete(key);
+    }
+  }
+
+  function drain(): void {
+    if (writing || queue.length === 0) return;
+    writing = true;
+    const batch = queue;
+    queue = [];
+    // Yield once so that appends arriving in the same tick join this commit.
+    setImmediate(() => {
+      const results: AppendResult[] = [];
+      const records: Buffer[] = [];
+      const added: StoredEvent[] = [];
+      const batchKeys = new Map<string, number>();
+      for (const item of batch) {
+        const earlier = seqByDedupeKey.get(item.dedupeKey) ?? batchKeys.get(item.dedupeKey);
+        if (earlier !== undefined) {
+          results.push({ seq: earlier, duplicate: true });
+          continue;
+        }
+        const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
+        batchKeys.set(item.dedupeKey, stored.seq);
+        added.push(stored);
+        records.push(encodeRecord(stored));
+        results.push({ seq: stored.seq, duplicate: false });
+      }
+      try {
+        if (records.length > 0) {
+          const buffer = Buffer.concat(records);
+          let offset = 0;
+          while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+          fsyncSync(fd);
+        }
+      } catch (error) {
+        writing = false;
+        for (const item of batch) item.reject(error);
+        drain();
+        return;
+      }
+      for (const e of added) {
+        events.push(e);
+        seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
+      }
+      head += added.length;
+      prune();
+      writing = false;
+      batch.forEach((item, i) => {
+        const result = results[i];
+        if (result) item.resolve(result);
+      });
+      drain();
+    });
+  }
+
+  prune();
+  return {
+    append(event) {
+      if (closed) return Promise.reject(new Error('event log is closed'));
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ event, dedupeKey: dedupeKeyOf(event.body), resolve, reject });
+        drain();
+      });
+    },
+    readAfter(cursor, limit) {
+      const first = firstIndexAfter(events, cursor);
+      return events.slice(first, first + limit);
+    },
+    headSeq: () => head,
+    oldestSeq: () => events[0]?.seq ?? null,
+    async close() {
+      closed = true;
+      while (writing || queue.length > 0) await new Promise((r) => setImmediate(r));
+      closeSync(fd);
+    },
+  };
+}
+
+function dedupeKeyOf(body: string): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+function firstIndexAfter(events: StoredEvent[], cursor: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((events[mid]?.seq ?? Infinity) <= cursor) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function encodeRecord(event: StoredEvent): Buffer {
+  const payload = Buffer.from(JSON.stringify(event), 'utf8');
+  const record = Buffer.allocUnsafe(headerBytes + payload.length);
+  record.writeUInt32LE(payload.length, 0);
+  record.writeUInt32LE(crc32(payload), 4);
+  payload.copy(record, headerBytes);
+  return record;
+}
+
+/** Reads whole records from the start; stops at the first torn or corrupt one. */
+export function recover(file: Buffer): {
+  events: StoredEvent[];
+  validBytes: number;
+  totalBytes: number;
+} {
+  const events: StoredEvent[] = [];
+  let offset = 0;
+  while (offset + headerBytes <= file.length) {
+    const length = file.readUInt32LE(offset);
+    const checksum = file.readUInt32LE(offset + 4);
+    const end = offset + headerBytes + length;
+    if (length > maxRecordBytes || end > file.length) break;
+    const payload = file.subarray(offset + headerBytes, end);
+    if (crc32(payload) !== checksum) break;
+    let event: StoredEvent;
+    try {
+      event = JSON.parse(payload.toString('utf8')) as StoredEvent;
+    } catch {
+      break;
+    }
+    events.push(event);
+    offset = end;
+  }
+  return { events, validBytes: offset, totalBytes: file.length };
+}

@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import Fastify from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { stackOneWebhookSchema } from '../shared/webhook-event';
+import type { EventLog, StoredEvent } from './event-log';
+import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
+import { createStreamConnection, type StreamConnection } from './stream-connection';
+import type { Logger } from 'pino';
+
+export interface RelayServerOptions {
+  host?: string;
+  port?: number;
+  webhookSecrets: readonly string[];
+  clientTokens: readonly string[];
+  eventLog: EventLog;
+  logger: Logger;
+  maxBodyBytes?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const webhookPath = '/webhooks/stackone';
+export const streamPath = '/v1/stream';
+
+export async function startRelayServer(options: RelayServerOptions): Promise<RunningRelay> {
+  if (options.webhookSecrets.length === 0)
+    throw new Error('The relay needs at least one webhook secret.');
+  if (options.clientTokens.length === 0)
+    throw new Error('The relay needs at least one client token.');
+  const { eventLog, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const connections = new Set<StreamConnection>();
+
+  const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok', headSeq: eventLog.headSeq() }));
+
+  app.post(webhookPath, async (request, reply) => {
+    const rawBody = request.body as Buffer;
+    const header = request.headers['x-stackone-signature'];
+    const signature = (Array.isArray(header) ? header[0] : header) ?? '';
+    if (!isValidStackOneSignature(rawBody, signature, options.webhookSecrets)) {
+      logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
+      return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
+    }
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return reply.code(400).send({ error: 'body is not JSON' });
+    }
+    const parsed = stackOneWebhookSchema.safeParse(parsedJson);
+    if (!parsed.success) {
+      logger.warn({ reason: 'bad_envelope' }, 'webhook rejected');
+      return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
+    }
+    const stored = await eventLog.append({
+      body: rawBody.toString('utf8'),
+      signature,
+      receivedAt: new Date().toISOString(),
+      event: parsed.data.event,
+      originOwnerId: parsed.data.origin_owner_id ?? null,
+    });
+    if (!stored.duplicate) {
+      logger.info({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
+      for (const connection of connections) connection.notifyNewEvents();
+    }
+    return reply.code(200).send({ received: true, seq: stored.seq });
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) logger.error({ code: error.code }, 'relay request failed');
+    else logger.warn({ reason: error.code }, 'webhook rejected');
+    const message =
+      status === 413
+        ? 'body too large'
+        : status === 415
+          ? 'content type must be application/json'
+          : 'request failed';
+    return reply.code(status).send({ error: message });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== streamPath) return refuseUpgrade(socket, 404, 'Not Found');
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (token === undefined || !isKnownToken(token, options.clientTokens)) {
+      logger.warn({ reason: 'bad_token' }, 'stream connection refused');
+      return refuseUpgrade(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const connection = createStreamConnection({
+        ws,
+        eventLog,
+        logger,
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+        onClose: () => connections.delete(connection),
+      });
+      connections.add(connection);
+    });
+  });
+
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
+  const host = options.host ?? '127.0.0.1';
+  logger.info({ port: address.port }, 'relay listening');
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    port: address.port,
+    async close() {
+      for (const connection of connections) connection.close(1001, 'relay shutting down');
+      await app.close();
+      wss.close();
+      await eventLog.close();
+    },
+  };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export type { StoredEvent };

@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import {
+  relayClientMessageSchema,
+  type RelayClientMessage,
+  type RelayServerMessage,
+} from '../shared/relay-protocol';
+import type { EventLog, StoredEvent } from './event-log';
+
+export interface StreamConnection {
+  /** The log has grown: send what this subscriber has not had yet. */
+  notifyNewEvents(): void;
+  close(code: number, reason: string): void;
+}
+
+/** Bytes queued in a socket before the relay stops sending to it and waits for it to drain. */
+const highWaterBytes = 1024 * 1024;
+const readBatch = 256;
+const maxBadMessages = 10;
+
+const frameCache = new WeakMap<StoredEvent, string>();
+
+/** Each event is serialised once, whatever the number of subscribers. */
+function eventFrame(event: StoredEvent): string {
+  let frame = frameCache.get(event);
+  if (frame === undefined) {
+    frame = JSON.stringify({
+      type: 'event',
+      seq: event.seq,
+      body: event.body,
+      signature: event.signature,
+      receivedAt: event.receivedAt,
+    } satisfies RelayServerMessage);
+    frameCache.set(event, frame);
+  }
+  return frame;
+}
+
+/**
+ * One subscriber. It never holds events of its own: its position in the log is all it keeps, so
+ * a slow or offline client costs the server nothing but that number.
+ */
+export function createStreamConnection(options: {
+  ws: WebSocket;
+  eventLog: EventLog;
+  logger: Logger;
+  heartbeatIntervalMs: number;
+  onClose: () => void;
+}): StreamConnection {
+  const { ws, eventLog, logger } = options;
+  let subscription: {
+    position: number;
+    filter: (event: StoredEvent) => boolean;
+  } | null = null;
+  let waitingForDrain = false;
+  let badMessages = 0;
+  let alive = true;
+
+  const send = (message: RelayServerMessage) => ws.send(JSON.stringify(message));
+
+  function pump(): void {
+    if (subscription === null || waitingForDrain || ws.readyState !== ws.OPEN) return;
+    for (;;) {
+      const batch = eventLog.readAfter(subscription.position, readBatch);
+      if (batch.length === 0) return;
+      for (const event of batch) {
+        subscription.position = event.seq;
+        if (!subscription.filter(event)) continue;
+        const frame = eventFrame(event);
+        if (ws.bufferedAmount + frame.length < highWaterBytes) {
+          ws.send(frame);
+          continue;
+        }
+        // The socket is backed up: send this one, then wait until it has been written out.
+        waitingForDrain = true;
+        ws.send(frame, () => {
+          waitingForDrain = false;
+          pump();
+        });
+        return;
+      }
+    }
+  }
+
+  function handle(message: RelayClientMessage): void {
+    if (message.type === 'ack') return;
+    if (subscription !== null) {
+      send({
+        type: 'error',
+        code: 'already_subscribed',
+        message: 'This connection is already subscribed.',
+      });
+      return;
+    }
+    const head = eventLog.headSeq();
+    const oldest = eventLog.oldestSeq();
+    let position = message.cursor ?? 0;
+    if (position > head) {
+      // The client has seen more than this relay holds (its log was reset): start over.
+      send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: oldest ?? head + 1 });
+      position = 0;
+    } else if (message.cursor !== null && oldest !== null && message.cursor < oldest - 1) {
+      send({ type: 'gap', requestedCursor: message.cursor, oldestAvailableSeq: oldest });
+      position = oldest - 1;
+    }
+    const owners = message.filters?.originOwnerIds ? new Set(message.filters.originOwnerIds) : null;
+    const names = message.filters?.events ? new Set(message.filters.events) : null;
+    subscription = {
+      position,
+      filter: (event) =>
+        (owners === null || (event.originOwnerId !== null && owners.has(event.originOwnerId))) &&
+        (names === null || names.has(event.event)),
+    };
+    send({ type: 'subscribed', headSeq: head });
+    pump();
+  }
+
+  ws.on('message', (data, isBinary) => {
+    let parsed: ReturnType<typeof relayClientMessageSchema.safeParse> | null = null;
+    if (!isBinary) {
+      try {
+        parsed = relayClientMessageSchema.safeParse(JSON.parse(data.toString()));
+      } catch {
+        parsed = null;
+      }
+    }
+    if (parsed?.success) {
+      handle(parsed.data);
+      return;
+    }
+    badMessages += 1;
+    logger.warn({ reason: 'bad_client_message' }, 'stream message rejected');
+    if (badMessages >= maxBadMessages) {
+      ws.close(1008, 'too many malformed messages');
+      return;
+    }
+    send({
+      type: 'error',
+      code: 'bad_message',
+      message: 'Expected {"type":"subscribe","cursor":<seq|null>} or {"type":"ack","seq":<seq>}.',
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    if (!alive) {
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, options.heartbeatIntervalMs);
+  ws.on('pong', () => {
+    alive = true;
+  });
+  ws.on('error', () => ws.terminate());
+  ws.on('close', () => {
+    clearInterval(heartbeat);
+    options.onClose();
+  });
+
+  return {
+    notifyNewEvents: pump,
+    close: (code, reason) => ws.close(code, reason),
+  };
+}

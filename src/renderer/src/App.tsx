@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Customer, LinkedAccountView, RelayConnection } from '../../shared/domain';
+import { messageOf, onboarding, unwrap } from './bridge';
+import { AccountList } from './components/AccountList';
+import { ConnectDialog } from './components/ConnectDialog';
+import { CustomerList } from './components/CustomerList';
+import { NewCustomerForm } from './components/NewCustomerForm';
+import { RelayIndicator } from './components/RelayIndicator';
+
+export function App() {
+  const [customers, setCustomers] = useState<Customer[]>([]);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [accountList, setAccountList] = useState<{
+    customerId: string;
+    accounts: LinkedAccountView[];
+  } | null>(null);
+  const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
+  const [mode, setMode] = useState<'demo' | 'live' | null>(null);
+  const [notices, setNotices] = useState<string[]>([]);
+  const [connecting, setConnecting] = useState(false);
+
+  const report = useCallback((error: unknown) => setNotices((n) => [...n, messageOf(error)]), []);
+
+  useEffect(() => {
+    const bridge = onboarding();
+    const offRelay = bridge.on('relayConnectionChanged', setRelay);
+    unwrap(bridge.getAppStatus({}))
+      .then((status) => {
+        setMode(status.mode);
+        setRelay(status.relay);
+        setNotices((n) => [...n, ...status.warnings]);
+      })
+      .catch(report);
+    unwrap(bridge.listCustomers({}))
+      .then((list) => {
+        setCustomers(list);
+        setSelectedId((current) => current ?? list[0]?.id ?? null);
+      })
+      .catch(report);
+    return offRelay;
+  }, [report]);
+
+  useEffect(() => {
+    if (selectedId === null) return;
+    const bridge = onboarding();
+    const off = bridge.on('accountsChanged', (change) => {
+      if (change.customerId === selectedId) setAccountList(change);
+    });
+    unwrap(bridge.listAccounts({ customerId: selectedId }))
+      .then((accounts) => setAccountList({ customerId: selectedId, accounts }))
+      .catch(report);
+    return off;
+  }, [selectedId, report]);
+
+  const selected = customers.find((c) => c.id === selectedId) ?? null;
+  const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>StackOne Onboarding</h1>
+        {mode === 'demo' && (
+          <span
+            className="badge badge-demo"
+            title="A built-in StackOne simulator and relay; no real systems are touched."
+          >
+            Demo mode
+          </span>
+        )}
+        <RelayIndicator connection={relay} />
+      </header>
+      {notices.length > 0 && (
+        <ul className="notices" role="alert">
+          {notices.map((notice, i) => (
+            <li key={i}>
+              {notice}
+              <button
+                type="button"
+                className="link"
+                onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
+              >
+                Dismiss
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="layout">
+        <aside className="sidebar">
+          <h2>Customers</h2>
+          <CustomerList customers={customers} selectedId={selectedId} onSelect={setSelectedId} />
+          <NewCustomerForm
+            onCreated={(customer) => {
+              setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);
+              setSelectedId(customer.id);
+            }}
+          />
+        </aside>
+        <main className="content">
+          {selected === null ? (
+            <p className="empty">Create a customer to start linking their systems.</p>
+          ) : (
+            <>
+              <div className="content-header">
+                <div>
+                  <h2>{selected.name}</h2>
+                  <p className="muted">Customer id {selected.id}</p>
+                </div>
+                <button type="button" className="primary" onClick={() => setConnecting(true)}>
+                  Connect an integration
+                </button>
+              </div>
+              <AccountList accounts={accounts} />
+              {connecting && (
+                <ConnectDialog
+                  customer={selected}
+                  onLinked={(account) =>
+                    setAccountList((current) =>
+                      current === null ||
+                      current.customerId !== account.customerId ||
+                      current.accounts.some((a) => a.id === account.id)
+                        ? current
+                        : { ...current, accounts: [...current.accounts, account] },
+                    )
+                  }
+                  onClose={() => setConnecting(false)}
+                />
+              )}
+            </>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { HubSession } from '../../../shared/contract';
+import type { Customer, LinkedAccountView } from '../../../shared/domain';
+import { messageOf, onboarding, unwrap } from '../bridge';
+
+// The Hub is the heaviest part of the UI: it loads only when the dialog opens.
+const HubPanel = lazy(() => import('./HubPanel'));
+
+export function ConnectDialog(props: {
+  customer: Customer;
+  onLinked: (account: LinkedAccountView) => void;
+  onClose: () => void;
+}) {
+  const { customer, onLinked, onClose } = props;
+  const [session, setSession] = useState<HubSession | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    unwrap(onboarding().createConnectSession({ customerId: customer.id }))
+      .then((created) => !cancelled && setSession(created))
+      .catch((failure: unknown) => !cancelled && setError(messageOf(failure)));
+    return () => {
+      cancelled = true;
+    };
+  }, [customer.id]);
+
+  const handleSuccess = (account: { id: string; provider: string }) => {
+    unwrap(
+      onboarding().recordHubSuccess({
+        customerId: customer.id,
+        accountId: account.id,
+        provider: account.provider,
+      }),
+    )
+      .then(onLinked)
+      .catch((failure: unknown) => setError(messageOf(failure)));
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <section
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Connect an integration for ${customer.name}`}
+      >
+        <div className="dialog-header">
+          <h2>Connect an integration for {customer.name}</h2>
+          <button type="button" onClick={onClose}>
+            Done
+          </button>
+        </div>
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {session === null && error === null && (
+          <p className="muted">Opening a secure connect session…</p>
+        )}
+        {session !== null && (
+          <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
+            <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
+          </Suspense>
+        )}
+      </section>
+    </div>
+  );
+}

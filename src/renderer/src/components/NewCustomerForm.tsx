@@ -1,0 +1,53 @@
+import { useState, type FormEvent } from 'react';
+import type { Customer } from '../../../shared/domain';
+import { messageOf, onboarding, unwrap } from '../bridge';
+
+export function NewCustomerForm(props: { onCreated: (customer: Customer) => void }) {
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      const customer = await unwrap(onboarding().createCustomer({ id, name }));
+      props.onCreated(customer);
+      setId('');
+      setName('');
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form className="new-customer" onSubmit={submit} aria-label="New customer">
+      <h3>New customer</h3>
+      <label>
+        Name
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Acme Ltd"
+          required
+        />
+      </label>
+      <label>
+        Customer id
+        <input value={id} onChange={(e) => setId(e.target.value)} placeholder="acme-ltd" required />
+      </label>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={saving}>
+        {saving ? 'Adding…' : 'Add customer'}
+      </button>
+    </form>
+  );
+}

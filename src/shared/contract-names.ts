@@ -1,0 +1,20 @@
+/**
+ * The names of every bridge call and push event, with no schema attached, so that the preload
+ * bundle can build `window.onboarding` without shipping zod. `contract.ts` pairs each with schemas
+ * and is checked against these lists at compile time.
+ */
+export const bridgeCallNames = [
+  'getAppStatus',
+  'listCustomers',
+  'createCustomer',
+  'createConnectSession',
+  'listAccounts',
+  'recordHubSuccess',
+] as const;
+export type BridgeCallName = (typeof bridgeCallNames)[number];
+
+export const bridgeEventNames = ['accountsChanged', 'relayConnectionChanged'] as const;
+export type BridgeEventName = (typeof bridgeEventNames)[number];
+
+export const callChannel = (name: BridgeCallName): string => `onboarding:call:${name}`;
+export const eventChannel = (name: BridgeEventName): string => `onboarding:event:${name}`;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { BridgeCallName, BridgeEventName } from './contract-names';
+import {
+  accountIdSchema,
+  connectorCategorySchema,
+  customerIdSchema,
+  customerNameSchema,
+  customerSchema,
+  linkedAccountViewSchema,
+  providerKeySchema,
+  relayConnectionSchema,
+} from './domain';
+
+export { bridgeCallNames, bridgeEventNames } from './contract-names';
+export type { BridgeCallName, BridgeEventName } from './contract-names';
+
+const noInput = z.strictObject({});
+
+export const appStatusSchema = z.object({
+  mode: z.enum(['demo', 'live']),
+  relay: relayConnectionSchema,
+  warnings: z.array(z.string()),
+});
+
+/** What the renderer needs to open the Hub: never the API key. */
+export const hubSessionSchema = z.strictObject({
+  token: z.string().min(1),
+  hubBaseUrl: z.url(),
+  hubAppUrl: z.url(),
+});
+export type HubSession = z.infer<typeof hubSessionSchema>;
+
+interface CallSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+export const bridgeCalls = {
+  getAppStatus: { input: noInput, output: appStatusSchema },
+  listCustomers: { input: noInput, output: z.array(customerSchema) },
+  createCustomer: {
+    input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
+    output: customerSchema,
+  },
+  createConnectSession: {
+    input: z.strictObject({
+      customerId: customerIdSchema,
+      provider: providerKeySchema.optional(),
+      categories: z.array(connectorCategorySchema).min(1).max(14).optional(),
+    }),
+    output: hubSessionSchema,
+  },
+  listAccounts: {
+    input: z.strictObject({ customerId: customerIdSchema }),
+    output: z.array(linkedAccountViewSchema),
+  },
+  recordHubSuccess: {
+    input: z.strictObject({
+      customerId: customerIdSchema,
+      accountId: accountIdSchema,
+      provider: providerKeySchema,
+    }),
+    output: linkedAccountViewSchema,
+  },
+} satisfies Record<BridgeCallName, CallSpec>;
+
+export const bridgeEvents = {
+  accountsChanged: z.object({
+    customerId: customerIdSchema,
+    accounts: z.array(linkedAccountViewSchema),
+  }),
+  relayConnectionChanged: relayConnectionSchema,
+} satisfies Record<BridgeEventName, z.ZodType>;
+
+export const bridgeErrorCodes = [
+  'invalid_input',
+  'unknown_call',
+  'untrusted_sender',
+  'not_found',
+  'conflict',
+  'stackone_unauthorized',
+  'stackone_unreachable',
+  'stackone_rate_limited',
+  'stackone_rejected',
+  'internal',
+] as const;
+export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
+
+export const bridgeErrorSchema = z.object({
+  code: z.enum(bridgeErrorCodes),
+  message: z.string(),
+});
+export type BridgeError = z.infer<typeof bridgeErrorSchema>;
+
+export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
+
+export type CallInput<K extends BridgeCallName> = z.input<(typeof bridgeCalls)[K]['input']>;
+export type CallOutput<K extends BridgeCallName> = z.output<(typeof bridgeCalls)[K]['output']>;
+export type EventPayload<E extends BridgeEventName> = z.output<(typeof bridgeEvents)[E]>;
+
+/** The shape of `window.onboarding`, derived from the tables above. */
+export type OnboardingBridge = {
+  [K in BridgeCallName]: (input: CallInput<K>) => Promise<BridgeResult<CallOutput<K>>>;
+} & {
+  on<E extends BridgeEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** StackOne's `origin_owner_id`: the id of the implementer's customer. */
+export const customerIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a customer id.')
+  .max(128, 'A customer id is at most 128 characters.')
+  .regex(
+    /^[A-Za-z0-9._:@-]+$/,
+    'A customer id may contain only letters, digits and . _ : @ - (no spaces).',
+  );
+
+export const customerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the customer name.')
+  .max(200, 'A customer name is at most 200 characters.');
+
+export const customerSchema = z.object({
+  id: customerIdSchema,
+  name: customerNameSchema,
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const accountIdSchema = z.string().trim().min(1).max(200);
+export const providerKeySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9_-]+$/, 'A provider key is lower-case letters, digits, _ and -.');
+
+/** The categories StackOne accepts on a connect session (STACKONE.md §1). */
+export const connectorCategories = [
+  'ats',
+  'hris',
+  'hris-legacy',
+  'crm',
+  'iam',
+  'marketing',
+  'lms',
+  'stackone',
+  'documents',
+  'ticketing',
+  'screening',
+  'messaging',
+  'accounting',
+  'scheduling',
+] as const;
+export const connectorCategorySchema = z.enum(connectorCategories);
+export type ConnectorCategory = z.infer<typeof connectorCategorySchema>;
+
+/**
+ * `pending` is ours: the Hub (or an event) said the account exists but StackOne has not confirmed
+ * its state yet. Every other value comes from StackOne's open status enum and is shown as it comes.
+ */
+export const accountStatusSchema = z.string().min(1).max(64);
+export type AccountStatus = z.infer<typeof accountStatusSchema>;
+
+export const statusReasonSchema = z.object({
+  code: z.string().optional(),
+  description: z.string().optional(),
+  timestamp: z.string(),
+});
+
+export const linkedAccountViewSchema = z.object({
+  id: accountIdSchema,
+  customerId: customerIdSchema,
+  provider: z.string().min(1),
+  status: accountStatusSchema,
+  statusReasons: z.array(statusReasonSchema),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;
+
+export const relayConnectionSchema = z.object({
+  state: z.enum(['connecting', 'connected', 'offline']),
+  detail: z.string(),
+});
+export type RelayConnection = z.infer<typeof relayConnectionSchema>;

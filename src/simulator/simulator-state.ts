@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { Connector } from './catalogue';
+import { numericId, seededRandom } from './seeded-random';
+
+export interface ConnectSession {
+  id: number;
+  token: string;
+  originOwnerId: string;
+  originOwnerName: string;
+  originUsername: string | null;
+  provider: string | null;
+  categories: string[] | null;
+  accountId: string | null;
+  multiple: boolean;
+  label: string | null;
+  metadata: Record<string, unknown> | null;
+  type: 'production' | 'test';
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface StatusReason {
+  code?: string;
+  description?: string;
+  timestamp: string;
+}
+
+export interface SimulatedAccount {
+  id: string;
+  provider: string;
+  providerName: string;
+  integrationId: string;
+  originOwnerId: string;
+  originOwnerName: string;
+  originUsername: string | null;
+  label: string | null;
+  type: 'production' | 'test';
+  status: string;
+  statusReasons: StatusReason[];
+  credentials: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type AttemptStatus = 'pending' | 'authenticated' | 'error' | 'cancelled' | 'expired';
+
+export interface ConnectionAttempt {
+  id: string;
+  sessionToken: string;
+  status: AttemptStatus;
+  accountId: string | null;
+  error: { code: string; description: string } | null;
+  createdAt: Date;
+}
+
+export const organizationId = 4242;
+export const projectId = 'simulator-project';
+
+export class SimulatorState {
+  readonly sessions = new Map<string, ConnectSession>();
+  readonly accounts = new Map<string, SimulatedAccount>();
+  readonly attempts = new Map<string, ConnectionAttempt>();
+  private readonly random: () => number;
+  private nextSessionId = 1;
+
+  constructor(
+    seed: number,
+    private readonly now: () => Date,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  createSession(
+    fields: Omit<ConnectSession, 'id' | 'token' | 'createdAt' | 'expiresAt'>,
+    expiresInSeconds: number,
+  ): ConnectSession {
+    const createdAt = this.now();
+    const session: ConnectSession = {
+      ...fields,
+      id: this.nextSessionId++,
+      token: randomBytes(24).toString('base64url'),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + expiresInSeconds * 1000),
+    };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  /** The session for a Hub token, or null when unknown or expired. */
+  liveSession(token: string | undefined): ConnectSession | null {
+    if (token === undefined) return null;
+    const session = this.sessions.get(token);
+    if (!session || session.expiresAt <= this.now()) return null;
+    return session;
+  }
+
+  /**
+   * StackOne's matching rule: the same owner and provider as an earlier link reuses that account
+   * unless the session allows several.
+   */
+  upsertAccount(
+    session: ConnectSession,
+    connector: Connector,
+    credentials: Record<string, string>,
+  ): { account: SimulatedAccount; created: boolean } {
+    const existing =
+      (session.accountId !== null ? this.accounts.get(session.accountId) : undefined) ??
+      (session.multiple
+        ? undefined
+        : [...this.accounts.values()].find(
+            (a) => a.originOwnerId === session.originOwnerId && a.provider === connector.provider,
+          ));
+    const now = this.now();
+    if (existing) {
+      existing.credentials = credentials;
+      existing.status = 'active';
+      existing.statusReasons = [];
+      existing.updatedAt = now;
+      return { account: existing, created: false };
+    }
+    const account: SimulatedAccount = {
+      id: numericId(this.random),
+      provider: connector.provider,
+      providerName: connector.name,
+      integrationId: connector.integrationId,
+      originOwnerId: session.originOwnerId,
+      originOwnerName: session.originOwnerName,
+      originUsername: session.originUsername,
+      label: session.label,
+      type: session.type,
+      status: 'active',
+      statusReasons: [],
+      credentials,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.accounts.set(account.id, account);
+    return { account, created: true };
+  }
+
+  createAttempt(sessionToken: string): ConnectionAttempt {
+    const attempt: ConnectionAttempt = {
+      id: `ca_${numericId(this.random, 16)}`,
+      sessionToken,
+      status: 'pending',
+      accountId: null,
+      error: null,
+      createdAt: this.now(),
+    };
+    this.attempts.set(attempt.id, attempt);
+    return attempt;
+  }
+}
