@@ -1,0 +1,30 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { startHarness, type Harness } from './harness';
+
+export const test = base.extend<{ harness: Harness; app: Page }>({
+  // eslint-disable-next-line no-empty-pattern
+  harness: async ({}, use) => {
+    const harness = await startHarness();
+    await use(harness);
+    await harness.close();
+  },
+  app: async ({ harness, context }, use) => {
+    await use(await harness.openApp(context));
+  },
+});
+export { expect };
+
+export async function addCustomer(page: Page, name: string, id: string): Promise<void> {
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Customer id').fill(id);
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+}
+
+export async function openHubOn(page: Page, connectorName: string): Promise<void> {
+  await page.getByRole('button', { name: 'Connect an integration' }).click();
+  await page.getByTestId('stackone-hub').getByText(connectorName, { exact: true }).click();
+}
+
+export const accountRows = (page: Page) =>
+  page.getByRole('table', { name: 'Linked accounts' }).locator('tbody tr');

@@ -1,0 +1,128 @@
+import { accountRows, addCustomer, expect, openHubOn, test } from './fixtures';
+
+test.describe('linking an account through the embedded StackOne Hub', () => {
+  test('API-key connector: the account appears pending and turns active only after its webhook arrives', async ({
+    app,
+    harness,
+  }) => {
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await harness.control('/_simulator/webhooks/pause', {});
+
+    await openHubOn(app, 'BambooHR');
+    const hub = app.getByTestId('stackone-hub');
+    await hub.getByPlaceholder('acme').fill('acme');
+    await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+    await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    const row = accountRows(app).first();
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
+    await expect(row).toContainText('bamboohr');
+    // Held by the simulator: nothing has reached the relay, so the account must stay pending.
+    await app.waitForTimeout(1_000);
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
+
+    await harness.control('/_simulator/webhooks/resume', {});
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+    const deliveries = (await harness.control('/_simulator/webhooks/deliveries')) as {
+      event: string;
+      outcome: string;
+    }[];
+    expect(deliveries).toEqual([
+      expect.objectContaining({ event: 'account.created', outcome: 'delivered' }),
+    ]);
+    expect(harness.store.relayCursor).toBe(1);
+  });
+
+  test('a provider error from the form is shown by the Hub and adds no account', async ({
+    app,
+    harness,
+  }) => {
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await openHubOn(app, 'BambooHR');
+    const hub = app.getByTestId('stackone-hub');
+    await hub.getByPlaceholder('acme').fill('acme');
+    await hub.locator('input[type=password]').fill('too-short');
+    await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+    const error = hub.getByText('BambooHR rejected the credentials');
+    await expect(error).toBeVisible();
+    await hub.getByRole('button', { name: 'Expand' }).click();
+    await expect(
+      hub.getByText('401 Unauthorized (invalid API key)', { exact: false }),
+    ).toBeVisible();
+    await expect(accountRows(app)).toHaveCount(0);
+    expect(harness.store.accountsOf('acme')).toEqual([]);
+  });
+
+  test('OAuth connector: the popup opens, Approve links the account, and it turns active via the relay', async ({
+    app,
+    harness,
+    context,
+  }) => {
+    await addCustomer(app, 'Globex', 'globex');
+    await harness.control('/_simulator/webhooks/pause', {});
+    await openHubOn(app, 'HubSpot');
+    const popupOpened = context.waitForEvent('page');
+    await app
+      .getByTestId('stackone-hub')
+      .getByRole('button', { name: 'Connect', exact: true })
+      .click();
+    const popup = await popupOpened;
+    await expect(popup.getByRole('heading', { name: 'HubSpot' })).toBeVisible();
+    expect(await popup.evaluate(() => 'onboarding' in window)).toBe(false);
+
+    await popup.getByRole('button', { name: 'Approve' }).click();
+    const row = accountRows(app).first();
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
+    await expect(row).toContainText('hubspot');
+
+    await harness.control('/_simulator/webhooks/resume', {});
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+  });
+
+  test('OAuth connector: Deny in the popup shows the Hub error and adds no account', async ({
+    app,
+    harness,
+    context,
+  }) => {
+    await addCustomer(app, 'Initech', 'initech');
+    await openHubOn(app, 'HubSpot');
+    const popupOpened = context.waitForEvent('page');
+    await app
+      .getByTestId('stackone-hub')
+      .getByRole('button', { name: 'Connect', exact: true })
+      .click();
+    const popup = await popupOpened;
+    await popup.getByRole('button', { name: 'Deny' }).click();
+
+    await expect(
+      app.getByTestId('stackone-hub').getByText('Access to HubSpot was denied', { exact: false }),
+    ).toBeVisible();
+    await expect(accountRows(app)).toHaveCount(0);
+    expect(harness.store.accountsOf('initech')).toEqual([]);
+    const deliveries = (await harness.control('/_simulator/webhooks/deliveries')) as unknown[];
+    expect(deliveries).toEqual([]);
+  });
+});
+
+test('secrets of the demo profile never reach the renderer', async ({ app, harness, context }) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'BambooHR');
+  const hub = app.getByTestId('stackone-hub');
+  await hub.getByPlaceholder('acme').fill('acme');
+  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+
+  const { apiKey, relayToken } = harness.backend.profile;
+  const basicAuth = Buffer.from(`${apiKey}:`).toString('base64');
+  expect(harness.sentToRenderer.length).toBeGreaterThan(3);
+  for (const secret of [apiKey, relayToken, basicAuth]) {
+    expect(harness.sentToRenderer.join('\n')).not.toContain(secret);
+    expect(await app.content()).not.toContain(secret);
+    const storage = await context.storageState();
+    expect(JSON.stringify(storage)).not.toContain(secret);
+  }
+});

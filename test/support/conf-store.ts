@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import Conf from 'conf';
+import { openAccountStore, type AccountStore } from '../../src/main/account-store';
+
+/** The account store on a real `conf` file (electron-store's own format) in `dir`. */
+export function openTestAccountStore(dir: string, now?: () => Date): AccountStore {
+  return openAccountStore({
+    open: () => new Conf<Record<string, unknown>>({ cwd: dir, configName: 'onboarding' }),
+    filePath: join(dir, 'onboarding.json'),
+    ...(now && { now }),
+  });
+}
