@@ -115,7 +115,7 @@ export function registerPublicApi(
   app.get('/accounts', { preHandler: requireApiKey }, async (request) => {
     const query = new URLSearchParams((request.raw.url ?? '').split('?')[1] ?? '');
     const owners = [...query.getAll('origin_owner_id'), ...query.getAll('origin_owner_ids')];
-    const providers = query.getAll('providers');
+    const providers = [...query.getAll('providers'), ...query.getAll('provider')];
     const ids = query.getAll('account_ids');
     const statuses = query.getAll('status');
     const pageSize = Math.min(Math.max(Number(query.get('page_size') ?? 25) || 25, 1), 100);

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+
+const binary = process.env.ELECTRON_BINARY;
+let app: ElectronApplication;
+let userData: string;
+
+test.beforeEach(async () => {
+  if (binary === undefined)
+    throw new Error('Run through `npm run test:electron`, which finds the Electron binary.');
+  userData = mkdtempSync(join(tmpdir(), 'onboarding-electron-'));
+  app = await electron.launch({
+    executablePath: binary,
+    args: [join(import.meta.dirname, '../../out/main/main.js'), `--user-data-dir=${userData}`],
+    env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
+  });
+});
+
+test.afterEach(async () => {
+  await app.close();
+  rmSync(userData, { recursive: true, force: true });
+});
+
+test('starts in demo mode with a sandboxed renderer that only sees window.onboarding', async () => {
+  const page = await app.firstWindow();
+  await expect(page.getByText('Demo mode')).toBeVisible();
+  await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+  expect(page.url()).toBe('app://onboarding/index.html');
+  expect(
+    await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require),
+  ).toBe('undefined');
+  expect(
+    await page.evaluate(() => typeof (window as unknown as { process?: unknown }).process),
+  ).toBe('undefined');
+  expect(await page.evaluate(() => Object.keys(window.onboarding).sort())).toEqual([
+    'createConnectSession',
+    'createCustomer',
+    'getAppStatus',
+    'listAccounts',
+    'listCustomers',
+    'on',
+    'recordHubSuccess',
+  ]);
+});
+
+test('links an API-key account through the embedded Hub and shows it active', async () => {
+  const page = await app.firstWindow();
+  await page.getByLabel('Name').fill('Acme Ltd');
+  await page.getByLabel('Customer id').fill('acme');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await page.getByRole('button', { name: 'Connect an integration' }).click();
+  const hub = page.getByTestId('stackone-hub');
+  await hub.getByText('BambooHR', { exact: true }).click();
+  await hub.getByPlaceholder('acme').fill('acme');
+  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.locator('[data-status=active]')).toBeVisible();
+});
+
+test('refuses navigation away from the app and windows other than the OAuth popup', async () => {
+  const page = await app.firstWindow();
+  await page.evaluate(() => {
+    window.location.href = 'https://example.com/';
+  });
+  await page.waitForTimeout(500);
+  expect(page.url()).toBe('app://onboarding/index.html');
+  expect(await page.evaluate(() => window.open('http://example.com/') === null)).toBe(true);
+  expect(app.windows()).toHaveLength(1);
+});

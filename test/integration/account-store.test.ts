@@ -1,0 +1,122 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/main/app-error';
+import type { StackOneAccount } from '../../src/main/stackone-api';
+import { openTestAccountStore } from '../support/conf-store';
+import { makeTempDir } from '../support/temp-dir';
+
+let temp: ReturnType<typeof makeTempDir>;
+afterEach(() => temp.remove());
+
+const remote = (overrides: Partial<StackOneAccount> = {}): StackOneAccount => ({
+  id: 'acc-1',
+  provider: 'bamboohr',
+  originOwnerId: 'acme',
+  originOwnerName: 'Acme Ltd',
+  status: 'active',
+  statusReasons: [],
+  updatedAt: '2026-01-01T10:00:00.000Z',
+  ...overrides,
+});
+
+describe('account store on a conf file', () => {
+  it('persists customers, accounts and the relay cursor across a reopen', async () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    store.setRelayCursor(7);
+    await store.flush();
+
+    const reopened = openTestAccountStore(temp.path);
+    expect(reopened.warning).toBeNull();
+    expect(reopened.listCustomers().map((c) => c.name)).toEqual(['Acme Ltd']);
+    expect(reopened.accountsOf('acme')).toMatchObject([{ id: 'acc-1', status: 'pending' }]);
+    expect(reopened.relayCursor).toBe(7);
+  });
+
+  it('writes a burst of changes once and tells listeners once per customer', async () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await store.flush();
+    const file = join(temp.path, 'onboarding.json');
+    const before = readFileSync(file, 'utf8');
+    const notified: string[][] = [];
+    store.onAccountsChanged((ids) => notified.push([...ids]));
+
+    for (let i = 0; i < 50; i++) {
+      store.applyVerified(
+        remote({
+          id: `acc-${i}`,
+          updatedAt: `2026-01-01T10:00:${String(i).padStart(2, '0')}.000Z`,
+        }),
+      );
+      store.setRelayCursor(i + 1);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before); // nothing written yet
+    await store.flush();
+    expect(notified).toEqual([['acme']]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).accounts).toHaveLength(50);
+  });
+
+  it('moves an unreadable file aside, starts clean and says where the old file went', () => {
+    temp = makeTempDir('store');
+    writeFileSync(join(temp.path, 'onboarding.json'), '{"customers": [ truncated');
+    const store = openTestAccountStore(temp.path, () => new Date('2026-02-03T04:05:06.789Z'));
+    expect(store.listCustomers()).toEqual([]);
+    expect(store.warning).toContain('onboarding.json.corrupt-2026-02-03T04-05-06-789Z');
+    const aside = readdirSync(temp.path).find((name) => name.includes('.corrupt-'));
+    expect(aside).toBeDefined();
+    expect(readFileSync(join(temp.path, aside ?? ''), 'utf8')).toBe('{"customers": [ truncated');
+  });
+
+  it('moves aside a file whose JSON is valid but whose contents are not', () => {
+    temp = makeTempDir('store');
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({ schemaVersion: 1, customers: 'nope' }),
+    );
+    const store = openTestAccountStore(temp.path);
+    expect(store.warning).toMatch(/contents are not valid/);
+    expect(readdirSync(temp.path).some((name) => name.includes('.corrupt-'))).toBe(true);
+    expect(existsSync(join(temp.path, 'onboarding.json'))).toBe(true);
+  });
+
+  it('refuses a second customer with the same id and another name', () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    expect(store.addCustomer({ id: 'acme', name: 'Acme Ltd' }).name).toBe('Acme Ltd');
+    expect(() => store.addCustomer({ id: 'acme', name: 'Other' })).toThrow(AppError);
+  });
+
+  it('keeps a deleted account deleted when a late update arrives', () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.applyVerified(remote());
+    store.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    store.applyVerified(remote({ updatedAt: '2026-01-02T00:00:00.000Z' }));
+    store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    expect(store.accountsOf('acme')).toEqual([]);
+    expect(store.isDeleted('acc-1')).toBe(true);
+  });
+
+  it('orders states by StackOne updated_at, dropping an older answer that arrives late', () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.applyVerified(remote({ status: 'error', updatedAt: '2026-01-01T12:00:00.000Z' }));
+    store.applyVerified(remote({ status: 'active', updatedAt: '2026-01-01T11:00:00.000Z' }));
+    expect(store.getAccount('acc-1')?.status).toBe('error');
+  });
+
+  it('does not turn a verified account back into pending', () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.applyVerified(remote());
+    expect(
+      store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' }).status,
+    ).toBe('active');
+  });
+});

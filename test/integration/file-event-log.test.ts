@@ -1,0 +1,101 @@
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../src/relay/event-log';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { makeTempDir } from '../support/temp-dir';
+
+const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
+  body: JSON.stringify({ event: 'account.created', account_id: String(n) }),
+  signature: `sig-${n}`,
+  receivedAt,
+  event: 'account.created',
+  originOwnerId: n % 2 === 0 ? 'even' : 'odd',
+});
+
+let temp: ReturnType<typeof makeTempDir>;
+afterEach(() => temp.remove());
+
+describe('file event log', () => {
+  it('assigns increasing seqs, reads after a cursor, and keeps everything across a reopen', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => log.append(event(n))));
+    expect(results.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(log.readAfter(2, 2).map((e) => e.seq)).toEqual([3, 4]);
+    await log.close();
+
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.headSeq()).toBe(5);
+    expect(reopened.readAfter(0, 10).map((e) => e.body)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => event(n).body),
+    );
+    expect((await reopened.append(event(6))).seq).toBe(6);
+    await reopened.close();
+  });
+
+  it('stores an identical body once, even when both arrive in the same commit', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    const [first, second] = await Promise.all([log.append(event(1)), log.append(event(1))]);
+    expect(first).toEqual({ seq: 1, duplicate: false });
+    expect(second).toEqual({ seq: 1, duplicate: true });
+    expect(await log.append(event(1))).toEqual({ seq: 1, duplicate: true });
+    expect(log.headSeq()).toBe(1);
+    await log.close();
+  });
+
+  it('cuts off a torn tail left by a crash and carries on from the last whole record', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    for (const n of [1, 2, 3]) await log.append(event(n));
+    await log.close();
+    const file = join(temp.path, 'events.log');
+    const whole = statSync(file).size;
+    const record = readFileSync(file).subarray(0, 40);
+    appendFileSync(file, record); // a header and part of a payload: a write torn by kill -9
+
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.headSeq()).toBe(3);
+    expect(statSync(file).size).toBe(whole);
+    expect((await reopened.append(event(4))).seq).toBe(4);
+    await reopened.close();
+    expect(openFileEventLog({ dataDir: temp.path }).headSeq()).toBe(4);
+  });
+
+  it('stops at a corrupt record instead of trusting it', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    for (const n of [1, 2]) await log.append(event(n));
+    await log.close();
+    const file = join(temp.path, 'events.log');
+    const bytes = readFileSync(file);
+    const flipAt = bytes.length - 3; // a byte inside the second record's payload
+    bytes.writeUInt8((bytes.readUInt8(flipAt) ^ 0xff) & 0xff, flipAt);
+    writeFileSync(file, bytes);
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.headSeq()).toBe(1);
+    await reopened.close();
+  });
+
+  it('drops events past the retention age and count', async () => {
+    temp = makeTempDir('event-log');
+    let now = Date.parse('2026-01-10T00:00:00Z');
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      retentionMs: 24 * 3600 * 1000,
+      maxEvents: 3,
+      now: () => now,
+    });
+    await log.append(event(1, '2026-01-08T00:00:00.000Z'));
+    await log.append(event(2, '2026-01-09T12:00:00.000Z'));
+    expect(log.oldestSeq()).toBe(2);
+    for (const n of [3, 4, 5]) await log.append(event(n, '2026-01-09T13:00:00.000Z'));
+    expect(log.oldestSeq()).toBe(3);
+    expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([3, 4, 5]);
+    now += 2 * 24 * 3600 * 1000;
+    await log.append(event(6, new Date(now).toISOString()));
+    expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([6]);
+    await log.close();
+  });
+});

@@ -1,0 +1,266 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccountStore } from '../../src/main/account-store';
+import { silentLogger } from '../../src/main/logger';
+import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
+import type { Profile } from '../../src/main/profile';
+import { createStackOneApi } from '../../src/main/stackone-api';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
+import type { BridgeEventName } from '../../src/shared/contract';
+import { openTestAccountStore } from '../support/conf-store';
+import { makeTempDir } from '../support/temp-dir';
+
+const apiKey = 'v1.test.integration-key';
+const secret = 'whsec_integration';
+const relayToken = 'relay-token-integration';
+
+interface World {
+  temp: ReturnType<typeof makeTempDir>;
+  simulator: RunningSimulator;
+  relay: RunningRelay;
+  store: AccountStore;
+  service: OnboardingService;
+  events: { event: BridgeEventName; payload: unknown }[];
+  startRelay(port?: number): Promise<RunningRelay>;
+  startService(): OnboardingService;
+}
+let world: World | null = null;
+
+async function setUp(): Promise<World> {
+  const temp = makeTempDir('onboarding');
+  const logger = silentLogger();
+  const startRelay = (port?: number) =>
+    startRelayServer({
+      webhookSecrets: [secret],
+      clientTokens: [relayToken],
+      eventLog: openFileEventLog({ dataDir: join(temp.path, 'relay') }),
+      logger,
+      ...(port !== undefined && { port }),
+    });
+  const relay = await startRelay();
+  const simulator = await startSimulator({
+    apiKey,
+    webhookTargets: [{ url: `${relay.url}/webhooks/stackone`, secret }],
+    logger,
+    webhookRetryBaseMs: 100,
+  });
+  const profile: Profile = {
+    mode: 'demo',
+    apiKey,
+    apiBaseUrl: simulator.url,
+    hubBaseUrl: simulator.url,
+    hubAppUrl: simulator.url,
+    relayStreamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`,
+    relayToken,
+  };
+  const events: World['events'] = [];
+  const partial = { temp, simulator, relay, events, startRelay } as World;
+  partial.startService = () => {
+    partial.store = openTestAccountStore(join(temp.path, 'store'));
+    partial.service = createOnboardingService({
+      profile,
+      store: partial.store,
+      api: createStackOneApi({ apiKey, baseUrl: simulator.url }),
+      logger,
+      emit: (event, payload) => events.push({ event, payload }),
+    });
+    partial.service.start();
+    return partial.service;
+  };
+  partial.startService();
+  world = partial;
+  return partial;
+}
+
+afterEach(async () => {
+  if (!world) return;
+  await world.service.stop();
+  await world.simulator.close();
+  await world.relay.close().catch(() => undefined);
+  world.temp.remove();
+  world = null;
+});
+
+async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+async function linkBambooHr(w: World, customerId: string): Promise<string> {
+  const session = await w.service.handlers.createConnectSession({ customerId });
+  const response = await fetch(`${session.hubBaseUrl}/hub/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
+    body: JSON.stringify({
+      integration_id: 'int_bamboohr_api_key',
+      credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
+    }),
+  });
+  const { id } = (await response.json()) as { id: string };
+  await w.service.handlers.recordHubSuccess({ customerId, accountId: id, provider: 'bamboohr' });
+  return id;
+}
+
+describe('onboarding service over the real simulator and relay', () => {
+  it('records a Hub success as pending, verifies it from the webhook, and pushes both states', async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    w.simulator.webhooks.pause();
+    const id = await linkBambooHr(w, 'acme');
+    expect(await w.service.handlers.listAccounts({ customerId: 'acme' })).toMatchObject([
+      { id, status: 'pending' },
+    ]);
+
+    w.simulator.webhooks.resume();
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const pushed = w.events.filter((e) => e.event === 'accountsChanged').map((e) => e.payload);
+    expect(pushed).toEqual([
+      { customerId: 'acme', accounts: [expect.objectContaining({ id, status: 'pending' })] },
+      { customerId: 'acme', accounts: [expect.objectContaining({ id, status: 'active' })] },
+    ]);
+    expect(w.store.relayCursor).toBe(1);
+  });
+
+  it('shows status changes and deletion that happen in StackOne', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+
+    const control = (path: string, body: unknown) =>
+      fetch(`${w.simulator.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    await control(`/_simulator/accounts/${id}/status`, {
+      status: 'error',
+      status_reasons: [{ code: 'token_revoked', description: 'The API key was revoked.' }],
+    });
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
+    expect(w.store.getAccount(id)?.statusReasons[0]).toMatchObject({
+      description: 'The API key was revoked.',
+    });
+
+    await fetch(`${w.simulator.url}/accounts/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` },
+    });
+    await eventually(() => expect(w.store.accountsOf('acme')).toEqual([]));
+    expect(w.store.isDeleted(id)).toBe(true);
+  });
+
+  it('goes offline when the relay goes away and catches up when it comes back', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    const port = w.relay.port;
+    await w.relay.close();
+    await eventually(() => expect(w.service.relayClient.connection.state).not.toBe('connected'));
+    expect(
+      w.events.some(
+        (e) =>
+          e.event === 'relayConnectionChanged' &&
+          (e.payload as { state: string }).state === 'offline',
+      ),
+    ).toBe(true);
+
+    const id = await linkBambooHr(w, 'acme'); // its webhook fails and is retried by the simulator
+    expect(w.store.getAccount(id)?.status).toBe('pending');
+
+    w.relay = await w.startRelay(port);
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'), 20_000);
+    expect(w.service.relayClient.connection.state).toBe('connected');
+  });
+
+  it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const first = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(first)?.status).toBe('active'));
+    await w.service.stop();
+
+    // While the app is closed, the customer finishes an auth link on their own device.
+    const basic = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+    const session = (await (
+      await fetch(`${w.simulator.url}/connect_sessions`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          origin_owner_id: 'acme',
+          origin_owner_name: 'Acme Ltd',
+          multiple: true,
+        }),
+      })
+    ).json()) as { token: string };
+    const linked = await fetch(`${w.simulator.url}/hub/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
+      body: JSON.stringify({
+        integration_id: 'int_bamboohr_api_key',
+        credentials: { subdomain: 'acme', api_key: 'z'.repeat(24) },
+      }),
+    });
+    const { id: second } = (await linked.json()) as { id: string };
+    await w.simulator.webhooks.idle();
+
+    w.startService();
+    expect(w.store.relayCursor).toBe(1);
+    await eventually(() => expect(w.store.getAccount(second)?.status).toBe('active'));
+    expect(w.store.relayCursor).toBe(2);
+    expect(
+      w.store
+        .accountsOf('acme')
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([first, second].sort());
+  });
+
+  it('never hands the API key or relay token to the renderer', async () => {
+    const w = await setUp();
+    const results = [
+      await w.service.handlers.getAppStatus({}),
+      await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' }),
+      await w.service.handlers.createConnectSession({ customerId: 'acme' }),
+      await w.service.handlers.listCustomers({}),
+    ];
+    const seen = JSON.stringify([results, w.events]);
+    expect(seen).not.toContain(apiKey);
+    expect(seen).not.toContain(relayToken);
+    expect(seen).not.toContain(Buffer.from(`${apiKey}:`).toString('base64'));
+  });
+
+  it('explains a StackOne that cannot be reached, and an unknown customer', async () => {
+    const w = await setUp();
+    const unreachable = createStackOneApi({
+      apiKey,
+      baseUrl: 'http://127.0.0.1:9',
+      maxRetryElapsedMs: 300,
+    });
+    await expect(
+      unreachable.createConnectSession({ originOwnerId: 'a', originOwnerName: 'A' }),
+    ).rejects.toMatchObject({
+      code: 'stackone_unreachable',
+      userMessage: expect.stringContaining('Check the network connection'),
+    });
+    await expect(
+      w.service.handlers.createConnectSession({ customerId: 'nobody' }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});

@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { silentLogger } from '../../src/main/logger';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import type { RelayServerMessage } from '../../src/shared/relay-protocol';
+import { makeTempDir } from '../support/temp-dir';
+import { postWebhook, sign, webhookBody } from '../support/webhooks';
+
+const secret = 'whsec_test';
+const token = 'client-token-1';
+let temp: ReturnType<typeof makeTempDir>;
+let relay: RunningRelay;
+
+async function start(): Promise<void> {
+  relay = await startRelayServer({
+    webhookSecrets: ['old-secret', secret],
+    clientTokens: [token],
+    eventLog: openFileEventLog({ dataDir: temp.path }),
+    logger: silentLogger(),
+  });
+}
+
+beforeEach(async () => {
+  temp = makeTempDir('relay');
+  await start();
+});
+afterEach(async () => {
+  await relay.close();
+  temp.remove();
+});
+
+const signed = (body: string) =>
+  postWebhook(relay.url, body, {
+    'content-type': 'application/json',
+    'x-stackone-signature': sign(body, secret),
+  });
+
+/** A stream client that collects every message it receives. */
+async function subscribe(cursor: number | null, filters?: Record<string, string[]>) {
+  const messages: RelayServerMessage[] = [];
+  const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ type: 'subscribe', cursor, ...(filters && { filters }) }));
+  const events = () => messages.filter((m) => m.type === 'event');
+  return { ws, messages, events };
+}
+
+async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+describe('relay ingest', () => {
+  it('stores a correctly signed webhook and answers 200 with its seq', async () => {
+    const response = await signed(webhookBody());
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, seq: 1 });
+  });
+
+  it('accepts a webhook signed with an older secret still configured for rotation', async () => {
+    const body = webhookBody();
+    const response = await postWebhook(relay.url, body, {
+      'content-type': 'application/json',
+      'x-stackone-signature': sign(body, 'old-secret'),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['a missing signature', {}],
+    ['a wrong signature', { 'x-stackone-signature': sign(webhookBody(), 'wrong') }],
+  ])('answers 401 for %s', async (_label, headers) => {
+    const response = await postWebhook(relay.url, webhookBody({ account_id: 'other' }), {
+      'content-type': 'application/json',
+      ...headers,
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 415 for a body that is not JSON by content type', async () => {
+    const body = webhookBody();
+    const response = await postWebhook(relay.url, body, {
+      'content-type': 'text/plain',
+      'x-stackone-signature': sign(body, secret),
+    });
+    expect(response.status).toBe(415);
+  });
+
+  it('answers 413 over the size limit', async () => {
+    const body = webhookBody({ padding: 'x'.repeat(1024 * 1024) });
+    const response = await signed(body);
+    expect(response.status).toBe(413);
+  });
+
+  it('answers 400 for signed JSON that is not a StackOne envelope, and for broken JSON', async () => {
+    expect((await signed(JSON.stringify({ hello: 'world' }))).status).toBe(400);
+    expect((await signed('{"event": ')).status).toBe(400);
+    expect((await fetch(`${relay.url}/healthz`).then((r) => r.json())) as unknown).toMatchObject({
+      headSeq: 0,
+    });
+  });
+
+  it('stores a redelivered identical webhook once', async () => {
+    const body = webhookBody();
+    expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
+    expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
+    expect(await (await signed(webhookBody({ account_id: 'acc-2' }))).json()).toEqual({
+      received: true,
+      seq: 2,
+    });
+  });
+});
+
+describe('relay stream', () => {
+  it('refuses a wrong or missing token before any data flows', async () => {
+    for (const headers of [{ authorization: 'Bearer nope' }, {}]) {
+      const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers });
+      ws.on('error', () => undefined); // terminating a refused socket reports an error; expected
+      const status = await new Promise<number | undefined>((resolve) => {
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+        ws.once('open', () => resolve(undefined));
+      });
+      expect(status).toBe(401);
+      ws.terminate();
+    }
+  });
+
+  it('replays stored events after the cursor, then streams live ones, with the raw body and signature', async () => {
+    const bodies = [1, 2, 3].map((n) => webhookBody({ account_id: `acc-${n}` }));
+    for (const body of bodies) await signed(body);
+    const client = await subscribe(1);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3]));
+    expect(client.messages[0]).toEqual({ type: 'subscribed', headSeq: 3 });
+
+    const live = webhookBody({ account_id: 'acc-4' });
+    await signed(live);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3, 4]));
+    const last = client.events().at(-1);
+    expect(last).toMatchObject({ body: live, signature: sign(live, secret) });
+    client.ws.close();
+  });
+
+  it('gives a client offline for 1,000 events all of them, in order', async () => {
+    for (let n = 1; n <= 1000; n++) await signed(webhookBody({ account_id: `acc-${n}` }));
+    const client = await subscribe(0);
+    await eventually(() => expect(client.events()).toHaveLength(1000), 15_000);
+    expect(client.events().map((e) => e.seq)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
+    client.ws.close();
+  });
+
+  it('filters by owner and event name', async () => {
+    await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
+    await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));
+    await signed(
+      webhookBody({ account_id: 'c', origin_owner_id: 'acme', event: 'account.deleted' }),
+    );
+    const client = await subscribe(null, { originOwnerIds: ['acme'], events: ['account.created'] });
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    await signed(webhookBody({ account_id: 'd', origin_owner_id: 'acme' }));
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1, 4]));
+    client.ws.close();
+  });
+
+  it('tells a client whose cursor is ahead of the log about the gap and replays from the start', async () => {
+    await signed(webhookBody());
+    const client = await subscribe(50);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+    expect(client.messages[0]).toEqual({ type: 'gap', requestedCursor: 50, oldestAvailableSeq: 1 });
+    client.ws.close();
+  });
+
+  it('answers malformed messages with an error and keeps serving the connection', async () => {
+    const client = await subscribe(null);
+    client.ws.send('not json');
+    client.ws.send(JSON.stringify({ type: 'subscribe', cursor: -1 }));
+    client.ws.send(JSON.stringify({ type: 'subscribe', cursor: null }));
+    await eventually(() =>
+      expect(client.messages.map((m) => (m.type === 'error' ? m.code : m.type))).toEqual([
+        'subscribed',
+        'bad_message',
+        'bad_message',
+        'already_subscribed',
+      ]),
+    );
+    await signed(webhookBody());
+    await eventually(() => expect(client.events()).toHaveLength(1));
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+    client.ws.close();
+  });
+
+  it('closes a connection that keeps sending garbage', async () => {
+    const client = await subscribe(null);
+    const closed = new Promise<number>((resolve) =>
+      client.ws.once('close', (code) => resolve(code)),
+    );
+    for (let i = 0; i < 10; i++) client.ws.send('garbage');
+    expect(await closed).toBe(1008);
+  });
+
+  it('keeps events across a restart of the relay', async () => {
+    await signed(webhookBody({ account_id: 'x' }));
+    await relay.close();
+    await start();
+    const client = await subscribe(null);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+    client.ws.close();
+  });
+});
