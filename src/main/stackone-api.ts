@@ -1,4 +1,5 @@
 import { StackOne } from '@stackone/stackone-client-ts';
+import type { ConnectSessionCreateCategories } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
 import {
   HTTPClientError,
   StackOneError,
@@ -72,8 +73,8 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
           originOwnerName: request.originOwnerName,
           originUsername: request.originUsername,
           provider: request.provider,
-          // The SDK's category enum is closed and lags the API; the values are the same strings.
-          categories: request.categories as never,
+          // connectorCategories are exactly the SDK enum's string values.
+          categories: request.categories as ConnectSessionCreateCategories[] | undefined,
           accountId: request.accountId,
           expiresIn: request.expiresInSeconds,
         }),

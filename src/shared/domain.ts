@@ -32,7 +32,11 @@ export const providerKeySchema = z
   .max(100)
   .regex(/^[a-z0-9_-]+$/, 'A provider key is lower-case letters, digits, _ and -.');
 
-/** The categories StackOne accepts on a connect session (STACKONE.md §1). */
+/**
+ * The categories a connect session can be limited to. STACKONE.md §1 also lists `scheduling`, but
+ * the official SDK (4.28) validates categories against a closed list without it, so the app
+ * cannot send it.
+ */
 export const connectorCategories = [
   'ats',
   'hris',
@@ -47,7 +51,6 @@ export const connectorCategories = [
   'screening',
   'messaging',
   'accounting',
-  'scheduling',
 ] as const;
 export const connectorCategorySchema = z.enum(connectorCategories);
 export type ConnectorCategory = z.infer<typeof connectorCategorySchema>;

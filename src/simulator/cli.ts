@@ -13,7 +13,11 @@ Usage: npm run simulator -- [options]
   --webhook-url <url>      Where to POST signed account webhooks (repeatable)
   --webhook-secret <s>     Signing secret for x-stackone-signature (default: env
                            SIMULATOR_WEBHOOK_SECRET; required with --webhook-url)
-  --seed <n>               Seed for generated ids (default 1)
+  --seed <n>               Seed for generated ids and injected failures (default 1)
+  --rate-limit <n>         Public API requests allowed per minute (default 1000, as StackOne;
+                           0 for no limit); over it: 429 with Retry-After
+  --latency <ms>           Delay added to every API response (default 0)
+  --failure-rate <0-1>     Share of public API requests answered 503 (default 0)
   --help                   Show this help
 `;
 
@@ -25,6 +29,9 @@ const { values } = parseArgs({
     'webhook-url': { type: 'string', multiple: true, default: [] },
     'webhook-secret': { type: 'string' },
     seed: { type: 'string', default: '1' },
+    'rate-limit': { type: 'string', default: '1000' },
+    latency: { type: 'string', default: '0' },
+    'failure-rate': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -47,12 +54,29 @@ const webhookUrls = values['webhook-url'];
 if (webhookUrls.length > 0 && !secret)
   fail('--webhook-url needs --webhook-secret (or SIMULATOR_WEBHOOK_SECRET)');
 
+const rateLimit = Number(values['rate-limit']);
+const latency = Number(values.latency);
+const failureRate = Number(values['failure-rate']);
+if (!Number.isInteger(rateLimit) || rateLimit < 0)
+  fail(`--rate-limit must be a whole number >= 0, got "${values['rate-limit']}"`);
+if (!Number.isInteger(latency) || latency < 0)
+  fail(`--latency must be milliseconds >= 0, got "${values.latency}"`);
+if (!(failureRate >= 0 && failureRate <= 1))
+  fail(`--failure-rate must be between 0 and 1, got "${values['failure-rate']}"`);
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) fail(`--seed must be a whole number, got "${values.seed}"`);
+
 const logger = createLogger({ name: 'simulator' });
 const simulator = await startSimulator({
   apiKey: values['api-key'] ?? process.env.SIMULATOR_API_KEY ?? 'v1.sim.demo-key',
   host: values.host,
   port,
-  seed: Number(values.seed) || 1,
+  seed,
+  faults: {
+    rateLimitPerMinute: rateLimit === 0 ? null : rateLimit,
+    latencyMs: latency,
+    failureRate,
+  },
   webhookTargets: webhookUrls.map((url) => ({ url, secret: secret ?? '' })),
   logger,
 });

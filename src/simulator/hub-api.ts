@@ -1,8 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { catalogue, findConnector, type Connector } from './catalogue';
+import {
+  authenticationConfigKey,
+  catalogue,
+  findConnector,
+  isSecretField,
+  usesOAuthPopup,
+  type Connector,
+} from './catalogue';
 import { sendStackOneError } from './error-body';
-import type { ConnectSession, SimulatorState } from './simulator-state';
+import type { ConnectSession, SimulatedAccount, SimulatorState } from './simulator-state';
 import type { WebhookSender } from './webhook-sender';
 
 export const hubCorsHeaders = {
@@ -12,9 +19,13 @@ export const hubCorsHeaders = {
   'access-control-max-age': '600',
 };
 
-const createAccountSchema = z.object({
+const redactedPrefix = '__secretvalue:**redacted**';
+
+const accountBodySchema = z.object({
   integration_id: z.string().min(1),
-  credentials: z.record(z.string(), z.string()).default({}),
+  credentials: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .default({}),
 });
 
 declare module 'fastify' {
@@ -29,9 +40,59 @@ export function sessionAllowsConnector(session: ConnectSession, connector: Conne
     session.categories !== null &&
     session.categories.length > 0 &&
     !session.categories.includes(connector.category)
-  )
+  ) {
     return false;
+  }
   return true;
+}
+
+/** The connector's config in the shape it is catalogued with (both are ones the Hub reads). */
+export function connectorConfig(connector: Connector, baseUrl: string) {
+  const logo = `${baseUrl}/logos/${connector.provider}.svg`;
+  if (connector.configShape === 'authentication') {
+    return {
+      key: connector.provider,
+      name: connector.name,
+      assets: { icon: logo },
+      authentication: {
+        [authenticationConfigKey(connector)]: {
+          production: {
+            type: connector.authType,
+            fields: connector.fields,
+            guide: { description: `Find these details in your ${connector.name} admin settings.` },
+          },
+        },
+      },
+    };
+  }
+  return {
+    key: connector.provider,
+    name: connector.name,
+    type: connector.authType,
+    ...(connector.grantType !== undefined && { grantType: connector.grantType }),
+    assets: { icon: logo },
+    support: { link: `${baseUrl}/support/${connector.provider}` },
+    configFields: connector.fields,
+    configNotices: connector.notices,
+  };
+}
+
+/** The Hub's edit-mode view of an account: secrets come back redacted, ending with their last 4 characters. */
+function editableAccount(account: SimulatedAccount, connector: Connector) {
+  const setupInformation: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(account.credentials)) {
+    if (isSecretField(connector, key)) secrets[key] = `${redactedPrefix}${value.slice(-4)}`;
+    else setupInformation[key] = value;
+  }
+  return {
+    secureId: account.id,
+    provider: account.provider,
+    integrationId: account.integrationId,
+    version: '1.0.0',
+    setupInformation,
+    secrets,
+  };
 }
 
 /** The server side of the `@stackone/hub` component (STACKONE.md §3). */
@@ -56,6 +117,12 @@ export function registerHubApi(
   const sessionOf = (request: FastifyRequest): ConnectSession => {
     if (!request.hubSession) throw new Error('hub route without requireSession');
     return request.hubSession;
+  };
+  const connectorFor = (request: FastifyRequest, integrationId: string) => {
+    const connector = findConnector(integrationId);
+    return connector && sessionAllowsConnector(sessionOf(request), connector)
+      ? connector
+      : undefined;
   };
 
   app.get('/hub/settings', { preHandler: requireSession }, async (request) => {
@@ -82,7 +149,7 @@ export function registerHubApi(
           provider: c.provider,
           type: c.category,
           version: '1.0.0',
-          authentication_config_key: c.authentication,
+          authentication_config_key: authenticationConfigKey(c),
           environment: 'production',
           integration_id: c.integrationId,
           logo_url: `${deps.baseUrl()}/logos/${c.provider}.svg`,
@@ -95,32 +162,23 @@ export function registerHubApi(
     '/hub/connectors/:integrationId',
     { preHandler: requireSession },
     async (request, reply) => {
-      const connector = findConnector(request.params.integrationId);
-      if (!connector || !sessionAllowsConnector(sessionOf(request), connector)) {
-        return sendStackOneError(reply, 404, 'Integration not found');
-      }
-      return {
-        config: {
-          key: connector.provider,
-          name: connector.name,
-          type: connector.authentication === 'oauth2' ? 'oauth2' : 'custom',
-          assets: { icon: `${deps.baseUrl()}/logos/${connector.provider}.svg` },
-          support: { link: `${deps.baseUrl()}/support/${connector.provider}` },
-          configFields: connector.fields,
-          configNotices: [],
-        },
-        hub_settings: {},
-      };
+      const connector = connectorFor(request, request.params.integrationId);
+      if (!connector) return sendStackOneError(reply, 404, 'Integration not found');
+      return { config: connectorConfig(connector, deps.baseUrl()), hub_settings: {} };
     },
   );
 
   app.post('/hub/accounts', { preHandler: requireSession }, async (request, reply) => {
-    const parsed = createAccountSchema.safeParse(request.body);
+    const parsed = accountBodySchema.safeParse(request.body);
     if (!parsed.success) return sendStackOneError(reply, 400, 'Invalid request body');
-    const session = sessionOf(request);
-    const connector = findConnector(parsed.data.integration_id);
-    if (!connector || !sessionAllowsConnector(session, connector)) {
-      return sendStackOneError(reply, 404, 'Integration not found');
+    const connector = connectorFor(request, parsed.data.integration_id);
+    if (!connector) return sendStackOneError(reply, 404, 'Integration not found');
+    if (usesOAuthPopup(connector)) {
+      return sendStackOneError(
+        reply,
+        400,
+        `${connector.name} is linked through its sign-in window, not a form.`,
+      );
     }
     const providerError = connector.checkCredentials(parsed.data.credentials);
     if (providerError !== null) {
@@ -128,24 +186,76 @@ export function registerHubApi(
         provider_response: providerError,
       });
     }
-    const { account, created } = state.upsertAccount(session, connector, parsed.data.credentials);
+    const { account, created } = state.upsertAccount(
+      sessionOf(request),
+      connector,
+      parsed.data.credentials,
+    );
     webhooks.send(created ? 'account.created' : 'account.updated', account);
     return { id: account.id, provider: account.provider };
   });
+
+  const editableFor = (request: FastifyRequest, accountId: string) => {
+    const session = sessionOf(request);
+    const account = state.accounts.get(accountId);
+    // A session may only read or change the account it was created for.
+    if (!account || session.accountId !== accountId) return undefined;
+    const connector = findConnector(account.integrationId);
+    return connector ? { account, connector } : undefined;
+  };
+
+  app.get<{ Params: { id: string } }>(
+    '/hub/accounts/:id',
+    { preHandler: requireSession },
+    async (request, reply) => {
+      const found = editableFor(request, request.params.id);
+      if (!found) return sendStackOneError(reply, 404, 'Account not found');
+      return editableAccount(found.account, found.connector);
+    },
+  );
+
+  app.patch<{ Params: { id: string } }>(
+    '/hub/accounts/:id',
+    { preHandler: requireSession },
+    async (request, reply) => {
+      const found = editableFor(request, request.params.id);
+      const parsed = accountBodySchema.safeParse(request.body);
+      if (!found) return sendStackOneError(reply, 404, 'Account not found');
+      if (!parsed.success) return sendStackOneError(reply, 400, 'Invalid request body');
+      const { account, connector } = found;
+      // Fields left out (the Hub drops untouched secrets) or still redacted keep their stored value.
+      const merged = { ...account.credentials };
+      for (const [key, value] of Object.entries(parsed.data.credentials)) {
+        if (!value.startsWith(redactedPrefix)) merged[key] = value;
+      }
+      const providerError = connector.checkCredentials(merged);
+      if (providerError !== null) {
+        return sendStackOneError(reply, 400, `${connector.name} rejected the credentials`, {
+          provider_response: providerError,
+        });
+      }
+      state.updateCredentials(account, merged);
+      webhooks.send('account.updated', account);
+      return { id: account.id, provider: account.provider };
+    },
+  );
 
   app.post('/hub/connection_attempts', { preHandler: requireSession }, async (request) => {
     const attempt = state.createAttempt(sessionOf(request).token);
     return { id: attempt.id };
   });
 
+  const attemptFor = (request: FastifyRequest, attemptId: string) => {
+    const attempt = state.attempt(attemptId);
+    return attempt && attempt.sessionToken === sessionOf(request).token ? attempt : undefined;
+  };
+
   app.get<{ Params: { id: string } }>(
     '/hub/connection_attempts/:id',
     { preHandler: requireSession },
     async (request, reply) => {
-      const attempt = state.attempts.get(request.params.id);
-      if (!attempt || attempt.sessionToken !== sessionOf(request).token) {
-        return sendStackOneError(reply, 404, 'Connection attempt not found');
-      }
+      const attempt = attemptFor(request, request.params.id);
+      if (!attempt) return sendStackOneError(reply, 404, 'Connection attempt not found');
       return {
         status: attempt.status,
         account: attempt.accountId !== null ? { id: attempt.accountId } : null,
@@ -158,10 +268,8 @@ export function registerHubApi(
     '/hub/connection_attempts/:id',
     { preHandler: requireSession },
     async (request, reply) => {
-      const attempt = state.attempts.get(request.params.id);
-      if (!attempt || attempt.sessionToken !== sessionOf(request).token) {
-        return sendStackOneError(reply, 404, 'Connection attempt not found');
-      }
+      const attempt = attemptFor(request, request.params.id);
+      if (!attempt) return sendStackOneError(reply, 404, 'Connection attempt not found');
       if (attempt.status === 'pending') attempt.status = 'cancelled';
       return { id: attempt.id, status: attempt.status };
     },

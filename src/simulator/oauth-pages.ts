@@ -24,7 +24,7 @@ export function registerOAuthPages(
     async (request, reply) => {
       const connector = findConnector(request.params.integrationId);
       const attemptId = request.query.connection_attempt_id ?? '';
-      const attempt = state.attempts.get(attemptId);
+      const attempt = state.attempt(attemptId);
       reply.type('text/html; charset=utf-8');
       if (
         !connector ||
@@ -52,7 +52,8 @@ export function registerOAuthPages(
 <p><strong>StackOne</strong> is asking for access to your ${escapeHtml(connector.name)} data (read employees, contacts and companies).</p>
 <form method="post" action="/connect/oauth2/${encodeURIComponent(connector.integrationId)}/decision">${fields}
 <button class="approve" name="decision" value="approve" type="submit">Approve</button>
-<button name="decision" value="deny" type="submit">Deny</button></form>`,
+<button name="decision" value="deny" type="submit">Deny</button>
+<button name="decision" value="cancel" type="submit">Cancel</button></form>`,
       );
     },
   );
@@ -61,7 +62,7 @@ export function registerOAuthPages(
     '/connect/oauth2/:integrationId/decision',
     async (request, reply) => {
       const connector = findConnector(request.params.integrationId);
-      const attempt = state.attempts.get(request.body.connection_attempt_id ?? '');
+      const attempt = state.attempt(request.body.connection_attempt_id ?? '');
       const session = attempt ? state.liveSession(attempt.sessionToken) : null;
       reply.type('text/html; charset=utf-8');
       if (!connector || !attempt || attempt.status !== 'pending' || !session) {
@@ -74,6 +75,14 @@ export function registerOAuthPages(
             ),
           );
       }
+      if (request.body.decision === 'cancel') {
+        // The user backed out of the provider's sign-in: the Hub returns to its form.
+        attempt.status = 'cancelled';
+        return page(
+          'Cancelled',
+          '<h1>Sign-in cancelled</h1><p>You can close this window.</p><script>window.close()</script>',
+        );
+      }
       if (request.body.decision !== 'approve') {
         attempt.status = 'error';
         attempt.error = {
@@ -83,7 +92,7 @@ export function registerOAuthPages(
         return page('Access denied', `<h1>Access denied</h1><p>You can close this window.</p>`);
       }
       const { account, created } = state.upsertAccount(session, connector, {
-        access_token: 'simulated',
+        access_token: `sim-access-${attempt.id}`,
       });
       attempt.status = 'authenticated';
       attempt.accountId = account.id;

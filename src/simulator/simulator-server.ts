@@ -1,7 +1,9 @@
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
+import { registerAuthLinkPage } from './auth-link-page';
 import { catalogue } from './catalogue';
 import { registerControlApi } from './control-api';
+import { createFaultInjector, type FaultInjector, type FaultSettings } from './faults';
 import { registerHubApi } from './hub-api';
 import { connectorLogoSvg } from './logos';
 import { registerOAuthPages } from './oauth-pages';
@@ -18,6 +20,10 @@ export interface SimulatorOptions {
   logger: Logger;
   now?: () => Date;
   webhookRetryBaseMs?: number;
+  /** Initial fault settings; StackOne's own limit of 1000 requests a minute by default. */
+  faults?: Partial<FaultSettings>;
+  /** How long an OAuth connection attempt stays pending (default 5 minutes). */
+  connectionAttemptLifetimeMs?: number;
 }
 
 export interface RunningSimulator {
@@ -25,6 +31,7 @@ export interface RunningSimulator {
   port: number;
   state: SimulatorState;
   webhooks: WebhookSender;
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -32,7 +39,12 @@ export interface RunningSimulator {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
-  const state = new SimulatorState(options.seed ?? 1, now);
+  const state = new SimulatorState(options.seed ?? 1, now, options.connectionAttemptLifetimeMs);
+  const faults = createFaultInjector({
+    settings: { latencyMs: 0, failureRate: 0, rateLimitPerMinute: 1000, ...options.faults },
+    random: state.random,
+    now,
+  });
   const webhooks = createWebhookSender({
     targets: options.webhookTargets ?? [],
     logger: options.logger,
@@ -72,10 +84,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       .send(connectorLogoSvg(connector));
   });
 
-  const deps = { state, webhooks, apiKey: options.apiKey, baseUrl: () => baseUrl, now };
+  app.addHook('preHandler', async (request) => {
+    if (request.url.startsWith('/hub/') && request.method !== 'OPTIONS') await faults.hubApi();
+  });
+
+  const deps = { state, webhooks, faults, apiKey: options.apiKey, baseUrl: () => baseUrl, now };
   registerPublicApi(app, deps);
   registerHubApi(app, deps);
   registerOAuthPages(app, deps);
+  registerAuthLinkPage(app, deps);
   registerControlApi(app, deps);
 
   app.setNotFoundHandler((request, reply) =>
@@ -106,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     port: address.port,
     state,
     webhooks,
+    faults,
     async close() {
       webhooks.close();
       await app.close();

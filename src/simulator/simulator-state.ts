@@ -47,10 +47,12 @@ export type AttemptStatus = 'pending' | 'authenticated' | 'error' | 'cancelled' 
 export interface ConnectionAttempt {
   id: string;
   sessionToken: string;
+  integrationId: string | null;
   status: AttemptStatus;
   accountId: string | null;
   error: { code: string; description: string } | null;
   createdAt: Date;
+  expiresAt: Date;
 }
 
 export const organizationId = 4242;
@@ -59,13 +61,17 @@ export const projectId = 'simulator-project';
 export class SimulatorState {
   readonly sessions = new Map<string, ConnectSession>();
   readonly accounts = new Map<string, SimulatedAccount>();
+  /** Deleted accounts, kept so their `account.deleted` webhook can be sent again. */
+  readonly deletedAccounts = new Map<string, SimulatedAccount>();
   readonly attempts = new Map<string, ConnectionAttempt>();
-  private readonly random: () => number;
+  /** Seeded, so ids and injected failures repeat from run to run. */
+  readonly random: () => number;
   private nextSessionId = 1;
 
   constructor(
     seed: number,
     private readonly now: () => Date,
+    private readonly attemptLifetimeMs = 5 * 60_000,
   ) {
     this.random = seededRandom(seed);
   }
@@ -138,16 +144,56 @@ export class SimulatorState {
     return { account, created: true };
   }
 
+  updateCredentials(account: SimulatedAccount, credentials: Record<string, string>): void {
+    account.credentials = credentials;
+    account.status = 'active';
+    account.statusReasons = [];
+    account.updatedAt = this.now();
+  }
+
+  deleteAccount(accountId: string): SimulatedAccount | undefined {
+    const account = this.accounts.get(accountId);
+    if (!account) return undefined;
+    this.accounts.delete(accountId);
+    account.updatedAt = this.now();
+    this.deletedAccounts.set(accountId, account);
+    return account;
+  }
+
   createAttempt(sessionToken: string): ConnectionAttempt {
+    const createdAt = this.now();
     const attempt: ConnectionAttempt = {
       id: `ca_${numericId(this.random, 16)}`,
       sessionToken,
+      integrationId: null,
       status: 'pending',
       accountId: null,
       error: null,
-      createdAt: this.now(),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + this.attemptLifetimeMs),
     };
     this.attempts.set(attempt.id, attempt);
     return attempt;
+  }
+
+  /** The attempt, with a pending one past its lifetime turned `expired`. */
+  attempt(attemptId: string): ConnectionAttempt | undefined {
+    const attempt = this.attempts.get(attemptId);
+    if (attempt?.status === 'pending' && attempt.expiresAt <= this.now())
+      attempt.status = 'expired';
+    return attempt;
+  }
+
+  latestAttemptFor(sessionToken: string): ConnectionAttempt | null {
+    let latest: ConnectionAttempt | null = null;
+    for (const attempt of this.attempts.values()) {
+      if (
+        attempt.sessionToken === sessionToken &&
+        (latest === null || attempt.createdAt >= latest.createdAt)
+      ) {
+        latest = this.attempt(attempt.id) ?? null;
+      }
+    }
+    return latest;
   }
 }
