@@ -358,3 +358,39 @@ describe('errors arrive as the SDK’s typed errors with StackOne’s body', () 
     expect(second).toEqual(first);
   });
 });
+
+describe('Hub API transport', () => {
+  it('answers the browser preflight with exactly what the Hub needs', async () => {
+    await start();
+    const response = await fetch(`${simulator.url}/hub/connectors`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'app://onboarding',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'content-type,x-hub-session-token,x-hub-version',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, PATCH, DELETE');
+    expect(response.headers.get('access-control-allow-headers')?.split(/,\s*/).sort()).toEqual([
+      'content-type',
+      'x-hub-session-token',
+      'x-hub-version',
+    ]);
+  });
+
+  it('answers errors as JSON with statusCode, including unknown paths', async () => {
+    await start();
+    const response = await fetch(`${simulator.url}/hub/nothing-here`, { headers: { 'x-hub-session-token': 'x' } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ statusCode: 404, message: expect.any(String) });
+  });
+
+  it('adds injected latency to Hub and public API answers', async () => {
+    const sdk = await start({ faults: { latencyMs: 300 } });
+    const started = performance.now();
+    await sdk.accounts.listLinkedAccounts({});
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
