@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog, StoredEvent } from './event-log';
+import { createRelayMetrics } from './relay-metrics';
 import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
 import { createStreamConnection, type StreamConnection } from './stream-connection';
 import type { Logger } from 'pino';
@@ -22,7 +23,7 @@ export interface RelayServerOptions {
 export interface RunningRelay {
   url: string;
   port: number;
-  close(): Promise<void>;
+  close(drainTimeoutMs?: number): Promise<void>;
 }
 
 export const webhookPath = '/webhooks/stackone';
@@ -36,6 +37,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const connections = new Set<StreamConnection>();
+  const metrics = createRelayMetrics({ clients: () => connections.size, headSeq: () => eventLog.headSeq() });
+  let shuttingDown = false;
 
   const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
   app.removeAllContentTypeParsers();
@@ -43,13 +46,21 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     done(null, body),
   );
 
-  app.get('/healthz', async () => ({ status: 'ok', headSeq: eventLog.headSeq() }));
+  app.get('/healthz', async (_request, reply) =>
+    shuttingDown
+      ? reply.code(503).send({ status: 'shutting_down' })
+      : { status: 'ok', headSeq: eventLog.headSeq(), clients: connections.size },
+  );
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   app.post(webhookPath, async (request, reply) => {
     const rawBody = request.body as Buffer;
     const header = request.headers['x-stackone-signature'];
     const signature = (Array.isArray(header) ? header[0] : header) ?? '';
     if (!isValidStackOneSignature(rawBody, signature, options.webhookSecrets)) {
+      metrics.rejected('bad_signature');
       logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
       return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
     }
@@ -57,10 +68,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     try {
       parsedJson = JSON.parse(rawBody.toString('utf8'));
     } catch {
+      metrics.rejected('bad_json');
       return reply.code(400).send({ error: 'body is not JSON' });
     }
     const parsed = stackOneWebhookSchema.safeParse(parsedJson);
     if (!parsed.success) {
+      metrics.rejected('bad_envelope');
       logger.warn({ reason: 'bad_envelope' }, 'webhook rejected');
       return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
     }
@@ -71,8 +84,11 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       event: parsed.data.event,
       originOwnerId: parsed.data.origin_owner_id ?? null,
     });
-    if (!stored.duplicate) {
-      logger.info({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
+    if (stored.duplicate) {
+      metrics.duplicate();
+    } else {
+      metrics.stored();
+      logger.debug({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
       for (const connection of connections) connection.notifyNewEvents();
     }
     return reply.code(200).send({ received: true, seq: stored.seq });
@@ -82,6 +98,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     const status = error.statusCode ?? 500;
     if (status >= 500) logger.error({ code: error.code }, 'relay request failed');
     else logger.warn({ reason: error.code }, 'webhook rejected');
+    metrics.rejected(status === 413 ? 'too_large' : status === 415 ? 'bad_content_type' : 'other');
     const message =
       status === 413
         ? 'body too large'
@@ -94,9 +111,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
-    if (path !== streamPath) return refuseUpgrade(socket, 404, 'Not Found');
+    if (path !== streamPath || shuttingDown) {
+      metrics.refused('bad_path');
+      return refuseUpgrade(socket, shuttingDown ? 503 : 404, shuttingDown ? 'Service Unavailable' : 'Not Found');
+    }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined || !isKnownToken(token, options.clientTokens)) {
+      metrics.refused('bad_token');
       logger.warn({ reason: 'bad_token' }, 'stream connection refused');
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
@@ -106,6 +127,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         eventLog,
         logger,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+        metrics,
         onClose: () => connections.delete(connection),
       });
       connections.add(connection);
@@ -121,9 +143,15 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
-    async close() {
-      for (const connection of connections) connection.close(1001, 'relay shutting down');
-      await app.close();
+    /**
+     * Graceful shutdown: stop taking webhooks and connections, let in-flight webhooks finish
+     * storing, let each client's queued events reach its socket, then close.
+     */
+    async close(drainTimeoutMs = 5_000) {
+      shuttingDown = true;
+      const httpClosed = app.close();
+      await Promise.all([...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)));
+      await httpClosed;
       wss.close();
       await eventLog.close();
     },

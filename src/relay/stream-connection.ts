@@ -6,11 +6,14 @@ import {
   type RelayServerMessage,
 } from '../shared/relay-protocol';
 import type { EventLog, StoredEvent } from './event-log';
+import type { RelayMetrics } from './relay-metrics';
 
 export interface StreamConnection {
   /** The log has grown: send what this subscriber has not had yet. */
   notifyNewEvents(): void;
   close(code: number, reason: string): void;
+  /** Sends what the client has not had yet, waits until it is written out, then closes. */
+  drainAndClose(timeoutMs: number): Promise<void>;
 }
 
 /** Bytes queued in a socket before the relay stops sending to it and waits for it to drain. */
@@ -45,9 +48,10 @@ export function createStreamConnection(options: {
   eventLog: EventLog;
   logger: Logger;
   heartbeatIntervalMs: number;
+  metrics: RelayMetrics;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, eventLog, logger } = options;
+  const { ws, eventLog, logger, metrics } = options;
   let subscription: {
     position: number;
     filter: (event: StoredEvent) => boolean;
@@ -67,6 +71,7 @@ export function createStreamConnection(options: {
         subscription.position = event.seq;
         if (!subscription.filter(event)) continue;
         const frame = eventFrame(event);
+        metrics.delivered();
         if (ws.bufferedAmount + frame.length < highWaterBytes) {
           ws.send(frame);
           continue;
@@ -83,7 +88,10 @@ export function createStreamConnection(options: {
   }
 
   function handle(message: RelayClientMessage): void {
-    if (message.type === 'ack') return;
+    if (message.type === 'ack') {
+      metrics.acked();
+      return;
+    }
     if (subscription !== null) {
       send({
         type: 'error',
@@ -158,8 +166,20 @@ export function createStreamConnection(options: {
     options.onClose();
   });
 
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return {
     notifyNewEvents: pump,
     close: (code, reason) => ws.close(code, reason),
+    async drainAndClose(timeoutMs) {
+      pump();
+      const deadline = Date.now() + timeoutMs;
+      while (ws.readyState === ws.OPEN && (waitingForDrain || ws.bufferedAmount > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      ws.close(1001, 'relay shutting down');
+      const timer = setTimeout(() => ws.terminate(), Math.max(0, deadline - Date.now()) + 1_000);
+      await closed;
+      clearTimeout(timer);
+    },
   };
 }

@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { redactedLogPaths } from '../../src/main/logger';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import type { RelayServerMessage } from '../../src/shared/relay-protocol';
+import { makeTempDir } from '../support/temp-dir';
+import { postWebhook, sign, webhookBody } from '../support/webhooks';
+
+const secret = 'whsec_ops_9f8e7d';
+const token = 'client-token-ops-1a2b3c';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+async function relayInProcess(options: { heartbeatIntervalMs?: number; logs?: string[] } = {}): Promise<RunningRelay> {
+  const temp = makeTempDir('relay-ops');
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      options.logs?.push(chunk.toString());
+      done();
+    },
+  });
+  const relay = await startRelayServer({
+    webhookSecrets: [secret],
+    clientTokens: [token],
+    eventLog: openFileEventLog({ dataDir: temp.path }),
+    logger: pino({ level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } }, logStream),
+    ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+  });
+  cleanups.push(() => temp.remove());
+  cleanups.push(() => relay.close(100).catch(() => undefined));
+  return relay;
+}
+
+function subscriber(url: string, cursor: number | null, options: WebSocket.ClientOptions = {}) {
+  const messages: RelayServerMessage[] = [];
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, { headers: { authorization: `Bearer ${token}` }, ...options });
+  ws.on('error', () => undefined);
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const events = () => messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
+  return { ws, messages, events, closed };
+}
+
+const post = (url: string, body: string) =>
+  postWebhook(url, body, { 'content-type': 'application/json', 'x-stackone-signature': sign(body, secret) });
+
+describe('relay operations', () => {
+  it('exposes Prometheus metrics for stored, delivered, clients and rejects by reason', async () => {
+    const relay = await relayInProcess();
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const body = webhookBody();
+    await post(relay.url, body);
+    await post(relay.url, body);
+    await postWebhook(relay.url, webhookBody({ account_id: 'x' }), { 'content-type': 'application/json', 'x-stackone-signature': 'bad' });
+    await eventually(() => expect(client.events()).toHaveLength(1));
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_events_stored_total 1$/m);
+    expect(text).toMatch(/^relay_events_duplicate_total 1$/m);
+    expect(text).toMatch(/^relay_events_delivered_total 1$/m);
+    expect(text).toMatch(/^relay_clients 1$/m);
+    expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    client.ws.close();
+  });
+
+  it('drops a peer that stops answering heartbeats', async () => {
+    const relay = await relayInProcess({ heartbeatIntervalMs: 100 });
+    const silent = subscriber(relay.url, null, { autoPong: false });
+    await eventually(() => expect(silent.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    expect(await silent.closed).toBe(1006);
+    await eventually(async () => expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 0 }));
+  });
+
+  it('shuts down gracefully: every stored event reaches the connected client before it closes', async () => {
+    const relay = await relayInProcess();
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const bodies = Array.from({ length: 200 }, (_, n) => webhookBody({ account_id: `drain-${n}`, padding: 'p'.repeat(2000) }));
+    const answers = await Promise.all(bodies.map((body) => post(relay.url, body)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await relay.close();
+    expect(await client.closed).toBe(1001);
+    expect(client.events()).toHaveLength(200);
+  });
+
+  it('never writes secrets, tokens or webhook bodies to its logs', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
+    const marker = 'body-marker-5c1e';
+    await post(relay.url, webhookBody({ account_id: marker }));
+    await postWebhook(relay.url, webhookBody({ account_id: marker }), { 'content-type': 'application/json', 'x-stackone-signature': 'wrong' });
+    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers: { authorization: 'Bearer wrong-token-77' } });
+    refused.on('error', () => undefined);
+    await new Promise((resolve) => refused.once('unexpected-response', resolve));
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.events()).toHaveLength(1));
+    client.ws.close();
+    await relay.close();
+    const text = logs.join('');
+    expect(text).toContain('webhook rejected');
+    for (const forbidden of [secret, token, 'wrong-token-77', marker, sign(webhookBody({ account_id: marker }), secret).slice(0, 12)]) {
+      expect(text).not.toContain(forbidden);
+    }
+  });
+});
+
+describe('relay crash safety', () => {
+  const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+  const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
+
+  async function spawnRelay(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, cli, '--port', String(port), '--data-dir', dataDir, '--webhook-secret', secret, '--client-token', token],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    );
+    cleanups.push(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${output}`)));
+    });
+    return { child, url };
+  }
+
+  it('loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber', async () => {
+    const temp = makeTempDir('relay-crash');
+    cleanups.push(() => temp.remove());
+    const first = await spawnRelay(temp.path, 0);
+    const port = Number(new URL(first.url).port);
+
+    const client = subscriber(first.url, null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+
+    const answered: string[] = [];
+    let next = 0;
+    const total = 600;
+    const sender = async () => {
+      while (next < total) {
+        const id = `crash-${next++}`;
+        try {
+          const response = await post(first.url, webhookBody({ account_id: id }));
+          if (response.status === 200) answered.push(id);
+        } catch {
+          // the relay died under this request: it was never answered
+        }
+      }
+    };
+    const senders = Promise.all(Array.from({ length: 16 }, sender));
+    await eventually(() => expect(answered.length).toBeGreaterThanOrEqual(150), 20_000);
+    first.child.kill('SIGKILL');
+    await senders;
+    expect(answered.length).toBeLessThan(total);
+    await client.closed;
+    const seenBeforeCrash = client.events();
+
+    const second = await spawnRelay(temp.path, port);
+    const lastSeq = seenBeforeCrash.at(-1)?.seq ?? null;
+    const resumed = subscriber(second.url, lastSeq);
+    const head = Number(((await (await fetch(`${second.url}/healthz`)).json()) as { headSeq: number }).headSeq);
+    await eventually(() => expect(resumed.events().at(-1)?.seq ?? lastSeq).toBe(head), 20_000);
+
+    const bySeq = new Map<number, string>();
+    for (const event of [...seenBeforeCrash, ...resumed.events()]) bySeq.set(event.seq, event.body);
+    const delivered = [...bySeq.values()].map((body) => (JSON.parse(body) as { account_id: string }).account_id);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    for (const id of answered) expect(delivered).toContain(id);
+    expect([...bySeq.keys()]).toEqual(Array.from({ length: bySeq.size }, (_, i) => i + 1));
+    resumed.ws.close();
+    second.child.kill('SIGTERM');
+  }, 60_000);
+});
