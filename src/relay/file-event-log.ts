@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
+  fdatasync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
-  ftruncateSync,
-  writeSync,
+  write,
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -69,54 +70,57 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     }
   }
 
+  /**
+   * Group commit: one batch is written and fdatasync'd at a time, off the event loop; appends
+   * that arrive meanwhile wait and form the next batch.
+   */
   function drain(): void {
     if (writing || queue.length === 0) return;
     writing = true;
     const batch = queue;
     queue = [];
-    // Yield once so that appends arriving in the same tick join this commit.
-    setImmediate(() => {
-      const results: AppendResult[] = [];
-      const records: Buffer[] = [];
-      const added: StoredEvent[] = [];
-      const batchKeys = new Map<string, number>();
-      for (const item of batch) {
-        const earlier = seqByDedupeKey.get(item.dedupeKey) ?? batchKeys.get(item.dedupeKey);
-        if (earlier !== undefined) {
-          results.push({ seq: earlier, duplicate: true });
-          continue;
-        }
-        const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
-        batchKeys.set(item.dedupeKey, stored.seq);
-        added.push(stored);
-        records.push(encodeRecord(stored));
-        results.push({ seq: stored.seq, duplicate: false });
-      }
-      try {
-        if (records.length > 0) {
-          const buffer = Buffer.concat(records);
-          let offset = 0;
-          while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
-          fsyncSync(fd);
-        }
-      } catch (error) {
-        writing = false;
+    commit(batch)
+      .catch((error: unknown) => {
         for (const item of batch) item.reject(error);
+      })
+      .finally(() => {
+        writing = false;
         drain();
-        return;
-      }
-      for (const e of added) {
-        events.push(e);
-        seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
-      }
-      head += added.length;
-      prune();
-      writing = false;
-      batch.forEach((item, i) => {
-        const result = results[i];
-        if (result) item.resolve(result);
       });
-      drain();
+  }
+
+  async function commit(batch: Pending[]): Promise<void> {
+    const results: AppendResult[] = [];
+    const records: Buffer[] = [];
+    const added: StoredEvent[] = [];
+    const batchKeys = new Map<string, number>();
+    for (const item of batch) {
+      const earlier = seqByDedupeKey.get(item.dedupeKey) ?? batchKeys.get(item.dedupeKey);
+      if (earlier !== undefined) {
+        results.push({ seq: earlier, duplicate: true });
+        continue;
+      }
+      const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
+      batchKeys.set(item.dedupeKey, stored.seq);
+      added.push(stored);
+      records.push(encodeRecord(stored));
+      results.push({ seq: stored.seq, duplicate: false });
+    }
+    if (records.length > 0) {
+      await writeFully(fd, Buffer.concat(records));
+      await new Promise<void>((resolve, reject) =>
+        fdatasync(fd, (error) => (error ? reject(error) : resolve())),
+      );
+    }
+    for (const e of added) {
+      events.push(e);
+      seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
+    }
+    head += added.length;
+    prune();
+    batch.forEach((item, i) => {
+      const result = results[i];
+      if (result) item.resolve(result);
     });
   }
 
@@ -141,6 +145,17 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       closeSync(fd);
     },
   };
+}
+
+async function writeFully(fd: number, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    offset += await new Promise<number>((resolve, reject) =>
+      write(fd, buffer, offset, buffer.length - offset, null, (error, written) =>
+        error ? reject(error) : resolve(written),
+      ),
+    );
+  }
 }
 
 function dedupeKeyOf(body: string): string {

@@ -1,21 +1,32 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type WebhookRejectReason =
-  | 'bad_signature'
-  | 'bad_json'
-  | 'bad_envelope'
-  | 'too_large'
-  | 'bad_content_type'
-  | 'other';
+  'bad_signature' | 'bad_json' | 'bad_envelope' | 'too_large' | 'bad_content_type' | 'other';
 
 /** The relay's Prometheus metrics, in a registry of its own (several relays can share a process in tests). */
 export function createRelayMetrics(options: { clients: () => number; headSeq: () => number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const stored = new Counter({ name: 'relay_events_stored_total', help: 'Webhooks stored (answered 200 for the first time).', registers: [registry] });
-  const duplicates = new Counter({ name: 'relay_events_duplicate_total', help: 'Redelivered identical webhooks, stored once.', registers: [registry] });
-  const delivered = new Counter({ name: 'relay_events_delivered_total', help: 'Event messages sent to stream clients.', registers: [registry] });
-  const acked = new Counter({ name: 'relay_acks_total', help: 'Acknowledgements received from stream clients.', registers: [registry] });
+  const stored = new Counter({
+    name: 'relay_events_stored_total',
+    help: 'Webhooks stored (answered 200 for the first time).',
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'relay_events_duplicate_total',
+    help: 'Redelivered identical webhooks, stored once.',
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'relay_events_delivered_total',
+    help: 'Event messages sent to stream clients.',
+    registers: [registry],
+  });
+  const acked = new Counter({
+    name: 'relay_acks_total',
+    help: 'Acknowledgements received from stream clients.',
+    registers: [registry],
+  });
   const rejected = new Counter({
     name: 'relay_webhooks_rejected_total',
     help: 'Webhooks refused, by reason.',
@@ -28,8 +39,22 @@ export function createRelayMetrics(options: { clients: () => number; headSeq: ()
     labelNames: ['reason'],
     registers: [registry],
   });
-  new Gauge({ name: 'relay_clients', help: 'Connected stream clients.', registers: [registry], collect() { this.set(options.clients()); } });
-  new Gauge({ name: 'relay_head_seq', help: 'Newest stored seq.', registers: [registry], collect() { this.set(options.headSeq()); } });
+  new Gauge({
+    name: 'relay_clients',
+    help: 'Connected stream clients.',
+    registers: [registry],
+    collect() {
+      this.set(options.clients());
+    },
+  });
+  new Gauge({
+    name: 'relay_head_seq',
+    help: 'Newest stored seq.',
+    registers: [registry],
+    collect() {
+      this.set(options.headSeq());
+    },
+  });
 
   return {
     registry,

@@ -18,6 +18,8 @@ export interface RelayServerOptions {
   logger: Logger;
   maxBodyBytes?: number;
   heartbeatIntervalMs?: number;
+  /** How long new events gather before they are sent to subscribers (default 2 ms). */
+  fanOutWindowMs?: number;
 }
 
 export interface RunningRelay {
@@ -36,9 +38,26 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const fanOutWindowMs = options.fanOutWindowMs ?? 5;
   const connections = new Set<StreamConnection>();
-  const metrics = createRelayMetrics({ clients: () => connections.size, headSeq: () => eventLog.headSeq() });
+  const metrics = createRelayMetrics({
+    clients: () => connections.size,
+    headSeq: () => eventLog.headSeq(),
+  });
   let shuttingDown = false;
+  let fanOutScheduled = false;
+  /**
+   * One pass over the subscribers per fan-out window, however many webhooks were committed in
+   * it: each subscriber then gets a batch in one socket write instead of one write per event.
+   */
+  const scheduleFanOut = () => {
+    if (fanOutScheduled) return;
+    fanOutScheduled = true;
+    setTimeout(() => {
+      fanOutScheduled = false;
+      for (const connection of connections) connection.notifyNewEvents();
+    }, fanOutWindowMs);
+  };
 
   const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
   app.removeAllContentTypeParsers();
@@ -89,7 +108,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     } else {
       metrics.stored();
       logger.debug({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
-      for (const connection of connections) connection.notifyNewEvents();
+      scheduleFanOut();
     }
     return reply.code(200).send({ received: true, seq: stored.seq });
   });
@@ -113,7 +132,11 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     const path = (request.url ?? '').split('?')[0];
     if (path !== streamPath || shuttingDown) {
       metrics.refused('bad_path');
-      return refuseUpgrade(socket, shuttingDown ? 503 : 404, shuttingDown ? 'Service Unavailable' : 'Not Found');
+      return refuseUpgrade(
+        socket,
+        shuttingDown ? 503 : 404,
+        shuttingDown ? 'Service Unavailable' : 'Not Found',
+      );
     }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined || !isKnownToken(token, options.clientTokens)) {
@@ -150,7 +173,9 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     async close(drainTimeoutMs = 5_000) {
       shuttingDown = true;
       const httpClosed = app.close();
-      await Promise.all([...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)));
+      await Promise.all(
+        [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),
+      );
       await httpClosed;
       wss.close();
       await eventLog.close();

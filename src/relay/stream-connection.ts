@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import {
@@ -21,22 +22,39 @@ const highWaterBytes = 1024 * 1024;
 const readBatch = 256;
 const maxBadMessages = 10;
 
-const frameCache = new WeakMap<StoredEvent, string>();
+/** Recent events' encoded messages; live fan-out hits it, old replays re-encode. */
+const frameCache = new Map<number, Buffer>();
+const frameCacheSize = 4096;
 
-/** Each event is serialised once, whatever the number of subscribers. */
-function eventFrame(event: StoredEvent): string {
-  let frame = frameCache.get(event);
+/** Each event is serialised and UTF-8 encoded once, whatever the number of subscribers. */
+function eventFrame(event: StoredEvent): Buffer {
+  let frame = frameCache.get(event.seq);
   if (frame === undefined) {
-    frame = JSON.stringify({
-      type: 'event',
-      seq: event.seq,
-      body: event.body,
-      signature: event.signature,
-      receivedAt: event.receivedAt,
-    } satisfies RelayServerMessage);
-    frameCache.set(event, frame);
+    frame = Buffer.from(
+      JSON.stringify({
+        type: 'event',
+        seq: event.seq,
+        body: event.body,
+        signature: event.signature,
+        receivedAt: event.receivedAt,
+      } satisfies RelayServerMessage),
+    );
+    frameCache.set(event.seq, frame);
+    if (frameCache.size > frameCacheSize) {
+      const oldest = frameCache.keys().next().value;
+      if (oldest !== undefined) frameCache.delete(oldest);
+    }
   }
   return frame;
+}
+
+/**
+ * ws writes every message with its own syscall. Corking the underlying socket while a batch is
+ * sent lets the kernel get the whole batch in one writev. `_socket` is ws's own (unexported but
+ * long-stable) handle on it; without it, sending still works, one write per message.
+ */
+function underlyingSocket(ws: WebSocket): Duplex | undefined {
+  return (ws as unknown as { _socket?: Duplex })._socket;
 }
 
 /**
@@ -64,6 +82,17 @@ export function createStreamConnection(options: {
 
   function pump(): void {
     if (subscription === null || waitingForDrain || ws.readyState !== ws.OPEN) return;
+    const socket = underlyingSocket(ws);
+    socket?.cork();
+    try {
+      sendPending();
+    } finally {
+      socket?.uncork();
+    }
+  }
+
+  function sendPending(): void {
+    if (subscription === null) return;
     for (;;) {
       const batch = eventLog.readAfter(subscription.position, readBatch);
       if (batch.length === 0) return;
@@ -73,12 +102,12 @@ export function createStreamConnection(options: {
         const frame = eventFrame(event);
         metrics.delivered();
         if (ws.bufferedAmount + frame.length < highWaterBytes) {
-          ws.send(frame);
+          ws.send(frame, { binary: false });
           continue;
         }
         // The socket is backed up: send this one, then wait until it has been written out.
         waitingForDrain = true;
-        ws.send(frame, () => {
+        ws.send(frame, { binary: false }, () => {
           waitingForDrain = false;
           pump();
         });
@@ -173,7 +202,11 @@ export function createStreamConnection(options: {
     async drainAndClose(timeoutMs) {
       pump();
       const deadline = Date.now() + timeoutMs;
-      while (ws.readyState === ws.OPEN && (waitingForDrain || ws.bufferedAmount > 0) && Date.now() < deadline) {
+      while (
+        ws.readyState === ws.OPEN &&
+        (waitingForDrain || ws.bufferedAmount > 0) &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       ws.close(1001, 'relay shutting down');

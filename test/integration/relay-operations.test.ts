@@ -32,7 +32,9 @@ async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000)
   }
 }
 
-async function relayInProcess(options: { heartbeatIntervalMs?: number; logs?: string[] } = {}): Promise<RunningRelay> {
+async function relayInProcess(
+  options: { heartbeatIntervalMs?: number; logs?: string[] } = {},
+): Promise<RunningRelay> {
   const temp = makeTempDir('relay-ops');
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -44,8 +46,13 @@ async function relayInProcess(options: { heartbeatIntervalMs?: number; logs?: st
     webhookSecrets: [secret],
     clientTokens: [token],
     eventLog: openFileEventLog({ dataDir: temp.path }),
-    logger: pino({ level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } }, logStream),
-    ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    logger: pino(
+      { level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } },
+      logStream,
+    ),
+    ...(options.heartbeatIntervalMs !== undefined && {
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+    }),
   });
   cleanups.push(() => temp.remove());
   cleanups.push(() => relay.close(100).catch(() => undefined));
@@ -54,17 +61,24 @@ async function relayInProcess(options: { heartbeatIntervalMs?: number; logs?: st
 
 function subscriber(url: string, cursor: number | null, options: WebSocket.ClientOptions = {}) {
   const messages: RelayServerMessage[] = [];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, { headers: { authorization: `Bearer ${token}` }, ...options });
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    ...options,
+  });
   ws.on('error', () => undefined);
   ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
   ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const events = () => messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
+  const events = () =>
+    messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
   return { ws, messages, events, closed };
 }
 
 const post = (url: string, body: string) =>
-  postWebhook(url, body, { 'content-type': 'application/json', 'x-stackone-signature': sign(body, secret) });
+  postWebhook(url, body, {
+    'content-type': 'application/json',
+    'x-stackone-signature': sign(body, secret),
+  });
 
 describe('relay operations', () => {
   it('exposes Prometheus metrics for stored, delivered, clients and rejects by reason', async () => {
@@ -74,7 +88,10 @@ describe('relay operations', () => {
     const body = webhookBody();
     await post(relay.url, body);
     await post(relay.url, body);
-    await postWebhook(relay.url, webhookBody({ account_id: 'x' }), { 'content-type': 'application/json', 'x-stackone-signature': 'bad' });
+    await postWebhook(relay.url, webhookBody({ account_id: 'x' }), {
+      'content-type': 'application/json',
+      'x-stackone-signature': 'bad',
+    });
     await eventually(() => expect(client.events()).toHaveLength(1));
     const text = await (await fetch(`${relay.url}/metrics`)).text();
     expect(text).toMatch(/^relay_events_stored_total 1$/m);
@@ -91,14 +108,18 @@ describe('relay operations', () => {
     const silent = subscriber(relay.url, null, { autoPong: false });
     await eventually(() => expect(silent.messages.some((m) => m.type === 'subscribed')).toBe(true));
     expect(await silent.closed).toBe(1006);
-    await eventually(async () => expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 0 }));
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 0 }),
+    );
   });
 
   it('shuts down gracefully: every stored event reaches the connected client before it closes', async () => {
     const relay = await relayInProcess();
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
-    const bodies = Array.from({ length: 200 }, (_, n) => webhookBody({ account_id: `drain-${n}`, padding: 'p'.repeat(2000) }));
+    const bodies = Array.from({ length: 200 }, (_, n) =>
+      webhookBody({ account_id: `drain-${n}`, padding: 'p'.repeat(2000) }),
+    );
     const answers = await Promise.all(bodies.map((body) => post(relay.url, body)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await relay.close();
@@ -111,8 +132,13 @@ describe('relay operations', () => {
     const relay = await relayInProcess({ logs });
     const marker = 'body-marker-5c1e';
     await post(relay.url, webhookBody({ account_id: marker }));
-    await postWebhook(relay.url, webhookBody({ account_id: marker }), { 'content-type': 'application/json', 'x-stackone-signature': 'wrong' });
-    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers: { authorization: 'Bearer wrong-token-77' } });
+    await postWebhook(relay.url, webhookBody({ account_id: marker }), {
+      'content-type': 'application/json',
+      'x-stackone-signature': 'wrong',
+    });
+    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
+      headers: { authorization: 'Bearer wrong-token-77' },
+    });
     refused.on('error', () => undefined);
     await new Promise((resolve) => refused.once('unexpected-response', resolve));
     const client = subscriber(relay.url, null);
@@ -121,7 +147,13 @@ describe('relay operations', () => {
     await relay.close();
     const text = logs.join('');
     expect(text).toContain('webhook rejected');
-    for (const forbidden of [secret, token, 'wrong-token-77', marker, sign(webhookBody({ account_id: marker }), secret).slice(0, 12)]) {
+    for (const forbidden of [
+      secret,
+      token,
+      'wrong-token-77',
+      marker,
+      sign(webhookBody({ account_id: marker }), secret).slice(0, 12),
+    ]) {
       expect(text).not.toContain(forbidden);
     }
   });
@@ -131,10 +163,25 @@ describe('relay crash safety', () => {
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
 
-  async function spawnRelay(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
+  async function spawnRelay(
+    dataDir: string,
+    port: number,
+  ): Promise<{ child: ChildProcess; url: string }> {
     const child = spawn(
       process.execPath,
-      ['--import', tsxLoader, cli, '--port', String(port), '--data-dir', dataDir, '--webhook-secret', secret, '--client-token', token],
+      [
+        '--import',
+        tsxLoader,
+        cli,
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--webhook-secret',
+        secret,
+        '--client-token',
+        token,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
     );
     cleanups.push(() => {
@@ -186,12 +233,16 @@ describe('relay crash safety', () => {
     const second = await spawnRelay(temp.path, port);
     const lastSeq = seenBeforeCrash.at(-1)?.seq ?? null;
     const resumed = subscriber(second.url, lastSeq);
-    const head = Number(((await (await fetch(`${second.url}/healthz`)).json()) as { headSeq: number }).headSeq);
+    const head = Number(
+      ((await (await fetch(`${second.url}/healthz`)).json()) as { headSeq: number }).headSeq,
+    );
     await eventually(() => expect(resumed.events().at(-1)?.seq ?? lastSeq).toBe(head), 20_000);
 
     const bySeq = new Map<number, string>();
     for (const event of [...seenBeforeCrash, ...resumed.events()]) bySeq.set(event.seq, event.body);
-    const delivered = [...bySeq.values()].map((body) => (JSON.parse(body) as { account_id: string }).account_id);
+    const delivered = [...bySeq.values()].map(
+      (body) => (JSON.parse(body) as { account_id: string }).account_id,
+    );
     expect(new Set(delivered).size).toBe(delivered.length);
     for (const id of answered) expect(delivered).toContain(id);
     expect([...bySeq.keys()]).toEqual(Array.from({ length: bySeq.size }, (_, i) => i + 1));

@@ -382,7 +382,9 @@ describe('Hub API transport', () => {
 
   it('answers errors as JSON with statusCode, including unknown paths', async () => {
     await start();
-    const response = await fetch(`${simulator.url}/hub/nothing-here`, { headers: { 'x-hub-session-token': 'x' } });
+    const response = await fetch(`${simulator.url}/hub/nothing-here`, {
+      headers: { 'x-hub-session-token': 'x' },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ statusCode: 404, message: expect.any(String) });
   });
