@@ -60,12 +60,58 @@ export function createOnboardingService(deps: {
     await store.flush();
   }
 
+  /**
+   * StackOne is the source of truth: events are hints that may have been missed while the relay
+   * or the app was away. Verified accounts StackOne no longer lists are removed; pending ones are
+   * left for the next pass (StackOne may not list them yet).
+   */
+  async function reconcile(): Promise<void> {
+    const customerIds = store.listCustomers().map((c) => c.id);
+    if (customerIds.length === 0) return;
+    const remote = await api.listAccounts(customerIds);
+    const listed = new Set(remote.map((account) => account.id));
+    for (const account of remote) store.applyVerified(account);
+    for (const customerId of customerIds) {
+      for (const local of store.accountsOf(customerId)) {
+        if (!listed.has(local.id) && local.status !== 'pending') store.applyDeleted(local);
+      }
+    }
+    await store.flush();
+  }
+
+  let reconciling: Promise<void> | null = null;
+  let reconcileAgain = false;
+  /** One pass at a time; a request during a pass runs one more pass after it. */
+  function requestReconcile(): Promise<void> {
+    if (reconciling) {
+      reconcileAgain = true;
+      return reconciling;
+    }
+    reconciling = (async () => {
+      do {
+        reconcileAgain = false;
+        await reconcile();
+      } while (reconcileAgain);
+    })().finally(() => {
+      reconciling = null;
+    });
+    return reconciling;
+  }
+  const reconcileInBackground = () =>
+    void requestReconcile().catch((error: unknown) =>
+      logger.warn(
+        { err: error instanceof Error ? error.message : 'unknown' },
+        'reconciliation failed',
+      ),
+    );
+
   const relayClient = createRelayClient({
     streamUrl: profile.relayStreamUrl,
     token: profile.relayToken,
     cursor: () => store.relayCursor,
     applyEvents: applyRelayEvents,
     onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
+    onConnected: reconcileInBackground,
     logger,
   });
 
@@ -111,12 +157,20 @@ export function createOnboardingService(deps: {
       await store.flush();
       return account;
     },
+    async refreshAccounts({ customerId }) {
+      customerOrThrow(customerId);
+      await requestReconcile();
+      return store.accountsOf(customerId);
+    },
   };
 
   return {
     handlers,
     relayClient,
-    start: () => relayClient.start(),
+    start() {
+      relayClient.start();
+      reconcileInBackground();
+    },
     async stop() {
       await relayClient.stop();
       await store.flush();

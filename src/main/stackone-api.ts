@@ -1,5 +1,8 @@
 import { StackOne } from '@stackone/stackone-client-ts';
-import type { ConnectSessionCreateCategories } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
+import type {
+  ConnectSessionCreateCategories,
+  LinkedAccount,
+} from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
 import {
   HTTPClientError,
   StackOneError,
@@ -37,7 +40,11 @@ export interface StackOneApi {
   createConnectSession(request: ConnectSessionRequest): Promise<CreatedConnectSession>;
   /** Resolves null when StackOne says the account does not exist. */
   getAccount(accountId: string): Promise<StackOneAccount | null>;
+  /** Every account of these owners, all pages. */
+  listAccounts(originOwnerIds: string[]): Promise<StackOneAccount[]>;
 }
+
+const listPageSize = 100;
 
 export interface StackOneApiOptions {
   apiKey: string;
@@ -91,24 +98,41 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
         );
         const account = response.linkedAccount;
         if (account === undefined) throw unexpectedResponse('check the linked account');
-        return {
-          id: account.id,
-          provider: account.provider,
-          originOwnerId: account.originOwnerId,
-          originOwnerName: account.originOwnerName,
-          status: String(account.status),
-          statusReasons: (account.statusReasons ?? []).map((reason) => ({
-            ...(reason.code != null && { code: reason.code }),
-            ...(reason.description != null && { description: reason.description }),
-            timestamp: reason.timestamp.toISOString(),
-          })),
-          updatedAt: account.updatedAt.toISOString(),
-        };
+        return toStackOneAccount(account);
       } catch (error) {
         if (error instanceof AppError && error.code === 'not_found') return null;
         throw error;
       }
     },
+
+    async listAccounts(originOwnerIds) {
+      const accounts: StackOneAccount[] = [];
+      // No cursor: a page shorter than the page size is the last (STACKONE.md §1).
+      for (let page = 1; ; page++) {
+        const response = await callStackOne('list linked accounts', () =>
+          sdk.accounts.listLinkedAccounts({ originOwnerIds, page, pageSize: listPageSize }),
+        );
+        const batch = response.classes ?? [];
+        accounts.push(...batch.map(toStackOneAccount));
+        if (batch.length < listPageSize) return accounts;
+      }
+    },
+  };
+}
+
+function toStackOneAccount(account: LinkedAccount): StackOneAccount {
+  return {
+    id: account.id,
+    provider: account.provider,
+    originOwnerId: account.originOwnerId,
+    originOwnerName: account.originOwnerName,
+    status: String(account.status),
+    statusReasons: (account.statusReasons ?? []).map((reason) => ({
+      ...(reason.code != null && { code: reason.code }),
+      ...(reason.description != null && { description: reason.description }),
+      timestamp: reason.timestamp.toISOString(),
+    })),
+    updatedAt: account.updatedAt.toISOString(),
   };
 }
 

@@ -6,7 +6,11 @@ import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog, StoredEvent } from './event-log';
 import { createRelayMetrics } from './relay-metrics';
 import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
-import { createStreamConnection, type StreamConnection } from './stream-connection';
+import {
+  createEventFrames,
+  createStreamConnection,
+  type StreamConnection,
+} from './stream-connection';
 import type { Logger } from 'pino';
 
 export interface RelayServerOptions {
@@ -46,6 +50,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   });
   let shuttingDown = false;
   let fanOutScheduled = false;
+  const eventFrame = createEventFrames();
   /**
    * One pass over the subscribers per fan-out window, however many webhooks were committed in
    * it: each subscriber then gets a batch in one socket write instead of one write per event.
@@ -151,6 +156,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         logger,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
         metrics,
+        eventFrame,
         onClose: () => connections.delete(connection),
       });
       connections.add(connection);

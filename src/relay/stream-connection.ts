@@ -22,30 +22,35 @@ const highWaterBytes = 1024 * 1024;
 const readBatch = 256;
 const maxBadMessages = 10;
 
-/** Recent events' encoded messages; live fan-out hits it, old replays re-encode. */
-const frameCache = new Map<number, Buffer>();
-const frameCacheSize = 4096;
+export type EventFrames = (event: StoredEvent) => Buffer;
 
-/** Each event is serialised and UTF-8 encoded once, whatever the number of subscribers. */
-function eventFrame(event: StoredEvent): Buffer {
-  let frame = frameCache.get(event.seq);
-  if (frame === undefined) {
-    frame = Buffer.from(
-      JSON.stringify({
-        type: 'event',
-        seq: event.seq,
-        body: event.body,
-        signature: event.signature,
-        receivedAt: event.receivedAt,
-      } satisfies RelayServerMessage),
-    );
-    frameCache.set(event.seq, frame);
-    if (frameCache.size > frameCacheSize) {
-      const oldest = frameCache.keys().next().value;
-      if (oldest !== undefined) frameCache.delete(oldest);
+/**
+ * Encodes each event's stream message once, whatever the number of subscribers. Keeps the most
+ * recent ones (live fan-out hits them); older replays are encoded again. One per relay: seqs are
+ * only unique within one event log.
+ */
+export function createEventFrames(capacity = 4096): EventFrames {
+  const cache = new Map<number, Buffer>();
+  return (event) => {
+    let frame = cache.get(event.seq);
+    if (frame === undefined) {
+      frame = Buffer.from(
+        JSON.stringify({
+          type: 'event',
+          seq: event.seq,
+          body: event.body,
+          signature: event.signature,
+          receivedAt: event.receivedAt,
+        } satisfies RelayServerMessage),
+      );
+      cache.set(event.seq, frame);
+      if (cache.size > capacity) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
     }
-  }
-  return frame;
+    return frame;
+  };
 }
 
 /**
@@ -67,9 +72,10 @@ export function createStreamConnection(options: {
   logger: Logger;
   heartbeatIntervalMs: number;
   metrics: RelayMetrics;
+  eventFrame: EventFrames;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, eventLog, logger, metrics } = options;
+  const { ws, eventLog, logger, metrics, eventFrame } = options;
   let subscription: {
     position: number;
     filter: (event: StoredEvent) => boolean;

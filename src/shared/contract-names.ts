@@ -10,6 +10,7 @@ export const bridgeCallNames = [
   'createConnectSession',
   'listAccounts',
   'recordHubSuccess',
+  'refreshAccounts',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

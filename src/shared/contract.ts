@@ -62,6 +62,10 @@ export const bridgeCalls = {
     }),
     output: linkedAccountViewSchema,
   },
+  refreshAccounts: {
+    input: z.strictObject({ customerId: customerIdSchema }),
+    output: z.array(linkedAccountViewSchema),
+  },
 } satisfies Record<BridgeCallName, CallSpec>;
 
 export const bridgeEvents = {

@@ -42,6 +42,7 @@ test('starts in demo mode with a sandboxed renderer that only sees window.onboar
     'listCustomers',
     'on',
     'recordHubSuccess',
+    'refreshAccounts',
   ]);
 });
 

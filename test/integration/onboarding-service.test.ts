@@ -264,3 +264,73 @@ describe('onboarding service over the real simulator and relay', () => {
     });
   });
 });
+
+describe('reconciliation with StackOne', () => {
+  const control = (w: World, path: string, body: unknown) =>
+    fetch(`${w.simulator.url}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('on demand, brings in changes whose events have not arrived', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const kept = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(kept)?.status).toBe('active'));
+    const session = await w.service.handlers.createConnectSession({ customerId: 'acme' });
+    await fetch(`${session.hubBaseUrl}/hub/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
+      body: JSON.stringify({
+        integration_id: 'int_ashby_api_key',
+        credentials: { api_key: 'a'.repeat(24) },
+      }),
+    });
+    await eventually(() => expect(w.store.accountsOf('acme')).toHaveLength(2));
+    const removed = w.store.accountsOf('acme').find((a) => a.id !== kept)?.id ?? '';
+
+    w.simulator.webhooks.pause(); // events are lost from the app's point of view
+    await control(w, `/_simulator/accounts/${kept}/status`, { status: 'expired' });
+    await control(w, `/_simulator/accounts/${removed}/delete`, {});
+    expect(w.store.getAccount(kept)?.status).toBe('active');
+
+    const refreshed = await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    expect(refreshed).toEqual([expect.objectContaining({ id: kept, status: 'expired' })]);
+    expect(w.store.isDeleted(removed)).toBe(true);
+  });
+
+  it('at start, converges on StackOne even with no events at all', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    await w.service.stop();
+    w.simulator.webhooks.pause();
+    await control(w, `/_simulator/accounts/${id}/status`, {
+      status: 'error',
+      status_reasons: [{ description: 'Token revoked' }],
+    });
+
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
+    expect(w.store.relayCursor).toBe(1);
+  });
+
+  it('leaves a pending account alone when StackOne does not list it yet', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.recordHubSuccess({
+      customerId: 'acme',
+      accountId: 'not-yet-listed',
+      provider: 'bamboohr',
+    });
+    const refreshed = await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    expect(refreshed).toEqual([
+      expect.objectContaining({ id: 'not-yet-listed', status: 'pending' }),
+    ]);
+  });
+});

@@ -214,6 +214,46 @@ describe('relay stream', () => {
     expect(await closed).toBe(1008);
   });
 
+  it('keeps two relays in one process apart, though their seqs overlap', async () => {
+    const otherDir = makeTempDir('relay-other');
+    const other = await startRelayServer({
+      webhookSecrets: [secret],
+      clientTokens: [token],
+      eventLog: openFileEventLog({ dataDir: otherDir.path }),
+      logger: silentLogger(),
+    });
+    try {
+      const mine = webhookBody({ account_id: 'mine' });
+      const theirs = webhookBody({ account_id: 'theirs' });
+      await signed(mine);
+      const client = await subscribe(null);
+      await eventually(() => expect(client.events()).toHaveLength(1));
+      await postWebhook(other.url, theirs, {
+        'content-type': 'application/json',
+        'x-stackone-signature': sign(theirs, secret),
+      });
+      const otherClient = new WebSocket(`${other.url.replace('http', 'ws')}/v1/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const received = new Promise<string>((resolve) =>
+        otherClient.on('message', (data) => {
+          const message = JSON.parse(data.toString()) as RelayServerMessage;
+          if (message.type === 'event') resolve(message.body);
+        }),
+      );
+      otherClient.on('open', () =>
+        otherClient.send(JSON.stringify({ type: 'subscribe', cursor: null })),
+      );
+      expect(await received).toBe(theirs);
+      expect(client.events()[0]?.body).toBe(mine);
+      otherClient.close();
+      client.ws.close();
+    } finally {
+      await other.close();
+      otherDir.remove();
+    }
+  });
+
   it('keeps events across a restart of the relay', async () => {
     await signed(webhookBody({ account_id: 'x' }));
     await relay.close();

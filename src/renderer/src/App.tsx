@@ -18,6 +18,7 @@ export function App() {
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const [connecting, setConnecting] = useState(false);
+  const [refreshing, setRefreshing] = useState(false);
 
   const report = useCallback((error: unknown) => setNotices((n) => [...n, messageOf(error)]), []);
 
@@ -106,9 +107,25 @@ export function App() {
                   <h2>{selected.name}</h2>
                   <p className="muted">Customer id {selected.id}</p>
                 </div>
-                <button type="button" className="primary" onClick={() => setConnecting(true)}>
-                  Connect an integration
-                </button>
+                <div className="actions">
+                  <button
+                    type="button"
+                    disabled={refreshing}
+                    title="Ask StackOne for the current state of every account"
+                    onClick={() => {
+                      setRefreshing(true);
+                      unwrap(onboarding().refreshAccounts({ customerId: selected.id }))
+                        .then((accounts) => setAccountList({ customerId: selected.id, accounts }))
+                        .catch(report)
+                        .finally(() => setRefreshing(false));
+                    }}
+                  >
+                    {refreshing ? 'Refreshing…' : 'Refresh'}
+                  </button>
+                  <button type="button" className="primary" onClick={() => setConnecting(true)}>
+                    Connect an integration
+                  </button>
+                </div>
               </div>
               <AccountList accounts={accounts} />
               {connecting && (
