@@ -126,3 +126,33 @@ test('secrets of the demo profile never reach the renderer', async ({ app, harne
     expect(JSON.stringify(storage)).not.toContain(secret);
   }
 });
+
+test('Refresh shows StackOne’s current state when an event never arrived', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'BambooHR');
+  const hub = app.getByTestId('stackone-hub');
+  await hub.getByPlaceholder('acme').fill('acme');
+  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  const status = accountRows(app).first().locator('[data-status]');
+  await expect(status).toHaveAttribute('data-status', 'active');
+  await app.getByRole('button', { name: 'Done' }).click();
+
+  await harness.control('/_simulator/webhooks/pause', {});
+  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
+  await harness.control(`/_simulator/accounts/${id}/status`, {
+    status: 'error',
+    status_reasons: [
+      { code: 'invalid_credentials', description: 'The API key was revoked in BambooHR.' },
+    ],
+  });
+  await app.waitForTimeout(500);
+  await expect(status).toHaveAttribute('data-status', 'active');
+
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect(status).toHaveAttribute('data-status', 'error');
+  await expect(accountRows(app).first()).toContainText('The API key was revoked in BambooHR.');
+});
