@@ -12,6 +12,11 @@ button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;border-radius:.4re
 button.approve{background:#2454d6;color:#fff;border-color:#2454d6}</style></head><body>${body}</body></html>`;
 }
 
+const linkNoLongerValid = page(
+  'Link expired',
+  '<h1>This sign-in link is no longer valid</h1><p>Close this window and start the connection again.</p>',
+);
+
 /** The provider's OAuth consent screen, as the popup opened by the Hub shows it. */
 export function registerOAuthPages(
   app: FastifyInstance,
@@ -32,14 +37,7 @@ export function registerOAuthPages(
         attempt.status !== 'pending' ||
         !state.liveSession(request.query.token)
       ) {
-        return reply
-          .code(400)
-          .send(
-            page(
-              'Link expired',
-              '<h1>This sign-in link is no longer valid</h1><p>Close this window and start the connection again.</p>',
-            ),
-          );
+        return reply.code(400).send(linkNoLongerValid);
       }
       const hidden = (name: string, value: string) =>
         `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
@@ -66,14 +64,7 @@ export function registerOAuthPages(
       const session = attempt ? state.liveSession(attempt.sessionToken) : null;
       reply.type('text/html; charset=utf-8');
       if (!connector || !attempt || attempt.status !== 'pending' || !session) {
-        return reply
-          .code(400)
-          .send(
-            page(
-              'Link expired',
-              '<h1>This sign-in link is no longer valid</h1><p>Close this window and start the connection again.</p>',
-            ),
-          );
+        return reply.code(400).send(linkNoLongerValid);
       }
       if (request.body.decision === 'cancel') {
         // The user backed out of the provider's sign-in: the Hub returns to its form.

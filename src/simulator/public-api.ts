@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { connectorCategories } from '../shared/domain';
 import { findConnector, findConnectorByProvider, isSecretField } from './catalogue';
 import { sendStackOneError } from './error-body';
 import type { FaultInjector } from './faults';
@@ -13,22 +14,8 @@ import {
 } from './simulator-state';
 import type { WebhookSender } from './webhook-sender';
 
-const sessionCategories = [
-  'ats',
-  'hris',
-  'hris-legacy',
-  'crm',
-  'iam',
-  'marketing',
-  'lms',
-  'stackone',
-  'documents',
-  'ticketing',
-  'screening',
-  'messaging',
-  'accounting',
-  'scheduling',
-] as const;
+// StackOne also accepts `scheduling`, which the SDK (and so the app) cannot send.
+const sessionCategories = [...connectorCategories, 'scheduling'] as const;
 
 const connectSessionRequestSchema = z.object({
   origin_owner_id: z.string().min(1),

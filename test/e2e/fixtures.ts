@@ -28,3 +28,14 @@ export async function openHubOn(page: Page, connectorName: string): Promise<void
 
 export const accountRows = (page: Page) =>
   page.getByRole('table', { name: 'Linked accounts' }).locator('tbody tr');
+
+/** Fills the BambooHR form in the open Hub and submits it. */
+export async function submitBambooHr(
+  page: Page,
+  apiKey = 'bamboo-key-0123456789abcdef',
+): Promise<void> {
+  const hub = page.getByTestId('stackone-hub');
+  await hub.getByPlaceholder('acme').fill('acme');
+  await hub.locator('input[type=password]').fill(apiKey);
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+}

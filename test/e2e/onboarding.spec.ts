@@ -1,4 +1,4 @@
-import { accountRows, addCustomer, expect, openHubOn, test } from './fixtures';
+import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
 
 test.describe('linking an account through the embedded StackOne Hub', () => {
   test('API-key connector: the account appears pending and turns active only after its webhook arrives', async ({
@@ -9,10 +9,7 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
     await harness.control('/_simulator/webhooks/pause', {});
 
     await openHubOn(app, 'BambooHR');
-    const hub = app.getByTestId('stackone-hub');
-    await hub.getByPlaceholder('acme').fill('acme');
-    await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-    await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+    await submitBambooHr(app);
 
     const row = accountRows(app).first();
     await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
@@ -39,10 +36,8 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
   }) => {
     await addCustomer(app, 'Acme Ltd', 'acme');
     await openHubOn(app, 'BambooHR');
+    await submitBambooHr(app, 'too-short');
     const hub = app.getByTestId('stackone-hub');
-    await hub.getByPlaceholder('acme').fill('acme');
-    await hub.locator('input[type=password]').fill('too-short');
-    await hub.getByRole('button', { name: 'Connect', exact: true }).click();
     const error = hub.getByText('BambooHR rejected the credentials');
     await expect(error).toBeVisible();
     await hub.getByRole('button', { name: 'Expand' }).click();
@@ -107,10 +102,7 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
 test('secrets of the demo profile never reach the renderer', async ({ app, harness, context }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await openHubOn(app, 'BambooHR');
-  const hub = app.getByTestId('stackone-hub');
-  await hub.getByPlaceholder('acme').fill('acme');
-  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  await submitBambooHr(app);
   await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
     'data-status',
     'active',
@@ -133,10 +125,7 @@ test('Refresh shows StackOne’s current state when an event never arrived', asy
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await openHubOn(app, 'BambooHR');
-  const hub = app.getByTestId('stackone-hub');
-  await hub.getByPlaceholder('acme').fill('acme');
-  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  await submitBambooHr(app);
   const status = accountRows(app).first().locator('[data-status]');
   await expect(status).toHaveAttribute('data-status', 'active');
   await app.getByRole('button', { name: 'Done' }).click();

@@ -11,6 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/simul
 import type { BridgeEventName } from '../../src/shared/contract';
 import { openTestAccountStore } from '../support/conf-store';
 import { makeTempDir } from '../support/temp-dir';
+import { eventually } from '../support/eventually';
 
 const apiKey = 'v1.test.integration-key';
 const secret = 'whsec_integration';
@@ -83,18 +84,16 @@ afterEach(async () => {
   world = null;
 });
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
+/** The simulator's control API (docs/simulator.md). */
+const control = (w: World, path: string, body: unknown) =>
+  fetch(`${w.simulator.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
 
 async function linkBambooHr(w: World, customerId: string): Promise<string> {
   const session = await w.service.handlers.createConnectSession({ customerId });
@@ -138,16 +137,7 @@ describe('onboarding service over the real simulator and relay', () => {
     const id = await linkBambooHr(w, 'acme');
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
 
-    const control = (path: string, body: unknown) =>
-      fetch(`${w.simulator.url}${path}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(body),
-      });
-    await control(`/_simulator/accounts/${id}/status`, {
+    await control(w, `/_simulator/accounts/${id}/status`, {
       status: 'error',
       status_reasons: [{ code: 'token_revoked', description: 'The API key was revoked.' }],
     });
@@ -266,16 +256,6 @@ describe('onboarding service over the real simulator and relay', () => {
 });
 
 describe('reconciliation with StackOne', () => {
-  const control = (w: World, path: string, body: unknown) =>
-    fetch(`${w.simulator.url}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
-
   it('on demand, brings in changes whose events have not arrived', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });

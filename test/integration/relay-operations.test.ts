@@ -11,6 +11,7 @@ import { startRelayServer, type RunningRelay } from '../../src/relay/relay-serve
 import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
+import { eventually } from '../support/eventually';
 
 const secret = 'whsec_ops_9f8e7d';
 const token = 'client-token-ops-1a2b3c';
@@ -18,19 +19,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 async function relayInProcess(
   options: { heartbeatIntervalMs?: number; logs?: string[] } = {},

@@ -6,6 +6,7 @@ import { startRelayServer, type RunningRelay } from '../../src/relay/relay-serve
 import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
+import { eventually } from '../support/eventually';
 
 const secret = 'whsec_test';
 const token = 'client-token-1';
@@ -50,19 +51,6 @@ async function subscribe(cursor: number | null, filters?: Record<string, string[
   ws.send(JSON.stringify({ type: 'subscribe', cursor, ...(filters && { filters }) }));
   const events = () => messages.filter((m) => m.type === 'event');
   return { ws, messages, events };
-}
-
-async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
 
 describe('relay ingest', () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
+import { eventually } from '../support/eventually';
 
 const apiKey = 'v1.test.webhooks';
 const basic = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
@@ -74,19 +75,6 @@ afterEach(async () => {
   await simulator.close();
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
-
-async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 async function linkAccount(): Promise<string> {
   const session = (await (

@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+import { join, normalize, sep } from 'node:path';
+import { rendererContentType } from '../../src/main/renderer-content-types';
 
 /**
  * Serves the built renderer (out/renderer) on 127.0.0.1 with the same CSP header the app's
@@ -32,7 +25,7 @@ export async function serveBuiltRenderer(
       (body) =>
         response
           .writeHead(200, {
-            'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+            'content-type': rendererContentType(file),
             'content-security-policy': contentSecurityPolicy,
           })
           .end(body),

@@ -1,19 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { protocol } from 'electron';
+import { rendererContentType } from '../renderer-content-types';
 
 export const appScheme = 'app';
 export const appOrigin = 'app://onboarding';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -35,7 +26,7 @@ export function serveRenderer(rendererDir: string, contentSecurityPolicy: string
       const body = await readFile(file);
       return new Response(body, {
         headers: {
-          'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+          'content-type': rendererContentType(file),
           'content-security-policy': contentSecurityPolicy,
           'x-content-type-options': 'nosniff',
         },
