@@ -27,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     cycles: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '3' },
+    'fan-out-window': { type: 'string', default: '5' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +61,8 @@ const relayProcess = spawn(
     secret,
     '--client-token',
     token,
+    '--fan-out-window',
+    values['fan-out-window'],
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );
@@ -83,8 +86,10 @@ async function sampleRelayMemory(): Promise<void> {
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 200);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+let acceptLatencies: number[] = [];
 function postWebhook(body: string): Promise<number> {
-  return new Promise((resolve) => {
+  const started = performance.now();
+  return new Promise<number>((resolve) => {
     const req = request(
       {
         host: hostname,
@@ -100,7 +105,10 @@ function postWebhook(body: string): Promise<number> {
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () => {
+          acceptLatencies.push(performance.now() - started);
+          resolve(res.statusCode ?? 0);
+        });
       },
     );
     req.on('error', () => resolve(0));
@@ -113,6 +121,7 @@ interface Round {
   answered: number;
   delivered: number;
   latencies: Float64Array;
+  acceptLatencies: Float64Array;
   elapsedSeconds: number;
 }
 
@@ -170,6 +179,7 @@ async function runRound(clients: number, roundSeconds = seconds): Promise<Round>
   latencies = new Float64Array(total * clients);
   sendTimes = new Float64Array(total);
   delivered = 0;
+  acceptLatencies = [];
   roundStartSeq = nextId;
   const pending: Promise<number>[] = [];
   const started = performance.now();
@@ -204,6 +214,7 @@ async function runRound(clients: number, roundSeconds = seconds): Promise<Round>
     answered,
     delivered,
     latencies: latencies.subarray(0, delivered).sort(),
+    acceptLatencies: Float64Array.from(acceptLatencies).sort(),
     elapsedSeconds,
   };
 }
@@ -220,6 +231,7 @@ function report(label: string, round: Round, clients: number): void {
       `${label}: ${clients} clients, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
       `  deliveries: ${round.delivered} of ${expected} expected (${((round.delivered / Math.max(1, expected)) * 100).toFixed(2)}%)`,
+      `  POST-to-200 (stored and fsync'd): p50 ${percentile(round.acceptLatencies, 50).toFixed(1)} ms, p99 ${percentile(round.acceptLatencies, 99).toFixed(1)} ms`,
       `  POST-to-client latency: p50 ${percentile(round.latencies, 50).toFixed(1)} ms, p99 ${percentile(round.latencies, 99).toFixed(1)} ms, max ${percentile(round.latencies, 100).toFixed(1)} ms`,
       `  relay peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(1)} MB`,
     ].join('\n'),

@@ -15,6 +15,8 @@ Usage: npm run relay -- [options]
                           also RELAY_WEBHOOK_SECRETS, comma-separated
   --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
                           also RELAY_CLIENT_TOKENS, comma-separated
+  --fan-out-window <ms>   How long new events gather before going out to subscribers
+                          (default 5): larger batches cost less CPU, add that much latency
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: './relay-data' },
     'webhook-secret': { type: 'string', multiple: true, default: [] },
     'client-token': { type: 'string', multiple: true, default: [] },
+    'fan-out-window': { type: 'string', default: '5' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +52,10 @@ const fromEnv = (name: string) =>
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`--port must be 0-65535, got "${values.port}"`);
+const fanOutWindowMs = Number(values['fan-out-window']);
+if (!Number.isInteger(fanOutWindowMs) || fanOutWindowMs < 0 || fanOutWindowMs > 1000) {
+  fail(`--fan-out-window must be 0-1000 ms, got "${values['fan-out-window']}"`);
+}
 const webhookSecrets = [...values['webhook-secret'], ...fromEnv('RELAY_WEBHOOK_SECRETS')];
 const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS')];
 if (webhookSecrets.length === 0)
@@ -61,6 +68,7 @@ const relay = await startRelayServer({
   port,
   webhookSecrets,
   clientTokens,
+  fanOutWindowMs,
   eventLog: openFileEventLog({ dataDir: values['data-dir'] }),
   logger,
 });
