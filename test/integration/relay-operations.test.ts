@@ -115,6 +115,39 @@ describe('relay operations', () => {
     expect(client.events()).toHaveLength(200);
   });
 
+  it('stops sending to a client that stops reading, and gives it everything once it reads again', async () => {
+    const relay = await relayInProcess();
+    const slow = subscriber(relay.url, null);
+    await eventually(() => expect(slow.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const total = 600; // about 12 MB: more than the socket buffers and the relay's 1 MiB limit
+    for (let n = 0; n < total; n += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          post(
+            relay.url,
+            webhookBody({ account_id: `slow-${n + i}`, padding: 'x'.repeat(20_000) }),
+          ),
+        ),
+      );
+    }
+    const metric = async () =>
+      Number(
+        /^relay_events_delivered_total (\d+)/m.exec(
+          await (await fetch(`${relay.url}/metrics`)).text(),
+        )?.[1],
+      );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await metric()).toBeLessThan(total);
+
+    socket.resume();
+    await eventually(() => expect(slow.events()).toHaveLength(total), 20_000);
+    expect(slow.events().map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(await metric()).toBe(total);
+    slow.ws.close();
+  });
+
   it('never writes secrets, tokens or webhook bodies to its logs', async () => {
     const logs: string[] = [];
     const relay = await relayInProcess({ logs });
