@@ -1,5 +1,5 @@
 import type { BridgeEventName, EventPayload } from '../shared/contract';
-import { stackOneWebhookSchema } from '../shared/webhook-event';
+import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
 import type { AccountStore } from './account-store';
@@ -43,7 +43,13 @@ export function createOnboardingService(deps: {
     return customer;
   };
 
+  /**
+   * Applies a burst of relay events. Each account is looked up once per burst, whatever the
+   * number of its events (a deletion wins), so catching up after a long time offline does not
+   * spend StackOne's rate limit on duplicates.
+   */
   async function applyRelayEvents(events: RelayEventMessage[]): Promise<void> {
+    const latestByAccount = new Map<string, StackOneWebhook>();
     for (const message of events) {
       let body: unknown;
       try {
@@ -52,11 +58,18 @@ export function createOnboardingService(deps: {
         body = null;
       }
       const webhook = stackOneWebhookSchema.safeParse(body);
-      if (webhook.success) await applyAccountEvent(webhook.data, { store, api, logger });
-      else
+      if (!webhook.success) {
         logger.warn({ seq: message.seq }, 'skipping a relay event that is not a StackOne webhook');
-      store.setRelayCursor(message.seq);
+        continue;
+      }
+      const earlier = latestByAccount.get(webhook.data.account_id);
+      if (earlier?.event !== 'account.deleted')
+        latestByAccount.set(webhook.data.account_id, webhook.data);
     }
+    for (const webhook of latestByAccount.values())
+      await applyAccountEvent(webhook, { store, api, logger });
+    const newest = events[events.length - 1];
+    if (newest) store.setRelayCursor(newest.seq);
     await store.flush();
   }
 

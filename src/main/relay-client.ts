@@ -110,6 +110,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
 
   /** Applies queued events in bursts; acks the newest seq of each burst once it is persisted. */
   async function drain(ws: WebSocket): Promise<void> {
+    // Let the rest of what arrived in the same read join the first burst.
+    await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
       const burst = queue;
       queue = [];

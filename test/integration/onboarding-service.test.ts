@@ -4,7 +4,7 @@ import type { AccountStore } from '../../src/main/account-store';
 import { silentLogger } from '../../src/main/logger';
 import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
 import type { Profile } from '../../src/main/profile';
-import { createStackOneApi } from '../../src/main/stackone-api';
+import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
@@ -24,10 +24,23 @@ interface World {
   store: AccountStore;
   service: OnboardingService;
   events: { event: BridgeEventName; payload: unknown }[];
+  /** Account ids the app asked StackOne about, in order. */
+  accountLookups: string[];
   startRelay(port?: number): Promise<RunningRelay>;
   startService(): OnboardingService;
 }
 let world: World | null = null;
+
+/** The real API, recording which accounts the app looks up. */
+function countingApi(api: StackOneApi, lookups: string[]): StackOneApi {
+  return {
+    ...api,
+    getAccount: (id) => {
+      lookups.push(id);
+      return api.getAccount(id);
+    },
+  };
+}
 
 async function setUp(): Promise<World> {
   const temp = makeTempDir('onboarding');
@@ -57,13 +70,23 @@ async function setUp(): Promise<World> {
     relayToken,
   };
   const events: World['events'] = [];
-  const partial = { temp, simulator, relay, events, startRelay } as World;
+  const partial = {
+    temp,
+    simulator,
+    relay,
+    events,
+    startRelay,
+    accountLookups: [],
+  } as unknown as World;
   partial.startService = () => {
     partial.store = openTestAccountStore(join(temp.path, 'store'));
     partial.service = createOnboardingService({
       profile,
       store: partial.store,
-      api: createStackOneApi({ apiKey, baseUrl: simulator.url }),
+      api: countingApi(
+        createStackOneApi({ apiKey, baseUrl: simulator.url }),
+        partial.accountLookups,
+      ),
       logger,
       emit: (event, payload) => events.push({ event, payload }),
     });
@@ -182,6 +205,8 @@ describe('onboarding service over the real simulator and relay', () => {
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     const first = await linkBambooHr(w, 'acme');
     await eventually(() => expect(w.store.getAccount(first)?.status).toBe('active'));
+    // Reconciliation can make it active before its event is applied; wait for the event itself.
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
     await w.service.stop();
 
     // While the app is closed, the customer finishes an auth link on their own device.
@@ -218,6 +243,24 @@ describe('onboarding service over the real simulator and relay', () => {
         .map((a) => a.id)
         .sort(),
     ).toEqual([first, second].sort());
+  });
+
+  it('looks each account up once per burst, however many events it had', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    await w.service.stop();
+    for (const status of ['error', 'active', 'error', 'active', 'expired']) {
+      await control(w, `/_simulator/accounts/${id}/status`, { status });
+    }
+    await w.simulator.webhooks.idle();
+    w.accountLookups.length = 0;
+
+    w.startService();
+    await eventually(() => expect(w.store.relayCursor).toBe(6));
+    expect(w.store.getAccount(id)?.status).toBe('expired');
+    expect(w.accountLookups).toEqual([id]);
   });
 
   it('never hands the API key or relay token to the renderer', async () => {
