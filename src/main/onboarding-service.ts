@@ -186,6 +186,7 @@ export function createOnboardingService(deps: {
     },
     async stop() {
       await relayClient.stop();
+      await reconciling?.catch(() => undefined);
       await store.flush();
     },
   };

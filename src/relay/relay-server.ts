@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
-import type { EventLog, StoredEvent } from './event-log';
+import type { EventLog } from './event-log';
 import { createRelayMetrics } from './relay-metrics';
 import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
 import {
@@ -193,4 +193,3 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export type { StoredEvent };
