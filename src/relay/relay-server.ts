@@ -192,4 +192,3 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
-
