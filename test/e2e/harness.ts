@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bridgeCallNames, bridgeEventNames } from '../../src/shared/contract-names';
@@ -32,7 +32,7 @@ export interface Harness {
  * The app's main-process services, demo backend (simulator + relay) and built renderer, wired as
  * in Electron; the page gets `window.onboarding` from Playwright bindings instead of the preload.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { storeFileContents?: string } = {}): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: run `npm run build` (npm run test:e2e does it).');
   }
@@ -43,7 +43,12 @@ export async function startHarness(): Promise<Harness> {
     logger,
     webhookRetryBaseMs: 100,
   });
-  const store = openTestAccountStore(join(temp.path, 'store'));
+  const storeDir = join(temp.path, 'store');
+  if (options.storeFileContents !== undefined) {
+    mkdirSync(storeDir, { recursive: true });
+    writeFileSync(join(storeDir, 'onboarding.json'), options.storeFileContents);
+  }
+  const store = openTestAccountStore(storeDir);
   const pages = new Set<Page>();
   const sentToRenderer: string[] = [];
 

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { startHarness } from './harness';
 import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
 
 test.describe('linking an account through the embedded StackOne Hub', () => {
@@ -144,4 +147,24 @@ test('Refresh shows StackOne’s current state when an event never arrived', asy
   await app.getByRole('button', { name: 'Refresh' }).click();
   await expect(status).toHaveAttribute('data-status', 'error');
   await expect(accountRows(app).first()).toContainText('The API key was revoked in BambooHR.');
+});
+
+test('an unreadable saved list is kept aside and the user is told where', async ({ context }) => {
+  const damaged = '{"schemaVersion":1,"customers":[{"id":"acme"';
+  const harness = await startHarness({ storeFileContents: damaged });
+  try {
+    const page = await harness.openApp(context);
+    const notice = page.getByRole('alert');
+    await expect(notice).toContainText('could not be used (it is not readable JSON)');
+    await expect(notice).toContainText('.corrupt-');
+    const storeDir = dirname(harness.store.warning?.match(/in (\S+onboarding\.json)/)?.[1] ?? '');
+    const aside = readdirSync(storeDir).find((name) => name.includes('.corrupt-'));
+    expect(readFileSync(`${storeDir}/${aside}`, 'utf8')).toBe(damaged);
+
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toBeHidden();
+    await addCustomer(page, 'Acme Ltd', 'acme');
+  } finally {
+    await harness.close();
+  }
 });
