@@ -75,7 +75,7 @@ export function openAccountStore(options: {
 
   const markChanged = (customerId?: string) => {
     dirty = true;
-    if (customerId !== undefined) changedCustomers.add(customerId);
+    if (customerId !== undefined && customerId !== '') changedCustomers.add(customerId);
     scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(write);
   };
 

@@ -12,7 +12,6 @@ import type { RelayMetrics } from './relay-metrics';
 export interface StreamConnection {
   /** The log has grown: send what this subscriber has not had yet. */
   notifyNewEvents(): void;
-  close(code: number, reason: string): void;
   /** Sends what the client has not had yet, waits until it is written out, then closes. */
   drainAndClose(timeoutMs: number): Promise<void>;
 }
@@ -204,7 +203,6 @@ export function createStreamConnection(options: {
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return {
     notifyNewEvents: pump,
-    close: (code, reason) => ws.close(code, reason),
     async drainAndClose(timeoutMs) {
       pump();
       const deadline = Date.now() + timeoutMs;

@@ -70,7 +70,12 @@ export const statusReasonSchema = z.object({
 
 export const linkedAccountViewSchema = z.object({
   id: accountIdSchema,
-  customerId: customerIdSchema,
+  /**
+   * StackOne's `origin_owner_id` as it comes: accounts also arrive from webhooks and from
+   * StackOne's list, for owners this app did not create, so only inputs get customerIdSchema.
+   * Empty for a deletion of an account whose owner was never known.
+   */
+  customerId: z.string(),
   provider: z.string().min(1),
   status: accountStatusSchema,
   statusReasons: z.array(statusReasonSchema),

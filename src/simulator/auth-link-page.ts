@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
+import { escapeHtml, htmlPage } from './html-page';
 import type { SimulatorState } from './simulator-state';
-
-const escapeAttribute = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 let webComponentSource: Promise<Buffer> | null = null;
 /** The Hub's own framework-free bundle (`@stackone/hub/webcomponent`), read once. */
@@ -14,11 +13,12 @@ function loadHubWebComponent(): Promise<Buffer> {
   return webComponentSource;
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
-.done{display:none;padding:1rem;border-radius:.5rem;background:#dcf5e7;color:#116236}</style></head><body>${body}</body></html>`;
-}
+const page = (title: string, body: string) =>
+  htmlPage(
+    title,
+    body,
+    'body{max-width:44rem}.done{display:none;padding:1rem;border-radius:.5rem;background:#dcf5e7;color:#116236}',
+  );
 
 /**
  * The hosted auth-link page (`auth_link_url`): a customer opens it in any browser and links an
@@ -48,13 +48,13 @@ export function registerAuthLinkPage(
           ),
         );
     }
-    const base = escapeAttribute(deps.baseUrl());
+    const base = escapeHtml(deps.baseUrl());
     return page(
-      `Connect your systems – ${escapeAttribute(session.originOwnerName)}`,
+      `Connect your systems – ${session.originOwnerName}`,
       `<h1>Connect your systems</h1>
-<p>For <strong>${escapeAttribute(session.originOwnerName)}</strong>. Choose a system and sign in; you can close this page when you are done.</p>
+<p>For <strong>${escapeHtml(session.originOwnerName)}</strong>. Choose a system and sign in; you can close this page when you are done.</p>
 <p class="done" role="status" id="done">Your account is connected. You can close this page.</p>
-<stackone-hub token="${escapeAttribute(session.token)}" base-url="${base}" app-url="${base}" height="560px"></stackone-hub>
+<stackone-hub token="${escapeHtml(session.token)}" base-url="${base}" app-url="${base}" height="560px"></stackone-hub>
 <script src="/embedded/hub-webcomponent.js"></script>
 <script>document.querySelector('stackone-hub').addEventListener('success', function () { document.getElementById('done').style.display = 'block'; });</script>`,
     );

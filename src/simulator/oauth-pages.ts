@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { findConnector } from './catalogue';
+import { escapeHtml, htmlPage } from './html-page';
 import type { SimulatorState } from './simulator-state';
 import type { WebhookSender } from './webhook-sender';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1d2433}
-button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;border-radius:.4rem;border:1px solid #8892a6;cursor:pointer}
-button.approve{background:#2454d6;color:#fff;border-color:#2454d6}</style></head><body>${body}</body></html>`;
-}
+const page = (title: string, body: string) =>
+  htmlPage(
+    title,
+    body,
+    'body{max-width:28rem;margin-top:3rem}button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;border-radius:.4rem;border:1px solid #8892a6;cursor:pointer}button.approve{background:#2454d6;color:#fff;border-color:#2454d6}',
+  );
 
 const linkNoLongerValid = page(
   'Link expired',

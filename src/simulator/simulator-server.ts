@@ -53,7 +53,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   });
   let baseUrl = '';
 
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  // A stand-in being shut down drops its clients (browsers hold connections open) instead of waiting.
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, forceCloseConnections: true });
   app.removeContentTypeParser('application/json');
   // The Hub sends `content-type: application/json` even on bodiless DELETEs.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

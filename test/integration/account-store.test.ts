@@ -120,3 +120,18 @@ describe('account store on a conf file', () => {
     ).toBe('active');
   });
 });
+
+describe('accounts that arrive from StackOne, not from this app', () => {
+  it('keeps owner ids of any shape, and tombstones of unknown owners, across a reopen', async () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.applyVerified(remote({ id: 'foreign', originOwnerId: 'Acme Corp / EMEA 7' }));
+    store.applyDeleted({ id: 'orphan', customerId: '', provider: 'hubspot' });
+    await store.flush();
+
+    const reopened = openTestAccountStore(temp.path);
+    expect(reopened.warning).toBeNull();
+    expect(reopened.accountsOf('Acme Corp / EMEA 7').map((a) => a.id)).toEqual(['foreign']);
+    expect(reopened.isDeleted('orphan')).toBe(true);
+  });
+});
