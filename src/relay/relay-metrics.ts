@@ -60,7 +60,7 @@ export function createRelayMetrics(options: { clients: () => number; headSeq: ()
     registry,
     stored: () => stored.inc(),
     duplicate: () => duplicates.inc(),
-    delivered: () => delivered.inc(),
+    delivered: (count = 1) => delivered.inc(count),
     acked: () => acked.inc(),
     rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
     refused: (reason: 'bad_token' | 'bad_path') => refused.inc({ reason }),

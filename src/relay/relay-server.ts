@@ -6,6 +6,7 @@ import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog } from './event-log';
 import { createRelayMetrics } from './relay-metrics';
 import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
+import { createFanOut } from './fan-out';
 import {
   createEventFrames,
   createStreamConnection,
@@ -22,7 +23,7 @@ export interface RelayServerOptions {
   logger: Logger;
   maxBodyBytes?: number;
   heartbeatIntervalMs?: number;
-  /** How long new events gather before they are sent to subscribers (default 2 ms). */
+  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 5). */
   fanOutWindowMs?: number;
 }
 
@@ -49,20 +50,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     headSeq: () => eventLog.headSeq(),
   });
   let shuttingDown = false;
-  let fanOutScheduled = false;
   const eventFrame = createEventFrames();
-  /**
-   * One pass over the subscribers per fan-out window, however many webhooks were committed in
-   * it: each subscriber then gets a batch in one socket write instead of one write per event.
-   */
-  const scheduleFanOut = () => {
-    if (fanOutScheduled) return;
-    fanOutScheduled = true;
-    setTimeout(() => {
-      fanOutScheduled = false;
-      for (const connection of connections) connection.notifyNewEvents();
-    }, fanOutWindowMs);
-  };
+  const fanOut = createFanOut({ eventLog, eventFrame, connections, windowMs: fanOutWindowMs });
 
   const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
   app.removeAllContentTypeParsers();
@@ -113,7 +102,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     } else {
       metrics.stored();
       logger.debug({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
-      scheduleFanOut();
+      fanOut.schedule();
     }
     return reply.code(200).send({ received: true, seq: stored.seq });
   });
@@ -132,7 +121,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return reply.code(status).send({ error: message });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // No permessage-deflate: stream connections write pre-encoded frames (see stream-connection).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: false,
+  });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== streamPath || shuttingDown) {
@@ -183,6 +177,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),
       );
       await httpClosed;
+      fanOut.stop();
       wss.close();
       await eventLog.close();
     },

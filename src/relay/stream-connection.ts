@@ -8,12 +8,21 @@ import {
 } from '../shared/relay-protocol';
 import type { EventLog, StoredEvent } from './event-log';
 import type { RelayMetrics } from './relay-metrics';
+import { encodeTextFrame } from './websocket-frame';
 
 export interface StreamConnection {
-  /** The log has grown: send what this subscriber has not had yet. */
-  notifyNewEvents(): void;
+  /** New events were committed: send them, from `batch` when this subscriber can take it whole. */
+  deliverNew(batch: SharedBatch): void;
   /** Sends what the client has not had yet, waits until it is written out, then closes. */
   drainAndClose(timeoutMs: number): Promise<void>;
+}
+
+/** The wire frames of the events after `afterSeq` through `lastSeq`, encoded once for everyone. */
+export interface SharedBatch {
+  afterSeq: number;
+  lastSeq: number;
+  count: number;
+  frames: Buffer;
 }
 
 /** Bytes queued in a socket before the relay stops sending to it and waits for it to drain. */
@@ -24,23 +33,25 @@ const maxBadMessages = 10;
 export type EventFrames = (event: StoredEvent) => Buffer;
 
 /**
- * Encodes each event's stream message once, whatever the number of subscribers. Keeps the most
- * recent ones (live fan-out hits them); older replays are encoded again. One per relay: seqs are
- * only unique within one event log.
+ * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
+ * the most recent ones (live fan-out and clients just behind it hit them); older replays are
+ * encoded again. One per relay: seqs are only unique within one event log.
  */
 export function createEventFrames(capacity = 4096): EventFrames {
   const cache = new Map<number, Buffer>();
   return (event) => {
     let frame = cache.get(event.seq);
     if (frame === undefined) {
-      frame = Buffer.from(
-        JSON.stringify({
-          type: 'event',
-          seq: event.seq,
-          body: event.body,
-          signature: event.signature,
-          receivedAt: event.receivedAt,
-        } satisfies RelayServerMessage),
+      frame = encodeTextFrame(
+        Buffer.from(
+          JSON.stringify({
+            type: 'event',
+            seq: event.seq,
+            body: event.body,
+            signature: event.signature,
+            receivedAt: event.receivedAt,
+          } satisfies RelayServerMessage),
+        ),
       );
       cache.set(event.seq, frame);
       if (cache.size > capacity) {
@@ -53,17 +64,21 @@ export function createEventFrames(capacity = 4096): EventFrames {
 }
 
 /**
- * ws writes every message with its own syscall. Corking the underlying socket while a batch is
- * sent lets the kernel get the whole batch in one writev. `_socket` is ws's own (unexported but
- * long-stable) handle on it; without it, sending still works, one write per message.
+ * Event frames are written straight to the TCP socket under ws: one write per subscriber per
+ * batch, of bytes shared by all subscribers, instead of one ws.send (and its allocations) per
+ * event per subscriber. ws keeps the handle as `_socket` (unexported, stable since ws 1). This
+ * is safe because the server runs without permessage-deflate, so ws writes each of its own
+ * frames (pings, control replies) to the socket whole and at once: frames never interleave.
  */
-function underlyingSocket(ws: WebSocket): Duplex | undefined {
-  return (ws as unknown as { _socket?: Duplex })._socket;
+function underlyingSocket(ws: WebSocket): Duplex {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket;
+  if (socket === undefined) throw new Error('ws no longer exposes its socket as _socket');
+  return socket;
 }
 
 /**
  * One subscriber. It never holds events of its own: its position in the log is all it keeps, so
- * a slow or offline client costs the server nothing but that number.
+ * a slow or offline client costs the server nothing but that number and its socket buffer.
  */
 export function createStreamConnection(options: {
   ws: WebSocket;
@@ -75,50 +90,61 @@ export function createStreamConnection(options: {
   onClose: () => void;
 }): StreamConnection {
   const { ws, eventLog, logger, metrics, eventFrame } = options;
+  const socket = underlyingSocket(ws);
   let subscription: {
     position: number;
-    filter: (event: StoredEvent) => boolean;
+    /** null: every event. */
+    filter: ((event: StoredEvent) => boolean) | null;
   } | null = null;
   let waitingForDrain = false;
   let badMessages = 0;
   let alive = true;
 
   const send = (message: RelayServerMessage) => ws.send(JSON.stringify(message));
+  const canWrite = () => !waitingForDrain && ws.readyState === ws.OPEN;
 
-  function pump(): void {
-    if (subscription === null || waitingForDrain || ws.readyState !== ws.OPEN) return;
-    const socket = underlyingSocket(ws);
-    socket?.cork();
-    try {
-      sendPending();
-    } finally {
-      socket?.uncork();
+  function writeFrames(frames: Buffer): void {
+    socket.write(frames);
+    if (socket.writableLength >= highWaterBytes) {
+      // The client is not keeping up: stop here and carry on from its position once it drains.
+      waitingForDrain = true;
+      socket.once('drain', () => {
+        waitingForDrain = false;
+        pump();
+      });
     }
   }
 
-  function sendPending(): void {
-    if (subscription === null) return;
-    for (;;) {
-      const batch = eventLog.readAfter(subscription.position, readBatch);
-      if (batch.length === 0) return;
-      for (const event of batch) {
+  /** Sends everything after this subscriber's position, in batches, until it is caught up or backed up. */
+  function pump(): void {
+    while (subscription !== null && canWrite()) {
+      const events = eventLog.readAfter(subscription.position, readBatch);
+      if (events.length === 0) return;
+      const frames: Buffer[] = [];
+      for (const event of events) {
         subscription.position = event.seq;
-        if (!subscription.filter(event)) continue;
-        const frame = eventFrame(event);
-        metrics.delivered();
-        if (ws.bufferedAmount + frame.length < highWaterBytes) {
-          ws.send(frame, { binary: false });
-          continue;
-        }
-        // The socket is backed up: send this one, then wait until it has been written out.
-        waitingForDrain = true;
-        ws.send(frame, { binary: false }, () => {
-          waitingForDrain = false;
-          pump();
-        });
-        return;
+        if (subscription.filter === null || subscription.filter(event))
+          frames.push(eventFrame(event));
       }
+      if (frames.length === 0) continue;
+      metrics.delivered(frames.length);
+      writeFrames(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
     }
+  }
+
+  function deliverNew(batch: SharedBatch): void {
+    if (
+      subscription !== null &&
+      subscription.filter === null &&
+      subscription.position === batch.afterSeq &&
+      canWrite()
+    ) {
+      subscription.position = batch.lastSeq;
+      metrics.delivered(batch.count);
+      writeFrames(batch.frames);
+      return;
+    }
+    pump();
   }
 
   function handle(message: RelayClientMessage): void {
@@ -149,9 +175,13 @@ export function createStreamConnection(options: {
     const names = message.filters?.events ? new Set(message.filters.events) : null;
     subscription = {
       position,
-      filter: (event) =>
-        (owners === null || (event.originOwnerId !== null && owners.has(event.originOwnerId))) &&
-        (names === null || names.has(event.event)),
+      filter:
+        owners === null && names === null
+          ? null
+          : (event) =>
+              (owners === null ||
+                (event.originOwnerId !== null && owners.has(event.originOwnerId))) &&
+              (names === null || names.has(event.event)),
     };
     send({ type: 'subscribed', headSeq: head });
     pump();
@@ -202,13 +232,13 @@ export function createStreamConnection(options: {
 
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return {
-    notifyNewEvents: pump,
+    deliverNew,
     async drainAndClose(timeoutMs) {
       pump();
       const deadline = Date.now() + timeoutMs;
       while (
         ws.readyState === ws.OPEN &&
-        (waitingForDrain || ws.bufferedAmount > 0) &&
+        (waitingForDrain || socket.writableLength > 0) &&
         Date.now() < deadline
       ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
