@@ -1,24 +1,30 @@
 /**
- * Relay benchmark: starts the relay (its own process, fsync on), connects N stream clients,
- * posts signed webhooks at a steady rate, and prints throughput, POST-to-client latency
- * (p50/p99/max over every delivery), deliveries against expected, and the relay's peak memory.
+ * Relay benchmark: starts the relay (its own process, fsync on), connects N stream clients (a
+ * second process), posts signed webhooks at a steady rate (this process), and prints throughput,
+ * POST-to-200 and POST-to-client latency (p50/p99/max over every delivery), deliveries against
+ * expected, and the relay's peak memory.
  *
- *   npm run bench:relay -- --clients 200 --rate 1000 --seconds 10 [--warmup 3] [--cycles 10000]
+ *   npm run bench:relay -- --clients 200 --rate 1000 --seconds 10 [--warmup 3] [--cycles 10000] [--client lean|ws]
  *
  * The relay runs as built by `npm run build:relay` (out/relay/cli.js), as it is deployed. A
  * warm-up round at the same rate runs first and is not reported (JIT, connection pools).
  *
+ * Each webhook carries its send time from CLOCK_MONOTONIC (`bench_sent_us`, an extra field the
+ * envelope allows); each client reads the same clock when the bytes arrive.
+ *
  * With --cycles, it measures once, runs that many connect/subscribe/disconnect cycles, and
  * measures again, to show whether churn slows the relay down.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
+import { nowUs } from './bench-relay/monotonic-clock';
+import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +33,21 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     cycles: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '3' },
-    'fan-out-window': { type: 'string', default: '5' },
+    client: { type: 'string', default: 'lean' },
+    'fan-out-window': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 3] [--cycles 0]',
+    [
+      'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 3]',
+      '                       [--cycles 0] [--client lean|ws] [--fan-out-window <ms> 10]',
+      '',
+      '--client lean (default): clients that do the real handshake and read frames in place, so',
+      '  the load generator takes little of the CPU it shares with the relay.',
+      "--client ws: clients on the ws library, as the app's relay client is built.",
+    ].join('\n'),
   );
   process.exit(0);
 }
@@ -42,6 +56,8 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const cycles = Number(values.cycles);
 const warmupSeconds = Number(values.warmup);
+if (values.client !== 'lean' && values.client !== 'ws')
+  throw new Error(`--client must be lean or ws, got "${values.client}"`);
 const secret = 'bench-secret';
 const token = 'bench-token';
 
@@ -76,6 +92,27 @@ const relayUrl = await new Promise<string>((resolve, reject) => {
   relayProcess.once('exit', () => reject(new Error(`relay exited: ${output}`)));
 });
 const { hostname, port } = new URL(relayUrl);
+
+const clientsProcess = fork(
+  fileURLToPath(new URL('./bench-relay/stream-clients.ts', import.meta.url)),
+  [],
+  { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' },
+);
+function ask<T extends ClientsReply['type']>(
+  request: ClientsRequest,
+  answer: T,
+): Promise<Extract<ClientsReply, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ClientsReply) => {
+      if (message.type !== answer) return;
+      clientsProcess.off('message', onMessage);
+      resolve(message as Extract<ClientsReply, { type: T }>);
+    };
+    clientsProcess.on('message', onMessage);
+    clientsProcess.once('exit', (code) => reject(new Error(`bench clients exited (${code})`)));
+    clientsProcess.send(request);
+  });
+}
 
 let peakRss = 0;
 async function sampleRelayMemory(): Promise<void> {
@@ -125,65 +162,13 @@ interface Round {
   elapsedSeconds: number;
 }
 
-// Preallocated, so that recording millions of samples does not itself cause GC pauses.
-let sendTimes = new Float64Array(0);
-let latencies = new Float64Array(0);
-let delivered = 0;
-let roundStartSeq = 0;
-
-/** A stream client; `cursor` null replays everything retained, a number resumes after it. */
-function connectClient(cursor: number | null = null): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${relayUrl.replace('http', 'ws')}/v1/stream`, {
-      headers: { authorization: `Bearer ${token}` },
-      skipUTF8Validation: true,
-    });
-    let lastSeq = 0;
-    const ackTimer = setInterval(() => {
-      if (lastSeq > 0 && ws.readyState === ws.OPEN) ws.send(`{"type":"ack","seq":${lastSeq}}`);
-    }, 50);
-    ws.on('close', () => clearInterval(ackTimer));
-    ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
-    ws.on('message', (data: Buffer) => {
-      const at = data.indexOf('bench-');
-      if (at < 0) {
-        if (data.indexOf('"subscribed"') >= 0) resolve(ws);
-        return;
-      }
-      const id = readNumber(data, at + 6);
-      lastSeq = readNumber(data, data.indexOf('"seq":') + 6);
-      if (id < roundStartSeq) return;
-      const sentAt = sendTimes[id - roundStartSeq];
-      if (sentAt !== undefined && sentAt > 0 && delivered < latencies.length) {
-        latencies[delivered++] = performance.now() - sentAt;
-      }
-    });
-  });
-}
-
-/** Reads the decimal number at `offset` without decoding the message to a string. */
-function readNumber(data: Buffer, offset: number): number {
-  let value = 0;
-  for (let i = offset; i < data.length; i++) {
-    const digit = (data[i] ?? 0) - 48;
-    if (digit < 0 || digit > 9) break;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 let nextId = 0;
 async function runRound(clients: number, roundSeconds = seconds): Promise<Round> {
   const total = Math.round(rate * roundSeconds);
-  latencies = new Float64Array(total * clients);
-  sendTimes = new Float64Array(total);
-  delivered = 0;
+  await ask({ type: 'round', sinceUs: nowUs(), capacity: total * clients }, 'round-ready');
   acceptLatencies = [];
-  roundStartSeq = nextId;
   const pending: Promise<number>[] = [];
   const started = performance.now();
-  const tickMs = 5;
   let sent = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -191,8 +176,7 @@ async function runRound(clients: number, roundSeconds = seconds): Promise<Round>
       while (sent < due) {
         const id = nextId++;
         const now = new Date().toISOString();
-        const body = `{"project_id":"bench","event":"account.updated","event_date":"${now}","record_type":"account","record_id":"bench-${id}","sent_at":"${now}","account_id":"bench-${id}","provider":"bamboohr","origin_owner_id":"owner-${id % 50}"}`;
-        sendTimes[id - roundStartSeq] = performance.now();
+        const body = `{"bench_sent_us":${nowUs()},"project_id":"bench","event":"account.updated","event_date":"${now}","record_type":"account","record_id":"bench-${id}","sent_at":"${now}","account_id":"bench-${id}","provider":"bamboohr","origin_owner_id":"owner-${id % 50}"}`;
         pending.push(postWebhook(body));
         sent += 1;
       }
@@ -200,20 +184,20 @@ async function runRound(clients: number, roundSeconds = seconds): Promise<Round>
         clearInterval(timer);
         resolve();
       }
-    }, tickMs);
+    }, 5);
   });
   const statuses = await Promise.all(pending);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const answered = statuses.filter((s) => s === 200).length;
-  const expected = answered * clients;
-  const deadline = performance.now() + 15_000;
-  while (delivered < expected && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
+  const result = await ask(
+    { type: 'collect', expected: answered * clients, timeoutMs: 15_000 },
+    'collected',
+  );
   return {
     sent,
     answered,
-    delivered,
-    latencies: latencies.subarray(0, delivered).sort(),
+    delivered: result.delivered,
+    latencies: result.latenciesMs,
     acceptLatencies: Float64Array.from(acceptLatencies).sort(),
     elapsedSeconds,
   };
@@ -228,7 +212,7 @@ function report(label: string, round: Round, clients: number): void {
   const expected = round.answered * clients;
   console.log(
     [
-      `${label}: ${clients} clients, target ${rate} webhooks/s for ${seconds} s`,
+      `${label}: ${clients} ${values.client} clients, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
       `  deliveries: ${round.delivered} of ${expected} expected (${((round.delivered / Math.max(1, expected)) * 100).toFixed(2)}%)`,
       `  POST-to-200 (stored and fsync'd): p50 ${percentile(round.acceptLatencies, 50).toFixed(1)} ms, p99 ${percentile(round.acceptLatencies, 99).toFixed(1)} ms`,
@@ -238,50 +222,29 @@ function report(label: string, round: Round, clients: number): void {
   );
 }
 
-const clients: WebSocket[] = [];
-for (let i = 0; i < clientCount; i += 50) {
-  clients.push(
-    ...(await Promise.all(
-      Array.from({ length: Math.min(50, clientCount - i) }, () => connectClient()),
-    )),
-  );
-}
+await ask(
+  { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
+  'connected',
+);
 if (warmupSeconds > 0) await runRound(clientCount, warmupSeconds);
 peakRss = 0;
 report('round 1', await runRound(clientCount), clientCount);
 
 if (cycles > 0) {
-  const cycleStarted = performance.now();
-  // Churn as apps cause it: each connection resumes from the newest event, as an app does from its cursor.
   const head = ((await (await fetch(`${relayUrl}/healthz`)).json()) as { headSeq: number }).headSeq;
-  for (let done = 0; done < cycles; done += 50) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(50, cycles - done) }, () => connectClient(head)),
-    );
-    await Promise.all(
-      batch.map((ws) => new Promise((resolve) => ws.once('close', resolve).close())),
-    );
-  }
+  const churn = await ask({ type: 'cycles', count: cycles, cursor: head }, 'cycles-done');
   const health = (await (await fetch(`${relayUrl}/healthz`)).json()) as { clients: number };
   console.log(
-    `${cycles} connect/subscribe/disconnect cycles in ${((performance.now() - cycleStarted) / 1000).toFixed(1)} s; relay reports ${health.clients} clients connected`,
+    `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${health.clients} clients connected`,
   );
   report('round 2 (after the cycles)', await runRound(clientCount), clientCount);
 }
 
 clearInterval(memoryTimer);
-if (process.env.BENCH_DEBUG) {
-  const text = await (await fetch(`${relayUrl}/metrics`)).text();
-  console.log(
-    text
-      .split('\n')
-      .filter((l) => /eventloop_lag_p99|eventloop_lag_max|gc_duration_seconds_(sum|count)/.test(l))
-      .join('\n'),
-  );
-}
 await sampleRelayMemory().catch(() => undefined);
 console.log(`relay peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MB`);
-for (const ws of clients) ws.terminate();
+clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
+await new Promise((resolve) => clientsProcess.once('exit', resolve));
 agent.destroy();
 relayProcess.kill('SIGTERM');
 await new Promise((resolve) => relayProcess.once('exit', resolve));

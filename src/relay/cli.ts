@@ -15,8 +15,9 @@ Usage: npm run relay -- [options]
                           also RELAY_WEBHOOK_SECRETS, comma-separated
   --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
                           also RELAY_CLIENT_TOKENS, comma-separated
-  --fan-out-window <ms>   How long new events gather before going out to subscribers
-                          (default 5): larger batches cost less CPU, add that much latency
+  --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
+                          stored meanwhile go together (default 10). The first event after a
+                          quiet spell goes out at once. Larger: less CPU, up to that much latency
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz
@@ -29,7 +30,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: './relay-data' },
     'webhook-secret': { type: 'string', multiple: true, default: [] },
     'client-token': { type: 'string', multiple: true, default: [] },
-    'fan-out-window': { type: 'string', default: '5' },
+    'fan-out-window': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
-  fdatasync,
+  constants,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
@@ -23,6 +23,8 @@ export interface FileEventLogOptions {
   /** At most this many events are kept for replay (default 100,000). */
   maxEvents?: number;
   now?: () => number;
+  /** Writes bytes durably at a file position; tests replace it to simulate a failing disk. */
+  writeAt?: (fd: number, bytes: Buffer, position: number) => Promise<void>;
 }
 
 interface Pending {
@@ -34,7 +36,7 @@ interface Pending {
 
 /**
  * An append-only log file of framed records (length, CRC-32, JSON). Appends waiting at the same
- * time share one write and one fsync (group commit). On open, a torn or corrupt tail left by a
+ * time share one synchronous (O_DSYNC) write: group commit. On open, a torn or corrupt tail left by a
  * crash is cut off at the last whole record, so the log always reopens.
  */
 export function openFileEventLog(options: FileEventLogOptions): EventLog {
@@ -43,8 +45,11 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
   const maxEvents = options.maxEvents ?? 100_000;
+  const writeAt = options.writeAt ?? writeFullyAt;
 
-  const fd = openSync(path, 'a+');
+  // O_DSYNC: a write returns only once its bytes (and the file's new size) are on disk, so one
+  // system call, one trip to the thread pool, both writes and syncs a batch.
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC);
   const recovered = recover(readFileSync(path));
   if (recovered.validBytes < recovered.totalBytes) {
     ftruncateSync(fd, recovered.validBytes);
@@ -55,6 +60,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const seqByDedupeKey = new Map<string, number>();
   for (const e of events) seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
   let head = events.at(-1)?.seq ?? 0;
+  let fileBytes = recovered.validBytes;
   let queue: Pending[] = [];
   let writing = false;
   let closed = false;
@@ -71,8 +77,8 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   }
 
   /**
-   * Group commit: one batch is written and fdatasync'd at a time, off the event loop; appends
-   * that arrive meanwhile wait and form the next batch.
+   * Group commit: one batch is written (durably) at a time, off the event loop; appends that
+   * arrive meanwhile wait and form the next batch.
    */
   function drain(): void {
     if (writing || queue.length === 0) return;
@@ -107,10 +113,21 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       results.push({ seq: stored.seq, duplicate: false });
     }
     if (records.length > 0) {
-      await writeFully(fd, Buffer.concat(records));
-      await new Promise<void>((resolve, reject) =>
-        fdatasync(fd, (error) => (error ? reject(error) : resolve())),
-      );
+      const bytes = Buffer.concat(records);
+      try {
+        await writeAt(fd, bytes, fileBytes);
+      } catch (error) {
+        // Disk full or an I/O error: this batch is refused (the relay answers 500 and StackOne
+        // retries), and whatever part of it reached the file is cut off, so that the next batch
+        // does not land behind a torn record, where recovery would stop and lose it.
+        try {
+          ftruncateSync(fd, fileBytes);
+        } catch {
+          // Recovery cuts the torn record off at the next open.
+        }
+        throw error;
+      }
+      fileBytes += bytes.length;
     }
     for (const e of added) {
       events.push(e);
@@ -147,11 +164,11 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   };
 }
 
-async function writeFully(fd: number, buffer: Buffer): Promise<void> {
+export async function writeFullyAt(fd: number, buffer: Buffer, position: number): Promise<void> {
   let offset = 0;
   while (offset < buffer.length) {
     offset += await new Promise<number>((resolve, reject) =>
-      write(fd, buffer, offset, buffer.length - offset, null, (error, written) =>
+      write(fd, buffer, offset, buffer.length - offset, position + offset, (error, written) =>
         error ? reject(error) : resolve(written),
       ),
     );

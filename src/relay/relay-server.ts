@@ -23,7 +23,7 @@ export interface RelayServerOptions {
   logger: Logger;
   maxBodyBytes?: number;
   heartbeatIntervalMs?: number;
-  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 5). */
+  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 10). */
   fanOutWindowMs?: number;
 }
 
@@ -43,7 +43,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const fanOutWindowMs = options.fanOutWindowMs ?? 5;
+  const fanOutWindowMs = options.fanOutWindowMs ?? 10;
   const connections = new Set<StreamConnection>();
   const metrics = createRelayMetrics({
     clients: () => connections.size,

@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../src/relay/event-log';
-import { openFileEventLog } from '../../src/relay/file-event-log';
+import { openFileEventLog, writeFullyAt } from '../../src/relay/file-event-log';
 import { makeTempDir } from '../support/temp-dir';
 
 const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
@@ -97,5 +97,34 @@ describe('file event log', () => {
     await log.append(event(6, new Date(now).toISOString()));
     expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([6]);
     await log.close();
+  });
+
+  it('refuses a batch the disk fails to write, leaves no torn record behind it, and carries on', async () => {
+    temp = makeTempDir('event-log');
+    let failNext = false;
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      async writeAt(fd, bytes, position) {
+        if (!failNext) return writeFullyAt(fd, bytes, position);
+        failNext = false;
+        // Half the batch reaches the file, then the disk fills up.
+        await writeFullyAt(fd, bytes.subarray(0, bytes.length >> 1), position);
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      },
+    });
+    await log.append(event(1));
+    failNext = true;
+    await expect(log.append(event(2))).rejects.toThrow('no space left on device');
+    expect(log.headSeq()).toBe(1);
+    // The refused event is not remembered as stored: its redelivery is stored, under the next seq.
+    expect(await log.append(event(2))).toEqual({ seq: 2, duplicate: false });
+    expect(await log.append(event(3))).toEqual({ seq: 3, duplicate: false });
+    await log.close();
+
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.readAfter(0, 10).map((e) => e.body)).toEqual(
+      [1, 2, 3].map((n) => event(n).body),
+    );
+    await reopened.close();
   });
 });

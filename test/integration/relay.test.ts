@@ -193,6 +193,45 @@ describe('relay stream', () => {
     client.ws.close();
   });
 
+  it('delivers a webhook body of any size the relay accepts intact, past the 16-bit frame length', async () => {
+    const client = await subscribe(null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const bodies = [200, 70_000, 900_000].map((size) =>
+      webhookBody({ account_id: `acc-${size}`, padding: 'x'.repeat(size) }),
+    );
+    for (const body of bodies) expect((await signed(body)).status).toBe(200);
+    await eventually(() => expect(client.events()).toHaveLength(3));
+    expect(client.events().map((e) => e.body)).toEqual(bodies);
+    client.ws.close();
+  });
+
+  it('gives live, filtered and late subscribers exactly their events, in order, through a burst', async () => {
+    const live = await subscribe(null);
+    const acmeOnly = await subscribe(null, { originOwnerIds: ['acme'] });
+    await eventually(() =>
+      expect([live, acmeOnly].every((c) => c.messages.some((m) => m.type === 'subscribed'))).toBe(
+        true,
+      ),
+    );
+    const owners = Array.from({ length: 60 }, (_, n) => (n % 3 === 0 ? 'acme' : 'globex'));
+    const burst = owners.map((owner, n) =>
+      signed(webhookBody({ account_id: `acc-${n}`, origin_owner_id: owner })),
+    );
+    // Joins while the burst is being stored and fanned out.
+    const late = await subscribe(null);
+    await Promise.all(burst);
+    const all = Array.from({ length: 60 }, (_, n) => n + 1);
+    await eventually(() => expect(live.events().map((e) => e.seq)).toEqual(all));
+    await eventually(() => expect(late.events().map((e) => e.seq)).toEqual(all));
+    const acmeSeqs = live
+      .events()
+      .filter((e) => (JSON.parse(e.body) as { origin_owner_id: string }).origin_owner_id === 'acme')
+      .map((e) => e.seq);
+    expect(acmeSeqs).toHaveLength(20);
+    await eventually(() => expect(acmeOnly.events().map((e) => e.seq)).toEqual(acmeSeqs));
+    for (const client of [live, acmeOnly, late]) client.ws.close();
+  });
+
   it('closes a connection that keeps sending garbage', async () => {
     const client = await subscribe(null);
     const closed = new Promise<number>((resolve) =>

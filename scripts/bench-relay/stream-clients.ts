@@ -1,0 +1,210 @@
+/**
+ * The benchmark's stream clients, in a process of their own (forked by scripts/bench-relay.ts) so
+ * that receiving hundreds of thousands of messages a second does not delay the poster's clock
+ * readings, nor the poster the clients'. Arrival times are read from CLOCK_MONOTONIC
+ * (process.hrtime), the same clock the poster stamps into each webhook, so latencies compare
+ * across the two processes.
+ */
+import WebSocket from 'ws';
+import { createFrameReader, encodeClientFrame, openLeanStream } from './lean-stream-client';
+import { nowUs } from './monotonic-clock';
+
+export type ClientsRequest =
+  | { type: 'connect'; url: string; token: string; count: number; lean: boolean }
+  | { type: 'round'; sinceUs: number; capacity: number }
+  | { type: 'collect'; expected: number; timeoutMs: number }
+  | { type: 'cycles'; count: number; cursor: number }
+  | { type: 'close' };
+
+export type ClientsReply =
+  | { type: 'connected' }
+  | { type: 'round-ready' }
+  | { type: 'collected'; delivered: number; latenciesMs: Float64Array }
+  | { type: 'cycles-done'; seconds: number };
+
+interface StreamClient {
+  close(): Promise<void>;
+}
+
+const sentNeedle = Buffer.from('bench_sent_us');
+const seqNeedle = Buffer.from('"seq":');
+const subscribedNeedle = Buffer.from('"subscribed"');
+
+let roundSinceUs = Number.POSITIVE_INFINITY;
+let latenciesMs = new Float64Array(0);
+let delivered = 0;
+
+/** Records one event message's latency; returns its seq, or -1 for a message that is not an event. */
+function recordEvent(data: Buffer, start: number, end: number, arrivedUs: number): number {
+  const sentAt = data.indexOf(sentNeedle, start);
+  if (sentAt < 0 || sentAt >= end) return -1;
+  const sentUs = readNumber(data, sentAt + sentNeedle.length, end);
+  if (sentUs >= roundSinceUs && delivered < latenciesMs.length)
+    latenciesMs[delivered++] = (arrivedUs - sentUs) / 1000;
+  return readNumber(data, data.indexOf(seqNeedle, start) + seqNeedle.length, end);
+}
+
+/** The first decimal number at or after `offset`, read without decoding the bytes to a string. */
+function readNumber(data: Buffer, offset: number, end: number): number {
+  let i = offset;
+  while (i < end && ((data[i] ?? 0) < 48 || (data[i] ?? 0) > 57)) i++;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = (data[i] ?? 0) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const isWithin = (data: Buffer, needle: Buffer, start: number, end: number) => {
+  const at = data.indexOf(needle, start);
+  return at >= 0 && at < end;
+};
+
+/** Acks the newest seq every 50 ms, as an app acks in batches. */
+function startAcking(send: (seq: number) => void, lastSeq: () => number): NodeJS.Timeout {
+  let acked = 0;
+  return setInterval(() => {
+    const seq = lastSeq();
+    if (seq > acked) {
+      acked = seq;
+      send(seq);
+    }
+  }, 50);
+}
+
+async function connectLean(
+  url: string,
+  token: string,
+  cursor: number | null,
+): Promise<StreamClient> {
+  const { socket, head } = await openLeanStream(`${url}/v1/stream`, token);
+  let lastSeq = 0;
+  let arrivedUs = 0;
+  let onSubscribed: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
+  const read = createFrameReader({
+    text(data, start, end) {
+      const seq = recordEvent(data, start, end, arrivedUs);
+      if (seq >= 0) lastSeq = seq;
+      else if (isWithin(data, subscribedNeedle, start, end)) onSubscribed();
+    },
+    ping: (payload) => socket.write(encodeClientFrame(0xa, payload)),
+    close: () => socket.end(),
+  });
+  socket.on('data', (chunk: Buffer) => {
+    arrivedUs = nowUs();
+    read(chunk);
+  });
+  socket.on('error', () => socket.destroy());
+  const ackTimer = startAcking(
+    (seq) => socket.write(encodeClientFrame(0x1, Buffer.from(`{"type":"ack","seq":${seq}}`))),
+    () => lastSeq,
+  );
+  socket.on('close', () => clearInterval(ackTimer));
+  if (head.length > 0) {
+    arrivedUs = nowUs();
+    read(head);
+  }
+  socket.write(encodeClientFrame(0x1, Buffer.from(JSON.stringify({ type: 'subscribe', cursor }))));
+  await subscribed;
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.end(encodeClientFrame(0x8, Buffer.alloc(0)));
+      }),
+  };
+}
+
+/** A client on the `ws` library, as the app's own relay client is built. */
+function connectWs(url: string, token: string, cursor: number | null): Promise<StreamClient> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      skipUTF8Validation: true,
+    });
+    let lastSeq = 0;
+    const ackTimer = startAcking(
+      (seq) => ws.send(`{"type":"ack","seq":${seq}}`),
+      () => lastSeq,
+    );
+    ws.on('close', () => clearInterval(ackTimer));
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
+    ws.on('message', (data: Buffer) => {
+      const seq = recordEvent(data, 0, data.length, nowUs());
+      if (seq >= 0) lastSeq = seq;
+      else if (isWithin(data, subscribedNeedle, 0, data.length))
+        resolve({
+          close: () => new Promise<void>((done) => ws.once('close', () => done()).close()),
+        });
+    });
+  });
+}
+
+const reply = (message: ClientsReply) => process.send?.(message);
+let clients: StreamClient[] = [];
+let relay = { url: '', token: '' };
+
+async function handle(request: ClientsRequest): Promise<void> {
+  switch (request.type) {
+    case 'connect': {
+      relay = { url: request.url, token: request.token };
+      const connect = request.lean ? connectLean : connectWs;
+      for (let i = 0; i < request.count; i += 50) {
+        const batch = Array.from({ length: Math.min(50, request.count - i) }, () =>
+          connect(request.url, request.token, null),
+        );
+        clients.push(...(await Promise.all(batch)));
+      }
+      reply({ type: 'connected' });
+      return;
+    }
+    case 'round':
+      latenciesMs = new Float64Array(request.capacity);
+      delivered = 0;
+      roundSinceUs = request.sinceUs;
+      reply({ type: 'round-ready' });
+      return;
+    case 'collect': {
+      const deadline = performance.now() + request.timeoutMs;
+      while (delivered < request.expected && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      roundSinceUs = Number.POSITIVE_INFINITY;
+      reply({
+        type: 'collected',
+        delivered,
+        latenciesMs: latenciesMs.slice(0, delivered).sort(),
+      });
+      return;
+    }
+    case 'cycles': {
+      // Churn as apps cause it: each connection resumes from the newest event, as an app does from its cursor.
+      const started = performance.now();
+      for (let done = 0; done < request.count; done += 50) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(50, request.count - done) }, () =>
+            connectWs(relay.url, relay.token, request.cursor),
+          ),
+        );
+        await Promise.all(batch.map((client) => client.close()));
+      }
+      reply({ type: 'cycles-done', seconds: (performance.now() - started) / 1000 });
+      return;
+    }
+    case 'close':
+      await Promise.all(clients.map((client) => client.close()));
+      clients = [];
+      process.disconnect?.();
+      return;
+  }
+}
+
+process.on('message', (request: ClientsRequest) => {
+  handle(request).catch((error: unknown) => {
+    console.error('bench clients:', error);
+    process.exit(1);
+  });
+});
