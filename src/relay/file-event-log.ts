@@ -2,26 +2,32 @@ import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
+  existsSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
   write,
 } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
-
-const headerBytes = 8; // u32 payload length, u32 CRC-32 of the payload
-const maxRecordBytes = 16 * 1024 * 1024;
+import { encodeRecord, scanRecords } from './log-record';
 
 export interface FileEventLogOptions {
   dataDir: string;
-  /** Events older than this are dropped from memory and from replay (default 7 days). */
+  /** Events older than this are dropped from replay, and their files deleted (default 7 days). */
   retentionMs?: number;
   /** At most this many events are kept for replay (default 100,000). */
   maxEvents?: number;
+  /** A new segment file is started once the current one reaches this size (default 16 MiB). */
+  segmentBytes?: number;
+  /** The newest events kept decoded in memory; older ones are read from disk (default 1,024). */
+  memoryEvents?: number;
   now?: () => number;
   /** Writes bytes durably at a file position; tests replace it to simulate a failing disk. */
   writeAt?: (fd: number, bytes: Buffer, position: number) => Promise<void>;
@@ -34,47 +40,172 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+interface Segment {
+  path: string;
+  fd: number;
+  /** Bytes of whole records; the next batch is written here. */
+  bytes: number;
+}
+
+const segmentPattern = /^events-(\d{16})\.log$/;
+const segmentName = (firstSeq: number) => `events-${String(firstSeq).padStart(16, '0')}.log`;
+/** The single file earlier versions wrote; it is taken over as the first segment. */
+const legacyLogName = 'events.log';
+// O_DSYNC: a write returns only once its bytes (and the file's new size) are on disk, so one
+// system call, one trip to the thread pool, both writes and syncs a batch.
+const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
+
 /**
- * An append-only log file of framed records (length, CRC-32, JSON). Appends waiting at the same
- * time share one synchronous (O_DSYNC) write: group commit. On open, a torn or corrupt tail left by a
- * crash is cut off at the last whole record, so the log always reopens.
+ * The relay's event log on local disk: segment files of framed records (length, CRC-32, JSON).
+ *
+ * - Appends waiting at the same time share one durable write (group commit).
+ * - On open, a torn or corrupt record left by a crash is cut off, so the log always reopens.
+ * - Memory holds an index entry per retained event (seq, place on disk, age, dedupe key) and
+ *   only the newest events themselves; replay of older ones reads them from disk.
+ * - Retention drops events by age and count, and deletes a segment file once all of it is gone.
  */
 export function openFileEventLog(options: FileEventLogOptions): EventLog {
-  mkdirSync(options.dataDir, { recursive: true });
-  const path = join(options.dataDir, 'events.log');
+  const { dataDir } = options;
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
   const maxEvents = options.maxEvents ?? 100_000;
+  const segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
+  const memoryEvents = options.memoryEvents ?? 1024;
   const writeAt = options.writeAt ?? writeFullyAt;
+  mkdirSync(dataDir, { recursive: true });
 
-  // O_DSYNC: a write returns only once its bytes (and the file's new size) are on disk, so one
-  // system call, one trip to the thread pool, both writes and syncs a batch.
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC);
-  const recovered = recover(readFileSync(path));
-  if (recovered.validBytes < recovered.totalBytes) {
-    ftruncateSync(fd, recovered.validBytes);
-    fsyncSync(fd);
+  // The index of retained events, oldest first, from `start` on (entries before it are dropped
+  // and compacted away now and then).
+  const seqs: number[] = [];
+  const segmentOf: Segment[] = [];
+  const offsets: number[] = [];
+  const sizes: number[] = [];
+  const receivedMs: number[] = [];
+  const keys: string[] = [];
+  let start = 0;
+  /** The newest events, decoded: the last `recent.length` entries of the index. */
+  const recent: StoredEvent[] = [];
+  const seqByDedupeKey = new Map<string, number>();
+  const segments: Segment[] = [];
+  let head = 0;
+
+  function addToIndex(event: StoredEvent, segment: Segment, offset: number, bytes: number): void {
+    const key = dedupeKeyOf(event.body);
+    seqs.push(event.seq);
+    segmentOf.push(segment);
+    offsets.push(offset);
+    sizes.push(bytes);
+    receivedMs.push(Date.parse(event.receivedAt));
+    keys.push(key);
+    seqByDedupeKey.set(key, event.seq);
+    recent.push(event);
+    if (recent.length > memoryEvents) recent.shift();
+    head = event.seq;
   }
 
-  const events: StoredEvent[] = recovered.events;
-  const seqByDedupeKey = new Map<string, number>();
-  for (const e of events) seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
-  let head = events.at(-1)?.seq ?? 0;
-  let fileBytes = recovered.validBytes;
+  // Recovery: every segment in order; a record that fails its length, CRC or parse ends its
+  // segment, which is cut back to the last whole record.
+  if (existsSync(join(dataDir, legacyLogName))) {
+    renameSync(join(dataDir, legacyLogName), join(dataDir, segmentName(0)));
+    syncDirectory(dataDir);
+  }
+  const names = readdirSync(dataDir)
+    .filter((name) => segmentPattern.test(name))
+    .sort();
+  names.forEach((name, i) => {
+    const path = join(dataDir, name);
+    const isLast = i === names.length - 1;
+    const fd = openSync(path, isLast ? appendFlags : constants.O_RDWR);
+    const data = readFileSync(path);
+    const { records, validBytes } = scanRecords(data);
+    if (validBytes < data.length) {
+      ftruncateSync(fd, validBytes);
+      fsyncSync(fd);
+    }
+    const segment: Segment = { path, fd, bytes: validBytes };
+    segments.push(segment);
+    for (const record of records) {
+      if (record.event.seq > head) addToIndex(record.event, segment, record.offset, record.bytes);
+    }
+    // A segment is named after the first seq it was opened for: seqs never go back, even when
+    // every event before it has been deleted.
+    head = Math.max(head, Number(segmentPattern.exec(name)?.[1] ?? 0) - 1);
+  });
+  if (segments.length === 0) startSegment();
+
+  function active(): Segment {
+    return segments[segments.length - 1] as Segment;
+  }
+
+  function startSegment(): void {
+    const path = join(dataDir, segmentName(head + 1));
+    segments.push({ path, fd: openSync(path, appendFlags), bytes: 0 });
+    // The new file's name must survive a crash as well as the records written into it.
+    syncDirectory(dataDir);
+  }
+
+  const indexLength = () => seqs.length - start;
+
+  function prune(): void {
+    const cutoff = now() - retentionMs;
+    let drop = Math.max(0, indexLength() - maxEvents);
+    while (start + drop < seqs.length && (receivedMs[start + drop] ?? 0) < cutoff) drop++;
+    if (drop > 0) dropOldest(drop);
+    // Events lie in segment order, so a segment before the one holding the oldest retained
+    // event holds none. The active segment (the last) is never deleted.
+    while (segments.length > 1 && (indexLength() === 0 || segmentOf[start] !== segments[0])) {
+      const expired = segments.shift() as Segment;
+      closeSync(expired.fd);
+      unlinkSync(expired.path);
+    }
+  }
+
+  function dropOldest(count: number): void {
+    for (let i = start; i < start + count; i++) {
+      const key = keys[i] as string;
+      if (seqByDedupeKey.get(key) === seqs[i]) seqByDedupeKey.delete(key);
+    }
+    start += count;
+    if (recent.length > indexLength()) recent.splice(0, recent.length - indexLength());
+    if (start > 4096 && start * 2 > seqs.length) {
+      for (const column of [seqs, segmentOf, offsets, sizes, receivedMs, keys] as unknown[][])
+        column.splice(0, start);
+      start = 0;
+    }
+  }
+
+  /** The index position of the first event with seq > cursor. */
+  function firstIndexAfter(cursor: number): number {
+    let low = start;
+    let high = seqs.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((seqs[mid] ?? Infinity) <= cursor) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Reads index entries `from` onwards from disk: at most `limit`, all from one segment. */
+  function readFromDisk(from: number, until: number, limit: number): StoredEvent[] {
+    const segment = segmentOf[from] as Segment;
+    let to = from;
+    while (to < until && to - from < limit && segmentOf[to] === segment) to++;
+    const begin = offsets[from] as number;
+    const end = (offsets[to - 1] as number) + (sizes[to - 1] as number);
+    const bytes = Buffer.allocUnsafe(end - begin);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(segment.fd, bytes, read, bytes.length - read, begin + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return scanRecords(bytes.subarray(0, read)).records.map((record) => record.event);
+  }
+
   let queue: Pending[] = [];
   let writing = false;
   let closed = false;
-
-  function prune(): void {
-    const cutoff = new Date(now() - retentionMs).toISOString();
-    let drop = Math.max(0, events.length - maxEvents);
-    while ((events[drop]?.receivedAt ?? cutoff) < cutoff) drop++;
-    if (drop === 0) return;
-    for (const e of events.splice(0, drop)) {
-      const key = dedupeKeyOf(e.body);
-      if (seqByDedupeKey.get(key) === e.seq) seqByDedupeKey.delete(key);
-    }
-  }
 
   /**
    * Group commit: one batch is written (durably) at a time, off the event loop; appends that
@@ -113,27 +244,30 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       results.push({ seq: stored.seq, duplicate: false });
     }
     if (records.length > 0) {
+      const segment = active();
       const bytes = Buffer.concat(records);
       try {
-        await writeAt(fd, bytes, fileBytes);
+        await writeAt(segment.fd, bytes, segment.bytes);
       } catch (error) {
         // Disk full or an I/O error: this batch is refused (the relay answers 500 and StackOne
         // retries), and whatever part of it reached the file is cut off, so that the next batch
         // does not land behind a torn record, where recovery would stop and lose it.
         try {
-          ftruncateSync(fd, fileBytes);
+          ftruncateSync(segment.fd, segment.bytes);
         } catch {
           // Recovery cuts the torn record off at the next open.
         }
         throw error;
       }
-      fileBytes += bytes.length;
+      let offset = segment.bytes;
+      added.forEach((event, i) => {
+        const size = (records[i] as Buffer).length;
+        addToIndex(event, segment, offset, size);
+        offset += size;
+      });
+      segment.bytes = offset;
+      if (segment.bytes >= segmentBytes) startSegment();
     }
-    for (const e of added) {
-      events.push(e);
-      seqByDedupeKey.set(dedupeKeyOf(e.body), e.seq);
-    }
-    head += added.length;
     prune();
     batch.forEach((item, i) => {
       const result = results[i];
@@ -151,15 +285,17 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       });
     },
     readAfter(cursor, limit) {
-      const first = firstIndexAfter(events, cursor);
-      return events.slice(first, first + limit);
+      const from = firstIndexAfter(cursor);
+      const recentFrom = seqs.length - recent.length;
+      if (from >= recentFrom) return recent.slice(from - recentFrom, from - recentFrom + limit);
+      return readFromDisk(from, recentFrom, limit);
     },
     headSeq: () => head,
-    oldestSeq: () => events[0]?.seq ?? null,
+    oldestSeq: () => (indexLength() > 0 ? (seqs[start] ?? null) : null),
     async close() {
       closed = true;
       while (writing || queue.length > 0) await new Promise((r) => setImmediate(r));
-      closeSync(fd);
+      for (const segment of segments) closeSync(segment.fd);
     },
   };
 }
@@ -175,53 +311,16 @@ export async function writeFullyAt(fd: number, buffer: Buffer, position: number)
   }
 }
 
+function syncDirectory(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** 132 bits of SHA-256 of the body: collisions are out of reach, and the index stays small. */
 function dedupeKeyOf(body: string): string {
-  return createHash('sha256').update(body).digest('base64url');
-}
-
-function firstIndexAfter(events: StoredEvent[], cursor: number): number {
-  let low = 0;
-  let high = events.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((events[mid]?.seq ?? Infinity) <= cursor) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function encodeRecord(event: StoredEvent): Buffer {
-  const payload = Buffer.from(JSON.stringify(event), 'utf8');
-  const record = Buffer.allocUnsafe(headerBytes + payload.length);
-  record.writeUInt32LE(payload.length, 0);
-  record.writeUInt32LE(crc32(payload), 4);
-  payload.copy(record, headerBytes);
-  return record;
-}
-
-/** Reads whole records from the start; stops at the first torn or corrupt one. */
-export function recover(file: Buffer): {
-  events: StoredEvent[];
-  validBytes: number;
-  totalBytes: number;
-} {
-  const events: StoredEvent[] = [];
-  let offset = 0;
-  while (offset + headerBytes <= file.length) {
-    const length = file.readUInt32LE(offset);
-    const checksum = file.readUInt32LE(offset + 4);
-    const end = offset + headerBytes + length;
-    if (length > maxRecordBytes || end > file.length) break;
-    const payload = file.subarray(offset + headerBytes, end);
-    if (crc32(payload) !== checksum) break;
-    let event: StoredEvent;
-    try {
-      event = JSON.parse(payload.toString('utf8')) as StoredEvent;
-    } catch {
-      break;
-    }
-    events.push(event);
-    offset = end;
-  }
-  return { events, validBytes: offset, totalBytes: file.length };
+  return createHash('sha256').update(body).digest('base64url').slice(0, 22);
 }

@@ -1,7 +1,14 @@
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../src/relay/event-log';
+import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
 import { openFileEventLog, writeFullyAt } from '../../src/relay/file-event-log';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -50,7 +57,7 @@ describe('file event log', () => {
     const log = openFileEventLog({ dataDir: temp.path });
     for (const n of [1, 2, 3]) await log.append(event(n));
     await log.close();
-    const file = join(temp.path, 'events.log');
+    const file = join(temp.path, 'events-0000000000000001.log');
     const whole = statSync(file).size;
     const record = readFileSync(file).subarray(0, 40);
     appendFileSync(file, record); // a header and part of a payload: a write torn by kill -9
@@ -68,7 +75,7 @@ describe('file event log', () => {
     const log = openFileEventLog({ dataDir: temp.path });
     for (const n of [1, 2]) await log.append(event(n));
     await log.close();
-    const file = join(temp.path, 'events.log');
+    const file = join(temp.path, 'events-0000000000000001.log');
     const bytes = readFileSync(file);
     const flipAt = bytes.length - 3; // a byte inside the second record's payload
     bytes.writeUInt8((bytes.readUInt8(flipAt) ^ 0xff) & 0xff, flipAt);
@@ -127,4 +134,71 @@ describe('file event log', () => {
     );
     await reopened.close();
   });
+
+  it('replays events older than those it keeps in memory from disk, across segments and a reopen', async () => {
+    temp = makeTempDir('event-log');
+    const small = { dataDir: temp.path, memoryEvents: 4, segmentBytes: 1024 };
+    const log = openFileEventLog(small);
+    for (let n = 1; n <= 40; n++) await log.append(event(n));
+    expect(segmentFiles().length).toBeGreaterThan(3);
+    expect(readAll(log, 0).map((e) => e.body)).toEqual(range(1, 40).map((n) => event(n).body));
+    expect(readAll(log, 17).map((e) => e.seq)).toEqual(range(18, 40));
+    await log.close();
+
+    const reopened = openFileEventLog(small);
+    expect(readAll(reopened, 0).map((e) => e.signature)).toEqual(
+      range(1, 40).map((n) => `sig-${n}`),
+    );
+    // Dedupe still knows bodies that are only on disk.
+    expect(await reopened.append(event(2))).toEqual({ seq: 2, duplicate: true });
+    await reopened.close();
+  });
+
+  it('deletes a segment file once every event in it is past retention, and never reuses a seq', async () => {
+    temp = makeTempDir('event-log');
+    const options = { dataDir: temp.path, maxEvents: 5, segmentBytes: 512 };
+    const log = openFileEventLog(options);
+    for (let n = 1; n <= 60; n++) await log.append(event(n));
+    expect(readAll(log, 0).map((e) => e.seq)).toEqual(range(56, 60));
+    const bytesOnDisk = segmentFiles().reduce(
+      (sum, f) => sum + statSync(join(temp.path, f)).size,
+      0,
+    );
+    expect(bytesOnDisk).toBeLessThan(3 * 512);
+    await log.close();
+
+    const reopened = openFileEventLog(options);
+    expect(reopened.oldestSeq()).toBe(56);
+    expect((await reopened.append(event(61))).seq).toBe(61);
+    await reopened.close();
+  });
+
+  it('takes over the single events.log written by earlier versions', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    for (const n of [1, 2]) await log.append(event(n));
+    await log.close();
+    renameSync(join(temp.path, segmentFiles()[0] ?? ''), join(temp.path, 'events.log'));
+
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(readAll(reopened, 0).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await reopened.append(event(3))).seq).toBe(3);
+    await reopened.close();
+    expect(readdirSync(temp.path)).not.toContain('events.log');
+  });
 });
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+const segmentFiles = () => readdirSync(temp.path).filter((f) => /^events-\d+\.log$/.test(f));
+
+/** Reads everything after `cursor` the way a stream connection does: batch after batch. */
+function readAll(log: EventLog, cursor: number): StoredEvent[] {
+  const all: StoredEvent[] = [];
+  for (let batch = log.readAfter(cursor, 7); batch.length > 0;) {
+    all.push(...batch);
+    batch = log.readAfter(batch.at(-1)?.seq ?? cursor, 7);
+  }
+  return all;
+}
