@@ -24,12 +24,16 @@ export function createFanOut(options: {
   // Subscribers that connect later catch up by themselves; fan-out only carries what is new.
   let sentThrough = eventLog.headSeq();
   let lastRunAt = -Infinity;
-  let pending: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  let pending: { cancel(): void } | null = null;
   let stopped = false;
 
   function run(): void {
     pending = null;
     lastRunAt = performance.now();
+    if (connections.size === 0) {
+      sentThrough = eventLog.headSeq();
+      return;
+    }
     for (;;) {
       const events = eventLog.readAfter(sentThrough, maxBatchEvents);
       const last = events.at(-1);
@@ -50,14 +54,17 @@ export function createFanOut(options: {
       if (pending !== null || stopped) return;
       const wait = lastRunAt + windowMs - performance.now();
       // setImmediate lets every append resolved by the same commit join this fan-out.
-      pending = wait <= 0 ? setImmediate(run) : setTimeout(run, wait);
+      if (wait <= 0) {
+        const immediate = setImmediate(run);
+        pending = { cancel: () => clearImmediate(immediate) };
+      } else {
+        const timer = setTimeout(run, wait);
+        pending = { cancel: () => clearTimeout(timer) };
+      }
     },
     stop() {
       stopped = true;
-      if (pending !== null) {
-        clearTimeout(pending as NodeJS.Timeout);
-        clearImmediate(pending as NodeJS.Immediate);
-      }
+      pending?.cancel();
       pending = null;
     },
   };
