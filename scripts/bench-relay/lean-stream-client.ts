@@ -6,8 +6,7 @@
  * cores as the relay, so the load generator must not be what the benchmark measures.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 const websocketGuid = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -69,38 +68,73 @@ export function encodeClientFrame(opcode: number, payload: Buffer): Buffer {
   return frame;
 }
 
-/** Opens a stream connection: handshake with the bearer token, then hands over the raw socket. */
+/**
+ * Opens a stream connection: the opening handshake with the bearer token, checked, then every
+ * received chunk goes to the reader made by `createReader` for this socket. Reads land in one
+ * buffer reused for the connection's life (net's `onread`), so receiving allocates nothing per
+ * read; a chunk is valid only during the reader's call.
+ */
 export function openLeanStream(
   url: string,
   token: string,
-): Promise<{ socket: Socket; head: Buffer }> {
+  createReader: (socket: Socket) => (chunk: Buffer) => void,
+): Promise<Socket> {
+  const { hostname, port, pathname } = new URL(url);
   const key = randomBytes(16).toString('base64');
   const expectedAccept = createHash('sha1')
     .update(key + websocketGuid)
     .digest('base64');
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': key,
-        authorization: `Bearer ${token}`,
+    const readBuffer = Buffer.allocUnsafe(64 * 1024);
+    let response = Buffer.alloc(0);
+    let read: ((chunk: Buffer) => void) | null = null;
+    const fail = (message: string) => {
+      socket.destroy();
+      reject(new Error(message));
+    };
+    const readHandshake = (chunk: Buffer) => {
+      response = Buffer.concat([response, chunk]);
+      const headerEnd = response.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const head = response.subarray(0, headerEnd).toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      if (status !== '101') return fail(`the relay refused the stream: HTTP ${status}`);
+      if (/\r\nsec-websocket-accept: *([^\r]*)/i.exec(head)?.[1] !== expectedAccept)
+        return fail('the server answered the handshake with a wrong Sec-WebSocket-Accept');
+      read = createReader(socket);
+      resolve(socket);
+      if (headerEnd + 4 < response.length) read(response.subarray(headerEnd + 4));
+    };
+    const socket = connect({
+      host: hostname,
+      port: Number(port),
+      noDelay: true,
+      onread: {
+        buffer: readBuffer,
+        callback(bytes) {
+          const chunk = readBuffer.subarray(0, bytes);
+          if (read === null) readHandshake(chunk);
+          else read(chunk);
+          return true;
+        },
       },
     });
-    req.on('upgrade', (response, socket: Socket, head: Buffer) => {
-      if (response.headers['sec-websocket-accept'] !== expectedAccept) {
-        socket.destroy();
-        reject(new Error('the server answered the handshake with a wrong Sec-WebSocket-Accept'));
-        return;
-      }
-      socket.setNoDelay(true);
-      resolve({ socket, head });
-    });
-    req.on('response', (response) =>
-      reject(new Error(`the relay refused the stream: HTTP ${response.statusCode}`)),
+    socket.once('connect', () =>
+      socket.write(
+        [
+          `GET ${pathname} HTTP/1.1`,
+          `Host: ${hostname}:${port}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          'Sec-WebSocket-Version: 13',
+          `Sec-WebSocket-Key: ${key}`,
+          `Authorization: Bearer ${token}`,
+          '',
+          '',
+        ].join('\r\n'),
+      ),
     );
-    req.on('error', reject);
-    req.end();
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the connection closed during the handshake')));
   });
 }

@@ -12,6 +12,7 @@ import { nowUs } from './monotonic-clock';
 export type ClientsRequest =
   | { type: 'connect'; url: string; token: string; count: number; lean: boolean }
   | { type: 'round'; sinceUs: number; capacity: number }
+  /** `expected`: deliveries of the whole round, warm-up included; the reply counts the measured ones. */
   | { type: 'collect'; expected: number; timeoutMs: number }
   | { type: 'cycles'; count: number; cursor: number }
   | { type: 'close' };
@@ -30,18 +31,34 @@ const sentNeedle = Buffer.from('bench_sent_us');
 const seqNeedle = Buffer.from('"seq":');
 const subscribedNeedle = Buffer.from('"subscribed"');
 
-let roundSinceUs = Number.POSITIVE_INFINITY;
-let latenciesMs = new Float64Array(0);
-let delivered = 0;
+// Every delivery of a round (warm-up included) is recorded, and the measured ones are picked out
+// when the round is collected: a recording that switched on mid-round would change which path
+// the hot loop takes (and make V8 deoptimise it) just as measurement begins.
+let roundSinceUs = 0;
+let sentUsLog = new Float64Array(0);
+let latencyMsLog = new Float64Array(0);
+let recorded = 0;
 
 /** Records one event message's latency; returns its seq, or -1 for a message that is not an event. */
 function recordEvent(data: Buffer, start: number, end: number, arrivedUs: number): number {
   const sentAt = data.indexOf(sentNeedle, start);
   if (sentAt < 0 || sentAt >= end) return -1;
   const sentUs = readNumber(data, sentAt + sentNeedle.length, end);
-  if (sentUs >= roundSinceUs && delivered < latenciesMs.length)
-    latenciesMs[delivered++] = (arrivedUs - sentUs) / 1000;
+  if (recorded < sentUsLog.length) {
+    sentUsLog[recorded] = sentUs;
+    latencyMsLog[recorded] = (arrivedUs - sentUs) / 1000;
+    recorded++;
+  }
   return readNumber(data, data.indexOf(seqNeedle, start) + seqNeedle.length, end);
+}
+
+/** The latencies of deliveries of webhooks sent at or after `sinceUs`, sorted. */
+function measuredLatencies(sinceUs: number): Float64Array {
+  const measured = new Float64Array(recorded);
+  let count = 0;
+  for (let i = 0; i < recorded; i++)
+    if ((sentUsLog[i] ?? 0) >= sinceUs) measured[count++] = latencyMsLog[i] ?? 0;
+  return measured.slice(0, count).sort();
 }
 
 /** The first decimal number at or after `offset`, read without decoding the bytes to a string. */
@@ -79,41 +96,38 @@ async function connectLean(
   token: string,
   cursor: number | null,
 ): Promise<StreamClient> {
-  const { socket, head } = await openLeanStream(`${url}/v1/stream`, token);
   let lastSeq = 0;
-  let arrivedUs = 0;
   let onSubscribed: () => void = () => undefined;
   const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
-  const read = createFrameReader({
-    text(data, start, end) {
-      const seq = recordEvent(data, start, end, arrivedUs);
-      if (seq >= 0) lastSeq = seq;
-      else if (isWithin(data, subscribedNeedle, start, end)) onSubscribed();
-    },
-    ping: (payload) => socket.write(encodeClientFrame(0xa, payload)),
-    close: () => socket.end(),
+  const stream = await openLeanStream(`${url}/v1/stream`, token, (socket) => {
+    let arrivedUs = 0;
+    const read = createFrameReader({
+      text(data, start, end) {
+        const seq = recordEvent(data, start, end, arrivedUs);
+        if (seq >= 0) lastSeq = seq;
+        else if (isWithin(data, subscribedNeedle, start, end)) onSubscribed();
+      },
+      ping: (payload) => socket.write(encodeClientFrame(0xa, payload)),
+      close: () => socket.end(),
+    });
+    return (chunk) => {
+      arrivedUs = nowUs();
+      read(chunk);
+    };
   });
-  socket.on('data', (chunk: Buffer) => {
-    arrivedUs = nowUs();
-    read(chunk);
-  });
-  socket.on('error', () => socket.destroy());
+  stream.on('error', () => stream.destroy());
   const ackTimer = startAcking(
-    (seq) => socket.write(encodeClientFrame(0x1, Buffer.from(`{"type":"ack","seq":${seq}}`))),
+    (seq) => stream.write(encodeClientFrame(0x1, Buffer.from(`{"type":"ack","seq":${seq}}`))),
     () => lastSeq,
   );
-  socket.on('close', () => clearInterval(ackTimer));
-  if (head.length > 0) {
-    arrivedUs = nowUs();
-    read(head);
-  }
-  socket.write(encodeClientFrame(0x1, Buffer.from(JSON.stringify({ type: 'subscribe', cursor }))));
+  stream.on('close', () => clearInterval(ackTimer));
+  stream.write(encodeClientFrame(0x1, Buffer.from(JSON.stringify({ type: 'subscribe', cursor }))));
   await subscribed;
   return {
     close: () =>
       new Promise<void>((resolve) => {
-        socket.once('close', () => resolve());
-        socket.end(encodeClientFrame(0x8, Buffer.alloc(0)));
+        stream.once('close', () => resolve());
+        stream.end(encodeClientFrame(0x8, Buffer.alloc(0)));
       }),
   };
 }
@@ -163,21 +177,20 @@ async function handle(request: ClientsRequest): Promise<void> {
       return;
     }
     case 'round':
-      latenciesMs = new Float64Array(request.capacity);
-      delivered = 0;
+      sentUsLog = new Float64Array(request.capacity);
+      latencyMsLog = new Float64Array(request.capacity);
+      recorded = 0;
       roundSinceUs = request.sinceUs;
       reply({ type: 'round-ready' });
       return;
     case 'collect': {
       const deadline = performance.now() + request.timeoutMs;
-      while (delivered < request.expected && performance.now() < deadline)
+      while (recorded < request.expected && performance.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 50));
-      roundSinceUs = Number.POSITIVE_INFINITY;
-      reply({
-        type: 'collected',
-        delivered,
-        latenciesMs: latenciesMs.slice(0, delivered).sort(),
-      });
+      const latenciesMs = measuredLatencies(roundSinceUs);
+      sentUsLog = new Float64Array(0);
+      latencyMsLog = new Float64Array(0);
+      reply({ type: 'collected', delivered: latenciesMs.length, latenciesMs });
       return;
     }
     case 'cycles': {

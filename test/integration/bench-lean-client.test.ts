@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/main/logger';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import {
+  createFrameReader,
+  encodeClientFrame,
+  openLeanStream,
+} from '../../scripts/bench-relay/lean-stream-client';
+import { eventually } from '../support/eventually';
+import { makeTempDir } from '../support/temp-dir';
+import { postWebhook, sign, webhookBody } from '../support/webhooks';
+
+// The benchmark's lean client is only worth its figures if it speaks the real protocol to the
+// real relay, so it is checked against one here.
+const secret = 'whsec_bench';
+const token = 'bench-token';
+let temp: ReturnType<typeof makeTempDir>;
+let relay: RunningRelay;
+
+beforeEach(async () => {
+  temp = makeTempDir('bench-lean-client');
+  relay = await startRelayServer({
+    webhookSecrets: [secret],
+    clientTokens: [token],
+    eventLog: openFileEventLog({ dataDir: temp.path }),
+    logger: silentLogger(),
+  });
+});
+afterEach(async () => {
+  await relay.close();
+  temp.remove();
+});
+
+describe("the benchmark's lean stream client", () => {
+  it('subscribes to the real relay and receives each event as a text message', async () => {
+    const messages: { type: string; seq?: number; body?: string }[] = [];
+    const socket = await openLeanStream(`${relay.url}/v1/stream`, token, () =>
+      createFrameReader({
+        text: (data, start, end) =>
+          messages.push(JSON.parse(data.toString('utf8', start, end)) as (typeof messages)[0]),
+        ping: () => undefined,
+        close: () => undefined,
+      }),
+    );
+    socket.write(encodeClientFrame(0x1, Buffer.from('{"type":"subscribe","cursor":null}')));
+    await eventually(() => expect(messages.map((m) => m.type)).toContain('subscribed'));
+
+    const bodies = [webhookBody({ account_id: 'a-1' }), webhookBody({ account_id: 'a-2' })];
+    for (const body of bodies) {
+      const response = await postWebhook(relay.url, body, {
+        'content-type': 'application/json',
+        'x-stackone-signature': sign(body, secret),
+      });
+      expect(response.status).toBe(200);
+    }
+    await eventually(() =>
+      expect(messages.filter((m) => m.type === 'event')).toEqual([
+        expect.objectContaining({ seq: 1, body: bodies[0] }),
+        expect.objectContaining({ seq: 2, body: bodies[1] }),
+      ]),
+    );
+    socket.destroy();
+  });
+
+  it('is refused with the HTTP status when its token is wrong', async () => {
+    await expect(
+      openLeanStream(`${relay.url}/v1/stream`, 'wrong-token', () => () => undefined),
+    ).rejects.toThrow('the relay refused the stream: HTTP 401');
+  });
+});
+
+describe("the lean client's handshake check", () => {
+  let server: Server;
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('rejects a server whose Sec-WebSocket-Accept does not answer its key', async () => {
+    server = createServer((socket) =>
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBhbnN3ZXI=\r\n\r\n',
+        ),
+      ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    await expect(
+      openLeanStream(`http://127.0.0.1:${address.port}/v1/stream`, token, () => () => undefined),
+    ).rejects.toThrow('wrong Sec-WebSocket-Accept');
+  });
+});
