@@ -15,35 +15,50 @@ Usage: npm run relay -- [options]
                           also RELAY_WEBHOOK_SECRETS, comma-separated
   --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
                           also RELAY_CLIENT_TOKENS, comma-separated
+  --retention-hours <n>   Keep events for replay this long (default 168, one week)
+  --retention-events <n>  Keep at most this many events for replay (default 100000)
+  --retention-mib <n>     Keep at most this many MiB of events for replay (default 1024); the
+                          files on disk can exceed it by one 16 MiB segment
   --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
                           stored meanwhile go together (default 10). The first event after a
                           quiet spell goes out at once. Larger: less CPU, up to that much latency
   --help                  Show this help
 
-Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz
+Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
 `;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '4020' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'data-dir': { type: 'string', default: './relay-data' },
-    'webhook-secret': { type: 'string', multiple: true, default: [] },
-    'client-token': { type: 'string', multiple: true, default: [] },
-    'fan-out-window': { type: 'string', default: '10' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const fail = (message: string): never => {
+  process.stderr.write(`relay: ${message}\nRun with --help for the options.\n`);
+  process.exit(2);
+};
+
+const parseOptions = () => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '4020' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string', default: './relay-data' },
+        'webhook-secret': { type: 'string', multiple: true, default: [] },
+        'client-token': { type: 'string', multiple: true, default: [] },
+        'retention-hours': { type: 'string', default: '168' },
+        'retention-events': { type: 'string', default: '100000' },
+        'retention-mib': { type: 'string', default: '1024' },
+        'fan-out-window': { type: 'string', default: '10' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+};
+const values = parseOptions();
 
 if (values.help) {
   process.stdout.write(help);
   process.exit(0);
 }
 
-const fail = (message: string): never => {
-  process.stderr.write(`relay: ${message}\nRun with --help for the options.\n`);
-  process.exit(2);
-};
 const fromEnv = (name: string) =>
   (process.env[name] ?? '')
     .split(',')
@@ -53,6 +68,15 @@ const fromEnv = (name: string) =>
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`--port must be 0-65535, got "${values.port}"`);
+const positiveInteger = (flag: string, text: string): number => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    fail(`--${flag} must be a whole number of 1 or more, got "${text}"`);
+  return value;
+};
+const retentionHours = positiveInteger('retention-hours', values['retention-hours']);
+const retentionEvents = positiveInteger('retention-events', values['retention-events']);
+const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
 const fanOutWindowMs = Number(values['fan-out-window']);
 if (!Number.isInteger(fanOutWindowMs) || fanOutWindowMs < 0 || fanOutWindowMs > 1000) {
   fail(`--fan-out-window must be 0-1000 ms, got "${values['fan-out-window']}"`);
@@ -70,7 +94,12 @@ const relay = await startRelayServer({
   webhookSecrets,
   clientTokens,
   fanOutWindowMs,
-  eventLog: openFileEventLog({ dataDir: values['data-dir'] }),
+  eventLog: openFileEventLog({
+    dataDir: values['data-dir'],
+    retentionMs: retentionHours * 3600 * 1000,
+    maxEvents: retentionEvents,
+    maxBytes: retentionMib * 1024 * 1024,
+  }),
   logger,
 });
 process.stdout.write(`Relay listening on ${relay.url} (webhooks: ${relay.url}${webhookPath})\n`);

@@ -24,6 +24,11 @@ export interface FileEventLogOptions {
   retentionMs?: number;
   /** At most this many events are kept for replay (default 100,000). */
   maxEvents?: number;
+  /**
+   * At most this many bytes of records are kept for replay (default 1 GiB). Files on disk can
+   * exceed it by up to one segment: a segment is deleted once none of its events is retained.
+   */
+  maxBytes?: number;
   /** A new segment file is started once the current one reaches this size (default 16 MiB). */
   segmentBytes?: number;
   /** The newest events kept decoded in memory; older ones are read from disk (default 1,024). */
@@ -62,13 +67,15 @@ const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
  * - On open, a torn or corrupt record left by a crash is cut off, so the log always reopens.
  * - Memory holds an index entry per retained event (seq, place on disk, age, dedupe key) and
  *   only the newest events themselves; replay of older ones reads them from disk.
- * - Retention drops events by age and count, and deletes a segment file once all of it is gone.
+ * - Retention drops events by age, count and bytes, and deletes a segment file once all of it is
+ *   gone.
  */
 export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const { dataDir } = options;
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
   const maxEvents = options.maxEvents ?? 100_000;
+  const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
   const segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
   const memoryEvents = options.memoryEvents ?? 1024;
   const writeAt = options.writeAt ?? writeFullyAt;
@@ -83,6 +90,8 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const receivedMs: number[] = [];
   const keys: string[] = [];
   let start = 0;
+  /** The sum of `sizes` from `start` on. */
+  let retainedBytes = 0;
   /** The newest events, decoded: the last `recent.length` entries of the index. */
   const recent: StoredEvent[] = [];
   const seqByDedupeKey = new Map<string, number>();
@@ -95,6 +104,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     segmentOf.push(segment);
     offsets.push(offset);
     sizes.push(bytes);
+    retainedBytes += bytes;
     receivedMs.push(Date.parse(event.receivedAt));
     keys.push(key);
     seqByDedupeKey.set(key, event.seq);
@@ -149,7 +159,18 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   function prune(): void {
     const cutoff = now() - retentionMs;
     let drop = Math.max(0, indexLength() - maxEvents);
-    while (start + drop < seqs.length && (receivedMs[start + drop] ?? 0) < cutoff) drop++;
+    let droppedBytes = 0;
+    for (let i = start; i < start + drop; i++) droppedBytes += sizes[i] ?? 0;
+    // The byte limit never drops the newest event, however large: it has just been answered 200
+    // and live subscribers have yet to get it.
+    while (
+      start + drop < seqs.length &&
+      ((receivedMs[start + drop] ?? 0) < cutoff ||
+        (retainedBytes - droppedBytes > maxBytes && start + drop < seqs.length - 1))
+    ) {
+      droppedBytes += sizes[start + drop] ?? 0;
+      drop++;
+    }
     if (drop > 0) dropOldest(drop);
     // Events lie in segment order, so a segment before the one holding the oldest retained
     // event holds none. The active segment (the last) is never deleted.
@@ -164,6 +185,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     for (let i = start; i < start + count; i++) {
       const key = keys[i] as string;
       if (seqByDedupeKey.get(key) === seqs[i]) seqByDedupeKey.delete(key);
+      retainedBytes -= sizes[i] ?? 0;
     }
     start += count;
     if (recent.length > indexLength()) recent.splice(0, recent.length - indexLength());

@@ -106,6 +106,35 @@ describe('file event log', () => {
     await log.close();
   });
 
+  it('drops the oldest events once the retained records pass the byte limit, never the newest', async () => {
+    temp = makeTempDir('event-log');
+    const probe = openFileEventLog({ dataDir: join(temp.path, 'probe') });
+    await probe.append(event(1));
+    await probe.close();
+    const recordBytes = statSync(
+      join(temp.path, 'probe', readdirSync(join(temp.path, 'probe'))[0] ?? ''),
+    ).size;
+
+    const log = openFileEventLog({ dataDir: join(temp.path, 'log'), maxBytes: 3.5 * recordBytes });
+    for (let n = 1; n <= 3; n++) await log.append(event(n));
+    expect(log.oldestSeq()).toBe(1);
+    for (let n = 4; n <= 6; n++) await log.append(event(n));
+    expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([4, 5, 6]);
+    await log.close();
+
+    const reopened = openFileEventLog({
+      dataDir: join(temp.path, 'log'),
+      maxBytes: 3.5 * recordBytes,
+    });
+    expect(reopened.oldestSeq()).toBe(4);
+    await reopened.close();
+
+    const tiny = openFileEventLog({ dataDir: join(temp.path, 'tiny'), maxBytes: 1 });
+    for (let n = 1; n <= 3; n++) await tiny.append(event(n));
+    expect(tiny.readAfter(0, 10).map((e) => e.seq)).toEqual([3]);
+    await tiny.close();
+  });
+
   it('refuses a batch the disk fails to write, leaves no torn record behind it, and carries on', async () => {
     temp = makeTempDir('event-log');
     let failNext = false;

@@ -180,46 +180,119 @@ describe('relay operations', () => {
   });
 });
 
-describe('relay crash safety', () => {
-  const tsxLoader = createRequire(import.meta.url).resolve('tsx');
-  const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
 
-  async function spawnRelay(
-    dataDir: string,
-    port: number,
-  ): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(
-      process.execPath,
+async function spawnRelay(
+  dataDir: string,
+  port: number,
+  extraArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      tsxLoader,
+      cli,
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--webhook-secret',
+      secret,
+      '--client-token',
+      token,
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+  );
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${output}`)));
+  });
+  return { child, url };
+}
+
+/** Runs the relay's command line to its exit (it exits at once on --help or a bad option). */
+function runRelayCli(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', tsxLoader, cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RELAY_WEBHOOK_SECRETS: '', RELAY_CLIENT_TOKENS: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('relay command line', () => {
+  it('prints its help, and refuses a bad option with a clear message and exit code 2', async () => {
+    const help = await runRelayCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const flag of [
+      '--webhook-secret',
+      '--client-token',
+      '--retention-hours',
+      '--retention-events',
+      '--retention-mib',
+    ])
+      expect(help.stdout).toContain(flag);
+
+    const credentials = ['--webhook-secret', secret, '--client-token', token];
+    const refusals: [string[], string][] = [
+      [['--bogus', ...credentials], "Unknown option '--bogus'"],
       [
-        '--import',
-        tsxLoader,
-        cli,
-        '--port',
-        String(port),
-        '--data-dir',
-        dataDir,
-        '--webhook-secret',
-        secret,
-        '--client-token',
-        token,
+        ['--retention-hours', '1.5', ...credentials],
+        '--retention-hours must be a whole number of 1 or more, got "1.5"',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-    );
-    cleanups.push(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${output}`)));
-    });
-    return { child, url };
-  }
+      [
+        ['--retention-mib', '0', ...credentials],
+        '--retention-mib must be a whole number of 1 or more, got "0"',
+      ],
+      [['--port', '70000', ...credentials], '--port must be 0-65535'],
+      [['--client-token', token], 'give at least one --webhook-secret'],
+      [['--webhook-secret', secret], 'give at least one --client-token'],
+    ];
+    for (const [args, message] of refusals) {
+      const run = await runRelayCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('Run with --help');
+      expect(run.stderr).not.toContain(secret);
+    }
+  }, 60_000);
 
+  it('applies the retention flags: a client whose cursor is past them is told of the gap', async () => {
+    const temp = makeTempDir('relay-retention');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, ['--retention-events', '3']);
+    for (let n = 1; n <= 5; n++) {
+      expect((await post(relay.url, webhookBody({ account_id: `kept-${n}` }))).status).toBe(200);
+    }
+    const client = subscriber(relay.url, 0);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([3, 4, 5]));
+    expect(client.messages.find((m) => m.type === 'gap')).toEqual({
+      type: 'gap',
+      requestedCursor: 0,
+      oldestAvailableSeq: 3,
+    });
+    client.ws.close();
+    relay.child.kill('SIGTERM');
+  }, 30_000);
+});
+
+describe('relay crash safety', () => {
   it('loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber', async () => {
     const temp = makeTempDir('relay-crash');
     cleanups.push(() => temp.remove());
