@@ -21,6 +21,13 @@ export interface RelayClientOptions {
   logger: Logger;
   initialRetryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A connection that carries nothing (no message, no ping) for this long is treated as dead and
+   * replaced. The relay pings every 15 s, so the default, 45 s, is three missed pings. Without
+   * it a relay that vanished without closing the TCP connection (a laptop changing networks, a
+   * NAT dropping state) would look connected for as long as TCP takes to notice: hours.
+   */
+  livenessTimeoutMs?: number;
 }
 
 export interface RelayClient {
@@ -33,6 +40,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const { logger } = options;
   const initialRetryMs = options.initialRetryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 30_000;
+  const livenessTimeoutMs = options.livenessTimeoutMs ?? 45_000;
   let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
   let socket: WebSocket | null = null;
   let retryMs = initialRetryMs;
@@ -54,10 +62,22 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       handshakeTimeout: 10_000,
     });
     socket = ws;
+    let closeReason = 'Lost the connection to the relay.';
+    let livenessTimer: NodeJS.Timeout | null = null;
+    const stillAlive = () => {
+      if (livenessTimer !== null) clearTimeout(livenessTimer);
+      livenessTimer = setTimeout(() => {
+        logger.warn({ silentForMs: livenessTimeoutMs }, 'relay went silent; reconnecting');
+        closeReason = `The relay stopped answering (nothing for ${Math.ceil(livenessTimeoutMs / 1000)} s).`;
+        ws.terminate();
+      }, livenessTimeoutMs);
+    };
     ws.on('open', () => {
       retryMs = initialRetryMs;
+      stillAlive();
       send(ws, { type: 'subscribe', cursor: options.cursor() });
     });
+    ws.on('ping', stillAlive);
     ws.on('unexpected-response', (_request, response) => {
       const refused = response.statusCode === 401 || response.statusCode === 403;
       logger.warn({ status: response.statusCode }, 'relay refused the connection');
@@ -69,6 +89,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       );
     });
     ws.on('message', (data) => {
+      stillAlive();
       let message;
       try {
         message = relayServerMessageSchema.parse(JSON.parse(data.toString()));
@@ -100,8 +121,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       }
     });
     ws.on('close', () => {
+      if (livenessTimer !== null) clearTimeout(livenessTimer);
       if (socket === ws) socket = null;
-      scheduleRetry('Lost the connection to the relay.');
+      scheduleRetry(closeReason);
     });
     ws.on('error', (error) => {
       logger.debug({ err: error.message }, 'relay socket error');

@@ -1,0 +1,83 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { silentLogger } from '../../src/main/logger';
+import { createRelayClient, type RelayClient } from '../../src/main/relay-client';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { startRelayServer } from '../../src/relay/relay-server';
+import type { RelayConnection } from '../../src/shared/domain';
+import { eventually } from '../support/eventually';
+import { makeTempDir } from '../support/temp-dir';
+
+const token = 'relay-client-token-5e6f';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function startClient(streamUrl: string, livenessTimeoutMs: number) {
+  const changes: RelayConnection[] = [];
+  const client: RelayClient = createRelayClient({
+    streamUrl,
+    token,
+    cursor: () => null,
+    applyEvents: async () => undefined,
+    onConnectionChange: (connection) => changes.push(connection),
+    logger: silentLogger(),
+    initialRetryMs: 50,
+    livenessTimeoutMs,
+  });
+  client.start();
+  cleanups.push(() => client.stop());
+  return { client, changes };
+}
+
+describe('relay client liveness', () => {
+  it('replaces a connection that goes silent, and says why', async () => {
+    // A relay that answers the subscription and then neither sends nor pings: from the client's
+    // side, exactly what a relay that vanished without closing the TCP connection looks like.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const connections: WebSocket[] = [];
+    server.on('connection', (ws) => {
+      connections.push(ws);
+      ws.once('message', () => ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 })));
+    });
+    await new Promise((resolve) => server.once('listening', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const ws of connections) ws.terminate();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+
+    const { changes } = startClient(`ws://127.0.0.1:${port}/v1/stream`, 300);
+    await eventually(() => expect(changes.some((c) => c.state === 'connected')).toBe(true));
+    await eventually(() =>
+      expect(changes.map((c) => c.detail)).toContainEqual(
+        expect.stringMatching(/^The relay stopped answering \(nothing for 1 s\)\. Retrying in/),
+      ),
+    );
+    await eventually(() => expect(connections.length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('stays connected to a relay that pings, however quiet its events', async () => {
+    const temp = makeTempDir('relay-client');
+    cleanups.push(() => temp.remove());
+    const relay = await startRelayServer({
+      webhookSecrets: ['whsec_liveness'],
+      clientTokens: [token],
+      eventLog: openFileEventLog({ dataDir: temp.path }),
+      logger: silentLogger(),
+      heartbeatIntervalMs: 100,
+    });
+    cleanups.push(() => relay.close(100));
+
+    const { client, changes } = startClient(`${relay.url.replace('http', 'ws')}/v1/stream`, 400);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(client.connection.state).toBe('connected');
+    expect(changes.filter((c) => c.state === 'connected')).toHaveLength(1);
+  });
+});
