@@ -241,15 +241,22 @@ const percentile = (sorted: Float64Array, p: number) =>
     ? NaN
     : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
 
+/** p50, p99 and max of sorted latencies, or a note that there were none to measure. */
+function latencyFigures(sorted: Float64Array, withMax: boolean): string {
+  if (sorted.length === 0) return 'none measured';
+  const ms = (p: number) => `${percentile(sorted, p).toFixed(1)} ms`;
+  return `p50 ${ms(50)}, p99 ${ms(99)}${withMax ? `, max ${ms(100)}` : ''}`;
+}
+
 function report(label: string, round: Round, clients: number): void {
   const expected = round.answered * clients;
   console.log(
     [
       `${label}: ${clients} ${values.client} clients, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
-      `  deliveries: ${round.delivered} of ${expected} expected (${((round.delivered / Math.max(1, expected)) * 100).toFixed(2)}%)`,
-      `  POST-to-200 (stored and fsync'd): p50 ${percentile(round.acceptLatencies, 50).toFixed(1)} ms, p99 ${percentile(round.acceptLatencies, 99).toFixed(1)} ms`,
-      `  POST-to-client latency: p50 ${percentile(round.latencies, 50).toFixed(1)} ms, p99 ${percentile(round.latencies, 99).toFixed(1)} ms, max ${percentile(round.latencies, 100).toFixed(1)} ms`,
+      `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}`,
+      `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
+      `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  relay peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(1)} MB`,
     ].join('\n'),
   );
