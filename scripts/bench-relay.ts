@@ -73,6 +73,8 @@ if (!existsSync(relayCli))
 const relayProcess = spawn(
   process.execPath,
   [
+    // As docs/relay.md deploys it.
+    '--max-old-space-size=512',
     relayCli,
     '--port',
     '0',

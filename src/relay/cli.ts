@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
-import { openFileEventLog } from './file-event-log';
+import { indexHeapBytesPerEvent, openFileEventLog } from './file-event-log';
 import { startRelayServer, streamPath, webhookPath } from './relay-server';
 
 const help = `StackOne webhook relay: receives signed StackOne webhooks, stores them durably and
 delivers them over a WebSocket to authorised apps, including ones that reconnect later.
 
 Usage: npm run relay -- [options]
+   or, built by npm run build:relay: node --max-old-space-size=512 out/relay/cli.js [options]
+   (the heap cap keeps memory near the relay's working set; see docs/relay.md, Memory)
 
   --port <n>              Port to listen on (default 4020; 0 picks a free one)
   --host <address>        Address to bind (default 127.0.0.1)
@@ -77,6 +80,18 @@ const positiveInteger = (flag: string, text: string): number => {
 const retentionHours = positiveInteger('retention-hours', values['retention-hours']);
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
+// Deployed with a heap cap (docs/relay.md, Memory), which must leave room for the index of every
+// retained event: better to refuse now than to run out of heap a week later.
+const heapForEverythingElse = 96 * 1024 * 1024;
+const heapLimit = getHeapStatistics().heap_size_limit;
+const heapNeeded = heapForEverythingElse + retentionEvents * indexHeapBytesPerEvent;
+const mebibytes = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
+if (heapNeeded > heapLimit)
+  fail(
+    `--retention-events ${retentionEvents} needs about ${mebibytes(heapNeeded)} MB of heap, more ` +
+      `than this Node's limit of ${mebibytes(heapLimit)} MB: lower --retention-events, or raise ` +
+      `the limit with Node's own --max-old-space-size (given to node, before the script)`,
+  );
 const fanOutWindowMs = Number(values['fan-out-window']);
 if (!Number.isInteger(fanOutWindowMs) || fanOutWindowMs < 0 || fanOutWindowMs > 1000) {
   fail(`--fan-out-window must be 0-1000 ms, got "${values['fan-out-window']}"`);
@@ -88,6 +103,7 @@ if (webhookSecrets.length === 0)
 if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
 
 const logger = createLogger({ name: 'relay' });
+logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
 const relay = await startRelayServer({
   host: values.host,
   port,

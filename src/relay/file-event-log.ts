@@ -52,6 +52,12 @@ interface Segment {
   bytes: number;
 }
 
+/**
+ * Heap the index takes per retained event, with room to spare: measured at about 240 bytes (its
+ * seq, place on disk, age and dedupe key, and the key's map entry) with 300-byte webhooks.
+ */
+export const indexHeapBytesPerEvent = 512;
+
 const segmentPattern = /^events-(\d{16})\.log$/;
 const segmentName = (firstSeq: number) => `events-${String(firstSeq).padStart(16, '0')}.log`;
 /** The single file earlier versions wrote; it is taken over as the first segment. */

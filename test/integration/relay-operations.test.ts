@@ -187,10 +187,12 @@ async function spawnRelay(
   dataDir: string,
   port: number,
   extraArgs: string[] = [],
+  nodeFlags: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       '--import',
       tsxLoader,
       cli,
@@ -224,8 +226,9 @@ async function spawnRelay(
 /** Runs the relay's command line to its exit (it exits at once on --help or a bad option). */
 function runRelayCli(
   args: string[],
+  nodeFlags: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, cli, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', tsxLoader, cli, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RELAY_WEBHOOK_SECRETS: '', RELAY_CLIENT_TOKENS: '' },
   });
@@ -271,12 +274,25 @@ describe('relay command line', () => {
       expect(run.stderr).toContain('Run with --help');
       expect(run.stderr).not.toContain(secret);
     }
+
+    // Retention whose index would not fit in Node's heap is refused before anything starts.
+    const cramped = await runRelayCli(credentials, ['--max-old-space-size=64']);
+    expect(cramped.code).toBe(2);
+    expect(cramped.stderr).toMatch(
+      /--retention-events 100000 needs about \d+ MB of heap, more than this Node's limit of \d+ MB/,
+    );
   }, 60_000);
 
   it('applies the retention flags: a client whose cursor is past them is told of the gap', async () => {
     const temp = makeTempDir('relay-retention');
     cleanups.push(() => temp.remove());
-    const relay = await spawnRelay(temp.path, 0, ['--retention-events', '3']);
+    // A small retention fits a small heap.
+    const relay = await spawnRelay(
+      temp.path,
+      0,
+      ['--retention-events', '3'],
+      ['--max-old-space-size=64'],
+    );
     for (let n = 1; n <= 5; n++) {
       expect((await post(relay.url, webhookBody({ account_id: `kept-${n}` }))).status).toBe(200);
     }
