@@ -77,11 +77,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
       return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
     }
+    const body = rawBody.toString('utf8');
     let parsedJson: unknown;
     try {
-      parsedJson = JSON.parse(rawBody.toString('utf8'));
+      parsedJson = JSON.parse(body);
     } catch {
       metrics.rejected('bad_json');
+      logger.warn({ reason: 'bad_json' }, 'webhook rejected');
       return reply.code(400).send({ error: 'body is not JSON' });
     }
     const parsed = stackOneWebhookSchema.safeParse(parsedJson);
@@ -91,7 +93,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
     }
     const stored = await eventLog.append({
-      body: rawBody.toString('utf8'),
+      body,
       signature,
       receivedAt: new Date().toISOString(),
       event: parsed.data.event,
