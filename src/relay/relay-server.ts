@@ -34,6 +34,7 @@ export interface RunningRelay {
 }
 
 export const webhookPath = '/webhooks/stackone';
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
 export async function startRelayServer(options: RelayServerOptions): Promise<RunningRelay> {
@@ -77,14 +78,17 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
       return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
     }
-    const body = rawBody.toString('utf8');
+    // Bytes that are not UTF-8 could not travel to apps unchanged (the stream carries the body as
+    // JSON text), so their signature would fail there: refuse them here instead.
+    let body: string;
     let parsedJson: unknown;
     try {
+      body = strictUtf8.decode(rawBody);
       parsedJson = JSON.parse(body);
     } catch {
       metrics.rejected('bad_json');
       logger.warn({ reason: 'bad_json' }, 'webhook rejected');
-      return reply.code(400).send({ error: 'body is not JSON' });
+      return reply.code(400).send({ error: 'body is not UTF-8 JSON' });
     }
     const parsed = stackOneWebhookSchema.safeParse(parsedJson);
     if (!parsed.success) {

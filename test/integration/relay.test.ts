@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
@@ -101,6 +102,23 @@ describe('relay ingest', () => {
     expect((await fetch(`${relay.url}/healthz`).then((r) => r.json())) as unknown).toMatchObject({
       headSeq: 0,
     });
+  });
+
+  it('answers 400 for a signed body that is not UTF-8, which apps could not verify', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(webhookBody({ origin_owner_name: 'Acme' }).slice(0, -1)),
+      Buffer.from(',"note":"\xff"}', 'latin1'),
+    ]);
+    const response = await fetch(`${relay.url}/webhooks/stackone`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-stackone-signature': createHmac('sha256', secret).update(bytes).digest('base64url'),
+      },
+      body: bytes,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'body is not UTF-8 JSON' });
   });
 
   it('stores a redelivered identical webhook once', async () => {
