@@ -102,6 +102,20 @@ if (webhookSecrets.length === 0)
   fail('give at least one --webhook-secret (or RELAY_WEBHOOK_SECRETS)');
 if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
 
+const openEventLog = () => {
+  try {
+    return openFileEventLog({
+      dataDir: values['data-dir'],
+      retentionMs: retentionHours * 3600 * 1000,
+      maxEvents: retentionEvents,
+      maxBytes: retentionMib * 1024 * 1024,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+};
+const eventLog = openEventLog();
+
 const logger = createLogger({ name: 'relay' });
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
 const relay = await startRelayServer({
@@ -110,12 +124,7 @@ const relay = await startRelayServer({
   webhookSecrets,
   clientTokens,
   fanOutWindowMs,
-  eventLog: openFileEventLog({
-    dataDir: values['data-dir'],
-    retentionMs: retentionHours * 3600 * 1000,
-    maxEvents: retentionEvents,
-    maxBytes: retentionMib * 1024 * 1024,
-  }),
+  eventLog,
   logger,
 });
 process.stdout.write(`Relay listening on ${relay.url} (webhooks: ${relay.url}${webhookPath})\n`);

@@ -13,6 +13,7 @@ import {
   renameSync,
   unlinkSync,
   write,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
@@ -86,6 +87,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const memoryEvents = options.memoryEvents ?? 1024;
   const writeAt = options.writeAt ?? writeFullyAt;
   mkdirSync(dataDir, { recursive: true });
+  const releaseLock = lockDataDir(dataDir);
 
   // The index of retained events, oldest first, from `start` on (entries before it are dropped
   // and compacted away now and then).
@@ -324,8 +326,52 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       closed = true;
       while (writing || queue.length > 0) await new Promise((r) => setImmediate(r));
       for (const segment of segments) closeSync(segment.fd);
+      releaseLock();
     },
   };
+}
+
+/**
+ * Two relays appending to one log would overwrite each other's records, answered 200 or not. The
+ * lock file holds the owner's pid; one left by a relay that died (kill -9, a crash) is taken over.
+ * Within one process the caller is trusted: a log reopened without closing (as tests of crash
+ * recovery do) takes the lock over too.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, 'relay.lock');
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(path);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+      throw new Error(
+        `${dataDir} is in use by another relay (process ${owner}). Stop it, or give this one ` +
+          `its own --data-dir. If no relay is running, delete ${path}.`,
+      );
+    }
+    unlinkSync(path);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function writeFullyAt(fd: number, buffer: Buffer, position: number): Promise<void> {

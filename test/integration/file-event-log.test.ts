@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   readdirSync,
@@ -200,6 +201,23 @@ describe('file event log', () => {
     expect(reopened.oldestSeq()).toBe(56);
     expect((await reopened.append(event(61))).seq).toBe(61);
     await reopened.close();
+  });
+
+  it('refuses a data directory another live relay process holds, and takes over one a dead relay left', async () => {
+    temp = makeTempDir('event-log');
+    const lock = join(temp.path, 'relay.lock');
+    writeFileSync(lock, String(process.ppid)); // a process that is running: the test runner's parent
+    expect(() => openFileEventLog({ dataDir: temp.path })).toThrow(
+      `${temp.path} is in use by another relay (process ${process.ppid}). Stop it, or give this one its own --data-dir.`,
+    );
+
+    const exited = spawnSync(process.execPath, ['-e', '']);
+    writeFileSync(lock, String(exited.pid)); // left behind by a relay killed with -9
+    const log = openFileEventLog({ dataDir: temp.path });
+    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    await log.append(event(1));
+    await log.close();
+    expect(readdirSync(temp.path)).not.toContain('relay.lock');
   });
 
   it('takes over the single events.log written by earlier versions', async () => {

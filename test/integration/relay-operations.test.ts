@@ -283,6 +283,28 @@ describe('relay command line', () => {
     );
   }, 60_000);
 
+  it('refuses to share its data directory with a relay already running there', async () => {
+    const temp = makeTempDir('relay-shared-dir');
+    cleanups.push(() => temp.remove());
+    const first = await spawnRelay(temp.path, 0);
+    const second = await runRelayCli([
+      '--port',
+      '0',
+      '--data-dir',
+      temp.path,
+      '--webhook-secret',
+      secret,
+      '--client-token',
+      token,
+    ]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(
+      `${temp.path} is in use by another relay (process ${first.child.pid}).`,
+    );
+    expect((await post(first.url, webhookBody())).status).toBe(200);
+    first.child.kill('SIGTERM');
+  }, 30_000);
+
   it('applies the retention flags: a client whose cursor is past them is told of the gap', async () => {
     const temp = makeTempDir('relay-retention');
     cleanups.push(() => temp.remove());
