@@ -64,8 +64,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     socket = ws;
     let closeReason = 'Lost the connection to the relay.';
     let livenessTimer: NodeJS.Timeout | null = null;
+    // Called for every message: refresh() restarts the one timer instead of making a new one.
     const stillAlive = () => {
-      if (livenessTimer !== null) clearTimeout(livenessTimer);
+      if (livenessTimer !== null) {
+        livenessTimer.refresh();
+        return;
+      }
       livenessTimer = setTimeout(() => {
         logger.warn({ silentForMs: livenessTimeoutMs }, 'relay went silent; reconnecting');
         closeReason = `The relay stopped answering (nothing for ${Math.ceil(livenessTimeoutMs / 1000)} s).`;

@@ -35,9 +35,18 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const parseOptions = () => {
+/** Runs `step`; what it throws becomes the one-line refusal and exit code 2. */
+const orFail = <T>(step: () => T): T => {
   try {
-    return parseArgs({
+    return step();
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+};
+
+const values = orFail(
+  () =>
+    parseArgs({
       options: {
         port: { type: 'string', default: '4020' },
         host: { type: 'string', default: '127.0.0.1' },
@@ -50,12 +59,8 @@ const parseOptions = () => {
         'fan-out-window': { type: 'string', default: '10' },
         help: { type: 'boolean', default: false },
       },
-    }).values;
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-};
-const values = parseOptions();
+    }).values,
+);
 
 if (values.help) {
   process.stdout.write(help);
@@ -102,19 +107,14 @@ if (webhookSecrets.length === 0)
   fail('give at least one --webhook-secret (or RELAY_WEBHOOK_SECRETS)');
 if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
 
-const openEventLog = () => {
-  try {
-    return openFileEventLog({
-      dataDir: values['data-dir'],
-      retentionMs: retentionHours * 3600 * 1000,
-      maxEvents: retentionEvents,
-      maxBytes: retentionMib * 1024 * 1024,
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-};
-const eventLog = openEventLog();
+const eventLog = orFail(() =>
+  openFileEventLog({
+    dataDir: values['data-dir'],
+    retentionMs: retentionHours * 3600 * 1000,
+    maxEvents: retentionEvents,
+    maxBytes: retentionMib * 1024 * 1024,
+  }),
+);
 
 const logger = createLogger({ name: 'relay' });
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');

@@ -181,6 +181,7 @@ describe('relay operations', () => {
 });
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+const credentials = ['--webhook-secret', secret, '--client-token', token];
 const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
 
 async function spawnRelay(
@@ -200,10 +201,7 @@ async function spawnRelay(
       String(port),
       '--data-dir',
       dataDir,
-      '--webhook-secret',
-      secret,
-      '--client-token',
-      token,
+      ...credentials,
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
@@ -252,7 +250,6 @@ describe('relay command line', () => {
     ])
       expect(help.stdout).toContain(flag);
 
-    const credentials = ['--webhook-secret', secret, '--client-token', token];
     const refusals: [string[], string][] = [
       [['--bogus', ...credentials], "Unknown option '--bogus'"],
       [
@@ -287,16 +284,7 @@ describe('relay command line', () => {
     const temp = makeTempDir('relay-shared-dir');
     cleanups.push(() => temp.remove());
     const first = await spawnRelay(temp.path, 0);
-    const second = await runRelayCli([
-      '--port',
-      '0',
-      '--data-dir',
-      temp.path,
-      '--webhook-secret',
-      secret,
-      '--client-token',
-      token,
-    ]);
+    const second = await runRelayCli(['--port', '0', '--data-dir', temp.path, ...credentials]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(
       `${temp.path} is in use by another relay (process ${first.child.pid}).`,
