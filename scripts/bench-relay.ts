@@ -1,6 +1,7 @@
 /**
  * Relay benchmark: starts the relay (its own process, fsync on), connects N stream clients (a
- * second process), posts signed webhooks at a steady rate (this process), and prints throughput,
+ * second process), posts signed webhooks at a steady rate (this process, standing in for
+ * StackOne's servers, on lean keep-alive HTTP/1.1 by default), and prints throughput,
  * POST-to-200 and POST-to-client latency (p50/p99/max over every delivery), deliveries against
  * expected, and the relay's peak memory.
  *
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nowUs } from './bench-relay/monotonic-clock';
 import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
+import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     cycles: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '5' },
     client: { type: 'string', default: 'lean' },
+    poster: { type: 'string', default: 'lean' },
     'fan-out-window': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
@@ -46,11 +49,14 @@ if (values.help) {
   console.log(
     [
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
-      '                       [--cycles 0] [--client lean|ws] [--fan-out-window <ms> 10]',
+      '                       [--cycles 0] [--client lean|ws] [--poster lean|http]',
+      '                       [--fan-out-window <ms> 10]',
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
       "--client ws: clients on the ws library, as the app's relay client is built.",
+      "--poster lean (default): StackOne's stand-in posts over hand-written keep-alive HTTP/1.1,",
+      '  about half the CPU of node:http (used by --poster http, and by figures before 2026-12-01).',
       '--warmup: seconds posted at the same rate just before the measured ones, not counted.',
     ].join('\n'),
   );
@@ -61,6 +67,8 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const cycles = Number(values.cycles);
 const warmupSeconds = Number(values.warmup);
+if (values.poster !== 'lean' && values.poster !== 'http')
+  throw new Error(`--poster must be lean or http, got "${values.poster}"`);
 if (values.client !== 'lean' && values.client !== 'ws')
   throw new Error(`--client must be lean or ws, got "${values.client}"`);
 const secret = 'bench-secret';
@@ -139,9 +147,17 @@ async function sampleRelayMemory(): Promise<void> {
 }
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+const leanPoster = createLeanWebhookPoster({
+  host: hostname,
+  port: Number(port),
+  path: '/webhooks/stackone',
+  maxConnections: 64,
+});
 /** Posts one signed webhook; resolves with its status and the ms from POST to the answer. */
-function postWebhook(body: string): Promise<{ status: number; ms: number }> {
+function postWebhook(body: string): Promise<PostResult> {
+  const signature = createHmac('sha256', secret).update(body).digest('base64url');
+  if (values.poster === 'lean') return leanPoster.post(body, signature);
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(
@@ -150,11 +166,11 @@ function postWebhook(body: string): Promise<{ status: number; ms: number }> {
         port,
         path: '/webhooks/stackone',
         method: 'POST',
-        agent,
+        agent: httpAgent,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
-          'x-stackone-signature': createHmac('sha256', secret).update(body).digest('base64url'),
+          'x-stackone-signature': signature,
         },
       },
       (res) => {
@@ -188,8 +204,8 @@ async function runRound(clients: number): Promise<Round> {
   const total = Math.round(rate * (warmupSeconds + seconds));
   const measuredFromUs = nowUs() + warmupSeconds * 1_000_000;
   await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
-  const measured: Promise<{ status: number; ms: number }>[] = [];
-  const warmup: Promise<{ status: number; ms: number }>[] = [];
+  const measured: Promise<PostResult>[] = [];
+  const warmup: Promise<PostResult>[] = [];
   const started = performance.now();
   let measuredStarted = started;
   let sent = 0;
@@ -285,7 +301,8 @@ await sampleRelayMemory().catch(() => undefined);
 console.log(`relay peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MB`);
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
 await new Promise((resolve) => clientsProcess.once('exit', resolve));
-agent.destroy();
+httpAgent.destroy();
+leanPoster.close();
 relayProcess.kill('SIGTERM');
 await new Promise((resolve) => relayProcess.once('exit', resolve));
 rmSync(dataDir, { recursive: true, force: true });

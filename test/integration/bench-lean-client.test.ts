@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
@@ -8,6 +8,7 @@ import {
   encodeClientFrame,
   openLeanStream,
 } from '../../scripts/bench-relay/lean-stream-client';
+import { createLeanWebhookPoster } from '../../scripts/bench-relay/lean-webhook-poster';
 import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
@@ -68,6 +69,75 @@ describe("the benchmark's lean stream client", () => {
     await expect(
       openLeanStream(`${relay.url}/v1/stream`, 'wrong-token', () => () => undefined),
     ).rejects.toThrow('the relay refused the stream: HTTP 401');
+  });
+});
+
+describe("the benchmark's lean webhook poster", () => {
+  it('posts signed webhooks the real relay stores, queueing those beyond its connections', async () => {
+    const poster = createLeanWebhookPoster({
+      host: '127.0.0.1',
+      port: relay.port,
+      path: '/webhooks/stackone',
+      maxConnections: 2,
+    });
+    const bodies = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'].map((id) => webhookBody({ account_id: id }));
+    const answers = await Promise.all(bodies.map((body) => poster.post(body, sign(body, secret))));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.every((answer) => answer.ms > 0)).toBe(true);
+    const health = (await (await fetch(`${relay.url}/healthz`)).json()) as { headSeq: number };
+    expect(health.headSeq).toBe(5);
+
+    // A refusal is an answer too: the connection carries on with the next webhook.
+    const refused = await poster.post(bodies[0] as string, sign(bodies[0] as string, 'wrong'));
+    expect(refused.status).toBe(401);
+    const duplicate = await poster.post(bodies[0] as string, sign(bodies[0] as string, secret));
+    expect(duplicate.status).toBe(200);
+    poster.close();
+  });
+});
+
+describe("the lean poster's reading of answers", () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(
+      servers
+        .splice(0)
+        .map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
+  });
+
+  /** A poster aimed at a server that answers each connection's first request with `answer`. */
+  async function posterFor(answer: (socket: Socket) => void) {
+    const server = createServer((socket) => socket.once('data', () => answer(socket)));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    return createLeanWebhookPoster({
+      host: '127.0.0.1',
+      port: address.port,
+      path: '/webhooks/stackone',
+      maxConnections: 1,
+    });
+  }
+
+  it('reads an answer that arrives in pieces', async () => {
+    const poster = await posterFor((socket) => {
+      socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Le');
+      setTimeout(() => socket.write('ngth: 5\r\n\r\nbu'), 20);
+      setTimeout(() => socket.write('sy'), 40);
+      setTimeout(() => socket.end('!'), 60);
+    });
+    const answer = await poster.post('{}', 'sig');
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeGreaterThanOrEqual(50);
+    poster.close();
+  });
+
+  it('reports status 0 when the connection dies before an answer', async () => {
+    const poster = await posterFor((socket) => socket.destroy());
+    expect((await poster.post('{}', 'sig')).status).toBe(0);
+    poster.close();
   });
 });
 
