@@ -96,6 +96,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       logger.warn({ reason: 'bad_envelope' }, 'webhook rejected');
       return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
     }
+    const storeStarted = performance.now();
     const stored = await eventLog.append({
       body,
       signature,
@@ -103,6 +104,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       event: parsed.data.event,
       originOwnerId: parsed.data.origin_owner_id ?? null,
     });
+    metrics.storeTook((performance.now() - storeStarted) / 1000);
     if (stored.duplicate) {
       metrics.duplicate();
     } else {

@@ -87,6 +87,9 @@ describe('relay operations', () => {
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    // Both valid webhooks went through the log (the second was found to be a duplicate there).
+    expect(text).toMatch(/^relay_webhook_store_seconds_count 2$/m);
+    expect(text).toMatch(/^relay_webhook_store_seconds_bucket\{le="2.5"\} 2$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     client.ws.close();
   });
