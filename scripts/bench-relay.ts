@@ -41,7 +41,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '5' },
     client: { type: 'string', default: 'lean' },
     poster: { type: 'string', default: 'lean' },
-    'fan-out-window': { type: 'string', default: '10' },
+    'fan-out-window': { type: 'string' },
+    'fan-out-window-max': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,7 +51,7 @@ if (values.help) {
     [
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
       '                       [--cycles 0] [--client lean|ws] [--poster lean|http]',
-      '                       [--fan-out-window <ms> 10]',
+      "                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] (the relay's)",
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -92,8 +93,9 @@ const relayProcess = spawn(
     secret,
     '--client-token',
     token,
-    '--fan-out-window',
-    values['fan-out-window'],
+    // The relay's own defaults unless given.
+    ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),
+    ...(values['fan-out-window-max'] ? ['--fan-out-window-max', values['fan-out-window-max']] : []),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );

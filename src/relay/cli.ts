@@ -23,8 +23,12 @@ Usage: npm run relay -- [options]
   --retention-mib <n>     Keep at most this many MiB of events for replay (default 1024); the
                           files on disk can exceed it by one 16 MiB segment
   --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
-                          stored meanwhile go together (default 10). The first event after a
+                          stored meanwhile go together (default 5). The first event after a
                           quiet spell goes out at once. Larger: less CPU, up to that much latency
+  --fan-out-window-max <ms>
+                          The window grows up to this while sending to every subscriber takes
+                          more than 40% of it (many subscribers, a busy machine), so the relay
+                          batches more instead of falling behind (default 50)
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
@@ -56,7 +60,8 @@ const values = orFail(
         'retention-hours': { type: 'string', default: '168' },
         'retention-events': { type: 'string', default: '100000' },
         'retention-mib': { type: 'string', default: '1024' },
-        'fan-out-window': { type: 'string', default: '10' },
+        'fan-out-window': { type: 'string', default: '5' },
+        'fan-out-window-max': { type: 'string', default: '50' },
         help: { type: 'boolean', default: false },
       },
     }).values,
@@ -97,10 +102,17 @@ if (heapNeeded > heapLimit)
       `than this Node's limit of ${mebibytes(heapLimit)} MB: lower --retention-events, or raise ` +
       `the limit with Node's own --max-old-space-size (given to node, before the script)`,
   );
-const fanOutWindowMs = Number(values['fan-out-window']);
-if (!Number.isInteger(fanOutWindowMs) || fanOutWindowMs < 0 || fanOutWindowMs > 1000) {
-  fail(`--fan-out-window must be 0-1000 ms, got "${values['fan-out-window']}"`);
-}
+const windowMs = (flag: string, text: string): number => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 1000) fail(`--${flag} must be 0-1000 ms, got "${text}"`);
+  return value;
+};
+const fanOutWindowMs = windowMs('fan-out-window', values['fan-out-window']);
+const fanOutWindowMaxMs = windowMs('fan-out-window-max', values['fan-out-window-max']);
+if (fanOutWindowMaxMs < fanOutWindowMs)
+  fail(
+    `--fan-out-window-max (${fanOutWindowMaxMs}) must be at least --fan-out-window (${fanOutWindowMs})`,
+  );
 const webhookSecrets = [...values['webhook-secret'], ...fromEnv('RELAY_WEBHOOK_SECRETS')];
 const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS')];
 if (webhookSecrets.length === 0)
@@ -124,6 +136,7 @@ const relay = await startRelayServer({
   webhookSecrets,
   clientTokens,
   fanOutWindowMs,
+  fanOutWindowMaxMs,
   eventLog,
   logger,
 });

@@ -4,7 +4,11 @@ export type WebhookRejectReason =
   'bad_signature' | 'bad_json' | 'bad_envelope' | 'too_large' | 'bad_content_type' | 'other';
 
 /** The relay's Prometheus metrics, in a registry of its own (several relays can share a process in tests). */
-export function createRelayMetrics(options: { clients: () => number; headSeq: () => number }) {
+export function createRelayMetrics(options: {
+  clients: () => number;
+  headSeq: () => number;
+  fanOutWindowMs: () => number;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const stored = new Counter({
@@ -53,6 +57,14 @@ export function createRelayMetrics(options: { clients: () => number; headSeq: ()
     registers: [registry],
     collect() {
       this.set(options.clients());
+    },
+  });
+  new Gauge({
+    name: 'relay_fan_out_window_seconds',
+    help: 'The current fan-out window; above its minimum while sending to every subscriber is slow.',
+    registers: [registry],
+    collect() {
+      this.set(options.fanOutWindowMs() / 1000);
     },
   });
   new Gauge({

@@ -23,8 +23,10 @@ export interface RelayServerOptions {
   logger: Logger;
   maxBodyBytes?: number;
   heartbeatIntervalMs?: number;
-  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 10). */
+  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 5). */
   fanOutWindowMs?: number;
+  /** How far that window may grow while fan-outs are slow (default 50). */
+  fanOutWindowMaxMs?: number;
 }
 
 export interface RunningRelay {
@@ -44,15 +46,22 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const fanOutWindowMs = options.fanOutWindowMs ?? 10;
+  const fanOutWindowMs = options.fanOutWindowMs ?? 5;
   const connections = new Set<StreamConnection>();
+  const eventFrame = createEventFrames();
+  const fanOut = createFanOut({
+    eventLog,
+    eventFrame,
+    connections,
+    windowMs: fanOutWindowMs,
+    maxWindowMs: options.fanOutWindowMaxMs ?? 50,
+  });
   const metrics = createRelayMetrics({
     clients: () => connections.size,
     headSeq: () => eventLog.headSeq(),
+    fanOutWindowMs: () => fanOut.windowMs(),
   });
   let shuttingDown = false;
-  const eventFrame = createEventFrames();
-  const fanOut = createFanOut({ eventLog, eventFrame, connections, windowMs: fanOutWindowMs });
 
   const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
   app.removeAllContentTypeParsers();

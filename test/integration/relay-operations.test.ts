@@ -87,6 +87,8 @@ describe('relay operations', () => {
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    // Nothing slow has happened: the window is at its minimum (5 ms by default).
+    expect(text).toMatch(/^relay_fan_out_window_seconds 0.005$/m);
     // Both valid webhooks went through the log (the second was found to be a duplicate there).
     expect(text).toMatch(/^relay_webhook_store_seconds_count 2$/m);
     expect(text).toMatch(/^relay_webhook_store_seconds_bucket\{le="2.5"\} 2$/m);
@@ -250,6 +252,8 @@ describe('relay command line', () => {
       '--retention-hours',
       '--retention-events',
       '--retention-mib',
+      '--fan-out-window',
+      '--fan-out-window-max',
     ])
       expect(help.stdout).toContain(flag);
 
@@ -264,6 +268,14 @@ describe('relay command line', () => {
         '--retention-mib must be a whole number of 1 or more, got "0"',
       ],
       [['--port', '70000', ...credentials], '--port must be 0-65535'],
+      [
+        ['--fan-out-window', '2.5', ...credentials],
+        '--fan-out-window must be 0-1000 ms, got "2.5"',
+      ],
+      [
+        ['--fan-out-window', '20', '--fan-out-window-max', '10', ...credentials],
+        '--fan-out-window-max (10) must be at least --fan-out-window (20)',
+      ],
       [['--client-token', token], 'give at least one --webhook-secret'],
       [['--webhook-secret', secret], 'give at least one --client-token'],
     ];
