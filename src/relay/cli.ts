@@ -102,13 +102,13 @@ if (heapNeeded > heapLimit)
       `than this Node's limit of ${mebibytes(heapLimit)} MB: lower --retention-events, or raise ` +
       `the limit with Node's own --max-old-space-size (given to node, before the script)`,
   );
-const windowMs = (flag: string, text: string): number => {
+const parseWindowMs = (flag: string, text: string): number => {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > 1000) fail(`--${flag} must be 0-1000 ms, got "${text}"`);
   return value;
 };
-const fanOutWindowMs = windowMs('fan-out-window', values['fan-out-window']);
-const fanOutWindowMaxMs = windowMs('fan-out-window-max', values['fan-out-window-max']);
+const fanOutWindowMs = parseWindowMs('fan-out-window', values['fan-out-window']);
+const fanOutWindowMaxMs = parseWindowMs('fan-out-window-max', values['fan-out-window-max']);
 if (fanOutWindowMaxMs < fanOutWindowMs)
   fail(
     `--fan-out-window-max (${fanOutWindowMaxMs}) must be at least --fan-out-window (${fanOutWindowMs})`,

@@ -106,9 +106,9 @@ describe("the lean poster's reading of answers", () => {
     );
   });
 
-  /** A poster aimed at a server that answers each connection's first request with `answer`. */
-  async function posterFor(answer: (socket: Socket) => void) {
-    const server = createServer((socket) => socket.once('data', () => answer(socket)));
+  /** A poster (one connection) aimed at a server that serves each connection with `serve`. */
+  async function posterFor(serve: (socket: Socket) => void) {
+    const server = createServer(serve);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
@@ -122,20 +122,36 @@ describe("the lean poster's reading of answers", () => {
   }
 
   it('reads an answer that arrives in pieces', async () => {
-    const poster = await posterFor((socket) => {
-      socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Le');
-      setTimeout(() => socket.write('ngth: 5\r\n\r\nbu'), 20);
-      setTimeout(() => socket.write('sy'), 40);
-      setTimeout(() => socket.end('!'), 60);
-    });
+    const poster = await posterFor((socket) =>
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Le');
+        setTimeout(() => socket.write('ngth: 5\r\n\r\nbu'), 20);
+        setTimeout(() => socket.write('sy'), 40);
+        setTimeout(() => socket.end('!'), 60);
+      }),
+    );
     const answer = await poster.post('{}', 'sig');
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeGreaterThanOrEqual(50);
     poster.close();
   });
 
+  it('sends one request at a time per connection, queueing the rest', async () => {
+    let connections = 0;
+    const poster = await posterFor((socket) => {
+      connections += 1;
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    });
+    const answers = await Promise.all(
+      ['{"n":1}', '{"n":2}', '{"n":3}'].map((b) => poster.post(b, 'sig')),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(connections).toBe(1);
+    poster.close();
+  });
+
   it('reports status 0 when the connection dies before an answer', async () => {
-    const poster = await posterFor((socket) => socket.destroy());
+    const poster = await posterFor((socket) => socket.once('data', () => socket.destroy()));
     expect((await poster.post('{}', 'sig')).status).toBe(0);
     poster.close();
   });
