@@ -187,6 +187,27 @@ function postWebhook(body: string): Promise<PostResult> {
   });
 }
 
+/** The relay's own delay histogram (accepted to written to subscribers): cumulative count per bucket bound in seconds. */
+async function relayDelayHistogram(): Promise<Map<string, number>> {
+  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const buckets = new Map<string, number>();
+  for (const match of text.matchAll(
+    /^relay_event_fan_out_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
+  ))
+    buckets.set(match[1] as string, Number(match[2]));
+  return buckets;
+}
+
+/** The share of the measured window's events the relay sent within 5, 10, 25 and 50 ms. */
+function relayDelayShares(before: Map<string, number>, after: Map<string, number>): string {
+  const inWindow = (le: string) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const total = inWindow('+Inf');
+  if (total === 0) return 'none measured';
+  return ['0.005', '0.01', '0.025', '0.05']
+    .map((le) => `<= ${Number(le) * 1000} ms ${((inWindow(le) / total) * 100).toFixed(1)}%`)
+    .join(', ');
+}
+
 interface Round {
   sent: number;
   answered: number;
@@ -194,6 +215,7 @@ interface Round {
   latencies: Float64Array;
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
+  relayDelay: string;
 }
 
 let nextId = 0;
@@ -208,6 +230,10 @@ async function runRound(clients: number): Promise<Round> {
   await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
+  // The relay's histogram as the measured window starts (its fan-out reports lag by a window).
+  const delayAtStart = new Promise<Map<string, number>>((resolve) =>
+    setTimeout(() => resolve(relayDelayHistogram()), warmupSeconds * 1000),
+  );
   const started = performance.now();
   let measuredStarted = started;
   let sent = 0;
@@ -236,6 +262,7 @@ async function runRound(clients: number): Promise<Round> {
   const answers = await Promise.all(measured);
   const elapsedSeconds = (performance.now() - measuredStarted) / 1000;
   const warmupAnswers = await Promise.all(warmup);
+  const relayDelay = relayDelayShares(await delayAtStart, await relayDelayHistogram());
   const isStored = (answer: { status: number }) => answer.status === 200;
   const answered = answers.filter(isStored).length;
   const result = await ask(
@@ -253,6 +280,7 @@ async function runRound(clients: number): Promise<Round> {
     latencies: result.latenciesMs,
     acceptLatencies: Float64Array.from(answers, (answer) => answer.ms).sort(),
     elapsedSeconds,
+    relayDelay,
   };
 }
 
@@ -277,6 +305,7 @@ function report(label: string, round: Round, clients: number): void {
       `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}`,
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
+      `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
       `  relay peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(1)} MB`,
     ].join('\n'),
   );

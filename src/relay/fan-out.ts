@@ -1,4 +1,4 @@
-import type { EventLog } from './event-log';
+import type { EventLog, StoredEvent } from './event-log';
 import type { EventFrames, SharedBatch, StreamConnection } from './stream-connection';
 
 const maxBatchEvents = 1024;
@@ -24,6 +24,8 @@ export function createFanOut(options: {
   windowMs: number;
   /** The window grows up to this when fan-outs get slow (default: no growth). */
   maxWindowMs?: number;
+  /** Called with each batch of events once it is written to every subscriber. */
+  onSent?: (events: readonly StoredEvent[]) => void;
 }): FanOut {
   const { eventLog, eventFrame, connections, windowMs } = options;
   const maxWindowMs = Math.max(windowMs, options.maxWindowMs ?? windowMs);
@@ -53,6 +55,7 @@ export function createFanOut(options: {
       };
       for (const connection of connections) connection.deliverNew(batch);
       sentThrough = last.seq;
+      options.onSent?.(events);
     }
     currentWindowMs = nextWindowMs(currentWindowMs, performance.now() - lastRunAt, {
       minMs: windowMs,

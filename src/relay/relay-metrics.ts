@@ -39,6 +39,13 @@ export function createRelayMetrics(options: {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // The relay's own share of an event's way to the apps, apart from the network's on either side.
+  const deliveryDelaySeconds = new Histogram({
+    name: 'relay_event_fan_out_delay_seconds',
+    help: 'From a webhook accepted to its event written to every live subscriber (store, fan-out window, fan-out).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const rejected = new Counter({
     name: 'relay_webhooks_rejected_total',
     help: 'Webhooks refused, by reason.',
@@ -80,6 +87,8 @@ export function createRelayMetrics(options: {
     registry,
     stored: () => stored.inc(),
     storeTook: (seconds: number) => storeSeconds.observe(seconds),
+    /** `ms` from the wall clock: clamped at 0 should the clock step back in between. */
+    fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
     duplicate: () => duplicates.inc(),
     delivered: (count = 1) => delivered.inc(count),
     acked: () => acked.inc(),

@@ -55,6 +55,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     connections,
     windowMs: fanOutWindowMs,
     maxWindowMs: options.fanOutWindowMaxMs ?? 50,
+    onSent(events) {
+      const now = Date.now();
+      for (const event of events) metrics.fannedOut(now - Date.parse(event.receivedAt));
+    },
   });
   const metrics = createRelayMetrics({
     clients: () => connections.size,

@@ -13,6 +13,8 @@ import { webhookBody } from '../support/webhooks';
 let temp: ReturnType<typeof makeTempDir>;
 let eventLog: EventLog;
 let fanOut: FanOut;
+/** The seqs reported sent, in the order the fan-out reported them. */
+let reportedSent: number[];
 afterEach(async () => {
   fanOut.stop();
   await eventLog.close();
@@ -27,6 +29,7 @@ afterEach(async () => {
 function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
   temp = makeTempDir('fan-out');
   eventLog = openFileEventLog({ dataDir: temp.path });
+  reportedSent = [];
   const received: { at: number; batch: SharedBatch }[] = [];
   const connection: StreamConnection = {
     deliverNew(batch) {
@@ -44,6 +47,7 @@ function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
     connections: new Set([connection]),
     windowMs: 5,
     maxWindowMs: 50,
+    onSent: (events) => reportedSent.push(...events.map((event) => event.seq)),
   });
   return received;
 }
@@ -80,6 +84,8 @@ describe('fan-out to subscribers', () => {
     );
     expect(batches.at(-1)?.lastSeq).toBe(150);
     expect(batches.reduce((sum, batch) => sum + batch.count, 0)).toBe(150);
+    // Each event is reported sent once, after its batch went out (for the relay's delay metric).
+    expect(reportedSent).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
 
     // 6 ms per fan-out: the window has grown from 5 ms towards 6 / share (15 ms), and is applied:
     // the last fan-outs are that far apart, less up to 2 ms of timer rounding.

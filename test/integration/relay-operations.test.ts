@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function relayInProcess(
-  options: { heartbeatIntervalMs?: number; logs?: string[] } = {},
+  options: { heartbeatIntervalMs?: number; fanOutWindowMs?: number; logs?: string[] } = {},
 ): Promise<RunningRelay> {
   const temp = makeTempDir('relay-ops');
   const logStream = new Writable({
@@ -41,6 +41,7 @@ async function relayInProcess(
     ...(options.heartbeatIntervalMs !== undefined && {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     }),
+    ...(options.fanOutWindowMs !== undefined && { fanOutWindowMs: options.fanOutWindowMs }),
   });
   cleanups.push(() => temp.remove());
   cleanups.push(() => relay.close(100).catch(() => undefined));
@@ -95,7 +96,26 @@ describe('relay operations', () => {
     // Both valid webhooks went through the log (the second was found to be a duplicate there).
     expect(text).toMatch(/^relay_webhook_store_seconds_count 2$/m);
     expect(text).toMatch(/^relay_webhook_store_seconds_bucket\{le="2.5"\} 2$/m);
+    // One event was fanned out (the duplicate is not sent again).
+    expect(text).toMatch(/^relay_event_fan_out_delay_seconds_count 1$/m);
+    expect(text).toMatch(/^relay_event_fan_out_delay_seconds_bucket\{le="2.5"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    client.ws.close();
+  });
+
+  it('measures how long events wait in the relay before they go out, fan-out window included', async () => {
+    const relay = await relayInProcess({ fanOutWindowMs: 400 });
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    // The first goes out at once; the second waits for the rest of the 400 ms window.
+    await post(relay.url, webhookBody({ account_id: 'first' }));
+    await post(relay.url, webhookBody({ account_id: 'second' }));
+    await eventually(() => expect(client.events()).toHaveLength(2));
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_event_fan_out_delay_seconds_count 2$/m);
+    const seconds = Number(/^relay_event_fan_out_delay_seconds_sum (\S+)$/m.exec(text)?.[1]);
+    expect(seconds).toBeGreaterThan(0.2);
+    expect(seconds).toBeLessThan(1);
     client.ws.close();
   });
 
