@@ -32,7 +32,13 @@ import { nowUs } from './bench-relay/monotonic-clock';
 import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
 import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
 
-const { values } = parseArgs({
+/** Bad options end the run with one line and exit code 2, as the relay's own CLI does. */
+function refuse(message: string): never {
+  console.error(`bench:relay: ${message} (see --help)`);
+  process.exit(2);
+}
+
+const benchOptions = {
   options: {
     clients: { type: 'string', default: '200' },
     rate: { type: 'string', default: '1000' },
@@ -45,7 +51,13 @@ const { values } = parseArgs({
     'fan-out-window-max': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
-});
+} as const;
+let values: ReturnType<typeof parseArgs<typeof benchOptions>>['values'];
+try {
+  values = parseArgs(benchOptions).values;
+} catch (error) {
+  refuse((error as Error).message.replaceAll('\n', ' '));
+}
 if (values.help) {
   console.log(
     [
@@ -63,22 +75,31 @@ if (values.help) {
   );
   process.exit(0);
 }
-const clientCount = Number(values.clients);
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-const cycles = Number(values.cycles);
-const warmupSeconds = Number(values.warmup);
+function wholeNumber(flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup', least: number) {
+  const text = values[flag];
+  const number = Number(text);
+  if (!Number.isSafeInteger(number) || number < least)
+    refuse(`--${flag} must be a whole number of ${least} or more, got "${text}"`);
+  return number;
+}
+const clientCount = wholeNumber('clients', 1);
+const rate = wholeNumber('rate', 1);
+const seconds = wholeNumber('seconds', 1);
+const cycles = wholeNumber('cycles', 0);
+const warmupSeconds = wholeNumber('warmup', 0);
 if (values.poster !== 'lean' && values.poster !== 'http')
-  throw new Error(`--poster must be lean or http, got "${values.poster}"`);
+  refuse(`--poster must be lean or http, got "${values.poster}"`);
 if (values.client !== 'lean' && values.client !== 'ws')
-  throw new Error(`--client must be lean or ws, got "${values.client}"`);
+  refuse(`--client must be lean or ws, got "${values.client}"`);
 const secret = 'bench-secret';
 const token = 'bench-token';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
 const relayCli = 'out/relay/cli.js';
 if (!existsSync(relayCli))
-  throw new Error(`${relayCli} is missing: run \`npm run build:relay\` first.`);
+  refuse(
+    `${relayCli} is missing: run \`npm run build:relay\` first, or use \`npm run bench:relay\``,
+  );
+const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
 const relayProcess = spawn(
   process.execPath,
   [

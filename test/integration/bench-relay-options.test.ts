@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+const bench = join(import.meta.dirname, '../../scripts/bench-relay.ts');
+
+/** Runs the benchmark's command line to its exit (it exits before starting anything on a bad option). */
+function runBench(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', tsxLoader, bench, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+}
+
+describe('relay benchmark command line', () => {
+  it('refuses a bad option with one clear line and exit code 2, before starting a relay', async () => {
+    const refusals: [string[], string][] = [
+      [['--rate', 'fast'], '--rate must be a whole number of 1 or more, got "fast"'],
+      [['--clients', '0'], '--clients must be a whole number of 1 or more, got "0"'],
+      [['--seconds', '2.5'], '--seconds must be a whole number of 1 or more, got "2.5"'],
+      [['--cycles', '-3'], "Option '--cycles' argument is ambiguous."],
+      [['--poster', 'curl'], '--poster must be lean or http, got "curl"'],
+      [['--client', 'browser'], '--client must be lean or ws, got "browser"'],
+      [['--bogus'], "Unknown option '--bogus'"],
+    ];
+    const results = await Promise.all(refusals.map(([args]) => runBench(args)));
+    results.forEach(({ code, stderr }, i) => {
+      expect(code).toBe(2);
+      expect(stderr).toContain(`bench:relay: ${refusals[i]?.[1]}`);
+      // One line: no stack trace.
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  });
+});
