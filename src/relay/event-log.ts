@@ -25,7 +25,10 @@ export interface AppendResult {
  */
 export interface EventLog {
   append(event: NewEvent): Promise<AppendResult>;
-  /** Events with seq > cursor, oldest first, at most `limit`. */
+  /**
+   * Events with seq > cursor, oldest first: at most `limit`, and fewer when they are large (at
+   * least one while there are any), so that a read's memory stays bounded.
+   */
   readAfter(cursor: number, limit: number): StoredEvent[];
   /** The newest seq stored, 0 when empty. */
   headSeq(): number;

@@ -1,5 +1,10 @@
 import type { EventLog, StoredEvent } from './event-log';
-import type { EventFrames, SharedBatch, StreamConnection } from './stream-connection';
+import {
+  highWaterBytes,
+  type EventFrames,
+  type SharedBatch,
+  type StreamConnection,
+} from './stream-connection';
 
 const maxBatchEvents = 1024;
 
@@ -44,14 +49,14 @@ export function createFanOut(options: {
       return;
     }
     for (;;) {
-      const events = eventLog.readAfter(sentThrough, maxBatchEvents);
+      const events = upToBytes(eventLog.readAfter(sentThrough, maxBatchEvents), eventFrame);
       const last = events.at(-1);
       if (last === undefined) break;
       const batch: SharedBatch = {
         afterSeq: sentThrough,
         lastSeq: last.seq,
         count: events.length,
-        frames: Buffer.concat(events.map(eventFrame)),
+        frames: events.length === 1 ? eventFrame(last) : Buffer.concat(events.map(eventFrame)),
       };
       for (const connection of connections) connection.deliverNew(batch);
       sentThrough = last.seq;
@@ -83,6 +88,19 @@ export function createFanOut(options: {
       pending = null;
     },
   };
+}
+
+/**
+ * The first of `events` whose frames come to at most `highWaterBytes` (at least one), so that a
+ * burst of large events goes out as several writes the subscribers' limits apply to.
+ */
+function upToBytes(events: StoredEvent[], eventFrame: EventFrames): StoredEvent[] {
+  let bytes = 0;
+  for (let i = 0; i < events.length; i++) {
+    bytes += eventFrame(events[i] as StoredEvent).length;
+    if (bytes > highWaterBytes && i > 0) return events.slice(0, i);
+  }
+  return events;
 }
 
 /** The share of the relay's time that fan-out may take before the window grows. */

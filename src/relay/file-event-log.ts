@@ -34,6 +34,11 @@ export interface FileEventLogOptions {
   segmentBytes?: number;
   /** The newest events kept decoded in memory; older ones are read from disk (default 1,024). */
   memoryEvents?: number;
+  /**
+   * Nor more than this many bytes of them (default 16 MiB), so that large webhooks (up to the
+   * relay's body limit) cannot fill the heap.
+   */
+  memoryBytes?: number;
   now?: () => number;
   /** Writes bytes durably at a file position; tests replace it to simulate a failing disk. */
   writeAt?: (fd: number, bytes: Buffer, position: number) => Promise<void>;
@@ -58,6 +63,9 @@ interface Segment {
  * seq, place on disk, age and dedupe key, and the key's map entry) with 300-byte webhooks.
  */
 export const indexHeapBytesPerEvent = 512;
+
+/** One read of older events from disk stops at about this many bytes (replays of large webhooks). */
+const maxReadBytes = 4 * 1024 * 1024;
 
 const segmentPattern = /^events-(\d{16})\.log$/;
 const segmentName = (firstSeq: number) => `events-${String(firstSeq).padStart(16, '0')}.log`;
@@ -85,6 +93,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
   const segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
   const memoryEvents = options.memoryEvents ?? 1024;
+  const memoryBytes = options.memoryBytes ?? 16 * 1024 * 1024;
   const writeAt = options.writeAt ?? writeFullyAt;
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);
@@ -102,6 +111,8 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   let retainedBytes = 0;
   /** The newest events, decoded: the last `recent.length` entries of the index. */
   const recent: StoredEvent[] = [];
+  /** The sum of their record sizes. */
+  let recentBytes = 0;
   const seqByDedupeKey = new Map<string, number>();
   const segments: Segment[] = [];
   let head = 0;
@@ -117,8 +128,28 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     keys.push(key);
     seqByDedupeKey.set(key, event.seq);
     recent.push(event);
-    if (recent.length > memoryEvents) recent.shift();
+    recentBytes += bytes;
+    forgetRecent(0);
     head = event.seq;
+  }
+
+  /** Drops the oldest decoded events: `count` of them, then more while over the memory limits. */
+  function forgetRecent(count: number): void {
+    let drop = count;
+    const firstRecent = seqs.length - recent.length;
+    let bytes = 0;
+    for (let i = 0; i < drop; i++) bytes += sizes[firstRecent + i] ?? 0;
+    // The newest event always stays: live subscribers are about to be sent it.
+    while (
+      drop < recent.length - 1 &&
+      (recent.length - drop > memoryEvents || recentBytes - bytes > memoryBytes)
+    ) {
+      bytes += sizes[firstRecent + drop] ?? 0;
+      drop++;
+    }
+    if (drop === 0) return;
+    recent.splice(0, drop);
+    recentBytes -= bytes;
   }
 
   // Recovery: every segment in order; a record that fails its length, CRC or parse ends its
@@ -196,7 +227,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       retainedBytes -= sizes[i] ?? 0;
     }
     start += count;
-    if (recent.length > indexLength()) recent.splice(0, recent.length - indexLength());
+    if (recent.length > indexLength()) forgetRecent(recent.length - indexLength());
     if (start > 4096 && start * 2 > seqs.length) {
       for (const column of [seqs, segmentOf, offsets, sizes, receivedMs, keys] as unknown[][])
         column.splice(0, start);
@@ -216,11 +247,23 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     return low;
   }
 
-  /** Reads index entries `from` onwards from disk: at most `limit`, all from one segment. */
+  /**
+   * Reads index entries `from` onwards from disk: at most `limit`, all from one segment, and no
+   * more than `maxReadBytes` of them unless the first alone is larger.
+   */
   function readFromDisk(from: number, until: number, limit: number): StoredEvent[] {
     const segment = segmentOf[from] as Segment;
     let to = from;
-    while (to < until && to - from < limit && segmentOf[to] === segment) to++;
+    let total = 0;
+    while (
+      to < until &&
+      to - from < limit &&
+      segmentOf[to] === segment &&
+      (to === from || total + (sizes[to] as number) <= maxReadBytes)
+    ) {
+      total += sizes[to] as number;
+      to++;
+    }
     const begin = offsets[from] as number;
     const end = (offsets[to - 1] as number) + (sizes[to - 1] as number);
     const bytes = Buffer.allocUnsafe(end - begin);

@@ -26,7 +26,7 @@ export interface SharedBatch {
 }
 
 /** Bytes queued in a socket before the relay stops sending to it and waits for it to drain. */
-const highWaterBytes = 1024 * 1024;
+export const highWaterBytes = 1024 * 1024;
 const readBatch = 256;
 const maxBadMessages = 10;
 
@@ -34,11 +34,13 @@ export type EventFrames = (event: StoredEvent) => Buffer;
 
 /**
  * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
- * the most recent ones (live fan-out and clients just behind it hit them); older replays are
- * encoded again. One per relay: seqs are only unique within one event log.
+ * the most recent ones (live fan-out and clients just behind it hit them), at most `capacity`
+ * frames and `maxBytes` of them; older replays are encoded again. One per relay: seqs are only
+ * unique within one event log.
  */
-export function createEventFrames(capacity = 4096): EventFrames {
+export function createEventFrames(capacity = 4096, maxBytes = 16 * 1024 * 1024): EventFrames {
   const cache = new Map<number, Buffer>();
+  let cachedBytes = 0;
   return (event) => {
     let frame = cache.get(event.seq);
     if (frame === undefined) {
@@ -54,9 +56,12 @@ export function createEventFrames(capacity = 4096): EventFrames {
         ),
       );
       cache.set(event.seq, frame);
-      if (cache.size > capacity) {
-        const oldest = cache.keys().next().value;
-        if (oldest !== undefined) cache.delete(oldest);
+      cachedBytes += frame.length;
+      // Oldest first; the frame just made stays, however large.
+      for (const [seq, oldest] of cache) {
+        if (seq === event.seq || (cache.size <= capacity && cachedBytes <= maxBytes)) break;
+        cache.delete(seq);
+        cachedBytes -= oldest.length;
       }
     }
     return frame;
@@ -121,10 +126,16 @@ export function createStreamConnection(options: {
       const events = eventLog.readAfter(subscription.position, readBatch);
       if (events.length === 0) return;
       const frames: Buffer[] = [];
+      let bytes = 0;
       for (const event of events) {
+        // Large events: one write of at most about the socket's limit, then on from here.
+        if (bytes >= highWaterBytes) break;
         subscription.position = event.seq;
-        if (subscription.filter === null || subscription.filter(event))
-          frames.push(eventFrame(event));
+        if (subscription.filter === null || subscription.filter(event)) {
+          const frame = eventFrame(event);
+          frames.push(frame);
+          bytes += frame.length;
+        }
       }
       if (frames.length === 0) continue;
       metrics.delivered(frames.length);

@@ -4,6 +4,7 @@ import { createFanOut, fanOutShare, type FanOut } from '../../src/relay/fan-out'
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import {
   createEventFrames,
+  highWaterBytes,
   type SharedBatch,
   type StreamConnection,
 } from '../../src/relay/stream-connection';
@@ -106,5 +107,29 @@ describe('fan-out to subscribers', () => {
     // Never closer than the window, less up to 2 ms: Node's timers count from the event loop's
     // clock, read once per turn of the loop.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sends a burst of large events as several writes of at most a socket limit each', async () => {
+    const received = startFanOut(0);
+    // 10 events of 300 KB, all stored before the fan-out runs: 3 MB in all.
+    for (let i = 0; i < 10; i++)
+      await eventLog.append({
+        body: webhookBody({ account_id: `large-${i}`, padding: 'l'.repeat(300_000) }),
+        signature: 'sig',
+        receivedAt: new Date().toISOString(),
+        event: 'account.updated',
+        originOwnerId: 'acme',
+      });
+    fanOut.schedule();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const batches = received.map((entry) => entry.batch);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    for (const batch of batches) expect(batch.frames.length).toBeLessThanOrEqual(highWaterBytes);
+    batches.forEach((batch, i) =>
+      expect(batch.afterSeq).toBe(i === 0 ? 0 : batches[i - 1]?.lastSeq),
+    );
+    expect(batches.reduce((sum, batch) => sum + batch.count, 0)).toBe(10);
+    expect(reportedSent).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
   });
 });

@@ -184,6 +184,29 @@ describe('file event log', () => {
     await reopened.close();
   });
 
+  it('keeps large events in memory by bytes, not only by count, and reads them from disk a few at a time', async () => {
+    temp = makeTempDir('event-log');
+    const large = (n: number) => ({
+      ...event(n),
+      body: JSON.stringify({ account_id: String(n), padding: 'l'.repeat(1024 * 1024) }),
+    });
+    // Room in memory for two of these 1 MiB events, though the count limit is 1,024.
+    const options = { dataDir: temp.path, memoryBytes: 2.5 * 1024 * 1024 };
+    const log = openFileEventLog(options);
+    for (let n = 1; n <= 6; n++) await log.append(large(n));
+    // The two newest are in memory; the four before are on disk, and one read of them stops at
+    // about 4 MiB (three) however many are asked for.
+    expect(log.readAfter(0, 100).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(log.readAfter(3, 100).map((e) => e.seq)).toEqual([4]);
+    expect(log.readAfter(4, 100).map((e) => e.seq)).toEqual([5, 6]);
+    expect(readAll(log, 0).map((e) => e.body)).toEqual(range(1, 6).map((n) => large(n).body));
+    await log.close();
+
+    const reopened = openFileEventLog(options);
+    expect(readAll(reopened, 0).map((e) => e.body)).toEqual(range(1, 6).map((n) => large(n).body));
+    await reopened.close();
+  });
+
   it('deletes a segment file once every event in it is past retention, and never reuses a seq', async () => {
     temp = makeTempDir('event-log');
     const options = { dataDir: temp.path, maxEvents: 5, segmentBytes: 512 };

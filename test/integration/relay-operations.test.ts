@@ -356,6 +356,46 @@ describe('relay command line', () => {
   }, 30_000);
 });
 
+describe('relay memory', () => {
+  it('takes webhooks up to its body limit by the hundred in a small heap, delivers them all, and restarts', async () => {
+    const temp = makeTempDir('relay-large');
+    cleanups.push(() => temp.remove());
+    // 120 webhooks of 800 KB (96 MB) through a 64 MB heap: the relay must not hold them all.
+    const heap = ['--max-old-space-size=64'];
+    const flags = ['--retention-events', '1000'];
+    const first = await spawnRelay(temp.path, 0, flags, heap);
+    const client = subscriber(first.url, null);
+    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const total = 120;
+    const padding = 'l'.repeat(800_000);
+    for (let n = 0; n < total; n += 4) {
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          post(first.url, webhookBody({ account_id: `large-${n + i}`, padding })),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    }
+    const accountIds = (events: { body: string }[]) =>
+      events.map((event) => (JSON.parse(event.body) as { account_id: string }).account_id);
+    const expected = Array.from({ length: total }, (_, n) => `large-${n}`);
+    await eventually(() => expect(client.events()).toHaveLength(total), 20_000);
+    expect(new Set(accountIds(client.events()))).toEqual(new Set(expected));
+    expect(client.events().map((event) => event.seq)).toEqual(expected.map((_, i) => i + 1));
+    client.ws.close();
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    // Reopening reads the whole log back, and a new client replays all of it from disk.
+    const second = await spawnRelay(temp.path, 0, flags, heap);
+    const replay = subscriber(second.url, null);
+    await eventually(() => expect(replay.events()).toHaveLength(total), 20_000);
+    expect(new Set(accountIds(replay.events()))).toEqual(new Set(expected));
+    replay.ws.close();
+    second.child.kill('SIGTERM');
+  }, 90_000);
+});
+
 describe('relay crash safety', () => {
   it('loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber', async () => {
     const temp = makeTempDir('relay-crash');
