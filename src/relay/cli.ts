@@ -139,8 +139,26 @@ const relay = await startRelayServer({
   fanOutWindowMaxMs,
   eventLog,
   logger,
+}).catch(async (error: unknown) => {
+  // Release the data directory before refusing, so that a corrected command can have it.
+  await eventLog.close();
+  return fail(listenFailure(error, values.host, port));
 });
 process.stdout.write(`Relay listening on ${relay.url} (webhooks: ${relay.url}${webhookPath})\n`);
+
+/** Why the relay could not listen, and what to do about it. */
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `${host}:${port} is already in use: stop what listens there, or give another --port`;
+  if (code === 'EACCES')
+    return `not allowed to listen on ${host}:${port} (ports below 1024 need privileges): give another --port`;
+  if (code === 'EADDRNOTAVAIL')
+    return `${host} is not an address of this machine: give another --host`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `${host} does not resolve to an address: give --host an IP address or a name that resolves`;
+  return `could not listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 const stop = () => void relay.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

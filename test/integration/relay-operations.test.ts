@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -317,6 +318,32 @@ describe('relay command line', () => {
       /--retention-events 100000 needs about \d+ MB of heap, more than this Node's limit of \d+ MB/,
     );
   }, 60_000);
+
+  it('refuses a port already in use with a clear message, and leaves its data directory free', async () => {
+    const temp = makeTempDir('relay-port-in-use');
+    cleanups.push(() => temp.remove());
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => occupier.close(() => resolve())));
+    const port = (occupier.address() as AddressInfo).port;
+
+    const refused = await runRelayCli([
+      '--port',
+      String(port),
+      '--data-dir',
+      temp.path,
+      ...credentials,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `relay: 127.0.0.1:${port} is already in use: stop what listens there, or give another --port`,
+    );
+    expect(refused.stderr).not.toContain('    at ');
+    // The corrected command gets the data directory: the refused relay let go of it.
+    const relay = await spawnRelay(temp.path, 0);
+    expect((await post(relay.url, webhookBody())).status).toBe(200);
+    relay.child.kill('SIGTERM');
+  }, 30_000);
 
   it('refuses to share its data directory with a relay already running there', async () => {
     const temp = makeTempDir('relay-shared-dir');
