@@ -136,6 +136,15 @@ const clientsProcess = fork(
   [],
   { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' },
 );
+// However this process ends (an error, Ctrl-C, a kill), the relay and the clients end with it
+// instead of staying behind on the machine, where they would load every later measurement.
+process.once('exit', () => {
+  relayProcess.kill('SIGKILL');
+  clientsProcess.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+
 function ask<T extends ClientsReply['type']>(
   request: ClientsRequest,
   answer: T,
