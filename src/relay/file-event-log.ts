@@ -35,7 +35,7 @@ export interface FileEventLogOptions {
   /** The newest events kept decoded in memory; older ones are read from disk (default 1,024). */
   memoryEvents?: number;
   /**
-   * Nor more than this many bytes of them (default 16 MiB), so that large webhooks (up to the
+   * And no more than this many bytes of them (default 16 MiB), so that large webhooks (up to the
    * relay's body limit) cannot fill the heap.
    */
   memoryBytes?: number;
