@@ -15,7 +15,7 @@ import {
   write,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
 import { encodeRecord, scanRecords } from './log-record';
 
@@ -95,7 +95,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
   const memoryEvents = options.memoryEvents ?? 1024;
   const memoryBytes = options.memoryBytes ?? 16 * 1024 * 1024;
   const writeAt = options.writeAt ?? writeFullyAt;
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const releaseLock = lockDataDir(dataDir);
 
   // The index of retained events, oldest first, from `start` on (entries before it are dropped
@@ -372,6 +372,29 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
       releaseLock();
     },
   };
+}
+
+/**
+ * Creates the data directory and any missing parents. Not `mkdirSync(dir, { recursive: true })`:
+ * where a parent exists but cannot hold the child (a path under /proc), Node's recursive mkdir
+ * retries for ever at full CPU instead of failing.
+ */
+function makeDataDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code === 'ENOENT' && parent !== dir && !existsSync(parent)) {
+      makeDataDir(parent);
+      mkdirSync(dir);
+      return;
+    }
+    throw new Error(`cannot create the data directory ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 /**

@@ -42,6 +42,14 @@ describe('file event log', () => {
     await reopened.close();
   });
 
+  it('creates its data directory with any missing parents', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: join(temp.path, 'relay', 'data') });
+    expect((await log.append(event(1))).seq).toBe(1);
+    await log.close();
+    expect(segmentFiles('relay/data')).toHaveLength(1);
+  });
+
   it('stores an identical body once, even when both arrive in the same commit', async () => {
     temp = makeTempDir('event-log');
     const log = openFileEventLog({ dataDir: temp.path });
@@ -261,7 +269,8 @@ describe('file event log', () => {
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-const segmentFiles = () => readdirSync(temp.path).filter((f) => /^events-\d+\.log$/.test(f));
+const segmentFiles = (under = '') =>
+  readdirSync(join(temp.path, under)).filter((f) => /^events-\d+\.log$/.test(f));
 
 /** Reads everything after `cursor` the way a stream connection does: batch after batch. */
 function readAll(log: EventLog, cursor: number): StoredEvent[] {

@@ -263,7 +263,14 @@ function runRelayCli(
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  // One that does not exit (it started, or hangs) is killed, and the test fails on its code.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 describe('relay command line', () => {
@@ -318,6 +325,15 @@ describe('relay command line', () => {
       /--retention-events 100000 needs about \d+ MB of heap, more than this Node's limit of \d+ MB/,
     );
   }, 60_000);
+
+  it('refuses a data directory it cannot create, at once (one under /proc made Node spin)', async () => {
+    const dataDir = `/proc/relay-test-${process.pid}/data`;
+    const refused = await runRelayCli(['--port', '0', '--data-dir', dataDir, ...credentials]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `relay: cannot create the data directory /proc/relay-test-${process.pid}:`,
+    );
+  }, 30_000);
 
   it('refuses a port already in use with a clear message, and leaves its data directory free', async () => {
     const temp = makeTempDir('relay-port-in-use');
