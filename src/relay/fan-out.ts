@@ -49,14 +49,17 @@ export function createFanOut(options: {
       return;
     }
     for (;;) {
-      const events = upToBytes(eventLog.readAfter(sentThrough, maxBatchEvents), eventFrame);
+      const { events, frames } = framesUpToBytes(
+        eventLog.readAfter(sentThrough, maxBatchEvents),
+        eventFrame,
+      );
       const last = events.at(-1);
       if (last === undefined) break;
       const batch: SharedBatch = {
         afterSeq: sentThrough,
         lastSeq: last.seq,
         count: events.length,
-        frames: events.length === 1 ? eventFrame(last) : Buffer.concat(events.map(eventFrame)),
+        frames: frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames),
       };
       for (const connection of connections) connection.deliverNew(batch);
       sentThrough = last.seq;
@@ -91,16 +94,26 @@ export function createFanOut(options: {
 }
 
 /**
- * The first of `events` whose frames come to at most `highWaterBytes` (at least one), so that a
- * burst of large events goes out as several writes the subscribers' limits apply to.
+ * The first of `events` whose frames come to at most `highWaterBytes` (at least one), with their
+ * frames, so that a burst of large events goes out as several writes the subscribers' limits
+ * apply to.
  */
-function upToBytes(events: StoredEvent[], eventFrame: EventFrames): StoredEvent[] {
+function framesUpToBytes(
+  events: StoredEvent[],
+  eventFrame: EventFrames,
+): { events: StoredEvent[]; frames: Buffer[] } {
+  const frames: Buffer[] = [];
   let bytes = 0;
-  for (let i = 0; i < events.length; i++) {
-    bytes += eventFrame(events[i] as StoredEvent).length;
-    if (bytes > highWaterBytes && i > 0) return events.slice(0, i);
+  for (const event of events) {
+    const frame = eventFrame(event);
+    bytes += frame.length;
+    if (bytes > highWaterBytes && frames.length > 0) break;
+    frames.push(frame);
   }
-  return events;
+  return {
+    events: frames.length === events.length ? events : events.slice(0, frames.length),
+    frames,
+  };
 }
 
 /** The share of the relay's time that fan-out may take before the window grows. */
