@@ -60,7 +60,15 @@ export function createLeanWebhookPoster(options: {
         const headerEnd = buffered.indexOf('\r\n\r\n');
         if (headerEnd < 0) return;
         const head = buffered.toString('latin1', 0, headerEnd);
-        const bodyBytes = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        const contentLength = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+        if (contentLength === undefined) {
+          // Chunked or close-delimited: not what the relay sends, and this reader cannot find its
+          // end. Count it as a failed post rather than wait for ever.
+          finish(0);
+          connection.socket.destroy();
+          return;
+        }
+        const bodyBytes = Number(contentLength);
         const answerBytes = headerEnd + 4 + bodyBytes;
         if (buffered.length < answerBytes) return;
         buffered = buffered.subarray(answerBytes);

@@ -3,6 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export type WebhookRejectReason =
   'bad_signature' | 'bad_json' | 'bad_envelope' | 'too_large' | 'bad_content_type' | 'other';
 
+/** Seconds: from 1 ms (a quiet disk, an idle relay) to 2.5 s (a disk stalled behind other writers). */
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 /** The relay's Prometheus metrics, in a registry of its own (several relays can share a process in tests). */
 export function createRelayMetrics(options: {
   clients: () => number;
@@ -36,14 +39,14 @@ export function createRelayMetrics(options: {
   const storeSeconds = new Histogram({
     name: 'relay_webhook_store_seconds',
     help: 'From a valid webhook to its event being durably stored (group commit wait and fsync).',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: latencyBuckets,
     registers: [registry],
   });
   // The relay's own share of an event's way to the apps, apart from the network's on either side.
   const deliveryDelaySeconds = new Histogram({
     name: 'relay_event_fan_out_delay_seconds',
     help: 'From a webhook accepted to its event written to every live subscriber (store, fan-out window, fan-out).',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: latencyBuckets,
     registers: [registry],
   });
   const rejected = new Counter({

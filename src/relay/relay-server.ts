@@ -48,6 +48,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const fanOutWindowMs = options.fanOutWindowMs ?? 5;
   const connections = new Set<StreamConnection>();
+  // Gauges are read when /metrics is scraped, after the fan-out below exists.
+  const metrics = createRelayMetrics({
+    clients: () => connections.size,
+    headSeq: () => eventLog.headSeq(),
+    fanOutWindowMs: () => fanOut.windowMs(),
+  });
   const eventFrame = createEventFrames();
   const fanOut = createFanOut({
     eventLog,
@@ -59,11 +65,6 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       const now = Date.now();
       for (const event of events) metrics.fannedOut(now - Date.parse(event.receivedAt));
     },
-  });
-  const metrics = createRelayMetrics({
-    clients: () => connections.size,
-    headSeq: () => eventLog.headSeq(),
-    fanOutWindowMs: () => fanOut.windowMs(),
   });
   let shuttingDown = false;
 

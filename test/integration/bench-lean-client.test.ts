@@ -150,6 +150,16 @@ describe("the lean poster's reading of answers", () => {
     poster.close();
   });
 
+  it('reports status 0 for an answer it cannot delimit (no Content-Length) instead of waiting', async () => {
+    const poster = await posterFor((socket) =>
+      socket.once('data', () =>
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'),
+      ),
+    );
+    expect((await poster.post('{}', 'sig')).status).toBe(0);
+    poster.close();
+  });
+
   it('reports status 0 when the connection dies before an answer', async () => {
     const poster = await posterFor((socket) => socket.once('data', () => socket.destroy()));
     expect((await poster.post('{}', 'sig')).status).toBe(0);
