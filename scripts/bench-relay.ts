@@ -345,6 +345,10 @@ await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',
 );
+// The first fetch() loads undici, which takes this process tens of ms: done in the middle of a
+// round (the measured window's first scrape), it held up the poster and put a cluster of slow
+// answers at the start of every measurement.
+await relayDelayHistogram();
 report('round 1', await runRound(clientCount), clientCount);
 
 if (cycles > 0) {
