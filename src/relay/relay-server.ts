@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog } from './event-log';
 import { createRelayMetrics } from './relay-metrics';
-import { isKnownToken, isValidStackOneSignature } from './signature-verifier';
+import {
+  couldBeStackOneSignature,
+  isKnownToken,
+  isValidStackOneSignature,
+} from './signature-verifier';
 import { createFanOut } from './fan-out';
 import {
   createEventFrames,
@@ -83,15 +87,26 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  app.post(webhookPath, async (request, reply) => {
-    const rawBody = request.body as Buffer;
+  const refuseSignature = (reply: FastifyReply) => {
+    metrics.rejected('bad_signature');
+    logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
+    return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
+  };
+  const signatureOf = (request: FastifyRequest) => {
     const header = request.headers['x-stackone-signature'];
-    const signature = (Array.isArray(header) ? header[0] : header) ?? '';
-    if (!isValidStackOneSignature(rawBody, signature, options.webhookSecrets)) {
-      metrics.rejected('bad_signature');
-      logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
-      return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
-    }
+    return (Array.isArray(header) ? header[0] : header) ?? '';
+  };
+
+  // A signature that cannot be one is refused before the body is read: unsigned posts then cost
+  // the relay no memory, however large their bodies. Checked again over the bytes below.
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!couldBeStackOneSignature(signatureOf(request))) return refuseSignature(reply);
+  };
+  app.post(webhookPath, { onRequest }, async (request, reply) => {
+    const rawBody = request.body as Buffer;
+    const signature = signatureOf(request);
+    if (!isValidStackOneSignature(rawBody, signature, options.webhookSecrets))
+      return refuseSignature(reply);
     // Bytes that are not UTF-8 could not travel to apps unchanged (the stream carries the body as
     // JSON text), so their signature would fail there: refuse them here instead.
     let body: string;

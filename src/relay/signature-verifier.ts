@@ -23,6 +23,14 @@ export function isValidStackOneSignature(
   return matched;
 }
 
+/**
+ * Whether a header value has the shape of a signature (43 base64url characters, the 32 bytes of
+ * an HMAC-SHA256, padding allowed), so that one that cannot match is refused without the body.
+ */
+export function couldBeStackOneSignature(signatureHeader: string): boolean {
+  return /^[A-Za-z0-9_-]{43}=*$/.test(signatureHeader.trim());
+}
+
 /** Compares a presented bearer token with the configured ones in constant time per token. */
 export function isKnownToken(presented: string, tokens: readonly string[]): boolean {
   const candidate = Buffer.from(presented, 'utf8');

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
@@ -80,6 +81,29 @@ describe('relay ingest', () => {
     });
     expect(response.status).toBe(401);
   });
+
+  it.each([
+    ['no signature', ''],
+    ['a signature that cannot be one', 'x-stackone-signature: not-a-signature\r\n'],
+  ])(
+    'answers 401 for %s before the body is sent, so unsigned posts cost no memory',
+    async (_label, signatureLine) => {
+      const { port } = new URL(relay.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      const answer = new Promise<string>((resolve) =>
+        socket.on('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
+      );
+      // Announces a 1 MiB body and sends none of it.
+      socket.write(
+        `POST /webhooks/stackone HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n` +
+          `${signatureLine}Content-Length: 1048576\r\n\r\n`,
+      );
+      expect(await answer).toMatch(/^HTTP\/1\.1 401 /);
+      socket.destroy();
+      const metrics = await fetch(`${relay.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/relay_webhooks_rejected_total\{reason="bad_signature"\} 1\b/);
+    },
+  );
 
   it('answers 415 for a body that is not JSON by content type', async () => {
     const body = webhookBody();
