@@ -217,6 +217,19 @@ function postWebhook(body: string): Promise<PostResult> {
   });
 }
 
+/**
+ * The relay's count of connected clients once it reaches `expected`, or after 2 s whatever it is:
+ * the last cycles' connections close in the relay a moment after they do in the clients.
+ */
+async function settledClientCount(expected: number): Promise<number> {
+  const deadline = performance.now() + 2_000;
+  for (;;) {
+    const { clients } = (await (await fetch(`${relayUrl}/healthz`)).json()) as { clients: number };
+    if (clients === expected || performance.now() > deadline) return clients;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The relay's own delay histogram (accepted to written to subscribers): cumulative count per bucket bound in seconds. */
 async function relayDelayHistogram(): Promise<Map<string, number>> {
   const text = await (await fetch(`${relayUrl}/metrics`)).text();
@@ -354,9 +367,9 @@ report('round 1', await runRound(clientCount), clientCount);
 if (cycles > 0) {
   const head = ((await (await fetch(`${relayUrl}/healthz`)).json()) as { headSeq: number }).headSeq;
   const churn = await ask({ type: 'cycles', count: cycles, cursor: head }, 'cycles-done');
-  const health = (await (await fetch(`${relayUrl}/healthz`)).json()) as { clients: number };
+  const clientsNow = await settledClientCount(clientCount);
   console.log(
-    `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${health.clients} clients connected`,
+    `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${clientsNow} clients connected`,
   );
   report('round 2 (after the cycles)', await runRound(clientCount), clientCount);
 }
