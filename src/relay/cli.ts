@@ -130,6 +130,12 @@ const eventLog = orFail(() =>
 
 const logger = createLogger({ name: 'relay' });
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
+for (const { segment, fromByte, bytes, keptAs } of eventLog.setAside)
+  logger.warn(
+    { segment, fromByte, bytes, keptAs },
+    'event log: bytes that are not whole records were set aside on open (a write torn by a crash, ' +
+      'or damage to the disk); events in them are not replayed. See docs/relay.md, Recovery',
+  );
 const relay = await startRelayServer({
   host: values.host,
   port,

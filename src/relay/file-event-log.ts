@@ -44,6 +44,22 @@ export interface FileEventLogOptions {
   writeAt?: (fd: number, bytes: Buffer, position: number) => Promise<void>;
 }
 
+/** Bytes recovery could not read as records, kept in a file of their own (see `setAside`). */
+export interface SetAsideBytes {
+  segment: string;
+  fromByte: number;
+  bytes: number;
+  keptAs: string;
+}
+
+export interface FileEventLog extends EventLog {
+  /**
+   * What recovery set aside on open: the bytes of each segment from its first torn or corrupt
+   * record on. Empty after a clean shutdown.
+   */
+  readonly setAside: readonly SetAsideBytes[];
+}
+
 interface Pending {
   event: NewEvent;
   dedupeKey: string;
@@ -79,13 +95,14 @@ const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
  * The relay's event log on local disk: segment files of framed records (length, CRC-32, JSON).
  *
  * - Appends waiting at the same time share one durable write (group commit).
- * - On open, a torn or corrupt record left by a crash is cut off, so the log always reopens.
+ * - On open, a torn or corrupt record and what follows it are set aside in a file of their own,
+ *   and cut off the last segment, so the log always reopens and loses no bytes.
  * - Memory holds an index entry per retained event (seq, place on disk, age, dedupe key) and
  *   only the newest events themselves; replay of older ones reads them from disk.
  * - Retention drops events by age, count and bytes, and deletes a segment file once all of it is
  *   gone.
  */
-export function openFileEventLog(options: FileEventLogOptions): EventLog {
+export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const { dataDir } = options;
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
@@ -152,8 +169,12 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     recentBytes -= bytes;
   }
 
-  // Recovery: every segment in order; a record that fails its length, CRC or parse ends its
-  // segment, which is cut back to the last whole record.
+  // Recovery: every segment in order; a record that fails its length, CRC or parse ends what is
+  // read of its segment. The bytes from there on are kept in a file beside it first: after a
+  // crash they are a torn write nobody was answered 200 for, but after damage to the disk they
+  // may hold events that were. Only the last segment is then cut back, to append after its last
+  // whole record; older ones are never written again and stay as they are.
+  const setAside: SetAsideBytes[] = [];
   if (existsSync(join(dataDir, legacyLogName))) {
     renameSync(join(dataDir, legacyLogName), join(dataDir, segmentName(0)));
     syncDirectory(dataDir);
@@ -168,8 +189,18 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
     const data = readFileSync(path);
     const { records, validBytes } = scanRecords(data);
     if (validBytes < data.length) {
-      ftruncateSync(fd, validBytes);
-      fsyncSync(fd);
+      const keptAs = `${path}.from-byte-${validBytes}`;
+      writeFileDurably(keptAs, data.subarray(validBytes));
+      setAside.push({
+        segment: path,
+        fromByte: validBytes,
+        bytes: data.length - validBytes,
+        keptAs,
+      });
+      if (isLast) {
+        ftruncateSync(fd, validBytes);
+        fsyncSync(fd);
+      }
     }
     const segment: Segment = { path, fd, bytes: validBytes };
     segments.push(segment);
@@ -350,6 +381,7 @@ export function openFileEventLog(options: FileEventLogOptions): EventLog {
 
   prune();
   return {
+    setAside,
     append(event) {
       if (closed) return Promise.reject(new Error('event log is closed'));
       return new Promise<AppendResult>((resolve, reject) => {
@@ -449,6 +481,18 @@ export async function writeFullyAt(fd: number, buffer: Buffer, position: number)
       ),
     );
   }
+}
+
+function writeFileDurably(path: string, bytes: Buffer): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0; written < bytes.length;)
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncDirectory(dirname(path));
 }
 
 function syncDirectory(path: string): void {

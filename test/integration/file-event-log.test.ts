@@ -74,9 +74,16 @@ describe('file event log', () => {
     const reopened = openFileEventLog({ dataDir: temp.path });
     expect(reopened.headSeq()).toBe(3);
     expect(statSync(file).size).toBe(whole);
+    // The torn bytes are kept beside the segment, not destroyed.
+    const keptAs = `${file}.from-byte-${whole}`;
+    expect(reopened.setAside).toEqual([{ segment: file, fromByte: whole, bytes: 40, keptAs }]);
+    expect(readFileSync(keptAs)).toEqual(record);
     expect((await reopened.append(event(4))).seq).toBe(4);
     await reopened.close();
-    expect(openFileEventLog({ dataDir: temp.path }).headSeq()).toBe(4);
+    const again = openFileEventLog({ dataDir: temp.path });
+    expect(again.headSeq()).toBe(4);
+    expect(again.setAside).toEqual([]);
+    await again.close();
   });
 
   it('stops at a corrupt record instead of trusting it', async () => {
@@ -91,6 +98,40 @@ describe('file event log', () => {
     writeFileSync(file, bytes);
     const reopened = openFileEventLog({ dataDir: temp.path });
     expect(reopened.headSeq()).toBe(1);
+    const [setAside] = reopened.setAside;
+    expect(readFileSync(setAside?.keptAs ?? '')).toEqual(bytes.subarray(setAside?.fromByte));
+    expect(setAside?.fromByte).toBe(statSync(file).size);
+    await reopened.close();
+  });
+
+  it('keeps an older segment damaged in the middle as it is, and the events of the segments after it', async () => {
+    temp = makeTempDir('event-log');
+    const small = { dataDir: temp.path, segmentBytes: 1024 };
+    const log = openFileEventLog(small);
+    for (let n = 1; n <= 40; n++) await log.append(event(n));
+    await log.close();
+    const [first, second] = segmentFiles();
+    const firstPath = join(temp.path, first ?? '');
+    const bytes = readFileSync(firstPath);
+    const flipAt = Math.floor(bytes.length / 2);
+    bytes.writeUInt8((bytes.readUInt8(flipAt) ^ 0xff) & 0xff, flipAt);
+    writeFileSync(firstPath, bytes);
+
+    const reopened = openFileEventLog(small);
+    expect(statSync(firstPath).size).toBe(bytes.length);
+    const replayed = readAll(reopened, 0).map((e) => e.seq);
+    const firstOfSecond = Number(/(\d{16})/.exec(second ?? '')?.[1]);
+    // The damaged record and those after it in its segment are not replayed; every later one is.
+    expect(replayed).toEqual([
+      ...range(1, replayed.indexOf(firstOfSecond)),
+      ...range(firstOfSecond, 40),
+    ]);
+    expect(replayed.indexOf(firstOfSecond)).toBeGreaterThan(0);
+    expect(replayed.length).toBeLessThan(40);
+    const [setAside] = reopened.setAside;
+    expect(setAside?.segment).toBe(firstPath);
+    expect(readFileSync(setAside?.keptAs ?? '')).toEqual(bytes.subarray(setAside?.fromByte));
+    expect((await reopened.append(event(41))).seq).toBe(41);
     await reopened.close();
   });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -218,7 +219,7 @@ async function spawnRelay(
   port: number,
   extraArgs: string[] = [],
   nodeFlags: string[] = [],
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(
     process.execPath,
     [
@@ -238,8 +239,8 @@ async function spawnRelay(
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
+  let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
@@ -247,7 +248,7 @@ async function spawnRelay(
     });
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${output}`)));
   });
-  return { child, url };
+  return { child, url, output: () => output };
 }
 
 /** Runs the relay's command line to its exit (it exits at once on --help or a bad option). */
@@ -440,6 +441,39 @@ describe('relay memory', () => {
 });
 
 describe('relay crash safety', () => {
+  it('sets aside a torn tail on start, says so in its log, and serves every whole event', async () => {
+    const temp = makeTempDir('relay-torn');
+    cleanups.push(() => temp.remove());
+    const first = await spawnRelay(temp.path, 0);
+    for (const id of ['torn-1', 'torn-2'])
+      expect((await post(first.url, webhookBody({ account_id: id }))).status).toBe(200);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const segment = join(temp.path, 'events-0000000000000001.log');
+    const whole = statSync(segment).size;
+    appendFileSync(segment, Buffer.from([0xff, 0x00, 0x00, 0x00, 0x12])); // a torn header
+
+    const second = await spawnRelay(temp.path, 0);
+    const warning = second
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('set aside'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(warning).toEqual([
+      expect.objectContaining({
+        level: 40,
+        segment,
+        fromByte: whole,
+        bytes: 5,
+        keptAs: `${segment}.from-byte-${whole}`,
+      }),
+    ]);
+    const client = subscriber(second.url, null);
+    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1, 2]));
+    client.ws.close();
+    second.child.kill('SIGTERM');
+  });
+
   it('loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber', async () => {
     const temp = makeTempDir('relay-crash');
     cleanups.push(() => temp.remove());
