@@ -38,7 +38,7 @@ export function createRelayMetrics(options: {
   // write-back after an install) shows up here first.
   const storeSeconds = new Histogram({
     name: 'relay_webhook_store_seconds',
-    help: 'From a valid webhook to its event being durably stored (group commit wait and fsync).',
+    help: 'From a valid webhook to its event being durably stored (group commit wait and the durable write).',
     buckets: latencyBuckets,
     registers: [registry],
   });

@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
-import { openFileEventLog, writeFullyAt } from '../../src/relay/file-event-log';
+import { openFileEventLog, writeFully } from '../../src/relay/file-event-log';
 import { makeTempDir } from '../support/temp-dir';
 
 const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
@@ -190,11 +190,11 @@ describe('file event log', () => {
     let failNext = false;
     const log = openFileEventLog({
       dataDir: temp.path,
-      async writeAt(fd, bytes, position) {
-        if (!failNext) return writeFullyAt(fd, bytes, position);
+      writeAt(fd, bytes, position) {
+        if (!failNext) return writeFully(fd, bytes, position);
         failNext = false;
         // Half the batch reaches the file, then the disk fills up.
-        await writeFullyAt(fd, bytes.subarray(0, bytes.length >> 1), position);
+        writeFully(fd, bytes.subarray(0, bytes.length >> 1), position);
         throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
       },
     });
