@@ -39,7 +39,10 @@ export interface FileEventLogOptions {
    */
   memoryBytes?: number;
   now?: () => number;
-  /** Writes bytes durably at a file position, or throws; tests replace it to simulate a failing disk. */
+  /**
+   * Writes bytes durably at a file position, or throws; tests replace it to simulate a failing
+   * disk.
+   */
   writeAt?: (fd: number, bytes: Buffer, position: number) => void;
 }
 
