@@ -217,6 +217,9 @@ function postWebhook(body: string): Promise<PostResult> {
   });
 }
 
+const relayHealth = async () =>
+  (await (await fetch(`${relayUrl}/healthz`)).json()) as { headSeq: number; clients: number };
+
 /**
  * The relay's count of connected clients once it reaches `expected`, or after 2 s whatever it is:
  * the last cycles' connections close in the relay a moment after they do in the clients.
@@ -224,7 +227,7 @@ function postWebhook(body: string): Promise<PostResult> {
 async function settledClientCount(expected: number): Promise<number> {
   const deadline = performance.now() + 2_000;
   for (;;) {
-    const { clients } = (await (await fetch(`${relayUrl}/healthz`)).json()) as { clients: number };
+    const { clients } = await relayHealth();
     if (clients === expected || performance.now() > deadline) return clients;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -365,7 +368,7 @@ await relayDelayHistogram();
 report('round 1', await runRound(clientCount), clientCount);
 
 if (cycles > 0) {
-  const head = ((await (await fetch(`${relayUrl}/healthz`)).json()) as { headSeq: number }).headSeq;
+  const head = (await relayHealth()).headSeq;
   const churn = await ask({ type: 'cycles', count: cycles, cursor: head }, 'cycles-done');
   const clientsNow = await settledClientCount(clientCount);
   console.log(

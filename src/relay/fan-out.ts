@@ -1,6 +1,7 @@
 import type { EventLog, StoredEvent } from './event-log';
 import {
   highWaterBytes,
+  joinFrames,
   type EventFrames,
   type SharedBatch,
   type StreamConnection,
@@ -59,7 +60,7 @@ export function createFanOut(options: {
         afterSeq: sentThrough,
         lastSeq: last.seq,
         count: events.length,
-        frames: frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames),
+        frames: joinFrames(frames),
       };
       for (const connection of connections) connection.deliverNew(batch);
       sentThrough = last.seq;

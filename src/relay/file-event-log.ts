@@ -187,7 +187,8 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   names.forEach((name, i) => {
     const path = join(dataDir, name);
     const isLast = i === names.length - 1;
-    const fd = openSync(path, isLast ? appendFlags : constants.O_RDWR);
+    // Older segments are only read from now on.
+    const fd = openSync(path, isLast ? appendFlags : constants.O_RDONLY);
     const data = readFileSync(path);
     const { records, validBytes } = scanRecords(data);
     if (validBytes < data.length) {

@@ -9,7 +9,7 @@ export function isValidStackOneSignature(
   signatureHeader: string | undefined,
   secrets: readonly string[],
 ): boolean {
-  if (signatureHeader === undefined || signatureHeader === '') return false;
+  if (signatureHeader === undefined || !couldBeStackOneSignature(signatureHeader)) return false;
   const received = Buffer.from(signatureHeader.trim().replace(/=+$/, ''), 'utf8');
   let matched = false;
   for (const secret of secrets) {

@@ -32,6 +32,10 @@ const maxBadMessages = 10;
 
 export type EventFrames = (event: StoredEvent) => Buffer;
 
+/** Frames as one buffer for one socket write; a single frame is written as it is, not copied. */
+export const joinFrames = (frames: Buffer[]): Buffer =>
+  frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
+
 /**
  * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
  * the most recent ones (live fan-out and clients just behind it hit them), at most `capacity`
@@ -139,7 +143,7 @@ export function createStreamConnection(options: {
       }
       if (frames.length === 0) continue;
       metrics.delivered(frames.length);
-      writeFrames(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
+      writeFrames(joinFrames(frames));
     }
   }
 

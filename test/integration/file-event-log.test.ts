@@ -133,6 +133,11 @@ describe('file event log', () => {
     expect(readFileSync(setAside?.keptAs ?? '')).toEqual(bytes.subarray(setAside?.fromByte));
     expect((await reopened.append(event(41))).seq).toBe(41);
     await reopened.close();
+    // While the damaged segment is there, each start reports it again, with the same bytes kept.
+    const again = openFileEventLog(small);
+    expect(again.setAside).toEqual([setAside]);
+    expect(readFileSync(setAside?.keptAs ?? '')).toEqual(bytes.subarray(setAside?.fromByte));
+    await again.close();
   });
 
   it('drops events past the retention age and count', async () => {
