@@ -6,6 +6,7 @@
  * across the two processes.
  */
 import WebSocket from 'ws';
+import { readEventMessageFields, type EventMessageFields } from './event-message-fields';
 import { createFrameReader, encodeClientFrame, openLeanStream } from './lean-stream-client';
 import { nowUs } from './monotonic-clock';
 
@@ -27,8 +28,6 @@ interface StreamClient {
   close(): Promise<void>;
 }
 
-const sentNeedle = Buffer.from('bench_sent_us');
-const seqNeedle = Buffer.from('"seq":');
 const subscribedNeedle = Buffer.from('"subscribed"');
 
 // Every delivery of a round (warm-up included) is recorded, and the measured ones are picked out
@@ -38,18 +37,17 @@ let roundSinceUs = 0;
 let sentUsLog = new Float64Array(0);
 let latencyMsLog = new Float64Array(0);
 let recorded = 0;
+const fields: EventMessageFields = { seq: 0, sentUs: 0 };
 
 /** Records one event message's latency; returns its seq, or -1 for a message that is not an event. */
 function recordEvent(data: Buffer, start: number, end: number, arrivedUs: number): number {
-  const sentAt = data.indexOf(sentNeedle, start);
-  if (sentAt < 0 || sentAt >= end) return -1;
-  const sentUs = readNumber(data, sentAt + sentNeedle.length, end);
+  if (!readEventMessageFields(data, start, end, fields)) return -1;
   if (recorded < sentUsLog.length) {
-    sentUsLog[recorded] = sentUs;
-    latencyMsLog[recorded] = (arrivedUs - sentUs) / 1000;
+    sentUsLog[recorded] = fields.sentUs;
+    latencyMsLog[recorded] = (arrivedUs - fields.sentUs) / 1000;
     recorded++;
   }
-  return readNumber(data, data.indexOf(seqNeedle, start) + seqNeedle.length, end);
+  return fields.seq;
 }
 
 /** The latencies of deliveries of webhooks sent at or after `sinceUs`, sorted. */
@@ -59,19 +57,6 @@ function measuredLatencies(sinceUs: number): Float64Array {
   for (let i = 0; i < recorded; i++)
     if ((sentUsLog[i] ?? 0) >= sinceUs) measured[count++] = latencyMsLog[i] ?? 0;
   return measured.slice(0, count).sort();
-}
-
-/** The first decimal number at or after `offset`, read without decoding the bytes to a string. */
-function readNumber(data: Buffer, offset: number, end: number): number {
-  let i = offset;
-  while (i < end && ((data[i] ?? 0) < 48 || (data[i] ?? 0) > 57)) i++;
-  let value = 0;
-  for (; i < end; i++) {
-    const digit = (data[i] ?? 0) - 48;
-    if (digit < 0 || digit > 9) break;
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 const isWithin = (data: Buffer, needle: Buffer, start: number, end: number) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/relay/event-log';
 import { createEventFrames } from '../../src/relay/stream-connection';
 import { encodeTextFrame } from '../../src/relay/websocket-frame';
-import { createFrameReader } from '../../scripts/bench-relay/lean-stream-client';
+import { createFrameReader, encodeClientFrame } from '../../scripts/bench-relay/lean-stream-client';
 
 describe('WebSocket frames', () => {
   it('encodes the three length forms of RFC 6455 (7-bit, 16-bit, 64-bit)', () => {
@@ -39,6 +39,21 @@ describe('WebSocket frames', () => {
       expect(texts).toEqual(payloads);
       expect(pings).toEqual([[0x2a]]);
     }
+  });
+
+  it("masks the benchmark's client frames with a fresh key each, past its pool's refills", () => {
+    const keys = new Set<string>();
+    for (let n = 0; n < 3_000; n++) {
+      const payload = Buffer.from(`{"type":"ack","seq":${n}}`);
+      const frame = encodeClientFrame(0x1, payload);
+      expect([frame[0], frame[1]]).toEqual([0x81, 0x80 | payload.length]);
+      const key = frame.subarray(2, 6);
+      const unmasked = frame.subarray(6).map((byte, i) => byte ^ (key[i & 3] ?? 0));
+      expect(Buffer.from(unmasked).toString()).toBe(payload.toString());
+      keys.add(key.toString('hex'));
+    }
+    // 3,000 random 32-bit keys repeat with a chance of about one in a thousand.
+    expect(keys.size).toBeGreaterThan(2_990);
   });
 
   it('keeps encoded event frames by count and by bytes, and encodes again what it let go', () => {
