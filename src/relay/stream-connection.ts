@@ -131,9 +131,14 @@ export function createStreamConnection(options: {
       if (events.length === 0) return;
       const frames: Buffer[] = [];
       let bytes = 0;
+      let missingBefore: number | null = null;
       for (const event of events) {
         // Large events: one write of at most about the socket's limit, then on from here.
         if (bytes >= highWaterBytes) break;
+        if (event.seq !== subscription.position + 1) {
+          missingBefore = event.seq;
+          break;
+        }
         subscription.position = event.seq;
         if (subscription.filter === null || subscription.filter(event)) {
           const frame = eventFrame(event);
@@ -141,9 +146,21 @@ export function createStreamConnection(options: {
           bytes += frame.length;
         }
       }
-      if (frames.length === 0) continue;
-      metrics.delivered(frames.length);
-      writeFrames(joinFrames(frames));
+      if (frames.length > 0) {
+        metrics.delivered(frames.length);
+        writeFrames(joinFrames(frames));
+      }
+      if (missingBefore !== null) {
+        // The log no longer holds the events in between: retention dropped them while this
+        // client was behind, or they were in a damaged segment set aside at start. Said as for
+        // an old cursor, so that the client reconciles instead of missing them unawares.
+        send({
+          type: 'gap',
+          requestedCursor: subscription.position,
+          oldestAvailableSeq: missingBefore,
+        });
+        subscription.position = missingBefore - 1;
+      }
     }
   }
 
@@ -177,14 +194,17 @@ export function createStreamConnection(options: {
     }
     const head = eventLog.headSeq();
     const oldest = eventLog.oldestSeq();
-    let position = message.cursor ?? 0;
+    // Just before the oldest event held: where a null cursor starts, and where a client is put
+    // after it is told of a gap.
+    const start = (oldest ?? head + 1) - 1;
+    let position = message.cursor ?? start;
     if (position > head) {
       // The client has seen more than this relay holds (its log was reset): start over.
-      send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: oldest ?? head + 1 });
-      position = 0;
-    } else if (message.cursor !== null && oldest !== null && message.cursor < oldest - 1) {
-      send({ type: 'gap', requestedCursor: message.cursor, oldestAvailableSeq: oldest });
-      position = oldest - 1;
+      send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: start + 1 });
+      position = start;
+    } else if (position < start) {
+      send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: start + 1 });
+      position = start;
     }
     const owners = message.filters?.originOwnerIds ? new Set(message.filters.originOwnerIds) : null;
     const names = message.filters?.events ? new Set(message.filters.events) : null;

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
@@ -216,6 +218,53 @@ describe('relay stream', () => {
     client.ws.close();
   });
 
+  it('tells a client of events lost from the middle of the log with a gap where they were', async () => {
+    await relay.close();
+    const smallSegments = { dataDir: temp.path, segmentBytes: 1024 };
+    const log = openFileEventLog(smallSegments);
+    for (let n = 1; n <= 40; n++)
+      await log.append({
+        body: webhookBody({ account_id: `a-${n}` }),
+        signature: sign(webhookBody({ account_id: `a-${n}` }), secret),
+        receivedAt: new Date().toISOString(),
+        event: 'account.updated',
+        originOwnerId: null,
+      });
+    await log.close();
+    // Damage the first segment in the middle: the relay sets the rest of it aside at start.
+    const [firstSegment] = readdirSync(temp.path).filter((f) => /^events-\d+\.log$/.test(f));
+    const path = join(temp.path, firstSegment ?? '');
+    const bytes = readFileSync(path);
+    const middle = Math.floor(bytes.length / 2);
+    bytes.writeUInt8((bytes.readUInt8(middle) ^ 0xff) & 0xff, middle);
+    writeFileSync(path, bytes);
+    relay = await startRelayServer({
+      webhookSecrets: [secret],
+      clientTokens: [token],
+      eventLog: openFileEventLog(smallSegments),
+      logger: silentLogger(),
+    });
+
+    const client = await subscribe(null);
+    await eventually(() => expect(client.events().at(-1)?.seq).toBe(40));
+    const replayed = client.messages.filter((m) => m.type !== 'subscribed');
+    const gapAt = replayed.findIndex((m) => m.type === 'gap');
+    const before = replayed.slice(0, gapAt).map((m) => (m.type === 'event' ? m.seq : m.type));
+    const after = replayed.slice(gapAt + 1).map((m) => (m.type === 'event' ? m.seq : m.type));
+    const lastBefore = gapAt;
+    const firstAfter = 41 - after.length;
+    expect(gapAt).toBeGreaterThan(0);
+    expect(firstAfter).toBeGreaterThan(lastBefore + 1);
+    expect(before).toEqual(range(1, lastBefore));
+    expect(replayed[gapAt]).toEqual({
+      type: 'gap',
+      requestedCursor: lastBefore,
+      oldestAvailableSeq: firstAfter,
+    });
+    expect(after).toEqual(range(firstAfter, 40));
+    client.ws.close();
+  });
+
   it('answers malformed messages with an error and keeps serving the connection', async () => {
     const client = await subscribe(null);
     client.ws.send('not json');
@@ -332,3 +381,6 @@ describe('relay stream', () => {
     client.ws.close();
   });
 });
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -12,6 +12,7 @@ import {
   highWaterBytes,
 } from '../../src/relay/stream-connection';
 import { makeTempDir } from '../support/temp-dir';
+import { eventually } from '../support/eventually';
 import { webhookBody } from '../support/webhooks';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -20,6 +21,20 @@ afterEach(async () => {
   await eventLog.close();
   temp.remove();
 });
+
+/** A WebSocket over `socket`, as far as a stream connection uses one; `send` gets its text messages. */
+function webSocketOver(socket: Writable, send: (text: string) => void = () => undefined) {
+  const ws = Object.assign(new EventEmitter(), {
+    OPEN: 1,
+    readyState: 1,
+    _socket: socket,
+    send,
+    ping: () => undefined,
+    close: () => undefined,
+    terminate: () => undefined,
+  });
+  return ws as unknown as WebSocket & EventEmitter;
+}
 
 /**
  * The socket under a subscriber's WebSocket, as a stream that records each write and never
@@ -33,16 +48,25 @@ function stalledSubscriber() {
       writes.push(chunk.length);
     },
   });
-  const ws = Object.assign(new EventEmitter(), {
-    OPEN: 1,
-    readyState: 1,
-    _socket: socket,
-    send: () => undefined,
-    ping: () => undefined,
-    close: () => undefined,
-    terminate: () => undefined,
+  return { ws: webSocketOver(socket), writes };
+}
+
+/** A stream connection for `ws` over the test's event log, subscribed from `cursor`. */
+function subscribeOver(ws: WebSocket & EventEmitter, cursor: number): void {
+  createStreamConnection({
+    ws,
+    eventLog,
+    logger: silentLogger(),
+    heartbeatIntervalMs: 60_000,
+    metrics: createRelayMetrics({
+      clients: () => 1,
+      headSeq: () => eventLog.headSeq(),
+      fanOutWindowMs: () => 5,
+    }),
+    eventFrame: createEventFrames(),
+    onClose: () => undefined,
   });
-  return { ws: ws as unknown as WebSocket & EventEmitter, writes };
+  ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor })), false);
 }
 
 describe('a subscriber catching up', () => {
@@ -59,21 +83,58 @@ describe('a subscriber catching up', () => {
         originOwnerId: 'acme',
       });
     const { ws, writes } = stalledSubscriber();
-    createStreamConnection({
-      ws,
-      eventLog,
-      logger: silentLogger(),
-      heartbeatIntervalMs: 60_000,
-      metrics: createRelayMetrics({ clients: () => 1, headSeq: () => 10, fanOutWindowMs: () => 5 }),
-      eventFrame: createEventFrames(),
-      onClose: () => undefined,
-    });
-    ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor: 0 })), false);
+    subscribeOver(ws, 0);
 
     // One write of about the limit (three 400 KB events), then it waits for the socket to drain.
     expect(writes).toHaveLength(1);
     expect(writes[0]).toBeGreaterThan(highWaterBytes);
     expect(writes[0]).toBeLessThan(highWaterBytes + 450_000);
+    ws.emit('close');
+  });
+
+  it('is told of a gap when retention drops events it has not been sent yet', async () => {
+    temp = makeTempDir('stream-connection');
+    eventLog = openFileEventLog({ dataDir: temp.path, maxEvents: 5 });
+    const append = (n: number, paddingBytes: number) =>
+      eventLog.append({
+        body: webhookBody({ account_id: `behind-${n}`, padding: 'b'.repeat(paddingBytes) }),
+        signature: 'sig',
+        receivedAt: new Date().toISOString(),
+        event: 'account.updated',
+        originOwnerId: 'acme',
+      });
+    for (let n = 1; n <= 3; n++) await append(n, 400_000);
+    // In the order the client would read them: frames written to the socket, messages sent by ws.
+    const received: (number | string)[] = [];
+    const pendingWrites: (() => void)[] = [];
+    const socket = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const match of chunk.toString().matchAll(/"type":"event","seq":(\d+)/g))
+          received.push(Number(match[1]));
+        pendingWrites.push(done);
+      },
+    });
+    const ws = webSocketOver(socket, (text) => received.push(text));
+    subscribeOver(ws, 0);
+    // Events 1-3 fill the socket; while it is stalled, 9 more arrive and only the newest 5 are kept.
+    expect(received.filter((m) => typeof m === 'number')).toEqual([1, 2, 3]);
+    for (let n = 4; n <= 12; n++) await append(n, 100);
+    expect(eventLog.oldestSeq()).toBe(8);
+
+    // The client reads again.
+    while (pendingWrites.length > 0) pendingWrites.shift()?.();
+    await eventually(() => expect(received.at(-1)).toBe(12));
+    expect(received.slice(1)).toEqual([
+      1,
+      2,
+      3,
+      JSON.stringify({ type: 'gap', requestedCursor: 3, oldestAvailableSeq: 8 }),
+      8,
+      9,
+      10,
+      11,
+      12,
+    ]);
     ws.emit('close');
   });
 });
