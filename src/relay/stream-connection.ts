@@ -198,11 +198,9 @@ export function createStreamConnection(options: {
     // after it is told of a gap.
     const start = (oldest ?? head + 1) - 1;
     let position = message.cursor ?? start;
-    if (position > head) {
-      // The client has seen more than this relay holds (its log was reset): start over.
-      send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: start + 1 });
-      position = start;
-    } else if (position < start) {
+    // Ahead of the log: the client has seen more than this relay holds (its log was reset), so it
+    // starts over. Behind the oldest event held: retention has dropped what it asks for.
+    if (position > head || position < start) {
       send({ type: 'gap', requestedCursor: position, oldestAvailableSeq: start + 1 });
       position = start;
     }
