@@ -8,6 +8,7 @@ import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
+import { webhookBody } from '../support/webhooks';
 
 const token = 'relay-client-token-5e6f';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -79,5 +80,47 @@ describe('relay client liveness', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(client.connection.state).toBe('connected');
     expect(changes.filter((c) => c.state === 'connected')).toHaveLength(1);
+  });
+});
+
+describe('relay client gaps', () => {
+  it('asks the app to reconcile when the relay no longer holds events after its cursor, and applies the rest', async () => {
+    const temp = makeTempDir('relay-client-gap');
+    cleanups.push(() => temp.remove());
+    const eventLog = openFileEventLog({ dataDir: temp.path, maxEvents: 3 });
+    for (let n = 1; n <= 5; n++)
+      await eventLog.append({
+        body: webhookBody({ account_id: `gap-${n}` }),
+        signature: 'sig',
+        receivedAt: new Date().toISOString(),
+        event: 'account.updated',
+        originOwnerId: null,
+      });
+    const relay = await startRelayServer({
+      webhookSecrets: ['whsec_gap'],
+      clientTokens: [token],
+      eventLog,
+      logger: silentLogger(),
+    });
+    cleanups.push(() => relay.close(100));
+
+    // The app last applied event 1; retention has since kept only 3-5.
+    const applied: number[] = [];
+    let reconciles = 0;
+    const client = createRelayClient({
+      streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`,
+      token,
+      cursor: () => 1,
+      applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
+      onConnectionChange: () => undefined,
+      onConnected: () => (reconciles += 1),
+      logger: silentLogger(),
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+
+    await eventually(() => expect(applied).toEqual([3, 4, 5]));
+    // Once for the connection and once for the gap: event 2 is gone, and only StackOne knows it.
+    expect(reconciles).toBe(2);
   });
 });
