@@ -23,7 +23,7 @@ Usage: npm run relay -- [options]
   --retention-mib <n>     Keep at most this many MiB of events for replay (default 1024); the
                           files on disk can exceed it by one 16 MiB segment
   --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
-                          stored meanwhile go together (default 5). The first event after a
+                          stored meanwhile go together (default 8). The first event after a
                           quiet spell goes out at once. Larger: less CPU, up to that much latency
   --fan-out-window-max <ms>
                           The window grows up to this while sending to every subscriber takes
@@ -60,7 +60,7 @@ const values = orFail(
         'retention-hours': { type: 'string', default: '168' },
         'retention-events': { type: 'string', default: '100000' },
         'retention-mib': { type: 'string', default: '1024' },
-        'fan-out-window': { type: 'string', default: '5' },
+        'fan-out-window': { type: 'string', default: '8' },
         'fan-out-window-max': { type: 'string', default: '50' },
         help: { type: 'boolean', default: false },
       },

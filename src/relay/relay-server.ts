@@ -27,7 +27,7 @@ export interface RelayServerOptions {
   logger: Logger;
   maxBodyBytes?: number;
   heartbeatIntervalMs?: number;
-  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 5). */
+  /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 8). */
   fanOutWindowMs?: number;
   /** How far that window may grow while fan-outs are slow (default 50). */
   fanOutWindowMaxMs?: number;
@@ -50,7 +50,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const fanOutWindowMs = options.fanOutWindowMs ?? 5;
+  const fanOutWindowMs = options.fanOutWindowMs ?? 8;
   const connections = new Set<StreamConnection>();
   // Gauges are read when /metrics is scraped, after the fan-out below exists.
   const metrics = createRelayMetrics({

@@ -90,11 +90,11 @@ describe('relay operations', () => {
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
-    // Nothing slow has happened: the window is at its 5 ms minimum (a hair above if the runner
+    // Nothing slow has happened: the window is at its 8 ms minimum (a hair above if the runner
     // took the CPU away mid-fan-out).
     const window = Number(/^relay_fan_out_window_seconds (\S+)$/m.exec(text)?.[1]);
-    expect(window).toBeGreaterThanOrEqual(0.005);
-    expect(window).toBeLessThan(0.008);
+    expect(window).toBeGreaterThanOrEqual(0.008);
+    expect(window).toBeLessThan(0.011);
     // Both valid webhooks went through the log (the second was found to be a duplicate there).
     expect(text).toMatch(/^relay_webhook_store_seconds_count 2$/m);
     expect(text).toMatch(/^relay_webhook_store_seconds_bucket\{le="2.5"\} 2$/m);
