@@ -9,7 +9,7 @@ import {
   type StreamConnection,
 } from '../../src/relay/stream-connection';
 import { makeTempDir } from '../support/temp-dir';
-import { webhookBody } from '../support/webhooks';
+import { logEvent } from '../support/webhooks';
 
 let temp: ReturnType<typeof makeTempDir>;
 let eventLog: EventLog;
@@ -56,13 +56,7 @@ function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
 /** Appends `count` webhooks, one every `everyMs`, scheduling a fan-out after each is stored; then lets the last fan-out run. */
 async function appendSteadily(count: number, everyMs: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await eventLog.append({
-      body: webhookBody({ account_id: `a-${i}` }),
-      signature: 'sig',
-      receivedAt: new Date().toISOString(),
-      event: 'account.updated',
-      originOwnerId: 'acme',
-    });
+    await eventLog.append(logEvent({ account_id: `a-${i}` }));
     fanOut.schedule();
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
@@ -113,13 +107,7 @@ describe('fan-out to subscribers', () => {
     const received = startFanOut(0);
     // 10 events of 300 KB, all stored before the fan-out runs: 3 MB in all.
     for (let i = 0; i < 10; i++)
-      await eventLog.append({
-        body: webhookBody({ account_id: `large-${i}`, padding: 'l'.repeat(300_000) }),
-        signature: 'sig',
-        receivedAt: new Date().toISOString(),
-        event: 'account.updated',
-        originOwnerId: 'acme',
-      });
+      await eventLog.append(logEvent({ account_id: `large-${i}`, padding: 'l'.repeat(300_000) }));
     fanOut.schedule();
     await new Promise((resolve) => setTimeout(resolve, 100));
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
 import { openFileEventLog, writeFully } from '../../src/relay/file-event-log';
+import { damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
 import { makeTempDir } from '../support/temp-dir';
 
 const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
@@ -47,7 +48,7 @@ describe('file event log', () => {
     const log = openFileEventLog({ dataDir: join(temp.path, 'relay', 'data') });
     expect((await log.append(event(1))).seq).toBe(1);
     await log.close();
-    expect(segmentFiles('relay/data')).toHaveLength(1);
+    expect(segmentFiles(join(temp.path, 'relay', 'data'))).toHaveLength(1);
   });
 
   it('stores an identical body once, even when both arrive in the same commit', async () => {
@@ -110,12 +111,9 @@ describe('file event log', () => {
     const log = openFileEventLog(small);
     for (let n = 1; n <= 40; n++) await log.append(event(n));
     await log.close();
-    const [first, second] = segmentFiles();
+    const [first, second] = segmentFiles(temp.path);
     const firstPath = join(temp.path, first ?? '');
-    const bytes = readFileSync(firstPath);
-    const flipAt = Math.floor(bytes.length / 2);
-    bytes.writeUInt8((bytes.readUInt8(flipAt) ^ 0xff) & 0xff, flipAt);
-    writeFileSync(firstPath, bytes);
+    const bytes = damageMiddleOf(firstPath);
 
     const reopened = openFileEventLog(small);
     expect(statSync(firstPath).size).toBe(bytes.length);
@@ -224,7 +222,7 @@ describe('file event log', () => {
     const small = { dataDir: temp.path, memoryEvents: 4, segmentBytes: 1024 };
     const log = openFileEventLog(small);
     for (let n = 1; n <= 40; n++) await log.append(event(n));
-    expect(segmentFiles().length).toBeGreaterThan(3);
+    expect(segmentFiles(temp.path).length).toBeGreaterThan(3);
     expect(readAll(log, 0).map((e) => e.body)).toEqual(range(1, 40).map((n) => event(n).body));
     expect(readAll(log, 17).map((e) => e.seq)).toEqual(range(18, 40));
     await log.close();
@@ -267,7 +265,7 @@ describe('file event log', () => {
     const log = openFileEventLog(options);
     for (let n = 1; n <= 60; n++) await log.append(event(n));
     expect(readAll(log, 0).map((e) => e.seq)).toEqual(range(56, 60));
-    const bytesOnDisk = segmentFiles().reduce(
+    const bytesOnDisk = segmentFiles(temp.path).reduce(
       (sum, f) => sum + statSync(join(temp.path, f)).size,
       0,
     );
@@ -302,7 +300,7 @@ describe('file event log', () => {
     const log = openFileEventLog({ dataDir: temp.path });
     for (const n of [1, 2]) await log.append(event(n));
     await log.close();
-    renameSync(join(temp.path, segmentFiles()[0] ?? ''), join(temp.path, 'events.log'));
+    renameSync(join(temp.path, segmentFiles(temp.path)[0] ?? ''), join(temp.path, 'events.log'));
 
     const reopened = openFileEventLog({ dataDir: temp.path });
     expect(readAll(reopened, 0).map((e) => e.seq)).toEqual([1, 2]);
@@ -311,12 +309,6 @@ describe('file event log', () => {
     expect(readdirSync(temp.path)).not.toContain('events.log');
   });
 });
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-const segmentFiles = (under = '') =>
-  readdirSync(join(temp.path, under)).filter((f) => /^events-\d+\.log$/.test(f));
 
 /** Reads everything after `cursor` the way a stream connection does: batch after batch. */
 function readAll(log: EventLog, cursor: number): StoredEvent[] {

@@ -8,7 +8,7 @@ import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
-import { webhookBody } from '../support/webhooks';
+import { logEvent } from '../support/webhooks';
 
 const token = 'relay-client-token-5e6f';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -88,14 +88,7 @@ describe('relay client gaps', () => {
     const temp = makeTempDir('relay-client-gap');
     cleanups.push(() => temp.remove());
     const eventLog = openFileEventLog({ dataDir: temp.path, maxEvents: 3 });
-    for (let n = 1; n <= 5; n++)
-      await eventLog.append({
-        body: webhookBody({ account_id: `gap-${n}` }),
-        signature: 'sig',
-        receivedAt: new Date().toISOString(),
-        event: 'account.updated',
-        originOwnerId: null,
-      });
+    for (let n = 1; n <= 5; n++) await eventLog.append(logEvent({ account_id: `gap-${n}` }));
     const relay = await startRelayServer({
       webhookSecrets: ['whsec_gap'],
       clientTokens: [token],

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +8,8 @@ import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
-import { postWebhook, sign, webhookBody } from '../support/webhooks';
+import { damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
+import { logEvent, postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
 
 const secret = 'whsec_test';
@@ -222,22 +222,10 @@ describe('relay stream', () => {
     await relay.close();
     const smallSegments = { dataDir: temp.path, segmentBytes: 1024 };
     const log = openFileEventLog(smallSegments);
-    for (let n = 1; n <= 40; n++)
-      await log.append({
-        body: webhookBody({ account_id: `a-${n}` }),
-        signature: sign(webhookBody({ account_id: `a-${n}` }), secret),
-        receivedAt: new Date().toISOString(),
-        event: 'account.updated',
-        originOwnerId: null,
-      });
+    for (let n = 1; n <= 40; n++) await log.append(logEvent({ account_id: `a-${n}` }));
     await log.close();
     // Damage the first segment in the middle: the relay sets the rest of it aside at start.
-    const [firstSegment] = readdirSync(temp.path).filter((f) => /^events-\d+\.log$/.test(f));
-    const path = join(temp.path, firstSegment ?? '');
-    const bytes = readFileSync(path);
-    const middle = Math.floor(bytes.length / 2);
-    bytes.writeUInt8((bytes.readUInt8(middle) ^ 0xff) & 0xff, middle);
-    writeFileSync(path, bytes);
+    damageMiddleOf(join(temp.path, segmentFiles(temp.path)[0] ?? ''));
     relay = await startRelayServer({
       webhookSecrets: [secret],
       clientTokens: [token],
@@ -381,6 +369,3 @@ describe('relay stream', () => {
     client.ws.close();
   });
 });
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);

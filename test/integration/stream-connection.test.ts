@@ -13,7 +13,7 @@ import {
 } from '../../src/relay/stream-connection';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
-import { webhookBody } from '../support/webhooks';
+import { logEvent } from '../support/webhooks';
 
 let temp: ReturnType<typeof makeTempDir>;
 let eventLog: EventLog;
@@ -75,13 +75,9 @@ describe('a subscriber catching up', () => {
     eventLog = openFileEventLog({ dataDir: temp.path });
     // 10 events of 400 KB: 4 MB, more than one read or write should carry.
     for (let i = 0; i < 10; i++)
-      await eventLog.append({
-        body: webhookBody({ account_id: `catch-up-${i}`, padding: 'c'.repeat(400_000) }),
-        signature: 'sig',
-        receivedAt: new Date().toISOString(),
-        event: 'account.updated',
-        originOwnerId: 'acme',
-      });
+      await eventLog.append(
+        logEvent({ account_id: `catch-up-${i}`, padding: 'c'.repeat(400_000) }),
+      );
     const { ws, writes } = stalledSubscriber();
     subscribeOver(ws, 0);
 
@@ -96,13 +92,7 @@ describe('a subscriber catching up', () => {
     temp = makeTempDir('stream-connection');
     eventLog = openFileEventLog({ dataDir: temp.path, maxEvents: 5 });
     const append = (n: number, paddingBytes: number) =>
-      eventLog.append({
-        body: webhookBody({ account_id: `behind-${n}`, padding: 'b'.repeat(paddingBytes) }),
-        signature: 'sig',
-        receivedAt: new Date().toISOString(),
-        event: 'account.updated',
-        originOwnerId: 'acme',
-      });
+      eventLog.append(logEvent({ account_id: `behind-${n}`, padding: 'b'.repeat(paddingBytes) }));
     for (let n = 1; n <= 3; n++) await append(n, 400_000);
     // In the order the client would read them: frames written to the socket, messages sent by ws.
     const received: (number | string)[] = [];

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { NewEvent } from '../../src/relay/event-log';
 
 /** A StackOne webhook body as StackOne sends it (STACKONE.md §2). */
 export function webhookBody(overrides: Record<string, unknown> = {}): string {
@@ -16,6 +17,25 @@ export function webhookBody(overrides: Record<string, unknown> = {}): string {
     origin_owner_name: 'Acme Ltd',
     ...overrides,
   });
+}
+
+/**
+ * A webhook as the relay's ingest hands it to the event log, for tests that fill a log directly:
+ * the body from `webhookBody(overrides)`, its event name and owner read from it as ingest does.
+ */
+export function logEvent(overrides: Record<string, unknown> = {}): NewEvent {
+  const body = webhookBody(overrides);
+  const { event, origin_owner_id: owner } = JSON.parse(body) as {
+    event: string;
+    origin_owner_id?: string;
+  };
+  return {
+    body,
+    signature: 'sig',
+    receivedAt: new Date().toISOString(),
+    event,
+    originOwnerId: owner ?? null,
+  };
 }
 
 export const sign = (body: string, secret: string): string =>
