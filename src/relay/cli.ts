@@ -2,7 +2,13 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
 import { indexHeapBytesPerEvent, openFileEventLog } from './file-event-log';
-import { startRelayServer, streamPath, webhookPath } from './relay-server';
+import {
+  defaultFanOutWindowMaxMs,
+  defaultFanOutWindowMs,
+  startRelayServer,
+  streamPath,
+  webhookPath,
+} from './relay-server';
 
 const help = `StackOne webhook relay: receives signed StackOne webhooks, stores them durably and
 delivers them over a WebSocket to authorised apps, including ones that reconnect later.
@@ -23,12 +29,12 @@ Usage: npm run relay -- [options]
   --retention-mib <n>     Keep at most this many MiB of events for replay (default 1024); the
                           files on disk can exceed it by one 16 MiB segment
   --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
-                          stored meanwhile go together (default 8). The first event after a
+                          stored meanwhile go together (default ${defaultFanOutWindowMs}). The first event after a
                           quiet spell goes out at once. Larger: less CPU, up to that much latency
   --fan-out-window-max <ms>
                           The window grows up to this while sending to every subscriber takes
                           more than 40% of it (many subscribers, a busy machine), so the relay
-                          batches more instead of falling behind (default 50)
+                          batches more instead of falling behind (default ${defaultFanOutWindowMaxMs})
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
@@ -60,8 +66,8 @@ const values = orFail(
         'retention-hours': { type: 'string', default: '168' },
         'retention-events': { type: 'string', default: '100000' },
         'retention-mib': { type: 'string', default: '1024' },
-        'fan-out-window': { type: 'string', default: '8' },
-        'fan-out-window-max': { type: 'string', default: '50' },
+        'fan-out-window': { type: 'string', default: String(defaultFanOutWindowMs) },
+        'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
         help: { type: 'boolean', default: false },
       },
     }).values,

@@ -40,6 +40,9 @@ export interface RunningRelay {
 }
 
 export const webhookPath = '/webhooks/stackone';
+/** The fan-out window's minimum and how far it may grow, in ms (the CLI's defaults too). */
+export const defaultFanOutWindowMs = 8;
+export const defaultFanOutWindowMaxMs = 50;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
@@ -50,7 +53,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const fanOutWindowMs = options.fanOutWindowMs ?? 8;
+  const fanOutWindowMs = options.fanOutWindowMs ?? defaultFanOutWindowMs;
   const connections = new Set<StreamConnection>();
   // Gauges are read when /metrics is scraped, after the fan-out below exists.
   const metrics = createRelayMetrics({
@@ -64,7 +67,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     eventFrame,
     connections,
     windowMs: fanOutWindowMs,
-    maxWindowMs: options.fanOutWindowMaxMs ?? 50,
+    maxWindowMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
     onSent(events) {
       const now = Date.now();
       for (const event of events) metrics.fannedOut(now - Date.parse(event.receivedAt));
