@@ -136,8 +136,13 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const segments: Segment[] = [];
   let head = 0;
 
-  function addToIndex(event: StoredEvent, segment: Segment, offset: number, bytes: number): void {
-    const key = dedupeKeyOf(event.body);
+  function addToIndex(
+    event: StoredEvent,
+    key: string,
+    segment: Segment,
+    offset: number,
+    bytes: number,
+  ): void {
     seqs.push(event.seq);
     segmentOf.push(segment);
     offsets.push(offset);
@@ -208,7 +213,14 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     const segment: Segment = { path, fd, bytes: validBytes };
     segments.push(segment);
     for (const record of records) {
-      if (record.event.seq > head) addToIndex(record.event, segment, record.offset, record.bytes);
+      if (record.event.seq > head)
+        addToIndex(
+          record.event,
+          dedupeKeyOf(record.event.body),
+          segment,
+          record.offset,
+          record.bytes,
+        );
     }
     // A segment is named after the first seq it was opened for: seqs never go back, even when
     // every event before it has been deleted.
@@ -343,6 +355,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     const results: AppendResult[] = [];
     const records: Buffer[] = [];
     const added: StoredEvent[] = [];
+    const addedKeys: string[] = [];
     const batchKeys = new Map<string, number>();
     for (const item of batch) {
       const earlier = seqByDedupeKey.get(item.dedupeKey) ?? batchKeys.get(item.dedupeKey);
@@ -353,6 +366,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
       batchKeys.set(item.dedupeKey, stored.seq);
       added.push(stored);
+      addedKeys.push(item.dedupeKey);
       records.push(encodeRecord(stored));
       results.push({ seq: stored.seq, duplicate: false });
     }
@@ -375,7 +389,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       let offset = segment.bytes;
       added.forEach((event, i) => {
         const size = (records[i] as Buffer).length;
-        addToIndex(event, segment, offset, size);
+        addToIndex(event, addedKeys[i] as string, segment, offset, size);
         offset += size;
       });
       segment.bytes = offset;
