@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
-import { indexHeapBytesPerEvent, openFileEventLog } from './file-event-log';
+import {
+  defaultRetention,
+  defaultSegmentMib,
+  indexHeapBytesPerEvent,
+  openFileEventLog,
+} from './file-event-log';
 import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
@@ -24,10 +29,13 @@ Usage: npm run relay -- [options]
                           also RELAY_WEBHOOK_SECRETS, comma-separated
   --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
                           also RELAY_CLIENT_TOKENS, comma-separated
-  --retention-hours <n>   Keep events for replay this long (default 168, one week)
-  --retention-events <n>  Keep at most this many events for replay (default 100000)
-  --retention-mib <n>     Keep at most this many MiB of events for replay (default 1024); the
-                          files on disk can exceed it by one 16 MiB segment
+  --retention-hours <n>   Keep events for replay this long
+                          (default ${defaultRetention.hours}, ${defaultRetention.hours / 24} days)
+  --retention-events <n>  Keep at most this many events for replay
+                          (default ${defaultRetention.events})
+  --retention-mib <n>     Keep at most this many MiB of events for replay
+                          (default ${defaultRetention.mib}); the files on disk can exceed it by
+                          one ${defaultSegmentMib} MiB segment
   --fan-out-window <ms>   Under load, at most one send to each subscriber per window; events
                           stored meanwhile go together (default ${defaultFanOutWindowMs}). The first event after a
                           quiet spell goes out at once. Larger: less CPU, up to that much latency
@@ -63,9 +71,9 @@ const values = orFail(
         'data-dir': { type: 'string', default: './relay-data' },
         'webhook-secret': { type: 'string', multiple: true, default: [] },
         'client-token': { type: 'string', multiple: true, default: [] },
-        'retention-hours': { type: 'string', default: '168' },
-        'retention-events': { type: 'string', default: '100000' },
-        'retention-mib': { type: 'string', default: '1024' },
+        'retention-hours': { type: 'string', default: String(defaultRetention.hours) },
+        'retention-events': { type: 'string', default: String(defaultRetention.events) },
+        'retention-mib': { type: 'string', default: String(defaultRetention.mib) },
         'fan-out-window': { type: 'string', default: String(defaultFanOutWindowMs) },
         'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
         help: { type: 'boolean', default: false },

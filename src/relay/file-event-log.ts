@@ -20,16 +20,17 @@ import { encodeRecord, scanRecords } from './log-record';
 
 export interface FileEventLogOptions {
   dataDir: string;
-  /** Events older than this are dropped from replay, and their files deleted (default 7 days). */
+  /** Events older than this are dropped from replay, with their files (`defaultRetention`). */
   retentionMs?: number;
-  /** At most this many events are kept for replay (default 100,000). */
+  /** At most this many events are kept for replay (default: `defaultRetention`). */
   maxEvents?: number;
   /**
-   * At most this many bytes of records are kept for replay (default 1 GiB). Files on disk can
-   * exceed it by up to one segment: a segment is deleted once none of its events is retained.
+   * At most this many bytes of records are kept for replay (default: `defaultRetention`). Files on
+   * disk can exceed it by up to one segment: a segment is deleted once none of its events is
+   * retained.
    */
   maxBytes?: number;
-  /** A new segment file is started once the current one reaches this size (default 16 MiB). */
+  /** A new segment file starts once the current one reaches this size (`defaultSegmentMib`). */
   segmentBytes?: number;
   /** The newest events kept decoded in memory; older ones are read from disk (default 1,024). */
   memoryEvents?: number;
@@ -93,6 +94,11 @@ const legacyLogName = 'events.log';
 // system call both writes and syncs a batch.
 const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
 
+/** How long, how many and how many MiB of events are kept for replay unless told (CLI too). */
+export const defaultRetention = { hours: 168, events: 100_000, mib: 1024 } as const;
+/** The size at which a new segment file is started unless told, in MiB. */
+export const defaultSegmentMib = 16;
+
 /**
  * The relay's event log on local disk: segment files of framed records (length, CRC-32, JSON).
  *
@@ -107,10 +113,10 @@ const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
 export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const { dataDir } = options;
   const now = options.now ?? Date.now;
-  const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
-  const maxEvents = options.maxEvents ?? 100_000;
-  const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
-  const segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
+  const retentionMs = options.retentionMs ?? defaultRetention.hours * 3600 * 1000;
+  const maxEvents = options.maxEvents ?? defaultRetention.events;
+  const maxBytes = options.maxBytes ?? defaultRetention.mib * 1024 * 1024;
+  const segmentBytes = options.segmentBytes ?? defaultSegmentMib * 1024 * 1024;
   const memoryEvents = options.memoryEvents ?? 1024;
   const memoryBytes = options.memoryBytes ?? 16 * 1024 * 1024;
   const writeAt = options.writeAt ?? writeFully;
