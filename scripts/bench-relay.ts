@@ -45,6 +45,7 @@ const benchOptions = {
     seconds: { type: 'string', default: '10' },
     cycles: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '1' },
     client: { type: 'string', default: 'lean' },
     poster: { type: 'string', default: 'lean' },
     'fan-out-window': { type: 'string' },
@@ -62,7 +63,7 @@ if (values.help) {
   console.log(
     [
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
-      '                       [--cycles 0] [--client lean|ws] [--poster lean|http]',
+      '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
       "                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] (the relay's)",
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
@@ -71,11 +72,17 @@ if (values.help) {
       "--poster lean (default): StackOne's stand-in posts over hand-written keep-alive HTTP/1.1,",
       '  about half the CPU of node:http (used by --poster http, and by figures before 2026-12-01).',
       '--warmup: seconds posted at the same rate just before the measured ones, not counted.',
+      '--rounds: measured rounds (each with its warm-up) back to back against the same relay and',
+      '  clients; with more than one, their p99s are listed lowest first at the end. On a',
+      "  shared VM one round's p99 says little: compare lists.",
     ].join('\n'),
   );
   process.exit(0);
 }
-function wholeNumber(flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup', least: number) {
+function wholeNumber(
+  flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup' | 'rounds',
+  least: number,
+) {
   const text = values[flag];
   const number = Number(text);
   if (!Number.isSafeInteger(number) || number < least)
@@ -87,6 +94,7 @@ const rate = wholeNumber('rate', 1);
 const seconds = wholeNumber('seconds', 1);
 const cycles = wholeNumber('cycles', 0);
 const warmupSeconds = wholeNumber('warmup', 0);
+const roundCount = wholeNumber('rounds', 1);
 if (values.poster !== 'lean' && values.poster !== 'http')
   refuse(`--poster must be lean or http, got "${values.poster}"`);
 if (values.client !== 'lean' && values.client !== 'ws')
@@ -150,13 +158,18 @@ function ask<T extends ClientsReply['type']>(
   answer: T,
 ): Promise<Extract<ClientsReply, { type: T }>> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      clientsProcess.off('message', onMessage);
+      reject(new Error(`bench clients exited (${code})`));
+    };
     const onMessage = (message: ClientsReply) => {
       if (message.type !== answer) return;
       clientsProcess.off('message', onMessage);
+      clientsProcess.off('exit', onExit);
       resolve(message as Extract<ClientsReply, { type: T }>);
     };
     clientsProcess.on('message', onMessage);
-    clientsProcess.once('exit', (code) => reject(new Error(`bench clients exited (${code})`)));
+    clientsProcess.once('exit', onExit);
     clientsProcess.send(request);
   });
 }
@@ -357,6 +370,25 @@ function report(label: string, round: Round, clients: number): void {
   );
 }
 
+/** Each round's p99s, lowest first, and how many rounds delivered everything they were due. */
+function roundsSummary(rounds: Round[]): string {
+  const p99s = (latencies: (round: Round) => Float64Array) =>
+    rounds
+      .map((round) => percentile(latencies(round), 99))
+      .sort((a, b) => a - b)
+      .map((ms) => ms.toFixed(1))
+      .join(', ');
+  const complete = rounds.filter(
+    (round) => round.delivered === round.answered * clientCount && round.answered === round.sent,
+  ).length;
+  return [
+    `${rounds.length} rounds, p99 of each, lowest first:`,
+    `  POST-to-client: ${p99s((round) => round.latencies)} ms`,
+    `  POST-to-200: ${p99s((round) => round.acceptLatencies)} ms`,
+    `  every webhook answered 200 and every delivery made in ${complete} of ${rounds.length} rounds`,
+  ].join('\n');
+}
+
 await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',
@@ -365,7 +397,13 @@ await ask(
 // round (the measured window's first scrape), it held up the poster and put a cluster of slow
 // answers at the start of every measurement.
 await relayDelayHistogram();
-report('round 1', await runRound(clientCount), clientCount);
+const measuredRounds: Round[] = [];
+for (let round = 1; round <= roundCount; round++) {
+  const measured = await runRound(clientCount);
+  report(`round ${round}`, measured, clientCount);
+  measuredRounds.push(measured);
+}
+if (roundCount > 1) console.log(roundsSummary(measuredRounds));
 
 if (cycles > 0) {
   const head = (await relayHealth()).headSeq;
@@ -374,7 +412,7 @@ if (cycles > 0) {
   console.log(
     `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${clientsNow} clients connected`,
   );
-  report('round 2 (after the cycles)', await runRound(clientCount), clientCount);
+  report(`round ${roundCount + 1} (after the cycles)`, await runRound(clientCount), clientCount);
 }
 
 clearInterval(memoryTimer);
