@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
-import {
-  defaultRetention,
-  defaultSegmentMib,
-  indexHeapBytesPerEvent,
-  openFileEventLog,
-} from './file-event-log';
+import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
@@ -104,17 +99,17 @@ const positiveInteger = (flag: string, text: string): number => {
 const retentionHours = positiveInteger('retention-hours', values['retention-hours']);
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
-// Deployed with a heap cap (docs/relay.md, Memory), which must leave room for the index of every
-// retained event: better to refuse now than to run out of heap a week later.
-const heapForEverythingElse = 96 * 1024 * 1024;
+// Deployed with a heap cap (docs/relay.md, Memory): one too small for the relay's caches and
+// connections is refused now rather than found out under load. The index of retained events is
+// outside the heap (event-index.ts).
+const heapNeeded = 96 * 1024 * 1024;
 const heapLimit = getHeapStatistics().heap_size_limit;
-const heapNeeded = heapForEverythingElse + retentionEvents * indexHeapBytesPerEvent;
 const mebibytes = (bytes: number) => Math.ceil(bytes / 1024 / 1024);
 if (heapNeeded > heapLimit)
   fail(
-    `--retention-events ${retentionEvents} needs about ${mebibytes(heapNeeded)} MB of heap, more ` +
-      `than this Node's limit of ${mebibytes(heapLimit)} MB: lower --retention-events, or raise ` +
-      `the limit with Node's own --max-old-space-size (given to node, before the script)`,
+    `the relay needs about ${mebibytes(heapNeeded)} MB of heap, more than this Node's limit of ` +
+      `${mebibytes(heapLimit)} MB: raise the limit with Node's own --max-old-space-size (given to ` +
+      `node, before the script)`,
   );
 const parseWindowMs = (flag: string, text: string): number => {
   const value = Number(text);

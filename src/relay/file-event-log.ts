@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
+import { createEventIndex, dedupeKeyBytes } from './event-index';
 import { encodeRecord, scanRecords } from './log-record';
 
 export interface FileEventLogOptions {
@@ -65,23 +66,19 @@ export interface FileEventLog extends EventLog {
 
 interface Pending {
   event: NewEvent;
-  dedupeKey: string;
+  dedupeKey: Buffer;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
 
 interface Segment {
+  /** Segments are numbered in the order they were opened; the index refers to them by number. */
+  number: number;
   path: string;
   fd: number;
   /** Bytes of whole records; the next batch is written here. */
   bytes: number;
 }
-
-/**
- * Heap the index takes per retained event, with room to spare: measured at about 240 bytes (its
- * seq, place on disk, age and dedupe key, and the key's map entry) with 300-byte webhooks.
- */
-export const indexHeapBytesPerEvent = 512;
 
 /** One read of older events from disk stops at about this many bytes (replays of large webhooks). */
 const maxReadBytes = 4 * 1024 * 1024;
@@ -123,40 +120,35 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   makeDataDir(dataDir);
   const releaseLock = lockDataDir(dataDir);
 
-  // The index of retained events, oldest first, from `start` on (entries before it are dropped
-  // and compacted away now and then).
-  const seqs: number[] = [];
-  const segmentOf: Segment[] = [];
-  const offsets: number[] = [];
-  const sizes: number[] = [];
-  const receivedMs: number[] = [];
-  const keys: string[] = [];
-  let start = 0;
-  /** The sum of `sizes` from `start` on. */
+  const index = createEventIndex();
+  /** The sum of the retained events' record sizes. */
   let retainedBytes = 0;
   /** The newest events, decoded: the last `recent.length` entries of the index. */
   const recent: StoredEvent[] = [];
   /** The sum of their record sizes. */
   let recentBytes = 0;
-  const seqByDedupeKey = new Map<string, number>();
   const segments: Segment[] = [];
+  let segmentsOpened = 0;
+  const segmentNumbered = (number: number) =>
+    segments[number - (segments[0] as Segment).number] as Segment;
   let head = 0;
 
   function addToIndex(
     event: StoredEvent,
-    key: string,
+    key: Buffer,
     segment: Segment,
     offset: number,
     bytes: number,
   ): void {
-    seqs.push(event.seq);
-    segmentOf.push(segment);
-    offsets.push(offset);
-    sizes.push(bytes);
+    index.append({
+      seq: event.seq,
+      segment: segment.number,
+      offset,
+      size: bytes,
+      receivedMs: Date.parse(event.receivedAt),
+      key,
+    });
     retainedBytes += bytes;
-    receivedMs.push(Date.parse(event.receivedAt));
-    keys.push(key);
-    seqByDedupeKey.set(key, event.seq);
     recent.push(event);
     recentBytes += bytes;
     forgetRecent(0);
@@ -166,15 +158,15 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   /** Drops the oldest decoded events: `count` of them, then more while over the memory limits. */
   function forgetRecent(count: number): void {
     let drop = count;
-    const firstRecent = seqs.length - recent.length;
+    const firstRecent = index.length - recent.length;
     let bytes = 0;
-    for (let i = 0; i < drop; i++) bytes += sizes[firstRecent + i] ?? 0;
+    for (let i = 0; i < drop; i++) bytes += index.size(firstRecent + i);
     // The newest event always stays: live subscribers are about to be sent it.
     while (
       drop < recent.length - 1 &&
       (recent.length - drop > memoryEvents || recentBytes - bytes > memoryBytes)
     ) {
-      bytes += sizes[firstRecent + drop] ?? 0;
+      bytes += index.size(firstRecent + drop);
       drop++;
     }
     if (drop === 0) return;
@@ -216,7 +208,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
         fsyncSync(fd);
       }
     }
-    const segment: Segment = { path, fd, bytes: validBytes };
+    const segment: Segment = { number: segmentsOpened++, path, fd, bytes: validBytes };
     segments.push(segment);
     for (const record of records) {
       if (record.event.seq > head)
@@ -240,63 +232,46 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
 
   function startSegment(): void {
     const path = join(dataDir, segmentName(head + 1));
-    segments.push({ path, fd: openSync(path, appendFlags), bytes: 0 });
+    segments.push({ number: segmentsOpened++, path, fd: openSync(path, appendFlags), bytes: 0 });
     // The new file's name must survive a crash as well as the records written into it.
     syncDirectory(dataDir);
   }
 
-  const indexLength = () => seqs.length - start;
-
   function prune(): void {
     const cutoff = now() - retentionMs;
-    let drop = Math.max(0, indexLength() - maxEvents);
+    let drop = Math.max(0, index.length - maxEvents);
     let droppedBytes = 0;
-    for (let i = start; i < start + drop; i++) droppedBytes += sizes[i] ?? 0;
+    for (let i = 0; i < drop; i++) droppedBytes += index.size(i);
     // The byte limit never drops the newest event, however large: it has just been answered 200
     // and live subscribers have yet to get it.
     while (
-      start + drop < seqs.length &&
-      ((receivedMs[start + drop] ?? 0) < cutoff ||
-        (retainedBytes - droppedBytes > maxBytes && start + drop < seqs.length - 1))
+      drop < index.length &&
+      (index.receivedMs(drop) < cutoff ||
+        (retainedBytes - droppedBytes > maxBytes && drop < index.length - 1))
     ) {
-      droppedBytes += sizes[start + drop] ?? 0;
+      droppedBytes += index.size(drop);
       drop++;
     }
-    if (drop > 0) dropOldest(drop);
+    if (drop > 0) dropOldest(drop, droppedBytes);
     // Events lie in segment order, so a segment before the one holding the oldest retained
     // event holds none. The active segment (the last) is never deleted.
-    while (segments.length > 1 && (indexLength() === 0 || segmentOf[start] !== segments[0])) {
+    while (
+      segments.length > 1 &&
+      (index.length === 0 || index.segment(0) !== (segments[0] as Segment).number)
+    ) {
       const expired = segments.shift() as Segment;
       closeSync(expired.fd);
       unlinkSync(expired.path);
     }
   }
 
-  function dropOldest(count: number): void {
-    for (let i = start; i < start + count; i++) {
-      const key = keys[i] as string;
-      if (seqByDedupeKey.get(key) === seqs[i]) seqByDedupeKey.delete(key);
-      retainedBytes -= sizes[i] ?? 0;
-    }
-    start += count;
-    if (recent.length > indexLength()) forgetRecent(recent.length - indexLength());
-    if (start > 4096 && start * 2 > seqs.length) {
-      for (const column of [seqs, segmentOf, offsets, sizes, receivedMs, keys] as unknown[][])
-        column.splice(0, start);
-      start = 0;
-    }
-  }
-
-  /** The index position of the first event with seq > cursor. */
-  function firstIndexAfter(cursor: number): number {
-    let low = start;
-    let high = seqs.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if ((seqs[mid] ?? Infinity) <= cursor) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+  /** Drops the `count` oldest events, whose records come to `bytes`. */
+  function dropOldest(count: number, bytes: number): void {
+    // Decoded copies of the dropped events go first, while the index still holds their sizes.
+    const decodedDropped = recent.length - (index.length - count);
+    if (decodedDropped > 0) forgetRecent(decodedDropped);
+    index.dropOldest(count);
+    retainedBytes -= bytes;
   }
 
   /**
@@ -304,20 +279,21 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
    * more than `maxReadBytes` of them unless the first alone is larger.
    */
   function readFromDisk(from: number, until: number, limit: number): StoredEvent[] {
-    const segment = segmentOf[from] as Segment;
+    const segmentNumber = index.segment(from);
+    const segment = segmentNumbered(segmentNumber);
     let to = from;
     let total = 0;
     while (
       to < until &&
       to - from < limit &&
-      segmentOf[to] === segment &&
-      (to === from || total + (sizes[to] as number) <= maxReadBytes)
+      index.segment(to) === segmentNumber &&
+      (to === from || total + index.size(to) <= maxReadBytes)
     ) {
-      total += sizes[to] as number;
+      total += index.size(to);
       to++;
     }
-    const begin = offsets[from] as number;
-    const end = (offsets[to - 1] as number) + (sizes[to - 1] as number);
+    const begin = index.offset(from);
+    const end = index.offset(to - 1) + index.size(to - 1);
     const bytes = Buffer.allocUnsafe(end - begin);
     let read = 0;
     while (read < bytes.length) {
@@ -361,16 +337,18 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     const results: AppendResult[] = [];
     const records: Buffer[] = [];
     const added: StoredEvent[] = [];
-    const addedKeys: string[] = [];
+    const addedKeys: Buffer[] = [];
+    // Keys of this batch's new events, so that an identical body twice in one batch is stored once.
     const batchKeys = new Map<string, number>();
     for (const item of batch) {
-      const earlier = seqByDedupeKey.get(item.dedupeKey) ?? batchKeys.get(item.dedupeKey);
+      const batchKey = item.dedupeKey.toString('latin1');
+      const earlier = index.seqOfKey(item.dedupeKey) ?? batchKeys.get(batchKey);
       if (earlier !== undefined) {
         results.push({ seq: earlier, duplicate: true });
         continue;
       }
       const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
-      batchKeys.set(item.dedupeKey, stored.seq);
+      batchKeys.set(batchKey, stored.seq);
       added.push(stored);
       addedKeys.push(item.dedupeKey);
       records.push(encodeRecord(stored));
@@ -395,7 +373,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       let offset = segment.bytes;
       added.forEach((event, i) => {
         const size = (records[i] as Buffer).length;
-        addToIndex(event, addedKeys[i] as string, segment, offset, size);
+        addToIndex(event, addedKeys[i] as Buffer, segment, offset, size);
         offset += size;
       });
       segment.bytes = offset;
@@ -419,13 +397,13 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       });
     },
     readAfter(cursor, limit) {
-      const from = firstIndexAfter(cursor);
-      const recentFrom = seqs.length - recent.length;
+      const from = index.firstAfter(cursor);
+      const recentFrom = index.length - recent.length;
       if (from >= recentFrom) return recent.slice(from - recentFrom, from - recentFrom + limit);
       return readFromDisk(from, recentFrom, limit);
     },
     headSeq: () => head,
-    oldestSeq: () => (indexLength() > 0 ? (seqs[start] ?? null) : null),
+    oldestSeq: () => (index.length > 0 ? index.seq(0) : null),
     async close() {
       closed = true;
       while (commitScheduled || queue.length > 0) await new Promise((r) => setImmediate(r));
@@ -527,7 +505,7 @@ function syncDirectory(path: string): void {
   }
 }
 
-/** 132 bits of SHA-256 of the body: collisions are out of reach, and the index stays small. */
-function dedupeKeyOf(body: string): string {
-  return createHash('sha256').update(body).digest('base64url').slice(0, 22);
+/** 128 bits of SHA-256 of the body: collisions are out of reach, and the index stays small. */
+function dedupeKeyOf(body: string): Buffer {
+  return createHash('sha256').update(body).digest().subarray(0, dedupeKeyBytes);
 }

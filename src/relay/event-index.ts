@@ -1,0 +1,186 @@
+/** Bytes of a dedupe key: the first 128 bits of the body's SHA-256. */
+export const dedupeKeyBytes = 16;
+
+export interface IndexEntry {
+  seq: number;
+  /** The number of the segment file that holds the record. */
+  segment: number;
+  offset: number;
+  size: number;
+  receivedMs: number;
+  /** `dedupeKeyBytes` bytes. */
+  key: Uint8Array;
+}
+
+/**
+ * The event log's index of retained events, oldest first: each one's seq, where its record lies,
+ * when it was received, and its dedupe key, with a hash table from key to entry. It is held in
+ * typed arrays, not in JavaScript arrays, strings and a Map: about 70 bytes an event outside the
+ * JavaScript heap instead of about 200 inside it, and nothing per event for the garbage collector
+ * to trace or move (100,000 retained events are the default).
+ *
+ * Positions run from 0 (the oldest entry) to `length - 1`.
+ */
+export interface EventIndex {
+  readonly length: number;
+  append(entry: IndexEntry): void;
+  seq(position: number): number;
+  segment(position: number): number;
+  offset(position: number): number;
+  size(position: number): number;
+  receivedMs(position: number): number;
+  /** The position of the first entry with seq > cursor; `length` when there is none. */
+  firstAfter(cursor: number): number;
+  /** The seq of the entry with this dedupe key, if one is held. */
+  seqOfKey(key: Uint8Array): number | undefined;
+  /** Forgets the `count` oldest entries. */
+  dropOldest(count: number): void;
+}
+
+const initialCapacity = 1024;
+
+export function createEventIndex(): EventIndex {
+  let capacity = initialCapacity;
+  let seqs = new Float64Array(capacity);
+  let segments = new Uint32Array(capacity);
+  let offsets = new Uint32Array(capacity);
+  let sizes = new Uint32Array(capacity);
+  let receivedMs = new Float64Array(capacity);
+  let keys = new Uint8Array(capacity * dedupeKeyBytes);
+  /** Where the oldest entry is in the columns, and how many entries there are. */
+  let first = 0;
+  let length = 0;
+  /** Entries ever appended before the oldest one held: an entry's ordinal less this is its position. */
+  let dropped = 0;
+
+  // Open addressing with linear probing. A slot holds 0 (empty) or the entry's ordinal less
+  // `tableBase`, plus 1. Dropped entries are not removed: a slot whose entry is gone is passed
+  // over, and the table is rebuilt from the entries held once half its slots have been used.
+  let table = new Int32Array(initialCapacity * 4);
+  let tableBase = 0;
+  let usedSlots = 0;
+
+  const column = (position: number) => {
+    if (!Number.isInteger(position) || position < 0 || position >= length)
+      throw new RangeError(`no index entry at ${position} (${length} held)`);
+    return first + position;
+  };
+  // Keys are hash output already, so their first 32 bits serve as the slot hash.
+  const slotOf = (key: Uint8Array, mask: number) =>
+    ((key[0] as number) |
+      ((key[1] as number) << 8) |
+      ((key[2] as number) << 16) |
+      ((key[3] as number) << 24)) &
+    mask;
+
+  function keyMatches(at: number, key: Uint8Array): boolean {
+    const from = at * dedupeKeyBytes;
+    for (let i = 0; i < dedupeKeyBytes; i++) if (keys[from + i] !== key[i]) return false;
+    return true;
+  }
+
+  function insert(ordinal: number, key: Uint8Array): void {
+    const mask = table.length - 1;
+    let slot = slotOf(key, mask);
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = ordinal - tableBase + 1;
+    usedSlots++;
+  }
+
+  function rebuildTable(): void {
+    let size = initialCapacity * 4;
+    while (size < length * 4) size *= 2;
+    table = new Int32Array(size);
+    tableBase = dropped;
+    usedSlots = 0;
+    for (let position = 0; position < length; position++)
+      insert(dropped + position, keys.subarray((first + position) * dedupeKeyBytes));
+  }
+
+  /**
+   * Makes room for one more entry at the end of the columns: moves the entries held to the start
+   * when dropped ones left at least half the room, else doubles the room.
+   */
+  function makeRoom(): void {
+    if (first + length < capacity) return;
+    const grown = length * 2 > capacity ? capacity * 2 : capacity;
+    const move = <T extends Float64Array | Uint32Array | Uint8Array>(
+      old: T,
+      make: (size: number) => T,
+      width = 1,
+    ): T => {
+      if (grown === capacity) {
+        old.copyWithin(0, first * width, (first + length) * width);
+        return old;
+      }
+      const next = make(grown * width);
+      next.set(old.subarray(first * width, (first + length) * width));
+      return next;
+    };
+    seqs = move(seqs, (n) => new Float64Array(n));
+    segments = move(segments, (n) => new Uint32Array(n));
+    offsets = move(offsets, (n) => new Uint32Array(n));
+    sizes = move(sizes, (n) => new Uint32Array(n));
+    receivedMs = move(receivedMs, (n) => new Float64Array(n));
+    keys = move(keys, (n) => new Uint8Array(n), dedupeKeyBytes);
+    capacity = grown;
+    first = 0;
+  }
+
+  return {
+    get length() {
+      return length;
+    },
+    append(entry) {
+      if (entry.key.length !== dedupeKeyBytes)
+        throw new RangeError(`a dedupe key is ${dedupeKeyBytes} bytes, got ${entry.key.length}`);
+      for (const field of ['segment', 'offset', 'size'] as const)
+        if (!Number.isInteger(entry[field]) || entry[field] < 0 || entry[field] > 0xffffffff)
+          throw new RangeError(`an index entry's ${field} must fit 32 bits, got ${entry[field]}`);
+      if (length > 0 && entry.seq <= (seqs[first + length - 1] as number))
+        throw new RangeError(`seq ${entry.seq} does not follow the newest held`);
+      makeRoom();
+      const at = first + length;
+      seqs[at] = entry.seq;
+      segments[at] = entry.segment;
+      offsets[at] = entry.offset;
+      sizes[at] = entry.size;
+      receivedMs[at] = entry.receivedMs;
+      keys.set(entry.key, at * dedupeKeyBytes);
+      length++;
+      if ((usedSlots + 1) * 2 > table.length) rebuildTable();
+      else insert(dropped + length - 1, entry.key);
+    },
+    seq: (position) => seqs[column(position)] as number,
+    segment: (position) => segments[column(position)] as number,
+    offset: (position) => offsets[column(position)] as number,
+    size: (position) => sizes[column(position)] as number,
+    receivedMs: (position) => receivedMs[column(position)] as number,
+    firstAfter(cursor) {
+      let low = 0;
+      let high = length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((seqs[first + mid] as number) <= cursor) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    },
+    seqOfKey(key) {
+      const mask = table.length - 1;
+      for (let slot = slotOf(key, mask); table[slot] !== 0; slot = (slot + 1) & mask) {
+        const position = tableBase + (table[slot] as number) - 1 - dropped;
+        if (position >= 0 && keyMatches(first + position, key))
+          return seqs[first + position] as number;
+      }
+      return undefined;
+    },
+    dropOldest(count) {
+      const drop = Math.min(count, length);
+      first += drop;
+      length -= drop;
+      dropped += drop;
+      if (length === 0) first = 0;
+    },
+  };
+}
