@@ -74,7 +74,8 @@ if (values.help) {
       '--warmup: seconds posted at the same rate just before the measured ones, not counted.',
       '--rounds: measured rounds (each with its warm-up) back to back against the same relay and',
       '  clients; with more than one, their p99s are listed lowest first at the end. On a',
-      "  shared VM one round's p99 says little: compare lists.",
+      "  shared VM one round's p99 says little: compare lists. --cycles: connect/subscribe/",
+      '  disconnect cycles after those rounds, then as many rounds again.',
     ].join('\n'),
   );
   process.exit(0);
@@ -113,6 +114,7 @@ const relayProcess = spawn(
   [
     // As docs/relay.md deploys it.
     '--max-old-space-size=512',
+    '--max-semi-space-size=8',
     relayCli,
     '--port',
     '0',
@@ -397,13 +399,18 @@ await ask(
 // round (the measured window's first scrape), it held up the poster and put a cluster of slow
 // answers at the start of every measurement.
 await relayDelayHistogram();
-const measuredRounds: Round[] = [];
-for (let round = 1; round <= roundCount; round++) {
-  const measured = await runRound(clientCount);
-  report(`round ${round}`, measured, clientCount);
-  measuredRounds.push(measured);
+/** Runs `roundCount` measured rounds, numbered from `firstNumber`, and sums them up. */
+async function measureRounds(firstNumber: number, label: string): Promise<void> {
+  const measuredRounds: Round[] = [];
+  for (let round = firstNumber; round < firstNumber + roundCount; round++) {
+    const measured = await runRound(clientCount);
+    report(`round ${round}${label}`, measured, clientCount);
+    measuredRounds.push(measured);
+  }
+  if (roundCount > 1) console.log(roundsSummary(measuredRounds));
 }
-if (roundCount > 1) console.log(roundsSummary(measuredRounds));
+
+await measureRounds(1, '');
 
 if (cycles > 0) {
   const head = (await relayHealth()).headSeq;
@@ -412,7 +419,7 @@ if (cycles > 0) {
   console.log(
     `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${clientsNow} clients connected`,
   );
-  report(`round ${roundCount + 1} (after the cycles)`, await runRound(clientCount), clientCount);
+  await measureRounds(roundCount + 1, ' (after the cycles)');
 }
 
 clearInterval(memoryTimer);

@@ -14,8 +14,9 @@ const help = `StackOne webhook relay: receives signed StackOne webhooks, stores 
 delivers them over a WebSocket to authorised apps, including ones that reconnect later.
 
 Usage: npm run relay -- [options]
-   or, built by npm run build:relay: node --max-old-space-size=512 out/relay/cli.js [options]
-   (the heap cap keeps memory near the relay's working set; see docs/relay.md, Memory)
+   or, built by npm run build:relay:
+     node --max-old-space-size=512 --max-semi-space-size=8 out/relay/cli.js [options]
+   (the heap limits keep memory near the relay's working set; see docs/relay.md, Memory)
 
   --port <n>              Port to listen on (default 4020; 0 picks a free one)
   --host <address>        Address to bind (default 127.0.0.1)

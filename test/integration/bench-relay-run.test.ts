@@ -24,7 +24,7 @@ describe('relay benchmark run', () => {
     execFileSync('npm', ['run', '--silent', 'build:relay'], { cwd: repoRoot, stdio: 'ignore' });
   });
 
-  it('measures each round against a real relay and lists the p99 of each, lowest first', async () => {
+  it('measures rounds against a real relay, before and after client churn, and lists their p99s', async () => {
     const { code, stdout } = await runBench([
       '--clients',
       '3',
@@ -36,11 +36,14 @@ describe('relay benchmark run', () => {
       '0',
       '--rounds',
       '2',
+      '--cycles',
+      '20',
     ]);
 
     expect(code).toBe(0);
-    for (const round of [1, 2]) {
-      const report = stdout.split(`round ${round}: 3 lean clients`)[1] ?? '';
+    const reports = stdout.split(/^round \d+(?: \(after the cycles\))?: 3 lean clients/m).slice(1);
+    expect(reports).toHaveLength(4);
+    for (const report of reports) {
       const webhooks = /webhooks: (\d+) sent, (\d+) answered 200/.exec(report);
       const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(report);
       expect(Number(webhooks?.[1])).toBeGreaterThanOrEqual(45);
@@ -50,13 +53,21 @@ describe('relay benchmark run', () => {
       expect(deliveries?.[1]).toBe(deliveries?.[2]);
       expect(report).toMatch(/POST-to-client latency: p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms/);
     }
-    const roundP99s = [...stdout.matchAll(/POST-to-client latency: p50 [\d.]+ ms, p99 ([\d.]+)/g)]
-      .map((match) => match[1])
-      .sort((a, b) => Number(a) - Number(b));
-    expect(roundP99s).toHaveLength(2);
-    expect(stdout).toContain('2 rounds, p99 of each, lowest first:');
-    expect(stdout).toContain(`POST-to-client: ${roundP99s.join(', ')} ms`);
-    expect(stdout).toContain('every webhook answered 200 and every delivery made in 2 of 2 rounds');
+    expect(stdout).toMatch(
+      /^20 connect\/subscribe\/disconnect cycles in [\d.]+ s; relay reports 3 clients/m,
+    );
+    expect(stdout).toMatch(/^round 3 \(after the cycles\): /m);
+    // Each pair of rounds, before and after the cycles, is summed up with its p99s lowest first.
+    const roundP99s = [
+      ...stdout.matchAll(/POST-to-client latency: p50 [\d.]+ ms, p99 ([\d.]+)/g),
+    ].map((match) => match[1] ?? '');
+    for (const pair of [roundP99s.slice(0, 2), roundP99s.slice(2, 4)]) {
+      const lowestFirst = [...pair].sort((a, b) => Number(a) - Number(b));
+      expect(stdout).toContain(`POST-to-client: ${lowestFirst.join(', ')} ms`);
+    }
+    expect(
+      stdout.match(/every webhook answered 200 and every delivery made in 2 of 2 rounds/g),
+    ).toHaveLength(2);
     expect(Number(/relay peak RSS: ([\d.]+) MB/.exec(stdout)?.[1])).toBeGreaterThan(20);
   }, 60_000);
 });
