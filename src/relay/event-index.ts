@@ -38,6 +38,8 @@ export interface EventIndex {
 }
 
 const initialCapacity = 1024;
+/** Fields kept in 32 bits: out of range, they would wrap round to a wrong place on disk. */
+const uint32Fields = ['segment', 'offset', 'size'] as const;
 
 export function createEventIndex(): EventIndex {
   let capacity = initialCapacity;
@@ -134,7 +136,7 @@ export function createEventIndex(): EventIndex {
     append(entry) {
       if (entry.key.length !== dedupeKeyBytes)
         throw new RangeError(`a dedupe key is ${dedupeKeyBytes} bytes, got ${entry.key.length}`);
-      for (const field of ['segment', 'offset', 'size'] as const)
+      for (const field of uint32Fields)
         if (!Number.isInteger(entry[field]) || entry[field] < 0 || entry[field] > 0xffffffff)
           throw new RangeError(`an index entry's ${field} must fit 32 bits, got ${entry[field]}`);
       if (length > 0 && entry.seq <= (seqs[first + length - 1] as number))
