@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
+  existsSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
 import { openFileEventLog, writeFully } from '../../src/relay/file-event-log';
-import { damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
+import { bytesOnDisk, damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
 import { makeTempDir } from '../support/temp-dir';
 
 const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
@@ -265,17 +267,39 @@ describe('file event log', () => {
     const log = openFileEventLog(options);
     for (let n = 1; n <= 60; n++) await log.append(event(n));
     expect(readAll(log, 0).map((e) => e.seq)).toEqual(range(56, 60));
-    const bytesOnDisk = segmentFiles(temp.path).reduce(
-      (sum, f) => sum + statSync(join(temp.path, f)).size,
-      0,
-    );
-    expect(bytesOnDisk).toBeLessThan(3 * 512);
+    // Deletions run in the background; closing waits for them.
     await log.close();
+    expect(bytesOnDisk(temp.path)).toBeLessThan(3 * 512);
 
     const reopened = openFileEventLog(options);
     expect(reopened.oldestSeq()).toBe(56);
     expect((await reopened.append(event(61))).seq).toBe(61);
     await reopened.close();
+  });
+
+  it('answers appends whose commit expired a segment it then cannot delete, and deletes it later', async () => {
+    temp = makeTempDir('event-log');
+    const attempts: string[] = [];
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      maxEvents: 5,
+      segmentBytes: 512,
+      // The first deletion fails, as on a disk that returned an I/O error; later ones succeed.
+      removeFile: async (path) => {
+        attempts.push(path);
+        if (attempts.length === 1) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        await unlink(path);
+      },
+    });
+    const seqs: number[] = [];
+    for (let n = 1; n <= 60; n++) seqs.push((await log.append(event(n))).seq);
+    await log.close();
+
+    expect(seqs).toEqual(range(1, 60));
+    const failed = attempts[0];
+    expect(attempts.filter((path) => path === failed)).toHaveLength(2);
+    expect(existsSync(failed as string)).toBe(false);
+    expect(bytesOnDisk(temp.path)).toBeLessThan(3 * 512);
   });
 
   it('refuses a data directory another live relay process holds, and takes over one a dead relay left', async () => {

@@ -1,10 +1,15 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The event log's segment files in `dataDir`, oldest first. */
 export const segmentFiles = (dataDir: string): string[] =>
   readdirSync(dataDir)
     .filter((name) => /^events-\d+\.log$/.test(name))
     .sort();
+
+/** The bytes of all segment files in `dataDir`. */
+export const bytesOnDisk = (dataDir: string): number =>
+  segmentFiles(dataDir).reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
 
 /** Flips every bit of the byte in the middle of a file, as damage to the disk would; returns the new bytes. */
 export function damageMiddleOf(path: string): Buffer {
