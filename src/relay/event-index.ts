@@ -68,11 +68,11 @@ export function createEventIndex(): EventIndex {
     return first + position;
   };
   // Keys are hash output already, so their first 32 bits serve as the slot hash.
-  const slotOf = (key: Uint8Array, mask: number) =>
-    ((key[0] as number) |
-      ((key[1] as number) << 8) |
-      ((key[2] as number) << 16) |
-      ((key[3] as number) << 24)) &
+  const slotOf = (bytes: Uint8Array, from: number, mask: number) =>
+    ((bytes[from] as number) |
+      ((bytes[from + 1] as number) << 8) |
+      ((bytes[from + 2] as number) << 16) |
+      ((bytes[from + 3] as number) << 24)) &
     mask;
 
   function keyMatches(at: number, key: Uint8Array): boolean {
@@ -81,9 +81,11 @@ export function createEventIndex(): EventIndex {
     return true;
   }
 
-  function insert(ordinal: number, key: Uint8Array): void {
+  /** Puts the entry at this place in the columns, whose key is already there, in the table. */
+  function insert(at: number): void {
     const mask = table.length - 1;
-    let slot = slotOf(key, mask);
+    const ordinal = dropped + at - first;
+    let slot = slotOf(keys, at * dedupeKeyBytes, mask);
     while (table[slot] !== 0) slot = (slot + 1) & mask;
     table[slot] = ordinal - tableBase + 1;
     usedSlots++;
@@ -95,8 +97,7 @@ export function createEventIndex(): EventIndex {
     table = new Int32Array(size);
     tableBase = dropped;
     usedSlots = 0;
-    for (let position = 0; position < length; position++)
-      insert(dropped + position, keys.subarray((first + position) * dedupeKeyBytes));
+    for (let at = first; at < first + length; at++) insert(at);
   }
 
   /**
@@ -151,7 +152,7 @@ export function createEventIndex(): EventIndex {
       keys.set(entry.key, at * dedupeKeyBytes);
       length++;
       if ((usedSlots + 1) * 2 > table.length) rebuildTable();
-      else insert(dropped + length - 1, entry.key);
+      else insert(at);
     },
     seq: (position) => seqs[column(position)] as number,
     segment: (position) => segments[column(position)] as number,
@@ -170,7 +171,7 @@ export function createEventIndex(): EventIndex {
     },
     seqOfKey(key) {
       const mask = table.length - 1;
-      for (let slot = slotOf(key, mask); table[slot] !== 0; slot = (slot + 1) & mask) {
+      for (let slot = slotOf(key, 0, mask); table[slot] !== 0; slot = (slot + 1) & mask) {
         const position = tableBase + (table[slot] as number) - 1 - dropped;
         if (position >= 0 && keyMatches(first + position, key))
           return seqs[first + position] as number;

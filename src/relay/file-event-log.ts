@@ -358,8 +358,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   function commit(batch: Pending[]): void {
     const results: AppendResult[] = [];
     const records: Buffer[] = [];
-    const added: StoredEvent[] = [];
-    const addedKeys: Buffer[] = [];
+    const added: { event: StoredEvent; key: Buffer }[] = [];
     // Keys of this batch's new events, so that an identical body twice in one batch is stored once.
     const batchKeys = new Map<string, number>();
     for (const item of batch) {
@@ -371,8 +370,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       }
       const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
       batchKeys.set(batchKey, stored.seq);
-      added.push(stored);
-      addedKeys.push(item.dedupeKey);
+      added.push({ event: stored, key: item.dedupeKey });
       records.push(encodeRecord(stored));
       results.push({ seq: stored.seq, duplicate: false });
     }
@@ -393,9 +391,9 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
         throw error;
       }
       let offset = segment.bytes;
-      added.forEach((event, i) => {
+      added.forEach(({ event, key }, i) => {
         const size = (records[i] as Buffer).length;
-        addToIndex(event, addedKeys[i] as Buffer, segment, offset, size);
+        addToIndex(event, key, segment, offset, size);
         offset += size;
       });
       segment.bytes = offset;

@@ -302,6 +302,25 @@ describe('file event log', () => {
     expect(bytesOnDisk(temp.path)).toBeLessThan(3 * 512);
   });
 
+  it('deletes on reopening a segment file it could not delete while running', async () => {
+    temp = makeTempDir('event-log');
+    const options = { dataDir: temp.path, maxEvents: 5, segmentBytes: 512 };
+    // Every deletion fails, as when the relay is killed before they are done.
+    const log = openFileEventLog({
+      ...options,
+      removeFile: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })),
+    });
+    for (let n = 1; n <= 30; n++) await log.append(event(n));
+    await log.close();
+    const leftBehind = segmentFiles(temp.path).length;
+
+    const reopened = openFileEventLog(options);
+    expect(readAll(reopened, 0).map((e) => e.seq)).toEqual(range(26, 30));
+    await reopened.close();
+    expect(leftBehind).toBeGreaterThan(3);
+    expect(bytesOnDisk(temp.path)).toBeLessThan(3 * 512);
+  });
+
   it('refuses a data directory another live relay process holds, and takes over one a dead relay left', async () => {
     temp = makeTempDir('event-log');
     const lock = join(temp.path, 'relay.lock');
