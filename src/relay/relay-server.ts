@@ -186,6 +186,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = createStreamConnection({
         ws,
+        socket,
         eventLog,
         logger,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,

@@ -73,24 +73,19 @@ export function createEventFrames(capacity = 4096, maxBytes = 16 * 1024 * 1024):
 }
 
 /**
- * Event frames are written straight to the TCP socket under ws: one write per subscriber per
- * batch, of bytes shared by all subscribers, instead of one ws.send (and its allocations) per
- * event per subscriber. ws keeps the handle as `_socket` (unexported, stable since ws 1). This
- * is safe because the server runs without permessage-deflate, so ws writes each of its own
- * frames (pings, control replies) to the socket whole and at once: frames never interleave.
- */
-function underlyingSocket(ws: WebSocket): Duplex {
-  const socket = (ws as unknown as { _socket?: Duplex })._socket;
-  if (socket === undefined) throw new Error('ws no longer exposes its socket as _socket');
-  return socket;
-}
-
-/**
  * One subscriber. It never holds events of its own: its position in the log is all it keeps, so
  * a slow or offline client costs the server nothing but that number and its socket buffer.
  */
 export function createStreamConnection(options: {
   ws: WebSocket;
+  /**
+   * The upgraded TCP socket `ws` runs on. Event frames are written straight to it: one write per
+   * subscriber per batch, of bytes shared by all subscribers, instead of one ws.send (and its
+   * allocations) per event per subscriber. Safe because the server runs without
+   * permessage-deflate, so ws writes each of its own frames (pings, control replies) to the
+   * socket whole and at once: frames never interleave.
+   */
+  socket: Duplex;
   eventLog: EventLog;
   logger: Logger;
   heartbeatIntervalMs: number;
@@ -98,8 +93,7 @@ export function createStreamConnection(options: {
   eventFrame: EventFrames;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, eventLog, logger, metrics, eventFrame } = options;
-  const socket = underlyingSocket(ws);
+  const { ws, socket, eventLog, logger, metrics, eventFrame } = options;
   let subscription: {
     position: number;
     /** null: every event. */

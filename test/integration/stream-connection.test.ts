@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { silentLogger } from '../../src/main/logger';
@@ -22,12 +22,11 @@ afterEach(async () => {
   temp.remove();
 });
 
-/** A WebSocket over `socket`, as far as a stream connection uses one; `send` gets its text messages. */
-function webSocketOver(socket: Writable, send: (text: string) => void = () => undefined) {
+/** A WebSocket, as far as a stream connection uses one; `send` gets its text messages. */
+function fakeWebSocket(send: (text: string) => void = () => undefined) {
   const ws = Object.assign(new EventEmitter(), {
     OPEN: 1,
     readyState: 1,
-    _socket: socket,
     send,
     ping: () => undefined,
     close: () => undefined,
@@ -48,13 +47,14 @@ function stalledSubscriber() {
       writes.push(chunk.length);
     },
   });
-  return { ws: webSocketOver(socket), writes };
+  return { ws: fakeWebSocket(), socket, writes };
 }
 
-/** A stream connection for `ws` over the test's event log, subscribed from `cursor`. */
-function subscribeOver(ws: WebSocket & EventEmitter, cursor: number): void {
+/** A stream connection for `ws` on `socket` over the test's event log, subscribed from `cursor`. */
+function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: number): void {
   createStreamConnection({
     ws,
+    socket: socket as Duplex,
     eventLog,
     logger: silentLogger(),
     heartbeatIntervalMs: 60_000,
@@ -78,8 +78,8 @@ describe('a subscriber catching up', () => {
       await eventLog.append(
         logEvent({ account_id: `catch-up-${i}`, padding: 'c'.repeat(400_000) }),
       );
-    const { ws, writes } = stalledSubscriber();
-    subscribeOver(ws, 0);
+    const { ws, socket, writes } = stalledSubscriber();
+    subscribeOver(ws, socket, 0);
 
     // One write of about the limit (three 400 KB events), then it waits for the socket to drain.
     expect(writes).toHaveLength(1);
@@ -104,8 +104,8 @@ describe('a subscriber catching up', () => {
         pendingWrites.push(done);
       },
     });
-    const ws = webSocketOver(socket, (text) => received.push(text));
-    subscribeOver(ws, 0);
+    const ws = fakeWebSocket((text) => received.push(text));
+    subscribeOver(ws, socket, 0);
     // Events 1-3 fill the socket; while it is stalled, 9 more arrive and only the newest 5 are kept.
     expect(received.filter((m) => typeof m === 'number')).toEqual([1, 2, 3]);
     for (let n = 4; n <= 12; n++) await append(n, 100);
