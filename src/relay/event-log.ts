@@ -30,6 +30,11 @@ export interface EventLog {
    * least one while there are any), so that a read's memory stays bounded.
    */
   readAfter(cursor: number, limit: number): StoredEvent[];
+  /**
+   * Calls `listener` after each commit with the events it stored (not duplicates), oldest first,
+   * once they are durable. Returns a function that stops the calls.
+   */
+  onCommit(listener: (events: readonly StoredEvent[]) => void): () => void;
   /** The newest seq stored, 0 when empty. */
   headSeq(): number;
   /** The oldest seq still held, or null when empty. */

@@ -10,18 +10,17 @@ import {
 const maxBatchEvents = 1024;
 
 export interface FanOut {
-  /** Events were committed: send them to subscribers now, or when the current window ends. */
-  schedule(): void;
   /** The current window, in ms: the minimum, or more while fan-outs are slow. */
   windowMs(): number;
   stop(): void;
 }
 
 /**
- * Sends newly committed events to every subscriber. The first commit after a quiet spell goes out
- * at once; after that at most one fan-out runs per window, so under load each subscriber gets one
- * socket write per window carrying every event committed in it, encoded once for all. The window
- * adapts to what a fan-out costs (see `nextWindowMs`).
+ * Sends newly committed events to every subscriber, as the event log hands them over after each
+ * commit. The first commit after a quiet spell goes out at once; after that at most one fan-out
+ * runs per window, so under load each subscriber gets one socket write per window carrying every
+ * event committed in it, encoded once for all. The window adapts to what a fan-out costs (see
+ * `nextWindowMs`).
  */
 export function createFanOut(options: {
   eventLog: EventLog;
@@ -36,8 +35,8 @@ export function createFanOut(options: {
   const { eventLog, eventFrame, connections, windowMs } = options;
   const maxWindowMs = Math.max(windowMs, options.maxWindowMs ?? windowMs);
   let currentWindowMs = windowMs;
-  // Subscribers that connect later catch up by themselves; fan-out only carries what is new.
-  let sentThrough = eventLog.headSeq();
+  /** Committed events not sent yet, oldest first. Held for one window at most. */
+  let unsent: StoredEvent[] = [];
   let lastRunAt = -Infinity;
   let pending: { cancel(): void } | null = null;
   let stopped = false;
@@ -45,26 +44,27 @@ export function createFanOut(options: {
   function run(): void {
     pending = null;
     lastRunAt = performance.now();
-    if (connections.size === 0) {
-      sentThrough = eventLog.headSeq();
-      return;
-    }
-    for (;;) {
-      const { events, frames } = framesUpToBytes(
-        eventLog.readAfter(sentThrough, maxBatchEvents),
+    const events = unsent;
+    unsent = [];
+    // Subscribers that connect later catch up from the log by themselves.
+    if (connections.size === 0) return;
+    for (let from = 0; from < events.length;) {
+      const { count, frames } = framesUpToBytes(
+        events.slice(from, from + maxBatchEvents),
         eventFrame,
       );
-      const last = events.at(-1);
-      if (last === undefined) break;
+      const sent = events.slice(from, from + count);
+      const first = sent[0] as StoredEvent;
       const batch: SharedBatch = {
-        afterSeq: sentThrough,
-        lastSeq: last.seq,
-        count: events.length,
+        // A subscriber is sent the batch only if it has had exactly the events before it.
+        afterSeq: first.seq - 1,
+        lastSeq: (sent.at(-1) as StoredEvent).seq,
+        count,
         frames: joinFrames(frames),
       };
       for (const connection of connections) connection.deliverNew(batch);
-      sentThrough = last.seq;
-      options.onSent?.(events);
+      options.onSent?.(sent);
+      from += count;
     }
     currentWindowMs = nextWindowMs(currentWindowMs, performance.now() - lastRunAt, {
       minMs: windowMs,
@@ -72,37 +72,45 @@ export function createFanOut(options: {
     });
   }
 
+  function schedule(): void {
+    if (pending !== null || stopped) return;
+    const wait = lastRunAt + currentWindowMs - performance.now();
+    // setImmediate lets the commit's appends be answered before this fan-out runs.
+    if (wait <= 0) {
+      const immediate = setImmediate(run);
+      pending = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timer = setTimeout(run, wait);
+      pending = { cancel: () => clearTimeout(timer) };
+    }
+  }
+
+  const stopListening = eventLog.onCommit((events) => {
+    for (const event of events) unsent.push(event);
+    schedule();
+  });
+
   return {
-    schedule() {
-      if (pending !== null || stopped) return;
-      const wait = lastRunAt + currentWindowMs - performance.now();
-      // setImmediate lets every append resolved by the same commit join this fan-out.
-      if (wait <= 0) {
-        const immediate = setImmediate(run);
-        pending = { cancel: () => clearImmediate(immediate) };
-      } else {
-        const timer = setTimeout(run, wait);
-        pending = { cancel: () => clearTimeout(timer) };
-      }
-    },
     windowMs: () => currentWindowMs,
     stop() {
       stopped = true;
+      stopListening();
       pending?.cancel();
       pending = null;
+      unsent = [];
     },
   };
 }
 
 /**
- * The first of `events` whose frames come to at most `highWaterBytes` (at least one), with their
- * frames, so that a burst of large events goes out as several writes the subscribers' limits
- * apply to.
+ * How many of `events` (at least one) have frames that come to at most `highWaterBytes`, with
+ * their frames, so that a burst of large events goes out as several writes the subscribers'
+ * limits apply to.
  */
 function framesUpToBytes(
-  events: StoredEvent[],
+  events: readonly StoredEvent[],
   eventFrame: EventFrames,
-): { events: StoredEvent[]; frames: Buffer[] } {
+): { count: number; frames: Buffer[] } {
   const frames: Buffer[] = [];
   let bytes = 0;
   for (const event of events) {
@@ -111,10 +119,7 @@ function framesUpToBytes(
     if (bytes > highWaterBytes && frames.length > 0) break;
     frames.push(frame);
   }
-  return {
-    events: frames.length === events.length ? events : events.slice(0, frames.length),
-    frames,
-  };
+  return { count: frames.length, frames };
 }
 
 /** The share of the relay's time that fan-out may take before the window grows. */

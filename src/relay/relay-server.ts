@@ -142,7 +142,6 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     } else {
       metrics.stored();
       logger.debug({ seq: stored.seq, event: parsed.data.event }, 'webhook stored');
-      fanOut.schedule();
     }
     return reply.code(200).send({ received: true, seq: stored.seq });
   });

@@ -30,6 +30,11 @@ afterEach(async () => {
 function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
   temp = makeTempDir('fan-out');
   eventLog = openFileEventLog({ dataDir: temp.path });
+  return startFanOutOver(eventLog, costMs);
+}
+
+/** As `startFanOut`, over a log the test has opened. */
+function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: SharedBatch }[] {
   reportedSent = [];
   const received: { at: number; batch: SharedBatch }[] = [];
   const connection: StreamConnection = {
@@ -43,7 +48,7 @@ function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
     drainAndClose: () => Promise.resolve(),
   };
   fanOut = createFanOut({
-    eventLog,
+    eventLog: log,
     eventFrame: createEventFrames(),
     connections: new Set([connection]),
     windowMs: 5,
@@ -53,11 +58,10 @@ function startFanOut(costMs: number): { at: number; batch: SharedBatch }[] {
   return received;
 }
 
-/** Appends `count` webhooks, one every `everyMs`, scheduling a fan-out after each is stored; then lets the last fan-out run. */
+/** Appends `count` webhooks, one every `everyMs`; then lets the last fan-out run. */
 async function appendSteadily(count: number, everyMs: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     await eventLog.append(logEvent({ account_id: `a-${i}` }));
-    fanOut.schedule();
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -105,10 +109,12 @@ describe('fan-out to subscribers', () => {
 
   it('sends a burst of large events as several writes of at most a socket limit each', async () => {
     const received = startFanOut(0);
-    // 10 events of 300 KB, all stored before the fan-out runs: 3 MB in all.
-    for (let i = 0; i < 10; i++)
-      await eventLog.append(logEvent({ account_id: `large-${i}`, padding: 'l'.repeat(300_000) }));
-    fanOut.schedule();
+    // 10 events of 300 KB, stored in one commit and so sent by one fan-out: 3 MB in all.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        eventLog.append(logEvent({ account_id: `large-${i}`, padding: 'l'.repeat(300_000) })),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const batches = received.map((entry) => entry.batch);
@@ -119,5 +125,22 @@ describe('fan-out to subscribers', () => {
     );
     expect(batches.reduce((sum, batch) => sum + batch.count, 0)).toBe(10);
     expect(reportedSent).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it('sends what is committed after it starts, and nothing once stopped', async () => {
+    temp = makeTempDir('fan-out');
+    eventLog = openFileEventLog({ dataDir: temp.path });
+    await eventLog.append(logEvent({ account_id: 'before' }));
+    const received = startFanOutOver(eventLog, 0);
+    await appendSteadily(3, 1);
+    expect(received[0]?.batch.afterSeq).toBe(1);
+    expect(received.at(-1)?.batch.lastSeq).toBe(4);
+    expect(reportedSent).toEqual([2, 3, 4]);
+
+    fanOut.stop();
+    const batchesBeforeStop = received.length;
+    await appendSteadily(2, 1);
+    expect(received).toHaveLength(batchesBeforeStop);
+    expect(reportedSent).toEqual([2, 3, 4]);
   });
 });

@@ -64,6 +64,39 @@ describe('file event log', () => {
     await log.close();
   });
 
+  it('tells commit listeners the events each commit stored, once they are durable', async () => {
+    temp = makeTempDir('event-log');
+    let failNext = false;
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      writeAt(fd, bytes, position) {
+        if (!failNext) return writeFully(fd, bytes, position);
+        failNext = false;
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      },
+    });
+    const commits: number[][] = [];
+    const headSeqsSeen: number[] = [];
+    const stopListening = log.onCommit((events) => {
+      commits.push(events.map((e) => e.seq));
+      headSeqsSeen.push(log.headSeq());
+    });
+    // One commit: three new events and a duplicate of one of them.
+    await Promise.all([1, 2, 1, 3].map((n) => log.append(event(n))));
+    // A commit of only a duplicate stores nothing and tells nothing; nor does a failed one.
+    await log.append(event(2));
+    failNext = true;
+    await expect(log.append(event(4))).rejects.toThrow('no space left on device');
+    await log.append(event(4));
+    stopListening();
+    await log.append(event(5));
+
+    expect(commits).toEqual([[1, 2, 3], [4]]);
+    expect(headSeqsSeen).toEqual([3, 4]);
+    expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    await log.close();
+  });
+
   it('cuts off a torn tail left by a crash and carries on from the last whole record', async () => {
     temp = makeTempDir('event-log');
     const log = openFileEventLog({ dataDir: temp.path });
