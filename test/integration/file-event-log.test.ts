@@ -27,6 +27,29 @@ const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
 let temp: ReturnType<typeof makeTempDir>;
 afterEach(() => temp.remove());
 
+/**
+ * A log in the test's directory whose next write, once `failNextWrite` is called, fails as a full
+ * disk does; with `torn`, after half of the batch has reached the file.
+ */
+function logOnFailingDisk(options: { torn: boolean }) {
+  let failNext = false;
+  const log = openFileEventLog({
+    dataDir: temp.path,
+    writeAt(fd, bytes, position) {
+      if (!failNext) return writeFully(fd, bytes, position);
+      failNext = false;
+      if (options.torn) writeFully(fd, bytes.subarray(0, bytes.length >> 1), position);
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    },
+  });
+  return {
+    log,
+    failNextWrite: () => {
+      failNext = true;
+    },
+  };
+}
+
 describe('file event log', () => {
   it('assigns increasing seqs, reads after a cursor, and keeps everything across a reopen', async () => {
     temp = makeTempDir('event-log');
@@ -66,15 +89,7 @@ describe('file event log', () => {
 
   it('tells commit listeners the events each commit stored, once they are durable', async () => {
     temp = makeTempDir('event-log');
-    let failNext = false;
-    const log = openFileEventLog({
-      dataDir: temp.path,
-      writeAt(fd, bytes, position) {
-        if (!failNext) return writeFully(fd, bytes, position);
-        failNext = false;
-        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-      },
-    });
+    const { log, failNextWrite } = logOnFailingDisk({ torn: false });
     const commits: number[][] = [];
     const headSeqsSeen: number[] = [];
     const stopListening = log.onCommit((events) => {
@@ -85,7 +100,7 @@ describe('file event log', () => {
     await Promise.all([1, 2, 1, 3].map((n) => log.append(event(n))));
     // A commit of only a duplicate stores nothing and tells nothing; nor does a failed one.
     await log.append(event(2));
-    failNext = true;
+    failNextWrite();
     await expect(log.append(event(4))).rejects.toThrow('no space left on device');
     await log.append(event(4));
     stopListening();
@@ -225,19 +240,9 @@ describe('file event log', () => {
 
   it('refuses a batch the disk fails to write, leaves no torn record behind it, and carries on', async () => {
     temp = makeTempDir('event-log');
-    let failNext = false;
-    const log = openFileEventLog({
-      dataDir: temp.path,
-      writeAt(fd, bytes, position) {
-        if (!failNext) return writeFully(fd, bytes, position);
-        failNext = false;
-        // Half the batch reaches the file, then the disk fills up.
-        writeFully(fd, bytes.subarray(0, bytes.length >> 1), position);
-        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-      },
-    });
+    const { log, failNextWrite } = logOnFailingDisk({ torn: true });
     await log.append(event(1));
-    failNext = true;
+    failNextWrite();
     await expect(log.append(event(2))).rejects.toThrow('no space left on device');
     expect(log.headSeq()).toBe(1);
     // The refused event is not remembered as stored: its redelivery is stored, under the next seq.
