@@ -49,10 +49,8 @@ export function createFanOut(options: {
     // Subscribers that connect later catch up from the log by themselves.
     if (connections.size === 0) return;
     for (let from = 0; from < events.length;) {
-      const { count, frames } = framesUpToBytes(
-        events.slice(from, from + maxBatchEvents),
-        eventFrame,
-      );
+      const frames = framesUpToBytes(events, from, maxBatchEvents, eventFrame);
+      const count = frames.length;
       const sent = events.slice(from, from + count);
       const first = sent[0] as StoredEvent;
       const batch: SharedBatch = {
@@ -103,23 +101,25 @@ export function createFanOut(options: {
 }
 
 /**
- * How many of `events` (at least one) have frames that come to at most `highWaterBytes`, with
- * their frames, so that a burst of large events goes out as several writes the subscribers'
- * limits apply to.
+ * The frames of `events` from `from` on, at most `limit` of them and (beyond the first) no more
+ * than `highWaterBytes` in all, so that a burst of large events goes out as several writes the
+ * subscribers' limits apply to.
  */
 function framesUpToBytes(
   events: readonly StoredEvent[],
+  from: number,
+  limit: number,
   eventFrame: EventFrames,
-): { count: number; frames: Buffer[] } {
+): Buffer[] {
   const frames: Buffer[] = [];
   let bytes = 0;
-  for (const event of events) {
-    const frame = eventFrame(event);
+  for (let i = from; i < events.length && frames.length < limit; i++) {
+    const frame = eventFrame(events[i] as StoredEvent);
     bytes += frame.length;
     if (bytes > highWaterBytes && frames.length > 0) break;
     frames.push(frame);
   }
-  return { count: frames.length, frames };
+  return frames;
 }
 
 /** The share of the relay's time that fan-out may take before the window grows. */

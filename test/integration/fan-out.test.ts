@@ -127,6 +127,24 @@ describe('fan-out to subscribers', () => {
     expect(reportedSent).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
   });
 
+  it('sends a commit of more events than one batch takes as batches of at most 1,024', async () => {
+    const received = startFanOut(0);
+    await Promise.all(
+      Array.from({ length: 1500 }, (_, i) =>
+        eventLog.append(logEvent({ account_id: `many-${i}` })),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const batches = received.map((entry) => entry.batch);
+    expect(batches.map((batch) => batch.count)).toEqual([1024, 476]);
+    expect(batches.map((batch) => [batch.afterSeq, batch.lastSeq])).toEqual([
+      [0, 1024],
+      [1024, 1500],
+    ]);
+    expect(reportedSent).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+  });
+
   it('sends what is committed after it starts, and nothing once stopped', async () => {
     temp = makeTempDir('fan-out');
     eventLog = openFileEventLog({ dataDir: temp.path });
