@@ -145,17 +145,33 @@ describe('fan-out to subscribers', () => {
     expect(reportedSent).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
   });
 
-  it('sends what is committed after it starts, and nothing once stopped', async () => {
+  it('sends what is committed after it starts, and stops listening to the log once stopped', async () => {
     temp = makeTempDir('fan-out');
     eventLog = openFileEventLog({ dataDir: temp.path });
     await eventLog.append(logEvent({ account_id: 'before' }));
-    const received = startFanOutOver(eventLog, 0);
+    // The log as the fan-out sees it, counting the commit listeners it holds.
+    let listeners = 0;
+    const log = eventLog;
+    const countingLog: EventLog = {
+      ...log,
+      onCommit(listener) {
+        listeners += 1;
+        const stopCalls = log.onCommit(listener);
+        return () => {
+          listeners -= 1;
+          stopCalls();
+        };
+      },
+    };
+    const received = startFanOutOver(countingLog, 0);
+    expect(listeners).toBe(1);
     await appendSteadily(3, 1);
     expect(received[0]?.batch.afterSeq).toBe(1);
     expect(received.at(-1)?.batch.lastSeq).toBe(4);
     expect(reportedSent).toEqual([2, 3, 4]);
 
     fanOut.stop();
+    expect(listeners).toBe(0);
     const batchesBeforeStop = received.length;
     await appendSteadily(2, 1);
     expect(received).toHaveLength(batchesBeforeStop);
