@@ -171,7 +171,8 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     const firstRecent = index.length - recent.length;
     let bytes = 0;
     for (let i = 0; i < drop; i++) bytes += index.size(firstRecent + i);
-    // The newest event always stays: live subscribers are about to be sent it.
+    // The newest event always stays: a subscriber just behind (one resuming after its socket
+    // drained) reads it from here next.
     while (
       drop < recent.length - 1 &&
       (recent.length - drop > memoryEvents || recentBytes - bytes > memoryBytes)

@@ -38,9 +38,9 @@ export const joinFrames = (frames: Buffer[]): Buffer =>
 
 /**
  * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
- * the most recent ones (live fan-out and clients just behind it hit them), at most `capacity`
- * frames and `maxBytes` of them; older replays are encoded again. One per relay: seqs are only
- * unique within one event log.
+ * the most recent ones (the fan-out encodes each new event here, and clients just behind it then
+ * find its frame), at most `capacity` frames and `maxBytes` of them; older replays are encoded
+ * again. One per relay: seqs are only unique within one event log.
  */
 export function createEventFrames(capacity = 4096, maxBytes = 16 * 1024 * 1024): EventFrames {
   const cache = new Map<number, Buffer>();
