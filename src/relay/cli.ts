@@ -155,6 +155,7 @@ const relay = await startRelayServer({
   fanOutWindowMaxMs,
   eventLog,
   logger,
+  streamsInOwnProcess: true,
 }).catch(async (error: unknown) => {
   // Release the data directory before refusing, so that a corrected command can have it.
   await eventLog.close();

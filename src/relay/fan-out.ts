@@ -23,7 +23,8 @@ export interface FanOut {
  * `nextWindowMs`).
  */
 export function createFanOut(options: {
-  eventLog: EventLog;
+  /** Where committed events come from: the event log, or the stream process's feed of its commits. */
+  commits: Pick<EventLog, 'onCommit'>;
   eventFrame: EventFrames;
   connections: ReadonlySet<StreamConnection>;
   windowMs: number;
@@ -32,7 +33,7 @@ export function createFanOut(options: {
   /** Called with each batch of events once it is written to every subscriber. */
   onSent?: (events: readonly StoredEvent[]) => void;
 }): FanOut {
-  const { eventLog, eventFrame, connections, windowMs } = options;
+  const { commits, eventFrame, connections, windowMs } = options;
   const maxWindowMs = Math.max(windowMs, options.maxWindowMs ?? windowMs);
   let currentWindowMs = windowMs;
   /** Committed events not sent yet, oldest first. Held for one window at most. */
@@ -83,7 +84,7 @@ export function createFanOut(options: {
     }
   }
 
-  const stopListening = eventLog.onCommit((events) => {
+  const stopListening = commits.onCommit((events) => {
     for (const event of events) unsent.push(event);
     schedule();
   });

@@ -6,12 +6,12 @@ export type WebhookRejectReason =
 /** Seconds: from 1 ms (a quiet disk, an idle relay) to 2.5 s (a disk stalled behind other writers). */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-/** The relay's Prometheus metrics, in a registry of its own (several relays can share a process in tests). */
-export function createRelayMetrics(options: {
-  clients: () => number;
-  headSeq: () => number;
-  fanOutWindowMs: () => number;
-}) {
+/**
+ * The relay's webhook-side Prometheus metrics, in a registry of its own (several relays can share
+ * a process in tests). The stream side's are in `createStreamMetrics`, in the same registry when
+ * streams are served in this process, or in the stream process's own.
+ */
+export function createRelayMetrics(options: { headSeq: () => number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const stored = new Counter({
@@ -24,28 +24,11 @@ export function createRelayMetrics(options: {
     help: 'Redelivered identical webhooks, stored once.',
     registers: [registry],
   });
-  const delivered = new Counter({
-    name: 'relay_events_delivered_total',
-    help: 'Event messages sent to stream clients.',
-    registers: [registry],
-  });
-  const acked = new Counter({
-    name: 'relay_acks_total',
-    help: 'Acknowledgements received from stream clients.',
-    registers: [registry],
-  });
   // The disk decides the 200's latency: a disk busy with other writers (a backup, a large copy,
   // write-back after an install) shows up here first.
   const storeSeconds = new Histogram({
     name: 'relay_webhook_store_seconds',
     help: 'From a valid webhook to its event being durably stored (group commit wait and the durable write).',
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  // The relay's own share of an event's way to the apps, apart from the network's on either side.
-  const deliveryDelaySeconds = new Histogram({
-    name: 'relay_event_fan_out_delay_seconds',
-    help: 'From a webhook accepted to its event written to every live subscriber (store, fan-out window, fan-out).',
     buckets: latencyBuckets,
     registers: [registry],
   });
@@ -59,6 +42,49 @@ export function createRelayMetrics(options: {
     name: 'relay_stream_refused_total',
     help: 'Stream connections refused, by reason.',
     labelNames: ['reason'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'relay_head_seq',
+    help: 'Newest stored seq.',
+    registers: [registry],
+    collect() {
+      this.set(options.headSeq());
+    },
+  });
+
+  return {
+    registry,
+    stored: () => stored.inc(),
+    storeTook: (seconds: number) => storeSeconds.observe(seconds),
+    duplicate: () => duplicates.inc(),
+    rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
+    refused: (reason: 'bad_token' | 'bad_path' | 'unavailable') => refused.inc({ reason }),
+  };
+}
+
+export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
+
+/** The stream side's metrics: subscribers, what they were sent and how long events waited for it. */
+export function createStreamMetrics(
+  registry: Registry,
+  options: { clients: () => number; fanOutWindowMs: () => number },
+) {
+  const delivered = new Counter({
+    name: 'relay_events_delivered_total',
+    help: 'Event messages sent to stream clients.',
+    registers: [registry],
+  });
+  const acked = new Counter({
+    name: 'relay_acks_total',
+    help: 'Acknowledgements received from stream clients.',
+    registers: [registry],
+  });
+  // The relay's own share of an event's way to the apps, apart from the network's on either side.
+  const deliveryDelaySeconds = new Histogram({
+    name: 'relay_event_fan_out_delay_seconds',
+    help: 'From a webhook accepted to its event written to every live subscriber (store, fan-out window, fan-out).',
+    buckets: latencyBuckets,
     registers: [registry],
   });
   new Gauge({
@@ -77,27 +103,13 @@ export function createRelayMetrics(options: {
       this.set(options.fanOutWindowMs() / 1000);
     },
   });
-  new Gauge({
-    name: 'relay_head_seq',
-    help: 'Newest stored seq.',
-    registers: [registry],
-    collect() {
-      this.set(options.headSeq());
-    },
-  });
 
   return {
-    registry,
-    stored: () => stored.inc(),
-    storeTook: (seconds: number) => storeSeconds.observe(seconds),
     /** `ms` from the wall clock: clamped at 0 should the clock step back in between. */
     fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
-    duplicate: () => duplicates.inc(),
     delivered: (count = 1) => delivered.inc(count),
     acked: () => acked.inc(),
-    rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
-    refused: (reason: 'bad_token' | 'bad_path') => refused.inc({ reason }),
   };
 }
 
-export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
+export type StreamMetrics = ReturnType<typeof createStreamMetrics>;

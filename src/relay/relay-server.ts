@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { AggregatorRegistry } from 'prom-client';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog } from './event-log';
 import { createRelayMetrics } from './relay-metrics';
@@ -10,13 +10,9 @@ import {
   isKnownToken,
   isValidStackOneSignature,
 } from './signature-verifier';
-import { createFanOut } from './fan-out';
-import {
-  createEventFrames,
-  createStreamConnection,
-  type StreamConnection,
-} from './stream-connection';
 import type { Logger } from 'pino';
+import { createStreamHub, type StreamHub } from './stream-hub';
+import { startStreamProcess, type StreamProcess } from './stream-process-host';
 
 export interface RelayServerOptions {
   host?: string;
@@ -31,6 +27,12 @@ export interface RelayServerOptions {
   fanOutWindowMs?: number;
   /** How far that window may grow while fan-outs are slow (default 50). */
   fanOutWindowMaxMs?: number;
+  /**
+   * Serve stream subscribers from a process of their own (stream-process.ts), so that sending
+   * to them and taking webhooks use two cores (the command line's relay does). Default: in this
+   * process (the app's built-in demo relay, and most tests).
+   */
+  streamsInOwnProcess?: boolean;
 }
 
 export interface RunningRelay {
@@ -53,26 +55,18 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one client token.');
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const fanOutWindowMs = options.fanOutWindowMs ?? defaultFanOutWindowMs;
-  const connections = new Set<StreamConnection>();
-  // Gauges are read when /metrics is scraped, after the fan-out below exists.
-  const metrics = createRelayMetrics({
-    clients: () => connections.size,
-    headSeq: () => eventLog.headSeq(),
-    fanOutWindowMs: () => fanOut.windowMs(),
-  });
-  const eventFrame = createEventFrames();
-  const fanOut = createFanOut({
-    eventLog,
-    eventFrame,
-    connections,
-    windowMs: fanOutWindowMs,
-    maxWindowMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
-    onSent(events) {
-      const now = Date.now();
-      for (const event of events) metrics.fannedOut(now - Date.parse(event.receivedAt));
-    },
-  });
+  const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });
+  const streamOptions = {
+    logger,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,
+    fanOutWindowMaxMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
+  };
+  const streams = options.streamsInOwnProcess
+    ? await startStreamProcess({ eventLog, ...streamOptions })
+    : inProcessStreams(
+        createStreamHub({ events: eventLog, registry: metrics.registry, ...streamOptions }),
+      );
   let shuttingDown = false;
 
   const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
@@ -81,14 +75,19 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     done(null, body),
   );
 
-  app.get('/healthz', async (_request, reply) =>
-    shuttingDown
-      ? reply.code(503).send({ status: 'shutting_down' })
-      : { status: 'ok', headSeq: eventLog.headSeq(), clients: connections.size },
-  );
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  app.get('/healthz', async (_request, reply) => {
+    if (shuttingDown) return reply.code(503).send({ status: 'shutting_down' });
+    const status = await streams.status(statusTimeoutMs);
+    if (status === null) return reply.code(503).send({ status: 'streams_unavailable' });
+    return { status: 'ok', headSeq: eventLog.headSeq(), clients: status.clients };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const own = await metrics.registry.getMetricsAsJSON();
+    const streamSide = (await streams.status(statusTimeoutMs))?.metrics ?? [];
+    const all =
+      streamSide.length > 0 ? AggregatorRegistry.aggregate([own, streamSide]) : metrics.registry;
+    return reply.type(metrics.registry.contentType).send(await all.metrics());
+  });
 
   const refuseSignature = (reply: FastifyReply) => {
     metrics.rejected('bad_signature');
@@ -160,12 +159,6 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return reply.code(status).send({ error: message });
   });
 
-  // No permessage-deflate: stream connections write pre-encoded frames (see stream-connection).
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: 64 * 1024,
-    perMessageDeflate: false,
-  });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== streamPath || shuttingDown) {
@@ -182,22 +175,18 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       logger.warn({ reason: 'bad_token' }, 'stream connection refused');
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
-    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const connection = createStreamConnection({
-        ws,
-        socket,
-        eventLog,
-        logger,
-        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
-        metrics,
-        eventFrame,
-        onClose: () => connections.delete(connection),
-      });
-      connections.add(connection);
-    });
+    if (!streams.accept(request, socket, head)) {
+      metrics.refused('unavailable');
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
+    }
   });
 
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await streams.close(0);
+    throw error;
+  }
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
   const host = options.host ?? '127.0.0.1';
@@ -213,14 +202,25 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     async close(drainTimeoutMs = 5_000) {
       shuttingDown = true;
       const httpClosed = app.close();
-      await Promise.all(
-        [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),
-      );
+      await streams.close(drainTimeoutMs);
       await httpClosed;
-      fanOut.stop();
-      wss.close();
       await eventLog.close();
     },
+  };
+}
+
+/** How long /healthz and /metrics wait for the stream process's answer. */
+const statusTimeoutMs = 2_000;
+
+/** Streams served in this process, seen as the stream process is. */
+function inProcessStreams(hub: StreamHub): StreamProcess {
+  return {
+    accept(request, socket, head) {
+      hub.accept(request, socket, head);
+      return true;
+    },
+    status: () => Promise.resolve({ clients: hub.clients(), metrics: [] }),
+    close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };
 }
 

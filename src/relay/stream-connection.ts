@@ -7,7 +7,7 @@ import {
   type RelayServerMessage,
 } from '../shared/relay-protocol';
 import type { EventLog, StoredEvent } from './event-log';
-import type { RelayMetrics } from './relay-metrics';
+import type { StreamMetrics } from './relay-metrics';
 import { encodeTextFrame } from './websocket-frame';
 
 export interface StreamConnection {
@@ -15,6 +15,19 @@ export interface StreamConnection {
   deliverNew(batch: SharedBatch): void;
   /** Sends what the client has not had yet, waits until it is written out, then closes. */
   drainAndClose(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Where a stream connection reads events: the event log itself, or (in the stream process) the
+ * log in the relay's main process, over IPC, which is why a read may be asynchronous.
+ */
+export interface StreamEventSource {
+  readAfter: (
+    cursor: number,
+    limit: number,
+  ) => readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
+  headSeq: EventLog['headSeq'];
+  oldestSeq: EventLog['oldestSeq'];
 }
 
 /** The wire frames of the events after `afterSeq` through `lastSeq`, encoded once for everyone. */
@@ -86,20 +99,23 @@ export function createStreamConnection(options: {
    * socket whole and at once: frames never interleave.
    */
   socket: Duplex;
-  eventLog: EventLog;
+  events: StreamEventSource;
   logger: Logger;
   heartbeatIntervalMs: number;
-  metrics: RelayMetrics;
+  metrics: StreamMetrics;
   eventFrame: EventFrames;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, socket, eventLog, logger, metrics, eventFrame } = options;
+  const { ws, socket, events: source, logger, metrics, eventFrame } = options;
   let subscription: {
     position: number;
     /** null: every event. */
     filter: ((event: StoredEvent) => boolean) | null;
   } | null = null;
   let waitingForDrain = false;
+  /** A read from the log is in flight: batches wait, and the pump reads again for what they held. */
+  let pumping = false;
+  let committedWhilePumping = false;
   let badMessages = 0;
   let alive = true;
 
@@ -120,9 +136,35 @@ export function createStreamConnection(options: {
 
   /** Sends everything after this subscriber's position, in batches, until it is caught up or backed up. */
   function pump(): void {
+    if (pumping) {
+      committedWhilePumping = true;
+      return;
+    }
+    pumping = true;
+    sendUntilCaughtUp().then(
+      () => {
+        pumping = false;
+      },
+      (error: unknown) => {
+        pumping = false;
+        logger.error(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'stream could not read the event log; closing the connection so that the client resumes',
+        );
+        ws.close(1011, 'relay could not read its event log');
+      },
+    );
+  }
+
+  async function sendUntilCaughtUp(): Promise<void> {
     while (subscription !== null && canWrite()) {
-      const events = eventLog.readAfter(subscription.position, readBatch);
-      if (events.length === 0) return;
+      committedWhilePumping = false;
+      const events = await source.readAfter(subscription.position, readBatch);
+      if (events.length === 0) {
+        if (committedWhilePumping) continue;
+        return;
+      }
+      if (!canWrite()) return;
       const frames: Buffer[] = [];
       let bytes = 0;
       let missingBefore: number | null = null;
@@ -163,6 +205,7 @@ export function createStreamConnection(options: {
       subscription !== null &&
       subscription.filter === null &&
       subscription.position === batch.afterSeq &&
+      !pumping &&
       canWrite()
     ) {
       subscription.position = batch.lastSeq;
@@ -186,8 +229,8 @@ export function createStreamConnection(options: {
       });
       return;
     }
-    const head = eventLog.headSeq();
-    const oldest = eventLog.oldestSeq();
+    const head = source.headSeq();
+    const oldest = source.oldestSeq();
     // Just before the oldest event held: where a null cursor starts, and where a client is put
     // after it is told of a gap.
     const start = (oldest ?? head + 1) - 1;
@@ -265,7 +308,7 @@ export function createStreamConnection(options: {
       const deadline = Date.now() + timeoutMs;
       while (
         ws.readyState === ws.OPEN &&
-        (waitingForDrain || socket.writableLength > 0) &&
+        (pumping || waitingForDrain || socket.writableLength > 0) &&
         Date.now() < deadline
       ) {
         await new Promise((resolve) => setTimeout(resolve, 10));

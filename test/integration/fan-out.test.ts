@@ -48,7 +48,7 @@ function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: Sh
     drainAndClose: () => Promise.resolve(),
   };
   fanOut = createFanOut({
-    eventLog: log,
+    commits: log,
     eventFrame: createEventFrames(),
     connections: new Set([connection]),
     windowMs: 5,

@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events';
 import { Writable, type Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
+import { Registry } from 'prom-client';
 import { silentLogger } from '../../src/main/logger';
 import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog } from '../../src/relay/file-event-log';
-import { createRelayMetrics } from '../../src/relay/relay-metrics';
+import { createStreamMetrics } from '../../src/relay/relay-metrics';
 import {
   createEventFrames,
   createStreamConnection,
@@ -55,14 +56,10 @@ function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: n
   createStreamConnection({
     ws,
     socket: socket as Duplex,
-    eventLog,
+    events: eventLog,
     logger: silentLogger(),
     heartbeatIntervalMs: 60_000,
-    metrics: createRelayMetrics({
-      clients: () => 1,
-      headSeq: () => eventLog.headSeq(),
-      fanOutWindowMs: () => 5,
-    }),
+    metrics: createStreamMetrics(new Registry(), { clients: () => 1, fanOutWindowMs: () => 5 }),
     eventFrame: createEventFrames(),
     onClose: () => undefined,
   });
@@ -82,6 +79,8 @@ describe('a subscriber catching up', () => {
     subscribeOver(ws, socket, 0);
 
     // One write of about the limit (three 400 KB events), then it waits for the socket to drain.
+    await eventually(() => expect(writes).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writes).toHaveLength(1);
     expect(writes[0]).toBeGreaterThan(highWaterBytes);
     expect(writes[0]).toBeLessThan(highWaterBytes + 450_000);
@@ -107,7 +106,9 @@ describe('a subscriber catching up', () => {
     const ws = fakeWebSocket((text) => received.push(text));
     subscribeOver(ws, socket, 0);
     // Events 1-3 fill the socket; while it is stalled, 9 more arrive and only the newest 5 are kept.
-    expect(received.filter((m) => typeof m === 'number')).toEqual([1, 2, 3]);
+    await eventually(() =>
+      expect(received.filter((m) => typeof m === 'number')).toEqual([1, 2, 3]),
+    );
     for (let n = 4; n <= 12; n++) await append(n, 100);
     expect(eventLog.oldestSeq()).toBe(8);
 

@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventLog } from './event-log';
+import { createFanOut } from './fan-out';
+import { createStreamMetrics } from './relay-metrics';
+import {
+  createEventFrames,
+  createStreamConnection,
+  type StreamConnection,
+  type StreamEventSource,
+} from './stream-connection';
+
+/** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
+export type UpgradeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>;
+
+export interface StreamHubOptions {
+  events: StreamEventSource & Pick<EventLog, 'onCommit'>;
+  logger: Logger;
+  /** The stream metrics are registered here. */
+  registry: Registry;
+  heartbeatIntervalMs: number;
+  fanOutWindowMs: number;
+  fanOutWindowMaxMs: number;
+}
+
+/** Every stream subscriber of one relay, and the fan-out that feeds them. */
+export interface StreamHub {
+  /** Completes the WebSocket handshake of an upgrade already authorised, and serves it. */
+  accept(request: UpgradeRequest, socket: Duplex, head: Buffer): void;
+  clients(): number;
+  /** Sends each subscriber what it has not had yet, then closes every connection. */
+  close(drainTimeoutMs: number): Promise<void>;
+}
+
+export function createStreamHub(options: StreamHubOptions): StreamHub {
+  const { events, logger } = options;
+  const connections = new Set<StreamConnection>();
+  const metrics = createStreamMetrics(options.registry, {
+    clients: () => connections.size,
+    fanOutWindowMs: () => fanOut.windowMs(),
+  });
+  const eventFrame = createEventFrames();
+  const fanOut = createFanOut({
+    commits: events,
+    eventFrame,
+    connections,
+    windowMs: options.fanOutWindowMs,
+    maxWindowMs: options.fanOutWindowMaxMs,
+    onSent(sent) {
+      const now = Date.now();
+      for (const event of sent) metrics.fannedOut(now - Date.parse(event.receivedAt));
+    },
+  });
+  // No permessage-deflate: stream connections write pre-encoded frames (see stream-connection).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: false,
+  });
+
+  return {
+    accept(request, socket, head) {
+      // ws reads only these fields of the request during the handshake.
+      wss.handleUpgrade(request as IncomingMessage, socket, head, (ws: WebSocket) => {
+        const connection = createStreamConnection({
+          ws,
+          socket,
+          events,
+          logger,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
+          metrics,
+          eventFrame,
+          onClose: () => connections.delete(connection),
+        });
+        connections.add(connection);
+      });
+    },
+    clients: () => connections.size,
+    async close(drainTimeoutMs) {
+      await Promise.all(
+        [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),
+      );
+      fanOut.stop();
+      wss.close();
+    },
+  };
+}

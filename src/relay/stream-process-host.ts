@@ -1,0 +1,193 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { dirname, extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { EventLog, StoredEvent } from './event-log';
+import { highWaterBytes } from './stream-connection';
+import type { UpgradeRequest } from './stream-hub';
+import type { FromStreamProcess, ToStreamProcess } from './stream-process-protocol';
+
+/** The relay's stream process as its main process sees it. */
+export interface StreamProcess {
+  /**
+   * Hands an authorised upgrade's socket to the stream process, which completes the handshake.
+   * False when there is no stream process to take it (it is restarting): refuse the upgrade.
+   */
+  accept(request: UpgradeRequest, socket: Duplex, head: Buffer): boolean;
+  /** Its subscriber count and metrics; null when it does not answer within `timeoutMs`. */
+  status(timeoutMs: number): Promise<Pick<StatusResult, 'clients' | 'metrics'> | null>;
+  close(drainTimeoutMs: number): Promise<void>;
+}
+
+type StatusResult = Extract<FromStreamProcess, { type: 'status-result' }>;
+
+const restartDelayMs = 1_000;
+
+/**
+ * As many of `events` as one write to a subscriber takes (at least one): the rest would be read
+ * again after that write anyway, and each read result is a single IPC message, held whole in
+ * both processes' heaps.
+ */
+function upToBytes(events: readonly StoredEvent[]): readonly StoredEvent[] {
+  let bytes = 0;
+  for (let i = 0; i < events.length; i++) {
+    bytes += (events[i] as StoredEvent).body.length;
+    if (bytes > highWaterBytes && i > 0) return events.slice(0, i);
+  }
+  return events;
+}
+
+/** The loader this process was started with (tsx, as `npm run relay` and the tests run it). */
+function tsxLoaderFlags(): string[] {
+  const at = process.execArgv.findIndex(
+    (flag, i) => flag === '--import' && /tsx/.test(process.execArgv[i + 1] ?? ''),
+  );
+  return at >= 0 ? process.execArgv.slice(at, at + 2) : ['--import', 'tsx'];
+}
+
+/**
+ * Forks the stream process and feeds it: every commit of `eventLog`, the reads it asks for, and
+ * each authorised stream connection's socket. Should it exit unexpectedly, its subscribers lose
+ * their connections (they reconnect and resume from their cursors) and a new one is started.
+ */
+export async function startStreamProcess(options: {
+  eventLog: EventLog;
+  logger: Logger;
+  heartbeatIntervalMs: number;
+  fanOutWindowMs: number;
+  fanOutWindowMaxMs: number;
+}): Promise<StreamProcess> {
+  const { eventLog, logger } = options;
+  let child: ChildProcess | null = null;
+  let closing = false;
+  let nextId = 1;
+  const statusRequests = new Map<number, (reply: StatusResult | null) => void>();
+
+  const send = (message: ToStreamProcess, handle?: Socket) => child?.send(message, handle);
+  const position = () => ({ headSeq: eventLog.headSeq(), oldestSeq: eventLog.oldestSeq() });
+
+  function onMessage(message: FromStreamProcess): void {
+    if (message.type === 'read') {
+      try {
+        const events = upToBytes(eventLog.readAfter(message.cursor, message.limit));
+        send({ type: 'read-result', id: message.id, events, ...position() });
+      } catch (error) {
+        logger.error(
+          { reason: (error as Error).message },
+          'event log read for a subscriber failed',
+        );
+        send({ type: 'read-failed', id: message.id, message: 'the event log could not be read' });
+      }
+    } else if (message.type === 'status-result') {
+      statusRequests.get(message.id)?.(message);
+      statusRequests.delete(message.id);
+    }
+  }
+
+  function spawn(): Promise<void> {
+    const here = fileURLToPath(import.meta.url);
+    // Built, the relay is out/relay/cli.js beside out/relay/stream-process.js; from source
+    // (npm run relay, the tests) both are TypeScript, run through tsx.
+    const fromSource = extname(here) === '.ts';
+    const started = fork(join(dirname(here), `stream-process${extname(here)}`), [], {
+      execArgv: [
+        // The heap limits the relay was deployed with (docs/relay.md, Memory) apply here too.
+        ...process.execArgv.filter((flag) => /^--max-(old|semi)-space-size=\d+$/.test(flag)),
+        ...(fromSource ? tsxLoaderFlags() : []),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    child = started;
+    started.on('message', onMessage);
+    started.on('exit', (code, signal) => {
+      if (child === started) child = null;
+      for (const reply of statusRequests.values()) reply(null);
+      statusRequests.clear();
+      if (closing) return;
+      logger.error(
+        { code, signal },
+        'the stream process exited; its subscribers were disconnected and will resume; starting a new one',
+      );
+      setTimeout(() => void spawn().catch(() => undefined), restartDelayMs).unref();
+    });
+    return new Promise((resolve, reject) => {
+      started.once('error', reject);
+      started.once('exit', () => reject(new Error('the stream process exited as it started')));
+      started.on('message', (message: FromStreamProcess) => {
+        if (message.type === 'ready') resolve();
+      });
+      send({
+        type: 'init',
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        fanOutWindowMs: options.fanOutWindowMs,
+        fanOutWindowMaxMs: options.fanOutWindowMaxMs,
+        ...position(),
+      });
+    });
+  }
+
+  const stopListening = eventLog.onCommit((committed) => {
+    // A commit of many large webhooks goes over in several messages, none much over a write.
+    for (let from = 0; from < committed.length;) {
+      const events = upToBytes(committed.slice(from));
+      send({ type: 'commit', events, ...position() });
+      from += events.length;
+    }
+  });
+  await spawn();
+
+  return {
+    accept(request, socket, head) {
+      const target = child;
+      if (target === null || !target.connected) return false;
+      const id = nextId++;
+      const upgrade: ToStreamProcess = {
+        type: 'upgrade',
+        id,
+        method: request.method ?? 'GET',
+        url: request.url ?? '',
+        headers: request.headers,
+        head: head.toString('base64'),
+      };
+      // keepOpen, then close this process's copy once the socket is on its way, and only then let
+      // the handshake go ahead: a copy still open here would read (and lose) the client's first
+      // message, sent as soon as the handshake's answer arrives.
+      target.send(upgrade, socket as Socket, { keepOpen: true }, (error) => {
+        socket.destroy();
+        if (error === null) target.send({ type: 'upgrade-go', id } satisfies ToStreamProcess);
+        else logger.warn({ reason: error.message }, 'stream connection could not be handed over');
+      });
+      return true;
+    },
+    status(timeoutMs) {
+      const target = child;
+      if (target === null || !target.connected) return Promise.resolve(null);
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          statusRequests.delete(id);
+          resolve(null);
+        }, timeoutMs);
+        statusRequests.set(id, (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        });
+        send({ type: 'status', id });
+      });
+    },
+    async close(drainTimeoutMs) {
+      closing = true;
+      stopListening();
+      const target = child;
+      if (target === null || target.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => target.once('exit', () => resolve()));
+      target.send({ type: 'close', drainTimeoutMs } satisfies ToStreamProcess);
+      const killTimer = setTimeout(() => target.kill('SIGKILL'), drainTimeoutMs + 2_000);
+      await exited;
+      clearTimeout(killTimer);
+    },
+  };
+}
