@@ -153,8 +153,9 @@ export async function startStreamProcess(options: {
         head: head.toString('base64'),
       };
       // keepOpen, then close this process's copy once the socket is on its way, and only then let
-      // the handshake go ahead: a copy still open here would read (and lose) the client's first
-      // message, sent as soon as the handshake's answer arrives.
+      // the handshake go ahead. Node keeps reading a handle it sends until the stream process
+      // acknowledges it (its docs pause sockets before sending them for this reason), and the
+      // client sends its subscribe as soon as the handshake's answer arrives.
       target.send(upgrade, socket as Socket, { keepOpen: true }, (error) => {
         socket.destroy();
         if (error === null) target.send({ type: 'upgrade-go', id } satisfies ToStreamProcess);

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { redactedLogPaths } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
@@ -14,6 +14,7 @@ import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
+import { encodeClientFrame, openLeanStream } from '../../scripts/bench-relay/lean-stream-client';
 
 const secret = 'whsec_ops_9f8e7d';
 const token = 'client-token-ops-1a2b3c';
@@ -21,6 +22,9 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** Set by the suites below that run with streams in the relay's process and in their own. */
+let streamsInOwnProcess = false;
 
 async function relayInProcess(
   options: { heartbeatIntervalMs?: number; fanOutWindowMs?: number; logs?: string[] } = {},
@@ -44,6 +48,7 @@ async function relayInProcess(
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     }),
     ...(options.fanOutWindowMs !== undefined && { fanOutWindowMs: options.fanOutWindowMs }),
+    streamsInOwnProcess,
   });
   cleanups.push(() => temp.remove());
   cleanups.push(() => relay.close(100).catch(() => undefined));
@@ -71,7 +76,16 @@ const post = (url: string, body: string) =>
     'x-stackone-signature': sign(body, secret),
   });
 
-describe('relay operations', () => {
+describe.each([
+  { streams: 'in the relay process', ownProcess: false },
+  { streams: 'in a process of their own', ownProcess: true },
+])('relay operations, streams served $streams', ({ ownProcess }) => {
+  beforeAll(() => {
+    streamsInOwnProcess = ownProcess;
+  });
+  afterAll(() => {
+    streamsInOwnProcess = false;
+  });
   it('exposes Prometheus metrics for stored, delivered, clients and rejects by reason', async () => {
     const relay = await relayInProcess();
     const client = subscriber(relay.url, null);
@@ -176,7 +190,9 @@ describe('relay operations', () => {
     expect(await metric()).toBe(total);
     slow.ws.close();
   });
+});
 
+describe('relay logs', () => {
   it('never writes secrets, tokens or webhook bodies to its logs', async () => {
     const logs: string[] = [];
     const relay = await relayInProcess({ logs });
@@ -206,6 +222,41 @@ describe('relay operations', () => {
     ]) {
       expect(text).not.toContain(forbidden);
     }
+  });
+
+  it("never writes them to its logs from the command line either, the stream process's included", async () => {
+    const temp = makeTempDir('relay-logs');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0);
+    const marker = 'body-marker-7d2f';
+    await post(relay.url, webhookBody({ account_id: marker }));
+    await postWebhook(relay.url, webhookBody({ account_id: marker }), {
+      'content-type': 'application/json',
+      'x-stackone-signature': 'wrong',
+    });
+    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
+      headers: { authorization: 'Bearer wrong-token-88' },
+    });
+    refused.on('error', () => undefined);
+    await new Promise((resolve) => refused.once('unexpected-response', resolve));
+    // The stream process logs a malformed client message.
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.events()).toHaveLength(1));
+    client.ws.send(`{"type":"subscribe","token":"${token}"`);
+    await eventually(() => expect(relay.output()).toContain('stream message rejected'));
+    client.ws.close();
+    relay.child.kill('SIGTERM');
+    await new Promise((resolve) => relay.child.once('exit', resolve));
+    const text = relay.output();
+    expect(text).toContain('webhook rejected');
+    for (const forbidden of [
+      secret,
+      token,
+      'wrong-token-88',
+      marker,
+      sign(webhookBody({ account_id: marker }), secret).slice(0, 12),
+    ])
+      expect(text).not.toContain(forbidden);
   });
 });
 
@@ -391,6 +442,42 @@ describe('relay command line', () => {
     client.ws.close();
     relay.child.kill('SIGTERM');
   }, 30_000);
+});
+
+describe("the command line relay's stream process", () => {
+  it('takes over 600 connections made 200 at a time while webhooks arrive, each subscribed', async () => {
+    const temp = makeTempDir('relay-handover');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0);
+    // Each client subscribes the moment its handshake's answer arrives, while webhooks keep the
+    // main process busy: every handshake and first message must reach the stream process.
+    const subscribe = encodeClientFrame(
+      0x1,
+      Buffer.from(JSON.stringify({ type: 'subscribe', cursor: null })),
+    );
+    const sockets: Socket[] = [];
+    let subscribed = 0;
+    for (let wave = 0; wave < 3; wave++) {
+      const load = Promise.all(
+        Array.from({ length: 200 }, (_, n) =>
+          post(relay.url, webhookBody({ account_id: `load-${wave}-${n}` })),
+        ),
+      );
+      await Promise.all(
+        Array.from({ length: 200 }, async () => {
+          const socket = await openLeanStream(`${relay.url}/v1/stream`, token, () => (chunk) => {
+            if (chunk.includes('"subscribed"')) subscribed++;
+          });
+          socket.write(subscribe);
+          sockets.push(socket);
+        }),
+      );
+      expect((await load).every((answer) => answer.status === 200)).toBe(true);
+    }
+    await eventually(() => expect(subscribed).toBe(600), 10_000);
+    for (const socket of sockets) socket.destroy();
+    relay.child.kill('SIGTERM');
+  });
 });
 
 describe('relay memory', () => {

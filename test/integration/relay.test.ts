@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
@@ -16,6 +16,8 @@ const secret = 'whsec_test';
 const token = 'client-token-1';
 let temp: ReturnType<typeof makeTempDir>;
 let relay: RunningRelay;
+/** Set by the suite below: every test runs with streams in the relay's process and in their own. */
+let streamsInOwnProcess = false;
 
 async function start(): Promise<void> {
   relay = await startRelayServer({
@@ -23,6 +25,7 @@ async function start(): Promise<void> {
     clientTokens: [token],
     eventLog: openFileEventLog({ dataDir: temp.path }),
     logger: silentLogger(),
+    streamsInOwnProcess,
   });
 }
 
@@ -57,315 +60,339 @@ async function subscribe(cursor: number | null, filters?: Record<string, string[
   return { ws, messages, events };
 }
 
-describe('relay ingest', () => {
-  it('stores a correctly signed webhook and answers 200 with its seq', async () => {
-    const response = await signed(webhookBody());
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: true, seq: 1 });
+describe.each([
+  { streams: 'in the relay process', ownProcess: false },
+  { streams: 'in a process of their own', ownProcess: true },
+])('with streams served $streams', ({ ownProcess }) => {
+  beforeAll(() => {
+    streamsInOwnProcess = ownProcess;
   });
 
-  it('accepts a webhook signed with an older secret still configured for rotation', async () => {
-    const body = webhookBody();
-    const response = await postWebhook(relay.url, body, {
-      'content-type': 'application/json',
-      'x-stackone-signature': sign(body, 'old-secret'),
+  describe('relay ingest', () => {
+    it('stores a correctly signed webhook and answers 200 with its seq', async () => {
+      const response = await signed(webhookBody());
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: true, seq: 1 });
     });
-    expect(response.status).toBe(200);
-  });
 
-  it.each([
-    ['a missing signature', {}],
-    ['a wrong signature', { 'x-stackone-signature': sign(webhookBody(), 'wrong') }],
-  ])('answers 401 for %s', async (_label, headers) => {
-    const response = await postWebhook(relay.url, webhookBody({ account_id: 'other' }), {
-      'content-type': 'application/json',
-      ...headers,
-    });
-    expect(response.status).toBe(401);
-  });
-
-  it.each([
-    ['no signature', ''],
-    ['a signature that cannot be one', 'x-stackone-signature: not-a-signature\r\n'],
-  ])(
-    'answers 401 for %s before the body is sent, so unsigned posts cost no memory',
-    async (_label, signatureLine) => {
-      const { port } = new URL(relay.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      const answer = new Promise<string>((resolve) =>
-        socket.on('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
-      );
-      // Announces a 1 MiB body and sends none of it.
-      socket.write(
-        `POST /webhooks/stackone HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n` +
-          `${signatureLine}Content-Length: 1048576\r\n\r\n`,
-      );
-      expect(await answer).toMatch(/^HTTP\/1\.1 401 /);
-      socket.destroy();
-      const metrics = await fetch(`${relay.url}/metrics`).then((r) => r.text());
-      expect(metrics).toMatch(/relay_webhooks_rejected_total\{reason="bad_signature"\} 1\b/);
-    },
-  );
-
-  it('answers 415 for a body that is not JSON by content type', async () => {
-    const body = webhookBody();
-    const response = await postWebhook(relay.url, body, {
-      'content-type': 'text/plain',
-      'x-stackone-signature': sign(body, secret),
-    });
-    expect(response.status).toBe(415);
-  });
-
-  it('answers 413 over the size limit', async () => {
-    const body = webhookBody({ padding: 'x'.repeat(1024 * 1024) });
-    const response = await signed(body);
-    expect(response.status).toBe(413);
-  });
-
-  it('answers 400 for signed JSON that is not a StackOne envelope, and for broken JSON', async () => {
-    expect((await signed(JSON.stringify({ hello: 'world' }))).status).toBe(400);
-    expect((await signed('{"event": ')).status).toBe(400);
-    expect((await fetch(`${relay.url}/healthz`).then((r) => r.json())) as unknown).toMatchObject({
-      headSeq: 0,
-    });
-  });
-
-  it('answers 400 for a signed body that is not UTF-8, which apps could not verify', async () => {
-    const bytes = Buffer.concat([
-      Buffer.from(webhookBody({ origin_owner_name: 'Acme' }).slice(0, -1)),
-      Buffer.from(',"note":"\xff"}', 'latin1'),
-    ]);
-    const response = await fetch(`${relay.url}/webhooks/stackone`, {
-      method: 'POST',
-      headers: {
+    it('accepts a webhook signed with an older secret still configured for rotation', async () => {
+      const body = webhookBody();
+      const response = await postWebhook(relay.url, body, {
         'content-type': 'application/json',
-        'x-stackone-signature': createHmac('sha256', secret).update(bytes).digest('base64url'),
+        'x-stackone-signature': sign(body, 'old-secret'),
+      });
+      expect(response.status).toBe(200);
+    });
+
+    it.each([
+      ['a missing signature', {}],
+      ['a wrong signature', { 'x-stackone-signature': sign(webhookBody(), 'wrong') }],
+    ])('answers 401 for %s', async (_label, headers) => {
+      const response = await postWebhook(relay.url, webhookBody({ account_id: 'other' }), {
+        'content-type': 'application/json',
+        ...headers,
+      });
+      expect(response.status).toBe(401);
+    });
+
+    it.each([
+      ['no signature', ''],
+      ['a signature that cannot be one', 'x-stackone-signature: not-a-signature\r\n'],
+    ])(
+      'answers 401 for %s before the body is sent, so unsigned posts cost no memory',
+      async (_label, signatureLine) => {
+        const { port } = new URL(relay.url);
+        const socket = connect(Number(port), '127.0.0.1');
+        const answer = new Promise<string>((resolve) =>
+          socket.on('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
+        );
+        // Announces a 1 MiB body and sends none of it.
+        socket.write(
+          `POST /webhooks/stackone HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n` +
+            `${signatureLine}Content-Length: 1048576\r\n\r\n`,
+        );
+        expect(await answer).toMatch(/^HTTP\/1\.1 401 /);
+        socket.destroy();
+        const metrics = await fetch(`${relay.url}/metrics`).then((r) => r.text());
+        expect(metrics).toMatch(/relay_webhooks_rejected_total\{reason="bad_signature"\} 1\b/);
       },
-      body: bytes,
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'body is not UTF-8 JSON' });
-  });
+    );
 
-  it('stores a redelivered identical webhook once', async () => {
-    const body = webhookBody();
-    expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
-    expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
-    expect(await (await signed(webhookBody({ account_id: 'acc-2' }))).json()).toEqual({
-      received: true,
-      seq: 2,
-    });
-  });
-});
-
-describe('relay stream', () => {
-  it('refuses a wrong or missing token before any data flows', async () => {
-    for (const headers of [{ authorization: 'Bearer nope' }, {}]) {
-      const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers });
-      ws.on('error', () => undefined); // terminating a refused socket reports an error; expected
-      const status = await new Promise<number | undefined>((resolve) => {
-        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
-        ws.once('open', () => resolve(undefined));
+    it('answers 415 for a body that is not JSON by content type', async () => {
+      const body = webhookBody();
+      const response = await postWebhook(relay.url, body, {
+        'content-type': 'text/plain',
+        'x-stackone-signature': sign(body, secret),
       });
-      expect(status).toBe(401);
-      ws.terminate();
-    }
-  });
-
-  it('replays stored events after the cursor, then streams live ones, with the raw body and signature', async () => {
-    const bodies = [1, 2, 3].map((n) => webhookBody({ account_id: `acc-${n}` }));
-    for (const body of bodies) await signed(body);
-    const client = await subscribe(1);
-    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3]));
-    expect(client.messages[0]).toEqual({ type: 'subscribed', headSeq: 3 });
-
-    const live = webhookBody({ account_id: 'acc-4' });
-    await signed(live);
-    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3, 4]));
-    const last = client.events().at(-1);
-    expect(last).toMatchObject({ body: live, signature: sign(live, secret) });
-    client.ws.close();
-  });
-
-  it('gives a client offline for 1,000 events all of them, in order', async () => {
-    for (let n = 1; n <= 1000; n++) await signed(webhookBody({ account_id: `acc-${n}` }));
-    const client = await subscribe(0);
-    await eventually(() => expect(client.events()).toHaveLength(1000), 15_000);
-    expect(client.events().map((e) => e.seq)).toEqual(
-      Array.from({ length: 1000 }, (_, i) => i + 1),
-    );
-    client.ws.close();
-  });
-
-  it('filters by owner and event name', async () => {
-    await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
-    await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));
-    await signed(
-      webhookBody({ account_id: 'c', origin_owner_id: 'acme', event: 'account.deleted' }),
-    );
-    const client = await subscribe(null, { originOwnerIds: ['acme'], events: ['account.created'] });
-    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
-    await signed(webhookBody({ account_id: 'd', origin_owner_id: 'acme' }));
-    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1, 4]));
-    client.ws.close();
-  });
-
-  it('tells a client whose cursor is ahead of the log about the gap and replays from the start', async () => {
-    await signed(webhookBody());
-    const client = await subscribe(50);
-    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
-    expect(client.messages[0]).toEqual({ type: 'gap', requestedCursor: 50, oldestAvailableSeq: 1 });
-    client.ws.close();
-  });
-
-  it('tells a client of events lost from the middle of the log with a gap where they were', async () => {
-    await relay.close();
-    const smallSegments = { dataDir: temp.path, segmentBytes: 1024 };
-    const log = openFileEventLog(smallSegments);
-    for (let n = 1; n <= 40; n++) await log.append(logEvent({ account_id: `a-${n}` }));
-    await log.close();
-    // Damage the first segment in the middle: the relay sets the rest of it aside at start.
-    damageMiddleOf(join(temp.path, segmentFiles(temp.path)[0] ?? ''));
-    relay = await startRelayServer({
-      webhookSecrets: [secret],
-      clientTokens: [token],
-      eventLog: openFileEventLog(smallSegments),
-      logger: silentLogger(),
+      expect(response.status).toBe(415);
     });
 
-    const client = await subscribe(null);
-    await eventually(() => expect(client.events().at(-1)?.seq).toBe(40));
-    const replayed = client.messages.filter((m) => m.type !== 'subscribed');
-    const gapAt = replayed.findIndex((m) => m.type === 'gap');
-    const before = replayed.slice(0, gapAt).map((m) => (m.type === 'event' ? m.seq : m.type));
-    const after = replayed.slice(gapAt + 1).map((m) => (m.type === 'event' ? m.seq : m.type));
-    const lastBefore = gapAt;
-    const firstAfter = 41 - after.length;
-    expect(gapAt).toBeGreaterThan(0);
-    expect(firstAfter).toBeGreaterThan(lastBefore + 1);
-    expect(before).toEqual(range(1, lastBefore));
-    expect(replayed[gapAt]).toEqual({
-      type: 'gap',
-      requestedCursor: lastBefore,
-      oldestAvailableSeq: firstAfter,
+    it('answers 413 over the size limit', async () => {
+      const body = webhookBody({ padding: 'x'.repeat(1024 * 1024) });
+      const response = await signed(body);
+      expect(response.status).toBe(413);
     });
-    expect(after).toEqual(range(firstAfter, 40));
-    client.ws.close();
-  });
 
-  it('answers malformed messages with an error and keeps serving the connection', async () => {
-    const client = await subscribe(null);
-    client.ws.send('not json');
-    client.ws.send(JSON.stringify({ type: 'subscribe', cursor: -1 }));
-    client.ws.send(JSON.stringify({ type: 'subscribe', cursor: null }));
-    await eventually(() =>
-      expect(client.messages.map((m) => (m.type === 'error' ? m.code : m.type))).toEqual([
-        'subscribed',
-        'bad_message',
-        'bad_message',
-        'already_subscribed',
-      ]),
-    );
-    await signed(webhookBody());
-    await eventually(() => expect(client.events()).toHaveLength(1));
-    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
-    client.ws.close();
-  });
-
-  it('delivers a webhook body of any size the relay accepts intact, past the 16-bit frame length', async () => {
-    const client = await subscribe(null);
-    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
-    const bodies = [200, 70_000, 900_000].map((size) =>
-      webhookBody({ account_id: `acc-${size}`, padding: 'x'.repeat(size) }),
-    );
-    for (const body of bodies) expect((await signed(body)).status).toBe(200);
-    await eventually(() => expect(client.events()).toHaveLength(3));
-    expect(client.events().map((e) => e.body)).toEqual(bodies);
-    client.ws.close();
-  });
-
-  it('gives live, filtered and late subscribers exactly their events, in order, through a burst', async () => {
-    const live = await subscribe(null);
-    const acmeOnly = await subscribe(null, { originOwnerIds: ['acme'] });
-    await eventually(() =>
-      expect([live, acmeOnly].every((c) => c.messages.some((m) => m.type === 'subscribed'))).toBe(
-        true,
-      ),
-    );
-    const owners = Array.from({ length: 60 }, (_, n) => (n % 3 === 0 ? 'acme' : 'globex'));
-    const burst = owners.map((owner, n) =>
-      signed(webhookBody({ account_id: `acc-${n}`, origin_owner_id: owner })),
-    );
-    // Joins while the burst is being stored and fanned out.
-    const late = await subscribe(null);
-    await Promise.all(burst);
-    const all = Array.from({ length: 60 }, (_, n) => n + 1);
-    await eventually(() => expect(live.events().map((e) => e.seq)).toEqual(all));
-    await eventually(() => expect(late.events().map((e) => e.seq)).toEqual(all));
-    const acmeSeqs = live
-      .events()
-      .filter((e) => (JSON.parse(e.body) as { origin_owner_id: string }).origin_owner_id === 'acme')
-      .map((e) => e.seq);
-    expect(acmeSeqs).toHaveLength(20);
-    await eventually(() => expect(acmeOnly.events().map((e) => e.seq)).toEqual(acmeSeqs));
-    for (const client of [live, acmeOnly, late]) client.ws.close();
-  });
-
-  it('closes a connection that keeps sending garbage', async () => {
-    const client = await subscribe(null);
-    const closed = new Promise<number>((resolve) =>
-      client.ws.once('close', (code) => resolve(code)),
-    );
-    for (let i = 0; i < 10; i++) client.ws.send('garbage');
-    expect(await closed).toBe(1008);
-  });
-
-  it('keeps two relays in one process apart, though their seqs overlap', async () => {
-    const otherDir = makeTempDir('relay-other');
-    const other = await startRelayServer({
-      webhookSecrets: [secret],
-      clientTokens: [token],
-      eventLog: openFileEventLog({ dataDir: otherDir.path }),
-      logger: silentLogger(),
-    });
-    try {
-      const mine = webhookBody({ account_id: 'mine' });
-      const theirs = webhookBody({ account_id: 'theirs' });
-      await signed(mine);
-      const client = await subscribe(null);
-      await eventually(() => expect(client.events()).toHaveLength(1));
-      await postWebhook(other.url, theirs, {
-        'content-type': 'application/json',
-        'x-stackone-signature': sign(theirs, secret),
+    it('answers 400 for signed JSON that is not a StackOne envelope, and for broken JSON', async () => {
+      expect((await signed(JSON.stringify({ hello: 'world' }))).status).toBe(400);
+      expect((await signed('{"event": ')).status).toBe(400);
+      expect((await fetch(`${relay.url}/healthz`).then((r) => r.json())) as unknown).toMatchObject({
+        headSeq: 0,
       });
-      const otherClient = new WebSocket(`${other.url.replace('http', 'ws')}/v1/stream`, {
-        headers: { authorization: `Bearer ${token}` },
+    });
+
+    it('answers 400 for a signed body that is not UTF-8, which apps could not verify', async () => {
+      const bytes = Buffer.concat([
+        Buffer.from(webhookBody({ origin_owner_name: 'Acme' }).slice(0, -1)),
+        Buffer.from(',"note":"\xff"}', 'latin1'),
+      ]);
+      const response = await fetch(`${relay.url}/webhooks/stackone`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-stackone-signature': createHmac('sha256', secret).update(bytes).digest('base64url'),
+        },
+        body: bytes,
       });
-      const received = new Promise<string>((resolve) =>
-        otherClient.on('message', (data) => {
-          const message = JSON.parse(data.toString()) as RelayServerMessage;
-          if (message.type === 'event') resolve(message.body);
-        }),
-      );
-      otherClient.on('open', () =>
-        otherClient.send(JSON.stringify({ type: 'subscribe', cursor: null })),
-      );
-      expect(await received).toBe(theirs);
-      expect(client.events()[0]?.body).toBe(mine);
-      otherClient.close();
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'body is not UTF-8 JSON' });
+    });
+
+    it('stores a redelivered identical webhook once', async () => {
+      const body = webhookBody();
+      expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
+      expect(await (await signed(body)).json()).toEqual({ received: true, seq: 1 });
+      expect(await (await signed(webhookBody({ account_id: 'acc-2' }))).json()).toEqual({
+        received: true,
+        seq: 2,
+      });
+    });
+  });
+
+  describe('relay stream', () => {
+    it('refuses a wrong or missing token before any data flows', async () => {
+      for (const headers of [{ authorization: 'Bearer nope' }, {}]) {
+        const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers });
+        ws.on('error', () => undefined); // terminating a refused socket reports an error; expected
+        const status = await new Promise<number | undefined>((resolve) => {
+          ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+          ws.once('open', () => resolve(undefined));
+        });
+        expect(status).toBe(401);
+        ws.terminate();
+      }
+    });
+
+    it('replays stored events after the cursor, then streams live ones, with the raw body and signature', async () => {
+      const bodies = [1, 2, 3].map((n) => webhookBody({ account_id: `acc-${n}` }));
+      for (const body of bodies) await signed(body);
+      const client = await subscribe(1);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3]));
+      expect(client.messages[0]).toEqual({ type: 'subscribed', headSeq: 3 });
+
+      const live = webhookBody({ account_id: 'acc-4' });
+      await signed(live);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([2, 3, 4]));
+      const last = client.events().at(-1);
+      expect(last).toMatchObject({ body: live, signature: sign(live, secret) });
       client.ws.close();
-    } finally {
-      await other.close();
-      otherDir.remove();
-    }
-  });
+    });
 
-  it('keeps events across a restart of the relay', async () => {
-    await signed(webhookBody({ account_id: 'x' }));
-    await relay.close();
-    await start();
-    const client = await subscribe(null);
-    await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
-    client.ws.close();
+    it('gives a client offline for 1,000 events all of them, in order', async () => {
+      for (let n = 1; n <= 1000; n++) await signed(webhookBody({ account_id: `acc-${n}` }));
+      const client = await subscribe(0);
+      await eventually(() => expect(client.events()).toHaveLength(1000), 15_000);
+      expect(client.events().map((e) => e.seq)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+      );
+      client.ws.close();
+    });
+
+    it('filters by owner and event name', async () => {
+      await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
+      await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));
+      await signed(
+        webhookBody({ account_id: 'c', origin_owner_id: 'acme', event: 'account.deleted' }),
+      );
+      const client = await subscribe(null, {
+        originOwnerIds: ['acme'],
+        events: ['account.created'],
+      });
+      await eventually(() =>
+        expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true),
+      );
+      await signed(webhookBody({ account_id: 'd', origin_owner_id: 'acme' }));
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1, 4]));
+      client.ws.close();
+    });
+
+    it('tells a client whose cursor is ahead of the log about the gap and replays from the start', async () => {
+      await signed(webhookBody());
+      const client = await subscribe(50);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      expect(client.messages[0]).toEqual({
+        type: 'gap',
+        requestedCursor: 50,
+        oldestAvailableSeq: 1,
+      });
+      client.ws.close();
+    });
+
+    it('tells a client of events lost from the middle of the log with a gap where they were', async () => {
+      await relay.close();
+      const smallSegments = { dataDir: temp.path, segmentBytes: 1024 };
+      const log = openFileEventLog(smallSegments);
+      for (let n = 1; n <= 40; n++) await log.append(logEvent({ account_id: `a-${n}` }));
+      await log.close();
+      // Damage the first segment in the middle: the relay sets the rest of it aside at start.
+      damageMiddleOf(join(temp.path, segmentFiles(temp.path)[0] ?? ''));
+      relay = await startRelayServer({
+        webhookSecrets: [secret],
+        clientTokens: [token],
+        eventLog: openFileEventLog(smallSegments),
+        logger: silentLogger(),
+        streamsInOwnProcess,
+      });
+
+      const client = await subscribe(null);
+      await eventually(() => expect(client.events().at(-1)?.seq).toBe(40));
+      const replayed = client.messages.filter((m) => m.type !== 'subscribed');
+      const gapAt = replayed.findIndex((m) => m.type === 'gap');
+      const before = replayed.slice(0, gapAt).map((m) => (m.type === 'event' ? m.seq : m.type));
+      const after = replayed.slice(gapAt + 1).map((m) => (m.type === 'event' ? m.seq : m.type));
+      const lastBefore = gapAt;
+      const firstAfter = 41 - after.length;
+      expect(gapAt).toBeGreaterThan(0);
+      expect(firstAfter).toBeGreaterThan(lastBefore + 1);
+      expect(before).toEqual(range(1, lastBefore));
+      expect(replayed[gapAt]).toEqual({
+        type: 'gap',
+        requestedCursor: lastBefore,
+        oldestAvailableSeq: firstAfter,
+      });
+      expect(after).toEqual(range(firstAfter, 40));
+      client.ws.close();
+    });
+
+    it('answers malformed messages with an error and keeps serving the connection', async () => {
+      const client = await subscribe(null);
+      client.ws.send('not json');
+      client.ws.send(JSON.stringify({ type: 'subscribe', cursor: -1 }));
+      client.ws.send(JSON.stringify({ type: 'subscribe', cursor: null }));
+      await eventually(() =>
+        expect(client.messages.map((m) => (m.type === 'error' ? m.code : m.type))).toEqual([
+          'subscribed',
+          'bad_message',
+          'bad_message',
+          'already_subscribed',
+        ]),
+      );
+      await signed(webhookBody());
+      await eventually(() => expect(client.events()).toHaveLength(1));
+      expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+      client.ws.close();
+    });
+
+    it('delivers a webhook body of any size the relay accepts intact, past the 16-bit frame length', async () => {
+      const client = await subscribe(null);
+      await eventually(() =>
+        expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true),
+      );
+      const bodies = [200, 70_000, 900_000].map((size) =>
+        webhookBody({ account_id: `acc-${size}`, padding: 'x'.repeat(size) }),
+      );
+      for (const body of bodies) expect((await signed(body)).status).toBe(200);
+      await eventually(() => expect(client.events()).toHaveLength(3));
+      expect(client.events().map((e) => e.body)).toEqual(bodies);
+      client.ws.close();
+    });
+
+    it('gives live, filtered and late subscribers exactly their events, in order, through a burst', async () => {
+      const live = await subscribe(null);
+      const acmeOnly = await subscribe(null, { originOwnerIds: ['acme'] });
+      await eventually(() =>
+        expect([live, acmeOnly].every((c) => c.messages.some((m) => m.type === 'subscribed'))).toBe(
+          true,
+        ),
+      );
+      const owners = Array.from({ length: 60 }, (_, n) => (n % 3 === 0 ? 'acme' : 'globex'));
+      const burst = owners.map((owner, n) =>
+        signed(webhookBody({ account_id: `acc-${n}`, origin_owner_id: owner })),
+      );
+      // Joins while the burst is being stored and fanned out.
+      const late = await subscribe(null);
+      await Promise.all(burst);
+      const all = Array.from({ length: 60 }, (_, n) => n + 1);
+      await eventually(() => expect(live.events().map((e) => e.seq)).toEqual(all));
+      await eventually(() => expect(late.events().map((e) => e.seq)).toEqual(all));
+      const acmeSeqs = live
+        .events()
+        .filter(
+          (e) => (JSON.parse(e.body) as { origin_owner_id: string }).origin_owner_id === 'acme',
+        )
+        .map((e) => e.seq);
+      expect(acmeSeqs).toHaveLength(20);
+      await eventually(() => expect(acmeOnly.events().map((e) => e.seq)).toEqual(acmeSeqs));
+      for (const client of [live, acmeOnly, late]) client.ws.close();
+    });
+
+    it('closes a connection that keeps sending garbage', async () => {
+      const client = await subscribe(null);
+      const closed = new Promise<number>((resolve) =>
+        client.ws.once('close', (code) => resolve(code)),
+      );
+      for (let i = 0; i < 10; i++) client.ws.send('garbage');
+      expect(await closed).toBe(1008);
+    });
+
+    it('keeps two relays in one process apart, though their seqs overlap', async () => {
+      const otherDir = makeTempDir('relay-other');
+      const other = await startRelayServer({
+        webhookSecrets: [secret],
+        clientTokens: [token],
+        eventLog: openFileEventLog({ dataDir: otherDir.path }),
+        logger: silentLogger(),
+        streamsInOwnProcess,
+      });
+      try {
+        const mine = webhookBody({ account_id: 'mine' });
+        const theirs = webhookBody({ account_id: 'theirs' });
+        await signed(mine);
+        const client = await subscribe(null);
+        await eventually(() => expect(client.events()).toHaveLength(1));
+        await postWebhook(other.url, theirs, {
+          'content-type': 'application/json',
+          'x-stackone-signature': sign(theirs, secret),
+        });
+        const otherClient = new WebSocket(`${other.url.replace('http', 'ws')}/v1/stream`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const received = new Promise<string>((resolve) =>
+          otherClient.on('message', (data) => {
+            const message = JSON.parse(data.toString()) as RelayServerMessage;
+            if (message.type === 'event') resolve(message.body);
+          }),
+        );
+        otherClient.on('open', () =>
+          otherClient.send(JSON.stringify({ type: 'subscribe', cursor: null })),
+        );
+        expect(await received).toBe(theirs);
+        expect(client.events()[0]?.body).toBe(mine);
+        otherClient.close();
+        client.ws.close();
+      } finally {
+        await other.close();
+        otherDir.remove();
+      }
+    });
+
+    it('keeps events across a restart of the relay', async () => {
+      await signed(webhookBody({ account_id: 'x' }));
+      await relay.close();
+      await start();
+      const client = await subscribe(null);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      client.ws.close();
+    });
   });
 });
