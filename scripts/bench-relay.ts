@@ -176,22 +176,48 @@ function ask<T extends ClientsReply['type']>(
   });
 }
 
+/** Peak resident memory of the relay: its main process and its stream process together. */
 let peakRss = 0;
-const relayStatusFile = `/proc/${relayProcess.pid}/status`;
+/** The same, counting the Node binary's pages (mapped by both processes) once, as they are held. */
+let peakRssSharedOnce = 0;
+const relayProcFiles = `/proc/${relayProcess.pid}`;
+const kilobytes = (status: string, field: string) =>
+  Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
 /**
  * Reads the relay's resident memory from /proc where there is one, so that measuring it costs the
- * relay nothing; elsewhere from the relay's own /metrics.
+ * relay nothing; elsewhere from the relay's own /metrics (its main process only).
  */
 async function sampleRelayMemory(): Promise<void> {
-  const rss = existsSync(relayStatusFile)
-    ? Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(relayStatusFile, 'utf8'))?.[1] ?? 0) * 1024
-    : Number(
-        /^process_resident_memory_bytes (\d+)/m.exec(
-          await (await fetch(`${relayUrl}/metrics`)).text(),
-        )?.[1] ?? 0,
-      );
+  if (!existsSync(relayProcFiles)) {
+    const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
+    const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1] ?? 0);
+    peakRss = Math.max(peakRss, rss);
+    peakRssSharedOnce = Math.max(peakRssSharedOnce, rss);
+    return;
+  }
+  const children = (await readFile(`${relayProcFiles}/task/${relayProcess.pid}/children`, 'utf8'))
+    .split(' ')
+    .filter(Boolean);
+  const statuses = await Promise.all(
+    [String(relayProcess.pid), ...children].map((pid) =>
+      readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''),
+    ),
+  );
+  let rss = 0;
+  let privateBytes = 0;
+  let fileBacked = 0;
+  for (const status of statuses) {
+    rss += kilobytes(status, 'VmRSS');
+    privateBytes += kilobytes(status, 'RssAnon') + kilobytes(status, 'RssShmem');
+    fileBacked = Math.max(fileBacked, kilobytes(status, 'RssFile'));
+  }
   peakRss = Math.max(peakRss, rss);
+  peakRssSharedOnce = Math.max(peakRssSharedOnce, privateBytes + fileBacked);
 }
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const memoryLine = () =>
+  `${megabytes(peakRssSharedOnce)} MB (both processes; ${megabytes(peakRss)} MB counting ` +
+  'the Node binary they share twice)';
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -367,7 +393,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
-      `  relay peak RSS so far: ${(peakRss / 1024 / 1024).toFixed(1)} MB`,
+      `  relay peak RSS so far: ${memoryLine()}`,
     ].join('\n'),
   );
 }
@@ -424,7 +450,7 @@ if (cycles > 0) {
 
 clearInterval(memoryTimer);
 await sampleRelayMemory().catch(() => undefined);
-console.log(`relay peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MB`);
+console.log(`relay peak RSS: ${memoryLine()}`);
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
 await new Promise((resolve) => clientsProcess.once('exit', resolve));
 httpAgent.destroy();
