@@ -50,6 +50,7 @@ const benchOptions = {
     poster: { type: 'string', default: 'lean' },
     'fan-out-window': { type: 'string' },
     'fan-out-window-max': { type: 'string' },
+    'stream-process': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 } as const;
@@ -64,7 +65,8 @@ if (values.help) {
     [
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
-      "                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] (the relay's)",
+      '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--stream-process]',
+      "                       (the relay's own options, given to it)",
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -127,6 +129,7 @@ const relayProcess = spawn(
     // The relay's own defaults unless given.
     ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),
     ...(values['fan-out-window-max'] ? ['--fan-out-window-max', values['fan-out-window-max']] : []),
+    ...(values['stream-process'] ? ['--stream-process'] : []),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );

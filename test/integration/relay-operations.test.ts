@@ -227,7 +227,7 @@ describe('relay logs', () => {
   it("never writes them to its logs from the command line either, the stream process's included", async () => {
     const temp = makeTempDir('relay-logs');
     cleanups.push(() => temp.remove());
-    const relay = await spawnRelay(temp.path, 0);
+    const relay = await spawnRelay(temp.path, 0, ['--stream-process']);
     const marker = 'body-marker-7d2f';
     await post(relay.url, webhookBody({ account_id: marker }));
     await postWebhook(relay.url, webhookBody({ account_id: marker }), {
@@ -334,6 +334,7 @@ describe('relay command line', () => {
       '--retention-hours',
       '--retention-events',
       '--retention-mib',
+      '--stream-process',
       '--fan-out-window',
       '--fan-out-window-max',
     ])
@@ -448,7 +449,7 @@ describe("the command line relay's stream process", () => {
   it('takes over 600 connections made 200 at a time while webhooks arrive, each subscribed', async () => {
     const temp = makeTempDir('relay-handover');
     cleanups.push(() => temp.remove());
-    const relay = await spawnRelay(temp.path, 0);
+    const relay = await spawnRelay(temp.path, 0, ['--stream-process']);
     // Each client subscribes the moment its handshake's answer arrives, while webhooks keep the
     // main process busy: every handshake and first message must reach the stream process.
     const subscribe = encodeClientFrame(
@@ -554,54 +555,64 @@ describe('relay crash safety', () => {
     second.child.kill('SIGTERM');
   });
 
-  it('loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber', async () => {
-    const temp = makeTempDir('relay-crash');
-    cleanups.push(() => temp.remove());
-    const first = await spawnRelay(temp.path, 0);
-    const port = Number(new URL(first.url).port);
+  it.each([
+    { streams: 'in the relay process', flags: [] },
+    { streams: 'in a process of their own', flags: ['--stream-process'] },
+  ])(
+    'loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber (streams $streams)',
+    async ({ flags }) => {
+      const temp = makeTempDir('relay-crash');
+      cleanups.push(() => temp.remove());
+      const first = await spawnRelay(temp.path, 0, flags);
+      const port = Number(new URL(first.url).port);
 
-    const client = subscriber(first.url, null);
-    await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
+      const client = subscriber(first.url, null);
+      await eventually(() =>
+        expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true),
+      );
 
-    const answered: string[] = [];
-    let next = 0;
-    const total = 600;
-    const sender = async () => {
-      while (next < total) {
-        const id = `crash-${next++}`;
-        try {
-          const response = await post(first.url, webhookBody({ account_id: id }));
-          if (response.status === 200) answered.push(id);
-        } catch {
-          // the relay died under this request: it was never answered
+      const answered: string[] = [];
+      let next = 0;
+      const total = 600;
+      const sender = async () => {
+        while (next < total) {
+          const id = `crash-${next++}`;
+          try {
+            const response = await post(first.url, webhookBody({ account_id: id }));
+            if (response.status === 200) answered.push(id);
+          } catch {
+            // the relay died under this request: it was never answered
+          }
         }
-      }
-    };
-    const senders = Promise.all(Array.from({ length: 16 }, sender));
-    await eventually(() => expect(answered.length).toBeGreaterThanOrEqual(150), 20_000);
-    first.child.kill('SIGKILL');
-    await senders;
-    expect(answered.length).toBeLessThan(total);
-    await client.closed;
-    const seenBeforeCrash = client.events();
+      };
+      const senders = Promise.all(Array.from({ length: 16 }, sender));
+      await eventually(() => expect(answered.length).toBeGreaterThanOrEqual(150), 20_000);
+      first.child.kill('SIGKILL');
+      await senders;
+      expect(answered.length).toBeLessThan(total);
+      await client.closed;
+      const seenBeforeCrash = client.events();
 
-    const second = await spawnRelay(temp.path, port);
-    const lastSeq = seenBeforeCrash.at(-1)?.seq ?? null;
-    const resumed = subscriber(second.url, lastSeq);
-    const head = Number(
-      ((await (await fetch(`${second.url}/healthz`)).json()) as { headSeq: number }).headSeq,
-    );
-    await eventually(() => expect(resumed.events().at(-1)?.seq ?? lastSeq).toBe(head), 20_000);
+      const second = await spawnRelay(temp.path, port, flags);
+      const lastSeq = seenBeforeCrash.at(-1)?.seq ?? null;
+      const resumed = subscriber(second.url, lastSeq);
+      const head = Number(
+        ((await (await fetch(`${second.url}/healthz`)).json()) as { headSeq: number }).headSeq,
+      );
+      await eventually(() => expect(resumed.events().at(-1)?.seq ?? lastSeq).toBe(head), 20_000);
 
-    const bySeq = new Map<number, string>();
-    for (const event of [...seenBeforeCrash, ...resumed.events()]) bySeq.set(event.seq, event.body);
-    const delivered = [...bySeq.values()].map(
-      (body) => (JSON.parse(body) as { account_id: string }).account_id,
-    );
-    expect(new Set(delivered).size).toBe(delivered.length);
-    for (const id of answered) expect(delivered).toContain(id);
-    expect([...bySeq.keys()]).toEqual(Array.from({ length: bySeq.size }, (_, i) => i + 1));
-    resumed.ws.close();
-    second.child.kill('SIGTERM');
-  }, 60_000);
+      const bySeq = new Map<number, string>();
+      for (const event of [...seenBeforeCrash, ...resumed.events()])
+        bySeq.set(event.seq, event.body);
+      const delivered = [...bySeq.values()].map(
+        (body) => (JSON.parse(body) as { account_id: string }).account_id,
+      );
+      expect(new Set(delivered).size).toBe(delivered.length);
+      for (const id of answered) expect(delivered).toContain(id);
+      expect([...bySeq.keys()]).toEqual(Array.from({ length: bySeq.size }, (_, i) => i + 1));
+      resumed.ws.close();
+      second.child.kill('SIGTERM');
+    },
+    60_000,
+  );
 });
