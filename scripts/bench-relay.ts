@@ -183,6 +183,7 @@ function ask<T extends ClientsReply['type']>(
 let peakRss = 0;
 /** The same, counting the Node binary's pages (mapped by both processes) once, as they are held. */
 let peakRssSharedOnce = 0;
+let relayProcesses = 1;
 const relayProcFiles = `/proc/${relayProcess.pid}`;
 const kilobytes = (status: string, field: string) =>
   Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
@@ -216,11 +217,14 @@ async function sampleRelayMemory(): Promise<void> {
   }
   peakRss = Math.max(peakRss, rss);
   peakRssSharedOnce = Math.max(peakRssSharedOnce, privateBytes + fileBacked);
+  relayProcesses = Math.max(relayProcesses, statuses.filter(Boolean).length);
 }
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const memoryLine = () =>
-  `${megabytes(peakRssSharedOnce)} MB (both processes; ${megabytes(peakRss)} MB counting ` +
-  'the Node binary they share twice)';
+  relayProcesses > 1
+    ? `${megabytes(peakRssSharedOnce)} MB (${relayProcesses} processes; ${megabytes(peakRss)} MB ` +
+      'counting the Node binary they share in each)'
+    : `${megabytes(peakRss)} MB (1 process)`;
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { redactedLogPaths } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
-import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
+import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
 import { encodeClientFrame, openLeanStream } from '../../scripts/bench-relay/lean-stream-client';
 
 const secret = 'whsec_ops_9f8e7d';
@@ -55,20 +55,8 @@ async function relayInProcess(
   return relay;
 }
 
-function subscriber(url: string, cursor: number | null, options: WebSocket.ClientOptions = {}) {
-  const messages: RelayServerMessage[] = [];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
-    headers: { authorization: `Bearer ${token}` },
-    ...options,
-  });
-  ws.on('error', () => undefined);
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
-  ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const events = () =>
-    messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
-  return { ws, messages, events, closed };
-}
+const subscriber = (url: string, cursor: number | null, options: WebSocket.ClientOptions = {}) =>
+  streamSubscriber(url, token, cursor, options);
 
 const post = (url: string, body: string) =>
   postWebhook(url, body, {
@@ -202,11 +190,7 @@ describe('relay logs', () => {
       'content-type': 'application/json',
       'x-stackone-signature': 'wrong',
     });
-    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
-      headers: { authorization: 'Bearer wrong-token-77' },
-    });
-    refused.on('error', () => undefined);
-    await new Promise((resolve) => refused.once('unexpected-response', resolve));
+    await refusedStream(relay.url, 'wrong-token-77');
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.events()).toHaveLength(1));
     client.ws.close();
@@ -234,11 +218,7 @@ describe('relay logs', () => {
       'content-type': 'application/json',
       'x-stackone-signature': 'wrong',
     });
-    const refused = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
-      headers: { authorization: 'Bearer wrong-token-88' },
-    });
-    refused.on('error', () => undefined);
-    await new Promise((resolve) => refused.once('unexpected-response', resolve));
+    await refusedStream(relay.url, 'wrong-token-88');
     // The stream process logs a malformed client message.
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.events()).toHaveLength(1));

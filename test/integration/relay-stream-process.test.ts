@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
-import type { RelayServerMessage } from '../../src/shared/relay-protocol';
 import { eventually } from '../support/eventually';
+import { streamSubscriber } from '../support/stream-subscriber';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
@@ -36,21 +35,7 @@ const post = (url: string, body: string) =>
     'x-stackone-signature': sign(body, secret),
   });
 
-/** A client that subscribes as soon as it is connected, as the app's relay client does. */
-function subscriber(url: string, cursor: number | null) {
-  const messages: RelayServerMessage[] = [];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  ws.on('error', () => undefined);
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
-  ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const events = () =>
-    messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
-  const subscribed = () => messages.some((m) => m.type === 'subscribed');
-  return { ws, messages, events, subscribed, closed };
-}
+const subscriber = (url: string, cursor: number | null) => streamSubscriber(url, token, cursor);
 
 /** The pid of this process's child running the relay's stream process. */
 function streamProcessPid(): number | undefined {

@@ -1,0 +1,33 @@
+import WebSocket from 'ws';
+import type { RelayServerMessage } from '../../src/shared/relay-protocol';
+
+/** A stream client that subscribes as soon as it is connected and collects every message. */
+export function streamSubscriber(
+  url: string,
+  token: string,
+  cursor: number | null,
+  options: WebSocket.ClientOptions = {},
+) {
+  const messages: RelayServerMessage[] = [];
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    ...options,
+  });
+  ws.on('error', () => undefined);
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const events = () =>
+    messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
+  const subscribed = () => messages.some((m) => m.type === 'subscribed');
+  return { ws, messages, events, subscribed, closed };
+}
+
+/** A stream connection with a token the relay does not know; resolves once it is refused. */
+export async function refusedStream(url: string, token: string): Promise<void> {
+  const refused = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  refused.on('error', () => undefined);
+  await new Promise((resolve) => refused.once('unexpected-response', resolve));
+}
