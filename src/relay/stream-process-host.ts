@@ -65,7 +65,11 @@ export async function startStreamProcess(options: {
   let nextId = 1;
   const statusRequests = new Map<number, (reply: StatusResult | null) => void>();
 
-  const send = (message: ToStreamProcess, handle?: Socket) => child?.send(message, handle);
+  // Messages to a stream process that has just exited are dropped: its replacement starts from
+  // the log's position, and its subscribers resume from their cursors.
+  const send = (message: ToStreamProcess) => {
+    if (child?.connected) child.send(message);
+  };
   const position = () => ({ headSeq: eventLog.headSeq(), oldestSeq: eventLog.oldestSeq() });
 
   function onMessage(message: FromStreamProcess): void {
@@ -87,6 +91,7 @@ export async function startStreamProcess(options: {
   }
 
   function spawn(): Promise<void> {
+    if (closing) return Promise.resolve();
     const here = fileURLToPath(import.meta.url);
     // Built, the relay is out/relay/cli.js beside out/relay/stream-process.js; from source
     // (npm run relay, the tests) both are TypeScript, run through tsx.
@@ -102,6 +107,10 @@ export async function startStreamProcess(options: {
     });
     child = started;
     started.on('message', onMessage);
+    // A send racing its exit fails here rather than ending the relay; the exit is handled below.
+    started.on('error', (error) =>
+      logger.warn({ reason: error.message }, 'the stream process could not be reached'),
+    );
     started.on('exit', (code, signal) => {
       if (child === started) child = null;
       for (const reply of statusRequests.values()) reply(null);
@@ -111,7 +120,14 @@ export async function startStreamProcess(options: {
         { code, signal },
         'the stream process exited; its subscribers were disconnected and will resume; starting a new one',
       );
-      setTimeout(() => void spawn().catch(() => undefined), restartDelayMs).unref();
+      setTimeout(
+        () =>
+          void spawn().catch((error: Error) =>
+            // Its exit, handled above, schedules the next attempt.
+            logger.error({ reason: error.message }, 'the stream process did not start'),
+          ),
+        restartDelayMs,
+      ).unref();
     });
     return new Promise((resolve, reject) => {
       started.once('error', reject);
@@ -137,7 +153,11 @@ export async function startStreamProcess(options: {
       from += events.length;
     }
   });
-  await spawn();
+  await spawn().catch((error: unknown) => {
+    closing = true;
+    stopListening();
+    throw error;
+  });
 
   return {
     accept(request, socket, head) {
