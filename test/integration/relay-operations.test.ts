@@ -190,7 +190,7 @@ describe('relay logs', () => {
       'content-type': 'application/json',
       'x-stackone-signature': 'wrong',
     });
-    await refusedStream(relay.url, 'wrong-token-77');
+    expect(await refusedStream(relay.url, 'wrong-token-77')).toBe(401);
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.events()).toHaveLength(1));
     client.ws.close();
@@ -218,7 +218,7 @@ describe('relay logs', () => {
       'content-type': 'application/json',
       'x-stackone-signature': 'wrong',
     });
-    await refusedStream(relay.url, 'wrong-token-88');
+    expect(await refusedStream(relay.url, 'wrong-token-88')).toBe(401);
     // The stream process logs a malformed client message.
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.events()).toHaveLength(1));

@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { eventually } from '../support/eventually';
-import { streamSubscriber } from '../support/stream-subscriber';
+import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
@@ -70,7 +70,7 @@ describe('relay stream process', () => {
     for (const client of clients) client.ws.close();
   });
 
-  it('replaces a stream process that dies; webhooks are taken meanwhile and a client resumes from its cursor', async () => {
+  it('replaces a stream process that dies; webhooks are taken meanwhile, connections refused with 503, and a client resumes from its cursor', async () => {
     const relay = await startRelay();
     const first = subscriber(relay.url, null);
     await eventually(() => expect(first.subscribed()).toBe(true));
@@ -84,6 +84,7 @@ describe('relay stream process', () => {
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: 'streams_unavailable' });
+    expect(await refusedStream(relay.url, token)).toBe(503);
     expect((await post(relay.url, webhookBody({ account_id: 'while-down' }))).status).toBe(200);
 
     await eventually(async () => expect((await fetch(`${relay.url}/healthz`)).status).toBe(200));

@@ -23,11 +23,16 @@ export function streamSubscriber(
   return { ws, messages, events, subscribed, closed };
 }
 
-/** A stream connection with a token the relay does not know; resolves once it is refused. */
-export async function refusedStream(url: string, token: string): Promise<void> {
+/** A stream connection the relay should refuse; resolves with the HTTP status it answered. */
+export async function refusedStream(url: string, token: string): Promise<number | undefined> {
   const refused = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
     headers: { authorization: `Bearer ${token}` },
   });
   refused.on('error', () => undefined);
-  await new Promise((resolve) => refused.once('unexpected-response', resolve));
+  const status = await new Promise<number | undefined>((resolve) => {
+    refused.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+    refused.once('open', () => resolve(undefined));
+  });
+  refused.terminate();
+  return status;
 }
