@@ -41,7 +41,7 @@ Usage: npm run relay -- [options]
                           batches more instead of falling behind (default ${defaultFanOutWindowMaxMs})
   --stream-process        Serve stream subscribers from a second process, so that sending to
                           them and taking webhooks each have a core: lower latency under load
-                          on a machine with two cores or more, for about 30 MB more memory
+                          on a machine with two cores or more, for 35-45 MB more memory
                           (docs/relay.md, Stream process)
   --help                  Show this help
 

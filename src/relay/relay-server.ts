@@ -12,7 +12,7 @@ import {
 } from './signature-verifier';
 import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
-import { startStreamProcess, type StreamProcess } from './stream-process-host';
+import { startStreamProcess, type Streams } from './stream-process-host';
 
 export interface RelayServerOptions {
   host?: string;
@@ -29,8 +29,8 @@ export interface RelayServerOptions {
   fanOutWindowMaxMs?: number;
   /**
    * Serve stream subscribers from a process of their own (stream-process.ts), so that sending
-   * to them and taking webhooks use two cores (the command line's relay does). Default: in this
-   * process (the app's built-in demo relay, and most tests).
+   * to them and taking webhooks use two cores (the command line's `--stream-process`). Default:
+   * in this process (the command line without it, and the app's built-in demo relay).
    */
   streamsInOwnProcess?: boolean;
 }
@@ -82,10 +82,11 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return { status: 'ok', headSeq: eventLog.headSeq(), clients: status.clients };
   });
   app.get('/metrics', async (_request, reply) => {
-    const own = await metrics.registry.getMetricsAsJSON();
     const streamSide = (await streams.status(statusTimeoutMs))?.metrics ?? [];
     const all =
-      streamSide.length > 0 ? AggregatorRegistry.aggregate([own, streamSide]) : metrics.registry;
+      streamSide.length > 0
+        ? AggregatorRegistry.aggregate([await metrics.registry.getMetricsAsJSON(), streamSide])
+        : metrics.registry;
     return reply.type(metrics.registry.contentType).send(await all.metrics());
   });
 
@@ -212,8 +213,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
 /** How long /healthz and /metrics wait for the stream process's answer. */
 const statusTimeoutMs = 2_000;
 
-/** Streams served in this process, seen as the stream process is. */
-function inProcessStreams(hub: StreamHub): StreamProcess {
+/** Streams served in this process; their metrics are in the relay server's own registry. */
+function inProcessStreams(hub: StreamHub): Streams {
   return {
     accept(request, socket, head) {
       hub.accept(request, socket, head);

@@ -9,14 +9,17 @@ import { highWaterBytes } from './stream-connection';
 import type { UpgradeRequest } from './stream-hub';
 import type { FromStreamProcess, ToStreamProcess } from './stream-process-protocol';
 
-/** The relay's stream process as its main process sees it. */
-export interface StreamProcess {
+/** The stream side as the relay's server sees it: served in its process or in a process of its own. */
+export interface Streams {
   /**
-   * Hands an authorised upgrade's socket to the stream process, which completes the handshake.
-   * False when there is no stream process to take it (it is restarting): refuse the upgrade.
+   * Takes an authorised upgrade and completes its handshake. False when there is no stream
+   * process to take it (it is restarting): refuse the upgrade.
    */
   accept(request: UpgradeRequest, socket: Duplex, head: Buffer): boolean;
-  /** Its subscriber count and metrics; null when it does not answer within `timeoutMs`. */
+  /**
+   * The subscriber count, and the metrics kept outside the relay server's registry; null when the
+   * stream process does not answer within `timeoutMs`.
+   */
   status(timeoutMs: number): Promise<Pick<StatusResult, 'clients' | 'metrics'> | null>;
   close(drainTimeoutMs: number): Promise<void>;
 }
@@ -26,17 +29,17 @@ type StatusResult = Extract<FromStreamProcess, { type: 'status-result' }>;
 const restartDelayMs = 1_000;
 
 /**
- * As many of `events` as one write to a subscriber takes (at least one): the rest would be read
- * again after that write anyway, and each read result is a single IPC message, held whole in
- * both processes' heaps.
+ * Where the run of `events` from `from` ends: as many as one write to a subscriber takes (at
+ * least one). The rest would be read again after that write anyway, and each read result or
+ * commit is a single IPC message, held whole in both processes' heaps.
  */
-function upToBytes(events: readonly StoredEvent[]): readonly StoredEvent[] {
+function endOfWrite(events: readonly StoredEvent[], from: number): number {
   let bytes = 0;
-  for (let i = 0; i < events.length; i++) {
+  for (let i = from; i < events.length; i++) {
     bytes += (events[i] as StoredEvent).body.length;
-    if (bytes > highWaterBytes && i > 0) return events.slice(0, i);
+    if (bytes > highWaterBytes && i > from) return i;
   }
-  return events;
+  return events.length;
 }
 
 /** The loader this process was started with (tsx, as `npm run relay` and the tests run it). */
@@ -58,7 +61,7 @@ export async function startStreamProcess(options: {
   heartbeatIntervalMs: number;
   fanOutWindowMs: number;
   fanOutWindowMaxMs: number;
-}): Promise<StreamProcess> {
+}): Promise<Streams> {
   const { eventLog, logger } = options;
   let child: ChildProcess | null = null;
   let closing = false;
@@ -75,7 +78,8 @@ export async function startStreamProcess(options: {
   function onMessage(message: FromStreamProcess): void {
     if (message.type === 'read') {
       try {
-        const events = upToBytes(eventLog.readAfter(message.cursor, message.limit));
+        const read = eventLog.readAfter(message.cursor, message.limit);
+        const events = read.slice(0, endOfWrite(read, 0));
         send({ type: 'read-result', id: message.id, events, ...position() });
       } catch (error) {
         logger.error(
@@ -148,9 +152,11 @@ export async function startStreamProcess(options: {
   const stopListening = eventLog.onCommit((committed) => {
     // A commit of many large webhooks goes over in several messages, none much over a write.
     for (let from = 0; from < committed.length;) {
-      const events = upToBytes(committed.slice(from));
+      const end = endOfWrite(committed, from);
+      const events =
+        from === 0 && end === committed.length ? committed : committed.slice(from, end);
       send({ type: 'commit', events, ...position() });
-      from += events.length;
+      from = end;
     }
   });
   await spawn().catch((error: unknown) => {

@@ -82,8 +82,10 @@ process.on('message', (message: ToStreamProcess, handle?: Socket) => {
         handle.destroy();
         return;
       }
-      const accept = hub.accept.bind(hub);
-      upgrades.set(message.id, () => accept(message, handle, Buffer.from(message.head, 'base64')));
+      const current = hub;
+      upgrades.set(message.id, () =>
+        current.accept(message, handle, Buffer.from(message.head, 'base64')),
+      );
       return;
     }
     case 'upgrade-go':
