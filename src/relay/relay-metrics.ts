@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StreamMetrics } from './stream-reporting';
 
 export type WebhookRejectReason =
   'bad_signature' | 'bad_json' | 'bad_envelope' | 'too_large' | 'bad_content_type' | 'other';
@@ -8,8 +9,7 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 /**
  * The relay's webhook-side Prometheus metrics, in a registry of its own (several relays can share
- * a process in tests). The stream side's are in `createStreamMetrics`, in the same registry when
- * streams are served in this process, or in the stream process's own.
+ * a process in tests). The stream side's are in `createStreamMetrics`, in the same registry.
  */
 export function createRelayMetrics(options: { headSeq: () => number }) {
   const registry = new Registry();
@@ -65,11 +65,15 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
 
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
 
-/** The stream side's metrics: subscribers, what they were sent and how long events waited for it. */
+/**
+ * The stream side's metrics: subscribers, what they were sent and how long events waited for it.
+ * Kept in the main process whether streams are served there or in the stream process, which sends
+ * its counts over (stream-process.ts); the two gauges read what the stream side last said.
+ */
 export function createStreamMetrics(
   registry: Registry,
   options: { clients: () => number; fanOutWindowMs: () => number },
-) {
+): StreamMetrics {
   const delivered = new Counter({
     name: 'relay_events_delivered_total',
     help: 'Event messages sent to stream clients.',
@@ -107,9 +111,7 @@ export function createStreamMetrics(
   return {
     /** `ms` from the wall clock: clamped at 0 should the clock step back in between. */
     fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
-    delivered: (count = 1) => delivered.inc(count),
-    acked: () => acked.inc(),
+    delivered: (count) => delivered.inc(count),
+    acked: (count) => acked.inc(count),
   };
 }
-
-export type StreamMetrics = ReturnType<typeof createStreamMetrics>;

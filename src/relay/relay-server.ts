@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { AggregatorRegistry } from 'prom-client';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog } from './event-log';
-import { createRelayMetrics } from './relay-metrics';
+import { createRelayMetrics, createStreamMetrics } from './relay-metrics';
 import {
   couldBeStackOneSignature,
   isKnownToken,
@@ -12,7 +11,7 @@ import {
 } from './signature-verifier';
 import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
-import { startStreamProcess, type Streams } from './stream-process-host';
+import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
 
 export interface RelayServerOptions {
   host?: string;
@@ -57,15 +56,25 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });
   const streamOptions = {
-    logger,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,
     fanOutWindowMaxMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
   };
+  /** As the stream side last answered; /metrics asks it again before answering. */
+  let streamStatus: StreamStatus = { clients: 0, fanOutWindowMs: streamOptions.fanOutWindowMs };
+  const streamMetrics = createStreamMetrics(metrics.registry, {
+    clients: () => streamStatus.clients,
+    fanOutWindowMs: () => streamStatus.fanOutWindowMs,
+  });
   const streams = options.streamsInOwnProcess
-    ? await startStreamProcess({ eventLog, ...streamOptions })
+    ? await startStreamProcess({ eventLog, logger, metrics: streamMetrics, ...streamOptions })
     : inProcessStreams(
-        createStreamHub({ events: eventLog, registry: metrics.registry, ...streamOptions }),
+        createStreamHub({
+          events: eventLog,
+          log: logger,
+          metrics: streamMetrics,
+          ...streamOptions,
+        }),
       );
   let shuttingDown = false;
 
@@ -82,12 +91,9 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return { status: 'ok', headSeq: eventLog.headSeq(), clients: status.clients };
   });
   app.get('/metrics', async (_request, reply) => {
-    const streamSide = (await streams.status(statusTimeoutMs))?.metrics ?? [];
-    const all =
-      streamSide.length > 0
-        ? AggregatorRegistry.aggregate([await metrics.registry.getMetricsAsJSON(), streamSide])
-        : metrics.registry;
-    return reply.type(metrics.registry.contentType).send(await all.metrics());
+    // Without an answer in time, the stream gauges show what it said last.
+    streamStatus = (await streams.status(statusTimeoutMs)) ?? streamStatus;
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   const refuseSignature = (reply: FastifyReply) => {
@@ -213,14 +219,14 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
 /** How long /healthz and /metrics wait for the stream process's answer. */
 const statusTimeoutMs = 2_000;
 
-/** Streams served in this process; their metrics are in the relay server's own registry. */
+/** Streams served in this process. */
 function inProcessStreams(hub: StreamHub): Streams {
   return {
     accept(request, socket, head) {
       hub.accept(request, socket, head);
       return true;
     },
-    status: () => Promise.resolve({ clients: hub.clients(), metrics: [] }),
+    status: () => Promise.resolve({ clients: hub.clients(), fanOutWindowMs: hub.fanOutWindowMs() }),
     close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };
 }

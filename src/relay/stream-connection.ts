@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import {
   relayClientMessageSchema,
@@ -7,7 +6,7 @@ import {
   type RelayServerMessage,
 } from '../shared/relay-protocol';
 import type { EventLog, StoredEvent } from './event-log';
-import type { StreamMetrics } from './relay-metrics';
+import type { StreamLog, StreamMetrics } from './stream-reporting';
 import { encodeTextFrame } from './websocket-frame';
 
 export interface StreamConnection {
@@ -100,13 +99,13 @@ export function createStreamConnection(options: {
    */
   socket: Duplex;
   events: StreamEventSource;
-  logger: Logger;
+  log: StreamLog;
   heartbeatIntervalMs: number;
   metrics: StreamMetrics;
   eventFrame: EventFrames;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, socket, events: source, logger, metrics, eventFrame } = options;
+  const { ws, socket, events: source, log, metrics, eventFrame } = options;
   let subscription: {
     position: number;
     /** null: every event. */
@@ -147,7 +146,7 @@ export function createStreamConnection(options: {
       },
       (error: unknown) => {
         pumping = false;
-        logger.error(
+        log.error(
           { reason: error instanceof Error ? error.message : String(error) },
           'stream could not read the event log; closing the connection so that the client resumes',
         );
@@ -218,7 +217,7 @@ export function createStreamConnection(options: {
 
   function handle(message: RelayClientMessage): void {
     if (message.type === 'ack') {
-      metrics.acked();
+      metrics.acked(1);
       return;
     }
     if (subscription !== null) {
@@ -271,7 +270,7 @@ export function createStreamConnection(options: {
       return;
     }
     badMessages += 1;
-    logger.warn({ reason: 'bad_client_message' }, 'stream message rejected');
+    log.warn({ reason: 'bad_client_message' }, 'stream message rejected');
     if (badMessages >= maxBadMessages) {
       ws.close(1008, 'too many malformed messages');
       return;

@@ -1,26 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventLog } from './event-log';
 import { createFanOut } from './fan-out';
-import { createStreamMetrics } from './relay-metrics';
 import {
   createEventFrames,
   createStreamConnection,
   type StreamConnection,
   type StreamEventSource,
 } from './stream-connection';
+import type { StreamLog, StreamMetrics } from './stream-reporting';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
 export type UpgradeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>;
 
 export interface StreamHubOptions {
   events: StreamEventSource & Pick<EventLog, 'onCommit'>;
-  logger: Logger;
-  /** The stream metrics are registered here. */
-  registry: Registry;
+  log: StreamLog;
+  metrics: StreamMetrics;
   heartbeatIntervalMs: number;
   fanOutWindowMs: number;
   fanOutWindowMaxMs: number;
@@ -31,17 +28,15 @@ export interface StreamHub {
   /** Completes the WebSocket handshake of an upgrade already authorised, and serves it. */
   accept(request: UpgradeRequest, socket: Duplex, head: Buffer): void;
   clients(): number;
+  /** The fan-out's current window, in ms. */
+  fanOutWindowMs(): number;
   /** Sends each subscriber what it has not had yet, then closes every connection. */
   close(drainTimeoutMs: number): Promise<void>;
 }
 
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { events, logger } = options;
+  const { events, log, metrics } = options;
   const connections = new Set<StreamConnection>();
-  const metrics = createStreamMetrics(options.registry, {
-    clients: () => connections.size,
-    fanOutWindowMs: () => fanOut.windowMs(),
-  });
   const eventFrame = createEventFrames();
   const fanOut = createFanOut({
     commits: events,
@@ -69,7 +64,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
           ws,
           socket,
           events,
-          logger,
+          log,
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           metrics,
           eventFrame,
@@ -79,6 +74,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       });
     },
     clients: () => connections.size,
+    fanOutWindowMs: () => fanOut.windowMs(),
     async close(drainTimeoutMs) {
       await Promise.all(
         [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),

@@ -8,6 +8,7 @@ import type { EventLog, StoredEvent } from './event-log';
 import { highWaterBytes } from './stream-connection';
 import type { UpgradeRequest } from './stream-hub';
 import type { FromStreamProcess, ToStreamProcess } from './stream-process-protocol';
+import type { StreamMetrics } from './stream-reporting';
 
 /** The stream side as the relay's server sees it: served in its process or in a process of its own. */
 export interface Streams {
@@ -17,14 +18,17 @@ export interface Streams {
    */
   accept(request: UpgradeRequest, socket: Duplex, head: Buffer): boolean;
   /**
-   * The subscriber count, and the metrics kept outside the relay server's registry; null when the
-   * stream process does not answer within `timeoutMs`.
+   * What the stream metrics' gauges show, with every count made before it in the metrics; null
+   * when the stream process does not answer within `timeoutMs`.
    */
-  status(timeoutMs: number): Promise<Pick<StatusResult, 'clients' | 'metrics'> | null>;
+  status(timeoutMs: number): Promise<StreamStatus | null>;
   close(drainTimeoutMs: number): Promise<void>;
 }
 
-type StatusResult = Extract<FromStreamProcess, { type: 'status-result' }>;
+export interface StreamStatus {
+  clients: number;
+  fanOutWindowMs: number;
+}
 
 const restartDelayMs = 1_000;
 
@@ -58,15 +62,18 @@ function tsxLoaderFlags(): string[] {
 export async function startStreamProcess(options: {
   eventLog: EventLog;
   logger: Logger;
+  /** Where the stream process's counts are added up. */
+  metrics: StreamMetrics;
   heartbeatIntervalMs: number;
   fanOutWindowMs: number;
   fanOutWindowMaxMs: number;
 }): Promise<Streams> {
-  const { eventLog, logger } = options;
+  const { eventLog, logger, metrics } = options;
+  const streamLogger = logger.child({ process: 'stream' });
   let child: ChildProcess | null = null;
   let closing = false;
   let nextId = 1;
-  const statusRequests = new Map<number, (reply: StatusResult | null) => void>();
+  const statusRequests = new Map<number, (reply: StreamStatus | null) => void>();
 
   // Messages to a stream process that has just exited are dropped: its replacement starts from
   // the log's position, and its subscribers resume from their cursors.
@@ -88,8 +95,17 @@ export async function startStreamProcess(options: {
         );
         send({ type: 'read-failed', id: message.id, message: 'the event log could not be read' });
       }
+    } else if (message.type === 'metrics') {
+      metrics.delivered(message.delivered);
+      metrics.acked(message.acked);
+      for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
+    } else if (message.type === 'log') {
+      streamLogger[message.level](message.fields, message.message);
     } else if (message.type === 'status-result') {
-      statusRequests.get(message.id)?.(message);
+      statusRequests.get(message.id)?.({
+        clients: message.clients,
+        fanOutWindowMs: message.fanOutWindowMs,
+      });
       statusRequests.delete(message.id);
     }
   }

@@ -1,4 +1,3 @@
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { StoredEvent } from './event-log';
 
 /**
@@ -41,10 +40,14 @@ export type ToStreamProcess =
 export type FromStreamProcess =
   | { type: 'ready' }
   | { type: 'read'; id: number; cursor: number; limit: number }
+  | { type: 'status-result'; id: number; clients: number; fanOutWindowMs: number }
+  /** Counted since the last such message; the main process's metrics add them up. */
+  | { type: 'metrics'; delivered: number; acked: number; fanOutDelaysMs: number[] }
+  /** A line for the main process's log. */
   | {
-      type: 'status-result';
-      id: number;
-      clients: number;
-      metrics: MetricObjectWithValues<MetricValue<string>>[];
+      type: 'log';
+      level: 'warn' | 'error';
+      fields: Record<string, string | number>;
+      message: string;
     }
   | { type: 'closed' };

@@ -6,15 +6,44 @@
  * process's webhooks and durable writes.
  */
 import type { Socket } from 'node:net';
-import { Registry } from 'prom-client';
-import { createLogger } from '../main/logger';
 import type { StoredEvent } from './event-log';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import type { FromStreamProcess, LogPosition, ToStreamProcess } from './stream-process-protocol';
+import type { StreamLog, StreamMetrics } from './stream-reporting';
 
+// This process loads no logger and no metrics library (each would cost it memory it is measured
+// on, README "2026-12-02: a leaner stream process"): it sends its log lines and counts to the main
+// process, which has both.
 const toMain = (message: FromStreamProcess) => process.send?.(message);
-const logger = createLogger({ name: 'relay-streams' });
-const registry = new Registry();
+const log: StreamLog = {
+  warn: (fields, message) => toMain({ type: 'log', level: 'warn', fields, message }),
+  error: (fields, message) => toMain({ type: 'log', level: 'error', fields, message }),
+};
+
+/** Counts not yet sent: at most this late, and always before a status answer (/metrics asks one). */
+const metricsFlushMs = 250;
+const maxDelaysHeld = 4096;
+let counted = { delivered: 0, acked: 0, fanOutDelaysMs: [] as number[] };
+function sendMetrics(): void {
+  const { delivered, acked, fanOutDelaysMs } = counted;
+  if (delivered === 0 && acked === 0 && fanOutDelaysMs.length === 0) return;
+  toMain({ type: 'metrics', delivered, acked, fanOutDelaysMs });
+  counted = { delivered: 0, acked: 0, fanOutDelaysMs: [] };
+}
+const metrics: StreamMetrics = {
+  fannedOut(ms) {
+    counted.fanOutDelaysMs.push(ms);
+    if (counted.fanOutDelaysMs.length >= maxDelaysHeld) sendMetrics();
+  },
+  delivered(count) {
+    counted.delivered += count;
+  },
+  acked(count) {
+    counted.acked += count;
+  },
+};
+setInterval(sendMetrics, metricsFlushMs).unref();
+
 const position: LogPosition = { headSeq: 0, oldestSeq: null };
 const commitListeners = new Set<(events: readonly StoredEvent[]) => void>();
 const reads = new Map<
@@ -53,8 +82,8 @@ process.on('message', (message: ToStreamProcess, handle?: Socket) => {
       updatePosition(message);
       hub = createStreamHub({
         events,
-        logger,
-        registry,
+        log,
+        metrics,
         heartbeatIntervalMs: message.heartbeatIntervalMs,
         fanOutWindowMs: message.fanOutWindowMs,
         fanOutWindowMaxMs: message.fanOutWindowMaxMs,
@@ -93,14 +122,17 @@ process.on('message', (message: ToStreamProcess, handle?: Socket) => {
       upgrades.delete(message.id);
       return;
     case 'status':
-      void registry
-        .getMetricsAsJSON()
-        .then((metrics) =>
-          toMain({ type: 'status-result', id: message.id, clients: hub?.clients() ?? 0, metrics }),
-        );
+      sendMetrics();
+      toMain({
+        type: 'status-result',
+        id: message.id,
+        clients: hub?.clients() ?? 0,
+        fanOutWindowMs: hub?.fanOutWindowMs() ?? 0,
+      });
       return;
     case 'close':
       void (hub?.close(message.drainTimeoutMs) ?? Promise.resolve()).then(() => {
+        sendMetrics();
         toMain({ type: 'closed' });
         process.disconnect?.();
       });

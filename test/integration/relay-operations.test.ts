@@ -74,7 +74,7 @@ describe.each([
   afterAll(() => {
     streamsInOwnProcess = false;
   });
-  it('exposes Prometheus metrics for stored, delivered, clients and rejects by reason', async () => {
+  it('exposes Prometheus metrics for stored, delivered, acked, clients and rejects by reason', async () => {
     const relay = await relayInProcess();
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
@@ -104,6 +104,11 @@ describe.each([
     expect(text).toMatch(/^relay_event_fan_out_delay_seconds_count 1$/m);
     expect(text).toMatch(/^relay_event_fan_out_delay_seconds_bucket\{le="2.5"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^relay_acks_total 0$/m);
+    client.ws.send(JSON.stringify({ type: 'ack', seq: client.events()[0]?.seq }));
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
+    );
     client.ws.close();
   });
 
@@ -227,11 +232,20 @@ describe('relay logs', () => {
       'body-marker-7d2f',
       'wrong-token-88',
     );
-    // The stream process logs a malformed client message.
+    // The stream process logs a malformed client message, through the main process's logger.
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.events()).toHaveLength(1));
     client.ws.send(`{"type":"subscribe","token":"${token}"`);
     await eventually(() => expect(relay.output()).toContain('stream message rejected'));
+    const line = relay
+      .output()
+      .split('\n')
+      .find((entry) => entry.includes('stream message rejected'));
+    expect(JSON.parse(line ?? '')).toMatchObject({
+      level: 40,
+      process: 'stream',
+      reason: 'bad_client_message',
+    });
     client.ws.close();
     relay.child.kill('SIGTERM');
     await new Promise((resolve) => relay.child.once('exit', resolve));

@@ -57,7 +57,7 @@ function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: n
     ws,
     socket: socket as Duplex,
     events: eventLog,
-    logger: silentLogger(),
+    log: silentLogger(),
     heartbeatIntervalMs: 60_000,
     metrics: createStreamMetrics(new Registry(), { clients: () => 1, fanOutWindowMs: () => 5 }),
     eventFrame: createEventFrames(),

@@ -1,0 +1,17 @@
+/**
+ * What the stream side (stream-hub, stream-connection) reports through. In the relay's main
+ * process these are its Prometheus metrics (relay-metrics.ts) and its pino logger; the stream
+ * process counts and forwards to them (stream-process.ts), so that it loads neither.
+ */
+
+export interface StreamMetrics {
+  /** An event was written to every live subscriber, `ms` after its webhook was accepted. */
+  fannedOut(ms: number): void;
+  delivered(count: number): void;
+  acked(count: number): void;
+}
+
+export interface StreamLog {
+  warn(fields: Record<string, string | number>, message: string): void;
+  error(fields: Record<string, string | number>, message: string): void;
+}
