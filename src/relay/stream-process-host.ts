@@ -118,8 +118,13 @@ export async function startStreamProcess(options: {
     const fromSource = extname(here) === '.ts';
     const started = fork(join(dirname(here), `stream-process${extname(here)}`), [], {
       execArgv: [
-        // The heap limits the relay was deployed with (docs/relay.md, Memory) apply here too.
-        ...process.execArgv.filter((flag) => /^--max-(old|semi)-space-size=\d+$/.test(flag)),
+        // The heap limit the relay was deployed with (docs/relay.md, Memory) applies here too.
+        ...process.execArgv.filter((flag) => /^--max-old-space-size=\d+$/.test(flag)),
+        // Not the main process's young generation: almost all this process allocates (each
+        // batch's frames, each client message) is garbage by the next scavenge, and 2 MB
+        // semi-spaces hold it for about 10 MB less than 8 MB ones (README, "2026-12-02: a
+        // leaner stream process").
+        '--max-semi-space-size=2',
         ...(fromSource ? tsxLoaderFlags() : []),
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
