@@ -2,42 +2,49 @@
  * Builds the standalone relay: out/relay/cli.js (the main process) and out/relay/stream-process.js
  * (the stream process it forks with --stream-process).
  *
- * The main process loads its packages from node_modules. The stream process bundles all but ws,
- * so that of zod it carries only the zod/mini functions its message schemas use: loaded whole
+ * Both bundle zod, so that each carries only the zod/mini functions its schemas use: loaded whole
  * from node_modules, zod costs a process about 5 MB (README, "2026-12-02: a leaner stream
- * process"). For the same reason it loads neither pino nor prom-client; this build fails if it
- * comes to.
+ * process"). For the same reason the stream process loads neither pino nor prom-client. This
+ * build fails if either comes to load more.
  */
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 
-const common: BuildOptions = {
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node22',
   format: 'esm',
   outdir: 'out/relay',
   logLevel: 'warning',
-};
+  metafile: true,
+} satisfies BuildOptions;
 
-await build({ ...common, entryPoints: ['src/relay/cli.ts'], packages: 'external' });
+const main = await build({
+  ...common,
+  entryPoints: ['src/relay/cli.ts'],
+  external: ['fastify', 'pino', 'prom-client', 'ws'],
+});
+refuse(main.metafile, 'the main process', /node_modules\/zod\/(v3|v4\/classic)\//);
 
 const streamProcess = await build({
   ...common,
   entryPoints: ['src/relay/stream-process.ts'],
   // ws looks for optional native add-ons at run time.
   external: ['ws'],
-  metafile: true,
 });
-
-// Importing `zod` instead of `zod/mini` on the stream side would bundle all of it; importing the
-// main process's logger or metrics, pino or prom-client.
-const unwanted = Object.keys(streamProcess.metafile.inputs).find((input) =>
-  /node_modules\/(zod\/(v3|v4\/classic)|pino|prom-client)\//.test(input),
+refuse(
+  streamProcess.metafile,
+  'the stream process',
+  /node_modules\/(zod\/(v3|v4\/classic)|pino|prom-client)\//,
 );
-if (unwanted !== undefined) {
+
+/** Fails the build if `bundle` holds a module matching `unwanted`. */
+function refuse(bundle: Metafile, name: string, unwanted: RegExp): void {
+  const found = Object.keys(bundle.inputs).find((input) => unwanted.test(input));
+  if (found === undefined) return;
   console.error(
-    `build-relay: the stream process would load ${unwanted}: import zod/mini rather than zod, ` +
-      'and report through StreamLog and StreamMetrics (stream-reporting.ts)',
+    `build-relay: ${name} would load ${found}: import zod/mini rather than zod; on the stream ` +
+      'side, report through StreamLog and StreamMetrics (stream-reporting.ts)',
   );
   process.exit(1);
 }
