@@ -40,9 +40,9 @@ Usage: npm run relay -- [options]
                           more than 40% of it (many subscribers, a busy machine), so the relay
                           batches more instead of falling behind (default ${defaultFanOutWindowMaxMs})
   --stream-process        Serve stream subscribers from a second process, so that sending to
-                          them and taking webhooks each have a core: lower latency under load
-                          on a machine with two cores or more, for 35-45 MB more memory
-                          (docs/relay.md, Stream process)
+                          them and taking webhooks each have a core: lower latency under heavy
+                          load on a machine with two cores or more, for 10-20 MB more memory;
+                          run Node with --max-semi-space-size=4 then (docs/relay.md, Stream process)
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
