@@ -24,7 +24,12 @@ const main = await build({
   entryPoints: ['src/relay/cli.ts'],
   external: ['fastify', 'pino', 'prom-client', 'ws'],
 });
-refuse(main.metafile, 'the main process', /node_modules\/zod\/(v3|v4\/classic)\//);
+refuse(
+  main.metafile,
+  'the main process',
+  /node_modules\/zod\/(v3|v4\/classic)\//,
+  'import zod/mini rather than zod',
+);
 
 const streamProcess = await build({
   ...common,
@@ -36,15 +41,13 @@ refuse(
   streamProcess.metafile,
   'the stream process',
   /node_modules\/(zod\/(v3|v4\/classic)|pino|prom-client)\//,
+  'import zod/mini rather than zod, and report through StreamLog and StreamMetrics (stream-reporting.ts)',
 );
 
-/** Fails the build if `bundle` holds a module matching `unwanted`. */
-function refuse(bundle: Metafile, name: string, unwanted: RegExp): void {
+/** Fails the build if `bundle` holds a module matching `unwanted`, saying what to do instead. */
+function refuse(bundle: Metafile, name: string, unwanted: RegExp, instead: string): void {
   const found = Object.keys(bundle.inputs).find((input) => unwanted.test(input));
   if (found === undefined) return;
-  console.error(
-    `build-relay: ${name} would load ${found}: import zod/mini rather than zod; on the stream ` +
-      'side, report through StreamLog and StreamMetrics (stream-reporting.ts)',
-  );
+  console.error(`build-relay: ${name} would load ${found}: ${instead}`);
   process.exit(1);
 }

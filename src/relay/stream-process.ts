@@ -20,7 +20,10 @@ const log: StreamLog = {
   error: (fields, message) => toMain({ type: 'log', level: 'error', fields, message }),
 };
 
-/** Counts not yet sent: at most this late, and always before a status answer (/metrics asks one). */
+/**
+ * Counts not yet sent: at most this late (so a stream process that crashes loses no more of them),
+ * and always before a status answer (/metrics asks one, so it is current).
+ */
 const metricsFlushMs = 250;
 const maxDelaysHeld = 4096;
 let counted = { delivered: 0, acked: 0, fanOutDelaysMs: [] as number[] };
