@@ -161,9 +161,12 @@ export async function startStreamProcess(options: {
     return new Promise((resolve, reject) => {
       started.once('error', reject);
       started.once('exit', () => reject(new Error('the stream process exited as it started')));
-      started.on('message', (message: FromStreamProcess) => {
-        if (message.type === 'ready') resolve();
-      });
+      const onReady = (message: FromStreamProcess) => {
+        if (message.type !== 'ready') return;
+        started.off('message', onReady);
+        resolve();
+      };
+      started.on('message', onReady);
       send({
         type: 'init',
         heartbeatIntervalMs: options.heartbeatIntervalMs,

@@ -49,5 +49,4 @@ export type FromStreamProcess =
       level: 'warn' | 'error';
       fields: Record<string, string | number>;
       message: string;
-    }
-  | { type: 'closed' };
+    };

@@ -134,9 +134,9 @@ process.on('message', (message: ToStreamProcess, handle?: Socket) => {
       });
       return;
     case 'close':
+      // The main process waits for this process to exit.
       void (hub?.close(message.drainTimeoutMs) ?? Promise.resolve()).then(() => {
         sendMetrics();
-        toMain({ type: 'closed' });
         process.disconnect?.();
       });
       return;
