@@ -50,6 +50,7 @@ const benchOptions = {
     poster: { type: 'string', default: 'lean' },
     'fan-out-window': { type: 'string' },
     'fan-out-window-max': { type: 'string' },
+    'single-process': { type: 'boolean', default: false },
     'stream-process': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -65,7 +66,7 @@ if (values.help) {
     [
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
-      '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--stream-process]',
+      '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--single-process]',
       "                       (the relay's own options, given to it)",
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
@@ -100,6 +101,8 @@ const warmupSeconds = wholeNumber('warmup', 0);
 const roundCount = wholeNumber('rounds', 1);
 if (values.poster !== 'lean' && values.poster !== 'http')
   refuse(`--poster must be lean or http, got "${values.poster}"`);
+if (values['single-process'] && values['stream-process'])
+  refuse('give --single-process or --stream-process, not both');
 if (values.client !== 'lean' && values.client !== 'ws')
   refuse(`--client must be lean or ws, got "${values.client}"`);
 const secret = 'bench-secret';
@@ -117,7 +120,7 @@ const relayProcess = spawn(
     // As docs/relay.md deploys it: the main process of a relay with a stream process does not
     // fan out, and needs a smaller young generation.
     '--max-old-space-size=512',
-    `--max-semi-space-size=${values['stream-process'] ? 4 : 8}`,
+    `--max-semi-space-size=${values['single-process'] ? 8 : 4}`,
     relayCli,
     '--port',
     '0',
@@ -130,7 +133,7 @@ const relayProcess = spawn(
     // The relay's own defaults unless given.
     ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),
     ...(values['fan-out-window-max'] ? ['--fan-out-window-max', values['fan-out-window-max']] : []),
-    ...(values['stream-process'] ? ['--stream-process'] : []),
+    ...(values['single-process'] ? ['--single-process'] : []),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );

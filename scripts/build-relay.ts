@@ -1,6 +1,6 @@
 /**
  * Builds the standalone relay: out/relay/cli.js (the main process) and out/relay/stream-process.js
- * (the stream process it forks with --stream-process).
+ * (the stream process it forks unless given --single-process).
  *
  * Both bundle zod, so that each carries only the zod/mini functions its schemas use: loaded whole
  * from node_modules, zod costs a process about 5 MB (README, "2026-12-02: a leaner stream

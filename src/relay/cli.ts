@@ -15,7 +15,7 @@ delivers them over a WebSocket to authorised apps, including ones that reconnect
 
 Usage: npm run relay -- [options]
    or, built by npm run build:relay:
-     node --max-old-space-size=512 --max-semi-space-size=8 out/relay/cli.js [options]
+     node --max-old-space-size=512 --max-semi-space-size=4 out/relay/cli.js [options]
    (the heap limits keep memory near the relay's working set; see docs/relay.md, Memory)
 
   --port <n>              Port to listen on (default 4020; 0 picks a free one)
@@ -39,10 +39,11 @@ Usage: npm run relay -- [options]
                           The window grows up to this while sending to every subscriber takes
                           more than 40% of it (many subscribers, a busy machine), so the relay
                           batches more instead of falling behind (default ${defaultFanOutWindowMaxMs})
-  --stream-process        Serve stream subscribers from a second process, so that sending to
-                          them and taking webhooks each have a core: lower latency under heavy
-                          load on a machine with two cores or more, for 10-20 MB more memory;
-                          run Node with --max-semi-space-size=4 then (docs/relay.md, Stream process)
+  --single-process        Serve stream subscribers from the main process instead of a second
+                          one: 10-20 MB less memory, a higher latency tail under heavy load;
+                          for a machine with one core (run Node with --max-semi-space-size=8)
+  --stream-process        Serve them from a second process, so that sending to them and taking
+                          webhooks each have a core (the default; docs/relay.md, Stream process)
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
@@ -76,6 +77,7 @@ const values = orFail(
         'retention-mib': { type: 'string', default: String(defaultRetention.mib) },
         'fan-out-window': { type: 'string', default: String(defaultFanOutWindowMs) },
         'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
+        'single-process': { type: 'boolean', default: false },
         'stream-process': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -128,6 +130,8 @@ if (fanOutWindowMaxMs < fanOutWindowMs)
   fail(
     `--fan-out-window-max (${fanOutWindowMaxMs}) must be at least --fan-out-window (${fanOutWindowMs})`,
   );
+if (values['single-process'] && values['stream-process'])
+  fail('give --single-process or --stream-process, not both');
 const webhookSecrets = [...values['webhook-secret'], ...fromEnv('RELAY_WEBHOOK_SECRETS')];
 const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS')];
 if (webhookSecrets.length === 0)
@@ -160,7 +164,7 @@ const relay = await startRelayServer({
   fanOutWindowMaxMs,
   eventLog,
   logger,
-  streamsInOwnProcess: values['stream-process'],
+  streamsInOwnProcess: !values['single-process'],
 }).catch(async (error: unknown) => {
   // Release the data directory before refusing, so that a corrected command can have it.
   await eventLog.close();

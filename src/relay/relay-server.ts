@@ -28,8 +28,8 @@ export interface RelayServerOptions {
   fanOutWindowMaxMs?: number;
   /**
    * Serve stream subscribers from a process of their own (stream-process.ts), so that sending
-   * to them and taking webhooks use two cores (the command line's `--stream-process`). Default:
-   * in this process (the command line without it, and the app's built-in demo relay).
+   * to them and taking webhooks use two cores (the command line's default). Default here: in
+   * this process (the command line's `--single-process`, and the app's built-in demo relay).
    */
   streamsInOwnProcess?: boolean;
 }

@@ -34,6 +34,10 @@ describe('relay benchmark command line', () => {
       [['--poster', 'curl'], '--poster must be lean or http, got "curl"'],
       [['--client', 'browser'], '--client must be lean or ws, got "browser"'],
       [['--bogus'], "Unknown option '--bogus'"],
+      [
+        ['--single-process', '--stream-process'],
+        'give --single-process or --stream-process, not both',
+      ],
     ];
     const results = await Promise.all(refusals.map(([args]) => runBench(args)));
     results.forEach(({ code, stderr }, i) => {

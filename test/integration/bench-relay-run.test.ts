@@ -25,8 +25,8 @@ describe('relay benchmark run', () => {
   });
 
   it.each([
-    { streams: 'in the relay process', flags: [], processes: 1 },
-    { streams: 'in a process of their own', flags: ['--stream-process'], processes: 2 },
+    { streams: 'in the relay process', flags: ['--single-process'], processes: 1 },
+    { streams: 'in a process of their own (the default)', flags: [], processes: 2 },
   ])(
     'measures rounds against a real relay (streams $streams), before and after client churn, and lists their p99s',
     async ({ flags, processes }) => {

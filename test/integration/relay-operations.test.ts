@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -226,7 +226,7 @@ describe('relay logs', () => {
   it("never writes them to its logs from the command line either, the stream process's included", async () => {
     const temp = makeTempDir('relay-logs');
     cleanups.push(() => temp.remove());
-    const relay = await spawnRelay(temp.path, 0, ['--stream-process']);
+    const relay = await spawnRelay(temp.path, 0);
     const forbidden = await provokeLoggedRejections(
       relay.url,
       'body-marker-7d2f',
@@ -329,6 +329,7 @@ describe('relay command line', () => {
       '--retention-hours',
       '--retention-events',
       '--retention-mib',
+      '--single-process',
       '--stream-process',
       '--fan-out-window',
       '--fan-out-window-max',
@@ -353,6 +354,10 @@ describe('relay command line', () => {
       [
         ['--fan-out-window', '20', '--fan-out-window-max', '10', ...credentials],
         '--fan-out-window-max (10) must be at least --fan-out-window (20)',
+      ],
+      [
+        ['--single-process', '--stream-process', ...credentials],
+        'give --single-process or --stream-process, not both',
       ],
       [['--client-token', token], 'give at least one --webhook-secret'],
       [['--webhook-secret', secret], 'give at least one --client-token'],
@@ -441,10 +446,37 @@ describe('relay command line', () => {
 });
 
 describe("the command line relay's stream process", () => {
+  it('serves subscribers from a stream process by default, and from the main one with --single-process', async () => {
+    const streamProcessesOf = (pid: number) =>
+      readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .filter((child) =>
+          readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('stream-process'),
+        );
+    for (const { flags, expected } of [
+      { flags: [], expected: 1 },
+      { flags: ['--single-process'], expected: 0 },
+    ]) {
+      const temp = makeTempDir('relay-processes');
+      cleanups.push(() => temp.remove());
+      const relay = await spawnRelay(temp.path, 0, flags);
+      const client = subscriber(relay.url, null);
+      await eventually(() =>
+        expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true),
+      );
+      expect((await post(relay.url, webhookBody())).status).toBe(200);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      expect(streamProcessesOf(relay.child.pid as number)).toHaveLength(expected);
+      client.ws.close();
+      relay.child.kill('SIGTERM');
+    }
+  }, 30_000);
+
   it('takes over 600 connections made 200 at a time while webhooks arrive, each subscribed', async () => {
     const temp = makeTempDir('relay-handover');
     cleanups.push(() => temp.remove());
-    const relay = await spawnRelay(temp.path, 0, ['--stream-process']);
+    const relay = await spawnRelay(temp.path, 0);
     // Each client subscribes the moment its handshake's answer arrives, while webhooks keep the
     // main process busy: every handshake and first message must reach the stream process.
     const subscribe = encodeClientFrame(
@@ -551,8 +583,8 @@ describe('relay crash safety', () => {
   });
 
   it.each([
-    { streams: 'in the relay process', flags: [] },
-    { streams: 'in a process of their own', flags: ['--stream-process'] },
+    { streams: 'in the relay process', flags: ['--single-process'] },
+    { streams: 'in a process of their own (the default)', flags: [] },
   ])(
     'loses no answered webhook to kill -9 mid-burst, and delivers each exactly once per subscriber (streams $streams)',
     async ({ flags }) => {
