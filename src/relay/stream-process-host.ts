@@ -7,7 +7,11 @@ import type { Logger } from 'pino';
 import type { EventLog, StoredEvent } from './event-log';
 import { highWaterBytes } from './stream-connection';
 import type { UpgradeRequest } from './stream-hub';
-import type { FromStreamProcess, ToStreamProcess } from './stream-process-protocol';
+import {
+  describeInvalidMessage,
+  fromStreamProcessSchema,
+  type ToStreamProcess,
+} from './stream-process-protocol';
 import type { StreamMetrics } from './stream-reporting';
 
 /** The stream side as the relay's server sees it: served in its process or in a process of its own. */
@@ -82,7 +86,17 @@ export async function startStreamProcess(options: {
   };
   const position = () => ({ headSeq: eventLog.headSeq(), oldestSeq: eventLog.oldestSeq() });
 
-  function onMessage(message: FromStreamProcess): void {
+  function onMessage(received: unknown): void {
+    const parsed = fromStreamProcessSchema.safeParse(received);
+    if (!parsed.success) {
+      logger.error(
+        { problem: describeInvalidMessage(received, parsed.error) },
+        'a message from the stream process was not understood and was ignored ' +
+          '(are both processes from the same build?)',
+      );
+      return;
+    }
+    const message = parsed.data;
     if (message.type === 'read') {
       try {
         const read = eventLog.readAfter(message.cursor, message.limit);
@@ -161,8 +175,9 @@ export async function startStreamProcess(options: {
     return new Promise((resolve, reject) => {
       started.once('error', reject);
       started.once('exit', () => reject(new Error('the stream process exited as it started')));
-      const onReady = (message: FromStreamProcess) => {
-        if (message.type !== 'ready') return;
+      // onMessage logs what does not parse.
+      const onReady = (message: unknown) => {
+        if (fromStreamProcessSchema.safeParse(message).data?.type !== 'ready') return;
         started.off('message', onReady);
         resolve();
       };

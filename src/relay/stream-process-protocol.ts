@@ -1,9 +1,12 @@
+import * as z from 'zod/mini';
 import type { StoredEvent } from './event-log';
 
 /**
  * Messages between the relay's main process (webhooks, event log) and its stream process
  * (subscribers, fan-out), over the IPC channel Node sets up with `fork`. Both ends are this
- * program, started together, so the messages are typed rather than validated.
+ * program, started together; each still checks what it receives against the schemas below, so
+ * that a message one version of it sends and another does not expect is a clear log line, not a
+ * subscriber left waiting without a word.
  */
 
 /** What the stream process knows of the log: updated by every commit and read it is sent. */
@@ -50,3 +53,96 @@ export type FromStreamProcess =
       fields: Record<string, string | number>;
       message: string;
     };
+
+const seq = () => z.number().check(z.int(), z.nonnegative());
+const requestId = () => z.number().check(z.int(), z.positive());
+const milliseconds = () => z.number().check(z.nonnegative());
+const logPosition = {
+  headSeq: seq(),
+  oldestSeq: z.nullable(z.number().check(z.int(), z.positive())),
+};
+const storedEvents = z.array(
+  z.object({
+    seq: z.number().check(z.int(), z.positive()),
+    body: z.string(),
+    signature: z.string(),
+    receivedAt: z.string(),
+    event: z.string(),
+    originOwnerId: z.nullable(z.string()),
+  }),
+);
+
+// Typed as the messages they check, so that a field added to one and not the other fails to compile.
+export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    heartbeatIntervalMs: milliseconds(),
+    fanOutWindowMs: milliseconds(),
+    fanOutWindowMaxMs: milliseconds(),
+    ...logPosition,
+  }),
+  z.object({ type: z.literal('commit'), events: storedEvents, ...logPosition }),
+  z.object({
+    type: z.literal('read-result'),
+    id: requestId(),
+    events: storedEvents,
+    ...logPosition,
+  }),
+  z.object({ type: z.literal('read-failed'), id: requestId(), message: z.string() }),
+  z.object({
+    type: z.literal('upgrade'),
+    id: requestId(),
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.optional(z.union([z.string(), z.array(z.string())]))),
+    head: z.string(),
+  }),
+  z.object({ type: z.literal('upgrade-go'), id: requestId() }),
+  z.object({ type: z.literal('status'), id: requestId() }),
+  z.object({ type: z.literal('close'), drainTimeoutMs: milliseconds() }),
+]);
+
+export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('ready') }),
+    z.object({
+      type: z.literal('read'),
+      id: requestId(),
+      cursor: seq(),
+      limit: z.number().check(z.int(), z.positive()),
+    }),
+    z.object({
+      type: z.literal('status-result'),
+      id: requestId(),
+      clients: z.number().check(z.int(), z.nonnegative()),
+      fanOutWindowMs: milliseconds(),
+    }),
+    z.object({
+      type: z.literal('metrics'),
+      delivered: z.number().check(z.int(), z.nonnegative()),
+      acked: z.number().check(z.int(), z.nonnegative()),
+      fanOutDelaysMs: z.array(z.number()),
+    }),
+    z.object({
+      type: z.literal('log'),
+      level: z.enum(['warn', 'error']),
+      fields: z.record(z.string(), z.union([z.string(), z.number()])),
+      message: z.string(),
+    }),
+  ],
+);
+
+/**
+ * What is wrong with a message that failed its schema, for the log: its type and the first
+ * problem's path and kind, never its values (a commit carries webhook bodies).
+ */
+export function describeInvalidMessage(message: unknown, error: z.core.$ZodError): string {
+  const type =
+    typeof message === 'object' && message !== null && 'type' in message
+      ? JSON.stringify(String(message.type).slice(0, 40))
+      : 'none';
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return `type ${type}${where}: ${issue?.code ?? 'invalid'}`;
+}

@@ -8,7 +8,12 @@
 import type { Socket } from 'node:net';
 import type { StoredEvent } from './event-log';
 import { createStreamHub, type StreamHub } from './stream-hub';
-import type { FromStreamProcess, LogPosition, ToStreamProcess } from './stream-process-protocol';
+import {
+  describeInvalidMessage,
+  toStreamProcessSchema,
+  type FromStreamProcess,
+  type LogPosition,
+} from './stream-process-protocol';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
 
 // This process loads no logger and no metrics library (each would cost it memory it is measured
@@ -79,7 +84,18 @@ const events = {
   },
 };
 
-process.on('message', (message: ToStreamProcess, handle?: Socket) => {
+process.on('message', (received: unknown, handle?: Socket) => {
+  const parsed = toStreamProcessSchema.safeParse(received);
+  if (!parsed.success) {
+    handle?.destroy();
+    log.error(
+      { problem: describeInvalidMessage(received, parsed.error) },
+      'stream process: a message from the main process was not understood and was ignored ' +
+        '(are both processes from the same build?)',
+    );
+    return;
+  }
+  const message = parsed.data;
   switch (message.type) {
     case 'init':
       updatePosition(message);

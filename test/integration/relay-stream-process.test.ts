@@ -1,8 +1,12 @@
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import type { FromStreamProcess } from '../../src/relay/stream-process-protocol';
 import { eventually } from '../support/eventually';
 import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
 import { makeTempDir } from '../support/temp-dir';
@@ -106,5 +110,58 @@ describe('relay stream process', () => {
     await relay.close();
     expect(streamProcessPid()).toBeUndefined();
     expect(() => process.kill(pid as number, 0)).toThrow();
+  });
+});
+
+describe("the stream process's messages from the main process", () => {
+  it('logs one it does not understand through the main process, without its values, and keeps serving', async () => {
+    // The stream process itself, with this test in the main process's place.
+    const child = fork(join(import.meta.dirname, '../../src/relay/stream-process.ts'), [], {
+      execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    const received: FromStreamProcess[] = [];
+    child.on('message', (message: FromStreamProcess) => received.push(message));
+    child.send({
+      type: 'init',
+      heartbeatIntervalMs: 30_000,
+      fanOutWindowMs: 8,
+      fanOutWindowMaxMs: 50,
+      headSeq: 0,
+      oldestSeq: null,
+    });
+    await eventually(() => expect(received).toContainEqual({ type: 'ready' }));
+
+    const body = '{"marker":"body-in-a-bad-commit-5e1f"}';
+    child.send({
+      type: 'commit',
+      events: [{ seq: 1, body, signature: 'v1=abc', receivedAt: 'now', event: 'x' }],
+      headSeq: 1,
+      oldestSeq: 1,
+    });
+    child.send({ type: 'status', id: 1 });
+    await eventually(() =>
+      expect(received).toContainEqual({
+        type: 'status-result',
+        id: 1,
+        clients: 0,
+        fanOutWindowMs: 8,
+      }),
+    );
+    const logged = received.filter((message) => message.type === 'log');
+    expect(logged).toEqual([
+      {
+        type: 'log',
+        level: 'error',
+        fields: { problem: 'type "commit" at events.0.originOwnerId: invalid_type' },
+        message: expect.stringContaining('a message from the main process was not understood'),
+      },
+    ]);
+    expect(JSON.stringify(logged)).not.toContain('body-in-a-bad-commit');
+
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.disconnect();
+    expect(await exited).toBe(0);
   });
 });

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeInvalidMessage,
+  fromStreamProcessSchema,
+  toStreamProcessSchema,
+  type FromStreamProcess,
+  type ToStreamProcess,
+} from '../../src/relay/stream-process-protocol';
+
+const event = {
+  seq: 7,
+  body: '{"event":"account.created","secret_marker":"body-3c9e"}',
+  signature: 't=1,v1=abc',
+  receivedAt: '2026-12-02T05:00:00.000Z',
+  event: 'account.created',
+  originOwnerId: null,
+};
+const position = { headSeq: 7, oldestSeq: 1 };
+
+// One of every message each process sends, as it sends them.
+const toStreamProcess: ToStreamProcess[] = [
+  {
+    type: 'init',
+    heartbeatIntervalMs: 30_000,
+    fanOutWindowMs: 8,
+    fanOutWindowMaxMs: 50,
+    headSeq: 0,
+    oldestSeq: null,
+  },
+  { type: 'commit', events: [event], ...position },
+  {
+    type: 'read-result',
+    id: 3,
+    events: [event, { ...event, seq: 8, originOwnerId: 'owner-1' }],
+    ...position,
+  },
+  { type: 'read-failed', id: 3, message: 'the event log could not be read' },
+  {
+    type: 'upgrade',
+    id: 1,
+    method: 'GET',
+    url: '/v1/stream',
+    headers: { upgrade: 'websocket', 'sec-websocket-protocol': ['a', 'b'] },
+    head: '',
+  },
+  { type: 'upgrade-go', id: 1 },
+  { type: 'status', id: 2 },
+  { type: 'close', drainTimeoutMs: 5_000 },
+];
+const fromStreamProcess: FromStreamProcess[] = [
+  { type: 'ready' },
+  { type: 'read', id: 3, cursor: 0, limit: 256 },
+  { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
+  { type: 'metrics', delivered: 400, acked: 2, fanOutDelaysMs: [1.5, 9] },
+  { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
+];
+
+describe("the relay's messages between its two processes", () => {
+  it('accept every message each process sends, as sent', () => {
+    for (const message of toStreamProcess)
+      expect(toStreamProcessSchema.parse(structuredClone(message))).toEqual(message);
+    for (const message of fromStreamProcess)
+      expect(fromStreamProcessSchema.parse(structuredClone(message))).toEqual(message);
+  });
+
+  it('refuse what a process does not send: unknown types, missing or mistyped fields', () => {
+    const refusedToStream: unknown[] = [
+      { type: 'shutdown' },
+      'commit',
+      null,
+      { type: 'commit', events: [{ ...event, body: undefined }], ...position },
+      { type: 'commit', events: [{ ...event, seq: 0 }], ...position },
+      { type: 'commit', events: [event], headSeq: -1, oldestSeq: 1 },
+      { type: 'upgrade-go', id: '1' },
+      { type: 'close' },
+    ];
+    for (const message of refusedToStream)
+      expect(toStreamProcessSchema.safeParse(message).success).toBe(false);
+    const refusedFromStream: unknown[] = [
+      { type: 'read', id: 3, cursor: -1, limit: 256 },
+      { type: 'read', id: 3, cursor: 0, limit: 0 },
+      { type: 'metrics', delivered: 1.5, acked: 0, fanOutDelaysMs: [] },
+      { type: 'log', level: 'info', fields: {}, message: 'x' },
+      { type: 'log', level: 'warn', fields: { nested: { a: 1 } }, message: 'x' },
+    ];
+    for (const message of refusedFromStream)
+      expect(fromStreamProcessSchema.safeParse(message).success).toBe(false);
+  });
+
+  it('describe a refused message by its type and the first problem, never by its values', () => {
+    const message = { type: 'commit', events: [{ ...event, signature: 42 }], ...position };
+    const result = toStreamProcessSchema.safeParse(message);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const description = describeInvalidMessage(message, result.error);
+    expect(description).toBe('type "commit" at events.0.signature: invalid_type');
+    expect(description).not.toContain('body-3c9e');
+    expect(description).not.toContain('42');
+
+    const untyped = toStreamProcessSchema.safeParse(['not', 'an', 'object']);
+    if (untyped.success) throw new Error('an array passed');
+    expect(describeInvalidMessage(['not', 'an', 'object'], untyped.error)).toMatch(/^type none/);
+  });
+});
