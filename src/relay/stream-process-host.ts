@@ -8,8 +8,9 @@ import type { EventLog, StoredEvent } from './event-log';
 import { highWaterBytes } from './stream-connection';
 import type { UpgradeRequest } from './stream-hub';
 import {
-  describeInvalidMessage,
+  checkMessage,
   fromStreamProcessSchema,
+  notUnderstood,
   type ToStreamProcess,
 } from './stream-process-protocol';
 import type { StreamMetrics } from './stream-reporting';
@@ -87,16 +88,12 @@ export async function startStreamProcess(options: {
   const position = () => ({ headSeq: eventLog.headSeq(), oldestSeq: eventLog.oldestSeq() });
 
   function onMessage(received: unknown): void {
-    const parsed = fromStreamProcessSchema.safeParse(received);
-    if (!parsed.success) {
-      logger.error(
-        { problem: describeInvalidMessage(received, parsed.error) },
-        'a message from the stream process was not understood and was ignored ' +
-          '(are both processes from the same build?)',
-      );
+    const checked = checkMessage(fromStreamProcessSchema, received);
+    if ('problem' in checked) {
+      logger.error({ problem: checked.problem }, notUnderstood('the stream process'));
       return;
     }
-    const message = parsed.data;
+    const { message } = checked;
     if (message.type === 'read') {
       try {
         const read = eventLog.readAfter(message.cursor, message.limit);

@@ -134,15 +134,24 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
 );
 
 /**
- * What is wrong with a message that failed its schema, for the log: its type and the first
- * problem's path and kind, never its values (a commit carries webhook bodies).
+ * `received` as a message `schema` describes, or what is wrong with it for the log: its type and
+ * the first problem's path and kind, never its values (a commit carries webhook bodies).
  */
-export function describeInvalidMessage(message: unknown, error: z.core.$ZodError): string {
+export function checkMessage<T>(
+  schema: z.ZodMiniType<T>,
+  received: unknown,
+): { message: T } | { problem: string } {
+  const parsed = schema.safeParse(received);
+  if (parsed.success) return { message: parsed.data };
   const type =
-    typeof message === 'object' && message !== null && 'type' in message
-      ? JSON.stringify(String(message.type).slice(0, 40))
+    typeof received === 'object' && received !== null && 'type' in received
+      ? JSON.stringify(String(received.type).slice(0, 40))
       : 'none';
-  const issue = error.issues[0];
+  const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return `type ${type}${where}: ${issue?.code ?? 'invalid'}`;
+  return { problem: `type ${type}${where}: ${issue?.code ?? 'invalid'}` };
 }
+
+/** The log line for a message that failed its check. */
+export const notUnderstood = (from: 'the main process' | 'the stream process') =>
+  `a message from ${from} was not understood and was ignored (are both processes from the same build?)`;

@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import type { StoredEvent } from './event-log';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import {
-  describeInvalidMessage,
+  checkMessage,
+  notUnderstood,
   toStreamProcessSchema,
   type FromStreamProcess,
   type LogPosition,
@@ -85,17 +86,13 @@ const events = {
 };
 
 process.on('message', (received: unknown, handle?: Socket) => {
-  const parsed = toStreamProcessSchema.safeParse(received);
-  if (!parsed.success) {
+  const checked = checkMessage(toStreamProcessSchema, received);
+  if ('problem' in checked) {
     handle?.destroy();
-    log.error(
-      { problem: describeInvalidMessage(received, parsed.error) },
-      'stream process: a message from the main process was not understood and was ignored ' +
-        '(are both processes from the same build?)',
-    );
+    log.error({ problem: checked.problem }, notUnderstood('the main process'));
     return;
   }
-  const message = parsed.data;
+  const { message } = checked;
   switch (message.type) {
     case 'init':
       updatePosition(message);
