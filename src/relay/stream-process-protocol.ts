@@ -72,7 +72,7 @@ const storedEvents = z.array(
   }),
 );
 
-// Typed as the messages they check, so that a field added to one and not the other fails to compile.
+// Typed as the messages they check: a field the message types gain and these do not fails to compile.
 export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
