@@ -79,6 +79,8 @@ export async function startStreamProcess(options: {
   let closing = false;
   let nextId = 1;
   const statusRequests = new Map<number, (reply: StreamStatus | null) => void>();
+  /** Set while a new stream process is starting: its `ready` settles the start. */
+  let onReady: (() => void) | null = null;
 
   // Messages to a stream process that has just exited are dropped: its replacement starts from
   // the log's position, and its subscribers resume from their cursors.
@@ -112,6 +114,9 @@ export async function startStreamProcess(options: {
       for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
     } else if (message.type === 'log') {
       streamLogger[message.level](message.fields, message.message);
+    } else if (message.type === 'ready') {
+      onReady?.();
+      onReady = null;
     } else if (message.type === 'status-result') {
       statusRequests.get(message.id)?.({
         clients: message.clients,
@@ -172,13 +177,7 @@ export async function startStreamProcess(options: {
     return new Promise((resolve, reject) => {
       started.once('error', reject);
       started.once('exit', () => reject(new Error('the stream process exited as it started')));
-      // onMessage logs what does not parse.
-      const onReady = (message: unknown) => {
-        if (fromStreamProcessSchema.safeParse(message).data?.type !== 'ready') return;
-        started.off('message', onReady);
-        resolve();
-      };
-      started.on('message', onReady);
+      onReady = resolve;
       send({
         type: 'init',
         heartbeatIntervalMs: options.heartbeatIntervalMs,

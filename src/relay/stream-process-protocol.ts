@@ -54,16 +54,18 @@ export type FromStreamProcess =
       message: string;
     };
 
-const seq = () => z.number().check(z.int(), z.nonnegative());
-const requestId = () => z.number().check(z.int(), z.positive());
+/** Counts, and seqs where 0 means "nothing yet" (a log's head, a cursor). */
+const wholeNumber = () => z.number().check(z.int(), z.nonnegative());
+/** Stored events' seqs, request ids, read limits. */
+const positiveWholeNumber = () => z.number().check(z.int(), z.positive());
 const milliseconds = () => z.number().check(z.nonnegative());
 const logPosition = {
-  headSeq: seq(),
-  oldestSeq: z.nullable(z.number().check(z.int(), z.positive())),
+  headSeq: wholeNumber(),
+  oldestSeq: z.nullable(positiveWholeNumber()),
 };
 const storedEvents = z.array(
   z.object({
-    seq: z.number().check(z.int(), z.positive()),
+    seq: positiveWholeNumber(),
     body: z.string(),
     signature: z.string(),
     receivedAt: z.string(),
@@ -84,21 +86,21 @@ export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discrimin
   z.object({ type: z.literal('commit'), events: storedEvents, ...logPosition }),
   z.object({
     type: z.literal('read-result'),
-    id: requestId(),
+    id: positiveWholeNumber(),
     events: storedEvents,
     ...logPosition,
   }),
-  z.object({ type: z.literal('read-failed'), id: requestId(), message: z.string() }),
+  z.object({ type: z.literal('read-failed'), id: positiveWholeNumber(), message: z.string() }),
   z.object({
     type: z.literal('upgrade'),
-    id: requestId(),
+    id: positiveWholeNumber(),
     method: z.string(),
     url: z.string(),
     headers: z.record(z.string(), z.optional(z.union([z.string(), z.array(z.string())]))),
     head: z.string(),
   }),
-  z.object({ type: z.literal('upgrade-go'), id: requestId() }),
-  z.object({ type: z.literal('status'), id: requestId() }),
+  z.object({ type: z.literal('upgrade-go'), id: positiveWholeNumber() }),
+  z.object({ type: z.literal('status'), id: positiveWholeNumber() }),
   z.object({ type: z.literal('close'), drainTimeoutMs: milliseconds() }),
 ]);
 
@@ -108,20 +110,20 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
     z.object({ type: z.literal('ready') }),
     z.object({
       type: z.literal('read'),
-      id: requestId(),
-      cursor: seq(),
-      limit: z.number().check(z.int(), z.positive()),
+      id: positiveWholeNumber(),
+      cursor: wholeNumber(),
+      limit: positiveWholeNumber(),
     }),
     z.object({
       type: z.literal('status-result'),
-      id: requestId(),
-      clients: z.number().check(z.int(), z.nonnegative()),
+      id: positiveWholeNumber(),
+      clients: wholeNumber(),
       fanOutWindowMs: milliseconds(),
     }),
     z.object({
       type: z.literal('metrics'),
-      delivered: z.number().check(z.int(), z.nonnegative()),
-      acked: z.number().check(z.int(), z.nonnegative()),
+      delivered: wholeNumber(),
+      acked: wholeNumber(),
       fanOutDelaysMs: z.array(z.number()),
     }),
     z.object({
