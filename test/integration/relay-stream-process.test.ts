@@ -1,14 +1,18 @@
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
-import type { FromStreamProcess } from '../../src/relay/stream-process-protocol';
+import type { StoredEvent } from '../../src/relay/event-log';
+import type { FromStreamProcess, ToStreamProcess } from '../../src/relay/stream-process-protocol';
 import { eventually } from '../support/eventually';
 import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
+import { initForEmptyLog } from '../support/stream-process-messages';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
@@ -114,41 +118,72 @@ describe('relay stream process', () => {
 });
 
 describe("the stream process's messages from the main process", () => {
-  it('logs one it does not understand through the main process, without its values, and keeps serving', async () => {
-    // The stream process itself, with this test in the main process's place.
+  it('logs one it does not understand, without its values, and a subscriber still gets the events it carried', async () => {
+    // The stream process itself, with this test in the main process's place: it keeps the log,
+    // answers the stream process's reads and hands it a subscriber's connection.
     const child = fork(join(import.meta.dirname, '../../src/relay/stream-process.ts'), [], {
       execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     cleanups.push(() => void child.kill('SIGKILL'));
+    const log: StoredEvent[] = [];
+    const position = () => ({ headSeq: log.length, oldestSeq: log.length > 0 ? 1 : null });
     const received: FromStreamProcess[] = [];
-    child.on('message', (message: FromStreamProcess) => received.push(message));
-    child.send({
-      type: 'init',
-      heartbeatIntervalMs: 30_000,
-      fanOutWindowMs: 8,
-      fanOutWindowMaxMs: 50,
-      headSeq: 0,
-      oldestSeq: null,
+    child.on('message', (message: FromStreamProcess) => {
+      received.push(message);
+      if (message.type === 'read')
+        child.send({
+          type: 'read-result',
+          id: message.id,
+          events: log.slice(message.cursor, message.cursor + message.limit),
+          ...position(),
+        } satisfies ToStreamProcess);
     });
+    child.send(initForEmptyLog);
     await eventually(() => expect(received).toContainEqual({ type: 'ready' }));
 
-    const body = '{"marker":"body-in-a-bad-commit-5e1f"}';
-    child.send({
-      type: 'commit',
-      events: [{ seq: 1, body, signature: 'v1=abc', receivedAt: 'now', event: 'x' }],
-      headSeq: 1,
-      oldestSeq: 1,
-    });
-    child.send({ type: 'status', id: 1 });
-    await eventually(() =>
-      expect(received).toContainEqual({
-        type: 'status-result',
+    const server = createServer();
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+      const upgrade: ToStreamProcess = {
+        type: 'upgrade',
         id: 1,
-        clients: 0,
-        fanOutWindowMs: 8,
-      }),
-    );
+        method: request.method ?? 'GET',
+        url: request.url ?? '',
+        headers: request.headers,
+        head: head.toString('base64'),
+      };
+      child.send(upgrade, socket, { keepOpen: true }, () => {
+        socket.destroy();
+        child.send({ type: 'upgrade-go', id: 1 } satisfies ToStreamProcess);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => void server.close());
+    const { port } = server.address() as AddressInfo;
+    const client = subscriber(`http://127.0.0.1:${port}`, null);
+    cleanups.push(() => client.ws.terminate());
+    await eventually(() => expect(client.subscribed()).toBe(true));
+
+    const stored = (seq: number, body: string): StoredEvent => ({
+      seq,
+      body,
+      signature: 'v1=abc',
+      receivedAt: new Date().toISOString(),
+      event: 'account.created',
+      originOwnerId: null,
+    });
+    const badBody = '{"marker":"body-in-a-bad-commit-5e1f"}';
+    const first = stored(1, badBody);
+    const second = stored(2, '{"marker":"second"}');
+    log.push(first);
+    // As another build might send it: without originOwnerId (JSON drops an undefined field).
+    child.send({ type: 'commit', events: [{ ...first, originOwnerId: undefined }], ...position() });
+    log.push(second);
+    child.send({ type: 'commit', events: [second], ...position() } satisfies ToStreamProcess);
+
+    // The second commit does not follow what the subscriber had: it is sent both from the log.
+    await eventually(() => expect(client.events().map((event) => event.seq)).toEqual([1, 2]));
+    expect(client.events()[0]?.body).toBe(badBody);
     const logged = received.filter((message) => message.type === 'log');
     expect(logged).toEqual([
       {
@@ -160,6 +195,7 @@ describe("the stream process's messages from the main process", () => {
     ]);
     expect(JSON.stringify(logged)).not.toContain('body-in-a-bad-commit');
 
+    client.ws.close();
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.disconnect();
     expect(await exited).toBe(0);

@@ -6,6 +6,7 @@ import {
   type FromStreamProcess,
   type ToStreamProcess,
 } from '../../src/relay/stream-process-protocol';
+import { initForEmptyLog } from '../support/stream-process-messages';
 
 const event = {
   seq: 7,
@@ -19,14 +20,7 @@ const position = { headSeq: 7, oldestSeq: 1 };
 
 // One of every message each process sends, as it sends them.
 const toStreamProcess: ToStreamProcess[] = [
-  {
-    type: 'init',
-    heartbeatIntervalMs: 30_000,
-    fanOutWindowMs: 8,
-    fanOutWindowMaxMs: 50,
-    headSeq: 0,
-    oldestSeq: null,
-  },
+  initForEmptyLog,
   { type: 'commit', events: [event], ...position },
   {
     type: 'read-result',
