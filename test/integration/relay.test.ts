@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
+import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import type { RelayServerMessage } from '../../src/shared/relay-protocol';
@@ -272,6 +273,47 @@ describe.each([
       });
       expect(after).toEqual(range(firstAfter, 40));
       client.ws.close();
+    });
+
+    it('closes a subscriber with 1011 when the log cannot be read for it, and serves on', async () => {
+      await relay.close();
+      const log = openFileEventLog({ dataDir: temp.path });
+      let readsFail = true;
+      const failingReads: EventLog = {
+        ...log,
+        readAfter(cursor, limit) {
+          if (readsFail) throw new Error('EIO: i/o error, read');
+          return log.readAfter(cursor, limit);
+        },
+      };
+      relay = await startRelayServer({
+        webhookSecrets: [secret],
+        clientTokens: [token],
+        eventLog: failingReads,
+        logger: silentLogger(),
+        streamsInOwnProcess,
+      });
+      await signed(webhookBody({ account_id: 'a-1' }));
+      await signed(webhookBody({ account_id: 'a-2' }));
+
+      // Catching up from the start needs a read of the log, which fails.
+      const client = await subscribe(null);
+      const [code, reason] = await new Promise<[number, string]>((resolve) =>
+        client.ws.once('close', (closeCode, closeReason) =>
+          resolve([closeCode, closeReason.toString()]),
+        ),
+      );
+      expect(code).toBe(1011);
+      expect(reason).toBe('relay could not read its event log');
+      expect(client.events()).toEqual([]);
+
+      // The relay goes on taking webhooks, and a client that resumes once reads work gets them all.
+      expect((await signed(webhookBody({ account_id: 'a-3' }))).status).toBe(200);
+      expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+      readsFail = false;
+      const resumed = await subscribe(null);
+      await eventually(() => expect(resumed.events().map((e) => e.seq)).toEqual([1, 2, 3]));
+      resumed.ws.close();
     });
 
     it('answers malformed messages with an error and keeps serving the connection', async () => {
