@@ -20,11 +20,12 @@ let relay: RunningRelay;
 /** Set by the suite below: every test runs with streams in the relay's process and in their own. */
 let streamsInOwnProcess = false;
 
-async function start(): Promise<void> {
+/** Starts the relay on the test's data directory, with its file log unless given another. */
+async function start(eventLog: EventLog = openFileEventLog({ dataDir: temp.path })): Promise<void> {
   relay = await startRelayServer({
     webhookSecrets: ['old-secret', secret],
     clientTokens: [token],
-    eventLog: openFileEventLog({ dataDir: temp.path }),
+    eventLog,
     logger: silentLogger(),
     streamsInOwnProcess,
   });
@@ -247,13 +248,7 @@ describe.each([
       await log.close();
       // Damage the first segment in the middle: the relay sets the rest of it aside at start.
       damageMiddleOf(join(temp.path, segmentFiles(temp.path)[0] ?? ''));
-      relay = await startRelayServer({
-        webhookSecrets: [secret],
-        clientTokens: [token],
-        eventLog: openFileEventLog(smallSegments),
-        logger: silentLogger(),
-        streamsInOwnProcess,
-      });
+      await start(openFileEventLog(smallSegments));
 
       const client = await subscribe(null);
       await eventually(() => expect(client.events().at(-1)?.seq).toBe(40));
@@ -286,13 +281,7 @@ describe.each([
           return log.readAfter(cursor, limit);
         },
       };
-      relay = await startRelayServer({
-        webhookSecrets: [secret],
-        clientTokens: [token],
-        eventLog: failingReads,
-        logger: silentLogger(),
-        streamsInOwnProcess,
-      });
+      await start(failingReads);
       await signed(webhookBody({ account_id: 'a-1' }));
       await signed(webhookBody({ account_id: 'a-2' }));
 
