@@ -1,10 +1,11 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { silentLogger } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
@@ -117,50 +118,67 @@ describe('relay stream process', () => {
   });
 });
 
+/**
+ * The stream process itself, with the test in the main process's place: it keeps the log in
+ * `log`, answers the stream process's reads from it and collects what the process sends.
+ */
+async function forkStreamProcess() {
+  const child = fork(join(import.meta.dirname, '../../src/relay/stream-process.ts'), [], {
+    execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  cleanups.push(() => void child.kill('SIGKILL'));
+  const log: StoredEvent[] = [];
+  const position = () => ({ headSeq: log.length, oldestSeq: log.length > 0 ? 1 : null });
+  const received: FromStreamProcess[] = [];
+  child.on('message', (message: FromStreamProcess) => {
+    received.push(message);
+    if (message.type === 'read')
+      child.send({
+        type: 'read-result',
+        id: message.id,
+        events: log.slice(message.cursor, message.cursor + message.limit),
+        ...position(),
+      } satisfies ToStreamProcess);
+  });
+  child.send(initForEmptyLog);
+  await eventually(() => expect(received).toContainEqual({ type: 'ready' }));
+  return { child, log, position, received };
+}
+
+/**
+ * An HTTP server that hands each WebSocket upgrade to `child` as the relay's main process does,
+ * with the upgrade message `messageFor` makes of it; resolves with the server's URL.
+ */
+async function handingUpgradesTo(
+  child: ChildProcess,
+  messageFor: (request: IncomingMessage, head: Buffer) => object,
+): Promise<string> {
+  const server = createServer();
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    child.send(messageFor(request, head), socket, { keepOpen: true }, () => {
+      socket.destroy();
+      child.send({ type: 'upgrade-go', id: 1 } satisfies ToStreamProcess);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => void server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const upgradeMessage = (request: IncomingMessage, head: Buffer): ToStreamProcess => ({
+  type: 'upgrade',
+  id: 1,
+  method: request.method ?? 'GET',
+  url: request.url ?? '',
+  headers: request.headers,
+  head: head.toString('base64'),
+});
+
 describe("the stream process's messages from the main process", () => {
   it('logs one it does not understand, without its values, and a subscriber still gets the events it carried', async () => {
-    // The stream process itself, with this test in the main process's place: it keeps the log,
-    // answers the stream process's reads and hands it a subscriber's connection.
-    const child = fork(join(import.meta.dirname, '../../src/relay/stream-process.ts'), [], {
-      execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    cleanups.push(() => void child.kill('SIGKILL'));
-    const log: StoredEvent[] = [];
-    const position = () => ({ headSeq: log.length, oldestSeq: log.length > 0 ? 1 : null });
-    const received: FromStreamProcess[] = [];
-    child.on('message', (message: FromStreamProcess) => {
-      received.push(message);
-      if (message.type === 'read')
-        child.send({
-          type: 'read-result',
-          id: message.id,
-          events: log.slice(message.cursor, message.cursor + message.limit),
-          ...position(),
-        } satisfies ToStreamProcess);
-    });
-    child.send(initForEmptyLog);
-    await eventually(() => expect(received).toContainEqual({ type: 'ready' }));
-
-    const server = createServer();
-    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-      const upgrade: ToStreamProcess = {
-        type: 'upgrade',
-        id: 1,
-        method: request.method ?? 'GET',
-        url: request.url ?? '',
-        headers: request.headers,
-        head: head.toString('base64'),
-      };
-      child.send(upgrade, socket, { keepOpen: true }, () => {
-        socket.destroy();
-        child.send({ type: 'upgrade-go', id: 1 } satisfies ToStreamProcess);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => void server.close());
-    const { port } = server.address() as AddressInfo;
-    const client = subscriber(`http://127.0.0.1:${port}`, null);
+    const { child, log, position, received } = await forkStreamProcess();
+    const client = subscriber(await handingUpgradesTo(child, upgradeMessage), null);
     cleanups.push(() => client.ws.terminate());
     await eventually(() => expect(client.subscribed()).toBe(true));
 
@@ -199,5 +217,30 @@ describe("the stream process's messages from the main process", () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.disconnect();
     expect(await exited).toBe(0);
+  });
+
+  it('closes a connection that came with an upgrade it does not understand, and logs it', async () => {
+    const { child, received } = await forkStreamProcess();
+    // An id of 0 is not one the main process gives.
+    const url = await handingUpgradesTo(child, (request, head) => ({
+      ...upgradeMessage(request, head),
+      id: 0,
+    }));
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`);
+    cleanups.push(() => ws.terminate());
+    ws.on('error', () => undefined);
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.once('open', () => resolve(true));
+      ws.once('close', () => resolve(false));
+    });
+    expect(opened).toBe(false);
+    await eventually(() =>
+      expect(received).toContainEqual({
+        type: 'log',
+        level: 'error',
+        fields: { problem: 'type "upgrade" at id: too_small' },
+        message: expect.stringContaining('a message from the main process was not understood'),
+      }),
+    );
   });
 });
