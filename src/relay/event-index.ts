@@ -23,6 +23,8 @@ export interface IndexEntry {
  */
 export interface EventIndex {
   readonly length: number;
+  /** Entries its columns have room for: what its memory is sized by. */
+  readonly capacity: number;
   append(entry: IndexEntry): void;
   seq(position: number): number;
   segment(position: number): number;
@@ -101,12 +103,16 @@ export function createEventIndex(): EventIndex {
   }
 
   /**
-   * Makes room for one more entry at the end of the columns: moves the entries held to the start
-   * when dropped ones left at least half the room, else doubles the room.
+   * Makes room for one more entry at the end of the columns: doubles the room when the entries
+   * held fill 7/8 of it, else moves them to the start. A full log holds the same number of entries
+   * from one commit to the next, so the room must fit that number, not twice it: 100,000 entries
+   * fit in 131,072, where doubling unless dropped entries had left half the room took it to
+   * 262,144 (about 6 MB more). Moving costs a copy of the entries held once per eighth of the room
+   * appended at most.
    */
   function makeRoom(): void {
     if (first + length < capacity) return;
-    const grown = length * 2 > capacity ? capacity * 2 : capacity;
+    const grown = length * 8 >= capacity * 7 ? capacity * 2 : capacity;
     const move = <T extends Float64Array | Uint32Array | Uint8Array>(
       old: T,
       make: (size: number) => T,
@@ -133,6 +139,9 @@ export function createEventIndex(): EventIndex {
   return {
     get length() {
       return length;
+    },
+    get capacity() {
+      return capacity;
     },
     append(entry) {
       if (entry.key.length !== dedupeKeyBytes)

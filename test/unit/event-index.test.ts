@@ -92,6 +92,8 @@ describe('event index', () => {
       if (seq % 4_999 === 0) check(seq);
     }
     check(40_000);
+    // The room fits the window (4,096 for 3,000), not twice it.
+    expect(index.capacity).toBeLessThan(window * 1.5);
     // Every key held is found, and every key dropped is not.
     for (let seq = oldest - 2_000; seq <= 40_000; seq++)
       expect(index.seqOfKey(keyOf(`body-${seq}`))).toBe(seq >= oldest ? seq : undefined);
