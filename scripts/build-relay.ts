@@ -3,9 +3,9 @@
  * (the stream process it forks unless given --single-process).
  *
  * Both bundle zod, so that each carries only the zod/mini functions its schemas use: loaded whole
- * from node_modules, zod costs a process about 5 MB (README, "2026-12-02: a leaner stream
- * process"). For the same reason the stream process loads neither pino nor prom-client. This
- * build fails if either comes to load more.
+ * from node_modules, zod costs a process about 5 MB (docs/relay-benchmark-log.md, "2026-12-02: a
+ * leaner stream process"). For the same reason the stream process loads neither pino nor
+ * prom-client. This build fails if either comes to load more.
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 

@@ -138,15 +138,16 @@ export async function startStreamProcess(options: {
         ...process.execArgv.filter((flag) => /^--max-old-space-size=\d+$/.test(flag)),
         // Not the main process's young generation: almost all this process allocates (each
         // batch's frames, each client message) is garbage by the next scavenge, and 2 MB
-        // semi-spaces hold it for about 10 MB less than 8 MB ones (README, "2026-12-02: a
-        // leaner stream process").
+        // semi-spaces hold it for about 10 MB less than 8 MB ones (docs/relay-benchmark-log.md,
+        // "2026-12-02: a leaner stream process").
         '--max-semi-space-size=2',
         ...(fromSource ? tsxLoaderFlags() : []),
       ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // glibc gives threads that contend for malloc arenas of their own (up to 8 per core), and
       // each keeps what was freed in it; 2 took about 2 MB off this process's peak with no
-      // slower tail (README, "2026-12-02: a leaner stream process"). The operator's setting wins.
+      // slower tail (docs/relay-benchmark-log.md, "2026-12-02: a leaner stream process"). The
+      // operator's setting wins.
       env: { MALLOC_ARENA_MAX: '2', ...process.env },
       serialization: 'json',
     });

@@ -18,8 +18,8 @@ import {
 import type { StreamLog, StreamMetrics } from './stream-reporting';
 
 // This process loads no logger and no metrics library (each would cost it memory it is measured
-// on, README "2026-12-02: a leaner stream process"): it sends its log lines and counts to the main
-// process, which has both.
+// on, docs/relay-benchmark-log.md, "2026-12-02: a leaner stream process"): it sends its log lines
+// and counts to the main process, which has both.
 const toMain = (message: FromStreamProcess) => process.send?.(message);
 const log: StreamLog = {
   warn: (fields, message) => toMain({ type: 'log', level: 'warn', fields, message }),

@@ -1,6 +1,6 @@
 // zod/mini rather than zod: the relay's stream process validates every client message with these
-// schemas, and bundled, zod/mini costs it well under 1 MB where zod costs about 5 MB (README,
-// "2026-12-02: a leaner stream process").
+// schemas, and bundled, zod/mini costs it well under 1 MB where zod costs about 5 MB
+// (docs/relay-benchmark-log.md, "2026-12-02: a leaner stream process").
 import * as z from 'zod/mini';
 
 const seq = () => z.number().check(z.int(), z.nonnegative());
