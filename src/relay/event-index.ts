@@ -107,8 +107,8 @@ export function createEventIndex(): EventIndex {
    * held fill 7/8 of it, else moves them to the start. A full log holds the same number of entries
    * from one commit to the next, so the room must fit that number, not twice it: 100,000 entries
    * fit in 131,072, where doubling unless dropped entries had left half the room took it to
-   * 262,144 (about 6 MB more). Moving costs a copy of the entries held once per eighth of the room
-   * appended at most.
+   * 262,144 (about 6 MB more). A move copies the entries held, and at least an eighth of the room
+   * is appended between two moves.
    */
   function makeRoom(): void {
     if (first + length < capacity) return;
