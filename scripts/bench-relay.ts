@@ -18,6 +18,9 @@
  *
  * With --cycles, it runs a round, that many connect/subscribe/disconnect cycles, and a second
  * round (with its own warm-up), to show whether churn slows the relay down.
+ *
+ * A stall probe (an idle process with a 2 ms timer) reports how long the machine itself stalled
+ * in each round, so that a slow round can be told apart: the VM paused, or the relay held up.
  */
 import { fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -31,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { nowUs } from './bench-relay/monotonic-clock';
 import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
 import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
+import type { ProbeReply, ProbeRequest } from './bench-relay/stall-probe';
 
 /** Bad options end the run with one line and exit code 2, as the relay's own CLI does. */
 function refuse(message: string): never {
@@ -153,11 +157,17 @@ const clientsProcess = fork(
   [],
   { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' },
 );
-// However this process ends (an error, Ctrl-C, a kill), the relay and the clients end with it
-// instead of staying behind on the machine, where they would load every later measurement.
+const probeProcess = fork(
+  fileURLToPath(new URL('./bench-relay/stall-probe.ts', import.meta.url)),
+  [],
+  { execArgv: ['--import', 'tsx'], stdio: 'inherit' },
+);
+// However this process ends (an error, Ctrl-C, a kill), the relay, the clients and the probe end
+// with it instead of staying behind on the machine, where they would load every later measurement.
 process.once('exit', () => {
   relayProcess.kill('SIGKILL');
   clientsProcess.kill('SIGKILL');
+  probeProcess.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
@@ -180,6 +190,23 @@ function ask<T extends ClientsReply['type']>(
     clientsProcess.on('message', onMessage);
     clientsProcess.once('exit', onExit);
     clientsProcess.send(request);
+  });
+}
+
+/** The machine's stalls the probe saw from `fromUs` to now (CLOCK_MONOTONIC). */
+function machineStalls(fromUs: number): Promise<ProbeReply> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      probeProcess.off('message', onMessage);
+      reject(new Error(`bench stall probe exited (${code})`));
+    };
+    const onMessage = (reply: ProbeReply) => {
+      probeProcess.off('exit', onExit);
+      resolve(reply);
+    };
+    probeProcess.once('message', onMessage);
+    probeProcess.once('exit', onExit);
+    probeProcess.send({ type: 'stalls', fromUs, toUs: nowUs() } satisfies ProbeRequest);
   });
 }
 
@@ -314,6 +341,7 @@ interface Round {
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
   relayDelay: string;
+  machineStalls: ProbeReply;
 }
 
 let nextId = 0;
@@ -372,6 +400,7 @@ async function runRound(clients: number): Promise<Round> {
     'collected',
   );
   return {
+    machineStalls: await machineStalls(measuredFromUs),
     sent: measured.length,
     answered,
     delivered: result.delivered,
@@ -404,6 +433,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
+      `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  relay peak RSS so far: ${memoryLine()}`,
     ].join('\n'),
   );
@@ -425,6 +455,12 @@ function roundsSummary(rounds: Round[]): string {
     `  POST-to-client: ${p99s((round) => round.latencies)} ms`,
     `  POST-to-200: ${p99s((round) => round.acceptLatencies)} ms`,
     `  every webhook answered 200 and every delivery made in ${complete} of ${rounds.length} rounds`,
+    `  in round order, POST-to-client p99 / the machine's worst stall: ${rounds
+      .map(
+        (round) =>
+          `${percentile(round.latencies, 99).toFixed(1)} / ${round.machineStalls.worstMs.toFixed(1)}`,
+      )
+      .join(', ')} ms`,
   ].join('\n');
 }
 
@@ -464,6 +500,7 @@ await sampleRelayMemory().catch(() => undefined);
 console.log(`relay peak RSS: ${memoryLine()}`);
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
 await new Promise((resolve) => clientsProcess.once('exit', resolve));
+probeProcess.disconnect();
 httpAgent.destroy();
 leanPoster.close();
 relayProcess.kill('SIGTERM');

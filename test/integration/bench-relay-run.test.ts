@@ -62,6 +62,9 @@ describe('relay benchmark run', () => {
         expect(report).toMatch(
           /POST-to-client latency: p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms/,
         );
+        expect(report).toMatch(
+          /the machine \(an idle probe's 2 ms timer\): stalled [\d.]+ ms at worst, \d+ times over 10 ms/,
+        );
       }
       expect(stdout).toMatch(
         /^20 connect\/subscribe\/disconnect cycles in [\d.]+ s; relay reports 3 clients/m,
@@ -75,6 +78,19 @@ describe('relay benchmark run', () => {
         const lowestFirst = [...pair].sort((a, b) => Number(a) - Number(b));
         expect(stdout).toContain(`POST-to-client: ${lowestFirst.join(', ')} ms`);
       }
+      // And in round order, each beside how long the machine itself stalled in that round.
+      const machineStalls = [...stdout.matchAll(/stalled ([\d.]+) ms at worst/g)].map(
+        (match) => match[1] ?? '',
+      );
+      for (const rounds of [
+        [0, 1],
+        [2, 3],
+      ])
+        expect(stdout).toContain(
+          `POST-to-client p99 / the machine's worst stall: ${rounds
+            .map((i) => `${roundP99s[i]} / ${machineStalls[i]}`)
+            .join(', ')} ms`,
+        );
       expect(
         stdout.match(/every webhook answered 200 and every delivery made in 2 of 2 rounds/g),
       ).toHaveLength(2);

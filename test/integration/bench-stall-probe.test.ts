@@ -1,0 +1,54 @@
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nowUs } from '../../scripts/bench-relay/monotonic-clock';
+import type { ProbeReply, ProbeRequest } from '../../scripts/bench-relay/stall-probe';
+
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+const probeScript = join(import.meta.dirname, '../../scripts/bench-relay/stall-probe.ts');
+
+function startProbe() {
+  return fork(probeScript, [], { execArgv: ['--import', tsxLoader], stdio: 'inherit' });
+}
+let probe: ReturnType<typeof startProbe> | undefined;
+afterEach(() => probe?.kill('SIGKILL'));
+
+function askStalls(fromUs: number): Promise<ProbeReply> {
+  return new Promise((resolve) => {
+    probe?.once('message', resolve);
+    probe?.send({ type: 'stalls', fromUs, toUs: nowUs() } satisfies ProbeRequest);
+  });
+}
+
+describe('the benchmark stall probe', () => {
+  it('reports a stall of its process as the machine stalling, within the window asked about', async () => {
+    probe = startProbe();
+    await new Promise((resolve) => probe?.once('spawn', resolve));
+    // Time to load tsx and start its timer; a stall before the window must not count in it.
+    await sleep(1_500);
+    const windowStartUs = nowUs();
+    // Stopped, the probe cannot run its timer, as when the host pauses the VM.
+    probe.kill('SIGSTOP');
+    await sleep(150);
+    probe.kill('SIGCONT');
+    await sleep(50);
+    const stalled = await askStalls(windowStartUs);
+    expect(stalled.worstMs).toBeGreaterThanOrEqual(140);
+    expect(stalled.overTenMs).toBeGreaterThanOrEqual(1);
+
+    // A window that starts after the stall does not hold it.
+    const nextWindowUs = nowUs();
+    await sleep(200);
+    expect((await askStalls(nextWindowUs)).worstMs).toBeLessThan(140);
+  });
+
+  it('ends when the benchmark that forked it disconnects', async () => {
+    probe = startProbe();
+    const exited = new Promise<number | null>((resolve) => probe?.once('exit', resolve));
+    await new Promise((resolve) => probe?.once('spawn', resolve));
+    probe.disconnect();
+    expect(await exited).toBe(0);
+  });
+});
