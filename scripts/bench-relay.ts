@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { nowUs } from './bench-relay/monotonic-clock';
 import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
 import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
-import type { ProbeReply, ProbeRequest } from './bench-relay/stall-probe';
+import type { ProbeReply, ProbeRequest, ProbeStalls } from './bench-relay/stall-probe';
 
 /** Bad options end the run with one line and exit code 2, as the relay's own CLI does. */
 function refuse(message: string): never {
@@ -193,22 +193,31 @@ function ask<T extends ClientsReply['type']>(
   });
 }
 
-/** The machine's stalls the probe saw from `fromUs` to now (CLOCK_MONOTONIC). */
-function machineStalls(fromUs: number): Promise<ProbeReply> {
+/** The probe's next reply of this type, after sending it `request` if there is one. */
+function askProbe<T extends ProbeReply['type']>(
+  answer: T,
+  request?: ProbeRequest,
+): Promise<Extract<ProbeReply, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => {
       probeProcess.off('message', onMessage);
       reject(new Error(`bench stall probe exited (${code})`));
     };
     const onMessage = (reply: ProbeReply) => {
+      if (reply.type !== answer) return;
+      probeProcess.off('message', onMessage);
       probeProcess.off('exit', onExit);
-      resolve(reply);
+      resolve(reply as Extract<ProbeReply, { type: T }>);
     };
-    probeProcess.once('message', onMessage);
+    probeProcess.on('message', onMessage);
     probeProcess.once('exit', onExit);
-    probeProcess.send({ type: 'stalls', fromUs, toUs: nowUs() } satisfies ProbeRequest);
+    if (request) probeProcess.send(request);
   });
 }
+const probeReady = askProbe('ready');
+/** The machine's stalls the probe saw from `fromUs` to now (CLOCK_MONOTONIC). */
+const machineStalls = (fromUs: number): Promise<ProbeStalls> =>
+  askProbe('stalls', { type: 'stalls', fromUs, toUs: nowUs() });
 
 /** Peak resident memory of the relay: its main process and its stream process together. */
 let peakRss = 0;
@@ -341,7 +350,7 @@ interface Round {
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
   relayDelay: string;
-  machineStalls: ProbeReply;
+  machineStalls: ProbeStalls;
 }
 
 let nextId = 0;
@@ -468,6 +477,7 @@ await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',
 );
+await probeReady;
 // The first fetch() loads undici, which takes this process tens of ms: done in the middle of a
 // round (the measured window's first scrape), it held up the poster and put a cluster of slow
 // answers at the start of every measurement.

@@ -8,7 +8,9 @@ import { nowUs } from './monotonic-clock';
 import { createStallRecord } from './stall-record';
 
 export type ProbeRequest = { type: 'stalls'; fromUs: number; toUs: number };
-export type ProbeReply = { type: 'stalls'; worstMs: number; overTenMs: number };
+export type ProbeStalls = { type: 'stalls'; worstMs: number; overTenMs: number };
+/** `ready` once it ticks and listens: a message sent before that would be lost. */
+export type ProbeReply = { type: 'ready' } | ProbeStalls;
 
 const periodMs = 2;
 const record = createStallRecord(periodMs, 2);
@@ -22,3 +24,5 @@ process.on('message', (request: ProbeRequest) => {
 });
 // It lives as long as the benchmark that forked it, however that ends.
 process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+process.send?.({ type: 'ready' } satisfies ProbeReply);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nowUs } from '../../scripts/bench-relay/monotonic-clock';
-import type { ProbeReply, ProbeRequest } from '../../scripts/bench-relay/stall-probe';
+import type { ProbeReply, ProbeRequest, ProbeStalls } from '../../scripts/bench-relay/stall-probe';
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const probeScript = join(import.meta.dirname, '../../scripts/bench-relay/stall-probe.ts');
@@ -15,7 +15,19 @@ function startProbe() {
 let probe: ReturnType<typeof startProbe> | undefined;
 afterEach(() => probe?.kill('SIGKILL'));
 
-function askStalls(fromUs: number): Promise<ProbeReply> {
+/** Resolves once the probe ticks and listens. */
+function probeReady(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (reply: ProbeReply) => {
+      if (reply.type !== 'ready') return;
+      probe?.off('message', onMessage);
+      resolve();
+    };
+    probe?.on('message', onMessage);
+  });
+}
+
+function askStalls(fromUs: number): Promise<ProbeStalls> {
   return new Promise((resolve) => {
     probe?.once('message', resolve);
     probe?.send({ type: 'stalls', fromUs, toUs: nowUs() } satisfies ProbeRequest);
@@ -25,9 +37,9 @@ function askStalls(fromUs: number): Promise<ProbeReply> {
 describe('the benchmark stall probe', () => {
   it('reports a stall of its process as the machine stalling, within the window asked about', async () => {
     probe = startProbe();
-    await new Promise((resolve) => probe?.once('spawn', resolve));
-    // Time to load tsx and start its timer; a stall before the window must not count in it.
-    await sleep(1_500);
+    await probeReady();
+    // A few ticks first: the stall below is then measured from the tick before it.
+    await sleep(50);
     const windowStartUs = nowUs();
     // Stopped, the probe cannot run its timer, as when the host pauses the VM.
     probe.kill('SIGSTOP');
@@ -47,7 +59,7 @@ describe('the benchmark stall probe', () => {
   it('ends when the benchmark that forked it disconnects', async () => {
     probe = startProbe();
     const exited = new Promise<number | null>((resolve) => probe?.once('exit', resolve));
-    await new Promise((resolve) => probe?.once('spawn', resolve));
+    await probeReady();
     probe.disconnect();
     expect(await exited).toBe(0);
   });
