@@ -22,7 +22,7 @@
  * A stall probe (an idle process with a 2 ms timer) reports how long the machine itself stalled
  * in each round, so that a slow round can be told apart: the VM paused, or the relay held up.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -172,48 +172,36 @@ process.once('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
-function ask<T extends ClientsReply['type']>(
-  request: ClientsRequest,
+/**
+ * Sends `request` (if any) to a child of this benchmark and resolves with its next reply of type
+ * `answer`; rejects if the child exits first.
+ */
+function nextReply<Reply extends { type: string }, T extends Reply['type']>(
+  child: ChildProcess,
+  name: string,
   answer: T,
-): Promise<Extract<ClientsReply, { type: T }>> {
+  request?: Serializable,
+): Promise<Extract<Reply, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => {
-      clientsProcess.off('message', onMessage);
-      reject(new Error(`bench clients exited (${code})`));
+      child.off('message', onMessage);
+      reject(new Error(`${name} exited (${code})`));
     };
-    const onMessage = (message: ClientsReply) => {
-      if (message.type !== answer) return;
-      clientsProcess.off('message', onMessage);
-      clientsProcess.off('exit', onExit);
-      resolve(message as Extract<ClientsReply, { type: T }>);
-    };
-    clientsProcess.on('message', onMessage);
-    clientsProcess.once('exit', onExit);
-    clientsProcess.send(request);
-  });
-}
-
-/** The probe's next reply of this type, after sending it `request` if there is one. */
-function askProbe<T extends ProbeReply['type']>(
-  answer: T,
-  request?: ProbeRequest,
-): Promise<Extract<ProbeReply, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => {
-      probeProcess.off('message', onMessage);
-      reject(new Error(`bench stall probe exited (${code})`));
-    };
-    const onMessage = (reply: ProbeReply) => {
+    const onMessage = (reply: Reply) => {
       if (reply.type !== answer) return;
-      probeProcess.off('message', onMessage);
-      probeProcess.off('exit', onExit);
-      resolve(reply as Extract<ProbeReply, { type: T }>);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(reply as Extract<Reply, { type: T }>);
     };
-    probeProcess.on('message', onMessage);
-    probeProcess.once('exit', onExit);
-    if (request) probeProcess.send(request);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    if (request !== undefined) child.send(request);
   });
 }
+const ask = <T extends ClientsReply['type']>(request: ClientsRequest, answer: T) =>
+  nextReply<ClientsReply, T>(clientsProcess, 'bench clients', answer, request);
+const askProbe = <T extends ProbeReply['type']>(answer: T, request?: ProbeRequest) =>
+  nextReply<ProbeReply, T>(probeProcess, 'bench stall probe', answer, request);
 const probeReady = askProbe('ready');
 /** The machine's stalls the probe saw from `fromUs` to now (CLOCK_MONOTONIC). */
 const machineStalls = (fromUs: number): Promise<ProbeStalls> =>
