@@ -50,7 +50,7 @@ describe('the benchmark stall probe', () => {
     expect(stalled.worstMs).toBeGreaterThanOrEqual(140);
     expect(stalled.overTenMs).toBeGreaterThanOrEqual(1);
 
-    // A window that starts after the stall does not hold it.
+    // The stall is not reported again for a window that starts after it.
     const nextWindowUs = nowUs();
     await sleep(200);
     expect((await askStalls(nextWindowUs)).worstMs).toBeLessThan(140);
