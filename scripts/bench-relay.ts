@@ -21,17 +21,28 @@
  *
  * A stall probe (an idle process with a 2 ms timer) reports how long the machine itself stalled
  * in each round, so that a slow round can be told apart: the VM paused, or the relay held up.
+ * Each round also prints every process's CPU over its measured seconds from the scheduler's own
+ * accounting (/proc), with the time each spent ready to run but waiting for a core, and the run
+ * starts with the machine it ran on, so its figures can be recorded with that machine.
  */
 import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nowUs } from './bench-relay/monotonic-clock';
+import {
+  readMachineTicks,
+  readProcessCpu,
+  shareOfACore,
+  stealShare,
+  type CpuTimes,
+  type MachineTicks,
+} from './bench-relay/process-cpu';
 import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
 import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
 import type { ProbeReply, ProbeRequest, ProbeStalls } from './bench-relay/stall-probe';
@@ -213,6 +224,11 @@ let peakRss = 0;
 let peakRssSharedOnce = 0;
 let relayProcesses = 1;
 const relayProcFiles = `/proc/${relayProcess.pid}`;
+/** The relay's child processes (its stream process, unless it runs with --single-process). */
+const relayChildPids = async () =>
+  (await readFile(`${relayProcFiles}/task/${relayProcess.pid}/children`, 'utf8'))
+    .split(' ')
+    .filter(Boolean);
 const kilobytes = (status: string, field: string) =>
   Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
 /**
@@ -227,11 +243,8 @@ async function sampleRelayMemory(): Promise<void> {
     peakRssSharedOnce = Math.max(peakRssSharedOnce, rss);
     return;
   }
-  const children = (await readFile(`${relayProcFiles}/task/${relayProcess.pid}/children`, 'utf8'))
-    .split(' ')
-    .filter(Boolean);
   const statuses = await Promise.all(
-    [String(relayProcess.pid), ...children].map((pid) =>
+    [String(relayProcess.pid), ...(await relayChildPids())].map((pid) =>
       readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''),
     ),
   );
@@ -254,6 +267,63 @@ const memoryLine = () =>
       'counting the Node binary they share in each)'
     : `${megabytes(peakRss)} MB (1 process)`;
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
+
+interface CpuReading {
+  atMs: number;
+  processes: Map<string, CpuTimes | undefined>;
+  machine: MachineTicks | undefined;
+}
+/** Every process of the relay and of the benchmark, by name, and the machine's counters, now. */
+async function readCpu(): Promise<CpuReading> {
+  const streamPid = Number((await relayChildPids().catch(() => []))[0]);
+  const pids: [string, number | undefined][] = [
+    [Number.isInteger(streamPid) ? 'relay main' : 'relay', relayProcess.pid],
+    ...(Number.isInteger(streamPid) ? [['relay streams', streamPid] as [string, number]] : []),
+    ['clients', clientsProcess.pid],
+    ['poster', process.pid],
+    ['probe', probeProcess.pid],
+  ];
+  const times = await Promise.all(
+    pids.map(([, pid]) => (pid === undefined ? undefined : readProcessCpu(pid))),
+  );
+  return {
+    atMs: performance.now(),
+    processes: new Map(pids.map(([name], i) => [name, times[i]])),
+    machine: await readMachineTicks(),
+  };
+}
+
+interface CpuFigures {
+  /** Each process's % of a core, with the % it waited for one, as printed. */
+  line: string;
+  /** All the processes' busy % of a core together. */
+  allBusy: number;
+  /** The relay's processes' % of a core spent ready to run but waiting for one. */
+  relayWaiting: number;
+}
+function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined {
+  const elapsedMs = end.atMs - start.atMs;
+  const parts: string[] = [];
+  let allBusy = 0;
+  let relayWaiting = 0;
+  for (const [name, before] of start.processes) {
+    const after = end.processes.get(name);
+    if (before === undefined || after === undefined) return undefined;
+    const { busy, waiting } = shareOfACore(before, after, elapsedMs);
+    parts.push(`${name} ${busy.toFixed(1)} (${waiting.toFixed(1)})`);
+    allBusy += busy;
+    if (name.startsWith('relay')) relayWaiting += waiting;
+  }
+  const steal =
+    start.machine && end.machine
+      ? `; steal ${stealShare(start.machine, end.machine).toFixed(1)}% of the machine's time`
+      : '';
+  return {
+    line: `${parts.join(', ')}; all ${allBusy.toFixed(1)} of the machine's ${availableParallelism() * 100}${steal}`,
+    allBusy,
+    relayWaiting,
+  };
+}
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
 const leanPoster = createLeanWebhookPoster({
@@ -339,6 +409,7 @@ interface Round {
   elapsedSeconds: number;
   relayDelay: string;
   machineStalls: ProbeStalls;
+  cpu: CpuFigures | undefined;
 }
 
 let nextId = 0;
@@ -356,6 +427,9 @@ async function runRound(clients: number): Promise<Round> {
   // The relay's histogram as the measured window starts (its fan-out reports lag by a window).
   const delayAtStart = new Promise<Map<string, number>>((resolve) =>
     setTimeout(() => resolve(relayDelayHistogram()), warmupSeconds * 1000),
+  );
+  const cpuAtStart = new Promise<CpuReading>((resolve) =>
+    setTimeout(() => resolve(readCpu()), warmupSeconds * 1000),
   );
   const started = performance.now();
   let measuredStarted = started;
@@ -382,6 +456,7 @@ async function runRound(clients: number): Promise<Round> {
       }
     }, 5);
   });
+  const cpu = cpuFigures(await cpuAtStart, await readCpu());
   const answers = await Promise.all(measured);
   const elapsedSeconds = (performance.now() - measuredStarted) / 1000;
   const warmupAnswers = await Promise.all(warmup);
@@ -405,6 +480,7 @@ async function runRound(clients: number): Promise<Round> {
     acceptLatencies: Float64Array.from(answers, (answer) => answer.ms).sort(),
     elapsedSeconds,
     relayDelay,
+    cpu,
   };
 }
 
@@ -431,6 +507,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
+      `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
     ].join('\n'),
   );
@@ -458,9 +535,19 @@ function roundsSummary(rounds: Round[]): string {
           `${percentile(round.latencies, 99).toFixed(1)} / ${round.machineStalls.worstMs.toFixed(1)}`,
       )
       .join(', ')} ms`,
+    `  in round order, CPU of every process together / the relay's waiting for a core, % of a core: ${rounds
+      .map((round) =>
+        round.cpu
+          ? `${round.cpu.allBusy.toFixed(1)} / ${round.cpu.relayWaiting.toFixed(1)}`
+          : 'not measured',
+      )
+      .join(', ')}`,
   ].join('\n');
 }
 
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores, ${type()} ${release()}, Node ${process.version}`,
+);
 await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -65,7 +66,25 @@ describe('relay benchmark run', () => {
         expect(report).toMatch(
           /the machine \(an idle probe's 2 ms timer\): stalled [\d.]+ ms at worst, \d+ times over 10 ms/,
         );
+        // Every process's CPU, named as it runs here: the relay as one process or two.
+        const relayNames =
+          processes > 1 ? 'relay main [\\d.]+ \\([\\d.]+\\), relay streams' : 'relay';
+        const cpu = new RegExp(
+          `CPU over the measured seconds, % of a core \\(and % waiting for one\\): ${relayNames} [\\d.]+ \\([\\d.]+\\), ` +
+            'clients [\\d.]+ \\([\\d.]+\\), poster ([\\d.]+) \\([\\d.]+\\), probe [\\d.]+ \\([\\d.]+\\); ' +
+            `all ([\\d.]+) of the machine's ${availableParallelism() * 100}; steal [\\d.]+% of the machine's time`,
+        ).exec(report);
+        expect(cpu).not.toBeNull();
+        // The poster signs and sends every webhook, so it cannot have been idle.
+        expect(Number(cpu?.[1])).toBeGreaterThan(0.5);
+        expect(Number(cpu?.[2])).toBeGreaterThan(Number(cpu?.[1]));
       }
+      expect(stdout).toMatch(
+        new RegExp(
+          `^machine: .+, ${availableParallelism()} cores, .+, Node ${process.version}$`,
+          'm',
+        ),
+      );
       expect(stdout).toMatch(
         /^20 connect\/subscribe\/disconnect cycles in [\d.]+ s; relay reports 3 clients/m,
       );
@@ -91,6 +110,27 @@ describe('relay benchmark run', () => {
             .map((i) => `${roundP99s[i]} / ${machineStalls[i]}`)
             .join(', ')} ms`,
         );
+      // And each one's CPU, all processes together beside the relay's waiting for a core (the sum
+      // of its processes' figures, which are printed rounded).
+      const cpuInAll = [...stdout.matchAll(/; all ([\d.]+) of the machine's/g)].map(
+        (match) => match[1] ?? '',
+      );
+      const relayWaiting = [...stdout.matchAll(/^ {2}CPU over .*$/gm)].map((match) =>
+        [...match[0].matchAll(/relay[a-z ]* [\d.]+ \(([\d.]+)\)/g)].reduce(
+          (sum, waiting) => sum + Number(waiting[1]),
+          0,
+        ),
+      );
+      const summed = [
+        ...stdout.matchAll(
+          /CPU of every process together \/ the relay's waiting for a core, % of a core: (.+)$/gm,
+        ),
+      ].flatMap((match) => (match[1] ?? '').split(', ').map((pair) => pair.split(' / ')));
+      expect(summed).toHaveLength(4);
+      summed.forEach(([inAll, waiting], i) => {
+        expect(inAll).toBe(cpuInAll[i]);
+        expect(Math.abs(Number(waiting) - (relayWaiting[i] ?? NaN))).toBeLessThanOrEqual(0.15);
+      });
       expect(
         stdout.match(/every webhook answered 200 and every delivery made in 2 of 2 rounds/g),
       ).toHaveLength(2);
