@@ -270,7 +270,8 @@ const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undef
 
 interface CpuReading {
   atMs: number;
-  processes: Map<string, CpuTimes | undefined>;
+  /** By name: the process's pid and its CPU times (undefined without /proc). */
+  processes: Map<string, { pid: number | undefined; times: CpuTimes | undefined }>;
   machine: MachineTicks | undefined;
 }
 /** Every process of the relay and of the benchmark, by name, and the machine's counters, now. */
@@ -288,7 +289,7 @@ async function readCpu(): Promise<CpuReading> {
   );
   return {
     atMs: performance.now(),
-    processes: new Map(pids.map(([name], i) => [name, times[i]])),
+    processes: new Map(pids.map(([name, pid], i) => [name, { pid, times: times[i] }])),
     machine: await readMachineTicks(),
   };
 }
@@ -308,8 +309,9 @@ function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined 
   let relayWaiting = 0;
   for (const [name, before] of start.processes) {
     const after = end.processes.get(name);
-    if (before === undefined || after === undefined) return undefined;
-    const { busy, waiting } = shareOfACore(before, after, elapsedMs);
+    // A stream process that restarted within the round is another process: nothing to compare.
+    if (!before.times || !after?.times || after.pid !== before.pid) return undefined;
+    const { busy, waiting } = shareOfACore(before.times, after.times, elapsedMs);
     parts.push(`${name} ${busy.toFixed(1)} (${waiting.toFixed(1)})`);
     allBusy += busy;
     if (name.startsWith('relay')) relayWaiting += waiting;
@@ -507,7 +509,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
-      `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here)'}`,
+      `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
     ].join('\n'),
   );

@@ -26,9 +26,9 @@ async function sharesOver(pids: number[], ms: number) {
   const after = await Promise.all(pids.map(readProcessCpu));
   const elapsedMs = performance.now() - from;
   return pids.map((_, i) => {
-    const [from, to] = [before[i], after[i]];
-    if (!from || !to) throw new Error(`process ${pids[i]} has no CPU times in /proc`);
-    return shareOfACore(from, to, elapsedMs);
+    const [atStart, atEnd] = [before[i], after[i]];
+    if (!atStart || !atEnd) throw new Error(`process ${pids[i]} has no CPU times in /proc`);
+    return shareOfACore(atStart, atEnd, elapsedMs);
   });
 }
 
