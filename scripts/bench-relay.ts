@@ -9,9 +9,13 @@
  *
  * The relay runs as built by `npm run build:relay` (out/relay/cli.js), as it is deployed. Each
  * round posts a warm-up and then the measured seconds in one steady stream; only the measured
- * webhooks are reported. The warm-up covers JIT compilation, connection pools and the relay's
- * V8 heap growing its young generation, which happens after about 3,000 webhooks with a stall of
- * tens of ms (so 5 s at 1,000/s). Peak memory covers the whole run.
+ * webhooks are reported. The warm-up covers connection pools, most of the JIT compilation and the
+ * relay's V8 heap growing its young generation, which happens after about 3,000 webhooks with a
+ * stall of tens of ms (so 5 s at 1,000/s). It is not a steady state yet: a fresh relay's main
+ * process still spends more CPU per webhook for several more seconds (on the Intel VM its event
+ * loop went from about 30% of a core to 15% over the first 12 s at 1,000/s), so the first round
+ * on a fresh relay costs it more than the later ones (docs/relay-benchmark-log.md, "2026-12-02,
+ * evening"). Peak memory covers the whole run.
  *
  * Each webhook carries its send time from CLOCK_MONOTONIC (`bench_sent_us`, an extra field the
  * envelope allows); each client reads the same clock when the bytes arrive.
