@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readProcessCpu, shareOfACore } from '../../scripts/bench-relay/process-cpu';
@@ -8,10 +9,16 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
-/** A Node process running `code`, on core 0 only when `pinned`. */
+/** The first core this process may run on (a container may not allow core 0). */
+const firstAllowedCore =
+  /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+
+/** A Node process running `code`, on one core only when `pinned`. */
 async function startNode(code: string, pinned: boolean): Promise<number> {
   const child = pinned
-    ? spawn('taskset', ['-c', '0', process.execPath, '-e', code], { stdio: 'ignore' })
+    ? spawn('taskset', ['-c', firstAllowedCore, process.execPath, '-e', code], {
+        stdio: 'ignore',
+      })
     : spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
   started.push(child);
   await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
