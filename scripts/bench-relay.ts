@@ -530,24 +530,26 @@ function roundsSummary(rounds: Round[]): string {
   const complete = rounds.filter(
     (round) => round.delivered === round.answered * clientCount && round.answered === round.sent,
   ).length;
+  const inRoundOrder = (what: string, figures: (round: Round) => string, unit = '') =>
+    `  in round order, ${what}: ${rounds.map(figures).join(', ')}${unit}`;
   return [
     `${rounds.length} rounds, p99 of each, lowest first:`,
     `  POST-to-client: ${p99s((round) => round.latencies)} ms`,
     `  POST-to-200: ${p99s((round) => round.acceptLatencies)} ms`,
     `  every webhook answered 200 and every delivery made in ${complete} of ${rounds.length} rounds`,
-    `  in round order, POST-to-client p99 / the machine's worst stall: ${rounds
-      .map(
-        (round) =>
-          `${percentile(round.latencies, 99).toFixed(1)} / ${round.machineStalls.worstMs.toFixed(1)}`,
-      )
-      .join(', ')} ms`,
-    `  in round order, CPU of every process together / the relay's waiting for a core, % of a core: ${rounds
-      .map((round) =>
+    inRoundOrder(
+      "POST-to-client p99 / the machine's worst stall",
+      (round) =>
+        `${percentile(round.latencies, 99).toFixed(1)} / ${round.machineStalls.worstMs.toFixed(1)}`,
+      ' ms',
+    ),
+    inRoundOrder(
+      "CPU of every process together / the relay's waiting for a core, % of a core",
+      (round) =>
         round.cpu
           ? `${round.cpu.allBusy.toFixed(1)} / ${round.cpu.relayWaiting.toFixed(1)}`
           : 'not measured',
-      )
-      .join(', ')}`,
+    ),
   ].join('\n');
 }
 
