@@ -38,6 +38,7 @@ import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import { nowUs } from './bench-relay/monotonic-clock';
 import {
   readMachineTicks,
@@ -71,6 +72,7 @@ const benchOptions = {
     'fan-out-window-max': { type: 'string' },
     'single-process': { type: 'boolean', default: false },
     'stream-process': { type: 'boolean', default: false },
+    'cpu-limit': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 } as const;
@@ -86,7 +88,7 @@ if (values.help) {
       'npm run bench:relay -- [--clients 200] [--rate <webhooks/s> 1000] [--seconds 10] [--warmup 5]',
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
       '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--single-process]',
-      "                       (the relay's own options, given to it)",
+      "                       (the relay's own options, given to it) [--cpu-limit <cores>]",
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -98,6 +100,9 @@ if (values.help) {
       '  clients; with more than one, their p99s are listed lowest first at the end. On a',
       "  shared VM one round's p99 says little: compare lists. --cycles: connect/subscribe/",
       '  disconnect cycles after those rounds, then as many rounds again.',
+      '--cpu-limit: runs the relay and the load generator together within that many cores of',
+      "  this machine's time (a cgroup CPU quota, e.g. 0.8), to measure as on a slower machine.",
+      '  Needs Linux cgroups with the cpu controller and root.',
     ].join('\n'),
   );
   process.exit(0);
@@ -124,6 +129,21 @@ if (values['single-process'] && values['stream-process'])
   refuse('give --single-process or --stream-process, not both');
 if (values.client !== 'lean' && values.client !== 'ws')
   refuse(`--client must be lean or ws, got "${values.client}"`);
+let cpuLimit: CpuLimit | undefined;
+if (values['cpu-limit'] !== undefined) {
+  const text = values['cpu-limit'];
+  const cores = Number(text);
+  if (!(cores >= 0.1 && cores <= availableParallelism()))
+    refuse(
+      `--cpu-limit must be a number of cores from 0.1 to ${availableParallelism()}, got "${text}"`,
+    );
+  try {
+    // Before anything starts: the relay, the clients and the probe inherit this process's cgroup.
+    cpuLimit = limitCpu(cores, { pid: process.pid });
+  } catch (error) {
+    refuse(`--cpu-limit: ${(error as Error).message}`);
+  }
+}
 const secret = 'bench-secret';
 const token = 'bench-token';
 
@@ -184,7 +204,16 @@ process.once('exit', () => {
   clientsProcess.kill('SIGKILL');
   probeProcess.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
+  releaseCpuLimit();
 });
+function releaseCpuLimit(): void {
+  try {
+    cpuLimit?.release();
+  } catch {
+    // Only ever a leftover empty group, which the next run with --cpu-limit removes.
+  }
+  cpuLimit = undefined;
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
 /**
@@ -556,6 +585,7 @@ function roundsSummary(rounds: Round[]): string {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores, ${type()} ${release()}, Node ${process.version}`,
 );
+if (cpuLimit) console.log(`CPU limit: ${cpuLimit.description}`);
 await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',
@@ -593,9 +623,15 @@ await sampleRelayMemory().catch(() => undefined);
 console.log(`relay peak RSS: ${memoryLine()}`);
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
 await new Promise((resolve) => clientsProcess.once('exit', resolve));
+const probeExited = new Promise((resolve) =>
+  probeProcess.exitCode === null ? probeProcess.once('exit', resolve) : resolve(undefined),
+);
 probeProcess.disconnect();
 httpAgent.destroy();
 leanPoster.close();
 relayProcess.kill('SIGTERM');
 await new Promise((resolve) => relayProcess.once('exit', resolve));
 rmSync(dataDir, { recursive: true, force: true });
+// The group can go once every process in it but this one has gone.
+await probeExited;
+releaseCpuLimit();

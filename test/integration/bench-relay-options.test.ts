@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const bench = join(import.meta.dirname, '../../scripts/bench-relay.ts');
+const cores = availableParallelism();
 
 /** Runs the benchmark's command line to its exit (it exits before starting anything on a bad option). */
 function runBench(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -34,6 +36,11 @@ describe('relay benchmark command line', () => {
       [['--poster', 'curl'], '--poster must be lean or http, got "curl"'],
       [['--client', 'browser'], '--client must be lean or ws, got "browser"'],
       [['--bogus'], "Unknown option '--bogus'"],
+      [['--cpu-limit', '0'], `--cpu-limit must be a number of cores from 0.1 to ${cores}, got "0"`],
+      [
+        ['--cpu-limit', String(cores + 1)],
+        `--cpu-limit must be a number of cores from 0.1 to ${cores}, got "${cores + 1}"`,
+      ],
       [
         ['--single-process', '--stream-process'],
         'give --single-process or --stream-process, not both',

@@ -1,0 +1,61 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { currentGroup, limitCpu, quotaFor } from '../../scripts/bench-relay/cpu-limit';
+import { makeTempDir } from '../support/temp-dir';
+
+type TempDir = ReturnType<typeof makeTempDir>;
+
+describe('the benchmark CPU limit', () => {
+  it('gives the quota per 2 ms period, and a longer period where the quota would be under 1 ms', () => {
+    expect(quotaFor(0.8)).toEqual({ quotaUs: 1600, periodUs: 2000 });
+    expect(quotaFor(2)).toEqual({ quotaUs: 4000, periodUs: 2000 });
+    expect(quotaFor(0.25)).toEqual({ quotaUs: 1000, periodUs: 4000 });
+    expect(quotaFor(0.3)).toEqual({ quotaUs: 1000, periodUs: 3334 });
+  });
+
+  it("reads the process's group from /proc/<pid>/cgroup, v2 or the cpu controller's v1 line", () => {
+    const v1 = '9:name=systemd:/user\n4:memory:/m\n2:cpu,cpuacct:/work/a\n0::/unified\n';
+    expect(currentGroup(v1, 1)).toBe('/work/a');
+    expect(currentGroup(v1, 2)).toBe('/unified');
+    expect(currentGroup('1:cpuacct:/x\n', 1)).toBe('/');
+  });
+
+  describe('on a cgroup tree', () => {
+    let temp: TempDir;
+    afterEach(() => temp.remove());
+    const group = (root: string) => join(root, `relay-bench-${process.pid}`);
+
+    it('v2: enables the cpu controller below the root, sets cpu.max and moves the process in', () => {
+      temp = makeTempDir('cpu-limit-v2');
+      writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpu memory\n');
+      const limit = limitCpu(0.8, { pid: process.pid, cgroupRoot: temp.path });
+      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu');
+      expect(readFileSync(join(group(temp.path), 'cpu.max'), 'utf8')).toBe('1600 2000');
+      expect(readFileSync(join(group(temp.path), 'cgroup.procs'), 'utf8')).toBe(
+        String(process.pid),
+      );
+      expect(limit.description).toBe(
+        '0.8 of a core for every process together (cgroup v2 cpu quota 1600 µs every 2000 µs)',
+      );
+    });
+
+    it('v1: sets the period and quota in the cpu hierarchy and moves the process in', () => {
+      temp = makeTempDir('cpu-limit-v1');
+      const cpu = join(temp.path, 'cpu');
+      mkdirSync(cpu);
+      writeFileSync(join(cpu, 'cpu.cfs_quota_us'), '-1\n');
+      limitCpu(0.25, { pid: process.pid, cgroupRoot: temp.path });
+      expect(readFileSync(join(group(cpu), 'cpu.cfs_period_us'), 'utf8')).toBe('4000');
+      expect(readFileSync(join(group(cpu), 'cpu.cfs_quota_us'), 'utf8')).toBe('1000');
+      expect(readFileSync(join(group(cpu), 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
+    });
+
+    it('says what is missing where there is no cpu controller', () => {
+      temp = makeTempDir('cpu-limit-none');
+      expect(() => limitCpu(1, { pid: process.pid, cgroupRoot: temp.path })).toThrow(
+        `no cgroup cpu controller at ${temp.path} (v2, or v1 at ${join(temp.path, 'cpu')}), which a CPU limit needs`,
+      );
+    });
+  });
+});
