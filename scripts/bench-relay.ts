@@ -28,6 +28,9 @@
  * Each round also prints every process's CPU over its measured seconds from the scheduler's own
  * accounting (/proc), with the time each spent ready to run but waiting for a core, and the run
  * starts with the machine it ran on, so its figures can be recorded with that machine.
+ *
+ * With --cpu-limit, every process of the run shares a cgroup CPU quota (that many cores' time),
+ * so that a fast machine can measure the relay as a slower one would run it.
  */
 import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -354,7 +357,9 @@ function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined 
       ? `; steal ${stealShare(start.machine, end.machine).toFixed(1)}% of the machine's time`
       : '';
   return {
-    line: `${parts.join(', ')}; all ${allBusy.toFixed(1)} of the machine's ${availableParallelism() * 100}${steal}`,
+    line:
+      `${parts.join(', ')}; all ${allBusy.toFixed(1)} of the machine's ${availableParallelism() * 100}` +
+      `${cpuLimit ? ` (of the limit's ${Math.round(cpuLimit.cores * 100)})` : ''}${steal}`,
     allBusy,
     relayWaiting,
   };

@@ -14,6 +14,7 @@ import { join } from 'node:path';
  * give them. Linux cgroups with the cpu controller, v2 or v1; creating one takes root.
  */
 export interface CpuLimit {
+  cores: number;
   /** What was set, for the benchmark's first lines. */
   description: string;
   /** Moves the process back where it was and removes the group (once its other members are gone). */
@@ -112,6 +113,7 @@ export function limitCpu(cores: number, options: { pid: number; cgroupRoot?: str
     );
   }
   return {
+    cores,
     description:
       `${cores} of a core for every process together (cgroup v${layout.version} cpu quota ` +
       `${quotaUs} µs every ${period} µs)`,

@@ -104,6 +104,7 @@ describe.skipIf(!hierarchy)('the relay benchmark with --cpu-limit, with real cgr
       /^CPU limit: 1\.5 of a core for every process together \(cgroup v[12] cpu quota 3000 µs every 2000 µs\)$/m,
     );
     expect(stdout).toMatch(/deliveries: (\d+) of \1 expected/);
+    expect(stdout).toMatch(/; all [\d.]+ of the machine's \d+ \(of the limit's 150\); steal /);
     expect(groupsOfChildren.size).toBe(3);
     for (const groups of groupsOfChildren.values())
       expect(groups).toMatch(new RegExp(`:/relay-bench-${child.pid}$`, 'm'));
