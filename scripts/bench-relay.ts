@@ -629,7 +629,9 @@ console.log(`relay peak RSS: ${memoryLine()}`);
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
 await new Promise((resolve) => clientsProcess.once('exit', resolve));
 const probeExited = new Promise((resolve) =>
-  probeProcess.exitCode === null ? probeProcess.once('exit', resolve) : resolve(undefined),
+  probeProcess.exitCode === null && probeProcess.signalCode === null
+    ? probeProcess.once('exit', resolve)
+    : resolve(undefined),
 );
 probeProcess.disconnect();
 httpAgent.destroy();

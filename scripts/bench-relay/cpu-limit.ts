@@ -22,22 +22,31 @@ export interface CpuLimit {
 }
 
 /** The scheduling period of the quota: short, so the limit slows work down evenly. */
-const periodUs = 2_000;
+const shortestPeriodUs = 2_000;
 /** The kernel refuses a quota under 1 ms a period. */
 const leastQuotaUs = 1_000;
 const groupPrefix = 'relay-bench-';
+const defaultCgroupRoot = '/sys/fs/cgroup';
 
 /** The quota and period giving `cores` of a core's time, the quota no less than the kernel allows. */
 export function quotaFor(cores: number): { quotaUs: number; periodUs: number } {
-  const period = Math.max(periodUs, Math.ceil(leastQuotaUs / cores));
+  const period = Math.max(shortestPeriodUs, Math.ceil(leastQuotaUs / cores));
   return { quotaUs: Math.round(cores * period), periodUs: period };
 }
 
-type Layout =
-  { version: 2; root: string } | { version: 1; root: string /** the cpu controller's hierarchy */ };
+export interface CpuHierarchy {
+  version: 1 | 2;
+  /** Where the cpu controller's groups are made: the v2 root, or v1's cpu hierarchy. */
+  root: string;
+}
 
-function findLayout(cgroupRoot: string): Layout | undefined {
-  if (existsSync(join(cgroupRoot, 'cgroup.controllers'))) return { version: 2, root: cgroupRoot };
+/** Where this machine's cgroups with the cpu controller are, if it has them. */
+export function findCpuHierarchy(cgroupRoot = defaultCgroupRoot): CpuHierarchy | undefined {
+  const v2Controllers = join(cgroupRoot, 'cgroup.controllers');
+  if (existsSync(v2Controllers))
+    return /\bcpu\b/.test(readFileSync(v2Controllers, 'utf8'))
+      ? { version: 2, root: cgroupRoot }
+      : undefined;
   const v1 = join(cgroupRoot, 'cpu');
   if (existsSync(join(v1, 'cpu.cfs_quota_us'))) return { version: 1, root: v1 };
   return undefined;
@@ -73,8 +82,8 @@ function removeLeftoverGroups(root: string): void {
  * what is missing, where there are no cgroups with the cpu controller or no right to create one.
  */
 export function limitCpu(cores: number, options: { pid: number; cgroupRoot?: string }): CpuLimit {
-  const cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
-  const layout = findLayout(cgroupRoot);
+  const cgroupRoot = options.cgroupRoot ?? defaultCgroupRoot;
+  const layout = findCpuHierarchy(cgroupRoot);
   if (!layout)
     throw new Error(
       `no cgroup cpu controller at ${cgroupRoot} (v2, or v1 at ${join(cgroupRoot, 'cpu')}), which a CPU limit needs`,

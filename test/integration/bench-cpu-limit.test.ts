@@ -4,18 +4,17 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { limitCpu } from '../../scripts/bench-relay/cpu-limit';
+import { findCpuHierarchy, limitCpu } from '../../scripts/bench-relay/cpu-limit';
 import { readProcessCpu, shareOfACore } from '../../scripts/bench-relay/process-cpu';
 
 const repoRoot = join(import.meta.dirname, '../..');
 
 /** Where this machine's cpu controller is, if this process may create groups there. */
 function writableCpuHierarchy(): string | undefined {
-  const root = '/sys/fs/cgroup';
-  const hierarchy = existsSync(join(root, 'cgroup.controllers')) ? root : join(root, 'cpu');
+  const hierarchy = findCpuHierarchy()?.root;
   try {
-    accessSync(hierarchy, constants.W_OK);
-    return existsSync(join(hierarchy, 'cgroup.procs')) ? hierarchy : undefined;
+    if (hierarchy) accessSync(hierarchy, constants.W_OK);
+    return hierarchy;
   } catch {
     return undefined;
   }

@@ -51,11 +51,13 @@ describe('the benchmark CPU limit', () => {
       expect(readFileSync(join(group(cpu), 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
     });
 
-    it('says what is missing where there is no cpu controller', () => {
+    it('says what is missing where there is no cpu controller, v2 or v1', () => {
       temp = makeTempDir('cpu-limit-none');
-      expect(() => limitCpu(1, { pid: process.pid, cgroupRoot: temp.path })).toThrow(
-        `no cgroup cpu controller at ${temp.path} (v2, or v1 at ${join(temp.path, 'cpu')}), which a CPU limit needs`,
-      );
+      const missing = `no cgroup cpu controller at ${temp.path} (v2, or v1 at ${join(temp.path, 'cpu')}), which a CPU limit needs`;
+      expect(() => limitCpu(1, { pid: process.pid, cgroupRoot: temp.path })).toThrow(missing);
+      // cgroup v2 without the cpu controller.
+      writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpuset io memory pids\n');
+      expect(() => limitCpu(1, { pid: process.pid, cgroupRoot: temp.path })).toThrow(missing);
     });
   });
 });
