@@ -626,18 +626,21 @@ if (cycles > 0) {
 clearInterval(memoryTimer);
 await sampleRelayMemory().catch(() => undefined);
 console.log(`relay peak RSS: ${memoryLine()}`);
+/** Resolves once `child` has exited, at once if it already has. */
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode === null && child.signalCode === null
+      ? child.once('exit', () => resolve())
+      : resolve(),
+  );
 clientsProcess.send({ type: 'close' } satisfies ClientsRequest);
-await new Promise((resolve) => clientsProcess.once('exit', resolve));
-const probeExited = new Promise((resolve) =>
-  probeProcess.exitCode === null && probeProcess.signalCode === null
-    ? probeProcess.once('exit', resolve)
-    : resolve(undefined),
-);
+await exited(clientsProcess);
+const probeExited = exited(probeProcess);
 probeProcess.disconnect();
 httpAgent.destroy();
 leanPoster.close();
 relayProcess.kill('SIGTERM');
-await new Promise((resolve) => relayProcess.once('exit', resolve));
+await exited(relayProcess);
 rmSync(dataDir, { recursive: true, force: true });
 // The group can go once every process in it but this one has gone.
 await probeExited;

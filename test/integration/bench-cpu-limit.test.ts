@@ -84,10 +84,13 @@ describe.skipIf(!hierarchy)('the relay benchmark with --cpu-limit, with real cgr
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const closed = new Promise((resolve) => child.once('close', resolve));
-    // While it runs: the cgroup of each process it started (the relay, the clients, the probe).
+    // While it runs: the cgroup of each process it started (the relay, the clients, the probe),
+    // and its own (the poster's).
     const groupsOfChildren = new Map<string, string>();
+    let ownGroups = '';
     while (child.exitCode === null && groupsOfChildren.size < 3) {
       try {
+        ownGroups = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8');
         const pids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
         for (const pid of pids.split(' ').filter(Boolean))
           groupsOfChildren.set(pid, readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
@@ -105,7 +108,7 @@ describe.skipIf(!hierarchy)('the relay benchmark with --cpu-limit, with real cgr
     expect(stdout).toMatch(/deliveries: (\d+) of \1 expected/);
     expect(stdout).toMatch(/; all [\d.]+ of the machine's \d+ \(of the limit's 150\); steal /);
     expect(groupsOfChildren.size).toBe(3);
-    for (const groups of groupsOfChildren.values())
+    for (const groups of [ownGroups, ...groupsOfChildren.values()])
       expect(groups).toMatch(new RegExp(`:/relay-bench-${child.pid}$`, 'm'));
     expect(existsSync(join(hierarchy as string, `relay-bench-${child.pid}`))).toBe(false);
   }, 60_000);
