@@ -65,6 +65,18 @@ export function currentGroup(procCgroup: string, version: 1 | 2): string {
   return '/';
 }
 
+const hasCpuController = (subtreeControl: string) =>
+  existsSync(subtreeControl) && /\bcpu\b/.test(readFileSync(subtreeControl, 'utf8'));
+
+/** Leaves the root's cpu controller as this run found it: off. */
+function disableCpuController(subtreeControl: string): void {
+  try {
+    writeFileSync(subtreeControl, '-cpu');
+  } catch {
+    // Something else enabled it in a group below meanwhile (EBUSY): it is in use, so it stays.
+  }
+}
+
 /** Removes groups earlier runs left behind when they were killed; a group still in use stays. */
 function removeLeftoverGroups(root: string): void {
   for (const name of readdirSync(root)) {
@@ -94,11 +106,17 @@ export function limitCpu(cores: number, options: { pid: number; cgroupRoot?: str
     layout.root,
     currentGroup(readFileSync(`/proc/${options.pid}/cgroup`, 'utf8'), layout.version),
   );
+  const subtreeControl = join(layout.root, 'cgroup.subtree_control');
+  /** Whether this run enabled the cpu controller below the root, to be disabled again at release. */
+  let enabledCpuController = false;
   try {
     removeLeftoverGroups(layout.root);
     if (layout.version === 2) {
       // The root's children get the cpu controller only once it is enabled below the root.
-      writeFileSync(join(layout.root, 'cgroup.subtree_control'), '+cpu');
+      if (!hasCpuController(subtreeControl)) {
+        writeFileSync(subtreeControl, '+cpu');
+        enabledCpuController = true;
+      }
       mkdirSync(group);
       writeFileSync(join(group, 'cpu.max'), `${quotaUs} ${period}`);
     } else {
@@ -114,6 +132,7 @@ export function limitCpu(cores: number, options: { pid: number; cgroupRoot?: str
     } catch {
       // Never made.
     }
+    if (enabledCpuController) disableCpuController(subtreeControl);
     throw new Error(
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
         ? `cannot create a cgroup under ${layout.root} (${code}): a CPU limit needs root`
@@ -131,8 +150,10 @@ export function limitCpu(cores: number, options: { pid: number; cgroupRoot?: str
       try {
         rmdirSync(group);
       } catch {
-        // A member still exiting: the next run removes the group.
+        // A member still exiting: the next run removes the group, and the controller stays on.
+        return;
       }
+      if (enabledCpuController) disableCpuController(subtreeControl);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentGroup, limitCpu, quotaFor } from '../../scripts/bench-relay/cpu-limit';
@@ -38,6 +38,36 @@ describe('the benchmark CPU limit', () => {
       expect(limit.description).toBe(
         '0.8 of a core for every process together (cgroup v2 cpu quota 1600 µs every 2000 µs)',
       );
+    });
+
+    it('v2: at release moves the process home, removes the group and turns off the controller it turned on', () => {
+      temp = makeTempDir('cpu-limit-v2-release');
+      writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpu memory\n');
+      const home = join(temp.path, currentGroup(readFileSync('/proc/self/cgroup', 'utf8'), 2));
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(temp.path, 'cgroup.subtree_control'), 'memory\n');
+      const limit = limitCpu(0.8, { pid: process.pid, cgroupRoot: temp.path });
+      // The tree here is plain files: each write replaces what the kernel would have merged.
+      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu');
+      // A real group's files go with it; here they must go first for rmdir to succeed.
+      for (const file of ['cpu.max', 'cgroup.procs']) rmSync(join(group(temp.path), file));
+      limit.release();
+      expect(existsSync(group(temp.path))).toBe(false);
+      expect(readFileSync(join(home, 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
+      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('-cpu');
+    });
+
+    it('v2: leaves the cpu controller alone where it was already on', () => {
+      temp = makeTempDir('cpu-limit-v2-on');
+      writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpu memory\n');
+      const home = join(temp.path, currentGroup(readFileSync('/proc/self/cgroup', 'utf8'), 2));
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(temp.path, 'cgroup.subtree_control'), 'cpu memory\n');
+      const limit = limitCpu(0.8, { pid: process.pid, cgroupRoot: temp.path });
+      for (const file of ['cpu.max', 'cgroup.procs']) rmSync(join(group(temp.path), file));
+      limit.release();
+      expect(existsSync(group(temp.path))).toBe(false);
+      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('cpu memory\n');
     });
 
     it('v1: sets the period and quota in the cpu hierarchy and moves the process in', () => {
