@@ -76,6 +76,7 @@ const benchOptions = {
     'single-process': { type: 'boolean', default: false },
     'stream-process': { type: 'boolean', default: false },
     'cpu-limit': { type: 'string' },
+    'relay-arg': { type: 'string', multiple: true, default: [] as string[] },
     help: { type: 'boolean', default: false },
   },
 } as const;
@@ -92,6 +93,7 @@ if (values.help) {
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
       '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--single-process]',
       "                       (the relay's own options, given to it) [--cpu-limit <cores>]",
+      '                       [--relay-arg=<argument> ...]',
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -106,6 +108,8 @@ if (values.help) {
       '--cpu-limit: runs the relay and the load generator together within that many cores of',
       "  this machine's time (a cgroup CPU quota, e.g. 0.8), to measure as on a slower machine.",
       '  Needs Linux cgroups with the cpu controller and root.',
+      "--relay-arg: one more argument for the relay's command line, as is (repeatable, each with",
+      "  its '='), e.g. --relay-arg=--retention-events=10000000; see npm run relay -- --help.",
     ].join('\n'),
   );
   process.exit(0);
@@ -176,17 +180,30 @@ const relayProcess = spawn(
     ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),
     ...(values['fan-out-window-max'] ? ['--fan-out-window-max', values['fan-out-window-max']] : []),
     ...(values['single-process'] ? ['--single-process'] : []),
+    ...values['relay-arg'],
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );
+/** What the relay printed on stdout until it listened (its log lines; its refusals go to stderr). */
+let relayStartOutput = '';
 const relayUrl = await new Promise<string>((resolve, reject) => {
-  let output = '';
   relayProcess.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+    relayStartOutput += chunk.toString();
+    const match = /listening on (http:\/\/[\d.:]+)/.exec(relayStartOutput);
     if (match?.[1]) resolve(match[1]);
   });
-  relayProcess.once('exit', () => reject(new Error(`relay exited: ${output}`)));
+  relayProcess.once('exit', (code, signal) =>
+    reject(new Error(code === null ? `signal ${signal}` : `exit code ${code}`)),
+  );
+}).catch((error: Error) => {
+  // Most often an argument it refused (--relay-arg), which its own line on stderr names.
+  process.stderr.write(relayStartOutput);
+  rmSync(dataDir, { recursive: true, force: true });
+  releaseCpuLimit();
+  console.error(
+    `bench:relay: the relay exited as it started (${error.message}); see its output above`,
+  );
+  process.exit(2);
 });
 const { hostname, port } = new URL(relayUrl);
 
@@ -591,6 +608,8 @@ console.log(
   `machine: ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores, ${type()} ${release()}, Node ${process.version}`,
 );
 if (cpuLimit) console.log(`CPU limit: ${cpuLimit.description}`);
+if (values['relay-arg'].length > 0)
+  console.log(`relay arguments added: ${values['relay-arg'].join(' ')}`);
 await ask(
   { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
   'connected',

@@ -36,6 +36,8 @@ describe('relay benchmark command line', () => {
       [['--poster', 'curl'], '--poster must be lean or http, got "curl"'],
       [['--client', 'browser'], '--client must be lean or ws, got "browser"'],
       [['--bogus'], "Unknown option '--bogus'"],
+      // A relay argument goes with its '=': given apart, it looks like one of the benchmark's own.
+      [['--relay-arg', '--retention-events=5'], "Option '--relay-arg' argument is ambiguous."],
       [['--cpu-limit', '0'], `--cpu-limit must be a number of cores from 0.1 to ${cores}, got "0"`],
       [
         ['--cpu-limit', String(cores + 1)],

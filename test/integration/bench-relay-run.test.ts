@@ -1,22 +1,33 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/temp-dir';
 
 const repoRoot = join(import.meta.dirname, '../..');
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const bench = join(repoRoot, 'scripts/bench-relay.ts');
 
-/** Runs the benchmark to its exit and returns what it printed. */
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string }> {
+/** Runs the benchmark to its exit and returns what it printed (its stderr shown here as well). */
+function runBench(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', tsxLoader, bench, ...args], {
     cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout })));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('relay benchmark run', () => {
@@ -26,7 +37,12 @@ describe('relay benchmark run', () => {
   });
 
   it.each([
-    { streams: 'in the relay process', flags: ['--single-process'], processes: 1 },
+    {
+      streams: 'in the relay process',
+      // One of the relay's own options, at its default so the run is as without it.
+      flags: ['--single-process', '--relay-arg=--retention-events=100000'],
+      processes: 1,
+    },
     { streams: 'in a process of their own (the default)', flags: [], processes: 2 },
   ])(
     'measures rounds against a real relay (streams $streams), before and after client churn, and lists their p99s',
@@ -85,6 +101,10 @@ describe('relay benchmark run', () => {
           'm',
         ),
       );
+      const relayArgs = flags.filter((flag) => flag.startsWith('--relay-arg='));
+      if (relayArgs.length > 0)
+        expect(stdout).toMatch(/^relay arguments added: --retention-events=100000$/m);
+      else expect(stdout).not.toMatch(/relay arguments added/);
       expect(stdout).toMatch(
         /^20 connect\/subscribe\/disconnect cycles in [\d.]+ s; relay reports 3 clients/m,
       );
@@ -144,4 +164,28 @@ describe('relay benchmark run', () => {
     },
     60_000,
   );
+
+  it('gives the relay an argument it refuses, and then ends with one line and nothing left behind', async () => {
+    const temp = makeTempDir('bench-relay-refused');
+    try {
+      const { code, stdout, stderr } = await runBench(['--relay-arg=--retention-events=none'], {
+        ...process.env,
+        TMPDIR: temp.path,
+      });
+      expect(code).toBe(2);
+      // The relay's own refusal, so the argument reached it.
+      expect(stderr).toContain(
+        'relay: --retention-events must be a whole number of 1 or more, got "none"',
+      );
+      expect(stderr).toContain(
+        'bench:relay: the relay exited as it started (exit code 2); see its output above',
+      );
+      expect(stdout).not.toMatch(/^round /m);
+      // Its data directory, made in the temp dir before the relay started, is gone (tsx keeps
+      // its cache there too).
+      expect(readdirSync(temp.path).filter((name) => name.startsWith('relay-bench-'))).toEqual([]);
+    } finally {
+      temp.remove();
+    }
+  }, 30_000);
 });
