@@ -186,11 +186,17 @@ const relayProcess = spawn(
 );
 /** What the relay printed on stdout until it listened (its log lines; its refusals go to stderr). */
 let relayStartOutput = '';
+let relayListening = false;
 const relayUrl = await new Promise<string>((resolve, reject) => {
+  // Read to the end, so that the relay never waits on a full pipe; kept only until it listens.
   relayProcess.stdout.on('data', (chunk: Buffer) => {
+    if (relayListening) return;
     relayStartOutput += chunk.toString();
     const match = /listening on (http:\/\/[\d.:]+)/.exec(relayStartOutput);
-    if (match?.[1]) resolve(match[1]);
+    if (match?.[1]) {
+      relayListening = true;
+      resolve(match[1]);
+    }
   });
   relayProcess.once('exit', (code, signal) =>
     reject(new Error(code === null ? `signal ${signal}` : `exit code ${code}`)),
