@@ -40,34 +40,44 @@ describe('the benchmark CPU limit', () => {
       );
     });
 
-    it('v2: at release moves the process home, removes the group and turns off the controller it turned on', () => {
+    /**
+     * A v2 tree whose root's subtree_control reads `subtreeControl`, with the group this process is
+     * in (its home, to be moved back to); a CPU limit set on it and released.
+     */
+    function limitAndReleaseOnV2(subtreeControl: string) {
       temp = makeTempDir('cpu-limit-v2-release');
       writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpu memory\n');
       const home = join(temp.path, currentGroup(readFileSync('/proc/self/cgroup', 'utf8'), 2));
       mkdirSync(home, { recursive: true });
-      writeFileSync(join(temp.path, 'cgroup.subtree_control'), 'memory\n');
+      const control = join(temp.path, 'cgroup.subtree_control');
+      writeFileSync(control, subtreeControl);
       const limit = limitCpu(0.8, { pid: process.pid, cgroupRoot: temp.path });
-      // The tree here is plain files: each write replaces what the kernel would have merged.
-      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu');
+      const controlWhileLimited = readFileSync(control, 'utf8');
       // A real group's files go with it; here they must go first for rmdir to succeed.
       for (const file of ['cpu.max', 'cgroup.procs']) rmSync(join(group(temp.path), file));
       limit.release();
-      expect(existsSync(group(temp.path))).toBe(false);
-      expect(readFileSync(join(home, 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
-      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('-cpu');
+      return {
+        home,
+        controlWhileLimited,
+        controlAfter: readFileSync(control, 'utf8'),
+        groupLeft: existsSync(group(temp.path)),
+      };
+    }
+
+    it('v2: at release moves the process home, removes the group and turns off the controller it turned on', () => {
+      const released = limitAndReleaseOnV2('memory\n');
+      // The tree here is plain files: each write replaces what the kernel would have merged.
+      expect(released.controlWhileLimited).toBe('+cpu');
+      expect(released.groupLeft).toBe(false);
+      expect(readFileSync(join(released.home, 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
+      expect(released.controlAfter).toBe('-cpu');
     });
 
     it('v2: leaves the cpu controller alone where it was already on', () => {
-      temp = makeTempDir('cpu-limit-v2-on');
-      writeFileSync(join(temp.path, 'cgroup.controllers'), 'cpu memory\n');
-      const home = join(temp.path, currentGroup(readFileSync('/proc/self/cgroup', 'utf8'), 2));
-      mkdirSync(home, { recursive: true });
-      writeFileSync(join(temp.path, 'cgroup.subtree_control'), 'cpu memory\n');
-      const limit = limitCpu(0.8, { pid: process.pid, cgroupRoot: temp.path });
-      for (const file of ['cpu.max', 'cgroup.procs']) rmSync(join(group(temp.path), file));
-      limit.release();
-      expect(existsSync(group(temp.path))).toBe(false);
-      expect(readFileSync(join(temp.path, 'cgroup.subtree_control'), 'utf8')).toBe('cpu memory\n');
+      const released = limitAndReleaseOnV2('cpu memory\n');
+      expect(released.controlWhileLimited).toBe('cpu memory\n');
+      expect(released.groupLeft).toBe(false);
+      expect(released.controlAfter).toBe('cpu memory\n');
     });
 
     it('v1: sets the period and quota in the cpu hierarchy and moves the process in', () => {
