@@ -165,7 +165,7 @@ describe('relay benchmark run', () => {
     60_000,
   );
 
-  it('gives the relay an argument it refuses, and then ends with one line and nothing left behind', async () => {
+  it('gives the relay an argument it refuses, and then ends with a line of its own and nothing left behind', async () => {
     const temp = makeTempDir('bench-relay-refused');
     try {
       const { code, stdout, stderr } = await runBench(['--relay-arg=--retention-events=none'], {
