@@ -184,6 +184,23 @@ const relayProcess = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
 );
+// However this process ends (an error, Ctrl-C, a kill, a relay that did not start), the relay and
+// the processes started below end with it instead of staying behind on the machine, where they
+// would load every later measurement; its data dir and CPU limit go too.
+process.once('exit', () => {
+  relayProcess.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+  releaseCpuLimit();
+});
+function releaseCpuLimit(): void {
+  try {
+    cpuLimit?.release();
+  } catch {
+    // Only ever a leftover empty group, which the next run with --cpu-limit removes.
+  }
+  cpuLimit = undefined;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 /** What the relay printed on stdout until it listened (its log lines; its refusals go to stderr). */
 let relayStartOutput = '';
 let relayListening = false;
@@ -204,8 +221,6 @@ const relayUrl = await new Promise<string>((resolve, reject) => {
 }).catch((error: Error) => {
   // Most often an argument it refused (--relay-arg), which its own line on stderr names.
   process.stderr.write(relayStartOutput);
-  rmSync(dataDir, { recursive: true, force: true });
-  releaseCpuLimit();
   console.error(
     `bench:relay: the relay exited as it started (${error.message}); see its output above`,
   );
@@ -223,24 +238,11 @@ const probeProcess = fork(
   [],
   { execArgv: ['--import', 'tsx'], stdio: 'inherit' },
 );
-// However this process ends (an error, Ctrl-C, a kill), the relay, the clients and the probe end
-// with it instead of staying behind on the machine, where they would load every later measurement.
-process.once('exit', () => {
-  relayProcess.kill('SIGKILL');
+// Killed before the relay's cleanup above runs, so that the CPU limit's group is left empty sooner.
+process.prependOnceListener('exit', () => {
   clientsProcess.kill('SIGKILL');
   probeProcess.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-  releaseCpuLimit();
 });
-function releaseCpuLimit(): void {
-  try {
-    cpuLimit?.release();
-  } catch {
-    // Only ever a leftover empty group, which the next run with --cpu-limit removes.
-  }
-  cpuLimit = undefined;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
 /**
  * Sends `request` (if any) to a child of this benchmark and resolves with its next reply of type
