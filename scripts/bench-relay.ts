@@ -27,7 +27,8 @@
  * in each round, so that a slow round can be told apart: the VM paused, or the relay held up.
  * Each round also prints every process's CPU over its measured seconds from the scheduler's own
  * accounting (/proc), with the time each spent ready to run but waiting for a core, and the run
- * starts with the machine it ran on, so its figures can be recorded with that machine.
+ * starts with the machine it ran on and what a system call and a wake-up cost there, so its
+ * figures can be recorded with that machine.
  *
  * With --cpu-limit, every process of the run shares a cgroup CPU quota (that many cores' time),
  * so that a fast machine can measure the relay as a slower one would run it.
@@ -42,6 +43,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
+import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { nowUs } from './bench-relay/monotonic-clock';
 import {
   readMachineTicks,
@@ -136,6 +138,8 @@ if (values['single-process'] && values['stream-process'])
   refuse('give --single-process or --stream-process, not both');
 if (values.client !== 'lean' && values.client !== 'ws')
   refuse(`--client must be lean or ws, got "${values.client}"`);
+// The machine's own, before a CPU limit or anything of the run's loads it.
+const machineCosts = await measureMachineCosts();
 let cpuLimit: CpuLimit | undefined;
 if (values['cpu-limit'] !== undefined) {
   const text = values['cpu-limit'];
@@ -615,6 +619,7 @@ function roundsSummary(rounds: Round[]): string {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores, ${type()} ${release()}, Node ${process.version}`,
 );
+console.log(describeMachineCosts(machineCosts));
 if (cpuLimit) console.log(`CPU limit: ${cpuLimit.description}`);
 if (values['relay-arg'].length > 0)
   console.log(`relay arguments added: ${values['relay-arg'].join(' ')}`);

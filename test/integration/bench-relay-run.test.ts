@@ -101,6 +101,9 @@ describe('relay benchmark run', () => {
           'm',
         ),
       );
+      expect(stdout).toMatch(
+        /^machine costs, measured before the run: a 1-byte read from JavaScript [\d.]+ us, a wake-up round trip between two threads p50 [\d.]+ us \(p99 [\d.]+ us\)$/m,
+      );
       const relayArgs = flags.filter((flag) => flag.startsWith('--relay-arg='));
       if (relayArgs.length > 0)
         expect(stdout).toMatch(/^relay arguments added: --retention-events=100000$/m);

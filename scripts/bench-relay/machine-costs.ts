@@ -1,0 +1,102 @@
+/**
+ * What a system call and a wake-up cost on this machine, measured before a run. The relay's work
+ * per webhook is mostly the kernel's (socket writes and reads, durable writes, processes woken by
+ * each other), so two machines with the same CPU model can give very different figures: on a VM
+ * nested under PVM both cost several times what they cost on an ordinary one
+ * (docs/relay-benchmark-log.md, "2026-12-02, before midnight"). Printed with the machine's line, they
+ * say which kind of machine a run's figures came from.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+export interface MachineCosts {
+  /** A 1-byte read of /dev/zero from JavaScript (Node's binding included), µs: the best batch's mean. */
+  readUs: number;
+  /** One thread waking another and being woken back (two futex wake-ups), µs. */
+  wakeUpRoundTripUs: { p50: number; p99: number };
+}
+
+const elapsedUs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1000;
+
+/** The mean cost of a 1-byte read in the least disturbed of `batches` batches, µs. */
+export function measureReadCost(batches = 5, readsPerBatch = 50_000): number {
+  const fd = openSync('/dev/zero', 'r');
+  const byte = Buffer.alloc(1);
+  let best = Infinity;
+  try {
+    for (let batch = 0; batch < batches; batch++) {
+      const start = process.hrtime.bigint();
+      for (let read = 0; read < readsPerBatch; read++) {
+        if (readSync(fd, byte, 0, 1, null) !== 1) throw new Error('/dev/zero gave no byte');
+      }
+      best = Math.min(best, elapsedUs(start) / readsPerBatch);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return best;
+}
+
+// The worker waits for the shared word to become "asked", sets it back to "idle" and wakes the
+// main thread; "stop" ends it. It counts its answers in the second word.
+const idle = 0;
+const asked = 1;
+const stop = 2;
+const answeringWorker = `
+const { workerData } = require('node:worker_threads');
+const words = new Int32Array(workerData);
+for (;;) {
+  Atomics.wait(words, 0, ${idle});
+  if (Atomics.load(words, 0) === ${stop}) break;
+  Atomics.add(words, 1, 1);
+  Atomics.store(words, 0, ${idle});
+  Atomics.notify(words, 0);
+}`;
+
+/** p50 and p99 of `roundTrips` wake-up round trips between this thread and a worker, µs. */
+export async function measureWakeUpRoundTrip(
+  roundTrips = 3_000,
+): Promise<MachineCosts['wakeUpRoundTripUs']> {
+  const shared = new SharedArrayBuffer(8);
+  const words = new Int32Array(shared);
+  const worker = new Worker(answeringWorker, { eval: true, workerData: shared });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('online', resolve);
+      worker.once('error', reject);
+    });
+    const times = new Float64Array(roundTrips);
+    for (let trip = 0; trip < roundTrips; trip++) {
+      const start = process.hrtime.bigint();
+      Atomics.store(words, 0, asked);
+      Atomics.notify(words, 0);
+      // Returns at once ("not-equal") if the worker has already answered.
+      Atomics.wait(words, 0, asked);
+      times[trip] = elapsedUs(start);
+    }
+    Atomics.store(words, 0, stop);
+    Atomics.notify(words, 0);
+    if (Atomics.load(words, 1) !== roundTrips)
+      throw new Error(
+        `the worker answered ${Atomics.load(words, 1)} of ${roundTrips} wake-ups: not measured`,
+      );
+    times.sort();
+    const at = (share: number) => times[Math.floor(share * (roundTrips - 1))] ?? NaN;
+    return { p50: at(0.5), p99: at(0.99) };
+  } finally {
+    await worker.terminate();
+  }
+}
+
+export async function measureMachineCosts(): Promise<MachineCosts> {
+  return { readUs: measureReadCost(), wakeUpRoundTripUs: await measureWakeUpRoundTrip() };
+}
+
+export function describeMachineCosts(costs: MachineCosts): string {
+  const { readUs, wakeUpRoundTripUs } = costs;
+  return (
+    `machine costs, measured before the run: a 1-byte read from JavaScript ${readUs.toFixed(2)} us, ` +
+    `a wake-up round trip between two threads p50 ${wakeUpRoundTripUs.p50.toFixed(1)} us ` +
+    `(p99 ${wakeUpRoundTripUs.p99.toFixed(1)} us)`
+  );
+}
