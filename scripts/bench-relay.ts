@@ -32,6 +32,8 @@
  *
  * With --cpu-limit, every process of the run shares a cgroup CPU quota (that many cores' time),
  * so that a fast machine can measure the relay as a slower one would run it.
+ *
+ * The relay logs at warn; what it logs once it listens is passed on to stderr, prefixed `relay: `.
  */
 import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -44,6 +46,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
+import { watchRelayOutput } from './bench-relay/relay-output';
 import { nowUs } from './bench-relay/monotonic-clock';
 import {
   readMachineTicks,
@@ -205,26 +208,20 @@ function releaseCpuLimit(): void {
   cpuLimit = undefined;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
-/** What the relay printed on stdout until it listened (its log lines; its refusals go to stderr). */
-let relayStartOutput = '';
-let relayListening = false;
-const relayUrl = await new Promise<string>((resolve, reject) => {
-  // Read to the end, so that the relay never waits on a full pipe; kept only until it listens.
-  relayProcess.stdout.on('data', (chunk: Buffer) => {
-    if (relayListening) return;
-    relayStartOutput += chunk.toString();
-    const match = /listening on (http:\/\/[\d.:]+)/.exec(relayStartOutput);
-    if (match?.[1]) {
-      relayListening = true;
-      resolve(match[1]);
-    }
-  });
-  relayProcess.once('exit', (code, signal) =>
-    reject(new Error(code === null ? `signal ${signal}` : `exit code ${code}`)),
-  );
-}).catch((error: Error) => {
+// Its log lines, on stdout; its refusals go to stderr, which it shares with this process.
+const relayOutput = watchRelayOutput(relayProcess.stdout, (line) =>
+  console.error(`relay: ${line}`),
+);
+const relayUrl = await Promise.race([
+  relayOutput.listening,
+  new Promise<never>((_, reject) =>
+    relayProcess.once('close', (code, signal) =>
+      reject(new Error(code === null ? `signal ${signal}` : `exit code ${code}`)),
+    ),
+  ),
+]).catch((error: Error) => {
   // Most often an argument it refused (--relay-arg), which its own line on stderr names.
-  process.stderr.write(relayStartOutput);
+  process.stderr.write(relayOutput.startOutput());
   console.error(
     `bench:relay: the relay exited as it started (${error.message}); see its output above`,
   );

@@ -47,7 +47,7 @@ describe('relay benchmark run', () => {
   ])(
     'measures rounds against a real relay (streams $streams), before and after client churn, and lists their p99s',
     async ({ flags, processes }) => {
-      const { code, stdout } = await runBench([
+      const { code, stdout, stderr } = await runBench([
         ...flags,
         '--clients',
         '3',
@@ -64,6 +64,8 @@ describe('relay benchmark run', () => {
       ]);
 
       expect(code).toBe(0);
+      // The relay's log lines after it listens are passed on; a clean run has no warning.
+      expect(stderr).not.toMatch(/^relay: /m);
       const reports = stdout
         .split(/^round \d+(?: \(after the cycles\))?: 3 lean clients/m)
         .slice(1);
