@@ -149,6 +149,41 @@ test('Refresh shows StackOne’s current state when an event never arrived', asy
   await expect(accountRows(app).first()).toContainText('The API key was revoked in BambooHR.');
 });
 
+test('a slow StackOne is said to be slow while the app waits, and the notice goes once it answers', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const slowNotice = app.getByRole('status').filter({ hasText: 'StackOne is slow to answer' });
+  await harness.control('/_simulator/faults', { latency_ms: 6_000 });
+
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  await expect(app.getByText('Opening a secure connect session…')).toBeVisible();
+  // Not at once: a normal wait shows only what is being done.
+  await expect(slowNotice).toBeHidden();
+  await expect(slowNotice).toBeVisible();
+  await harness.control('/_simulator/faults', { latency_ms: 0 });
+  await expect(
+    app.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
+  ).toBeVisible();
+  await expect(slowNotice).toBeHidden();
+  await app.getByRole('button', { name: 'Done' }).click();
+
+  await harness.control('/_simulator/faults', { latency_ms: 6_000 });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect(app.getByRole('button', { name: 'Refreshing…' })).toBeDisabled();
+  await expect(slowNotice).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
+  await expect(slowNotice).toBeHidden();
+
+  // The next wait starts afresh: no notice at its start.
+  await harness.control('/_simulator/faults', { latency_ms: 1_000 });
+  await app.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await expect(app.getByRole('button', { name: 'Refreshing…' })).toBeDisabled();
+  expect(await slowNotice.isVisible()).toBe(false);
+  await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
+});
+
 test('an unreadable saved list is kept aside and the user is told where', async ({ context }) => {
   const damaged = '{"schemaVersion":1,"customers":[{"id":"acme"';
   const harness = await startHarness({ storeFileContents: damaged });

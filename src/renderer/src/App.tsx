@@ -6,6 +6,7 @@ import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerList } from './components/CustomerList';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
+import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 
 export function App() {
   const [customers, setCustomers] = useState<Customer[]>([]);
@@ -127,6 +128,7 @@ export function App() {
                   </button>
                 </div>
               </div>
+              <SlowAnswerNotice waiting={refreshing} />
               <AccountList accounts={accounts} />
               {connecting && (
                 <ConnectDialog

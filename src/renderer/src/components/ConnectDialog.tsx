@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import type { HubSession } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
 const HubPanel = lazy(() => import('./HubPanel'));
@@ -59,6 +60,7 @@ export function ConnectDialog(props: {
         {session === null && error === null && (
           <p className="muted">Opening a secure connect session…</p>
         )}
+        <SlowAnswerNotice waiting={session === null && error === null} />
         {session !== null && (
           <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
             <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
