@@ -208,6 +208,8 @@ function releaseCpuLimit(): void {
   cpuLimit = undefined;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+const howItEnded = (code: number | null, signal: NodeJS.Signals | null) =>
+  code === null ? `signal ${signal}` : `exit code ${code}`;
 // Its log lines, on stdout; its refusals go to stderr, which it shares with this process.
 const relayOutput = watchRelayOutput(relayProcess.stdout, (line) =>
   console.error(`relay: ${line}`),
@@ -215,9 +217,7 @@ const relayOutput = watchRelayOutput(relayProcess.stdout, (line) =>
 const relayUrl = await Promise.race([
   relayOutput.listening,
   new Promise<never>((_, reject) =>
-    relayProcess.once('close', (code, signal) =>
-      reject(new Error(code === null ? `signal ${signal}` : `exit code ${code}`)),
-    ),
+    relayProcess.once('close', (code, signal) => reject(new Error(howItEnded(code, signal)))),
   ),
 ]).catch((error: Error) => {
   // Most often an argument it refused (--relay-arg), which its own line on stderr names.
@@ -228,6 +228,19 @@ const relayUrl = await Promise.race([
   process.exit(2);
 });
 const { hostname, port } = new URL(relayUrl);
+/** Set as the run stops the relay itself; before that, the relay ending ends the run. */
+let stoppingRelay = false;
+function endRunWithRelay(code: number | null, signal: NodeJS.Signals | null): void {
+  if (stoppingRelay) return;
+  console.error(
+    `bench:relay: the relay exited during the run (${howItEnded(code, signal)}); what is printed ` +
+      'above stands, the round or cycles under way are lost',
+  );
+  process.exit(1);
+}
+if (relayProcess.exitCode === null && relayProcess.signalCode === null)
+  relayProcess.once('exit', endRunWithRelay);
+else endRunWithRelay(relayProcess.exitCode, relayProcess.signalCode);
 
 const clientsProcess = fork(
   fileURLToPath(new URL('./bench-relay/stream-clients.ts', import.meta.url)),
@@ -668,6 +681,7 @@ const probeExited = exited(probeProcess);
 probeProcess.disconnect();
 httpAgent.destroy();
 leanPoster.close();
+stoppingRelay = true;
 relayProcess.kill('SIGTERM');
 await exited(relayProcess);
 rmSync(dataDir, { recursive: true, force: true });

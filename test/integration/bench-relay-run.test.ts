@@ -1,20 +1,25 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
 const repoRoot = join(import.meta.dirname, '../..');
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const bench = join(repoRoot, 'scripts/bench-relay.ts');
 
-/** Runs the benchmark to its exit and returns what it printed (its stderr shown here as well). */
-function runBench(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface BenchRun {
+  pid: number;
+  /** What it has printed on stdout so far. */
+  stdoutSoFar(): string;
+  /** Its exit code and everything it printed (its stderr shown here as well). */
+  ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): BenchRun {
   const child = spawn(process.execPath, ['--import', tsxLoader, bench, ...args], {
     cwd: repoRoot,
     env,
@@ -27,7 +32,36 @@ function runBench(
     stderr += chunk.toString();
     process.stderr.write(chunk);
   });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return {
+    pid: child.pid ?? -1,
+    stdoutSoFar: () => stdout,
+    ended: new Promise((resolve) =>
+      child.once('close', (code) => resolve({ code, stdout, stderr })),
+    ),
+  };
+}
+
+/** The parent's pid, from /proc/<pid>/stat (after the command name, which may hold spaces). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+const runBench = (args: string[], env?: NodeJS.ProcessEnv) => startBench(args, env).ended;
+
+/** The pids of running processes whose command line contains every one of `parts`. */
+function processesRunning(...parts: string[]): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return parts.every((part) => commandLine.includes(part));
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
 }
 
 describe('relay benchmark run', () => {
@@ -193,4 +227,41 @@ describe('relay benchmark run', () => {
       temp.remove();
     }
   }, 30_000);
+
+  it('ends with a line of its own, and nothing left behind, when the relay dies during a round', async () => {
+    const temp = makeTempDir('bench-relay-killed');
+    try {
+      const run = startBench(
+        ['--clients', '3', '--rate', '50', '--seconds', '60', '--warmup', '0'],
+        { ...process.env, TMPDIR: temp.path },
+      );
+      // The machine line comes once the relay listens and the clients are connected.
+      await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
+      const [relayPid] = processesRunning('out/relay/cli.js', temp.path);
+      // Its own clients' process, not another test's.
+      const [clientsPid] = processesRunning('stream-clients.ts').filter(
+        (pid) => parentOf(pid) === run.pid,
+      );
+      expect(relayPid).toBeDefined();
+      expect(clientsPid).toBeDefined();
+      process.kill(relayPid ?? -1, 'SIGKILL');
+
+      const { code, stdout, stderr } = await run.ended;
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        'bench:relay: the relay exited during the run (signal SIGKILL); what is printed above ' +
+          'stands, the round or cycles under way are lost',
+      );
+      // Not a failed request's stack trace.
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).not.toMatch(/^round /m);
+      expect(readdirSync(temp.path).filter((name) => name.startsWith('relay-bench-'))).toEqual([]);
+      // Its clients' process went with it.
+      await eventually(() =>
+        expect(processesRunning('stream-clients.ts')).not.toContain(clientsPid),
+      );
+    } finally {
+      temp.remove();
+    }
+  }, 40_000);
 });
