@@ -2,9 +2,9 @@
  * What a system call and a wake-up cost on this machine, measured before a run. The relay's work
  * per webhook is mostly the kernel's (socket writes and reads, durable writes, processes woken by
  * each other), so two machines with the same CPU model can give very different figures: on a VM
- * nested under PVM both cost several times what they cost on an ordinary one
- * (docs/relay-benchmark-log.md, "2026-12-02, before midnight"). Printed with the machine's line, they
- * say which kind of machine a run's figures came from.
+ * nested under PVM both cost several times what they commonly cost on others
+ * (docs/relay-benchmark-log.md, "2026-12-02, late night"). Printed with the machine's line, they say
+ * which kind of machine a run's figures came from.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -71,7 +71,8 @@ export async function measureWakeUpRoundTrip(
       Atomics.store(words, 0, asked);
       Atomics.notify(words, 0);
       // Returns at once ("not-equal") if the worker has already answered.
-      Atomics.wait(words, 0, asked);
+      if (Atomics.wait(words, 0, asked, 1_000) === 'timed-out')
+        throw new Error('a worker thread did not answer a wake-up within 1 s: not measured');
       times[trip] = elapsedUs(start);
     }
     Atomics.store(words, 0, stop);

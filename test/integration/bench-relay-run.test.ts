@@ -41,12 +41,6 @@ function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): Bench
   };
 }
 
-/** The parent's pid, from /proc/<pid>/stat (after the command name, which may hold spaces). */
-function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
 const runBench = (args: string[], env?: NodeJS.ProcessEnv) => startBench(args, env).ended;
 
 /** The pids of running processes whose command line contains every one of `parts`. */
@@ -62,6 +56,12 @@ function processesRunning(...parts: string[]): number[] {
       }
     })
     .map(Number);
+}
+
+/** The parent's pid, from /proc/<pid>/stat (after the command name, which may hold spaces). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 describe('relay benchmark run', () => {

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 
 /** How long a call to StackOne may take before the user is told that it is slow. */
-export const slowAnswerAfterMs = 3_000;
+const slowAnswerAfterMs = 3_000;
 
 /** True once `waiting` has stayed true for `afterMs`; false again as soon as it is not. */
-export function useStillWaiting(waiting: boolean, afterMs = slowAnswerAfterMs): boolean {
+function useStillWaiting(waiting: boolean, afterMs = slowAnswerAfterMs): boolean {
   const [late, setLate] = useState(false);
   useEffect(() => {
     if (!waiting) return;
