@@ -25,7 +25,7 @@ function useStillWaiting(waiting: boolean, afterMs = slowAnswerAfterMs): boolean
 export function SlowAnswerNotice({ waiting }: { waiting: boolean }) {
   if (!useStillWaiting(waiting)) return null;
   return (
-    <p className="muted" role="status">
+    <p className="muted slow-answer" role="status">
       StackOne is slow to answer. The app keeps retrying on its own, for up to about half a minute,
       and tells you if it gives up.
     </p>
