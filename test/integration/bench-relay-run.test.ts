@@ -17,6 +17,8 @@ interface BenchRun {
   stdoutSoFar(): string;
   /** Its exit code and everything it printed (its stderr shown here as well). */
   ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Ends it (SIGTERM), unless it has ended. */
+  stop(): void;
 }
 
 function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): BenchRun {
@@ -35,6 +37,9 @@ function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): Bench
   return {
     pid: child.pid ?? -1,
     stdoutSoFar: () => stdout,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
     ended: new Promise((resolve) =>
       child.once('close', (code) => resolve({ code, stdout, stderr })),
     ),
@@ -230,11 +235,11 @@ describe('relay benchmark run', () => {
 
   it('ends with a line of its own, and nothing left behind, when the relay dies during a round', async () => {
     const temp = makeTempDir('bench-relay-killed');
+    const run = startBench(['--clients', '3', '--rate', '50', '--seconds', '60', '--warmup', '0'], {
+      ...process.env,
+      TMPDIR: temp.path,
+    });
     try {
-      const run = startBench(
-        ['--clients', '3', '--rate', '50', '--seconds', '60', '--warmup', '0'],
-        { ...process.env, TMPDIR: temp.path },
-      );
       // The machine line comes once the relay listens and the clients are connected.
       await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
       const [relayPid] = processesRunning('out/relay/cli.js', temp.path);
@@ -261,6 +266,8 @@ describe('relay benchmark run', () => {
         expect(processesRunning('stream-clients.ts')).not.toContain(clientsPid),
       );
     } finally {
+      // Should the relay outlive the kill, the run must not outlive the test.
+      run.stop();
       temp.remove();
     }
   }, 40_000);
