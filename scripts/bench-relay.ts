@@ -48,6 +48,7 @@ import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { watchRelayOutput } from './bench-relay/relay-output';
 import { nowUs } from './bench-relay/monotonic-clock';
+import { percentile } from './bench-relay/percentile';
 import {
   readMachineTicks,
   readProcessCpu,
@@ -562,11 +563,6 @@ async function runRound(clients: number): Promise<Round> {
     cpu,
   };
 }
-
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted.length === 0
-    ? NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
 
 /** p50, p99 and max of sorted latencies, or a note that there were none to measure. */
 function latencyFigures(sorted: Float64Array, withMax: boolean): string {

@@ -8,6 +8,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { percentile } from './percentile';
 
 export interface MachineCosts {
   /** A 1-byte read of /dev/zero from JavaScript (Node's binding included), µs: the best batch's mean. */
@@ -82,8 +83,7 @@ export async function measureWakeUpRoundTrip(
         `the worker answered ${Atomics.load(words, 1)} of ${roundTrips} wake-ups: not measured`,
       );
     times.sort();
-    const at = (share: number) => times[Math.floor(share * (roundTrips - 1))] ?? NaN;
-    return { p50: at(0.5), p99: at(0.99) };
+    return { p50: percentile(times, 50), p99: percentile(times, 99) };
   } finally {
     await worker.terminate();
   }
