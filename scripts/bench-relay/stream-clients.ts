@@ -111,6 +111,8 @@ async function connectLean(
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        // The relay may have closed it already (a restarted stream process drops its subscribers).
+        if (stream.destroyed) return resolve();
         stream.once('close', () => resolve());
         stream.end(encodeClientFrame(0x8, Buffer.alloc(0)));
       }),
@@ -137,7 +139,11 @@ function connectWs(url: string, token: string, cursor: number | null): Promise<S
       if (seq >= 0) lastSeq = seq;
       else if (isWithin(data, subscribedNeedle, 0, data.length))
         resolve({
-          close: () => new Promise<void>((done) => ws.once('close', () => done()).close()),
+          close: () =>
+            new Promise<void>((done) => {
+              if (ws.readyState === WebSocket.CLOSED) return done();
+              ws.once('close', () => done()).close();
+            }),
         });
     });
   });

@@ -233,6 +233,40 @@ describe('relay benchmark run', () => {
     }
   }, 30_000);
 
+  it("shows the relay's warnings, and compares no CPU, when its stream process dies during a round", async () => {
+    const temp = makeTempDir('bench-relay-streams-killed');
+    const run = startBench(['--clients', '3', '--rate', '50', '--seconds', '15', '--warmup', '0'], {
+      ...process.env,
+      TMPDIR: temp.path,
+    });
+    try {
+      await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
+      const [relayPid] = processesRunning('out/relay/cli.js', temp.path);
+      const [streamPid] = processesRunning('out/relay/stream-process.js').filter(
+        (pid) => parentOf(pid) === relayPid,
+      );
+      expect(streamPid).toBeDefined();
+      // Well into the round: the clients connect within a few seconds of the machine line.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      process.kill(streamPid ?? -1, 'SIGKILL');
+
+      const { code, stdout, stderr } = await run.ended;
+      expect(code).toBe(0);
+      // The relay's own account of it, passed on as it logged it.
+      expect(stderr).toMatch(/^relay: \{.*"the stream process exited; .*starting a new one"/m);
+      // The streams' CPU before and after would be two processes' times: not compared.
+      expect(stdout).toContain(
+        'CPU over the measured seconds, % of a core (and % waiting for one): not measured (no /proc here, or a relay process restarted)',
+      );
+      // Its subscribers were disconnected (the benchmark's clients do not resume): said, not hidden.
+      const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(stdout);
+      expect(Number(deliveries?.[1])).toBeLessThan(Number(deliveries?.[2]));
+    } finally {
+      run.stop();
+      temp.remove();
+    }
+  }, 60_000);
+
   it('ends with a line of its own, and nothing left behind, when the relay dies during a round', async () => {
     const temp = makeTempDir('bench-relay-killed');
     const run = startBench(['--clients', '3', '--rate', '50', '--seconds', '60', '--warmup', '0'], {
