@@ -69,6 +69,38 @@ function parentOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
+/** Its running children whose command line contains `part`: its own, not another test's. */
+const childProcesses = (parentPid: number, part: string) =>
+  processesRunning(part).filter((pid) => parentOf(pid) === parentPid);
+
+/**
+ * A run of 3 clients at 50 webhooks/s for `seconds`, with a temp dir of its own as TMPDIR (where
+ * its relay's data dir is made); `end` stops the run if it is still going and removes the dir.
+ */
+function startSmallRunInTempDir(name: string, seconds: number) {
+  const temp = makeTempDir(name);
+  const run = startBench(
+    ['--clients', '3', '--rate', '50', '--seconds', String(seconds), '--warmup', '0'],
+    { ...process.env, TMPDIR: temp.path },
+  );
+  return {
+    run,
+    temp,
+    end: () => {
+      run.stop();
+      temp.remove();
+    },
+  };
+}
+
+/** The run's relay, once it listens: the benchmark prints its machine line after that. */
+async function relayPidOnceListening(run: BenchRun, dataDirParent: string): Promise<number> {
+  await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
+  const [relayPid] = processesRunning('out/relay/cli.js', dataDirParent);
+  expect(relayPid).toBeDefined();
+  return relayPid ?? -1;
+}
+
 describe('relay benchmark run', () => {
   // The benchmark runs the relay as deployed, from its build.
   beforeAll(() => {
@@ -234,17 +266,10 @@ describe('relay benchmark run', () => {
   }, 30_000);
 
   it("shows the relay's warnings, and compares no CPU, when its stream process dies during a round", async () => {
-    const temp = makeTempDir('bench-relay-streams-killed');
-    const run = startBench(['--clients', '3', '--rate', '50', '--seconds', '15', '--warmup', '0'], {
-      ...process.env,
-      TMPDIR: temp.path,
-    });
+    const { run, temp, end } = startSmallRunInTempDir('bench-relay-streams-killed', 15);
     try {
-      await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
-      const [relayPid] = processesRunning('out/relay/cli.js', temp.path);
-      const [streamPid] = processesRunning('out/relay/stream-process.js').filter(
-        (pid) => parentOf(pid) === relayPid,
-      );
+      const relayPid = await relayPidOnceListening(run, temp.path);
+      const [streamPid] = childProcesses(relayPid, 'out/relay/stream-process.js');
       expect(streamPid).toBeDefined();
       // Well into the round: the clients connect within a few seconds of the machine line.
       await new Promise((resolve) => setTimeout(resolve, 6_000));
@@ -262,28 +287,17 @@ describe('relay benchmark run', () => {
       const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(stdout);
       expect(Number(deliveries?.[1])).toBeLessThan(Number(deliveries?.[2]));
     } finally {
-      run.stop();
-      temp.remove();
+      end();
     }
   }, 60_000);
 
-  it('ends with a line of its own, and nothing left behind, when the relay dies during a round', async () => {
-    const temp = makeTempDir('bench-relay-killed');
-    const run = startBench(['--clients', '3', '--rate', '50', '--seconds', '60', '--warmup', '0'], {
-      ...process.env,
-      TMPDIR: temp.path,
-    });
+  it('ends with a line of its own, and nothing left behind, when the relay dies during the run', async () => {
+    const { run, temp, end } = startSmallRunInTempDir('bench-relay-killed', 60);
     try {
-      // The machine line comes once the relay listens and the clients are connected.
-      await eventually(() => expect(run.stdoutSoFar()).toMatch(/^machine: /m), 20_000);
-      const [relayPid] = processesRunning('out/relay/cli.js', temp.path);
-      // Its own clients' process, not another test's.
-      const [clientsPid] = processesRunning('stream-clients.ts').filter(
-        (pid) => parentOf(pid) === run.pid,
-      );
-      expect(relayPid).toBeDefined();
+      const relayPid = await relayPidOnceListening(run, temp.path);
+      const [clientsPid] = childProcesses(run.pid, 'stream-clients.ts');
       expect(clientsPid).toBeDefined();
-      process.kill(relayPid ?? -1, 'SIGKILL');
+      process.kill(relayPid, 'SIGKILL');
 
       const { code, stdout, stderr } = await run.ended;
       expect(code).toBe(1);
@@ -301,8 +315,7 @@ describe('relay benchmark run', () => {
       );
     } finally {
       // Should the relay outlive the kill, the run must not outlive the test.
-      run.stop();
-      temp.remove();
+      end();
     }
   }, 40_000);
 });
