@@ -143,10 +143,14 @@ export function openAccountStore(options: {
       // StackOne's updated_at orders the states; an older answer that arrives late is dropped.
       if (existing && existing.status !== 'pending' && existing.updatedAt > remote.updatedAt)
         return;
+      const providerName =
+        remote.providerName ??
+        (existing?.provider === remote.provider ? existing.providerName : undefined);
       accounts.set(remote.id, {
         id: remote.id,
         customerId: remote.originOwnerId,
         provider: remote.provider,
+        ...(providerName !== undefined && { providerName }),
         status: remote.status,
         statusReasons: remote.statusReasons,
         updatedAt: remote.updatedAt,
@@ -161,6 +165,7 @@ export function openAccountStore(options: {
         id,
         customerId: existing?.customerId ?? customerId,
         provider: existing?.provider ?? provider,
+        ...(existing?.providerName !== undefined && { providerName: existing.providerName }),
         status: 'deleted',
         statusReasons: [],
         updatedAt: now().toISOString(),

@@ -7,7 +7,7 @@ import {
   HTTPClientError,
   StackOneError,
 } from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
-import type { ConnectorCategory } from '../shared/domain';
+import { providerNameSchema, type ConnectorCategory } from '../shared/domain';
 import { AppError } from './app-error';
 
 export interface ConnectSessionRequest {
@@ -29,6 +29,8 @@ export interface CreatedConnectSession {
 export interface StackOneAccount {
   id: string;
   provider: string;
+  /** Absent when StackOne sends none, or one the account list could not store. */
+  providerName?: string;
   originOwnerId: string;
   originOwnerName: string;
   status: string;
@@ -121,9 +123,11 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
 }
 
 function toStackOneAccount(account: LinkedAccount): StackOneAccount {
+  const providerName = providerNameSchema.safeParse(account.providerName?.trim());
   return {
     id: account.id,
     provider: account.provider,
+    ...(providerName.success && { providerName: providerName.data }),
     originOwnerId: account.originOwnerId,
     originOwnerName: account.originOwnerName,
     status: String(account.status),

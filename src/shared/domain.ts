@@ -32,6 +32,8 @@ export const providerKeySchema = z
   .max(100)
   .regex(/^[a-z0-9_-]+$/, 'A provider key is lower-case letters, digits, _ and -.');
 
+export const providerNameSchema = z.string().min(1).max(200);
+
 /**
  * The categories a connect session can be limited to. STACKONE.md §1 also lists `scheduling`, but
  * the official SDK (4.28) validates categories against a closed list without it, so the app
@@ -77,6 +79,8 @@ export const linkedAccountViewSchema = z.object({
    */
   customerId: z.string(),
   provider: z.string().min(1),
+  /** StackOne's `provider_name` ("BambooHR" for `bamboohr`), once StackOne has given one. */
+  providerName: providerNameSchema.optional(),
   status: accountStatusSchema,
   statusReasons: z.array(statusReasonSchema),
   updatedAt: z.iso.datetime({ offset: true }),

@@ -16,13 +16,17 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
 
     const row = accountRows(app).first();
     await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
-    await expect(row).toContainText('bamboohr');
+    await expect(row.getByRole('cell', { name: 'bamboohr', exact: true })).toBeVisible();
     // Held by the simulator: nothing has reached the relay, so the account must stay pending.
     await app.waitForTimeout(1_000);
     await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
 
     await harness.control('/_simulator/webhooks/resume', {});
     await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+    // StackOne's own answer brings the provider's display name; the key stays as its tooltip.
+    const provider = row.getByRole('cell', { name: 'BambooHR', exact: true });
+    await expect(provider).toBeVisible();
+    await expect(provider).toHaveAttribute('title', 'bamboohr');
     const deliveries = (await harness.control('/_simulator/webhooks/deliveries')) as {
       event: string;
       outcome: string;

@@ -121,6 +121,66 @@ describe('account store on a conf file', () => {
   });
 });
 
+describe("a provider's display name", () => {
+  it('is kept across a reopen, through answers without one and through a deletion', async () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    expect(store.getAccount('acc-1')?.providerName).toBeUndefined();
+    store.applyVerified(remote({ providerName: 'BambooHR' }));
+    store.applyVerified(remote({ status: 'error', updatedAt: '2026-01-01T11:00:00.000Z' }));
+    await store.flush();
+
+    const reopened = openTestAccountStore(temp.path);
+    expect(reopened.warning).toBeNull();
+    expect(reopened.getAccount('acc-1')).toMatchObject({
+      status: 'error',
+      providerName: 'BambooHR',
+    });
+    reopened.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    await reopened.flush();
+    const stored = JSON.parse(readFileSync(join(temp.path, 'onboarding.json'), 'utf8')) as {
+      accounts: { providerName?: string; deleted: boolean }[];
+    };
+    expect(stored.accounts).toMatchObject([{ providerName: 'BambooHR', deleted: true }]);
+  });
+
+  it("is not carried over to another provider's answer for the same account id", () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.applyVerified(remote({ providerName: 'BambooHR' }));
+    store.applyVerified(remote({ provider: 'hibob', updatedAt: '2026-01-01T11:00:00.000Z' }));
+    expect(store.getAccount('acc-1')).toMatchObject({ provider: 'hibob' });
+    expect(store.getAccount('acc-1')?.providerName).toBeUndefined();
+  });
+
+  it('is optional in a file written before it existed', () => {
+    temp = makeTempDir('store');
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T09:00:00.000Z' }],
+        accounts: [
+          {
+            id: 'acc-1',
+            customerId: 'acme',
+            provider: 'bamboohr',
+            status: 'active',
+            statusReasons: [],
+            updatedAt: '2026-01-01T10:00:00.000Z',
+            deleted: false,
+          },
+        ],
+        relayCursor: 3,
+      }),
+    );
+    const store = openTestAccountStore(temp.path);
+    expect(store.warning).toBeNull();
+    expect(store.accountsOf('acme')).toMatchObject([{ id: 'acc-1', provider: 'bamboohr' }]);
+  });
+});
+
 describe('accounts that arrive from StackOne, not from this app', () => {
   it('keeps owner ids of any shape, and tombstones of unknown owners, across a reopen', async () => {
     temp = makeTempDir('store');

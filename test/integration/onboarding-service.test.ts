@@ -149,8 +149,13 @@ describe('onboarding service over the real simulator and relay', () => {
     const pushed = w.events.filter((e) => e.event === 'accountsChanged').map((e) => e.payload);
     expect(pushed).toEqual([
       { customerId: 'acme', accounts: [expect.objectContaining({ id, status: 'pending' })] },
-      { customerId: 'acme', accounts: [expect.objectContaining({ id, status: 'active' })] },
+      {
+        customerId: 'acme',
+        accounts: [expect.objectContaining({ id, status: 'active', providerName: 'BambooHR' })],
+      },
     ]);
+    expect(pushed[0]).toMatchObject({ accounts: [{ provider: 'bamboohr' }] });
+    expect(pushed[0]).not.toMatchObject({ accounts: [{ providerName: expect.anything() }] });
     expect(w.store.relayCursor).toBe(1);
   });
 

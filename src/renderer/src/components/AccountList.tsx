@@ -29,7 +29,7 @@ export function AccountList(props: { accounts: LinkedAccountView[] }) {
       <tbody>
         {props.accounts.map((account) => (
           <tr key={account.id} data-account-id={account.id}>
-            <td>{account.provider}</td>
+            <td title={account.provider}>{account.providerName ?? account.provider}</td>
             <td className="mono">{account.id}</td>
             <td>
               <span className={`status status-${account.status}`} data-status={account.status}>

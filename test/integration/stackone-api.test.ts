@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStackOneApi } from '../../src/main/stackone-api';
+
+let server: Server | null = null;
+afterEach(async () => {
+  const running = server;
+  server = null;
+  if (running) await new Promise((resolve) => running.close(resolve));
+});
+
+/** A StackOne stand-in that answers GET /accounts/{id} with this provider_name. */
+async function stackOneAnswering(providerName: unknown): Promise<string> {
+  server = createServer((request, response) => {
+    const id = /^\/accounts\/([^/?]+)/.exec(request.url ?? '')?.[1];
+    if (request.method !== 'GET' || id === undefined) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ statusCode: 404, message: 'Not Found', timestamp: '' }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        id,
+        provider: 'bamboohr',
+        provider_name: providerName,
+        origin_owner_id: 'acme',
+        origin_owner_name: 'Acme Ltd',
+        status: 'active',
+        created_at: '2026-01-01T09:00:00.000Z',
+        updated_at: '2026-01-01T10:00:00.000Z',
+      }),
+    );
+  });
+  const listening = server;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+}
+
+const accountFrom = async (providerName: unknown) =>
+  createStackOneApi({
+    apiKey: 'v1.test.key',
+    baseUrl: await stackOneAnswering(providerName),
+  }).getAccount('acc-1');
+
+describe("StackOne's provider_name", () => {
+  it('is taken, trimmed, as the display name', async () => {
+    expect(await accountFrom('  BambooHR ')).toMatchObject({
+      provider: 'bamboohr',
+      providerName: 'BambooHR',
+    });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['blank', '   '],
+    ['longer than the account list keeps', 'B'.repeat(201)],
+  ])('is left out when %s, and the account still arrives', async (_case, providerName) => {
+    const account = await accountFrom(providerName);
+    expect(account).toMatchObject({ id: 'acc-1', provider: 'bamboohr', status: 'active' });
+    expect(account).not.toHaveProperty('providerName');
+  });
+});
