@@ -106,6 +106,49 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
   });
 });
 
+test('the connect dialog takes keyboard focus, keeps it while open, and gives it back', async ({
+  app,
+}) => {
+  await addCustomer(app, 'Hooli', 'hooli');
+  const opener = app.getByRole('button', { name: 'Connect an integration' });
+  await opener.focus();
+  await app.keyboard.press('Enter');
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Hooli' });
+  await expect(dialog).toBeFocused();
+  await expect(
+    app.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
+  ).toBeVisible();
+
+  // Walk the whole tab order more than once round: it never reaches the page behind the dialog.
+  const focusedOutside: string[] = [];
+  for (let press = 0; press < 40; press++) {
+    await app.keyboard.press('Tab');
+    const outside = await app.evaluate(() => {
+      const focused = document.activeElement;
+      if (focused === null || focused === document.body) return null;
+      return document.querySelector('[role=dialog]')?.contains(focused) === true
+        ? null
+        : (focused.textContent ?? focused.tagName).slice(0, 40);
+    });
+    if (outside !== null) focusedOutside.push(outside);
+  }
+  expect(focusedOutside).toEqual([]);
+
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+});
+
+test('a Hub menu opened from the dialog (outside it in the page) can be used', async ({ app }) => {
+  await addCustomer(app, 'Pied Piper', 'pied-piper');
+  await openHubOn(app, 'Workday');
+  const hub = app.getByTestId('stackone-hub');
+  await hub.getByText('Select Field').click();
+  // The Hub renders the menu at the end of the page, beside the dialog, not in the inert app.
+  await app.getByText('Sandbox', { exact: true }).click();
+  await expect(hub.getByText('Sandbox', { exact: true })).toBeVisible();
+});
+
 test('secrets of the demo profile never reach the renderer', async ({ app, harness, context }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await openHubOn(app, 'BambooHR');

@@ -58,7 +58,8 @@ export function App() {
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
 
   return (
-    <div className="app">
+    // While the connect dialog is open nothing behind it can be focused or clicked.
+    <div className="app" inert={connecting}>
       <header className="app-header">
         <h1>StackOne Onboarding</h1>
         {mode === 'demo' && (

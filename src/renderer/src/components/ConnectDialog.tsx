@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { HubSession } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
@@ -15,6 +16,16 @@ export function ConnectDialog(props: {
   const { customer, onLinked, onClose } = props;
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const dialogRef = useRef<HTMLElement>(null);
+
+  // Keyboard and screen-reader users land in the dialog, and go back to where they were after it.
+  useEffect(() => {
+    const opener = document.activeElement;
+    dialogRef.current?.focus();
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -38,13 +49,16 @@ export function ConnectDialog(props: {
       .catch((failure: unknown) => setError(messageOf(failure)));
   };
 
-  return (
+  // Outside the app's own tree, which is inert while the dialog is open (see App).
+  return createPortal(
     <div className="dialog-backdrop">
       <section
+        ref={dialogRef}
         className="dialog"
         role="dialog"
         aria-modal="true"
         aria-label={`Connect an integration for ${customer.name}`}
+        tabIndex={-1}
       >
         <div className="dialog-header">
           <h2>Connect an integration for {customer.name}</h2>
@@ -67,6 +81,7 @@ export function ConnectDialog(props: {
           </Suspense>
         )}
       </section>
-    </div>
+    </div>,
+    document.body,
   );
 }
