@@ -196,6 +196,29 @@ test('Refresh shows StackOne’s current state when an event never arrived', asy
   await expect(accountRows(app).first()).toContainText('The API key was revoked in BambooHR.');
 });
 
+test('a connect session StackOne could not create can be tried again from the dialog', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await harness.control('/_simulator/faults', { failure_rate: 1 });
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  const dialog = app.getByRole('dialog');
+  await expect(dialog.getByRole('alert')).toContainText(
+    'StackOne had a problem (HTTP 503) while trying to create a connect session',
+  );
+  await expect(app.getByTestId('stackone-hub')).toHaveCount(0);
+
+  await harness.control('/_simulator/faults', { failure_rate: 0 });
+  await dialog.getByRole('button', { name: 'Try again' }).click();
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(dialog).toBeFocused();
+  await app.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
+  await submitBambooHr(app);
+  await expect(accountRows(app)).toHaveCount(1);
+});
+
 test('a slow StackOne is said to be slow while the app waits, and the notice goes once it answers', async ({
   app,
   harness,

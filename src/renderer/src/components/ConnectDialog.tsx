@@ -16,6 +16,7 @@ export function ConnectDialog(props: {
   const { customer, onLinked, onClose } = props;
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const dialogRef = useRef<HTMLElement>(null);
 
   // Keyboard and screen-reader users land in the dialog, and go back to where they were after it.
@@ -35,7 +36,14 @@ export function ConnectDialog(props: {
     return () => {
       cancelled = true;
     };
-  }, [customer.id]);
+  }, [customer.id, attempt]);
+
+  const tryAgain = () => {
+    setError(null);
+    setAttempt((n) => n + 1);
+    // The button goes with the error; focus stays in the dialog rather than falling to the page.
+    dialogRef.current?.focus();
+  };
 
   const handleSuccess = (account: { id: string; provider: string }) => {
     unwrap(
@@ -67,9 +75,16 @@ export function ConnectDialog(props: {
           </button>
         </div>
         {error !== null && (
-          <p className="error" role="alert">
-            {error}
-          </p>
+          <div className="dialog-error">
+            <p className="error" role="alert">
+              {error}
+            </p>
+            {session === null && (
+              <button type="button" onClick={tryAgain}>
+                Try again
+              </button>
+            )}
+          </div>
         )}
         {session === null && error === null && (
           <p className="muted">Opening a secure connect session…</p>
