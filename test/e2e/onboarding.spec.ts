@@ -219,6 +219,31 @@ test('a connect session StackOne could not create can be tried again from the di
   await expect(accountRows(app)).toHaveCount(1);
 });
 
+test('a failed Refresh says what happened once, however often it is pressed', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  // The latency makes each Refresh's wait long enough to see start and end.
+  await harness.control('/_simulator/faults', { failure_rate: 1, latency_ms: 500 });
+  const refresh = app.getByRole('button', { name: 'Refresh' });
+  const notices = app.getByRole('alert').getByRole('listitem');
+  await refresh.click();
+  await expect(notices).toHaveCount(1);
+  await expect(refresh).toBeEnabled();
+  await refresh.click();
+  await expect(refresh).toBeDisabled();
+  await expect(refresh).toBeEnabled();
+  await expect(notices).toHaveCount(1);
+  await expect(notices).toContainText(
+    'StackOne had a problem (HTTP 503) while trying to list linked accounts',
+  );
+
+  await notices.getByRole('button', { name: 'Dismiss' }).click();
+  await refresh.click();
+  await expect(notices).toHaveCount(1);
+});
+
 test('a slow StackOne is said to be slow while the app waits, and the notice goes once it answers', async ({
   app,
   harness,

@@ -21,7 +21,18 @@ export function App() {
   const [connecting, setConnecting] = useState(false);
   const [refreshing, setRefreshing] = useState(false);
 
-  const report = useCallback((error: unknown) => setNotices((n) => [...n, messageOf(error)]), []);
+  // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
+  const addNotices = useCallback(
+    (messages: string[]) =>
+      setNotices((shown) => [
+        ...shown,
+        ...messages.filter(
+          (message, i) => !shown.includes(message) && messages.indexOf(message) === i,
+        ),
+      ]),
+    [],
+  );
+  const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
 
   useEffect(() => {
     const bridge = onboarding();
@@ -30,7 +41,7 @@ export function App() {
       .then((status) => {
         setMode(status.mode);
         setRelay(status.relay);
-        setNotices((n) => [...n, ...status.warnings]);
+        addNotices(status.warnings);
       })
       .catch(report);
     unwrap(bridge.listCustomers({}))
@@ -40,7 +51,7 @@ export function App() {
       })
       .catch(report);
     return offRelay;
-  }, [report]);
+  }, [report, addNotices]);
 
   useEffect(() => {
     if (selectedId === null) return;
@@ -75,7 +86,7 @@ export function App() {
       {notices.length > 0 && (
         <ul className="notices" role="alert">
           {notices.map((notice, i) => (
-            <li key={i}>
+            <li key={notice}>
               {notice}
               <button
                 type="button"
