@@ -1,4 +1,4 @@
-import type { BridgeEventName, EventPayload } from '../shared/contract';
+import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -159,6 +159,27 @@ export function createOnboardingService(deps: {
         ...(categories !== undefined && { categories }),
       });
       return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
+    },
+    async createAuthLink({ customerId, validForDays }) {
+      const customer = customerOrThrow(customerId);
+      const validForSeconds = validForDays * 24 * 60 * 60;
+      const requestedAt = Date.now();
+      const session = await api.createConnectSession({
+        originOwnerId: customer.id,
+        originOwnerName: customer.name,
+        expiresInSeconds: validForSeconds,
+      });
+      const url = authLinkSchema.shape.url.safeParse(session.authLinkUrl);
+      if (!url.success) {
+        throw new AppError(
+          'stackone_rejected',
+          'StackOne sent an auth link the app cannot use (it is not a web address). Try again; if it keeps happening, update the app.',
+        );
+      }
+      return {
+        url: url.data,
+        expiresAt: new Date(requestedAt + validForSeconds * 1000).toISOString(),
+      };
     },
     async listAccounts({ customerId }) {
       customerOrThrow(customerId);

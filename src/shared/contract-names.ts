@@ -8,6 +8,7 @@ export const bridgeCallNames = [
   'listCustomers',
   'createCustomer',
   'createConnectSession',
+  'createAuthLink',
   'listAccounts',
   'recordHubSuccess',
   'refreshAccounts',

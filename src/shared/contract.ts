@@ -30,6 +30,16 @@ export const hubSessionSchema = z.strictObject({
 });
 export type HubSession = z.infer<typeof hubSessionSchema>;
 
+/** A link the customer opens on their own device to link accounts without the app. */
+export const authLinkSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type AuthLink = z.infer<typeof authLinkSchema>;
+
+/** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
+export const authLinkValidDaysMax = 7;
+
 interface CallSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -49,6 +59,13 @@ export const bridgeCalls = {
       categories: z.array(connectorCategorySchema).min(1).max(14).optional(),
     }),
     output: hubSessionSchema,
+  },
+  createAuthLink: {
+    input: z.strictObject({
+      customerId: customerIdSchema,
+      validForDays: z.number().int().min(1).max(authLinkValidDaysMax),
+    }),
+    output: authLinkSchema,
   },
   listAccounts: {
     input: z.strictObject({ customerId: customerIdSchema }),

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import jsQR from 'jsqr';
 import { startHarness } from './harness';
 import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
 
@@ -137,6 +138,81 @@ test('the connect dialog takes keyboard focus, keeps it while open, and gives it
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toBeHidden();
   await expect(opener).toBeFocused();
+});
+
+test('a link for the customer: copied, emailed or scanned, and the account it links arrives', async ({
+  app,
+  harness,
+  context,
+  browser,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const opener = app.getByRole('button', { name: 'Send a link' });
+  await opener.click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await expect(dialog).toBeFocused();
+  await dialog
+    .getByLabel('Valid for')
+    .selectOption({ label: '7 days (the longest StackOne allows)' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const linkField = dialog.getByLabel('Link', { exact: true });
+  await expect(linkField).toHaveValue(/\/embedded\/integrations\?token=/);
+  const url = await linkField.inputValue();
+  expect(new URL(url).origin).toBe(harness.backend.simulatorUrl);
+  await expect(dialog).toContainText('Valid until');
+  const created = harness.sentToRenderer
+    .map((sent) => JSON.parse(sent) as { value?: { url?: string; expiresAt?: string } })
+    .find((result) => result.value?.url === url);
+  const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
+  const lifetimeMs = Date.parse(created?.value?.expiresAt ?? '') - Date.now();
+  expect(lifetimeMs).toBeLessThanOrEqual(sevenDaysMs);
+  expect(lifetimeMs).toBeGreaterThan(sevenDaysMs - 60_000);
+
+  await dialog.getByRole('button', { name: 'Copy link' }).click();
+  await expect(dialog.getByText('Link copied.')).toBeVisible();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(url);
+
+  const draft = new URL(
+    (await dialog.getByRole('link', { name: 'Email it…' }).getAttribute('href')) ?? '',
+  );
+  expect(draft.protocol).toBe('mailto:');
+  expect(draft.searchParams.get('subject')).toBe("Connect Acme Ltd's systems");
+  expect(draft.searchParams.get('body')).toContain(`\n${url}\n`);
+
+  // The QR code, read back from the pixels shown, is exactly the link.
+  const pixels = await dialog
+    .getByRole('img', { name: 'The link as a QR code, to scan with a phone' })
+    .evaluate((image: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const drawing = canvas.getContext('2d');
+      drawing?.drawImage(image, 0, 0);
+      const data = drawing?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      return { width: canvas.width, height: canvas.height, data: Array.from(data) };
+    });
+  expect(jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data).toBe(url);
+
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(opener).toBeFocused();
+
+  // The customer, on a device of their own, opens the link and links BambooHR.
+  const customerDevice = await browser.newContext();
+  try {
+    const page = await customerDevice.newPage();
+    await page.goto(url);
+    await page.getByText('BambooHR', { exact: true }).click();
+    await page.getByPlaceholder('acme').fill('acme');
+    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByText('Your account is connected.')).toBeVisible();
+  } finally {
+    await customerDevice.close();
+  }
+  const row = accountRows(app).first();
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+  await expect(row.getByRole('cell', { name: 'BambooHR', exact: true })).toBeVisible();
 });
 
 test('a Hub menu opened from the dialog (outside it in the page) can be used', async ({ app }) => {

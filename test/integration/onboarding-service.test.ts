@@ -304,6 +304,93 @@ describe('onboarding service over the real simulator and relay', () => {
   });
 });
 
+describe('auth links', () => {
+  it("makes a link for the customer that lives as long as asked and opens StackOne's page", async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const before = Date.now();
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 3 });
+    const after = Date.now();
+
+    const url = new URL(link.url);
+    expect(url.origin).toBe(w.simulator.url);
+    const token = url.searchParams.get('token') ?? '';
+    const session = w.simulator.state.sessions.get(token);
+    expect(session).toMatchObject({ originOwnerId: 'acme', originOwnerName: 'Acme Ltd' });
+    const threeDaysMs = 3 * 24 * 60 * 60 * 1000;
+    expect((session?.expiresAt.getTime() ?? 0) - (session?.createdAt.getTime() ?? 0)).toBe(
+      threeDaysMs,
+    );
+    const expiresAt = Date.parse(link.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + threeDaysMs);
+    expect(expiresAt).toBeLessThanOrEqual(after + threeDaysMs);
+    // The page the customer opens.
+    const page = await fetch(link.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('stackone-hub');
+  });
+
+  it('refuses an unknown customer and says why StackOne could not make one', async () => {
+    const w = await setUp();
+    await expect(
+      w.service.handlers.createAuthLink({ customerId: 'nobody', validForDays: 1 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await control(w, '/_simulator/faults', { failure_rate: 1 });
+    await expect(
+      w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 }),
+    ).rejects.toMatchObject({
+      code: 'stackone_unreachable',
+      message: expect.stringContaining('create a connect session'),
+    });
+  });
+
+  it('refuses a link from StackOne that is not a web address', async () => {
+    const temp = makeTempDir('onboarding');
+    try {
+      const store = openTestAccountStore(temp.path);
+      const answeringWith = (authLinkUrl: string) =>
+        createOnboardingService({
+          profile: {
+            mode: 'live',
+            apiKey,
+            apiBaseUrl: 'https://api.stackone.example',
+            hubBaseUrl: 'https://api.stackone.example',
+            hubAppUrl: 'https://app.stackone.example',
+            relayStreamUrl: 'wss://relay.example/v1/stream',
+            relayToken,
+          },
+          store,
+          api: {
+            createConnectSession: async () => ({ token: 'session-token', authLinkUrl }),
+            getAccount: async () => null,
+            listAccounts: async () => [],
+          },
+          logger: silentLogger(),
+          emit: () => undefined,
+        }).handlers;
+      store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+      await expect(
+        answeringWith('javascript:alert(1)').createAuthLink({
+          customerId: 'acme',
+          validForDays: 1,
+        }),
+      ).rejects.toMatchObject({
+        code: 'stackone_rejected',
+        message: expect.stringContaining('not a web address'),
+      });
+      await expect(
+        answeringWith('https://app.stackone.example/link?token=t').createAuthLink({
+          customerId: 'acme',
+          validForDays: 1,
+        }),
+      ).resolves.toMatchObject({ url: 'https://app.stackone.example/link?token=t' });
+    } finally {
+      temp.remove();
+    }
+  });
+});
+
 describe('reconciliation with StackOne', () => {
   it('on demand, brings in changes whose events have not arrived', async () => {
     const w = await setUp();

@@ -30,4 +30,27 @@ describe('bridge contract', () => {
       }).success,
     ).toBe(true);
   });
+
+  it.each([0, 8, 1.5, '3', null])('refuses an auth link valid for %s days', (validForDays) => {
+    expect(
+      bridgeCalls.createAuthLink.input.safeParse({ customerId: 'acme', validForDays }).success,
+    ).toBe(false);
+  });
+
+  it('accepts an auth link valid for 1 to 7 days, and only an http(s) link back', () => {
+    for (const validForDays of [1, 7]) {
+      expect(
+        bridgeCalls.createAuthLink.input.safeParse({ customerId: 'acme', validForDays }).success,
+      ).toBe(true);
+    }
+    const output = bridgeCalls.createAuthLink.output;
+    const expiresAt = '2026-12-05T10:00:00.000Z';
+    expect(output.safeParse({ url: 'https://app.stackone.com/x?token=t', expiresAt }).success).toBe(
+      true,
+    );
+    expect(output.safeParse({ url: 'javascript:alert(1)', expiresAt }).success).toBe(false);
+    expect(
+      output.safeParse({ url: 'https://app.stackone.com/x', expiresAt, token: 't' }).success,
+    ).toBe(false);
+  });
 });

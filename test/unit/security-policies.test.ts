@@ -5,6 +5,7 @@ import {
   isAllowedOAuthPopupNavigation,
 } from '../../src/main/security/navigation-policy';
 import { isTrustedSender } from '../../src/main/security/trusted-sender';
+import { isPermissionGranted } from '../../src/main/security/permission-policy';
 import { decideWindowOpen } from '../../src/main/security/window-open-policy';
 
 const hub = 'https://api.stackone.com';
@@ -21,6 +22,8 @@ describe('window-open policy', () => {
     ['file:///etc/passwd', 'deny'],
     ['javascript:alert(1)', 'deny'],
     ['not a url', 'deny'],
+    ['mailto:?subject=Link&body=https%3A%2F%2Fapp.stackone.com%2Fx', 'open-in-mail-app'],
+    ['mailto:it@customer.example', 'open-in-mail-app'],
   ])('%s -> %s', (url, action) => {
     expect(decideWindowOpen(url, hub).action).toBe(action);
   });
@@ -92,5 +95,22 @@ describe('content security policy', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-src')).toEqual(["'none'"]);
     expect(policy).not.toContain('unsafe-eval');
+  });
+});
+
+describe('permission policy', () => {
+  it('grants writing text to the clipboard and nothing else', () => {
+    expect(isPermissionGranted('clipboard-sanitized-write')).toBe(true);
+    for (const permission of [
+      'clipboard-read',
+      'media',
+      'notifications',
+      'geolocation',
+      'openExternal',
+      'fullscreen',
+      '',
+    ]) {
+      expect(isPermissionGranted(permission)).toBe(false);
+    }
   });
 });

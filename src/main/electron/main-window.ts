@@ -54,7 +54,8 @@ export function createMainWindow(options: {
         },
       };
     }
-    if (decision.action === 'open-in-system-browser') void shell.openExternal(url);
+    if (decision.action === 'open-in-system-browser' || decision.action === 'open-in-mail-app')
+      void shell.openExternal(url);
     return { action: 'deny' };
   });
 

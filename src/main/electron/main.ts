@@ -10,6 +10,7 @@ import { startDemoBackend, type DemoBackend } from '../demo-backend';
 import { createLogger } from '../logger';
 import { createOnboardingService, type OnboardingService } from '../onboarding-service';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
+import { isPermissionGranted } from '../security/permission-policy';
 import { createStackOneApi } from '../stackone-api';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
@@ -29,10 +30,12 @@ async function launch(): Promise<void> {
     destination: pino.destination({ dest: join(logDir, 'main.log'), mkdir: true }),
   });
 
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false),
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(isPermissionGranted(permission)),
   );
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) =>
+    isPermissionGranted(permission),
+  );
 
   demo = await startDemoBackend({
     relayDataDir: join(app.getPath('userData'), 'demo-relay'),

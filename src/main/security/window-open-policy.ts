@@ -1,10 +1,14 @@
 export type WindowOpenDecision =
-  { action: 'allow-hub-oauth-popup' } | { action: 'open-in-system-browser' } | { action: 'deny' };
+  | { action: 'allow-hub-oauth-popup' }
+  | { action: 'open-in-system-browser' }
+  | { action: 'open-in-mail-app' }
+  | { action: 'deny' };
 
 /**
  * What to do when a page asks for a new window. Only the Hub's OAuth popup
  * (`<hubBaseUrl>/connect/oauth2/...`) opens inside the app; other https links go to the system
- * browser; everything else is refused.
+ * browser, and `mailto:` drafts (an auth link sent by email) to the mail app; everything else is
+ * refused.
  */
 export function decideWindowOpen(url: string, hubBaseUrl: string): WindowOpenDecision {
   let target: URL;
@@ -27,5 +31,6 @@ export function decideWindowOpen(url: string, hubBaseUrl: string): WindowOpenDec
   if (target.protocol === 'https:' && target.username === '' && target.password === '') {
     return { action: 'open-in-system-browser' };
   }
+  if (target.protocol === 'mailto:') return { action: 'open-in-mail-app' };
   return { action: 'deny' };
 }

@@ -6,6 +6,7 @@ import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerList } from './components/CustomerList';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
+import { SendLinkDialog } from './components/SendLinkDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 
 export function App() {
@@ -18,7 +19,7 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
-  const [connecting, setConnecting] = useState(false);
+  const [openDialog, setOpenDialog] = useState<'connect' | 'send-link' | null>(null);
   const [refreshing, setRefreshing] = useState(false);
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
@@ -70,7 +71,7 @@ export function App() {
 
   return (
     // While the connect dialog is open nothing behind it can be focused or clicked.
-    <div className="app" inert={connecting}>
+    <div className="app" inert={openDialog !== null}>
       <header className="app-header">
         <h1>StackOne Onboarding</h1>
         {mode === 'demo' && (
@@ -135,14 +136,28 @@ export function App() {
                   >
                     {refreshing ? 'Refreshing…' : 'Refresh'}
                   </button>
-                  <button type="button" className="primary" onClick={() => setConnecting(true)}>
+                  <button
+                    type="button"
+                    title="A link the customer opens on their own device to link their systems"
+                    onClick={() => setOpenDialog('send-link')}
+                  >
+                    Send a link
+                  </button>
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => setOpenDialog('connect')}
+                  >
                     Connect an integration
                   </button>
                 </div>
               </div>
               <SlowAnswerNotice waiting={refreshing} />
               <AccountList accounts={accounts} />
-              {connecting && (
+              {openDialog === 'send-link' && (
+                <SendLinkDialog customer={selected} onClose={() => setOpenDialog(null)} />
+              )}
+              {openDialog === 'connect' && (
                 <ConnectDialog
                   customer={selected}
                   onLinked={(account) =>
@@ -154,7 +169,7 @@ export function App() {
                         : { ...current, accounts: [...current.accounts, account] },
                     )
                   }
-                  onClose={() => setConnecting(false)}
+                  onClose={() => setOpenDialog(null)}
                 />
               )}
             </>

@@ -13,7 +13,10 @@ const statusLabels: Record<string, string> = {
 export function AccountList(props: { accounts: LinkedAccountView[] }) {
   if (props.accounts.length === 0) {
     return (
-      <p className="empty">No linked accounts yet. Use “Connect an integration” to link one.</p>
+      <p className="empty">
+        No linked accounts yet. Use “Connect an integration” to link one here, or “Send a link” for
+        the customer to link theirs later.
+      </p>
     );
   }
   return (

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
 import type { HubSession } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
@@ -18,15 +18,6 @@ export function ConnectDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const dialogRef = useRef<HTMLElement>(null);
-
-  // Keyboard and screen-reader users land in the dialog, and go back to where they were after it.
-  useEffect(() => {
-    const opener = document.activeElement;
-    dialogRef.current?.focus();
-    return () => {
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -57,46 +48,33 @@ export function ConnectDialog(props: {
       .catch((failure: unknown) => setError(messageOf(failure)));
   };
 
-  // Outside the app's own tree, which is inert while the dialog is open (see App).
-  return createPortal(
-    <div className="dialog-backdrop">
-      <section
-        ref={dialogRef}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Connect an integration for ${customer.name}`}
-        tabIndex={-1}
-      >
-        <div className="dialog-header">
-          <h2>Connect an integration for {customer.name}</h2>
-          <button type="button" onClick={onClose}>
-            Done
-          </button>
+  return (
+    <ModalDialog
+      title={`Connect an integration for ${customer.name}`}
+      onClose={onClose}
+      dialogRef={dialogRef}
+    >
+      {error !== null && (
+        <div className="dialog-error">
+          <p className="error" role="alert">
+            {error}
+          </p>
+          {session === null && (
+            <button type="button" onClick={tryAgain}>
+              Try again
+            </button>
+          )}
         </div>
-        {error !== null && (
-          <div className="dialog-error">
-            <p className="error" role="alert">
-              {error}
-            </p>
-            {session === null && (
-              <button type="button" onClick={tryAgain}>
-                Try again
-              </button>
-            )}
-          </div>
-        )}
-        {session === null && error === null && (
-          <p className="muted">Opening a secure connect session…</p>
-        )}
-        <SlowAnswerNotice waiting={session === null && error === null} />
-        {session !== null && (
-          <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
-            <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
-          </Suspense>
-        )}
-      </section>
-    </div>,
-    document.body,
+      )}
+      {session === null && error === null && (
+        <p className="muted">Opening a secure connect session…</p>
+      )}
+      <SlowAnswerNotice waiting={session === null && error === null} />
+      {session !== null && (
+        <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
+          <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
+        </Suspense>
+      )}
+    </ModalDialog>
   );
 }

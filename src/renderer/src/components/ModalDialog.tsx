@@ -1,0 +1,48 @@
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { createPortal } from 'react-dom';
+
+/**
+ * A modal dialog over the app. It is rendered outside the app's own tree, which the app makes
+ * inert while a dialog is open (see App), so Tab stays in the dialog; keyboard and screen-reader
+ * users land in it when it opens and go back to where they were when it closes.
+ */
+export function ModalDialog(props: {
+  title: string;
+  onClose: () => void;
+  /** For a caller that moves focus back to the dialog itself. */
+  dialogRef?: RefObject<HTMLElement | null>;
+  children: ReactNode;
+}) {
+  const ownRef = useRef<HTMLElement>(null);
+  const dialogRef = props.dialogRef ?? ownRef;
+
+  useEffect(() => {
+    const opener = document.activeElement;
+    dialogRef.current?.focus();
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, [dialogRef]);
+
+  return createPortal(
+    <div className="dialog-backdrop">
+      <section
+        ref={dialogRef}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        tabIndex={-1}
+      >
+        <div className="dialog-header">
+          <h2>{props.title}</h2>
+          <button type="button" onClick={props.onClose}>
+            Done
+          </button>
+        </div>
+        {props.children}
+      </section>
+    </div>,
+    document.body,
+  );
+}

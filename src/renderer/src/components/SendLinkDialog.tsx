@@ -1,0 +1,139 @@
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import type { AuthLink } from '../../../shared/contract';
+import type { Customer } from '../../../shared/domain';
+import { messageOf, onboarding, unwrap } from '../bridge';
+import { ModalDialog } from './ModalDialog';
+import { SlowAnswerNotice } from './SlowAnswerNotice';
+
+const validityChoices = [
+  { days: 1, label: '1 day' },
+  { days: 3, label: '3 days' },
+  { days: 7, label: '7 days (the longest StackOne allows)' },
+] as const;
+
+/** An auth link for the customer to finish linking on their own device: copy, email or scan. */
+export function SendLinkDialog(props: { customer: Customer; onClose: () => void }) {
+  const { customer } = props;
+  const [validForDays, setValidForDays] = useState(3);
+  const [creating, setCreating] = useState(false);
+  const [link, setLink] = useState<AuthLink | null>(null);
+  const [qrCode, setQrCode] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copyOutcome, setCopyOutcome] = useState('');
+
+  useEffect(() => {
+    if (link === null) return;
+    let cancelled = false;
+    QRCode.toDataURL(link.url, { errorCorrectionLevel: 'M', margin: 2, width: 240 })
+      .then((dataUrl) => !cancelled && setQrCode(dataUrl))
+      .catch(() => !cancelled && setQrCode(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [link]);
+
+  const createLink = () => {
+    setCreating(true);
+    setError(null);
+    setCopyOutcome('');
+    unwrap(onboarding().createAuthLink({ customerId: customer.id, validForDays }))
+      .then((created) => {
+        setQrCode(null);
+        setLink(created);
+      })
+      .catch((failure: unknown) => setError(messageOf(failure)))
+      .finally(() => setCreating(false));
+  };
+
+  const copyLink = (url: string) => {
+    navigator.clipboard
+      .writeText(url)
+      .then(() => setCopyOutcome('Link copied.'))
+      .catch(() =>
+        setCopyOutcome('The link could not be copied: select it above and copy it by hand.'),
+      );
+  };
+
+  const validUntil = link && new Date(link.expiresAt).toLocaleString();
+
+  return (
+    <ModalDialog title={`Send ${customer.name} a link`} onClose={props.onClose}>
+      <p className="muted">
+        The customer opens the link on their own device to link their systems, now or later.
+        Accounts they link appear in this customer’s list as they do.
+      </p>
+      <div className="link-options">
+        <label>
+          Valid for
+          <select
+            value={validForDays}
+            onChange={(event) => setValidForDays(Number(event.target.value))}
+          >
+            {validityChoices.map((choice) => (
+              <option key={choice.days} value={choice.days}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" disabled={creating} onClick={createLink}>
+          {creating ? 'Creating…' : link === null ? 'Create link' : 'Create a new link'}
+        </button>
+      </div>
+      <SlowAnswerNotice waiting={creating} />
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {link !== null && validUntil !== null && (
+        <div className="auth-link">
+          <label>
+            Link
+            <input readOnly value={link.url} onFocus={(event) => event.target.select()} />
+          </label>
+          <p className="muted">Valid until {validUntil}. Anyone with the link can use it.</p>
+          <div className="actions">
+            <button type="button" onClick={() => copyLink(link.url)}>
+              Copy link
+            </button>
+            <a
+              className="button"
+              href={emailDraft(customer.name, link.url, validUntil)}
+              target="_blank"
+              rel="noreferrer"
+            >
+              Email it…
+            </a>
+          </div>
+          <p role="status" className="muted">
+            {copyOutcome}
+          </p>
+          {qrCode !== null && (
+            <img
+              className="qr-code"
+              src={qrCode}
+              width={240}
+              height={240}
+              alt="The link as a QR code, to scan with a phone"
+            />
+          )}
+        </div>
+      )}
+    </ModalDialog>
+  );
+}
+
+function emailDraft(customerName: string, url: string, validUntil: string): string {
+  const subject = `Connect ${customerName}'s systems`;
+  const body = [
+    'Hello,',
+    '',
+    'Please use this secure link to connect your systems (HR, recruiting, CRM and so on):',
+    url,
+    '',
+    `The link works until ${validUntil}. Do not forward it: anyone with it can use it.`,
+  ].join('\n');
+  return `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+}
