@@ -43,6 +43,17 @@ export function createOnboardingService(deps: {
     return customer;
   };
 
+  const accountOrThrow = (customerId: string, accountId: string) => {
+    const account = store.getAccount(accountId);
+    if (account?.customerId !== customerId) {
+      throw new AppError(
+        'not_found',
+        `This customer has no linked account "${accountId}" (it may have been disconnected already). Press Refresh to see the current list.`,
+      );
+    }
+    return account;
+  };
+
   /**
    * Applies a burst of relay events. Each account is looked up once per burst, whatever the
    * number of its events (a deletion wins), so catching up after a long time offline does not
@@ -150,13 +161,15 @@ export function createOnboardingService(deps: {
       await store.flush();
       return customer;
     },
-    async createConnectSession({ customerId, provider, categories }) {
+    async createConnectSession({ customerId, provider, categories, accountId }) {
       const customer = customerOrThrow(customerId);
+      if (accountId !== undefined) accountOrThrow(customer.id, accountId);
       const session = await api.createConnectSession({
         originOwnerId: customer.id,
         originOwnerName: customer.name,
         ...(provider !== undefined && { provider }),
         ...(categories !== undefined && { categories }),
+        ...(accountId !== undefined && { accountId }),
       });
       return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
     },
@@ -194,6 +207,15 @@ export function createOnboardingService(deps: {
     async refreshAccounts({ customerId }) {
       customerOrThrow(customerId);
       await requestReconcile();
+      return store.accountsOf(customerId);
+    },
+    async disconnectAccount({ customerId, accountId }) {
+      customerOrThrow(customerId);
+      const account = accountOrThrow(customerId, accountId);
+      await api.deleteAccount(accountId);
+      // The account.deleted webhook that follows finds the tombstone and changes nothing.
+      store.applyDeleted(account);
+      await store.flush();
       return store.accountsOf(customerId);
     },
   };

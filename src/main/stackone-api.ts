@@ -44,6 +44,8 @@ export interface StackOneApi {
   getAccount(accountId: string): Promise<StackOneAccount | null>;
   /** Every account of these owners, all pages. */
   listAccounts(originOwnerIds: string[]): Promise<StackOneAccount[]>;
+  /** Disconnects the account in StackOne; one StackOne no longer has counts as disconnected. */
+  deleteAccount(accountId: string): Promise<void>;
 }
 
 const listPageSize = 100;
@@ -103,6 +105,17 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
         return toStackOneAccount(account);
       } catch (error) {
         if (error instanceof AppError && error.code === 'not_found') return null;
+        throw error;
+      }
+    },
+
+    async deleteAccount(accountId) {
+      try {
+        await callStackOne('disconnect the account', () =>
+          sdk.accounts.deleteAccount({ id: accountId }),
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'not_found') return;
         throw error;
       }
     },

@@ -12,6 +12,7 @@ export const bridgeCallNames = [
   'listAccounts',
   'recordHubSuccess',
   'refreshAccounts',
+  'disconnectAccount',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

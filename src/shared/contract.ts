@@ -57,6 +57,8 @@ export const bridgeCalls = {
       customerId: customerIdSchema,
       provider: providerKeySchema.optional(),
       categories: z.array(connectorCategorySchema).min(1).max(14).optional(),
+      /** Re-link: the Hub opens this account of the customer's to enter its credentials again. */
+      accountId: accountIdSchema.optional(),
     }),
     output: hubSessionSchema,
   },
@@ -81,6 +83,11 @@ export const bridgeCalls = {
   },
   refreshAccounts: {
     input: z.strictObject({ customerId: customerIdSchema }),
+    output: z.array(linkedAccountViewSchema),
+  },
+  /** Disconnects the account in StackOne; resolves to the customer's accounts after it. */
+  disconnectAccount: {
+    input: z.strictObject({ customerId: customerIdSchema, accountId: accountIdSchema }),
     output: z.array(linkedAccountViewSchema),
   },
 } satisfies Record<BridgeCallName, CallSpec>;

@@ -140,6 +140,58 @@ test('the connect dialog takes keyboard focus, keeps it while open, and gives it
   await expect(opener).toBeFocused();
 });
 
+test('a broken account is re-linked in place, and an account is disconnected once confirmed', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'BambooHR');
+  await submitBambooHr(app);
+  const row = accountRows(app).first();
+  const status = row.locator('[data-status]');
+  await expect(status).toHaveAttribute('data-status', 'active');
+  await app.getByRole('button', { name: 'Done' }).click();
+  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
+  await harness.control(`/_simulator/accounts/${id}/status`, {
+    status: 'error',
+    status_reasons: [
+      { code: 'invalid_credentials', description: 'The API key was revoked in BambooHR.' },
+    ],
+  });
+  await expect(status).toHaveAttribute('data-status', 'error');
+
+  await row.getByRole('button', { name: 'Re-link BambooHR' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Re-link BambooHR for Acme Ltd' });
+  const hub = dialog.getByTestId('stackone-hub');
+  // The Hub opens on this account, with its settings filled in and its key shown redacted.
+  await expect(hub.getByPlaceholder('acme')).toHaveValue('acme');
+  await hub.getByRole('button', { name: 'Edit', exact: true }).click();
+  await hub.locator('input[type=password]').fill('bamboo-key-renewed-0123456789');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(status).toHaveAttribute('data-status', 'active');
+  await expect(accountRows(app)).toHaveCount(1);
+  await expect(row).not.toContainText('The API key was revoked');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  // Disconnecting asks first; "Keep it" changes nothing.
+  const confirmation = row.getByRole('group', { name: 'Disconnect BambooHR?' });
+  await row.getByRole('button', { name: 'Disconnect BambooHR' }).click();
+  await confirmation.getByRole('button', { name: 'Keep it' }).click();
+  await expect(confirmation).toHaveCount(0);
+  await expect(accountRows(app)).toHaveCount(1);
+  await row.getByRole('button', { name: 'Disconnect BambooHR' }).click();
+  await confirmation.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await expect(accountRows(app)).toHaveCount(0);
+  expect(harness.store.isDeleted(id)).toBe(true);
+  await expect
+    .poll(async () =>
+      ((await harness.control('/_simulator/webhooks/deliveries')) as { event: string }[]).map(
+        (delivery) => delivery.event,
+      ),
+    )
+    .toContain('account.deleted');
+});
+
 test('a link for the customer: copied, emailed or scanned, and the account it links arrives', async ({
   app,
   harness,

@@ -304,6 +304,84 @@ describe('onboarding service over the real simulator and relay', () => {
   });
 });
 
+describe('account actions', () => {
+  it('disconnects an account in StackOne and keeps it gone when its webhook follows', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+
+    const after = await w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id });
+    expect(after).toEqual([]);
+    expect(w.simulator.state.accounts.has(id)).toBe(false);
+    expect(w.store.isDeleted(id)).toBe(true);
+    // StackOne's account.deleted reaches the app through the relay and changes nothing more.
+    await eventually(() => expect(w.store.relayCursor).toBe(2));
+    expect(w.store.accountsOf('acme')).toEqual([]);
+    expect(w.events.at(-1)).toEqual({
+      event: 'accountsChanged',
+      payload: { customerId: 'acme', accounts: [] },
+    });
+  });
+
+  it('treats an account StackOne no longer has as disconnected, and refuses one it never had', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    w.simulator.webhooks.pause();
+    w.simulator.state.accounts.delete(id); // gone in StackOne; the app has not heard yet
+
+    await expect(
+      w.service.handlers.disconnectAccount({ customerId: 'initech', accountId: id }),
+    ).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('Refresh') });
+    expect(
+      await w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id }),
+    ).toEqual([]);
+    expect(w.store.isDeleted(id)).toBe(true);
+    await expect(
+      w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('says so when StackOne cannot disconnect it, and keeps the account', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    await control(w, '/_simulator/faults', { failure_rate: 1 });
+    await expect(
+      w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id }),
+    ).rejects.toMatchObject({
+      code: 'stackone_unreachable',
+      message: expect.stringContaining('disconnect the account'),
+    });
+    expect(w.store.getAccount(id)?.status).toBe('active');
+    expect(w.simulator.state.accounts.has(id)).toBe(true);
+  });
+
+  it("opens a re-link session on the customer's own account only", async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+
+    const session = await w.service.handlers.createConnectSession({
+      customerId: 'acme',
+      accountId: id,
+    });
+    expect(w.simulator.state.sessions.get(session.token)).toMatchObject({
+      accountId: id,
+      originOwnerId: 'acme',
+    });
+    await expect(
+      w.service.handlers.createConnectSession({ customerId: 'initech', accountId: id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
 describe('auth links', () => {
   it("makes a link for the customer that lives as long as asked and opens StackOne's page", async () => {
     const w = await setUp();
@@ -365,6 +443,7 @@ describe('auth links', () => {
             createConnectSession: async () => ({ token: 'session-token', authLinkUrl }),
             getAccount: async () => null,
             listAccounts: async () => [],
+            deleteAccount: async () => undefined,
           },
           logger: silentLogger(),
           emit: () => undefined,

@@ -19,7 +19,9 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
-  const [openDialog, setOpenDialog] = useState<'connect' | 'send-link' | null>(null);
+  const [openDialog, setOpenDialog] = useState<
+    { kind: 'connect'; relink?: LinkedAccountView } | { kind: 'send-link' } | null
+  >(null);
   const [refreshing, setRefreshing] = useState(false);
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
@@ -139,27 +141,41 @@ export function App() {
                   <button
                     type="button"
                     title="A link the customer opens on their own device to link their systems"
-                    onClick={() => setOpenDialog('send-link')}
+                    onClick={() => setOpenDialog({ kind: 'send-link' })}
                   >
                     Send a link
                   </button>
                   <button
                     type="button"
                     className="primary"
-                    onClick={() => setOpenDialog('connect')}
+                    onClick={() => setOpenDialog({ kind: 'connect' })}
                   >
                     Connect an integration
                   </button>
                 </div>
               </div>
               <SlowAnswerNotice waiting={refreshing} />
-              <AccountList accounts={accounts} />
-              {openDialog === 'send-link' && (
+              <AccountList
+                accounts={accounts}
+                onRelink={(account) => setOpenDialog({ kind: 'connect', relink: account })}
+                onDisconnect={(account) =>
+                  unwrap(
+                    onboarding().disconnectAccount({
+                      customerId: selected.id,
+                      accountId: account.id,
+                    }),
+                  )
+                    .then((list) => setAccountList({ customerId: selected.id, accounts: list }))
+                    .catch(report)
+                }
+              />
+              {openDialog?.kind === 'send-link' && (
                 <SendLinkDialog customer={selected} onClose={() => setOpenDialog(null)} />
               )}
-              {openDialog === 'connect' && (
+              {openDialog?.kind === 'connect' && (
                 <ConnectDialog
                   customer={selected}
+                  {...(openDialog.relink !== undefined && { relink: openDialog.relink })}
                   onLinked={(account) =>
                     setAccountList((current) =>
                       current === null ||

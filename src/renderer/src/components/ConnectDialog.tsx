@@ -10,10 +10,13 @@ const HubPanel = lazy(() => import('./HubPanel'));
 
 export function ConnectDialog(props: {
   customer: Customer;
+  /** Re-link: the Hub opens this account to enter its credentials again. */
+  relink?: LinkedAccountView;
   onLinked: (account: LinkedAccountView) => void;
   onClose: () => void;
 }) {
   const { customer, onLinked, onClose } = props;
+  const relinkId = props.relink?.id;
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -21,13 +24,18 @@ export function ConnectDialog(props: {
 
   useEffect(() => {
     let cancelled = false;
-    unwrap(onboarding().createConnectSession({ customerId: customer.id }))
+    unwrap(
+      onboarding().createConnectSession({
+        customerId: customer.id,
+        ...(relinkId !== undefined && { accountId: relinkId }),
+      }),
+    )
       .then((created) => !cancelled && setSession(created))
       .catch((failure: unknown) => !cancelled && setError(messageOf(failure)));
     return () => {
       cancelled = true;
     };
-  }, [customer.id, attempt]);
+  }, [customer.id, relinkId, attempt]);
 
   const tryAgain = () => {
     setError(null);
@@ -50,7 +58,11 @@ export function ConnectDialog(props: {
 
   return (
     <ModalDialog
-      title={`Connect an integration for ${customer.name}`}
+      title={
+        props.relink === undefined
+          ? `Connect an integration for ${customer.name}`
+          : `Re-link ${props.relink.providerName ?? props.relink.provider} for ${customer.name}`
+      }
       onClose={onClose}
       dialogRef={dialogRef}
     >
