@@ -39,3 +39,18 @@ export async function submitBambooHr(
   await hub.locator('input[type=password]').fill(apiKey);
   await hub.getByRole('button', { name: 'Connect', exact: true }).click();
 }
+
+/**
+ * Links a BambooHR account for the customer shown through the app's own Hub, waits for it to turn
+ * active (its webhook has come through the relay), closes the dialog and returns the account id.
+ */
+export async function linkActiveBambooHr(page: Page, harness: Harness, customerId: string) {
+  await openHubOn(page, 'BambooHR');
+  await submitBambooHr(page);
+  await expect(accountRows(page).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+  await page.getByRole('button', { name: 'Done' }).click();
+  return harness.store.accountsOf(customerId)[0]?.id ?? '';
+}

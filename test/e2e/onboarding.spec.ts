@@ -2,7 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
 import { startHarness } from './harness';
-import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
+import {
+  accountRows,
+  addCustomer,
+  expect,
+  linkActiveBambooHr,
+  openHubOn,
+  submitBambooHr,
+  test,
+} from './fixtures';
 
 test.describe('linking an account through the embedded StackOne Hub', () => {
   test('API-key connector: the account appears pending and turns active only after its webhook arrives', async ({
@@ -145,13 +153,9 @@ test('a broken account is re-linked in place, and an account is disconnected onc
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await openHubOn(app, 'BambooHR');
-  await submitBambooHr(app);
+  const id = await linkActiveBambooHr(app, harness, 'acme');
   const row = accountRows(app).first();
   const status = row.locator('[data-status]');
-  await expect(status).toHaveAttribute('data-status', 'active');
-  await app.getByRole('button', { name: 'Done' }).click();
-  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
   await harness.control(`/_simulator/accounts/${id}/status`, {
     status: 'error',
     status_reasons: [
@@ -267,6 +271,21 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   await expect(row.getByRole('cell', { name: 'BambooHR', exact: true })).toBeVisible();
 });
 
+test('Copy link says so when the link cannot be copied, and the link stays there to copy by hand', async ({
+  app,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await app.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+  await dialog.getByRole('button', { name: 'Copy link' }).click();
+  await expect(dialog.getByRole('status')).toHaveText(
+    'The link could not be copied: select it above and copy it by hand.',
+  );
+});
+
 test('a Hub menu opened from the dialog (outside it in the page) can be used', async ({ app }) => {
   await addCustomer(app, 'Pied Piper', 'pied-piper');
   await openHubOn(app, 'Workday');
@@ -302,14 +321,10 @@ test('Refresh shows StackOne’s current state when an event never arrived', asy
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await openHubOn(app, 'BambooHR');
-  await submitBambooHr(app);
+  const id = await linkActiveBambooHr(app, harness, 'acme');
   const status = accountRows(app).first().locator('[data-status]');
-  await expect(status).toHaveAttribute('data-status', 'active');
-  await app.getByRole('button', { name: 'Done' }).click();
 
   await harness.control('/_simulator/webhooks/pause', {});
-  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
   await harness.control(`/_simulator/accounts/${id}/status`, {
     status: 'error',
     status_reasons: [

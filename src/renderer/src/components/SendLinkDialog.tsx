@@ -47,8 +47,9 @@ export function SendLinkDialog(props: { customer: Customer; onClose: () => void 
   };
 
   const copyLink = (url: string) => {
-    navigator.clipboard
-      .writeText(url)
+    // Inside a promise: where there is no clipboard API at all, that is a failure to report too.
+    Promise.resolve()
+      .then(() => navigator.clipboard.writeText(url))
       .then(() => setCopyOutcome('Link copied.'))
       .catch(() =>
         setCopyOutcome('The link could not be copied: select it above and copy it by hand.'),
