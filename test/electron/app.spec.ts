@@ -65,3 +65,36 @@ test('refuses navigation away from the app and windows other than the OAuth popu
   expect(await page.evaluate(() => window.open('http://example.com/') === null)).toBe(true);
   expect(app.windows()).toHaveLength(1);
 });
+
+test('Send a link copies to the system clipboard and hands the email draft to the mail app', async () => {
+  const page = await app.firstWindow();
+  await page.getByLabel('Name').fill('Acme Ltd');
+  await page.getByLabel('Customer id').fill('acme');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  // Record what would go to the mail app instead of opening one.
+  await app.evaluate(({ shell }) => {
+    const opened: string[] = [];
+    (globalThis as { openedExternally?: string[] }).openedExternally = opened;
+    shell.openExternal = async (url: string) => {
+      opened.push(url);
+    };
+  });
+
+  await page.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const link = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  expect(link).toContain('/embedded/integrations?token=');
+
+  await dialog.getByRole('button', { name: 'Copy link' }).click();
+  await expect(dialog.getByText('Link copied.')).toBeVisible();
+  expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe(link);
+
+  await dialog.getByRole('link', { name: 'Email it…' }).click();
+  await expect
+    .poll(() =>
+      app.evaluate(() => (globalThis as { openedExternally?: string[] }).openedExternally ?? []),
+    )
+    .toEqual([expect.stringMatching(/^mailto:\?subject=/)]);
+  expect(app.windows()).toHaveLength(1);
+});
