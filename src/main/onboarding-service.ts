@@ -176,6 +176,8 @@ export function createOnboardingService(deps: {
     async createAuthLink({ customerId, validForDays }) {
       const customer = customerOrThrow(customerId);
       const validForSeconds = validForDays * 24 * 60 * 60;
+      // StackOne's answer has no expiry time; counted from before the request, this one is never
+      // later than the real one.
       const requestedAt = Date.now();
       const session = await api.createConnectSession({
         originOwnerId: customer.id,

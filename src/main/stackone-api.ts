@@ -175,6 +175,12 @@ export function translateStackOneError(action: string, error: unknown): AppError
     if (status === 404) {
       return new AppError('not_found', `StackOne has no such record (while trying to ${action}).`);
     }
+    if (status === 412) {
+      return new AppError(
+        'stackone_rejected',
+        `StackOne refused to ${action}: the account is suspended or expired there, or its integration is disabled. Press Refresh to see its status; a suspended account must be restored in StackOne first.`,
+      );
+    }
     if (status === 429) {
       return new AppError(
         'stackone_rate_limited',

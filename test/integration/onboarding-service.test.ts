@@ -379,6 +379,14 @@ describe('account actions', () => {
     await expect(
       w.service.handlers.createConnectSession({ customerId: 'initech', accountId: id }),
     ).rejects.toMatchObject({ code: 'not_found' });
+
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'suspended' });
+    await expect(
+      w.service.handlers.createConnectSession({ customerId: 'acme', accountId: id }),
+    ).rejects.toMatchObject({
+      code: 'stackone_rejected',
+      message: expect.stringContaining('the account is suspended or expired there'),
+    });
   });
 });
 
