@@ -72,7 +72,7 @@ export function App() {
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
 
   return (
-    // While the connect dialog is open nothing behind it can be focused or clicked.
+    // While a dialog is open nothing behind it can be focused or clicked.
     <div className="app" inert={openDialog !== null}>
       <header className="app-header">
         <h1>StackOne Onboarding</h1>
