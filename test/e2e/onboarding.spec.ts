@@ -422,6 +422,46 @@ test('a slow StackOne is said to be slow while the app waits, and the notice goe
   await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
 });
 
+test('a long customer list is in name order and can be searched by name or id', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Umbrella', 'umb-1');
+  await expect(app.getByLabel('Find a customer')).toHaveCount(0);
+  const others = {
+    'ini-7': 'Initech',
+    acme: 'Acme Ltd',
+    hooli: 'Hooli',
+    globex: 'Globex',
+    'wonka-9': 'Wonka Industries',
+  };
+  for (const [id, name] of Object.entries(others)) {
+    await harness.service.handlers.createCustomer({ id, name });
+  }
+  await app.reload();
+  const names = app.getByRole('list', { name: 'Customers' }).locator('.customer-name');
+  await expect(names).toHaveText([
+    'Acme Ltd',
+    'Globex',
+    'Hooli',
+    'Initech',
+    'Umbrella',
+    'Wonka Industries',
+  ]);
+
+  const search = app.getByLabel('Find a customer');
+  await search.fill('  INI ');
+  await expect(names).toHaveText(['Initech']);
+  await search.fill('wonka-9');
+  await expect(names).toHaveText(['Wonka Industries']);
+  await names.first().click();
+  await expect(app.getByRole('heading', { name: 'Wonka Industries' })).toBeVisible();
+  await search.fill('nobody');
+  await expect(app.getByText('No customer matches “nobody”.')).toBeVisible();
+  await search.fill('');
+  await expect(names).toHaveCount(6);
+});
+
 test('an unreadable saved list is kept aside and the user is told where', async ({ context }) => {
   const damaged = '{"schemaVersion":1,"customers":[{"id":"acme"';
   const harness = await startHarness({ storeFileContents: damaged });

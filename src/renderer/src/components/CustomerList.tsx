@@ -1,26 +1,59 @@
+import { useState } from 'react';
 import type { Customer } from '../../../shared/domain';
+
+/** Past this many customers the list gets a search box. */
+const searchFrom = 6;
 
 export function CustomerList(props: {
   customers: Customer[];
   selectedId: string | null;
   onSelect: (id: string) => void;
 }) {
+  const [search, setSearch] = useState('');
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
+
+  const searching = props.customers.length >= searchFrom;
+  const wanted = searching ? search.trim().toLocaleLowerCase() : '';
+  const shown = props.customers
+    .filter(
+      (customer) =>
+        wanted === '' ||
+        customer.name.toLocaleLowerCase().includes(wanted) ||
+        customer.id.toLocaleLowerCase().includes(wanted),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+
   return (
-    <ul className="customer-list" aria-label="Customers">
-      {props.customers.map((customer) => (
-        <li key={customer.id}>
-          <button
-            type="button"
-            aria-current={customer.id === props.selectedId}
-            className={customer.id === props.selectedId ? 'selected' : ''}
-            onClick={() => props.onSelect(customer.id)}
-          >
-            <span className="customer-name">{customer.name}</span>
-            <span className="muted">{customer.id}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      {searching && (
+        <input
+          type="search"
+          className="customer-search"
+          aria-label="Find a customer"
+          placeholder="Find a customer by name or id"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+      )}
+      {shown.length === 0 ? (
+        <p className="muted">No customer matches “{search.trim()}”.</p>
+      ) : (
+        <ul className="customer-list" aria-label="Customers">
+          {shown.map((customer) => (
+            <li key={customer.id}>
+              <button
+                type="button"
+                aria-current={customer.id === props.selectedId}
+                className={customer.id === props.selectedId ? 'selected' : ''}
+                onClick={() => props.onSelect(customer.id)}
+              >
+                <span className="customer-name">{customer.name}</span>
+                <span className="muted">{customer.id}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
