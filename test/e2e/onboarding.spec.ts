@@ -422,10 +422,13 @@ test('a slow StackOne is said to be slow while the app waits, and the notice goe
   await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
 });
 
-test('a long customer list is in name order and can be searched by name or id', async ({
+test('the customer id is explained; a long customer list is in name order and can be searched', async ({
   app,
   harness,
 }) => {
+  await expect(app.getByLabel('Customer id')).toHaveAccessibleDescription(
+    /The id your product knows this customer by/,
+  );
   await addCustomer(app, 'Umbrella', 'umb-1');
   await expect(app.getByLabel('Find a customer')).toHaveCount(0);
   const others = {

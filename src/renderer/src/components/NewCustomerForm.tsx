@@ -38,8 +38,18 @@ export function NewCustomerForm(props: { onCreated: (customer: Customer) => void
       </label>
       <label>
         Customer id
-        <input value={id} onChange={(e) => setId(e.target.value)} placeholder="acme-ltd" required />
+        <input
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          placeholder="acme-ltd"
+          aria-describedby="customer-id-hint"
+          required
+        />
       </label>
+      <p id="customer-id-hint" className="muted hint">
+        The id your product knows this customer by: StackOne files every account linked for them
+        under it.
+      </p>
       {error !== null && (
         <p className="error" role="alert">
           {error}
