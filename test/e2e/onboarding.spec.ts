@@ -196,6 +196,37 @@ test('a broken account is re-linked in place, and an account is disconnected onc
     .toContain('account.deleted');
 });
 
+test('an expired OAuth account is re-linked through a new provider window', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'HubSpot');
+  const hub = app.getByTestId('stackone-hub');
+  let popupOpened = context.waitForEvent('page');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  let popup = await popupOpened;
+  await popup.getByRole('button', { name: 'Approve' }).click();
+  await popup.waitForEvent('close');
+  const row = accountRows(app).first();
+  const status = row.locator('[data-status]');
+  await expect(status).toHaveAttribute('data-status', 'active');
+  await app.getByRole('button', { name: 'Done' }).click();
+  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect(status).toHaveAttribute('data-status', 'expired');
+
+  await row.getByRole('button', { name: 'Re-link HubSpot' }).click();
+  popupOpened = context.waitForEvent('page');
+  await hub.getByRole('button', { name: 'Connect', exact: true }).click();
+  popup = await popupOpened;
+  await popup.getByRole('button', { name: 'Approve' }).click();
+  await expect(status).toHaveAttribute('data-status', 'active');
+  await expect(accountRows(app)).toHaveCount(1);
+  expect(harness.store.accountsOf('acme').map((account) => account.id)).toEqual([id]);
+});
+
 test('a link for the customer: copied, emailed or scanned, and the account it links arrives', async ({
   app,
   harness,
