@@ -173,8 +173,9 @@ export function createOnboardingService(deps: {
       });
       return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
     },
-    async createAuthLink({ customerId, validForDays }) {
+    async createAuthLink({ customerId, validForDays, accountId }) {
       const customer = customerOrThrow(customerId);
+      if (accountId !== undefined) accountOrThrow(customer.id, accountId);
       const validForSeconds = validForDays * 24 * 60 * 60;
       // StackOne's answer has no expiry time; counted from before the request, this one is never
       // later than the real one.
@@ -183,6 +184,7 @@ export function createOnboardingService(deps: {
         originOwnerId: customer.id,
         originOwnerName: customer.name,
         expiresInSeconds: validForSeconds,
+        ...(accountId !== undefined && { accountId }),
       });
       const url = authLinkSchema.shape.url.safeParse(session.authLinkUrl);
       if (!url.success) {

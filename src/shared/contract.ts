@@ -66,6 +66,8 @@ export const bridgeCalls = {
     input: z.strictObject({
       customerId: customerIdSchema,
       validForDays: z.number().int().min(1).max(authLinkValidDaysMax),
+      /** A link to re-link this account of the customer's rather than to link a new one. */
+      accountId: accountIdSchema.optional(),
     }),
     output: authLinkSchema,
   },

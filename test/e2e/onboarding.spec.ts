@@ -227,6 +227,47 @@ test('an expired OAuth account is re-linked through a new provider window', asyn
   expect(harness.store.accountsOf('acme').map((account) => account.id)).toEqual([id]);
 });
 
+test('a customer not in the room re-links their account from a link', async ({
+  app,
+  harness,
+  browser,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  const row = accountRows(app).first();
+  const status = row.locator('[data-status]');
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect(status).toHaveAttribute('data-status', 'expired');
+
+  await row.getByRole('button', { name: 'Re-link BambooHR' }).click();
+  await app.getByRole('button', { name: 'Send them a link to re-link it' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' });
+  await expect(dialog).toBeFocused();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  const draft = new URL(
+    (await dialog.getByRole('link', { name: 'Email it…' }).getAttribute('href')) ?? '',
+  );
+  expect(draft.searchParams.get('subject')).toBe("Reconnect Acme Ltd's BambooHR");
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  const customerDevice = await browser.newContext();
+  try {
+    const page = await customerDevice.newPage();
+    await page.goto(url);
+    // The link opens on this account, its settings filled in and its key redacted.
+    await expect(page.getByPlaceholder('acme')).toHaveValue('acme');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.locator('input[type=password]').fill('bamboo-key-renewed-0123456789');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByText('Your account is connected.')).toBeVisible();
+  } finally {
+    await customerDevice.close();
+  }
+  await expect(status).toHaveAttribute('data-status', 'active');
+  expect(harness.store.accountsOf('acme').map((account) => account.id)).toEqual([id]);
+});
+
 test('a link for the customer: copied, emailed or scanned, and the account it links arrives', async ({
   app,
   harness,

@@ -416,6 +416,25 @@ describe('auth links', () => {
     expect(await page.text()).toContain('stackone-hub');
   });
 
+  it("makes a link to re-link one of the customer's accounts, and only theirs", async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+
+    const link = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      validForDays: 1,
+      accountId: id,
+    });
+    const token = new URL(link.url).searchParams.get('token') ?? '';
+    expect(w.simulator.state.sessions.get(token)).toMatchObject({ accountId: id });
+    await expect(
+      w.service.handlers.createAuthLink({ customerId: 'initech', validForDays: 1, accountId: id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('refuses an unknown customer and says why StackOne could not make one', async () => {
     const w = await setUp();
     await expect(

@@ -20,7 +20,9 @@ export function App() {
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const [openDialog, setOpenDialog] = useState<
-    { kind: 'connect'; relink?: LinkedAccountView } | { kind: 'send-link' } | null
+    | { kind: 'connect'; relink?: LinkedAccountView }
+    | { kind: 'send-link'; relink?: LinkedAccountView }
+    | null
   >(null);
   const [refreshing, setRefreshing] = useState(false);
 
@@ -170,12 +172,20 @@ export function App() {
                 }
               />
               {openDialog?.kind === 'send-link' && (
-                <SendLinkDialog customer={selected} onClose={() => setOpenDialog(null)} />
+                <SendLinkDialog
+                  customer={selected}
+                  {...(openDialog.relink !== undefined && { relink: openDialog.relink })}
+                  onClose={() => setOpenDialog(null)}
+                />
               )}
               {openDialog?.kind === 'connect' && (
                 <ConnectDialog
                   customer={selected}
-                  {...(openDialog.relink !== undefined && { relink: openDialog.relink })}
+                  {...(openDialog.relink !== undefined && {
+                    relink: openDialog.relink,
+                    onSendLinkInstead: () =>
+                      setOpenDialog({ kind: 'send-link', relink: openDialog.relink }),
+                  })}
                   onLinked={(account) =>
                     setAccountList((current) =>
                       current === null ||

@@ -12,6 +12,8 @@ export function ConnectDialog(props: {
   customer: Customer;
   /** Re-link: the Hub opens this account to enter its credentials again. */
   relink?: LinkedAccountView;
+  /** Re-link only: hand the customer a link to do it themselves instead. */
+  onSendLinkInstead?: () => void;
   onLinked: (account: LinkedAccountView) => void;
   onClose: () => void;
 }) {
@@ -66,6 +68,14 @@ export function ConnectDialog(props: {
       onClose={onClose}
       dialogRef={dialogRef}
     >
+      {props.relink !== undefined && props.onSendLinkInstead !== undefined && (
+        <p className="muted">
+          Not with the customer?{' '}
+          <button type="button" className="link" onClick={props.onSendLinkInstead}>
+            Send them a link to re-link it
+          </button>
+        </p>
+      )}
       {error !== null && (
         <div className="dialog-error">
           <p className="error" role="alert">

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import type { Customer } from '../../../shared/domain';
+import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -13,8 +13,14 @@ const validityChoices = [
 ] as const;
 
 /** An auth link for the customer to finish linking on their own device: copy, email or scan. */
-export function SendLinkDialog(props: { customer: Customer; onClose: () => void }) {
-  const { customer } = props;
+export function SendLinkDialog(props: {
+  customer: Customer;
+  /** A link to re-link this account (its credentials entered again) rather than a new one. */
+  relink?: LinkedAccountView;
+  onClose: () => void;
+}) {
+  const { customer, relink } = props;
+  const relinkName = relink && (relink.providerName ?? relink.provider);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<AuthLink | null>(null);
@@ -37,7 +43,13 @@ export function SendLinkDialog(props: { customer: Customer; onClose: () => void 
     setCreating(true);
     setError(null);
     setCopyOutcome('');
-    unwrap(onboarding().createAuthLink({ customerId: customer.id, validForDays }))
+    unwrap(
+      onboarding().createAuthLink({
+        customerId: customer.id,
+        validForDays,
+        ...(relink !== undefined && { accountId: relink.id }),
+      }),
+    )
       .then((created) => {
         setQrCode(null);
         setLink(created);
@@ -59,10 +71,18 @@ export function SendLinkDialog(props: { customer: Customer; onClose: () => void 
   const validUntil = link && new Date(link.expiresAt).toLocaleString();
 
   return (
-    <ModalDialog title={`Send ${customer.name} a link`} onClose={props.onClose}>
+    <ModalDialog
+      title={
+        relinkName === undefined
+          ? `Send ${customer.name} a link`
+          : `Send ${customer.name} a link to re-link ${relinkName}`
+      }
+      onClose={props.onClose}
+    >
       <p className="muted">
-        The customer opens the link on their own device to link their systems, now or later.
-        Accounts they link appear in this customer’s list as they do.
+        {relinkName === undefined
+          ? 'The customer opens the link on their own device to link their systems, now or later. Accounts they link appear in this customer’s list as they do.'
+          : `The customer opens the link on their own device to enter ${relinkName}’s credentials again. The account’s status here changes once they have.`}
       </p>
       <div className="link-options">
         <label>
@@ -101,7 +121,7 @@ export function SendLinkDialog(props: { customer: Customer; onClose: () => void 
             </button>
             <a
               className="button"
-              href={emailDraft(customer.name, link.url, validUntil)}
+              href={emailDraft(customer.name, link.url, validUntil, relinkName)}
               target="_blank"
               rel="noreferrer"
             >
@@ -126,12 +146,22 @@ export function SendLinkDialog(props: { customer: Customer; onClose: () => void 
   );
 }
 
-function emailDraft(customerName: string, url: string, validUntil: string): string {
-  const subject = `Connect ${customerName}'s systems`;
+function emailDraft(
+  customerName: string,
+  url: string,
+  validUntil: string,
+  relinkName: string | undefined,
+): string {
+  const subject =
+    relinkName === undefined
+      ? `Connect ${customerName}'s systems`
+      : `Reconnect ${customerName}'s ${relinkName}`;
   const body = [
     'Hello,',
     '',
-    'Please use this secure link to connect your systems (HR, recruiting, CRM and so on):',
+    relinkName === undefined
+      ? 'Please use this secure link to connect your systems (HR, recruiting, CRM and so on):'
+      : `Please use this secure link to enter your ${relinkName} credentials again:`,
     url,
     '',
     `The link works until ${validUntil}. Do not forward it: anyone with it can use it.`,
