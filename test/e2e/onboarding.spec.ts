@@ -250,6 +250,8 @@ test('a customer not in the room re-links their account from a link', async ({
   );
   expect(draft.searchParams.get('subject')).toBe("Reconnect Acme Ltd's BambooHR");
   await dialog.getByRole('button', { name: 'Done' }).click();
+  // From one dialog to the next, focus still finds its way back to where it started.
+  await expect(row.getByRole('button', { name: 'Re-link BambooHR' })).toBeFocused();
 
   const customerDevice = await browser.newContext();
   try {

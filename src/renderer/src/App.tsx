@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Customer, LinkedAccountView, RelayConnection } from '../../shared/domain';
 import { messageOf, onboarding, unwrap } from './bridge';
 import { AccountList } from './components/AccountList';
@@ -25,6 +25,20 @@ export function App() {
     | null
   >(null);
   const [refreshing, setRefreshing] = useState(false);
+
+  // What had focus when a dialog opened from the page gets it back when the last dialog closes
+  // (from one dialog to the next, the page behind stays inert and cannot take it).
+  const dialogOpener = useRef<Element | null>(null);
+  const showDialog = (dialog: NonNullable<typeof openDialog>) => {
+    if (openDialog === null) dialogOpener.current = document.activeElement;
+    setOpenDialog(dialog);
+  };
+  useEffect(() => {
+    if (openDialog !== null) return;
+    const opener = dialogOpener.current;
+    dialogOpener.current = null;
+    if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+  }, [openDialog]);
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
   const addNotices = useCallback(
@@ -143,14 +157,14 @@ export function App() {
                   <button
                     type="button"
                     title="A link the customer opens on their own device to link their systems"
-                    onClick={() => setOpenDialog({ kind: 'send-link' })}
+                    onClick={() => showDialog({ kind: 'send-link' })}
                   >
                     Send a link
                   </button>
                   <button
                     type="button"
                     className="primary"
-                    onClick={() => setOpenDialog({ kind: 'connect' })}
+                    onClick={() => showDialog({ kind: 'connect' })}
                   >
                     Connect an integration
                   </button>
@@ -159,7 +173,7 @@ export function App() {
               <SlowAnswerNotice waiting={refreshing} />
               <AccountList
                 accounts={accounts}
-                onRelink={(account) => setOpenDialog({ kind: 'connect', relink: account })}
+                onRelink={(account) => showDialog({ kind: 'connect', relink: account })}
                 onDisconnect={(account) =>
                   unwrap(
                     onboarding().disconnectAccount({
@@ -184,7 +198,7 @@ export function App() {
                   {...(openDialog.relink !== undefined && {
                     relink: openDialog.relink,
                     onSendLinkInstead: () =>
-                      setOpenDialog({ kind: 'send-link', relink: openDialog.relink }),
+                      showDialog({ kind: 'send-link', relink: openDialog.relink }),
                   })}
                   onLinked={(account) =>
                     setAccountList((current) =>

@@ -4,7 +4,7 @@ import { createPortal } from 'react-dom';
 /**
  * A modal dialog over the app. It is rendered outside the app's own tree, which the app makes
  * inert while a dialog is open (see App), so Tab stays in the dialog; keyboard and screen-reader
- * users land in it when it opens and go back to where they were when it closes.
+ * users land in it when it opens (App gives focus back when the last dialog closes).
  */
 export function ModalDialog(props: {
   title: string;
@@ -17,11 +17,7 @@ export function ModalDialog(props: {
   const dialogRef = props.dialogRef ?? ownRef;
 
   useEffect(() => {
-    const opener = document.activeElement;
     dialogRef.current?.focus();
-    return () => {
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
   }, [dialogRef]);
 
   return createPortal(
