@@ -30,7 +30,7 @@ export function CustomerList(props: {
           type="search"
           className="customer-search"
           aria-label="Find a customer"
-          placeholder="Find a customer by name or id"
+          placeholder="Find by name or id"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
         />
