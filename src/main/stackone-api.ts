@@ -96,28 +96,19 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
     },
 
     async getAccount(accountId) {
-      try {
-        const response = await callStackOne('check the linked account', () =>
-          sdk.accounts.getAccount({ id: accountId }),
-        );
-        const account = response.linkedAccount;
-        if (account === undefined) throw unexpectedResponse('check the linked account');
-        return toStackOneAccount(account);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'not_found') return null;
-        throw error;
-      }
+      const response = await nullWhenNotFound(
+        callStackOne('check the linked account', () => sdk.accounts.getAccount({ id: accountId })),
+      );
+      if (response === null) return null;
+      const account = response.linkedAccount;
+      if (account === undefined) throw unexpectedResponse('check the linked account');
+      return toStackOneAccount(account);
     },
 
     async deleteAccount(accountId) {
-      try {
-        await callStackOne('disconnect the account', () =>
-          sdk.accounts.deleteAccount({ id: accountId }),
-        );
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'not_found') return;
-        throw error;
-      }
+      await nullWhenNotFound(
+        callStackOne('disconnect the account', () => sdk.accounts.deleteAccount({ id: accountId })),
+      );
     },
 
     async listAccounts(originOwnerIds) {
@@ -151,6 +142,16 @@ function toStackOneAccount(account: LinkedAccount): StackOneAccount {
     })),
     updatedAt: account.updatedAt.toISOString(),
   };
+}
+
+/** StackOne's answer, or null where it says the record does not exist. */
+async function nullWhenNotFound<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return null;
+    throw error;
+  }
 }
 
 async function callStackOne<T>(action: string, call: () => Promise<T>): Promise<T> {

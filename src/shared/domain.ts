@@ -87,6 +87,10 @@ export const linkedAccountViewSchema = z.object({
 });
 export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;
 
+/** What to call the account's provider: StackOne's display name once known, else its key. */
+export const providerDisplayName = (account: LinkedAccountView): string =>
+  account.providerName ?? account.provider;
+
 export const relayConnectionSchema = z.object({
   state: z.enum(['connecting', 'connected', 'offline']),
   detail: z.string(),

@@ -133,6 +133,13 @@ async function linkBambooHr(w: World, customerId: string): Promise<string> {
   return id;
 }
 
+/** Links a BambooHR account and waits until its webhook has made it active in the store. */
+async function linkActiveBambooHr(w: World, customerId: string): Promise<string> {
+  const id = await linkBambooHr(w, customerId);
+  await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+  return id;
+}
+
 describe('onboarding service over the real simulator and relay', () => {
   it('records a Hub success as pending, verifies it from the webhook, and pushes both states', async () => {
     const w = await setUp();
@@ -162,8 +169,7 @@ describe('onboarding service over the real simulator and relay', () => {
   it('shows status changes and deletion that happen in StackOne', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
 
     await control(w, `/_simulator/accounts/${id}/status`, {
       status: 'error',
@@ -208,8 +214,7 @@ describe('onboarding service over the real simulator and relay', () => {
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const first = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(first)?.status).toBe('active'));
+    const first = await linkActiveBambooHr(w, 'acme');
     // Reconciliation can make it active before its event is applied; wait for the event itself.
     await eventually(() => expect(w.store.relayCursor).toBe(1));
     await w.service.stop();
@@ -254,8 +259,7 @@ describe('onboarding service over the real simulator and relay', () => {
   it('looks each account up once per burst, however many events it had', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
     await w.service.stop();
     for (const status of ['error', 'active', 'error', 'active', 'expired']) {
       await control(w, `/_simulator/accounts/${id}/status`, { status });
@@ -308,8 +312,7 @@ describe('account actions', () => {
   it('disconnects an account in StackOne and keeps it gone when its webhook follows', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
 
     const after = await w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id });
     expect(after).toEqual([]);
@@ -328,8 +331,7 @@ describe('account actions', () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
     w.simulator.webhooks.pause();
     w.simulator.state.accounts.delete(id); // gone in StackOne; the app has not heard yet
 
@@ -348,8 +350,7 @@ describe('account actions', () => {
   it('says so when StackOne cannot disconnect it, and keeps the account', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
     await control(w, '/_simulator/faults', { failure_rate: 1 });
     await expect(
       w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id }),
@@ -365,8 +366,7 @@ describe('account actions', () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
 
     const session = await w.service.handlers.createConnectSession({
       customerId: 'acme',
@@ -420,8 +420,7 @@ describe('auth links', () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
 
     const link = await w.service.handlers.createAuthLink({
       customerId: 'acme',
@@ -501,8 +500,7 @@ describe('reconciliation with StackOne', () => {
   it('on demand, brings in changes whose events have not arrived', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const kept = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(kept)?.status).toBe('active'));
+    const kept = await linkActiveBambooHr(w, 'acme');
     const session = await w.service.handlers.createConnectSession({ customerId: 'acme' });
     await fetch(`${session.hubBaseUrl}/hub/accounts`, {
       method: 'POST',
@@ -528,8 +526,7 @@ describe('reconciliation with StackOne', () => {
   it('at start, converges on StackOne even with no events at all', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    const id = await linkBambooHr(w, 'acme');
-    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const id = await linkActiveBambooHr(w, 'acme');
     await w.service.stop();
     w.simulator.webhooks.pause();
     await control(w, `/_simulator/accounts/${id}/status`, {

@@ -19,11 +19,11 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
-  const [openDialog, setOpenDialog] = useState<
-    | { kind: 'connect'; relink?: LinkedAccountView }
-    | { kind: 'send-link'; relink?: LinkedAccountView }
-    | null
-  >(null);
+  const [openDialog, setOpenDialog] = useState<{
+    kind: 'connect' | 'send-link';
+    /** Re-link this account rather than link a new one. */
+    relink?: LinkedAccountView;
+  } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
 
   // What had focus when a dialog opened from the page gets it back when the last dialog closes
@@ -42,13 +42,7 @@ export function App() {
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
   const addNotices = useCallback(
-    (messages: string[]) =>
-      setNotices((shown) => [
-        ...shown,
-        ...messages.filter(
-          (message, i) => !shown.includes(message) && messages.indexOf(message) === i,
-        ),
-      ]),
+    (messages: string[]) => setNotices((shown) => [...new Set([...shown, ...messages])]),
     [],
   );
   const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
@@ -188,18 +182,17 @@ export function App() {
               {openDialog?.kind === 'send-link' && (
                 <SendLinkDialog
                   customer={selected}
-                  {...(openDialog.relink !== undefined && { relink: openDialog.relink })}
+                  relink={openDialog.relink}
                   onClose={() => setOpenDialog(null)}
                 />
               )}
               {openDialog?.kind === 'connect' && (
                 <ConnectDialog
                   customer={selected}
-                  {...(openDialog.relink !== undefined && {
-                    relink: openDialog.relink,
-                    onSendLinkInstead: () =>
-                      showDialog({ kind: 'send-link', relink: openDialog.relink }),
-                  })}
+                  relink={openDialog.relink}
+                  onSendLinkInstead={() =>
+                    showDialog({ kind: 'send-link', relink: openDialog.relink })
+                  }
                   onLinked={(account) =>
                     setAccountList((current) =>
                       current === null ||

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { LinkedAccountView } from '../../../shared/domain';
+import { providerDisplayName, type LinkedAccountView } from '../../../shared/domain';
 
 const statusLabels: Record<string, string> = {
   pending: 'Pending verification',
@@ -55,7 +55,7 @@ export function AccountList(props: {
       </thead>
       <tbody>
         {props.accounts.map((account) => {
-          const name = account.providerName ?? account.provider;
+          const name = providerDisplayName(account);
           return (
             <tr key={account.id} data-account-id={account.id}>
               <td title={account.provider}>{name}</td>

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { HubSession } from '../../../shared/contract';
-import type { Customer, LinkedAccountView } from '../../../shared/domain';
+import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -12,8 +12,8 @@ export function ConnectDialog(props: {
   customer: Customer;
   /** Re-link: the Hub opens this account to enter its credentials again. */
   relink?: LinkedAccountView;
-  /** Re-link only: hand the customer a link to do it themselves instead. */
-  onSendLinkInstead?: () => void;
+  /** Offered when re-linking: hand the customer a link to do it themselves instead. */
+  onSendLinkInstead: () => void;
   onLinked: (account: LinkedAccountView) => void;
   onClose: () => void;
 }) {
@@ -63,12 +63,12 @@ export function ConnectDialog(props: {
       title={
         props.relink === undefined
           ? `Connect an integration for ${customer.name}`
-          : `Re-link ${props.relink.providerName ?? props.relink.provider} for ${customer.name}`
+          : `Re-link ${providerDisplayName(props.relink)} for ${customer.name}`
       }
       onClose={onClose}
       dialogRef={dialogRef}
     >
-      {props.relink !== undefined && props.onSendLinkInstead !== undefined && (
+      {props.relink !== undefined && (
         <p className="muted">
           Not with the customer?{' '}
           <button type="button" className="link" onClick={props.onSendLinkInstead}>

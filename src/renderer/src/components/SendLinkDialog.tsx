@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import type { Customer, LinkedAccountView } from '../../../shared/domain';
+import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -20,7 +20,7 @@ export function SendLinkDialog(props: {
   onClose: () => void;
 }) {
   const { customer, relink } = props;
-  const relinkName = relink && (relink.providerName ?? relink.provider);
+  const relinkName = relink && providerDisplayName(relink);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<AuthLink | null>(null);
