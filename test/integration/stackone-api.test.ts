@@ -14,7 +14,7 @@ afterEach(async () => {
 async function stackOneAnswering(providerName: unknown): Promise<string> {
   server = createServer((request, response) => {
     const id = /^\/accounts\/([^/?]+)/.exec(request.url ?? '')?.[1];
-    if (request.method !== 'GET' || id === undefined) {
+    if (request.method !== 'GET' || id === undefined || id === 'gone') {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ statusCode: 404, message: 'Not Found', timestamp: '' }));
       return;
@@ -61,5 +61,16 @@ describe("StackOne's provider_name", () => {
     const account = await accountFrom(providerName);
     expect(account).toMatchObject({ id: 'acc-1', provider: 'bamboohr', status: 'active' });
     expect(account).not.toHaveProperty('providerName');
+  });
+});
+
+describe('an account StackOne does not have', () => {
+  it('is null when looked up, and disconnecting it is done already', async () => {
+    const api = createStackOneApi({
+      apiKey: 'v1.test.key',
+      baseUrl: await stackOneAnswering('BambooHR'),
+    });
+    expect(await api.getAccount('gone')).toBeNull();
+    await expect(api.deleteAccount('gone')).resolves.toBeUndefined();
   });
 });
