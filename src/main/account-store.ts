@@ -30,6 +30,10 @@ const emptyDocument = (): AccountDocument => ({
   relayCursor: null,
 });
 
+/** The account list's file name (without .json) for each mode; demo keeps the first version's. */
+export const accountStoreName = (mode: 'demo' | 'live'): string =>
+  mode === 'demo' ? 'onboarding' : 'onboarding-live';
+
 export type CustomersChangedListener = (customerIds: ReadonlySet<string>) => void;
 
 export interface AccountStore {
@@ -47,6 +51,8 @@ export interface AccountStore {
   applyDeleted(account: { id: string; customerId: string; provider: string }): void;
   readonly relayCursor: number | null;
   setRelayCursor(seq: number): void;
+  /** For another relay, whose seqs are not this one's: the next connection replays everything. */
+  forgetRelayCursor(): void;
   /** Called once per flushed burst of changes, with the customers whose accounts changed. */
   onAccountsChanged(listener: CustomersChangedListener): () => void;
   /** Writes pending changes to disk. Changes are batched: one write per burst. */
@@ -179,6 +185,11 @@ export function openAccountStore(options: {
     setRelayCursor(seq) {
       if (state.relayCursor !== null && seq <= state.relayCursor) return;
       state.relayCursor = seq;
+      markChanged();
+    },
+    forgetRelayCursor() {
+      if (state.relayCursor === null) return;
+      state.relayCursor = null;
       markChanged();
     },
     onAccountsChanged(listener) {

@@ -15,8 +15,14 @@ export type EmitBridgeEvent = <E extends BridgeEventName>(
   payload: EventPayload<E>,
 ) => void;
 
+/** The calls about customers and accounts; the settings calls belong to the app session. */
+export type ServiceHandlers = Omit<
+  CallHandlers,
+  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode'
+>;
+
 export interface OnboardingService {
-  handlers: CallHandlers;
+  handlers: ServiceHandlers;
   relayClient: RelayClient;
   start(): void;
   stop(): Promise<void>;
@@ -145,7 +151,7 @@ export function createOnboardingService(deps: {
     }
   });
 
-  const handlers: CallHandlers = {
+  const handlers: ServiceHandlers = {
     async getAppStatus() {
       return {
         mode: profile.mode,

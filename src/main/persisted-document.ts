@@ -25,6 +25,8 @@ export function openValidatedDocument<T extends Record<string, unknown>>(options
   schema: z.ZodType<T>;
   initial: () => T;
   migrate?: (raw: Record<string, unknown>) => unknown;
+  /** What the app starts with in place of an unusable file, for the warning. */
+  startsWith?: string;
   now?: () => Date;
 }): OpenedDocument<T> {
   const { open, filePath, schema, initial } = options;
@@ -53,6 +55,6 @@ export function openValidatedDocument<T extends Record<string, unknown>>(options
   return {
     file,
     data,
-    warning: `The saved data in ${filePath} could not be used (${problem}). It was kept as ${asidePath} and the app started with an empty list. Send that file to support if you need what it held.`,
+    warning: `The saved data in ${filePath} could not be used (${problem}). It was kept as ${asidePath} and the app started with ${options.startsWith ?? 'an empty list'}. Send that file to support if you need what it held.`,
   };
 }

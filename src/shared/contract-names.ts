@@ -13,6 +13,9 @@ export const bridgeCallNames = [
   'recordHubSuccess',
   'refreshAccounts',
   'disconnectAccount',
+  'getSettings',
+  'switchToLiveMode',
+  'switchToDemoMode',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

@@ -10,6 +10,12 @@ import {
   providerKeySchema,
   relayConnectionSchema,
 } from './domain';
+import {
+  apiKeySchema,
+  liveEndpointsSchema,
+  relayTokenSchema,
+  settingsViewSchema,
+} from './live-settings';
 
 export { bridgeCallNames, bridgeEventNames } from './contract-names';
 export type { BridgeCallName, BridgeEventName } from './contract-names';
@@ -92,6 +98,20 @@ export const bridgeCalls = {
     input: z.strictObject({ customerId: customerIdSchema, accountId: accountIdSchema }),
     output: z.array(linkedAccountViewSchema),
   },
+  getSettings: { input: noInput, output: settingsViewSchema },
+  /**
+   * Checks the endpoints and credentials against StackOne and the relay, saves them and switches
+   * to live mode. A secret left out keeps the one saved. The secrets never come back.
+   */
+  switchToLiveMode: {
+    input: liveEndpointsSchema.extend({
+      apiKey: apiKeySchema.optional(),
+      relayToken: relayTokenSchema.optional(),
+    }),
+    output: settingsViewSchema,
+  },
+  /** Switches to the built-in simulator and relay; the live settings stay saved. */
+  switchToDemoMode: { input: noInput, output: settingsViewSchema },
 } satisfies Record<BridgeCallName, CallSpec>;
 
 export const bridgeEvents = {
@@ -112,6 +132,9 @@ export const bridgeErrorCodes = [
   'stackone_unreachable',
   'stackone_rate_limited',
   'stackone_rejected',
+  'relay_unauthorized',
+  'relay_unreachable',
+  'secret_storage_unavailable',
   'internal',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

@@ -2,14 +2,18 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bridgeCallNames, bridgeEventNames } from '../../src/shared/contract-names';
-import type { AccountStore } from '../../src/main/account-store';
+import Conf from 'conf';
+import { accountStoreName, type AccountStore } from '../../src/main/account-store';
+import { createAppSession, type AppSession } from '../../src/main/app-session';
 import { createBridgeDispatcher } from '../../src/main/bridge-dispatcher';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
+import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
-import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
+import type { SecretCipher } from '../../src/main/secret-cipher';
 import { buildContentSecurityPolicy } from '../../src/main/security/content-security-policy';
-import { createStackOneApi } from '../../src/main/stackone-api';
+import { openSettingsStore } from '../../src/main/settings-store';
 import { openTestAccountStore } from '../support/conf-store';
+import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { serveBuiltRenderer } from '../support/static-renderer-server';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -17,9 +21,13 @@ const rendererDir = join(import.meta.dirname, '../../out/renderer');
 
 export interface Harness {
   appUrl: string;
+  /** The demo mode's simulator and relay. */
   backend: DemoBackend;
+  /** The demo mode's account list. */
   store: AccountStore;
-  service: OnboardingService;
+  session: AppSession;
+  /** Where the settings file and the account lists are. */
+  storeDir: string;
   /** Every value that crossed the bridge into a page, serialised: results and pushed events. */
   sentToRenderer: string[];
   openApp(context: BrowserContext): Promise<Page>;
@@ -32,7 +40,9 @@ export interface Harness {
  * The app's main-process services, demo backend (simulator + relay) and built renderer, wired as
  * in Electron; the page gets `window.onboarding` from Playwright bindings instead of the preload.
  */
-export async function startHarness(options: { storeFileContents?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { storeFileContents?: string; secretStorage?: SecretCipher['storage'] } = {},
+): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: run `npm run build` (npm run test:e2e does it).');
   }
@@ -52,10 +62,16 @@ export async function startHarness(options: { storeFileContents?: string } = {})
   const pages = new Set<Page>();
   const sentToRenderer: string[] = [];
 
-  const service = createOnboardingService({
-    profile: backend.profile,
-    store,
-    api: createStackOneApi({ apiKey: backend.profile.apiKey, baseUrl: backend.profile.apiBaseUrl }),
+  const session = createAppSession({
+    settings: openSettingsStore({
+      open: () => new Conf<Record<string, unknown>>({ cwd: storeDir, configName: 'settings' }),
+      filePath: join(storeDir, 'settings.json'),
+    }),
+    cipher: createMemoryKeyCipher(options.secretStorage),
+    openAccountStore: (mode) =>
+      mode === 'demo' ? store : openTestAccountStore(storeDir, undefined, accountStoreName(mode)),
+    startDemoBackend: async () => backend,
+    checkLiveProfile: (profile) => checkLiveProfile(profile),
     logger,
     emit: (event, payload) => {
       sentToRenderer.push(JSON.stringify(payload));
@@ -69,22 +85,22 @@ export async function startHarness(options: { storeFileContents?: string } = {})
       }
     },
   });
-  const renderer = await serveBuiltRenderer(
-    rendererDir,
-    buildContentSecurityPolicy({ hubBaseUrl: backend.profile.hubBaseUrl }),
+  await session.start();
+  const renderer = await serveBuiltRenderer(rendererDir, () =>
+    buildContentSecurityPolicy({ hubBaseUrl: session.profile.hubBaseUrl }),
   );
   const dispatcher = createBridgeDispatcher({
-    handlers: service.handlers,
+    handlers: session.handlers,
     trustedOrigins: () => [renderer.url],
     logger,
   });
-  service.start();
 
   return {
     appUrl: renderer.url,
     backend,
     store,
-    service,
+    session,
+    storeDir,
     sentToRenderer,
     async openApp(context) {
       const page = await context.newPage();
@@ -119,9 +135,9 @@ export async function startHarness(options: { storeFileContents?: string } = {})
     },
     async close() {
       pages.clear();
-      await service.stop();
+      // Stops the active mode's service and the demo backend.
+      await session.stop();
       await renderer.close();
-      await backend.close();
       temp.remove();
     },
   };

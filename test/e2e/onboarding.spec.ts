@@ -513,7 +513,7 @@ test('the customer id is explained; a long customer list is in name order and ca
     'wonka-9': 'Wonka Industries',
   };
   for (const [id, name] of Object.entries(others)) {
-    await harness.service.handlers.createCustomer({ id, name });
+    await harness.session.handlers.createCustomer({ id, name });
   }
   await app.reload();
   const names = app.getByRole('list', { name: 'Customers' }).locator('.customer-name');

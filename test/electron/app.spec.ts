@@ -1,22 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { startDemoBackend } from '../../src/main/demo-backend';
+import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
 
 const binary = process.env.ELECTRON_BINARY;
 let app: ElectronApplication;
 let userData: string;
 
-test.beforeEach(async () => {
+const launchApp = () => {
   if (binary === undefined)
     throw new Error('Run through `npm run test:electron`, which finds the Electron binary.');
-  userData = mkdtempSync(join(tmpdir(), 'onboarding-electron-'));
-  app = await electron.launch({
+  return electron.launch({
     executablePath: binary,
     args: [join(import.meta.dirname, '../../out/main/main.js'), `--user-data-dir=${userData}`],
     env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
   });
+};
+
+test.beforeEach(async () => {
+  userData = mkdtempSync(join(tmpdir(), 'onboarding-electron-'));
+  app = await launchApp();
 });
 
 test.afterEach(async () => {
@@ -97,4 +103,36 @@ test('Send a link copies to the system clipboard and hands the email draft to th
     )
     .toEqual([expect.stringMatching(/^mailto:\?subject=/)]);
   expect(app.windows()).toHaveLength(1);
+});
+
+test('live settings are saved as safeStorage ciphertext and used again at the next launch', async () => {
+  const live = await startDemoBackend({
+    relayDataDir: join(userData, 'test-live-relay'),
+    logger: silentLogger(),
+  });
+  try {
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Live settings' });
+    await form.getByLabel('StackOne API URL').fill(live.profile.apiBaseUrl);
+    await form.getByLabel('StackOne app URL').fill(live.profile.hubAppUrl);
+    await form.getByLabel('StackOne API key').fill(live.profile.apiKey);
+    await form.getByLabel('Relay URL').fill(live.profile.relayStreamUrl);
+    await form.getByLabel('Relay token').fill(live.profile.relayToken);
+    await form.getByRole('button', { name: 'Check and use live mode' }).click();
+    await expect(page.getByText('Live mode', { exact: true })).toBeVisible();
+
+    const saved = readFileSync(join(userData, 'settings.json'), 'utf8');
+    expect(saved).toContain('apiKeyCiphertext');
+    expect(saved).not.toContain(live.profile.apiKey);
+    expect(saved).not.toContain(live.profile.relayToken);
+
+    await app.close();
+    app = await launchApp();
+    const again = await app.firstWindow();
+    await expect(again.getByText('Live mode', { exact: true })).toBeVisible();
+    await expect(again.locator('[data-relay-state=connected]')).toBeVisible();
+  } finally {
+    await live.close();
+  }
 });

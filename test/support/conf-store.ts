@@ -3,10 +3,14 @@ import Conf from 'conf';
 import { openAccountStore, type AccountStore } from '../../src/main/account-store';
 
 /** The account store on a real `conf` file (electron-store's own format) in `dir`. */
-export function openTestAccountStore(dir: string, now?: () => Date): AccountStore {
+export function openTestAccountStore(
+  dir: string,
+  now?: () => Date,
+  name = 'onboarding',
+): AccountStore {
   return openAccountStore({
-    open: () => new Conf<Record<string, unknown>>({ cwd: dir, configName: 'onboarding' }),
-    filePath: join(dir, 'onboarding.json'),
+    open: () => new Conf<Record<string, unknown>>({ cwd: dir, configName: name }),
+    filePath: join(dir, `${name}.json`),
     ...(now && { now }),
   });
 }

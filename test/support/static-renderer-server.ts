@@ -5,11 +5,12 @@ import { rendererContentType } from '../../src/main/renderer-content-types';
 
 /**
  * Serves the built renderer (out/renderer) on 127.0.0.1 with the same CSP header the app's
- * `app://` protocol sends, so browser tests run the real bundle under the real policy.
+ * `app://` protocol sends (the active profile's), so browser tests run the real bundle under the
+ * real policy.
  */
 export async function serveBuiltRenderer(
   rendererDir: string,
-  contentSecurityPolicy: string,
+  contentSecurityPolicy: () => string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const root = normalize(rendererDir + sep);
   const server: Server = createServer((request, response) => {
@@ -26,7 +27,7 @@ export async function serveBuiltRenderer(
         response
           .writeHead(200, {
             'content-type': rendererContentType(file),
-            'content-security-policy': contentSecurityPolicy,
+            'content-security-policy': contentSecurityPolicy(),
           })
           .end(body),
       () => response.writeHead(404).end(),

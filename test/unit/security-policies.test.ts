@@ -92,6 +92,12 @@ describe('content security policy', () => {
     );
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:4010']);
+    expect(directives.get('img-src')).toEqual([
+      "'self'",
+      'data:',
+      'http://127.0.0.1:4010',
+      'https:',
+    ]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-src')).toEqual(["'none'"]);
     expect(policy).not.toContain('unsafe-eval');

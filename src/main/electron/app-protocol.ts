@@ -13,8 +13,11 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves the built renderer at app://onboarding/ with the CSP as a header (no file:// pages). */
-export function serveRenderer(rendererDir: string, contentSecurityPolicy: string): void {
+/**
+ * Serves the built renderer at app://onboarding/ with the CSP as a header (no file:// pages); the
+ * CSP is the active profile's, so a page loaded after a switch gets the new one.
+ */
+export function serveRenderer(rendererDir: string, contentSecurityPolicy: () => string): void {
   const root = normalize(rendererDir + sep);
   protocol.handle(appScheme, async (request) => {
     const { host, pathname } = new URL(request.url);
@@ -27,7 +30,7 @@ export function serveRenderer(rendererDir: string, contentSecurityPolicy: string
       return new Response(body, {
         headers: {
           'content-type': rendererContentType(file),
-          'content-security-policy': contentSecurityPolicy,
+          'content-security-policy': contentSecurityPolicy(),
           'x-content-type-options': 'nosniff',
         },
       });

@@ -4,23 +4,24 @@ import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
 import { pino } from 'pino';
 import { bridgeCallNames, callChannel, eventChannel } from '../../shared/contract-names';
-import { openAccountStore } from '../account-store';
+import { accountStoreName, openAccountStore } from '../account-store';
+import { createAppSession, type AppSession } from '../app-session';
 import { createBridgeDispatcher } from '../bridge-dispatcher';
-import { startDemoBackend, type DemoBackend } from '../demo-backend';
+import { startDemoBackend } from '../demo-backend';
+import { checkLiveProfile } from '../live-profile-check';
 import { createLogger } from '../logger';
-import { createOnboardingService, type OnboardingService } from '../onboarding-service';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
-import { createStackOneApi } from '../stackone-api';
+import { openSettingsStore } from '../settings-store';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
+import { createSafeStorageCipher } from './safe-storage-cipher';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let mainWindow: BrowserWindow | null = null;
-let demo: DemoBackend | null = null;
-let service: OnboardingService | null = null;
+let appSession: AppSession | null = null;
 
 async function launch(): Promise<void> {
   const logDir = app.getPath('logs');
@@ -37,30 +38,32 @@ async function launch(): Promise<void> {
     isPermissionGranted(permission),
   );
 
-  demo = await startDemoBackend({
-    relayDataDir: join(app.getPath('userData'), 'demo-relay'),
-    logger,
-  });
-  const profile = demo.profile;
-
-  const storeName = 'onboarding';
-  const store = openAccountStore({
-    open: () => new ElectronStore({ name: storeName }),
-    filePath: join(app.getPath('userData'), `${storeName}.json`),
-  });
-
-  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-  const appOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin];
-  const api = createStackOneApi({ apiKey: profile.apiKey, baseUrl: profile.apiBaseUrl });
-  service = createOnboardingService({
-    profile,
-    store,
-    api,
+  const userData = app.getPath('userData');
+  const openStore = (name: string) => () => new ElectronStore({ name });
+  const onboardingSession = createAppSession({
+    settings: openSettingsStore({
+      open: openStore('settings'),
+      filePath: join(userData, 'settings.json'),
+    }),
+    cipher: await createSafeStorageCipher(),
+    openAccountStore: (mode) =>
+      openAccountStore({
+        open: openStore(accountStoreName(mode)),
+        filePath: join(userData, `${accountStoreName(mode)}.json`),
+      }),
+    startDemoBackend: () =>
+      startDemoBackend({ relayDataDir: join(userData, 'demo-relay'), logger }),
+    checkLiveProfile: (profile) => checkLiveProfile(profile),
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
   });
+  appSession = onboardingSession;
+  await onboardingSession.start();
+
+  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+  const appOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin];
   const dispatcher = createBridgeDispatcher({
-    handlers: service.handlers,
+    handlers: onboardingSession.handlers,
     trustedOrigins: () => appOrigins,
     logger,
   });
@@ -70,19 +73,17 @@ async function launch(): Promise<void> {
     );
   }
 
-  serveRenderer(
-    join(import.meta.dirname, '../renderer'),
-    buildContentSecurityPolicy({ hubBaseUrl: profile.hubBaseUrl }),
+  serveRenderer(join(import.meta.dirname, '../renderer'), () =>
+    buildContentSecurityPolicy({ hubBaseUrl: onboardingSession.profile.hubBaseUrl }),
   );
   mainWindow = createMainWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
     appOrigins,
-    hubBaseUrl: () => profile.hubBaseUrl,
+    hubBaseUrl: () => onboardingSession.profile.hubBaseUrl,
   });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
-  service.start();
   await mainWindow.loadURL(devServerUrl ?? `${appOrigin}/index.html`);
 }
 
@@ -98,8 +99,7 @@ app.on('before-quit', (event) => {
   quitting = true;
   event.preventDefault();
   void (async () => {
-    await service?.stop();
-    await demo?.close();
+    await appSession?.stop();
     app.exit(0);
   })();
 });

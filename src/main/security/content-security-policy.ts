@@ -9,7 +9,9 @@ export function buildContentSecurityPolicy(options: { hubBaseUrl: string }): str
     "script-src 'self'",
     // The Hub injects its styles into its shadow root at run time.
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: ${hubOrigin}`,
+    // Connector logos come from the Hub's `logo_url`s, whose origin StackOne does not document;
+    // an image cannot run code, so any https origin may serve one.
+    `img-src 'self' data: ${hubOrigin} https:`,
     "font-src 'self' data:",
     `connect-src 'self' ${hubOrigin}`,
     "frame-src 'none'",

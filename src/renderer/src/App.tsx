@@ -7,6 +7,7 @@ import { CustomerList } from './components/CustomerList';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
 import { SendLinkDialog } from './components/SendLinkDialog';
+import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 
 export function App() {
@@ -20,7 +21,7 @@ export function App() {
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const [openDialog, setOpenDialog] = useState<{
-    kind: 'connect' | 'send-link';
+    kind: 'connect' | 'send-link' | 'settings';
     /** Re-link this account rather than link a new one. */
     relink?: LinkedAccountView;
   } | null>(null);
@@ -94,7 +95,15 @@ export function App() {
             Demo mode
           </span>
         )}
+        {mode === 'live' && (
+          <span className="badge badge-live" title="Linking accounts in your StackOne project.">
+            Live mode
+          </span>
+        )}
         <RelayIndicator connection={relay} />
+        <button type="button" onClick={() => showDialog({ kind: 'settings' })}>
+          Settings
+        </button>
       </header>
       {notices.length > 0 && (
         <ul className="notices" role="alert">
@@ -209,6 +218,7 @@ export function App() {
           )}
         </main>
       </div>
+      {openDialog?.kind === 'settings' && <SettingsDialog onClose={() => setOpenDialog(null)} />}
     </div>
   );
 }

@@ -1,0 +1,234 @@
+import type { SettingsView } from '../shared/live-settings';
+import type { AccountStore } from './account-store';
+import { AppError } from './app-error';
+import type { CallHandlers } from './bridge-dispatcher';
+import type { DemoBackend } from './demo-backend';
+import { liveProfile } from './live-profile';
+import type { Logger } from './logger';
+import {
+  createOnboardingService,
+  type EmitBridgeEvent,
+  type OnboardingService,
+  type ServiceHandlers,
+} from './onboarding-service';
+import type { Profile } from './profile';
+import type { SecretCipher } from './secret-cipher';
+import type { SettingsStore } from './settings-store';
+import { createStackOneApi } from './stackone-api';
+
+type Mode = Profile['mode'];
+
+export interface AppSession {
+  /** Every bridge call: the active profile's service behind them, and the settings calls. */
+  readonly handlers: CallHandlers;
+  /** The active profile. Only after start() has resolved. */
+  readonly profile: Profile;
+  /** Activates the saved mode (demo when the saved live settings cannot be read). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  onProfileChanged(listener: (profile: Profile) => void): () => void;
+}
+
+/**
+ * Demo or live: which profile is active, the settings behind it, and switching between them. Each
+ * mode keeps its own account list (and relay cursor); a switch stops the old mode's service
+ * before the new one starts. Plain Node, shared by Electron and the browser test harness.
+ */
+export function createAppSession(deps: {
+  settings: SettingsStore;
+  cipher: SecretCipher;
+  openAccountStore: (mode: Mode) => AccountStore;
+  startDemoBackend: () => Promise<DemoBackend>;
+  checkLiveProfile: (profile: Profile) => Promise<void>;
+  logger: Logger;
+  emit: EmitBridgeEvent;
+}): AppSession {
+  const { settings, cipher, logger } = deps;
+  const stores = new Map<Mode, AccountStore>();
+  const storeFor = (mode: Mode) => {
+    let store = stores.get(mode);
+    if (!store) {
+      store = deps.openAccountStore(mode);
+      stores.set(mode, store);
+    }
+    return store;
+  };
+  let demoBackend: Promise<DemoBackend> | null = null;
+  let active: { profile: Profile; service: OnboardingService } | null = null;
+  let startWarning: string | null = null;
+  const listeners = new Set<(profile: Profile) => void>();
+
+  // Switches run one at a time; other calls wait for the one under way, then use its result.
+  let switching: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = switching.then(task);
+    switching = run.catch(() => undefined);
+    return run;
+  };
+  const activeService = async () => {
+    await switching;
+    if (!active) throw new AppError('internal', 'The app has not started yet.');
+    return active.service;
+  };
+
+  async function activate(profile: Profile): Promise<void> {
+    await active?.service.stop();
+    active = null;
+    const store = storeFor(profile.mode);
+    const service = createOnboardingService({
+      profile,
+      store,
+      api: createStackOneApi({ apiKey: profile.apiKey, baseUrl: profile.apiBaseUrl }),
+      logger: logger.child({ mode: profile.mode }),
+      emit: deps.emit,
+    });
+    active = { profile, service };
+    service.start();
+    logger.info({ mode: profile.mode }, 'profile active');
+    for (const listener of listeners) listener(profile);
+  }
+
+  const demoProfile = async () => {
+    demoBackend ??= deps.startDemoBackend();
+    return (await demoBackend).profile;
+  };
+
+  async function savedSecrets(): Promise<{ apiKey: string; relayToken: string } | null> {
+    const saved = settings.live;
+    if (saved === null) return null;
+    try {
+      return {
+        apiKey: await cipher.decrypt(saved.apiKeyCiphertext),
+        relayToken: await cipher.decrypt(saved.relayTokenCiphertext),
+      };
+    } catch {
+      return null;
+    }
+  }
+  const unreadableSecrets =
+    'The saved API key and relay token could not be read (the system keyring may have changed, or the settings come from another computer).';
+
+  const view = (): SettingsView => ({
+    mode: active?.profile.mode ?? settings.mode,
+    live: settings.liveEndpoints,
+    secretStorage: cipher.storage,
+  });
+
+  const delegate = <K extends keyof ServiceHandlers>(name: K): ServiceHandlers[K] =>
+    (async (input: never) => {
+      const service = await activeService();
+      return (service.handlers[name] as (value: never) => Promise<unknown>)(input);
+    }) as ServiceHandlers[K];
+
+  const handlers: CallHandlers = {
+    async getAppStatus() {
+      const service = await activeService();
+      const status = await service.handlers.getAppStatus({});
+      const mode = active?.profile.mode;
+      const warnings = [
+        settings.warning,
+        startWarning,
+        mode === 'live' && cipher.storage === 'obfuscated'
+          ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
+          : null,
+      ].filter((warning): warning is string => warning !== null);
+      return { ...status, warnings: [...warnings, ...status.warnings] };
+    },
+    listCustomers: delegate('listCustomers'),
+    createCustomer: delegate('createCustomer'),
+    createConnectSession: delegate('createConnectSession'),
+    createAuthLink: delegate('createAuthLink'),
+    listAccounts: delegate('listAccounts'),
+    recordHubSuccess: delegate('recordHubSuccess'),
+    refreshAccounts: delegate('refreshAccounts'),
+    disconnectAccount: delegate('disconnectAccount'),
+    async getSettings() {
+      await switching;
+      return view();
+    },
+    switchToLiveMode: ({ apiKey, relayToken, ...endpoints }) =>
+      exclusive(async () => {
+        if (cipher.storage === 'unavailable') {
+          throw new AppError(
+            'secret_storage_unavailable',
+            'This computer offers no way to store the API key encrypted, so live settings cannot be saved. Install and unlock a keyring (GNOME Keyring or KWallet on Linux), then restart the app.',
+          );
+        }
+        const saved =
+          apiKey === undefined || relayToken === undefined ? await savedSecrets() : null;
+        const secrets = {
+          apiKey: apiKey ?? saved?.apiKey,
+          relayToken: relayToken ?? saved?.relayToken,
+        };
+        if (secrets.apiKey === undefined || secrets.relayToken === undefined) {
+          throw new AppError(
+            'invalid_input',
+            settings.live === null
+              ? 'Enter the StackOne API key and the relay token.'
+              : `${unreadableSecrets} Enter both again.`,
+          );
+        }
+        const profile = liveProfile(endpoints, {
+          apiKey: secrets.apiKey,
+          relayToken: secrets.relayToken,
+        });
+        await deps.checkLiveProfile(profile);
+        const previousRelay = settings.liveEndpoints?.relayUrl;
+        settings.save({
+          mode: 'live',
+          live: {
+            ...endpoints,
+            apiKeyCiphertext: await cipher.encrypt(profile.apiKey),
+            relayTokenCiphertext: await cipher.encrypt(profile.relayToken),
+          },
+        });
+        if (previousRelay !== undefined && previousRelay !== endpoints.relayUrl) {
+          const store = storeFor('live');
+          store.forgetRelayCursor();
+          await store.flush();
+        }
+        startWarning = null;
+        await activate(profile);
+        return view();
+      }),
+    switchToDemoMode: () =>
+      exclusive(async () => {
+        settings.save({ mode: 'demo', live: settings.live });
+        if (active?.profile.mode !== 'demo') await activate(await demoProfile());
+        return view();
+      }),
+  };
+
+  return {
+    handlers,
+    get profile() {
+      if (!active) throw new Error('the app session has not started');
+      return active.profile;
+    },
+    start: () =>
+      exclusive(async () => {
+        if (settings.mode === 'live') {
+          const secrets = await savedSecrets();
+          const endpoints = settings.liveEndpoints;
+          if (secrets !== null && endpoints !== null) {
+            await activate(liveProfile(endpoints, secrets));
+            return;
+          }
+          startWarning = `${unreadableSecrets} The app started in demo mode: enter them again in Settings to use live mode.`;
+          logger.warn('saved live settings unreadable; starting in demo mode');
+        }
+        await activate(await demoProfile());
+      }),
+    stop: () =>
+      exclusive(async () => {
+        await active?.service.stop();
+        active = null;
+        if (demoBackend) await (await demoBackend).close();
+        demoBackend = null;
+      }),
+    onProfileChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import WebSocket from 'ws';
+import { AppError } from './app-error';
+import type { Profile } from './profile';
+import { createStackOneApi } from './stackone-api';
+
+/**
+ * Checks a live profile before it is saved: StackOne accepts the API key and the relay accepts the
+ * token. Rejects with an AppError that says which one failed and what to do; never with a secret.
+ */
+export async function checkLiveProfile(
+  profile: Profile,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const api = createStackOneApi({
+    apiKey: profile.apiKey,
+    baseUrl: profile.apiBaseUrl,
+    timeoutMs,
+    maxRetryElapsedMs: timeoutMs,
+  });
+  // An owner id no customer has: one short page, whatever the size of the project.
+  await api.listAccounts(['stackone-onboarding-key-check']);
+  await checkRelayToken(profile.relayStreamUrl, profile.relayToken, timeoutMs);
+}
+
+function checkRelayToken(streamUrl: string, token: string, timeoutMs: number): Promise<void> {
+  const where = new URL(streamUrl).host;
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(streamUrl, {
+      headers: { authorization: `Bearer ${token}` },
+      handshakeTimeout: timeoutMs,
+    });
+    socket.on('open', () => {
+      socket.close(1000, 'settings check');
+      resolve();
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      const status = response.statusCode ?? 0;
+      response.resume();
+      socket.terminate();
+      reject(
+        status === 401 || status === 403
+          ? new AppError(
+              'relay_unauthorized',
+              `The relay at ${where} refused the relay token. Check the token with whoever runs the relay.`,
+            )
+          : new AppError(
+              'relay_unreachable',
+              `The relay at ${where} answered HTTP ${status}: it may be down, or the relay URL may be wrong (it ends in /v1/stream). Check the URL and try again.`,
+            ),
+      );
+    });
+    socket.on('error', () =>
+      reject(
+        new AppError(
+          'relay_unreachable',
+          `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
+        ),
+      ),
+    );
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { liveEndpointsSchema, type LiveEndpoints } from '../shared/live-settings';
+import { openValidatedDocument, type JsonFileStore } from './persisted-document';
+
+const savedLiveProfileSchema = liveEndpointsSchema.extend({
+  apiKeyCiphertext: z.string().min(1),
+  relayTokenCiphertext: z.string().min(1),
+});
+export type SavedLiveProfile = z.infer<typeof savedLiveProfileSchema>;
+
+export const settingsDocumentSchema = z.object({
+  schemaVersion: z.literal(1),
+  mode: z.enum(['demo', 'live']),
+  /** Only ever saved whole: the endpoints with both secrets, as safeStorage ciphertext. */
+  live: savedLiveProfileSchema.nullable(),
+});
+export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
+
+export interface SettingsStore {
+  /** Set when the settings file could not be used and was moved aside. */
+  readonly warning: string | null;
+  readonly mode: SettingsDocument['mode'];
+  readonly live: SavedLiveProfile | null;
+  readonly liveEndpoints: LiveEndpoints | null;
+  save(settings: Omit<SettingsDocument, 'schemaVersion'>): void;
+}
+
+/** Which mode the app starts in and the live profile's saved settings (`settings.json`). */
+export function openSettingsStore(options: {
+  open: () => JsonFileStore;
+  filePath: string;
+  now?: () => Date;
+}): SettingsStore {
+  const opened = openValidatedDocument({
+    open: options.open,
+    filePath: options.filePath,
+    schema: settingsDocumentSchema,
+    initial: (): SettingsDocument => ({ schemaVersion: 1, mode: 'demo', live: null }),
+    startsWith: 'demo mode and no live settings',
+    ...(options.now && { now: options.now }),
+  });
+  let document = opened.data;
+  return {
+    warning: opened.warning,
+    get mode() {
+      return document.mode;
+    },
+    get live() {
+      return document.live;
+    },
+    get liveEndpoints() {
+      if (document.live === null) return null;
+      const { apiUrl, appUrl, relayUrl } = document.live;
+      return { apiUrl, appUrl, relayUrl };
+    },
+    save(settings) {
+      document = { schemaVersion: 1, ...settings };
+      opened.file.store = document;
+    },
+  };
+}

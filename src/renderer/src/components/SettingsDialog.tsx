@@ -1,0 +1,169 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  liveEndpointsSchema,
+  stackOneApiUrlDefault,
+  stackOneAppUrlDefault,
+  type SettingsView,
+} from '../../../shared/live-settings';
+import { messageOf, onboarding, unwrap } from '../bridge';
+import { ModalDialog } from './ModalDialog';
+
+/**
+ * Demo or live, and the live profile's endpoints and secrets. The secrets go to the main process
+ * and never come back: a saved one shows as "saved" and is kept when its field is left empty. A
+ * switch reloads the page, so every view starts again from the new mode's data.
+ */
+export function SettingsDialog(props: { onClose: () => void }) {
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [apiUrl, setApiUrl] = useState(stackOneApiUrlDefault);
+  const [appUrl, setAppUrl] = useState(stackOneAppUrlDefault);
+  const [relayUrl, setRelayUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [relayToken, setRelayToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'checking' | 'switching' | null>(null);
+
+  useEffect(() => {
+    unwrap(onboarding().getSettings({}))
+      .then((view) => {
+        setSettings(view);
+        if (view.live) {
+          setApiUrl(view.live.apiUrl);
+          setAppUrl(view.live.appUrl);
+          setRelayUrl(view.live.relayUrl);
+        }
+      })
+      .catch((failure: unknown) => setError(messageOf(failure)));
+  }, []);
+
+  const saved = settings?.live !== null && settings?.live !== undefined;
+  const storageUnavailable = settings?.secretStorage === 'unavailable';
+
+  async function submitLive(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    const endpoints = liveEndpointsSchema.safeParse({ apiUrl, appUrl, relayUrl });
+    if (!endpoints.success) {
+      setError(endpoints.error.issues[0]?.message ?? 'Check the addresses.');
+      return;
+    }
+    setBusy('checking');
+    try {
+      await unwrap(
+        onboarding().switchToLiveMode({
+          ...endpoints.data,
+          ...(apiKey.trim() !== '' && { apiKey }),
+          ...(relayToken.trim() !== '' && { relayToken }),
+        }),
+      );
+      window.location.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(null);
+    }
+  }
+
+  async function switchToDemo() {
+    setError(null);
+    setBusy('switching');
+    try {
+      await unwrap(onboarding().switchToDemoMode({}));
+      window.location.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(null);
+    }
+  }
+
+  const savedPlaceholder = 'Saved (leave empty to keep it)';
+  return (
+    <ModalDialog title="Settings" onClose={props.onClose}>
+      {settings?.mode === 'live' ? (
+        <div className="settings-mode">
+          <p>
+            <strong>Live mode</strong>: accounts are linked in the StackOne project below.
+          </p>
+          <button type="button" disabled={busy !== null} onClick={() => void switchToDemo()}>
+            {busy === 'switching' ? 'Switching…' : 'Use demo mode'}
+          </button>
+        </div>
+      ) : (
+        <p className="settings-mode">
+          <strong>Demo mode</strong>: a built-in StackOne simulator and relay; no real systems are
+          touched. Enter your StackOne project and relay below to link real accounts.
+        </p>
+      )}
+      <form className="settings-form" aria-label="Live settings" onSubmit={submitLive}>
+        <h3>Live</h3>
+        <label>
+          StackOne API URL
+          <input value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} spellCheck={false} />
+          <span className="muted">EU projects: https://api.eu1.stackone.com</span>
+        </label>
+        <label>
+          StackOne app URL
+          <input value={appUrl} onChange={(e) => setAppUrl(e.target.value)} spellCheck={false} />
+        </label>
+        <label>
+          StackOne API key
+          <input
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            placeholder={saved ? savedPlaceholder : 'v1.eu1.…'}
+          />
+        </label>
+        <label>
+          Relay URL
+          <input
+            value={relayUrl}
+            onChange={(e) => setRelayUrl(e.target.value)}
+            placeholder="wss://relay.example.com/v1/stream"
+            spellCheck={false}
+          />
+          <span className="muted">
+            Your company&apos;s relay, which receives StackOne&apos;s webhooks.
+          </span>
+        </label>
+        <label>
+          Relay token
+          <input
+            type="password"
+            autoComplete="off"
+            value={relayToken}
+            onChange={(e) => setRelayToken(e.target.value)}
+            placeholder={saved ? savedPlaceholder : 'The client token the relay gave you'}
+          />
+        </label>
+        {settings?.secretStorage === 'obfuscated' && (
+          <p className="warning">
+            This computer has no keyring, so the API key and relay token will be saved only
+            obfuscated: anyone who can read your files can read them. Install and unlock a keyring
+            (GNOME Keyring or KWallet) to keep them encrypted.
+          </p>
+        )}
+        {storageUnavailable && (
+          <p className="warning">
+            This computer offers no way to store the API key encrypted, so live mode cannot be set
+            up. Install and unlock a keyring, then restart the app.
+          </p>
+        )}
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy !== null || settings === null || storageUnavailable}
+          >
+            {busy === 'checking' ? 'Checking…' : 'Check and use live mode'}
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}

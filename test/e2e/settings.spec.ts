@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
+import { silentLogger } from '../../src/main/logger';
+import { makeTempDir } from '../support/temp-dir';
+import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
+import { startHarness } from './harness';
+
+/** A StackOne project (the simulator) and a company relay, reached as a live profile would. */
+let live: DemoBackend;
+let liveTemp: ReturnType<typeof makeTempDir>;
+test.beforeEach(async () => {
+  liveTemp = makeTempDir('onboarding-e2e-live');
+  live = await startDemoBackend({
+    relayDataDir: join(liveTemp.path, 'relay'),
+    logger: silentLogger(),
+    webhookRetryBaseMs: 100,
+  });
+});
+test.afterEach(async () => {
+  await live.close();
+  liveTemp.remove();
+});
+
+async function fillLiveSettings(page: Page, secrets: { apiKey: string; relayToken: string }) {
+  const form = page.getByRole('form', { name: 'Live settings' });
+  await form.getByLabel('StackOne API URL').fill(live.profile.apiBaseUrl);
+  await form.getByLabel('StackOne app URL').fill(live.profile.hubAppUrl);
+  await form.getByLabel('StackOne API key').fill(secrets.apiKey);
+  await form.getByLabel('Relay URL').fill(live.profile.relayStreamUrl);
+  await form.getByLabel('Relay token').fill(secrets.relayToken);
+  await form.getByRole('button', { name: 'Check and use live mode' }).click();
+}
+
+test('live mode: checked settings, its own accounts linked through its StackOne and relay, and back to demo', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await addCustomer(app, 'Demo Co', 'demo-co');
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog).toContainText('Demo mode: a built-in StackOne simulator');
+  await expect(dialog.getByLabel('StackOne API URL')).toHaveValue('https://api.stackone.com');
+
+  // A wrong key is refused with what to do, and nothing changes.
+  await fillLiveSettings(app, { apiKey: 'v1.test.wrong-key', relayToken: live.profile.relayToken });
+  await expect(dialog.getByRole('alert')).toContainText('StackOne refused the API key');
+  await expect(app.locator('.badge-demo')).toHaveText('Demo mode');
+
+  await fillLiveSettings(app, live.profile);
+  // The page reloads in live mode: the live list (empty), its relay connected.
+  await expect(app.getByText('Live mode', { exact: true })).toBeVisible();
+  await expect(app.getByText('Create a customer to start linking their systems.')).toBeVisible();
+  await expect(app.locator('[data-relay-state]')).toHaveAttribute('data-relay-state', 'connected');
+
+  // The Hub talks to the live StackOne (the page's CSP follows the profile) and the account's
+  // webhook comes back through the live relay.
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'BambooHR');
+  await submitBambooHr(app);
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+  await app.getByRole('button', { name: 'Done' }).click();
+  const linked = (await fetch(`${live.simulatorUrl}/accounts?origin_owner_ids=acme`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${live.profile.apiKey}:`).toString('base64')}`,
+    },
+  }).then((response) => response.json())) as unknown[];
+  expect(linked).toHaveLength(1);
+
+  // The secrets never came back: the form shows them as saved, with empty fields.
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await expect(dialog.getByLabel('Relay URL')).toHaveValue(live.profile.relayStreamUrl);
+  await expect(dialog.getByLabel('StackOne API key')).toHaveValue('');
+  await expect(dialog.getByLabel('StackOne API key')).toHaveAttribute(
+    'placeholder',
+    'Saved (leave empty to keep it)',
+  );
+  for (const secret of [live.profile.apiKey, live.profile.relayToken]) {
+    expect(harness.sentToRenderer.join('\n')).not.toContain(secret);
+    expect(await app.content()).not.toContain(secret);
+    expect(JSON.stringify(await context.storageState())).not.toContain(secret);
+  }
+
+  await dialog.getByRole('button', { name: 'Use demo mode' }).click();
+  await expect(app.locator('.badge-demo')).toHaveText('Demo mode');
+  await expect(app.getByRole('heading', { name: 'Demo Co' })).toBeVisible();
+  await expect(app.getByRole('list', { name: 'Customers' }).getByRole('button')).toHaveText([
+    /Demo Co/,
+  ]);
+});
+
+test('a saved live profile is used again without typing its secrets', async ({ app }) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await fillLiveSettings(app, live.profile);
+  await expect(app.getByText('Live mode', { exact: true })).toBeVisible();
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Use demo mode' }).click();
+  await expect(app.locator('.badge-demo')).toHaveText('Demo mode');
+
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Check and use live mode' }).click();
+  await expect(app.getByText('Live mode', { exact: true })).toBeVisible();
+});
+
+test('an address that would send the key unencrypted is refused before anything is sent', async ({
+  app,
+  harness,
+}) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const form = app.getByRole('form', { name: 'Live settings' });
+  await form.getByLabel('StackOne API URL').fill('http://api.stackone.com');
+  await form.getByLabel('StackOne API key').fill('v1.test.key');
+  await form.getByLabel('Relay URL').fill('wss://relay.example.com/v1/stream');
+  await form.getByLabel('Relay token').fill('token');
+  const sentBefore = harness.sentToRenderer.length;
+  await form.getByRole('button', { name: 'Check and use live mode' }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'The StackOne API URL must start with https:// (http:// only for this computer).',
+  );
+  expect(harness.sentToRenderer.length).toBe(sentBefore);
+});
+
+test('where secrets can only be obfuscated, the settings say so before anything is saved', async ({
+  context,
+}) => {
+  const harness = await startHarness({ secretStorage: 'obfuscated' });
+  try {
+    const page = await harness.openApp(context);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByRole('dialog', { name: 'Settings' })).toContainText(
+      'saved only obfuscated: anyone who can read your files can read them',
+    );
+  } finally {
+    await harness.close();
+  }
+});

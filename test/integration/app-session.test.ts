@@ -1,0 +1,321 @@
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountStoreName, type AccountStore } from '../../src/main/account-store';
+import { AppError } from '../../src/main/app-error';
+import { createAppSession, type AppSession } from '../../src/main/app-session';
+import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
+import { checkLiveProfile } from '../../src/main/live-profile-check';
+import { silentLogger } from '../../src/main/logger';
+import type { SecretCipher } from '../../src/main/secret-cipher';
+import { openSettingsStore } from '../../src/main/settings-store';
+import type { BridgeEventName } from '../../src/shared/contract';
+import { eventually } from '../support/eventually';
+import { openTestAccountStore } from '../support/conf-store';
+import { createMemoryKeyCipher } from '../support/memory-key-cipher';
+import { makeTempDir } from '../support/temp-dir';
+
+interface World {
+  temp: ReturnType<typeof makeTempDir>;
+  storeDir: string;
+  /** The company's StackOne (a simulator) and relay, as a live profile reaches them. */
+  live: DemoBackend;
+  sessions: AppSession[];
+  events: { event: BridgeEventName; payload: unknown }[];
+  stores: Map<string, AccountStore>;
+}
+let world: World;
+
+beforeEach(async () => {
+  const temp = makeTempDir('app-session');
+  world = {
+    temp,
+    storeDir: join(temp.path, 'store'),
+    live: await startDemoBackend({
+      relayDataDir: join(temp.path, 'live-relay'),
+      logger: silentLogger(),
+      webhookRetryBaseMs: 100,
+    }),
+    sessions: [],
+    events: [],
+    stores: new Map(),
+  };
+});
+
+afterEach(async () => {
+  for (const session of world.sessions) await session.stop();
+  await world.live.close();
+  world.temp.remove();
+});
+
+/** A session on the world's settings and account files, as the app opens one at each launch. */
+async function openSession(
+  options: { cipher?: SecretCipher; start?: boolean } = {},
+): Promise<AppSession> {
+  const logger = silentLogger();
+  const { storeDir, temp } = world;
+  const session = createAppSession({
+    settings: openSettingsStore({
+      open: () => new Conf<Record<string, unknown>>({ cwd: storeDir, configName: 'settings' }),
+      filePath: join(storeDir, 'settings.json'),
+    }),
+    cipher: options.cipher ?? createMemoryKeyCipher(),
+    openAccountStore: (mode) => {
+      const store = openTestAccountStore(storeDir, undefined, accountStoreName(mode));
+      world.stores.set(mode, store);
+      return store;
+    },
+    startDemoBackend: () =>
+      startDemoBackend({
+        relayDataDir: join(temp.path, `demo-relay-${world.sessions.length}`),
+        logger,
+      }),
+    checkLiveProfile: (profile) => checkLiveProfile(profile, { timeoutMs: 3_000 }),
+    logger,
+    emit: (event, payload) => world.events.push({ event, payload }),
+  });
+  world.sessions.push(session);
+  if (options.start !== false) await session.start();
+  return session;
+}
+
+const liveEndpoints = () => ({
+  apiUrl: world.live.profile.apiBaseUrl,
+  appUrl: world.live.profile.hubAppUrl,
+  relayUrl: world.live.profile.relayStreamUrl,
+});
+const liveInput = () => ({
+  ...liveEndpoints(),
+  apiKey: world.live.profile.apiKey,
+  relayToken: world.live.profile.relayToken,
+});
+
+const settingsFile = () => readFileSync(join(world.storeDir, 'settings.json'), 'utf8');
+
+async function refusal(call: Promise<unknown>): Promise<AppError> {
+  const error = await call.then(
+    () => null,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('the app session', () => {
+  it('starts in demo mode, with no live settings', async () => {
+    const session = await openSession();
+    expect(await session.handlers.getSettings({})).toEqual({
+      mode: 'demo',
+      live: null,
+      secretStorage: 'encrypted',
+    });
+    expect((await session.handlers.getAppStatus({})).mode).toBe('demo');
+    expect(session.profile.mode).toBe('demo');
+  });
+
+  it('switches to a checked live profile, keeps its secrets only encrypted and talks to it', async () => {
+    const session = await openSession();
+    await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
+    const changes: string[] = [];
+    session.onProfileChanged((profile) => changes.push(profile.mode));
+
+    const view = await session.handlers.switchToLiveMode(liveInput());
+
+    const { apiKey, relayToken } = liveInput();
+    const endpoints = liveEndpoints();
+    expect(view).toEqual({ mode: 'live', live: endpoints, secretStorage: 'encrypted' });
+    expect(JSON.stringify(view)).not.toContain(apiKey);
+    expect(changes).toEqual(['live']);
+    const saved = settingsFile();
+    expect(saved).not.toContain(apiKey);
+    expect(saved).not.toContain(relayToken);
+    expect(JSON.parse(saved)).toMatchObject({ mode: 'live', live: endpoints });
+
+    // Its own account list, its StackOne and its relay.
+    expect(await session.handlers.listCustomers({})).toEqual([]);
+    expect(session.profile.apiBaseUrl).toBe(world.live.profile.apiBaseUrl);
+    await eventually(async () =>
+      expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
+    );
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hubSession = await session.handlers.createConnectSession({ customerId: 'acme' });
+    expect(hubSession.hubBaseUrl).toBe(world.live.profile.hubBaseUrl);
+
+    // An account linked in the live StackOne reaches the live list through the live relay's
+    // webhook alone (no Hub success recorded).
+    const created = await fetch(`${world.live.simulatorUrl}/hub/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-session-token': hubSession.token },
+      body: JSON.stringify({
+        integration_id: 'int_bamboohr_api_key',
+        credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
+      }),
+    });
+    expect(created.status).toBe(200);
+    await eventually(async () =>
+      expect(
+        (await session.handlers.listAccounts({ customerId: 'acme' })).map((a) => a.status),
+      ).toEqual(['active']),
+    );
+
+    // Back to demo: the demo list is as it was; the live settings stay saved.
+    const demo = await session.handlers.switchToDemoMode({});
+    expect(demo).toEqual({ mode: 'demo', live: endpoints, secretStorage: 'encrypted' });
+    expect((await session.handlers.listCustomers({})).map((c) => c.id)).toEqual(['demo-co']);
+    expect(changes).toEqual(['live', 'demo']);
+  });
+
+  it('starts in the mode it was left in, and keeps a saved secret that is not entered again', async () => {
+    const cipher = createMemoryKeyCipher();
+    const first = await openSession({ cipher });
+    await first.handlers.switchToLiveMode(liveInput());
+    await first.stop();
+
+    const second = await openSession({ cipher });
+    expect(second.profile).toMatchObject({
+      mode: 'live',
+      apiKey: world.live.profile.apiKey,
+      relayToken: world.live.profile.relayToken,
+    });
+    const endpoints = liveEndpoints();
+    // Both secrets left out: the saved ones are checked and used again.
+    expect((await second.handlers.switchToLiveMode(endpoints)).mode).toBe('live');
+    await second.handlers.switchToDemoMode({});
+    await second.stop();
+    expect((await openSession({ cipher })).profile.mode).toBe('demo');
+  });
+
+  it('starts in demo mode and says why when the saved secrets cannot be decrypted', async () => {
+    const first = await openSession();
+    await first.handlers.switchToLiveMode(liveInput());
+    await first.stop();
+
+    // Another key: the keyring changed, or the settings file came from another computer.
+    const second = await openSession({ cipher: createMemoryKeyCipher() });
+    expect(second.profile.mode).toBe('demo');
+    const status = await second.handlers.getAppStatus({});
+    expect(status.warnings).toEqual([
+      expect.stringContaining('The saved API key and relay token could not be read'),
+    ]);
+    const endpoints = liveEndpoints();
+    const error = await refusal(second.handlers.switchToLiveMode(endpoints));
+    expect(error.code).toBe('invalid_input');
+    expect(error.userMessage).toContain('Enter both again.');
+  });
+
+  it('refuses a live profile without secrets when none are saved', async () => {
+    const session = await openSession();
+    const withoutKey = { ...liveEndpoints(), relayToken: world.live.profile.relayToken };
+    const error = await refusal(session.handlers.switchToLiveMode(withoutKey));
+    expect(error).toMatchObject({
+      code: 'invalid_input',
+      userMessage: 'Enter the StackOne API key and the relay token.',
+    });
+  });
+
+  it.each([
+    [
+      'a wrong API key',
+      { apiKey: 'v1.test.wrong' },
+      'stackone_unauthorized',
+      'StackOne refused the API key',
+    ],
+    [
+      'a wrong relay token',
+      { relayToken: 'wrong-token' },
+      'relay_unauthorized',
+      'refused the relay token',
+    ],
+    [
+      'a relay URL that is not the stream',
+      { relayUrl: 'ws://127.0.0.1:9/' },
+      'relay_unreachable',
+      'Could not reach the relay at 127.0.0.1:9',
+    ],
+  ])('refuses %s, saves nothing and stays in demo mode', async (_case, change, code, message) => {
+    const session = await openSession();
+    const before = settingsFile();
+    const error = await refusal(session.handlers.switchToLiveMode({ ...liveInput(), ...change }));
+    expect(error.code).toBe(code);
+    expect(error.userMessage).toContain(message);
+    expect(error.userMessage).not.toContain(world.live.profile.apiKey);
+    expect(error.userMessage).not.toContain(world.live.profile.relayToken);
+    expect(settingsFile()).toBe(before);
+    expect(session.profile.mode).toBe('demo');
+  });
+
+  it('refuses StackOne when it cannot be reached', async () => {
+    const session = await openSession();
+    const error = await refusal(
+      session.handlers.switchToLiveMode({ ...liveInput(), apiUrl: 'http://127.0.0.1:9' }),
+    );
+    expect(error.code).toBe('stackone_unreachable');
+    expect(session.profile.mode).toBe('demo');
+  });
+
+  it('forgets the relay cursor when the relay changes, and not otherwise', async () => {
+    const session = await openSession();
+    await session.handlers.switchToLiveMode(liveInput());
+    const liveStore = world.stores.get('live');
+    liveStore?.setRelayCursor(41);
+    await liveStore?.flush();
+    await session.handlers.switchToLiveMode(liveInput());
+    expect(liveStore?.relayCursor).toBe(41);
+
+    const other = await startDemoBackend({
+      relayDataDir: join(world.temp.path, 'other-relay'),
+      logger: silentLogger(),
+    });
+    try {
+      await session.handlers.switchToLiveMode({
+        ...liveInput(),
+        relayUrl: other.profile.relayStreamUrl,
+        relayToken: other.profile.relayToken,
+      });
+      expect(liveStore?.relayCursor).toBeNull();
+    } finally {
+      await session.handlers.switchToDemoMode({});
+      await other.close();
+    }
+  });
+
+  it('refuses to save secrets where they cannot be stored, and warns where they are only obfuscated', async () => {
+    const unavailable = await openSession({ cipher: createMemoryKeyCipher('unavailable') });
+    expect((await unavailable.handlers.getSettings({})).secretStorage).toBe('unavailable');
+    const error = await refusal(unavailable.handlers.switchToLiveMode(liveInput()));
+    expect(error.code).toBe('secret_storage_unavailable');
+    await unavailable.stop();
+
+    const obfuscated = await openSession({ cipher: createMemoryKeyCipher('obfuscated') });
+    expect((await obfuscated.handlers.getAppStatus({})).warnings).toEqual([]);
+    await obfuscated.handlers.switchToLiveMode(liveInput());
+    expect((await obfuscated.handlers.getAppStatus({})).warnings).toEqual([
+      expect.stringContaining('saved only obfuscated'),
+    ]);
+  });
+
+  it('moves a damaged settings file aside, says so and starts in demo mode', async () => {
+    mkdirSync(world.storeDir, { recursive: true });
+    writeFileSync(
+      join(world.storeDir, 'settings.json'),
+      JSON.stringify({ schemaVersion: 1, mode: 'live', live: { apiUrl: 'x' } }),
+    );
+    const session = await openSession();
+    expect(session.profile.mode).toBe('demo');
+    const [warning] = (await session.handlers.getAppStatus({})).warnings;
+    expect(warning).toContain('started with demo mode and no live settings');
+    expect(
+      readdirSync(world.storeDir).some((name) => name.startsWith('settings.json.corrupt-')),
+    ).toBe(true);
+  });
+
+  it('makes calls during a switch wait for it, then answer from the new mode', async () => {
+    const session = await openSession();
+    await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
+    const switching = session.handlers.switchToLiveMode(liveInput());
+    const customers = session.handlers.listCustomers({});
+    await switching;
+    expect(await customers).toEqual([]);
+  });
+});
