@@ -169,7 +169,7 @@ export function translateStackOneError(action: string, error: unknown): AppError
     if (status === 401 || status === 403) {
       return new AppError(
         'stackone_unauthorized',
-        `StackOne refused the API key while trying to ${action}. Check the key in the profile settings (it may have been revoked or belong to another project).`,
+        `StackOne refused the API key while trying to ${action}. Check the API key in Settings (it may have been revoked or belong to another project).`,
         { cause: status },
       );
     }

@@ -1,6 +1,6 @@
 import type { RelayConnection } from '../../../shared/domain';
 
-const labels = { connecting: 'Connecting', connected: 'Live', offline: 'Offline' } as const;
+const labels = { connecting: 'Connecting', connected: 'Connected', offline: 'Offline' } as const;
 
 export function RelayIndicator({ connection }: { connection: RelayConnection }) {
   return (

@@ -88,7 +88,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </button>
         </div>
       ) : (
-        <p className="settings-mode">
+        <p>
           <strong>Demo mode</strong>: a built-in StackOne simulator and relay; no real systems are
           touched. Enter your StackOne project and relay below to link real accounts.
         </p>
