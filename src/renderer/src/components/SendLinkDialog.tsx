@@ -1,7 +1,7 @@
-import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { AuthLink } from '../../../shared/contract';
 import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -24,16 +24,14 @@ export function SendLinkDialog(props: {
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<AuthLink | null>(null);
-  const [qrCode, setQrCode] = useState<string | null>(null);
+  const [qrCode, setQrCode] = useState<QrCodeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copyOutcome, setCopyOutcome] = useState('');
 
   useEffect(() => {
     if (link === null) return;
     let cancelled = false;
-    QRCode.toDataURL(link.url, { errorCorrectionLevel: 'M', margin: 2, width: 240 })
-      .then((dataUrl) => !cancelled && setQrCode(dataUrl))
-      .catch(() => !cancelled && setQrCode(null));
+    void authLinkQrCode(link.url).then((result) => !cancelled && setQrCode(result));
     return () => {
       cancelled = true;
     };
@@ -131,15 +129,16 @@ export function SendLinkDialog(props: {
           <p role="status" className="muted">
             {copyOutcome}
           </p>
-          {qrCode !== null && (
+          {qrCode !== null && 'dataUrl' in qrCode && (
             <img
               className="qr-code"
-              src={qrCode}
+              src={qrCode.dataUrl}
               width={240}
               height={240}
               alt="The link as a QR code, to scan with a phone"
             />
           )}
+          {qrCode !== null && 'problem' in qrCode && <p className="muted">{qrCode.problem}</p>}
         </div>
       )}
     </ModalDialog>

@@ -1,0 +1,19 @@
+import QRCode from 'qrcode';
+
+export type QrCodeResult = { dataUrl: string } | { problem: string };
+
+/**
+ * The auth link as a QR code image (a data: URL), or why there is none: a QR code holds at most
+ * about 2,300 bytes at the error correction a phone camera needs.
+ */
+export async function authLinkQrCode(url: string): Promise<QrCodeResult> {
+  try {
+    return {
+      dataUrl: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
+    };
+  } catch {
+    return {
+      problem: `This link is too long to show as a QR code (${url.length} characters): copy it or email it instead.`,
+    };
+  }
+}
