@@ -8,7 +8,7 @@ import type { CallHandlers } from './bridge-dispatcher';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import { createRelayClient, type RelayClient } from './relay-client';
-import type { StackOneApi } from './stackone-api';
+import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 
 export type EmitBridgeEvent = <E extends BridgeEventName>(
   event: E,
@@ -58,6 +58,22 @@ export function createOnboardingService(deps: {
       );
     }
     return account;
+  };
+
+  /** A connect session for the customer; with an account id, to re-link that account of theirs. */
+  const createSessionFor = (
+    customerId: string,
+    accountId: string | undefined,
+    options: Pick<ConnectSessionRequest, 'provider' | 'categories' | 'expiresInSeconds'>,
+  ) => {
+    const customer = customerOrThrow(customerId);
+    if (accountId !== undefined) accountOrThrow(customer.id, accountId);
+    return api.createConnectSession({
+      originOwnerId: customer.id,
+      originOwnerName: customer.name,
+      ...options,
+      ...(accountId !== undefined && { accountId }),
+    });
   };
 
   /**
@@ -168,29 +184,19 @@ export function createOnboardingService(deps: {
       return customer;
     },
     async createConnectSession({ customerId, provider, categories, accountId }) {
-      const customer = customerOrThrow(customerId);
-      if (accountId !== undefined) accountOrThrow(customer.id, accountId);
-      const session = await api.createConnectSession({
-        originOwnerId: customer.id,
-        originOwnerName: customer.name,
+      const session = await createSessionFor(customerId, accountId, {
         ...(provider !== undefined && { provider }),
         ...(categories !== undefined && { categories }),
-        ...(accountId !== undefined && { accountId }),
       });
       return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
     },
     async createAuthLink({ customerId, validForDays, accountId }) {
-      const customer = customerOrThrow(customerId);
-      if (accountId !== undefined) accountOrThrow(customer.id, accountId);
       const validForSeconds = validForDays * 24 * 60 * 60;
       // StackOne's answer has no expiry time; counted from before the request, this one is never
       // later than the real one.
       const requestedAt = Date.now();
-      const session = await api.createConnectSession({
-        originOwnerId: customer.id,
-        originOwnerName: customer.name,
+      const session = await createSessionFor(customerId, accountId, {
         expiresInSeconds: validForSeconds,
-        ...(accountId !== undefined && { accountId }),
       });
       const url = authLinkSchema.shape.url.safeParse(session.authLinkUrl);
       if (!url.success) {
