@@ -172,8 +172,18 @@ export function createAppSession(deps: {
           apiKey: secrets.apiKey,
           relayToken: secrets.relayToken,
         });
-        await deps.checkLiveProfile(profile);
-        const previousRelay = settings.liveEndpoints?.relayUrl;
+        const previous = settings.liveEndpoints;
+        // Settings saved before were checked then; using them again must work on a bad network
+        // too (the relay client then shows Offline and keeps trying).
+        const unchanged =
+          apiKey === undefined &&
+          relayToken === undefined &&
+          previous !== null &&
+          (Object.keys(endpoints) as (keyof typeof endpoints)[]).every(
+            (key) => endpoints[key] === previous[key],
+          );
+        if (!unchanged) await deps.checkLiveProfile(profile);
+        const previousRelay = previous?.relayUrl;
         settings.save({
           mode: 'live',
           live: {

@@ -101,7 +101,8 @@ export const bridgeCalls = {
   getSettings: { input: noInput, output: settingsViewSchema },
   /**
    * Checks the endpoints and credentials against StackOne and the relay, saves them and switches
-   * to live mode. A secret left out keeps the one saved. The secrets never come back.
+   * to live mode. A secret left out keeps the one saved; the saved settings used again as they
+   * are are not checked again. The secrets never come back.
    */
   switchToLiveMode: {
     input: liveEndpointsSchema.extend({

@@ -51,7 +51,7 @@ afterEach(async () => {
 
 /** A session on the world's settings and account files, as the app opens one at each launch. */
 async function openSession(
-  options: { cipher?: SecretCipher; start?: boolean } = {},
+  options: { cipher?: SecretCipher; start?: boolean; checked?: string[] } = {},
 ): Promise<AppSession> {
   const logger = silentLogger();
   const { storeDir, temp } = world;
@@ -71,7 +71,10 @@ async function openSession(
         relayDataDir: join(temp.path, `demo-relay-${world.sessions.length}`),
         logger,
       }),
-    checkLiveProfile: (profile) => checkLiveProfile(profile, { timeoutMs: 3_000 }),
+    checkLiveProfile: (profile) => {
+      options.checked?.push(profile.apiBaseUrl);
+      return checkLiveProfile(profile, { timeoutMs: 3_000 });
+    },
     logger,
     emit: (event, payload) => world.events.push({ event, payload }),
   });
@@ -178,12 +181,45 @@ describe('the app session', () => {
       apiKey: world.live.profile.apiKey,
       relayToken: world.live.profile.relayToken,
     });
-    const endpoints = liveEndpoints();
-    // Both secrets left out: the saved ones are checked and used again.
-    expect((await second.handlers.switchToLiveMode(endpoints)).mode).toBe('live');
     await second.handlers.switchToDemoMode({});
     await second.stop();
     expect((await openSession({ cipher })).profile.mode).toBe('demo');
+  });
+
+  it('uses the saved settings again without checking them, so it works offline', async () => {
+    const checked: string[] = [];
+    const session = await openSession({ checked });
+    const away = await startDemoBackend({
+      relayDataDir: join(world.temp.path, 'away-relay'),
+      logger: silentLogger(),
+    });
+    const awayEndpoints = {
+      apiUrl: away.profile.apiBaseUrl,
+      appUrl: away.profile.hubAppUrl,
+      relayUrl: away.profile.relayStreamUrl,
+    };
+    await session.handlers.switchToLiveMode({
+      ...awayEndpoints,
+      apiKey: away.profile.apiKey,
+      relayToken: away.profile.relayToken,
+    });
+    expect(checked).toHaveLength(1);
+    await session.handlers.switchToDemoMode({});
+    await away.close();
+
+    // Its StackOne and relay out of reach: the saved settings as they are still switch.
+    expect((await session.handlers.switchToLiveMode(awayEndpoints)).mode).toBe('live');
+    expect(checked).toHaveLength(1);
+    expect(session.profile.apiKey).toBe(away.profile.apiKey);
+    expect((await session.handlers.getAppStatus({})).relay.state).not.toBe('connected');
+    // Anything changed (here a secret entered again): checked, and refused while out of reach.
+    const error = await refusal(
+      session.handlers.switchToLiveMode({ ...awayEndpoints, apiKey: away.profile.apiKey }),
+    );
+    expect(error.code).toBe('stackone_unreachable');
+    expect(checked).toHaveLength(2);
+    await session.handlers.switchToLiveMode({ ...liveInput() });
+    expect(checked).toHaveLength(3);
   });
 
   it('starts in demo mode and says why when the saved secrets cannot be decrypted', async () => {
