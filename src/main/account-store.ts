@@ -41,6 +41,10 @@ export interface AccountStore {
   listCustomers(): Customer[];
   getCustomer(customerId: string): Customer | undefined;
   addCustomer(customer: { id: string; name: string }): Customer;
+  /** The name future connect sessions give StackOne (`origin_owner_name`). */
+  renameCustomer(customer: { id: string; name: string }): Customer;
+  /** Only a customer with no linked accounts: removing one with some would orphan them. */
+  removeCustomer(customerId: string): void;
   accountsOf(customerId: string): LinkedAccountView[];
   getAccount(accountId: string): LinkedAccountView | undefined;
   isDeleted(accountId: string): boolean;
@@ -58,6 +62,12 @@ export interface AccountStore {
   /** Writes pending changes to disk. Changes are batched: one write per burst. */
   flush(): Promise<void>;
 }
+
+const unknownCustomer = (id: string) =>
+  new AppError(
+    'not_found',
+    `There is no customer with id "${id}". Press Refresh or pick one from the list.`,
+  );
 
 export function openAccountStore(options: {
   open: () => JsonFileStore;
@@ -119,6 +129,30 @@ export function openAccountStore(options: {
       state.customers.push(customer);
       markChanged();
       return customer;
+    },
+    renameCustomer({ id, name }) {
+      const index = state.customers.findIndex((c) => c.id === id);
+      const existing = state.customers[index];
+      if (existing === undefined) throw unknownCustomer(id);
+      const renamed: Customer = { ...existing, name };
+      state.customers[index] = renamed;
+      markChanged();
+      return renamed;
+    },
+    removeCustomer(customerId) {
+      const customer = state.customers.find((c) => c.id === customerId);
+      if (customer === undefined) throw unknownCustomer(customerId);
+      const linked = [...accounts.values()].filter(
+        (a) => a.customerId === customerId && !a.deleted,
+      ).length;
+      if (linked > 0) {
+        throw new AppError(
+          'conflict',
+          `${customer.name} still has ${linked === 1 ? 'a linked account' : `${linked} linked accounts`}. Disconnect ${linked === 1 ? 'it' : 'them'} first: removing the customer from this app would leave ${linked === 1 ? 'it' : 'them'} linked in StackOne with no one watching.`,
+        );
+      }
+      state.customers = state.customers.filter((c) => c.id !== customerId);
+      markChanged();
     },
     accountsOf: (customerId) =>
       [...accounts.values()].filter((a) => a.customerId === customerId && !a.deleted).map(view),

@@ -136,6 +136,8 @@ export function createAppSession(deps: {
     },
     listCustomers: delegate('listCustomers'),
     createCustomer: delegate('createCustomer'),
+    renameCustomer: delegate('renameCustomer'),
+    removeCustomer: delegate('removeCustomer'),
     createConnectSession: delegate('createConnectSession'),
     createAuthLink: delegate('createAuthLink'),
     listAccounts: delegate('listAccounts'),

@@ -183,6 +183,16 @@ export function createOnboardingService(deps: {
       await store.flush();
       return customer;
     },
+    async renameCustomer({ id, name }) {
+      const customer = store.renameCustomer({ id, name });
+      await store.flush();
+      return customer;
+    },
+    async removeCustomer({ id }) {
+      store.removeCustomer(id);
+      await store.flush();
+      return store.listCustomers();
+    },
     async createConnectSession({ customerId, provider, categories, accountId }) {
       const session = await createSessionFor(customerId, accountId, {
         ...(provider !== undefined && { provider }),

@@ -7,6 +7,8 @@ export const bridgeCallNames = [
   'getAppStatus',
   'listCustomers',
   'createCustomer',
+  'renameCustomer',
+  'removeCustomer',
   'createConnectSession',
   'createAuthLink',
   'listAccounts',

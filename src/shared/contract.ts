@@ -58,6 +58,15 @@ export const bridgeCalls = {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
     output: customerSchema,
   },
+  renameCustomer: {
+    input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
+    output: customerSchema,
+  },
+  /** Only a customer with no linked accounts; resolves to the customers left. */
+  removeCustomer: {
+    input: z.strictObject({ id: customerIdSchema }),
+    output: z.array(customerSchema),
+  },
   createConnectSession: {
     input: z.strictObject({
       customerId: customerIdSchema,

@@ -558,3 +558,46 @@ test('an unreadable saved list is kept aside and the user is told where', async 
     await harness.close();
   }
 });
+
+test('a customer is renamed in place, and removed only once no account of theirs is linked', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Globex', 'globex');
+  await addCustomer(app, 'Acme', 'acme');
+  await app.getByRole('button', { name: 'Rename' }).click();
+  const form = app.getByRole('form', { name: 'Rename customer' });
+  await expect(form.getByLabel('Customer name')).toBeFocused();
+  await form.getByLabel('Customer name').fill('Acme Ltd');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  const customers = app.getByRole('list', { name: 'Customers' }).getByRole('button');
+  await expect(customers).toHaveText([/^Acme Ltd/, /^Globex/]);
+
+  await linkActiveBambooHr(app, harness, 'acme');
+  await app.getByRole('button', { name: 'Remove' }).click();
+  await app
+    .getByRole('group', { name: 'Remove Acme Ltd?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+  await expect(app.getByRole('alert')).toHaveText(
+    'Acme Ltd still has a linked account. Disconnect it first: removing the customer from this app would leave it linked in StackOne with no one watching.',
+  );
+  await expect(customers).toHaveCount(2);
+  await app.getByRole('button', { name: 'Keep it' }).click();
+  await expect(app.getByRole('alert')).toBeHidden();
+
+  await app.getByRole('button', { name: 'Disconnect BambooHR' }).click();
+  await app
+    .getByRole('group', { name: 'Disconnect BambooHR?' })
+    .getByRole('button', { name: 'Disconnect' })
+    .click();
+  await expect(accountRows(app)).toHaveCount(0);
+  await app.getByRole('button', { name: 'Remove' }).click();
+  await app
+    .getByRole('group', { name: 'Remove Acme Ltd?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+  await expect(customers).toHaveText([/^Globex/]);
+  await expect(app.getByRole('heading', { name: 'Globex' })).toBeVisible();
+});

@@ -553,3 +553,47 @@ describe('reconciliation with StackOne', () => {
     ]);
   });
 });
+
+describe('customers', () => {
+  it('renames a customer for the next sessions and keeps the new name across restarts', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme' });
+    expect(await w.service.handlers.renameCustomer({ id: 'acme', name: 'Acme Ltd' })).toEqual(
+      expect.objectContaining({ id: 'acme', name: 'Acme Ltd' }),
+    );
+    const id = await linkActiveBambooHr(w, 'acme');
+    const remote = await createStackOneApi({ apiKey, baseUrl: w.simulator.url }).getAccount(id);
+    expect(remote?.originOwnerName).toBe('Acme Ltd');
+
+    await w.service.stop();
+    w.startService();
+    expect(w.store.getCustomer('acme')?.name).toBe('Acme Ltd');
+    await expect(
+      w.service.handlers.renameCustomer({ id: 'nobody', name: 'X' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('removes a customer only once none of their accounts is linked', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const id = await linkActiveBambooHr(w, 'acme');
+
+    await expect(w.service.handlers.removeCustomer({ id: 'acme' })).rejects.toMatchObject({
+      code: 'conflict',
+      userMessage:
+        'Acme Ltd still has a linked account. Disconnect it first: removing the customer from this app would leave it linked in StackOne with no one watching.',
+    });
+    expect(w.store.getCustomer('acme')).toBeDefined();
+
+    await w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id });
+    const remaining = await w.service.handlers.removeCustomer({ id: 'acme' });
+    expect(remaining.map((c) => c.id)).toEqual(['globex']);
+    await w.service.stop();
+    w.startService();
+    expect(w.store.listCustomers().map((c) => c.id)).toEqual(['globex']);
+    await expect(w.service.handlers.removeCustomer({ id: 'acme' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});

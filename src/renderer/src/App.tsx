@@ -3,6 +3,7 @@ import type { Customer, LinkedAccountView, RelayConnection } from '../../shared/
 import { messageOf, onboarding, unwrap } from './bridge';
 import { AccountList } from './components/AccountList';
 import { ConnectDialog } from './components/ConnectDialog';
+import { CustomerHeading } from './components/CustomerHeading';
 import { CustomerList } from './components/CustomerList';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
@@ -138,10 +139,17 @@ export function App() {
           ) : (
             <>
               <div className="content-header">
-                <div>
-                  <h2>{selected.name}</h2>
-                  <p className="muted">Customer id {selected.id}</p>
-                </div>
+                <CustomerHeading
+                  key={selected.id}
+                  customer={selected}
+                  onRenamed={(renamed) =>
+                    setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
+                  }
+                  onRemoved={(remaining) => {
+                    setCustomers(remaining);
+                    setSelectedId(remaining[0]?.id ?? null);
+                  }}
+                />
                 <div className="actions">
                   <button
                     type="button"

@@ -1,0 +1,121 @@
+import { useState, type FormEvent } from 'react';
+import type { Customer } from '../../../shared/domain';
+import { messageOf, onboarding, unwrap } from '../bridge';
+
+/**
+ * The selected customer's name and id, renamed or removed in place. Removing asks first, and the
+ * main process refuses while the customer still has linked accounts. Keyed by the customer's id,
+ * so picking another customer starts it afresh.
+ */
+export function CustomerHeading(props: {
+  customer: Customer;
+  onRenamed: (customer: Customer) => void;
+  onRemoved: (remaining: Customer[]) => void;
+}) {
+  const { customer } = props;
+  const [editing, setEditing] = useState<'rename' | 'remove' | null>(null);
+  const [name, setName] = useState(customer.name);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const close = () => {
+    setEditing(null);
+    setError(null);
+  };
+
+  const run = async <T,>(call: () => Promise<T>, done: (value: T) => void) => {
+    setBusy(true);
+    setError(null);
+    try {
+      done(await call());
+      close();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rename = (event: FormEvent) => {
+    event.preventDefault();
+    void run(() => unwrap(onboarding().renameCustomer({ id: customer.id, name })), props.onRenamed);
+  };
+
+  return (
+    <div className="customer-heading">
+      {editing === 'rename' ? (
+        <form className="inline-form" aria-label="Rename customer" onSubmit={rename}>
+          <label>
+            Customer name
+            <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            Save
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              close();
+              setName(customer.name);
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <h2>{customer.name}</h2>
+      )}
+      <p className="muted">
+        Customer id {customer.id}
+        {editing === null && (
+          <>
+            {' · '}
+            <button type="button" className="link" onClick={() => setEditing('rename')}>
+              Rename
+            </button>
+            {' · '}
+            <button type="button" className="link" onClick={() => setEditing('remove')}>
+              Remove
+            </button>
+          </>
+        )}
+      </p>
+      {editing === 'rename' && (
+        <p className="muted">
+          StackOne gets the new name with the next account linked; accounts already linked keep the
+          name they were linked under.
+        </p>
+      )}
+      {editing === 'remove' && (
+        <div role="group" aria-label={`Remove ${customer.name}?`}>
+          <p className="muted">
+            Remove {customer.name} from this app? Nothing changes in StackOne; add the customer
+            again with the same id to get them back.
+          </p>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() =>
+              void run(
+                () => unwrap(onboarding().removeCustomer({ id: customer.id })),
+                props.onRemoved,
+              )
+            }
+          >
+            Remove
+          </button>
+          <button type="button" disabled={busy} onClick={close}>
+            Keep it
+          </button>
+        </div>
+      )}
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
