@@ -128,6 +128,7 @@ export function createAppSession(deps: {
       const warnings = [
         settings.warning,
         startWarning,
+        mode === 'demo' && demoBackend ? (await demoBackend).warning : null,
         mode === 'live' && cipher.storage === 'obfuscated'
           ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
           : null,

@@ -9,6 +9,8 @@ export interface DemoBackend {
   profile: Profile;
   /** The simulator's URL, for its control API in demos and tests. */
   simulatorUrl: string;
+  /** Set when the demo's saved accounts could not be used (the file was moved aside). */
+  warning: string | null;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export async function startDemoBackend(options: {
   relayDataDir: string;
   logger: Logger;
   webhookRetryBaseMs?: number;
+  /** Keeps the demo's linked accounts across restarts; in memory only without it. */
+  simulatorAccountsFile?: string;
 }): Promise<DemoBackend> {
   const apiKey = `v1.demo.${randomBytes(24).toString('base64url')}`;
   const webhookSecret = randomBytes(32).toString('base64url');
@@ -40,6 +44,9 @@ export async function startDemoBackend(options: {
     ...(options.webhookRetryBaseMs !== undefined && {
       webhookRetryBaseMs: options.webhookRetryBaseMs,
     }),
+    ...(options.simulatorAccountsFile !== undefined && {
+      accountsFile: options.simulatorAccountsFile,
+    }),
   }).catch(async (error: unknown) => {
     await relay.close();
     throw error;
@@ -56,6 +63,7 @@ export async function startDemoBackend(options: {
       relayToken,
     },
     simulatorUrl: simulator.url,
+    warning: simulator.warning,
     async close() {
       await simulator.close();
       await relay.close();

@@ -18,6 +18,8 @@ Usage: npm run simulator -- [options]
                            0 for no limit); over it: 429 with Retry-After
   --latency <ms>           Delay added to every API response (default 0)
   --failure-rate <0-1>     Share of public API requests answered 503 (default 0)
+  --accounts-file <path>   Keep linked accounts in this file across restarts (without their
+                           credentials; default: in memory only)
   --help                   Show this help
 `;
 
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'rate-limit': { type: 'string', default: '1000' },
     latency: { type: 'string', default: '0' },
     'failure-rate': { type: 'string', default: '0' },
+    'accounts-file': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -79,6 +82,7 @@ const simulator = await startSimulator({
   },
   webhookTargets: webhookUrls.map((url) => ({ url, secret: secret ?? '' })),
   logger,
+  ...(values['accounts-file'] !== undefined && { accountsFile: values['accounts-file'] }),
 });
 process.stdout.write(`StackOne simulator listening on ${simulator.url}\n`);
 

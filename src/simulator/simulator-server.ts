@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
+import { accountSnapshotFile } from './account-snapshot';
 import { registerAuthLinkPage } from './auth-link-page';
 import { catalogue } from './catalogue';
 import { registerControlApi } from './control-api';
@@ -24,6 +25,8 @@ export interface SimulatorOptions {
   faults?: Partial<FaultSettings>;
   /** How long an OAuth connection attempt stays pending (default 5 minutes). */
   connectionAttemptLifetimeMs?: number;
+  /** Keeps the linked accounts in this file across restarts (without their credentials). */
+  accountsFile?: string;
 }
 
 export interface RunningSimulator {
@@ -32,6 +35,8 @@ export interface RunningSimulator {
   state: SimulatorState;
   webhooks: WebhookSender;
   faults: FaultInjector;
+  /** Set when the accounts file could not be used and was moved aside. */
+  warning: string | null;
   close(): Promise<void>;
 }
 
@@ -45,12 +50,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     random: state.random,
     now,
   });
-  const webhooks = createWebhookSender({
+  const snapshot =
+    options.accountsFile !== undefined ? accountSnapshotFile(options.accountsFile, now) : null;
+  const warning = snapshot?.restore(state) ?? null;
+  if (warning !== null) options.logger.warn(warning);
+  const sender = createWebhookSender({
     targets: options.webhookTargets ?? [],
     logger: options.logger,
     now,
     ...(options.webhookRetryBaseMs !== undefined && { retryBaseMs: options.webhookRetryBaseMs }),
   });
+  // Every change to an account sends a webhook about it (as StackOne does), so that is when the
+  // accounts are saved.
+  const webhooks: WebhookSender = snapshot
+    ? {
+        ...sender,
+        send(event, account) {
+          sender.send(event, account);
+          snapshot.saveSoon(state);
+        },
+      }
+    : sender;
   let baseUrl = '';
 
   // A stand-in being shut down drops its clients (browsers hold connections open) instead of waiting.
@@ -125,9 +145,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     state,
     webhooks,
     faults,
+    warning,
     async close() {
       webhooks.close();
       await app.close();
+      snapshot?.flush();
     },
   };
 }

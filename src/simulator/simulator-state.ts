@@ -124,8 +124,11 @@ export class SimulatorState {
       existing.updatedAt = now;
       return { account: existing, created: false };
     }
+    let id = numericId(this.random);
+    // Accounts restored from an earlier run came from another seed's ids.
+    while (this.accounts.has(id) || this.deletedAccounts.has(id)) id = numericId(this.random);
     const account: SimulatedAccount = {
-      id: numericId(this.random),
+      id,
       provider: connector.provider,
       providerName: connector.name,
       integrationId: connector.integrationId,

@@ -66,9 +66,11 @@ async function openSession(
       world.stores.set(mode, store);
       return store;
     },
+    // The same files at each launch, as the app's userData.
     startDemoBackend: () =>
       startDemoBackend({
-        relayDataDir: join(temp.path, `demo-relay-${world.sessions.length}`),
+        relayDataDir: join(temp.path, 'demo-relay'),
+        simulatorAccountsFile: join(temp.path, 'demo-accounts.json'),
         logger,
       }),
     checkLiveProfile: (profile) => {
@@ -353,5 +355,43 @@ describe('the app session', () => {
     const customers = session.handlers.listCustomers({});
     await switching;
     expect(await customers).toEqual([]);
+  });
+
+  it("keeps the demo's accounts across a restart of the app", async () => {
+    const first = await openSession();
+    await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hubSession = await first.handlers.createConnectSession({ customerId: 'acme' });
+    const created = await fetch(`${hubSession.hubBaseUrl}/hub/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-session-token': hubSession.token },
+      body: JSON.stringify({
+        integration_id: 'int_bamboohr_api_key',
+        credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await eventually(async () =>
+      expect(await first.handlers.listAccounts({ customerId: 'acme' })).toEqual([
+        expect.objectContaining({ id, status: 'active' }),
+      ]),
+    );
+    await first.stop();
+
+    // A new simulator (new port, new key) that still has the account: the start's reconciliation
+    // keeps it, where it would otherwise remove it as gone from StackOne.
+    const second = await openSession();
+    await second.handlers.refreshAccounts({ customerId: 'acme' });
+    expect(await second.handlers.listAccounts({ customerId: 'acme' })).toEqual([
+      expect.objectContaining({ id, status: 'active' }),
+    ]);
+    expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
+  });
+
+  it("says so when the demo's saved accounts cannot be used", async () => {
+    writeFileSync(join(world.temp.path, 'demo-accounts.json'), 'not json');
+    const session = await openSession();
+    expect((await session.handlers.getAppStatus({})).warnings).toEqual([
+      expect.stringContaining("The demo's saved accounts"),
+    ]);
   });
 });

@@ -52,7 +52,11 @@ async function launch(): Promise<void> {
         filePath: join(userData, `${accountStoreName(mode)}.json`),
       }),
     startDemoBackend: () =>
-      startDemoBackend({ relayDataDir: join(userData, 'demo-relay'), logger }),
+      startDemoBackend({
+        relayDataDir: join(userData, 'demo-relay'),
+        simulatorAccountsFile: join(userData, 'demo-accounts.json'),
+        logger,
+      }),
     checkLiveProfile: (profile) => checkLiveProfile(profile),
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
