@@ -8,12 +8,16 @@ const savedLiveProfileSchema = liveEndpointsSchema.extend({
 });
 export type SavedLiveProfile = z.infer<typeof savedLiveProfileSchema>;
 
-export const settingsDocumentSchema = z.object({
-  schemaVersion: z.literal(1),
-  mode: z.enum(['demo', 'live']),
-  /** Only ever saved whole: the endpoints with both secrets, as safeStorage ciphertext. */
-  live: savedLiveProfileSchema.nullable(),
-});
+export const settingsDocumentSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    mode: z.enum(['demo', 'live']),
+    /** Only ever saved whole: the endpoints with both secrets, as safeStorage ciphertext. */
+    live: savedLiveProfileSchema.nullable(),
+  })
+  .refine((document) => document.mode === 'demo' || document.live !== null, {
+    message: 'live mode with no live settings',
+  });
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
 
 export interface SettingsStore {

@@ -333,12 +333,12 @@ describe('the app session', () => {
     ]);
   });
 
-  it('moves a damaged settings file aside, says so and starts in demo mode', async () => {
+  it.each([
+    ['half a live profile', { schemaVersion: 1, mode: 'live', live: { apiUrl: 'x' } }],
+    ['live mode with no live profile', { schemaVersion: 1, mode: 'live', live: null }],
+  ])('moves a settings file with %s aside, says so and starts in demo mode', async (_, saved) => {
     mkdirSync(world.storeDir, { recursive: true });
-    writeFileSync(
-      join(world.storeDir, 'settings.json'),
-      JSON.stringify({ schemaVersion: 1, mode: 'live', live: { apiUrl: 'x' } }),
-    );
+    writeFileSync(join(world.storeDir, 'settings.json'), JSON.stringify(saved));
     const session = await openSession();
     expect(session.profile.mode).toBe('demo');
     const [warning] = (await session.handlers.getAppStatus({})).warnings;
