@@ -90,13 +90,20 @@ try {
     const scripts = recordScripts(context);
     const page = await harness.openApp(context);
     await page.getByRole('heading', { name: 'Acme Ltd' }).waitFor();
-    const timing = await page.evaluate(() => ({
-      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-      dcl:
-        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)
-          ?.domContentLoadedEventEnd ?? Number.NaN,
-      now: performance.now(),
-    }));
+    const timing = await page.evaluate(async () => {
+      const now = performance.now();
+      // The paint entry can be recorded a moment after the content is seen: wait for it.
+      const fcp = await new Promise<number>((resolve) => {
+        new PerformanceObserver((list) => {
+          const entry = list.getEntriesByName('first-contentful-paint')[0];
+          if (entry) resolve(entry.startTime);
+        }).observe({ type: 'paint', buffered: true });
+        setTimeout(() => resolve(Number.NaN), 5_000);
+      });
+      const navigation = performance.getEntriesByType('navigation')[0] as
+        PerformanceNavigationTiming | undefined;
+      return { fcp, dcl: navigation?.domContentLoadedEventEnd ?? Number.NaN, now };
+    });
     paints.push(timing.fcp);
     domContentLoaded.push(timing.dcl);
     listDrawn.push(timing.now);

@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 export type QrCodeResult = { dataUrl: string } | { problem: string };
 
 /**
@@ -7,6 +5,8 @@ export type QrCodeResult = { dataUrl: string } | { problem: string };
  * about 2,300 bytes at the error correction a phone camera needs.
  */
 export async function authLinkQrCode(url: string): Promise<QrCodeResult> {
+  // Loaded with the first link, not with the window: most sessions never make one.
+  const { default: QRCode } = await import('qrcode');
   try {
     return {
       dataUrl: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
