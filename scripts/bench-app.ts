@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Conf from 'conf';
 import { openAccountStore, type AccountStore } from '../src/main/account-store';
+import { simulatorProfile } from '../src/main/demo-backend';
 import { silentLogger } from '../src/main/logger';
 import { createOnboardingService, type OnboardingService } from '../src/main/onboarding-service';
 import { createStackOneApi, type StackOneApi } from '../src/main/stackone-api';
@@ -201,15 +202,7 @@ function startApp(): App {
     },
   };
   const service = createOnboardingService({
-    profile: {
-      mode: 'demo',
-      apiKey,
-      apiBaseUrl: simulator.url,
-      hubBaseUrl: simulator.url,
-      hubAppUrl: simulator.url,
-      relayStreamUrl: `${relayUrl.replace(/^http/, 'ws')}/v1/stream`,
-      relayToken,
-    },
+    profile: simulatorProfile({ apiKey, simulatorUrl: simulator.url, relayUrl, relayToken }),
     store,
     api: countingApi,
     logger: silentLogger(),

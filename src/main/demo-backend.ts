@@ -53,20 +53,35 @@ export async function startDemoBackend(options: {
   });
 
   return {
-    profile: {
-      mode: 'demo',
+    profile: simulatorProfile({
       apiKey,
-      apiBaseUrl: simulator.url,
-      hubBaseUrl: simulator.url,
-      hubAppUrl: simulator.url,
-      relayStreamUrl: `${relay.url.replace(/^http/, 'ws')}${streamPath}`,
+      simulatorUrl: simulator.url,
+      relayUrl: relay.url,
       relayToken,
-    },
+    }),
     simulatorUrl: simulator.url,
     warning: simulator.warning,
     async close() {
       await simulator.close();
       await relay.close();
     },
+  };
+}
+
+/** The profile for a simulator and a relay on this computer: the demo's, or a test's. */
+export function simulatorProfile(options: {
+  apiKey: string;
+  simulatorUrl: string;
+  relayUrl: string;
+  relayToken: string;
+}): Profile {
+  return {
+    mode: 'demo',
+    apiKey: options.apiKey,
+    apiBaseUrl: options.simulatorUrl,
+    hubBaseUrl: options.simulatorUrl,
+    hubAppUrl: options.simulatorUrl,
+    relayStreamUrl: `${options.relayUrl.replace(/^http/, 'ws')}${streamPath}`,
+    relayToken: options.relayToken,
   };
 }

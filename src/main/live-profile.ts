@@ -1,7 +1,7 @@
 import type { LiveEndpoints } from '../shared/live-settings';
+import { relayStreamPath } from '../shared/relay-protocol';
 import type { Profile } from './profile';
 
-const streamPath = '/v1/stream';
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 /**
@@ -13,7 +13,7 @@ export function liveProfile(
   secrets: { apiKey: string; relayToken: string },
 ): Profile {
   const relayUrl = new URL(endpoints.relayUrl);
-  if (relayUrl.pathname === '/') relayUrl.pathname = streamPath;
+  if (relayUrl.pathname === '/') relayUrl.pathname = relayStreamPath;
   const apiUrl = withoutTrailingSlash(endpoints.apiUrl);
   return {
     mode: 'live',

@@ -3,6 +3,12 @@
 // (docs/relay-benchmark-log.md, "2026-12-02: a leaner stream process").
 import * as z from 'zod/mini';
 
+/**
+ * Where a relay serves its stream (a WebSocket upgrade), relative to its address: the relay's own
+ * `streamPath`, kept a literal there so that the relay's bundles do not change.
+ */
+export const relayStreamPath = '/v1/stream';
+
 const seq = () => z.number().check(z.int(), z.nonnegative());
 
 /** Messages on the relay's `/v1/stream` WebSocket (docs/relay-protocol.md). */

@@ -42,9 +42,9 @@ export async function submitBambooHr(
 
 /**
  * Links a BambooHR account for the customer shown through the app's own Hub, waits for it to turn
- * active (its webhook has come through the relay), closes the dialog and returns the account id.
+ * active (its webhook has come through the relay) and closes the dialog.
  */
-export async function linkActiveBambooHr(page: Page, harness: Harness, customerId: string) {
+export async function linkBambooHrUntilActive(page: Page): Promise<void> {
   await openHubOn(page, 'BambooHR');
   await submitBambooHr(page);
   await expect(accountRows(page).first().locator('[data-status]')).toHaveAttribute(
@@ -52,5 +52,10 @@ export async function linkActiveBambooHr(page: Page, harness: Harness, customerI
     'active',
   );
   await page.getByRole('button', { name: 'Done' }).click();
+}
+
+/** linkBambooHrUntilActive in demo mode, resolving to the new account's id. */
+export async function linkActiveBambooHr(page: Page, harness: Harness, customerId: string) {
+  await linkBambooHrUntilActive(page);
   return harness.store.accountsOf(customerId)[0]?.id ?? '';
 }

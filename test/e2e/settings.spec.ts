@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
 import { makeTempDir } from '../support/temp-dir';
-import { accountRows, addCustomer, expect, openHubOn, submitBambooHr, test } from './fixtures';
+import { addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
 import { startHarness } from './harness';
 
 /** A StackOne project (the simulator) and a company relay, reached as a live profile would. */
@@ -57,13 +57,7 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   // The Hub talks to the live StackOne (the page's CSP follows the profile) and the account's
   // webhook comes back through the live relay.
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await openHubOn(app, 'BambooHR');
-  await submitBambooHr(app);
-  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
-    'data-status',
-    'active',
-  );
-  await app.getByRole('button', { name: 'Done' }).click();
+  await linkBambooHrUntilActive(app);
   const linked = (await fetch(`${live.simulatorUrl}/accounts?origin_owner_ids=acme`, {
     headers: {
       authorization: `Basic ${Buffer.from(`${live.profile.apiKey}:`).toString('base64')}`,

@@ -14,6 +14,7 @@ import type { BridgeEventName } from '../../src/shared/contract';
 import { eventually } from '../support/eventually';
 import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { makeTempDir } from '../support/temp-dir';
 
 interface World {
@@ -149,15 +150,7 @@ describe('the app session', () => {
 
     // An account linked in the live StackOne reaches the live list through the live relay's
     // webhook alone (no Hub success recorded).
-    const created = await fetch(`${world.live.simulatorUrl}/hub/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-session-token': hubSession.token },
-      body: JSON.stringify({
-        integration_id: 'int_bamboohr_api_key',
-        credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
-      }),
-    });
-    expect(created.status).toBe(200);
+    await linkBambooHrThroughHub(world.live.simulatorUrl, hubSession.token);
     await eventually(async () =>
       expect(
         (await session.handlers.listAccounts({ customerId: 'acme' })).map((a) => a.status),
@@ -361,15 +354,7 @@ describe('the app session', () => {
     const first = await openSession();
     await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     const hubSession = await first.handlers.createConnectSession({ customerId: 'acme' });
-    const created = await fetch(`${hubSession.hubBaseUrl}/hub/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-session-token': hubSession.token },
-      body: JSON.stringify({
-        integration_id: 'int_bamboohr_api_key',
-        credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
-      }),
-    });
-    const { id } = (await created.json()) as { id: string };
+    const id = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
     await eventually(async () =>
       expect(await first.handlers.listAccounts({ customerId: 'acme' })).toEqual([
         expect.objectContaining({ id, status: 'active' }),

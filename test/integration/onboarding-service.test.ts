@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../src/main/account-store';
 import { silentLogger } from '../../src/main/logger';
 import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
-import type { Profile } from '../../src/main/profile';
+import { simulatorProfile } from '../../src/main/demo-backend';
 import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
@@ -12,6 +12,7 @@ import type { BridgeEventName } from '../../src/shared/contract';
 import { openTestAccountStore } from '../support/conf-store';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
 const apiKey = 'v1.test.integration-key';
 const secret = 'whsec_integration';
@@ -60,15 +61,12 @@ async function setUp(): Promise<World> {
     logger,
     webhookRetryBaseMs: 100,
   });
-  const profile: Profile = {
-    mode: 'demo',
+  const profile = simulatorProfile({
     apiKey,
-    apiBaseUrl: simulator.url,
-    hubBaseUrl: simulator.url,
-    hubAppUrl: simulator.url,
-    relayStreamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`,
+    simulatorUrl: simulator.url,
+    relayUrl: relay.url,
     relayToken,
-  };
+  });
   const events: World['events'] = [];
   const partial = {
     temp,
@@ -120,15 +118,7 @@ const control = (w: World, path: string, body: unknown) =>
 
 async function linkBambooHr(w: World, customerId: string): Promise<string> {
   const session = await w.service.handlers.createConnectSession({ customerId });
-  const response = await fetch(`${session.hubBaseUrl}/hub/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
-    body: JSON.stringify({
-      integration_id: 'int_bamboohr_api_key',
-      credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
-    }),
-  });
-  const { id } = (await response.json()) as { id: string };
+  const id = await linkBambooHrThroughHub(session.hubBaseUrl, session.token);
   await w.service.handlers.recordHubSuccess({ customerId, accountId: id, provider: 'bamboohr' });
   return id;
 }
@@ -232,15 +222,9 @@ describe('onboarding service over the real simulator and relay', () => {
         }),
       })
     ).json()) as { token: string };
-    const linked = await fetch(`${w.simulator.url}/hub/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
-      body: JSON.stringify({
-        integration_id: 'int_bamboohr_api_key',
-        credentials: { subdomain: 'acme', api_key: 'z'.repeat(24) },
-      }),
+    const second = await linkBambooHrThroughHub(w.simulator.url, session.token, {
+      apiKey: 'z'.repeat(24),
     });
-    const { id: second } = (await linked.json()) as { id: string };
     await w.simulator.webhooks.idle();
 
     w.startService();

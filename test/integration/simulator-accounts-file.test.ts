@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/main/logger';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
 import { makeTempDir } from '../support/temp-dir';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
 const apiKey = 'v1.test.accounts-file';
 const basic = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
@@ -45,15 +46,10 @@ async function link(simulator: RunningSimulator, ownerId: string): Promise<strin
       body: JSON.stringify({ origin_owner_id: ownerId, origin_owner_name: `${ownerId} Ltd` }),
     })
   ).json()) as { token: string };
-  const linked = await fetch(`${simulator.url}/hub/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
-    body: JSON.stringify({
-      integration_id: 'int_bamboohr_api_key',
-      credentials: { subdomain: ownerId, api_key: typedKey },
-    }),
+  return linkBambooHrThroughHub(simulator.url, session.token, {
+    subdomain: ownerId,
+    apiKey: typedKey,
   });
-  return ((await linked.json()) as { id: string }).id;
 }
 
 describe('the simulator with an accounts file', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
 import { eventually } from '../support/eventually';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
 const apiKey = 'v1.test.webhooks';
 const basic = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
@@ -88,15 +89,7 @@ async function linkAccount(): Promise<string> {
       }),
     })
   ).json()) as { token: string };
-  const linked = await fetch(`${simulator.url}/hub/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-session-token': session.token },
-    body: JSON.stringify({
-      integration_id: 'int_bamboohr_api_key',
-      credentials: { subdomain: 'acme', api_key: 'k'.repeat(24) },
-    }),
-  });
-  return ((await linked.json()) as { id: string }).id;
+  return linkBambooHrThroughHub(simulator.url, session.token);
 }
 
 describe('simulator webhooks', () => {
