@@ -66,7 +66,7 @@ export interface AccountStore {
 const unknownCustomer = (id: string) =>
   new AppError(
     'not_found',
-    `There is no customer with id "${id}". Press Refresh or pick one from the list.`,
+    `There is no customer with id "${id}" (it may have been removed). Pick one from the list.`,
   );
 
 export function openAccountStore(options: {
