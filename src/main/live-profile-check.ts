@@ -19,8 +19,24 @@ export async function checkLiveProfile(
     maxRetryElapsedMs: timeoutMs,
   });
   // An owner id no customer has: one short page, whatever the size of the project.
-  await api.listAccounts(['stackone-onboarding-key-check']);
+  await api.listAccounts(['stackone-onboarding-key-check']).catch((error: unknown) => {
+    const hint = regionHint(profile.apiKey, profile.apiBaseUrl);
+    if (error instanceof AppError && error.code === 'stackone_unauthorized' && hint !== null)
+      throw new AppError(error.code, `${error.userMessage} ${hint}`);
+    throw error;
+  });
   await checkRelayToken(profile.relayStreamUrl, profile.relayToken, timeoutMs);
+}
+
+/**
+ * Keys name their region (`v1.<region>.<...>`, STACKONE.md §1). EU projects have their own API
+ * host, so an EU key refused elsewhere most likely needs it. Other regions' hosts are not
+ * documented, so no hint is made up for them.
+ */
+export function regionHint(apiKey: string, apiBaseUrl: string): string | null {
+  const euHost = 'api.eu1.stackone.com';
+  if (!apiKey.startsWith('v1.eu1.') || new URL(apiBaseUrl).hostname === euHost) return null;
+  return `The key is for StackOne's EU region, whose API URL is https://${euHost}.`;
 }
 
 function checkRelayToken(streamUrl: string, token: string, timeoutMs: number): Promise<void> {

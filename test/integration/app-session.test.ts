@@ -253,6 +253,12 @@ describe('the app session', () => {
       'StackOne refused the API key',
     ],
     [
+      "an EU key against another region's URL",
+      { apiKey: 'v1.eu1.wrong' },
+      'stackone_unauthorized',
+      "StackOne refused the API key while trying to list linked accounts. Check the API key in Settings (it may have been revoked or belong to another project). The key is for StackOne's EU region, whose API URL is https://api.eu1.stackone.com.",
+    ],
+    [
       'a wrong relay token',
       { relayToken: 'wrong-token' },
       'relay_unauthorized',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveProfile } from '../../src/main/live-profile';
+import { regionHint } from '../../src/main/live-profile-check';
 import { bridgeCalls } from '../../src/shared/contract';
 import { liveEndpointsSchema, settingsViewSchema } from '../../src/shared/live-settings';
 
@@ -98,5 +99,16 @@ describe('liveProfile', () => {
     expect(streamUrl('wss://example.com/relay/v1/stream')).toBe(
       'wss://example.com/relay/v1/stream',
     );
+  });
+});
+
+describe('regionHint', () => {
+  it('points an EU key at the EU API URL, and says nothing it does not know', () => {
+    expect(regionHint('v1.eu1.abc', 'https://api.stackone.com')).toBe(
+      "The key is for StackOne's EU region, whose API URL is https://api.eu1.stackone.com.",
+    );
+    expect(regionHint('v1.eu1.abc', 'https://api.eu1.stackone.com')).toBeNull();
+    expect(regionHint('v1.us1.abc', 'https://api.stackone.com')).toBeNull();
+    expect(regionHint('v1.us1.abc', 'https://api.eu1.stackone.com')).toBeNull();
   });
 });
