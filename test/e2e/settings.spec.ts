@@ -41,7 +41,9 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   await app.getByRole('button', { name: 'Settings' }).click();
   const dialog = app.getByRole('dialog', { name: 'Settings' });
   await expect(dialog).toContainText('Demo mode: a built-in StackOne simulator');
-  await expect(dialog.getByLabel('StackOne API URL')).toHaveValue('https://api.stackone.com');
+  const apiUrl = dialog.getByLabel('StackOne API URL', { exact: true });
+  await expect(apiUrl).toHaveValue('https://api.stackone.com');
+  await expect(apiUrl).toHaveAccessibleDescription('EU projects: https://api.eu1.stackone.com');
 
   // A wrong key is refused with what to do, and nothing changes.
   await fillLiveSettings(app, { apiKey: 'v1.test.wrong-key', relayToken: live.profile.relayToken });

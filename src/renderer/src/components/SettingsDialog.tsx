@@ -97,9 +97,16 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <h3>Live</h3>
         <label>
           StackOne API URL
-          <input value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} spellCheck={false} />
-          <span className="muted">EU projects: https://api.eu1.stackone.com</span>
+          <input
+            value={apiUrl}
+            onChange={(e) => setApiUrl(e.target.value)}
+            spellCheck={false}
+            aria-describedby="api-url-hint"
+          />
         </label>
+        <p id="api-url-hint" className="muted hint">
+          EU projects: https://api.eu1.stackone.com
+        </p>
         <label>
           StackOne app URL
           <input value={appUrl} onChange={(e) => setAppUrl(e.target.value)} spellCheck={false} />
@@ -121,11 +128,12 @@ export function SettingsDialog(props: { onClose: () => void }) {
             onChange={(e) => setRelayUrl(e.target.value)}
             placeholder="wss://relay.example.com/v1/stream"
             spellCheck={false}
+            aria-describedby="relay-url-hint"
           />
-          <span className="muted">
-            Your company&apos;s relay, which receives StackOne&apos;s webhooks.
-          </span>
         </label>
+        <p id="relay-url-hint" className="muted hint">
+          Your company&apos;s relay, which receives StackOne&apos;s webhooks.
+        </p>
         <label>
           Relay token
           <input
