@@ -102,6 +102,27 @@ test('a saved live profile is used again without typing its secrets', async ({ a
   await expect(app.getByText('Live mode', { exact: true })).toBeVisible();
 });
 
+test('a slow StackOne during the check is said to be slow, and the check goes on', async ({
+  app,
+}) => {
+  const response = await fetch(`${live.simulatorUrl}/_simulator/faults`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${live.profile.apiKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ latency_ms: 4_000 }),
+  });
+  expect(response.ok).toBe(true);
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await fillLiveSettings(app, live.profile);
+  await expect(app.getByRole('button', { name: 'Checking…' })).toBeDisabled();
+  await expect(
+    app.getByRole('status').filter({ hasText: 'StackOne is slow to answer' }),
+  ).toBeVisible();
+  await expect(app.getByText('Live mode', { exact: true })).toBeVisible();
+});
+
 test('an address that would send the key unencrypted is refused before anything is sent', async ({
   app,
   harness,

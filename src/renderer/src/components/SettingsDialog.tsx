@@ -7,6 +7,7 @@ import {
 } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { ModalDialog } from './ModalDialog';
+import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 /**
  * Demo or live, and the live profile's endpoints and secrets. The secrets go to the main process
@@ -157,6 +158,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
             up. Install and unlock a keyring, then restart the app.
           </p>
         )}
+        <SlowAnswerNotice waiting={busy === 'checking'} />
         {error !== null && (
           <p className="error" role="alert">
             {error}
