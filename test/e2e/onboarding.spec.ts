@@ -601,3 +601,18 @@ test('a customer is renamed in place, and removed only once no account of theirs
   await expect(customers).toHaveText([/^Globex/]);
   await expect(app.getByRole('heading', { name: 'Globex' })).toBeVisible();
 });
+
+test('Escape closes Send a link (no Hub in it), but not the connect dialog', async ({ app }) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const sendLink = app.getByRole('button', { name: 'Send a link' });
+  await sendLink.click();
+  await expect(app.getByRole('dialog')).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('dialog')).toBeHidden();
+  await expect(sendLink).toBeFocused();
+
+  // The Hub's menus take Escape without marking it, so the connect dialog keeps what was typed.
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('dialog')).toBeVisible();
+});

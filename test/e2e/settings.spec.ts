@@ -141,6 +141,16 @@ test('an address that would send the key unencrypted is refused before anything 
   expect(harness.sentToRenderer.length).toBe(sentBefore);
 });
 
+test('Escape closes the settings and gives focus back to the Settings button', async ({ app }) => {
+  const settingsButton = app.getByRole('button', { name: 'Settings' });
+  await settingsButton.click();
+  const dialog = app.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByLabel('Relay URL').fill('wss://relay.example.com');
+  await app.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(settingsButton).toBeFocused();
+});
+
 test('where secrets can only be obfuscated, the settings say so before anything is saved', async ({
   context,
 }) => {

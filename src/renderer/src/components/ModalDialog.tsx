@@ -11,6 +11,11 @@ export function ModalDialog(props: {
   onClose: () => void;
   /** For a caller that moves focus back to the dialog itself. */
   dialogRef?: RefObject<HTMLElement | null>;
+  /**
+   * Escape closes it. Not for a dialog holding the Hub: the Hub closes its own menus on Escape
+   * without marking the event, so the dialog could not tell that Escape from one meant for it.
+   */
+  closeOnEscape?: boolean;
   children: ReactNode;
 }) {
   const ownRef = useRef<HTMLElement>(null);
@@ -29,6 +34,12 @@ export function ModalDialog(props: {
         aria-modal="true"
         aria-label={props.title}
         tabIndex={-1}
+        onKeyDown={(event) => {
+          if (props.closeOnEscape === true && event.key === 'Escape' && !event.defaultPrevented) {
+            event.preventDefault();
+            props.onClose();
+          }
+        }}
       >
         <div className="dialog-header">
           <h2>{props.title}</h2>

@@ -76,6 +76,7 @@ export function SendLinkDialog(props: {
           : `Send ${customer.name} a link to re-link ${relinkName}`
       }
       onClose={props.onClose}
+      closeOnEscape
     >
       <p className="muted">
         {relinkName === undefined

@@ -78,7 +78,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
 
   const savedPlaceholder = 'Saved (leave empty to keep it)';
   return (
-    <ModalDialog title="Settings" onClose={props.onClose}>
+    <ModalDialog title="Settings" onClose={props.onClose} closeOnEscape>
       {settings?.mode === 'live' ? (
         <div className="settings-mode">
           <p>
