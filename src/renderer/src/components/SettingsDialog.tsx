@@ -76,7 +76,6 @@ export function SettingsDialog(props: { onClose: () => void }) {
     }
   }
 
-  const savedPlaceholder = 'Saved (leave empty to keep it)';
   return (
     <ModalDialog title="Settings" onClose={props.onClose} closeOnEscape>
       {settings?.mode === 'live' ? (
@@ -112,16 +111,13 @@ export function SettingsDialog(props: { onClose: () => void }) {
           StackOne app URL
           <input value={appUrl} onChange={(e) => setAppUrl(e.target.value)} spellCheck={false} />
         </label>
-        <label>
-          StackOne API key
-          <input
-            type="password"
-            autoComplete="off"
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            placeholder={saved ? savedPlaceholder : 'v1.eu1.…'}
-          />
-        </label>
+        <SecretField
+          label="StackOne API key"
+          value={apiKey}
+          onChange={setApiKey}
+          saved={saved}
+          placeholder="v1.eu1.…"
+        />
         <label>
           Relay URL
           <input
@@ -135,16 +131,13 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <p id="relay-url-hint" className="muted hint">
           Your company&apos;s relay, which receives StackOne&apos;s webhooks.
         </p>
-        <label>
-          Relay token
-          <input
-            type="password"
-            autoComplete="off"
-            value={relayToken}
-            onChange={(e) => setRelayToken(e.target.value)}
-            placeholder={saved ? savedPlaceholder : 'The client token the relay gave you'}
-          />
-        </label>
+        <SecretField
+          label="Relay token"
+          value={relayToken}
+          onChange={setRelayToken}
+          saved={saved}
+          placeholder="The client token the relay gave you"
+        />
         {settings?.secretStorage === 'obfuscated' && (
           <p className="warning">
             This computer has no keyring, so the API key and relay token will be saved only
@@ -175,5 +168,27 @@ export function SettingsDialog(props: { onClose: () => void }) {
         </div>
       </form>
     </ModalDialog>
+  );
+}
+
+/** A secret's field: never filled from what is saved, only told that something is. */
+function SecretField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  saved: boolean;
+  placeholder: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="password"
+        autoComplete="off"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.saved ? 'Saved (leave empty to keep it)' : props.placeholder}
+      />
+    </label>
   );
 }
