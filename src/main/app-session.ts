@@ -136,6 +136,7 @@ export function createAppSession(deps: {
       return { ...status, warnings: [...warnings, ...status.warnings] };
     },
     listCustomers: delegate('listCustomers'),
+    summarizeCustomers: delegate('summarizeCustomers'),
     createCustomer: delegate('createCustomer'),
     renameCustomer: delegate('renameCustomer'),
     removeCustomer: delegate('removeCustomer'),

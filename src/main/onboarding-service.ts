@@ -1,4 +1,5 @@
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
+import { summarizeAccounts } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -177,6 +178,11 @@ export function createOnboardingService(deps: {
     },
     async listCustomers() {
       return store.listCustomers();
+    },
+    async summarizeCustomers() {
+      return store
+        .listCustomers()
+        .map((customer) => summarizeAccounts(customer.id, store.accountsOf(customer.id)));
     },
     async createCustomer({ id, name }) {
       const customer = store.addCustomer({ id, name });

@@ -6,6 +6,7 @@
 export const bridgeCallNames = [
   'getAppStatus',
   'listCustomers',
+  'summarizeCustomers',
   'createCustomer',
   'renameCustomer',
   'removeCustomer',

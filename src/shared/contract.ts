@@ -6,6 +6,7 @@ import {
   customerIdSchema,
   customerNameSchema,
   customerSchema,
+  customerSummarySchema,
   linkedAccountViewSchema,
   providerKeySchema,
   relayConnectionSchema,
@@ -54,6 +55,8 @@ interface CallSpec {
 export const bridgeCalls = {
   getAppStatus: { input: noInput, output: appStatusSchema },
   listCustomers: { input: noInput, output: z.array(customerSchema) },
+  /** Each customer's linked accounts and how many need re-linking, for the customer list. */
+  summarizeCustomers: { input: noInput, output: z.array(customerSummarySchema) },
   createCustomer: {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
     output: customerSchema,

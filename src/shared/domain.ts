@@ -87,6 +87,28 @@ export const linkedAccountViewSchema = z.object({
 });
 export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;
 
+/** Statuses in which the account's credentials need entering again (re-link). */
+const needsRelinkStatuses: ReadonlySet<string> = new Set(['error', 'expired', 'inactive']);
+export const needsRelink = (account: Pick<LinkedAccountView, 'status'>): boolean =>
+  needsRelinkStatuses.has(account.status);
+
+/** A customer's accounts at a glance, for the customer list. */
+export const customerSummarySchema = z.object({
+  customerId: z.string(),
+  linked: z.number().int().nonnegative(),
+  needingRelink: z.number().int().nonnegative(),
+});
+export type CustomerSummary = z.infer<typeof customerSummarySchema>;
+
+export const summarizeAccounts = (
+  customerId: string,
+  accounts: readonly LinkedAccountView[],
+): CustomerSummary => ({
+  customerId,
+  linked: accounts.length,
+  needingRelink: accounts.filter(needsRelink).length,
+});
+
 /** What to call the account's provider: StackOne's display name once known, else its key. */
 export const providerDisplayName = (account: LinkedAccountView): string =>
   account.providerName ?? account.provider;

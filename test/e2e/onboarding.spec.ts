@@ -616,3 +616,24 @@ test('Escape closes Send a link (no Hub in it), but not the connect dialog', asy
   await app.keyboard.press('Escape');
   await expect(app.getByRole('dialog')).toBeVisible();
 });
+
+test('the customer list says which customers have accounts to re-link, whoever is selected', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  const customers = app.getByRole('list', { name: 'Customers' }).getByRole('button');
+  await expect(customers).toHaveText([/^Acme Ltd\s*acme$/, /^Globex\s*globex$/]);
+
+  // Acme's account expires while Globex is shown: its webhook reaches the list.
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect(customers.first()).toContainText('1 account to re-link');
+  await expect(customers.last()).not.toContainText('to re-link');
+  // And from the main process's summary when the window loads again.
+  await app.reload();
+  await expect(
+    app.getByRole('list', { name: 'Customers' }).getByRole('button').first(),
+  ).toContainText('1 account to re-link');
+});

@@ -580,4 +580,17 @@ describe('customers', () => {
       code: 'not_found',
     });
   });
+
+  it('summarizes each customer: accounts linked and those to re-link', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const id = await linkActiveBambooHr(w, 'acme');
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'error' });
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
+    expect(await w.service.handlers.summarizeCustomers({})).toEqual([
+      { customerId: 'acme', linked: 1, needingRelink: 1 },
+      { customerId: 'globex', linked: 0, needingRelink: 0 },
+    ]);
+  });
 });

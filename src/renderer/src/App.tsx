@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Customer, LinkedAccountView, RelayConnection } from '../../shared/domain';
+import {
+  summarizeAccounts,
+  type Customer,
+  type CustomerSummary,
+  type LinkedAccountView,
+  type RelayConnection,
+} from '../../shared/domain';
 import { messageOf, onboarding, unwrap } from './bridge';
 import { AccountList } from './components/AccountList';
 import { ConnectDialog } from './components/ConnectDialog';
@@ -18,6 +24,8 @@ export function App() {
     customerId: string;
     accounts: LinkedAccountView[];
   } | null>(null);
+  /** Every customer's accounts at a glance, kept current by the accountsChanged events. */
+  const [summaries, setSummaries] = useState<ReadonlyMap<string, CustomerSummary>>(new Map());
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
@@ -52,6 +60,17 @@ export function App() {
   useEffect(() => {
     const bridge = onboarding();
     const offRelay = bridge.on('relayConnectionChanged', setRelay);
+    const offSummaries = bridge.on('accountsChanged', (change) =>
+      setSummaries((current) =>
+        new Map(current).set(
+          change.customerId,
+          summarizeAccounts(change.customerId, change.accounts),
+        ),
+      ),
+    );
+    unwrap(bridge.summarizeCustomers({}))
+      .then((list) => setSummaries(new Map(list.map((summary) => [summary.customerId, summary]))))
+      .catch(report);
     unwrap(bridge.getAppStatus({}))
       .then((status) => {
         setMode(status.mode);
@@ -65,7 +84,10 @@ export function App() {
         setSelectedId((current) => current ?? list[0]?.id ?? null);
       })
       .catch(report);
-    return offRelay;
+    return () => {
+      offRelay();
+      offSummaries();
+    };
   }, [report, addNotices]);
 
   useEffect(() => {
@@ -125,7 +147,12 @@ export function App() {
       <div className="layout">
         <aside className="sidebar">
           <h2>Customers</h2>
-          <CustomerList customers={customers} selectedId={selectedId} onSelect={setSelectedId} />
+          <CustomerList
+            customers={customers}
+            summaries={summaries}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+          />
           <NewCustomerForm
             onCreated={(customer) => {
               setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);

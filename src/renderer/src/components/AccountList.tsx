@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { providerDisplayName, type LinkedAccountView } from '../../../shared/domain';
+import { needsRelink, providerDisplayName, type LinkedAccountView } from '../../../shared/domain';
 
 const statusLabels: Record<string, string> = {
   pending: 'Pending verification',
@@ -10,9 +10,6 @@ const statusLabels: Record<string, string> = {
   suspended: 'Suspended',
   archived: 'Archived',
 };
-
-/** Statuses in which the account's credentials need entering again. */
-const needsRelink = new Set(['error', 'expired', 'inactive']);
 
 export function AccountList(props: {
   accounts: LinkedAccountView[];
@@ -97,7 +94,7 @@ export function AccountList(props: {
                   <>
                     <button
                       type="button"
-                      className={needsRelink.has(account.status) ? 'primary' : undefined}
+                      className={needsRelink(account) ? 'primary' : undefined}
                       title="Enter this account's credentials again in the StackOne Hub"
                       aria-label={`Re-link ${name}`}
                       onClick={() => props.onRelink(account)}

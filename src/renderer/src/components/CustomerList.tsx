@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { Customer } from '../../../shared/domain';
+import type { Customer, CustomerSummary } from '../../../shared/domain';
 
 /** Past this many customers the list gets a search box. */
 const searchFrom = 6;
 
 export function CustomerList(props: {
   customers: Customer[];
+  summaries: ReadonlyMap<string, CustomerSummary>;
   selectedId: string | null;
   onSelect: (id: string) => void;
 }) {
@@ -49,11 +50,22 @@ export function CustomerList(props: {
               >
                 <span className="customer-name">{customer.name}</span>
                 <span className="muted">{customer.id}</span>
+                <RelinkBadge summary={props.summaries.get(customer.id)} />
               </button>
             </li>
           ))}
         </ul>
       )}
     </>
+  );
+}
+
+/** Says, in the list, that a customer has accounts to re-link, whoever is selected. */
+function RelinkBadge({ summary }: { summary: CustomerSummary | undefined }) {
+  if (summary === undefined || summary.needingRelink === 0) return null;
+  return (
+    <span className="badge badge-attention">
+      {summary.needingRelink === 1 ? '1 account' : `${summary.needingRelink} accounts`} to re-link
+    </span>
   );
 }
