@@ -3,7 +3,7 @@ import type { AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { DemoBackend } from './demo-backend';
-import { liveProfile } from './live-profile';
+import { liveProfile, relayStreamUrlOf } from './live-profile';
 import type { Logger } from './logger';
 import {
   createOnboardingService,
@@ -187,7 +187,6 @@ export function createAppSession(deps: {
             (key) => endpoints[key] === previous[key],
           );
         if (!unchanged) await deps.checkLiveProfile(profile);
-        const previousRelay = previous?.relayUrl;
         settings.save({
           mode: 'live',
           live: {
@@ -196,7 +195,8 @@ export function createAppSession(deps: {
             relayTokenCiphertext: await cipher.encrypt(profile.relayToken),
           },
         });
-        if (previousRelay !== undefined && previousRelay !== endpoints.relayUrl) {
+        // Another relay's seqs are not this one's (the same relay written two ways is the same).
+        if (previous !== null && relayStreamUrlOf(previous.relayUrl) !== profile.relayStreamUrl) {
           const store = storeFor('live');
           store.forgetRelayCursor();
           await store.flush();

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { openFileEventLog } from '../relay/file-event-log';
-import { startRelayServer, streamPath, webhookPath } from '../relay/relay-server';
+import { startRelayServer, webhookPath } from '../relay/relay-server';
+import { relayStreamPath } from '../shared/relay-protocol';
 import { startSimulator } from '../simulator/simulator-server';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
@@ -81,7 +82,7 @@ export function simulatorProfile(options: {
     apiBaseUrl: options.simulatorUrl,
     hubBaseUrl: options.simulatorUrl,
     hubAppUrl: options.simulatorUrl,
-    relayStreamUrl: `${options.relayUrl.replace(/^http/, 'ws')}${streamPath}`,
+    relayStreamUrl: `${options.relayUrl.replace(/^http/, 'ws')}${relayStreamPath}`,
     relayToken: options.relayToken,
   };
 }

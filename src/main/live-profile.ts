@@ -5,15 +5,20 @@ import type { Profile } from './profile';
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 /**
- * The profile for a live StackOne project and the company's relay. A relay URL given without a
- * path gets the relay's stream path, so the relay's plain address works too.
+ * The relay's stream URL for a relay URL as entered: one given without a path gets the relay's
+ * stream path, so the relay's plain address works too.
  */
+export function relayStreamUrlOf(relayUrl: string): string {
+  const url = new URL(relayUrl);
+  if (url.pathname === '/') url.pathname = relayStreamPath;
+  return url.toString();
+}
+
+/** The profile for a live StackOne project and the company's relay. */
 export function liveProfile(
   endpoints: LiveEndpoints,
   secrets: { apiKey: string; relayToken: string },
 ): Profile {
-  const relayUrl = new URL(endpoints.relayUrl);
-  if (relayUrl.pathname === '/') relayUrl.pathname = relayStreamPath;
   const apiUrl = withoutTrailingSlash(endpoints.apiUrl);
   return {
     mode: 'live',
@@ -22,7 +27,7 @@ export function liveProfile(
     // The Hub calls StackOne's API itself (STACKONE.md §3), at the same base URL.
     hubBaseUrl: apiUrl,
     hubAppUrl: withoutTrailingSlash(endpoints.appUrl),
-    relayStreamUrl: relayUrl.toString(),
+    relayStreamUrl: relayStreamUrlOf(endpoints.relayUrl),
     relayToken: secrets.relayToken,
   };
 }

@@ -299,6 +299,10 @@ describe('the app session', () => {
     await liveStore?.flush();
     await session.handlers.switchToLiveMode(liveInput());
     expect(liveStore?.relayCursor).toBe(41);
+    // The same relay by its bare address.
+    const bare = `ws://${new URL(world.live.profile.relayStreamUrl).host}`;
+    await session.handlers.switchToLiveMode({ ...liveInput(), relayUrl: bare });
+    expect(liveStore?.relayCursor).toBe(41);
 
     const other = await startDemoBackend({
       relayDataDir: join(world.temp.path, 'other-relay'),

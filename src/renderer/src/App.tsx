@@ -68,8 +68,14 @@ export function App() {
         ),
       ),
     );
+    // A customer whose accountsChanged event came before this answer keeps the event's summary.
     unwrap(bridge.summarizeCustomers({}))
-      .then((list) => setSummaries(new Map(list.map((summary) => [summary.customerId, summary]))))
+      .then((list) =>
+        setSummaries(
+          (current) =>
+            new Map([...list.map((summary) => [summary.customerId, summary] as const), ...current]),
+        ),
+      )
       .catch(report);
     unwrap(bridge.getAppStatus({}))
       .then((status) => {
