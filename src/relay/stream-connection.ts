@@ -252,8 +252,10 @@ export function createStreamConnection(options: {
         owners === null && names === null
           ? null
           : (event) =>
+              // An event that names no owner may be any subscriber's: it is never filtered out.
               (owners === null ||
-                (event.originOwnerId !== null && owners.has(event.originOwnerId))) &&
+                event.originOwnerId === null ||
+                owners.has(event.originOwnerId)) &&
               (names === null || names.has(event.event)),
     };
     send({ type: 'subscribed', headSeq: head });
