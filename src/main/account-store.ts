@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import {
   customerSchema,
@@ -186,7 +187,7 @@ export function openAccountStore(options: {
       const providerName =
         remote.providerName ??
         (existing?.provider === remote.provider ? existing.providerName : undefined);
-      accounts.set(remote.id, {
+      const verified: StoredAccount = {
         id: remote.id,
         customerId: remote.originOwnerId,
         provider: remote.provider,
@@ -195,7 +196,10 @@ export function openAccountStore(options: {
         statusReasons: remote.statusReasons,
         updatedAt: remote.updatedAt,
         deleted: false,
-      });
+      };
+      // Reconciliation confirms most accounts unchanged: no write and no push for those.
+      if (isDeepStrictEqual(existing, verified)) return;
+      accounts.set(remote.id, verified);
       markChanged(remote.originOwnerId);
     },
     applyDeleted({ id, customerId, provider }) {

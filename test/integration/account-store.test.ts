@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/main/app-error';
@@ -59,6 +59,27 @@ describe('account store on a conf file', () => {
     await store.flush();
     expect(notified).toEqual([['acme']]);
     expect(JSON.parse(readFileSync(file, 'utf8')).accounts).toHaveLength(50);
+  });
+
+  it('neither writes nor tells listeners when StackOne confirms an account unchanged', async () => {
+    temp = makeTempDir('store');
+    const store = openTestAccountStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.applyVerified(remote({ statusReasons: [{ code: 'c', description: 'd' }] }));
+    await store.flush();
+    const file = join(temp.path, 'onboarding.json');
+    const written = statSync(file).mtimeMs;
+    const notified: string[][] = [];
+    store.onAccountsChanged((ids) => notified.push([...ids]));
+
+    store.applyVerified(remote({ statusReasons: [{ code: 'c', description: 'd' }] }));
+    await store.flush();
+    expect(notified).toEqual([]);
+    expect(statSync(file).mtimeMs).toBe(written);
+
+    store.applyVerified(remote({ status: 'error', updatedAt: '2026-01-01T11:00:00.000Z' }));
+    await store.flush();
+    expect(notified).toEqual([['acme']]);
   });
 
   it('moves an unreadable file aside, starts clean and says where the old file went', () => {
