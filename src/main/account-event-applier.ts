@@ -18,15 +18,21 @@ export async function applyAccountEvent(
   }
   const accountId = event.account_id;
   const customerId = event.origin_owner_id ?? store.getAccount(accountId)?.customerId;
+  // A company's relay carries every implementer's customers; this app keeps only its own, and
+  // a customer added later has its accounts read from StackOne then.
+  if (customerId === undefined || store.getCustomer(customerId) === undefined) {
+    logger.debug({ event: event.event }, 'ignoring an event for a customer not in this app');
+    return;
+  }
   if (event.event === 'account.deleted') {
-    store.applyDeleted({ id: accountId, customerId: customerId ?? '', provider: event.provider });
+    store.applyDeleted({ id: accountId, customerId, provider: event.provider });
     return;
   }
   if (store.isDeleted(accountId)) return;
   try {
     const account = await api.getAccount(accountId);
     if (account === null) {
-      store.applyDeleted({ id: accountId, customerId: customerId ?? '', provider: event.provider });
+      store.applyDeleted({ id: accountId, customerId, provider: event.provider });
     } else {
       store.applyVerified(account);
     }
@@ -36,7 +42,6 @@ export async function applyAccountEvent(
       { accountId, err: error instanceof Error ? error.message : 'unknown' },
       'could not verify account',
     );
-    if (customerId !== undefined)
-      store.recordPending({ id: accountId, customerId, provider: event.provider });
+    store.recordPending({ id: accountId, customerId, provider: event.provider });
   }
 }

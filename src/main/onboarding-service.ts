@@ -156,6 +156,7 @@ export function createOnboardingService(deps: {
     streamUrl: profile.relayStreamUrl,
     token: profile.relayToken,
     cursor: () => store.relayCursor,
+    originOwnerIds: () => store.listCustomers().map((customer) => customer.id),
     applyEvents: applyRelayEvents,
     onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
     onConnected: reconcileInBackground,
@@ -187,6 +188,10 @@ export function createOnboardingService(deps: {
     async createCustomer({ id, name }) {
       const customer = store.addCustomer({ id, name });
       await store.flush();
+      // The customer may already have accounts in StackOne (linked on another laptop, or by a
+      // colleague): read them now, and have the relay send this customer's events from now on.
+      relayClient.resubscribe();
+      reconcileInBackground();
       return customer;
     },
     async renameCustomer({ id, name }) {
@@ -197,6 +202,7 @@ export function createOnboardingService(deps: {
     async removeCustomer({ id }) {
       store.removeCustomer(id);
       await store.flush();
+      relayClient.resubscribe();
       return store.listCustomers();
     },
     async createConnectSession({ customerId, provider, categories, accountId }) {

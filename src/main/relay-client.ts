@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import type { RelayConnection } from '../shared/domain';
 import {
+  relayClientMessageMaxBytes,
+  relayClientMessageSchema,
   relayServerMessageSchema,
   type RelayClientMessage,
   type RelayEventMessage,
@@ -13,6 +15,11 @@ export interface RelayClientOptions {
   token: string;
   /** The last seq applied and persisted, or null for a first connection. */
   cursor: () => number | null;
+  /**
+   * The customers (origin_owner_ids) whose events this app wants, read at each subscription; the
+   * relay then sends only theirs (and events that name no owner). Omitted: every event.
+   */
+  originOwnerIds?: () => readonly string[];
   /** Applies and persists a burst of events; the client acks them only once this resolves. */
   applyEvents: (events: RelayEventMessage[]) => Promise<void>;
   onConnectionChange: (connection: RelayConnection) => void;
@@ -33,6 +40,11 @@ export interface RelayClientOptions {
 export interface RelayClient {
   start(): void;
   stop(): Promise<void>;
+  /**
+   * Subscribes again, with the owners `originOwnerIds` gives now. A subscription cannot change on
+   * an open connection, so it is replaced at once (no retry delay, no "connecting" shown).
+   */
+  resubscribe(): void;
   readonly connection: RelayConnection;
 }
 
@@ -48,15 +60,17 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let stopped = true;
   let queue: RelayEventMessage[] = [];
   let draining: Promise<void> | null = null;
+  /** The socket being closed to subscribe again; its close connects at once. */
+  let replacing: WebSocket | null = null;
 
   const setConnection = (next: RelayConnection) => {
     connection = next;
     options.onConnectionChange(next);
   };
 
-  function connect(): void {
+  function connect({ quietly = false }: { quietly?: boolean } = {}): void {
     if (stopped) return;
-    setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
+    if (!quietly) setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
     const ws = new WebSocket(options.streamUrl, {
       headers: { authorization: `Bearer ${options.token}` },
       handshakeTimeout: 10_000,
@@ -79,7 +93,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     ws.on('open', () => {
       retryMs = initialRetryMs;
       stillAlive();
-      send(ws, { type: 'subscribe', cursor: options.cursor() });
+      send(ws, subscription(options.cursor(), options.originOwnerIds?.()));
     });
     ws.on('ping', stillAlive);
     ws.on('unexpected-response', (_request, response) => {
@@ -127,6 +141,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     ws.on('close', () => {
       if (livenessTimer !== null) clearTimeout(livenessTimer);
       if (socket === ws) socket = null;
+      if (replacing === ws) {
+        replacing = null;
+        // Events of the old connection are applied before the new one replays from the cursor.
+        void (draining ?? Promise.resolve()).then(() => {
+          if (socket === null && retryTimer === null) connect({ quietly: true });
+        });
+        return;
+      }
       scheduleRetry(closeReason);
     });
     ws.on('error', (error) => {
@@ -197,10 +219,42 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (draining) await draining;
       setConnection({ state: 'offline', detail: 'Stopped.' });
     },
+    resubscribe() {
+      const ws = socket;
+      // A connection not open yet subscribes with the owners of the moment it opens; one waiting
+      // to retry will too.
+      if (stopped || ws === null || ws.readyState !== WebSocket.OPEN) return;
+      replacing = ws;
+      socket = null;
+      ws.close(1000, 'subscribing again');
+      // A relay that does not answer the close would otherwise hold the new subscription up.
+      setTimeout(() => ws.terminate(), 1_000).unref();
+    },
     get connection() {
       return connection;
     },
   };
+}
+
+/**
+ * The subscribe message, filtered to `originOwnerIds` when given. A list too long for the relay to
+ * accept in one message subscribes to every event instead: the app ignores other customers' events
+ * itself, so this costs traffic, not correctness.
+ */
+function subscription(
+  cursor: number | null,
+  originOwnerIds: readonly string[] | undefined,
+): RelayClientMessage {
+  const unfiltered: RelayClientMessage = { type: 'subscribe', cursor };
+  if (originOwnerIds === undefined) return unfiltered;
+  const filtered: RelayClientMessage = {
+    ...unfiltered,
+    filters: { originOwnerIds: [...originOwnerIds] },
+  };
+  const fits =
+    relayClientMessageSchema.safeParse(filtered).success &&
+    Buffer.byteLength(JSON.stringify(filtered)) <= relayClientMessageMaxBytes;
+  return fits ? filtered : unfiltered;
 }
 
 function send(ws: WebSocket, message: RelayClientMessage): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { relayClientMessageMaxBytes } from '../shared/relay-protocol';
 import type { EventLog } from './event-log';
 import { createFanOut } from './fan-out';
 import {
@@ -52,7 +53,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   // No permessage-deflate: stream connections write pre-encoded frames (see stream-connection).
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 64 * 1024,
+    maxPayload: relayClientMessageMaxBytes,
     perMessageDeflate: false,
   });
 

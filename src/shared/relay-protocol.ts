@@ -9,6 +9,9 @@ import * as z from 'zod/mini';
  */
 export const relayStreamPath = '/v1/stream';
 
+/** The largest message a relay accepts from a client; a larger one closes the connection. */
+export const relayClientMessageMaxBytes = 64 * 1024;
+
 const seq = () => z.number().check(z.int(), z.nonnegative());
 
 /** Messages on the relay's `/v1/stream` WebSocket (docs/relay-protocol.md). */

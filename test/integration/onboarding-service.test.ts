@@ -13,6 +13,7 @@ import { openTestAccountStore } from '../support/conf-store';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
+import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
 const apiKey = 'v1.test.integration-key';
 const secret = 'whsec_integration';
@@ -123,6 +124,20 @@ async function linkBambooHr(w: World, customerId: string): Promise<string> {
   return id;
 }
 
+const relayConnections = (w: World) =>
+  w.events.filter(
+    (e) =>
+      e.event === 'relayConnectionChanged' &&
+      (e.payload as { state: string }).state === 'connected',
+  ).length;
+
+/** Adds a customer and waits until the relay has taken the subscription that includes them. */
+async function addCustomer(w: World, id: string, name: string): Promise<void> {
+  const before = relayConnections(w);
+  await w.service.handlers.createCustomer({ id, name });
+  await eventually(() => expect(relayConnections(w)).toBeGreaterThan(before));
+}
+
 /** Links a BambooHR account and waits until its webhook has made it active in the store. */
 async function linkActiveBambooHr(w: World, customerId: string): Promise<string> {
   const id = await linkBambooHr(w, customerId);
@@ -134,7 +149,7 @@ describe('onboarding service over the real simulator and relay', () => {
   it('records a Hub success as pending, verifies it from the webhook, and pushes both states', async () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
-    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await addCustomer(w, 'acme', 'Acme Ltd');
     w.simulator.webhooks.pause();
     const id = await linkBambooHr(w, 'acme');
     expect(await w.service.handlers.listAccounts({ customerId: 'acme' })).toMatchObject([
@@ -539,6 +554,61 @@ describe('reconciliation with StackOne', () => {
 });
 
 describe('customers', () => {
+  it('takes no events for customers not in this app, and reads an added customer’s accounts from StackOne', async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    // A colleague links Globex's BambooHR in the same StackOne project, through the same relay.
+    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
+    const session = await colleague.createConnectSession({
+      originOwnerId: 'globex',
+      originOwnerName: 'Globex',
+    });
+    const globexAccount = await linkBambooHrThroughHub(w.simulator.url, session.token);
+    await linkActiveBambooHr(w, 'acme');
+    // Globex's webhook was stored first (seq 1); the app got acme's (seq 2) and nothing else.
+    await eventually(() => expect(w.store.relayCursor).toBe(2));
+    expect(w.accountLookups).not.toContain(globexAccount);
+    expect(w.store.getAccount(globexAccount)).toBeUndefined();
+
+    await addCustomer(w, 'globex', 'Globex');
+    await eventually(() => expect(w.store.getAccount(globexAccount)?.status).toBe('active'));
+    expect(w.events).toContainEqual({
+      event: 'accountsChanged',
+      payload: { customerId: 'globex', accounts: [expect.objectContaining({ id: globexAccount })] },
+    });
+    // From now on the relay sends Globex's events too.
+    await control(w, `/_simulator/accounts/${globexAccount}/status`, { status: 'error' });
+    await eventually(() => expect(w.store.getAccount(globexAccount)?.status).toBe('error'));
+  });
+
+  it('applies an event that names no owner to its own account, and ignores one for an account it does not have', async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
+    // StackOne's webhooks may leave origin_owner_id out.
+    const ownerless = (event: string, accountId: string) =>
+      webhookBody({ event, account_id: accountId, origin_owner_id: undefined });
+    const bodies = [
+      ownerless('account.updated', 'someone-elses'),
+      ownerless('account.deleted', 'someone-elses'),
+      ownerless('account.deleted', id),
+    ];
+    for (const body of bodies) {
+      const response = await postWebhook(w.relay.url, body, {
+        'content-type': 'application/json',
+        'x-stackone-signature': sign(body, secret),
+      });
+      expect(response.status).toBe(200);
+    }
+    await eventually(() => expect(w.store.relayCursor).toBe(4));
+    expect(w.store.isDeleted(id)).toBe(true);
+    expect(w.store.isDeleted('someone-elses')).toBe(false);
+    expect(w.accountLookups).not.toContain('someone-elses');
+  });
+
   it('renames a customer for the next sessions and keeps the new name across restarts', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme' });

@@ -117,3 +117,72 @@ describe('relay client gaps', () => {
     expect(reconciles).toBe(2);
   });
 });
+
+describe('relay client subscriptions', () => {
+  async function startRelayWith(events: { account: string; owner: string }[]) {
+    const temp = makeTempDir('relay-client-owners');
+    cleanups.push(() => temp.remove());
+    const eventLog = openFileEventLog({ dataDir: temp.path });
+    for (const { account, owner } of events)
+      await eventLog.append(logEvent({ account_id: account, origin_owner_id: owner }));
+    const relay = await startRelayServer({
+      webhookSecrets: ['whsec_owners'],
+      clientTokens: [token],
+      eventLog,
+      logger: silentLogger(),
+    });
+    cleanups.push(() => relay.close(100));
+    return { streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`, eventLog };
+  }
+
+  function startOwnersClient(streamUrl: string, owners: () => readonly string[]) {
+    const applied: number[] = [];
+    const changes: RelayConnection[] = [];
+    const client = createRelayClient({
+      streamUrl,
+      token,
+      cursor: () => applied.at(-1) ?? null,
+      originOwnerIds: owners,
+      applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
+      onConnectionChange: (connection) => changes.push(connection),
+      logger: silentLogger(),
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+    return { client, applied, changes };
+  }
+
+  it('takes only its customers’ events, and theirs too once it subscribes again with more', async () => {
+    const { streamUrl, eventLog } = await startRelayWith([
+      { account: 'a1', owner: 'acme' },
+      { account: 'g1', owner: 'globex' },
+      { account: 'a2', owner: 'acme' },
+    ]);
+    let owners = ['acme'];
+    const { client, applied, changes } = startOwnersClient(streamUrl, () => owners);
+    await eventually(() => expect(applied).toEqual([1, 3]));
+
+    owners = ['acme', 'globex'];
+    client.resubscribe();
+    await eventually(() => expect(changes.filter((c) => c.state === 'connected')).toHaveLength(2));
+    // Subscribed again from its cursor: globex's earlier event is StackOne's to tell (reconcile).
+    await eventLog.append(logEvent({ account_id: 'g2', origin_owner_id: 'globex' }));
+    await eventLog.append(logEvent({ account_id: 'a3', origin_owner_id: 'acme' }));
+    await eventually(() => expect(applied).toEqual([1, 3, 4, 5]));
+    // Replaced without a "connecting" or "offline" moment in between.
+    expect(changes.map((c) => c.state)).toEqual(['connecting', 'connected', 'connected']);
+  });
+
+  it.each([
+    ['more owners than a subscription may name', 10_001, 12],
+    ['a subscription over the relay’s message limit', 1_000, 100],
+  ])('takes every event when its customers are too many to name: %s', async (_, count, length) => {
+    const { streamUrl } = await startRelayWith([
+      { account: 'a1', owner: 'acme' },
+      { account: 'g1', owner: 'globex' },
+    ]);
+    const owners = Array.from({ length: count }, (_, n) => String(n).padStart(length, 'c'));
+    const { applied } = startOwnersClient(streamUrl, () => owners);
+    await eventually(() => expect(applied).toEqual([1, 2]));
+  });
+});
