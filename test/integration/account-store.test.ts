@@ -65,14 +65,22 @@ describe('account store on a conf file', () => {
     temp = makeTempDir('store');
     const store = openTestAccountStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
-    store.applyVerified(remote({ statusReasons: [{ code: 'c', description: 'd' }] }));
+    store.applyVerified(
+      remote({
+        statusReasons: [{ code: 'c', description: 'd', timestamp: '2026-01-01T10:00:00.000Z' }],
+      }),
+    );
     await store.flush();
     const file = join(temp.path, 'onboarding.json');
     const written = statSync(file).mtimeMs;
     const notified: string[][] = [];
     store.onAccountsChanged((ids) => notified.push([...ids]));
 
-    store.applyVerified(remote({ statusReasons: [{ code: 'c', description: 'd' }] }));
+    store.applyVerified(
+      remote({
+        statusReasons: [{ code: 'c', description: 'd', timestamp: '2026-01-01T10:00:00.000Z' }],
+      }),
+    );
     await store.flush();
     expect(notified).toEqual([]);
     expect(statSync(file).mtimeMs).toBe(written);
