@@ -101,8 +101,8 @@ export class SimulatorState {
   }
 
   /**
-   * StackOne's matching rule: the same owner and provider as an earlier link reuses that account
-   * unless the session allows several.
+   * StackOne's matching rule (STACKONE.md §1): the same owner id, owner name and provider as an
+   * earlier link reuses that account unless the session allows several.
    */
   upsertAccount(
     session: ConnectSession,
@@ -114,7 +114,10 @@ export class SimulatorState {
       (session.multiple
         ? undefined
         : [...this.accounts.values()].find(
-            (a) => a.originOwnerId === session.originOwnerId && a.provider === connector.provider,
+            (a) =>
+              a.originOwnerId === session.originOwnerId &&
+              a.originOwnerName === session.originOwnerName &&
+              a.provider === connector.provider,
           ));
     const now = this.now();
     if (existing) {

@@ -200,7 +200,7 @@ describe('connect sessions', () => {
     });
   });
 
-  it('opens edit mode for account_id and reuses the account for the same owner and provider', async () => {
+  it('opens edit mode for account_id and reuses the account for the same owner, name and provider', async () => {
     const sdk = await start();
     const id = await linkedAccount(sdk);
     const edit = await session(sdk, { accountId: id });
@@ -213,6 +213,10 @@ describe('connect sessions', () => {
     const separate = await session(sdk, { multiple: true });
     const second = await linkThroughHub(separate.token, 'int_bamboohr_api_key', bamboo);
     expect(second.body.id).not.toBe(id);
+    // The owner's name is part of the match (STACKONE.md §1).
+    const renamed = await session(sdk, { originOwnerName: 'Acme Holdings' });
+    const third = await linkThroughHub(renamed.token, 'int_bamboohr_api_key', bamboo);
+    expect([id, second.body.id]).not.toContain(third.body.id);
   });
 });
 
