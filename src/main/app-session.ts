@@ -140,6 +140,7 @@ export function createAppSession(deps: {
     createCustomer: delegate('createCustomer'),
     renameCustomer: delegate('renameCustomer'),
     removeCustomer: delegate('removeCustomer'),
+    findStackOneCustomers: delegate('findStackOneCustomers'),
     createConnectSession: delegate('createConnectSession'),
     createAuthLink: delegate('createAuthLink'),
     listAccounts: delegate('listAccounts'),

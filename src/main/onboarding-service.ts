@@ -10,6 +10,13 @@ import type { Logger } from './logger';
 import type { Profile } from './profile';
 import { createRelayClient, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
+import { stackOneCustomersOf } from './stackone-customers';
+
+/**
+ * How many of the project's accounts "find a customer in StackOne" reads at most: 50 requests of
+ * 100, a few seconds; StackOne allows 1,000 requests a minute.
+ */
+const stackOneCustomersMaxAccounts = 5_000;
 
 export type EmitBridgeEvent = <E extends BridgeEventName>(
   event: E,
@@ -204,6 +211,11 @@ export function createOnboardingService(deps: {
       await store.flush();
       relayClient.resubscribe();
       return store.listCustomers();
+    },
+    async findStackOneCustomers() {
+      const read = await api.listProjectAccounts(stackOneCustomersMaxAccounts);
+      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      return stackOneCustomersOf(read, inApp);
     },
     async createConnectSession({ customerId, provider, categories, accountId }) {
       const session = await createSessionFor(customerId, accountId, {

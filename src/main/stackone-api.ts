@@ -44,6 +44,10 @@ export interface StackOneApi {
   getAccount(accountId: string): Promise<StackOneAccount | null>;
   /** Every account of these owners, all pages. */
   listAccounts(originOwnerIds: string[]): Promise<StackOneAccount[]>;
+  /** The project's accounts, whoever their owner, up to `maxAccounts` (whole pages). */
+  listProjectAccounts(
+    maxAccounts: number,
+  ): Promise<{ accounts: StackOneAccount[]; complete: boolean }>;
   /** Disconnects the account in StackOne; one StackOne no longer has counts as disconnected. */
   deleteAccount(accountId: string): Promise<void>;
 }
@@ -75,6 +79,23 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
       retryConnectionErrors: true,
     },
   });
+
+  async function listPages(
+    filter: { originOwnerIds?: string[] },
+    maxAccounts: number,
+  ): Promise<{ accounts: StackOneAccount[]; complete: boolean }> {
+    const accounts: StackOneAccount[] = [];
+    // No cursor: a page shorter than the page size is the last (STACKONE.md §1).
+    for (let page = 1; accounts.length < maxAccounts; page++) {
+      const response = await callStackOne('list linked accounts', () =>
+        sdk.accounts.listLinkedAccounts({ ...filter, page, pageSize: listPageSize }),
+      );
+      const batch = response.classes ?? [];
+      accounts.push(...batch.map(toStackOneAccount));
+      if (batch.length < listPageSize) return { accounts, complete: true };
+    }
+    return { accounts, complete: false };
+  }
 
   return {
     async createConnectSession(request) {
@@ -112,16 +133,10 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
     },
 
     async listAccounts(originOwnerIds) {
-      const accounts: StackOneAccount[] = [];
-      // No cursor: a page shorter than the page size is the last (STACKONE.md §1).
-      for (let page = 1; ; page++) {
-        const response = await callStackOne('list linked accounts', () =>
-          sdk.accounts.listLinkedAccounts({ originOwnerIds, page, pageSize: listPageSize }),
-        );
-        const batch = response.classes ?? [];
-        accounts.push(...batch.map(toStackOneAccount));
-        if (batch.length < listPageSize) return accounts;
-      }
+      return (await listPages({ originOwnerIds }, Infinity)).accounts;
+    },
+    async listProjectAccounts(maxAccounts) {
+      return listPages({}, maxAccounts);
     },
   };
 }

@@ -10,6 +10,7 @@ export const bridgeCallNames = [
   'createCustomer',
   'renameCustomer',
   'removeCustomer',
+  'findStackOneCustomers',
   'createConnectSession',
   'createAuthLink',
   'listAccounts',

@@ -10,6 +10,7 @@ import {
   linkedAccountViewSchema,
   providerKeySchema,
   relayConnectionSchema,
+  stackOneCustomersSchema,
 } from './domain';
 import {
   apiKeySchema,
@@ -70,6 +71,8 @@ export const bridgeCalls = {
     input: z.strictObject({ id: customerIdSchema }),
     output: z.array(customerSchema),
   },
+  /** Customers StackOne has accounts for that this app does not have yet. */
+  findStackOneCustomers: { input: noInput, output: stackOneCustomersSchema },
   createConnectSession: {
     input: z.strictObject({
       customerId: customerIdSchema,

@@ -109,6 +109,24 @@ export const summarizeAccounts = (
   needingRelink: accounts.filter(needsRelink).length,
 });
 
+/** A customer StackOne has accounts for that this app does not have yet (to pick and add). */
+export const stackOneCustomerSchema = z.object({
+  id: customerIdSchema,
+  name: customerNameSchema,
+  accounts: z.number().int().positive(),
+});
+export type StackOneCustomer = z.infer<typeof stackOneCustomerSchema>;
+
+export const stackOneCustomersSchema = z.object({
+  customers: z.array(stackOneCustomerSchema),
+  /** How many of the project's accounts were read; fewer than it has when `complete` is false. */
+  accountsRead: z.number().int().nonnegative(),
+  complete: z.boolean(),
+  /** Owners whose ids this app cannot take as a customer id (see customerIdSchema). */
+  unusableIds: z.number().int().nonnegative(),
+});
+export type StackOneCustomers = z.infer<typeof stackOneCustomersSchema>;
+
 /** What to call the account's provider: StackOne's display name once known, else its key. */
 export const providerDisplayName = (account: LinkedAccountView): string =>
   account.providerName ?? account.provider;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { addCustomer, expect, linkActiveBambooHr, test } from './fixtures';
 
 const axeSource = readFileSync(
@@ -55,6 +56,16 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
 
   await app.getByRole('button', { name: 'Settings' }).click();
   expect(await accessibilityViolations(app), 'settings').toEqual([]);
+  await app.keyboard.press('Escape');
+
+  const session = (await harness.control('/connect_sessions', {
+    origin_owner_id: 'initech',
+    origin_owner_name: 'Initech',
+  })) as { token: string };
+  await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+  await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+  await expect(app.getByRole('button', { name: 'Add Initech' })).toBeVisible();
+  expect(await accessibilityViolations(app), 'customers in StackOne').toEqual([]);
   await app.keyboard.press('Escape');
 
   await app.getByRole('button', { name: 'Acme Ltd' }).click();

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { startHarness } from './harness';
 import {
   accountRows,
@@ -636,4 +637,62 @@ test('the customer list says which customers have accounts to re-link, whoever i
   await expect(
     app.getByRole('list', { name: 'Customers' }).getByRole('button').first(),
   ).toContainText('1 account to re-link');
+});
+
+test('a customer already in StackOne is found, added, and brings their accounts and events', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  // A colleague linked Globex's BambooHR on another laptop.
+  const session = (await harness.control('/connect_sessions', {
+    origin_owner_id: 'globex',
+    origin_owner_name: 'Globex Corporation',
+  })) as { token: string };
+  const globexAccount = await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+
+  await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Customers in StackOne' });
+  const found = dialog.getByRole('list', { name: 'Customers in StackOne' }).getByRole('listitem');
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText('Globex Corporation');
+  await expect(found).toContainText('globex · 1 account');
+  await found.getByRole('button', { name: 'Add Globex Corporation' }).click();
+
+  await expect(dialog).toBeHidden();
+  await expect(app.getByRole('heading', { name: 'Globex Corporation' })).toBeVisible();
+  const status = accountRows(app).first().locator('[data-status]');
+  await expect(status).toHaveAttribute('data-status', 'active');
+  // Its events now reach this app.
+  await harness.control(`/_simulator/accounts/${globexAccount}/status`, { status: 'error' });
+  await expect(status).toHaveAttribute('data-status', 'error');
+
+  await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+  await expect(dialog).toContainText(
+    'Every customer StackOne has accounts for is in this app already.',
+  );
+  await app.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('finding customers in StackOne says what went wrong and can be tried again', async ({
+  app,
+  harness,
+}) => {
+  const session = (await harness.control('/connect_sessions', {
+    origin_owner_id: 'globex',
+    origin_owner_name: 'Globex Corporation',
+  })) as { token: string };
+  await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+  await harness.control('/_simulator/faults', { failure_rate: 1 });
+
+  await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Customers in StackOne' });
+  await expect(dialog.getByRole('alert')).toContainText(
+    'StackOne had a problem (HTTP 503) while trying to list linked accounts',
+  );
+  await harness.control('/_simulator/faults', { failure_rate: 0 });
+  await dialog.getByRole('button', { name: 'Try again' }).click();
+  await expect(dialog.getByRole('alert')).toBeHidden();
+  await expect(dialog.getByRole('listitem')).toContainText('Globex Corporation');
 });

@@ -468,6 +468,7 @@ describe('auth links', () => {
             createConnectSession: async () => ({ token: 'session-token', authLinkUrl }),
             getAccount: async () => null,
             listAccounts: async () => [],
+            listProjectAccounts: async () => ({ accounts: [], complete: true }),
             deleteAccount: async () => undefined,
           },
           logger: silentLogger(),
@@ -580,6 +581,41 @@ describe('customers', () => {
     // From now on the relay sends Globex's events too.
     await control(w, `/_simulator/accounts/${globexAccount}/status`, { status: 'error' });
     await eventually(() => expect(w.store.getAccount(globexAccount)?.status).toBe('error'));
+  });
+
+  it('finds the customers StackOne has accounts for that the app does not have yet', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await linkActiveBambooHr(w, 'acme');
+    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
+    // StackOne files a second link with the same owner, name and provider as the same account:
+    // Initech's second account is linked under the name it has since.
+    for (const [id, name] of [
+      ['initech', 'Initech'],
+      ['globex', 'Globex'],
+      ['initech', 'Initech Inc'],
+    ] as const) {
+      const session = await colleague.createConnectSession({
+        originOwnerId: id,
+        originOwnerName: name,
+      });
+      await linkBambooHrThroughHub(w.simulator.url, session.token);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a later updated_at for the next
+    }
+
+    expect(await w.service.handlers.findStackOneCustomers({})).toEqual({
+      customers: [
+        { id: 'globex', name: 'Globex', accounts: 1 },
+        { id: 'initech', name: 'Initech Inc', accounts: 2 },
+      ],
+      accountsRead: 4,
+      complete: true,
+      unusableIds: 0,
+    });
+    await addCustomer(w, 'globex', 'Globex');
+    expect((await w.service.handlers.findStackOneCustomers({})).customers.map((c) => c.id)).toEqual(
+      ['initech'],
+    );
   });
 
   it('applies an event that names no owner to its own account, and ignores one for an account it does not have', async () => {

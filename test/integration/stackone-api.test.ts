@@ -74,3 +74,54 @@ describe('an account StackOne does not have', () => {
     await expect(api.deleteAccount('gone')).resolves.toBeUndefined();
   });
 });
+
+describe("the project's accounts", () => {
+  /** A StackOne stand-in whose project has `total` accounts, served in pages; records each query. */
+  async function projectWith(total: number, queries: URLSearchParams[]): Promise<string> {
+    server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://stand-in');
+      queries.push(url.searchParams);
+      const page = Number(url.searchParams.get('page'));
+      const size = Number(url.searchParams.get('page_size'));
+      const ids = Array.from({ length: total }, (_, n) => n).slice((page - 1) * size, page * size);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify(
+          ids.map((n) => ({
+            id: `acc-${n}`,
+            provider: 'bamboohr',
+            origin_owner_id: `customer-${n % 7}`,
+            origin_owner_name: `Customer ${n % 7}`,
+            status: 'active',
+            created_at: '2026-01-01T09:00:00.000Z',
+            updated_at: '2026-01-01T10:00:00.000Z',
+          })),
+        ),
+      );
+    });
+    const listening = server;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  }
+
+  it('are read page by page, whoever owns them, up to the limit asked for', async () => {
+    const queries: URLSearchParams[] = [];
+    const api = createStackOneApi({
+      apiKey: 'v1.test.key',
+      baseUrl: await projectWith(250, queries),
+    });
+
+    const all = await api.listProjectAccounts(5_000);
+    expect(all.complete).toBe(true);
+    expect(all.accounts.map((a) => a.id)).toEqual(
+      Array.from({ length: 250 }, (_, n) => `acc-${n}`),
+    );
+    expect(queries.map((q) => q.get('page'))).toEqual(['1', '2', '3']);
+    expect(queries.some((q) => q.has('origin_owner_ids'))).toBe(false);
+
+    queries.length = 0;
+    const some = await api.listProjectAccounts(150);
+    expect(some).toMatchObject({ complete: false, accounts: { length: 200 } });
+    expect(queries).toHaveLength(2);
+  });
+});

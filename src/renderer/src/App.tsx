@@ -11,6 +11,7 @@ import { AccountList } from './components/AccountList';
 import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerHeading } from './components/CustomerHeading';
 import { CustomerList } from './components/CustomerList';
+import { FindCustomerDialog } from './components/FindCustomerDialog';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
 import { SendLinkDialog } from './components/SendLinkDialog';
@@ -30,7 +31,7 @@ export function App() {
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const [openDialog, setOpenDialog] = useState<{
-    kind: 'connect' | 'send-link' | 'settings';
+    kind: 'connect' | 'send-link' | 'settings' | 'find-customer';
     /** Re-link this account rather than link a new one. */
     relink?: LinkedAccountView;
   } | null>(null);
@@ -108,6 +109,11 @@ export function App() {
     return off;
   }, [selectedId, report]);
 
+  const showAddedCustomer = (customer: Customer) => {
+    setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);
+    setSelectedId(customer.id);
+  };
+
   const selected = customers.find((c) => c.id === selectedId) ?? null;
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
 
@@ -159,12 +165,14 @@ export function App() {
             selectedId={selectedId}
             onSelect={setSelectedId}
           />
-          <NewCustomerForm
-            onCreated={(customer) => {
-              setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);
-              setSelectedId(customer.id);
-            }}
-          />
+          <NewCustomerForm onCreated={showAddedCustomer} />
+          <button
+            type="button"
+            className="link find-in-stackone"
+            onClick={() => showDialog({ kind: 'find-customer' })}
+          >
+            Find a customer already in StackOne…
+          </button>
         </aside>
         <main className="content">
           {selected === null ? (
@@ -260,6 +268,15 @@ export function App() {
         </main>
       </div>
       {openDialog?.kind === 'settings' && <SettingsDialog onClose={() => setOpenDialog(null)} />}
+      {openDialog?.kind === 'find-customer' && (
+        <FindCustomerDialog
+          onAdded={(customer) => {
+            showAddedCustomer(customer);
+            setOpenDialog(null);
+          }}
+          onClose={() => setOpenDialog(null)}
+        />
+      )}
     </div>
   );
 }

@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
-
-/** Past this many customers the list gets a search box. */
-const searchFrom = 6;
+import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 
 export function CustomerList(props: {
   customers: Customer[];
@@ -13,15 +11,9 @@ export function CustomerList(props: {
   const [search, setSearch] = useState('');
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
 
-  const searching = props.customers.length >= searchFrom;
-  const wanted = searching ? search.trim().toLocaleLowerCase() : '';
+  const searching = props.customers.length >= searchBoxFrom;
   const shown = props.customers
-    .filter(
-      (customer) =>
-        wanted === '' ||
-        customer.name.toLocaleLowerCase().includes(wanted) ||
-        customer.id.toLocaleLowerCase().includes(wanted),
-    )
+    .filter((customer) => matchesCustomerSearch(customer, searching ? search : ''))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 
   return (
