@@ -199,6 +199,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const host = options.host ?? '127.0.0.1';
   logger.info({ port: address.port }, 'relay listening');
 
+  let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
@@ -206,12 +207,16 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
      * Graceful shutdown: stop taking webhooks and connections, let in-flight webhooks finish
      * storing, let each client's queued events reach its socket, then close.
      */
-    async close(drainTimeoutMs = 5_000) {
-      shuttingDown = true;
-      const httpClosed = app.close();
-      await streams.close(drainTimeoutMs);
-      await httpClosed;
-      await eventLog.close();
+    close(drainTimeoutMs = 5_000) {
+      // A second signal during the drain (SIGTERM, then Ctrl-C) waits for the same shutdown.
+      closing ??= (async () => {
+        shuttingDown = true;
+        const httpClosed = app.close();
+        await streams.close(drainTimeoutMs);
+        await httpClosed;
+        await eventLog.close();
+      })();
+      return closing;
     },
   };
 }
