@@ -147,6 +147,7 @@ export function createAppSession(deps: {
     recordHubSuccess: delegate('recordHubSuccess'),
     refreshAccounts: delegate('refreshAccounts'),
     disconnectAccount: delegate('disconnectAccount'),
+    checkRelayConnection: delegate('checkRelayConnection'),
     async getSettings() {
       await switching;
       return view();

@@ -259,6 +259,10 @@ export function createOnboardingService(deps: {
       await requestReconcile();
       return store.accountsOf(customerId);
     },
+    async checkRelayConnection() {
+      relayClient.checkConnection();
+      return relayClient.connection;
+    },
     async disconnectAccount({ customerId, accountId }) {
       customerOrThrow(customerId);
       const account = accountOrThrow(customerId, accountId);

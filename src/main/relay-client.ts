@@ -35,6 +35,8 @@ export interface RelayClientOptions {
    * NAT dropping state) would look connected for as long as TCP takes to notice: hours.
    */
   livenessTimeoutMs?: number;
+  /** How long `checkConnection` waits for the relay to answer its ping (default 5 s). */
+  checkTimeoutMs?: number;
 }
 
 export interface RelayClient {
@@ -45,6 +47,13 @@ export interface RelayClient {
    * an open connection, so it is replaced at once (no retry delay, no "connecting" shown).
    */
   resubscribe(): void;
+  /**
+   * For when the network may have changed under the connection (the computer woke up, the network
+   * came back): an open connection must answer a ping within `checkTimeoutMs` or is replaced, and
+   * a client waiting to retry tries at once. Without it a dead connection looks connected until
+   * the liveness timeout, and a retry may be half a minute away.
+   */
+  checkConnection(): void;
   readonly connection: RelayConnection;
 }
 
@@ -53,6 +62,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const initialRetryMs = options.initialRetryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 30_000;
   const livenessTimeoutMs = options.livenessTimeoutMs ?? 45_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
   let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
   let socket: WebSocket | null = null;
   let retryMs = initialRetryMs;
@@ -62,6 +72,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let draining: Promise<void> | null = null;
   /** The socket being closed to subscribe again; its close connects at once. */
   let replacing: WebSocket | null = null;
+  /** Pings the open connection and drops it if no answer comes in time. */
+  let checkOpenConnection: (() => void) | null = null;
 
   const setConnection = (next: RelayConnection) => {
     connection = next;
@@ -93,9 +105,21 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     ws.on('open', () => {
       retryMs = initialRetryMs;
       stillAlive();
+      checkOpenConnection = () => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        const unanswered = setTimeout(() => {
+          logger.warn({ waitedMs: checkTimeoutMs }, 'relay did not answer a check; reconnecting');
+          closeReason = 'The relay did not answer after the network changed.';
+          ws.terminate();
+        }, checkTimeoutMs);
+        ws.once('pong', () => clearTimeout(unanswered));
+        ws.once('close', () => clearTimeout(unanswered));
+        ws.ping();
+      };
       send(ws, subscription(options.cursor(), options.originOwnerIds?.()));
     });
     ws.on('ping', stillAlive);
+    ws.on('pong', stillAlive);
     ws.on('unexpected-response', (_request, response) => {
       const refused = response.statusCode === 401 || response.statusCode === 403;
       logger.warn({ status: response.statusCode }, 'relay refused the connection');
@@ -140,7 +164,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     });
     ws.on('close', () => {
       if (livenessTimer !== null) clearTimeout(livenessTimer);
-      if (socket === ws) socket = null;
+      if (socket === ws) {
+        socket = null;
+        checkOpenConnection = null;
+      }
       if (replacing === ws) {
         replacing = null;
         // Events of the old connection are applied before the new one replays from the cursor.
@@ -229,6 +256,17 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       ws.close(1000, 'subscribing again');
       // A relay that does not answer the close would otherwise hold the new subscription up.
       setTimeout(() => ws.terminate(), 1_000).unref();
+    },
+    checkConnection() {
+      if (stopped) return;
+      if (retryTimer !== null) {
+        clearTimeout(retryTimer);
+        retryTimer = null;
+        retryMs = initialRetryMs;
+        connect();
+        return;
+      }
+      checkOpenConnection?.();
     },
     get connection() {
       return connection;

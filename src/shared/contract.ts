@@ -113,6 +113,11 @@ export const bridgeCalls = {
     input: z.strictObject({ customerId: customerIdSchema, accountId: accountIdSchema }),
     output: z.array(linkedAccountViewSchema),
   },
+  /**
+   * The network may have changed (it came back, the computer woke up): the relay connection is
+   * checked, or tried again at once. Answers with its state now; changes follow as events.
+   */
+  checkRelayConnection: { input: noInput, output: relayConnectionSchema },
   getSettings: { input: noInput, output: settingsViewSchema },
   /**
    * Checks the endpoints and credentials against StackOne and the relay, saves them and switches

@@ -30,6 +30,8 @@ export interface Harness {
   storeDir: string;
   /** Every value that crossed the bridge into a page, serialised: results and pushed events. */
   sentToRenderer: string[];
+  /** The name of every bridge call a page made, in order. */
+  callsMade: string[];
   openApp(context: BrowserContext): Promise<Page>;
   /** Calls the simulator's control API (docs/simulator.md) as a demo operator would. */
   control(path: string, body?: unknown): Promise<unknown>;
@@ -61,6 +63,7 @@ export async function startHarness(
   const store = openTestAccountStore(storeDir);
   const pages = new Set<Page>();
   const sentToRenderer: string[] = [];
+  const callsMade: string[] = [];
 
   const session = createAppSession({
     settings: openSettingsStore({
@@ -102,11 +105,13 @@ export async function startHarness(
     session,
     storeDir,
     sentToRenderer,
+    callsMade,
     async openApp(context) {
       const page = await context.newPage();
       await page.exposeBinding(
         '__onboardingInvoke',
         async (source, name: unknown, input: unknown) => {
+          callsMade.push(String(name));
           const result = await dispatcher.dispatch(name, input, source.frame.url());
           sentToRenderer.push(JSON.stringify(result));
           return result;

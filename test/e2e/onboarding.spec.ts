@@ -696,3 +696,18 @@ test('finding customers in StackOne says what went wrong and can be tried again'
   await expect(dialog.getByRole('alert')).toBeHidden();
   await expect(dialog.getByRole('listitem')).toContainText('Globex Corporation');
 });
+
+test('back on a network, the window has the relay connection checked at once', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+  const checks = () => harness.callsMade.filter((name) => name === 'checkRelayConnection').length;
+  await context.setOffline(true);
+  expect(checks()).toBe(0);
+  await context.setOffline(false);
+  await expect.poll(checks).toBe(1);
+  // The relay answered the check: the connection stays as it was.
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+});

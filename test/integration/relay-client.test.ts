@@ -7,6 +7,7 @@ import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
+import { startFreezableProxy } from '../support/freezable-proxy';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
@@ -184,5 +185,87 @@ describe('relay client subscriptions', () => {
     const owners = Array.from({ length: count }, (_, n) => String(n).padStart(length, 'c'));
     const { applied } = startOwnersClient(streamUrl, () => owners);
     await eventually(() => expect(applied).toEqual([1, 2]));
+  });
+});
+
+describe('relay client checks, for when the network may have changed', () => {
+  async function startRelay(port?: number) {
+    const temp = makeTempDir('relay-client-check');
+    cleanups.push(() => temp.remove());
+    const relay = await startRelayServer({
+      webhookSecrets: ['whsec_check'],
+      clientTokens: [token],
+      eventLog: openFileEventLog({ dataDir: temp.path }),
+      logger: silentLogger(),
+      ...(port !== undefined && { port }),
+    });
+    cleanups.push(() => relay.close(100));
+    return relay;
+  }
+
+  function startCheckedClient(streamUrl: string, initialRetryMs = 50) {
+    const changes: RelayConnection[] = [];
+    const client = createRelayClient({
+      streamUrl,
+      token,
+      cursor: () => null,
+      applyEvents: async () => undefined,
+      onConnectionChange: (connection) => changes.push(connection),
+      logger: silentLogger(),
+      initialRetryMs,
+      // Long enough that only the check can be what notices a dead connection in these tests.
+      livenessTimeoutMs: 60_000,
+      checkTimeoutMs: 300,
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+    return { client, changes };
+  }
+
+  it('replaces a connection that no longer answers once asked to check it', async () => {
+    const relay = await startRelay();
+    const proxy = await startFreezableProxy(relay.port);
+    cleanups.push(() => proxy.close());
+    const { client, changes } = startCheckedClient(`ws://127.0.0.1:${proxy.port}/v1/stream`);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+
+    proxy.freeze();
+    client.checkConnection();
+    await eventually(() =>
+      expect(client.connection.detail).toMatch(
+        /^The relay did not answer after the network changed\. Retrying in/,
+      ),
+    );
+    proxy.thaw();
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    expect(proxy.connections()).toBeGreaterThanOrEqual(2);
+    expect(changes.filter((c) => c.state === 'connected')).toHaveLength(2);
+  });
+
+  it('keeps a connection that answers the check', async () => {
+    const relay = await startRelay();
+    const proxy = await startFreezableProxy(relay.port);
+    cleanups.push(() => proxy.close());
+    const { client, changes } = startCheckedClient(`ws://127.0.0.1:${proxy.port}/v1/stream`);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+
+    client.checkConnection();
+    await new Promise((resolve) => setTimeout(resolve, 900)); // three check timeouts
+    expect(client.connection.state).toBe('connected');
+    expect(changes.map((c) => c.state)).toEqual(['connecting', 'connected']);
+    expect(proxy.connections()).toBe(1);
+  });
+
+  it('tries at once when asked while it waits to retry', async () => {
+    const gone = await startRelay();
+    const port = gone.port;
+    await gone.close(100);
+    // A minute between attempts: only the check can bring it back within the test.
+    const { client } = startCheckedClient(`ws://127.0.0.1:${port}/v1/stream`, 60_000);
+    await eventually(() => expect(client.connection.detail).toMatch(/Retrying in \d+ s\.$/));
+
+    await startRelay(port);
+    client.checkConnection();
+    await eventually(() => expect(client.connection.state).toBe('connected'), 3_000);
   });
 });

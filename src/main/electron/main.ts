@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
 import { pino } from 'pino';
 import { bridgeCallNames, callChannel, eventChannel } from '../../shared/contract-names';
@@ -80,6 +80,17 @@ async function launch(): Promise<void> {
   serveRenderer(join(import.meta.dirname, '../renderer'), () =>
     buildContentSecurityPolicy({ hubBaseUrl: onboardingSession.profile.hubBaseUrl }),
   );
+  // After a sleep the relay connection is likely dead, though nothing has said so yet.
+  powerMonitor.on('resume', () => {
+    void onboardingSession.handlers
+      .checkRelayConnection({})
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : 'unknown' },
+          'relay check failed',
+        ),
+      );
+  });
   mainWindow = createMainWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
     appOrigins,

@@ -61,6 +61,9 @@ export function App() {
   useEffect(() => {
     const bridge = onboarding();
     const offRelay = bridge.on('relayConnectionChanged', setRelay);
+    // Back on a network, the relay connection may be dead or a retry half a minute away.
+    const checkRelay = () => void unwrap(bridge.checkRelayConnection({})).catch(report);
+    window.addEventListener('online', checkRelay);
     const offSummaries = bridge.on('accountsChanged', (change) =>
       setSummaries((current) =>
         new Map(current).set(
@@ -94,6 +97,7 @@ export function App() {
     return () => {
       offRelay();
       offSummaries();
+      window.removeEventListener('online', checkRelay);
     };
   }, [report, addNotices]);
 
