@@ -1,14 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
-import { pino } from 'pino';
 import { bridgeCallNames, callChannel, eventChannel } from '../../shared/contract-names';
 import { accountStoreName, openAccountStore } from '../account-store';
 import { createAppSession, type AppSession } from '../app-session';
 import { createBridgeDispatcher } from '../bridge-dispatcher';
 import { startDemoBackend } from '../demo-backend';
 import { checkLiveProfile } from '../live-profile-check';
+import { openRollingLogFile } from '../log-file';
 import { createLogger } from '../logger';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
@@ -24,11 +23,9 @@ let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
 
 async function launch(): Promise<void> {
-  const logDir = app.getPath('logs');
-  mkdirSync(logDir, { recursive: true });
   const logger = createLogger({
     name: 'main',
-    destination: pino.destination({ dest: join(logDir, 'main.log'), mkdir: true }),
+    destination: await openRollingLogFile({ dir: app.getPath('logs'), name: 'main' }),
   });
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
@@ -125,7 +122,7 @@ app
   .catch((error: unknown) => {
     dialog.showErrorBox(
       'StackOne Onboarding could not start',
-      `${error instanceof Error ? error.message : String(error)}\n\nRestart the app; if it keeps happening, send the log file in ${app.getPath('logs')} to support.`,
+      `${error instanceof Error ? error.message : String(error)}\n\nRestart the app; if it keeps happening, send the newest log file (main.<number>.log) in ${app.getPath('logs')} to support.`,
     );
     app.exit(1);
   });
