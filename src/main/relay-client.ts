@@ -253,6 +253,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (stopped || ws === null || ws.readyState !== WebSocket.OPEN) return;
       replacing = ws;
       socket = null;
+      checkOpenConnection = null;
       ws.close(1000, 'subscribing again');
       // A relay that does not answer the close would otherwise hold the new subscription up.
       setTimeout(() => ws.terminate(), 1_000).unref();
