@@ -1,8 +1,10 @@
+import { release } from 'node:os';
 import type { SettingsView } from '../shared/live-settings';
 import type { AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { DemoBackend } from './demo-backend';
+import { diagnosticsReport } from './diagnostics-report';
 import { liveProfile, relayStreamUrlOf } from './live-profile';
 import type { Logger } from './logger';
 import {
@@ -40,6 +42,8 @@ export function createAppSession(deps: {
   openAccountStore: (mode: Mode) => AccountStore;
   startDemoBackend: () => Promise<DemoBackend>;
   checkLiveProfile: (profile: Profile) => Promise<void>;
+  /** The app's name and version, for diagnostics. */
+  about: { name: string; version: string };
   logger: Logger;
   emit: EmitBridgeEvent;
 }): AppSession {
@@ -65,11 +69,12 @@ export function createAppSession(deps: {
     switching = run.catch(() => undefined);
     return run;
   };
-  const activeService = async () => {
+  const activeMode = async () => {
     await switching;
     if (!active) throw new AppError('internal', 'The app has not started yet.');
-    return active.service;
+    return active;
   };
+  const activeService = async () => (await activeMode()).service;
 
   async function activate(profile: Profile): Promise<void> {
     await active?.service.stop();
@@ -148,6 +153,30 @@ export function createAppSession(deps: {
     refreshAccounts: delegate('refreshAccounts'),
     disconnectAccount: delegate('disconnectAccount'),
     checkRelayConnection: delegate('checkRelayConnection'),
+    async getDiagnostics() {
+      const status = await handlers.getAppStatus({});
+      const { service, profile } = await activeMode();
+      const summaries = await service.handlers.summarizeCustomers({});
+      const report = diagnosticsReport({
+        app: deps.about,
+        system: { platform: process.platform, arch: process.arch, release: release() },
+        versions: process.versions,
+        mode: profile.mode,
+        endpoints: {
+          api: profile.apiBaseUrl,
+          app: profile.hubAppUrl,
+          relay: profile.relayStreamUrl,
+        },
+        relay: status.relay,
+        secretStorage: cipher.storage,
+        customers: summaries.length,
+        accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),
+        accountsToRelink: summaries.reduce((sum, summary) => sum + summary.needingRelink, 0),
+        warnings: status.warnings,
+        at: new Date(),
+      });
+      return { report };
+    },
     async getSettings() {
       await switching;
       return view();

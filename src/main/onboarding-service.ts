@@ -23,10 +23,13 @@ export type EmitBridgeEvent = <E extends BridgeEventName>(
   payload: EventPayload<E>,
 ) => void;
 
-/** The calls about customers and accounts; the settings calls belong to the app session. */
+/**
+ * The calls about customers and accounts; the settings and diagnostics calls belong to the app
+ * session.
+ */
 export type ServiceHandlers = Omit<
   CallHandlers,
-  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode'
+  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode' | 'getDiagnostics'
 >;
 
 export interface OnboardingService {

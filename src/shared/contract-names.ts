@@ -18,6 +18,7 @@ export const bridgeCallNames = [
   'refreshAccounts',
   'disconnectAccount',
   'checkRelayConnection',
+  'getDiagnostics',
   'getSettings',
   'switchToLiveMode',
   'switchToDemoMode',

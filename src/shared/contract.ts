@@ -118,6 +118,8 @@ export const bridgeCalls = {
    * checked, or tried again at once. Answers with its state now; changes follow as events.
    */
   checkRelayConnection: { input: noInput, output: relayConnectionSchema },
+  /** A plain-text report for support: versions, mode, endpoints, counts; never a secret. */
+  getDiagnostics: { input: noInput, output: z.strictObject({ report: z.string() }) },
   getSettings: { input: noInput, output: settingsViewSchema },
   /**
    * Checks the endpoints and credentials against StackOne and the relay, saves them and switches

@@ -56,6 +56,9 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
 
   await app.getByRole('button', { name: 'Settings' }).click();
   expect(await accessibilityViolations(app), 'settings').toEqual([]);
+  await app.getByRole('button', { name: 'Copy diagnostics' }).click();
+  await expect(app.getByLabel('Diagnostics')).toBeVisible();
+  expect(await accessibilityViolations(app), 'settings with diagnostics').toEqual([]);
   await app.keyboard.press('Escape');
 
   const session = (await harness.control('/connect_sessions', {

@@ -75,6 +75,7 @@ export async function startHarness(
       mode === 'demo' ? store : openTestAccountStore(storeDir, undefined, accountStoreName(mode)),
     startDemoBackend: async () => backend,
     checkLiveProfile: (profile) => checkLiveProfile(profile),
+    about: { name: 'StackOne Onboarding', version: '1.2.3-e2e' },
     logger,
     emit: (event, payload) => {
       sentToRenderer.push(JSON.stringify(payload));

@@ -165,3 +165,26 @@ test('where secrets can only be obfuscated, the settings say so before anything 
     await harness.close();
   }
 });
+
+test('diagnostics for support are shown and copied, with no secret or customer in them', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await addCustomer(app, 'Acme Widgets', 'acme-7731');
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Copy diagnostics' }).click();
+
+  await expect(app.getByRole('status').filter({ hasText: 'Copied' })).toHaveText(
+    'Copied: paste it into your message to support.',
+  );
+  const shown = await app.getByLabel('Diagnostics').innerText();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+  expect(shown).toMatch(/^StackOne Onboarding 1\.2\.3-e2e: diagnostics, /);
+  expect(shown).toContain('Mode: demo');
+  expect(shown).toContain('Customers: 1; accounts linked: 0, to re-link: 0');
+  const { apiKey, relayToken } = harness.backend.profile;
+  for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets'])
+    expect(shown).not.toContain(kept);
+});

@@ -78,6 +78,7 @@ async function openSession(
       options.checked?.push(profile.apiBaseUrl);
       return checkLiveProfile(profile, { timeoutMs: 3_000 });
     },
+    about: { name: 'StackOne Onboarding', version: '1.2.3-test' },
     logger,
     emit: (event, payload) => world.events.push({ event, payload }),
   });
@@ -162,6 +163,37 @@ describe('the app session', () => {
     expect(demo).toEqual({ mode: 'demo', live: endpoints, secretStorage: 'encrypted' });
     expect((await session.handlers.listCustomers({})).map((c) => c.id)).toEqual(['demo-co']);
     expect(changes).toEqual(['live', 'demo']);
+  });
+
+  it('reports diagnostics for support, with no secret, customer or account in them', async () => {
+    const session = await openSession();
+    await session.handlers.switchToLiveMode(liveInput());
+    await eventually(async () =>
+      expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
+    );
+    await session.handlers.createCustomer({ id: 'acme-7731', name: 'Acme Widgets' });
+    const hubSession = await session.handlers.createConnectSession({ customerId: 'acme-7731' });
+    const accountId = await linkBambooHrThroughHub(world.live.simulatorUrl, hubSession.token);
+    await eventually(async () =>
+      expect(
+        (await session.handlers.listAccounts({ customerId: 'acme-7731' })).map((a) => a.status),
+      ).toEqual(['active']),
+    );
+
+    const { report } = await session.handlers.getDiagnostics({});
+    const { apiUrl, appUrl, relayUrl } = liveEndpoints();
+    const lines = report.split('\n');
+    expect(lines[0]).toMatch(/^StackOne Onboarding 1\.2\.3-test: diagnostics, \d{4}-\d\d-\d\dT/);
+    expect(lines).toContain('Mode: live');
+    expect(lines).toContain(`StackOne API: ${apiUrl} (app ${appUrl})`);
+    expect(lines).toContain(`Relay: ${relayUrl}: connected (Receiving account events live.)`);
+    expect(lines).toContain('Secret storage: encrypted by the system keyring');
+    expect(lines).toContain('Customers: 1; accounts linked: 1, to re-link: 0');
+    expect(lines).toContain('Warnings: none');
+    expect(lines[1]).toContain(`node ${process.versions.node}`);
+    const { apiKey, relayToken } = liveInput();
+    for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets', accountId])
+      expect(report).not.toContain(kept);
   });
 
   it('starts in the mode it was left in, and keeps a saved secret that is not entered again', async () => {

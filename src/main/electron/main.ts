@@ -55,6 +55,7 @@ async function launch(): Promise<void> {
         logger,
       }),
     checkLiveProfile: (profile) => checkLiveProfile(profile),
+    about: { name: app.getName(), version: app.getVersion() },
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
   });

@@ -6,6 +6,7 @@ import {
   type SettingsView,
 } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { DiagnosticsSection } from './DiagnosticsSection';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
@@ -167,6 +168,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      <DiagnosticsSection />
     </ModalDialog>
   );
 }

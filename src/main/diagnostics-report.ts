@@ -1,0 +1,46 @@
+import type { RelayConnection } from '../shared/domain';
+import type { SettingsView } from '../shared/live-settings';
+
+/** What a support request needs to know about this app. Never a secret, customer or account. */
+export interface DiagnosticsFacts {
+  app: { name: string; version: string };
+  system: { platform: string; arch: string; release: string };
+  /** Runtime versions: Electron, Chromium and Node where they exist. */
+  versions: Readonly<Record<string, string | undefined>>;
+  mode: 'demo' | 'live';
+  endpoints: { api: string; app: string; relay: string };
+  relay: RelayConnection;
+  secretStorage: SettingsView['secretStorage'];
+  customers: number;
+  accountsLinked: number;
+  accountsToRelink: number;
+  warnings: readonly string[];
+  at: Date;
+}
+
+const secretStorageText: Record<SettingsView['secretStorage'], string> = {
+  encrypted: 'encrypted by the system keyring',
+  obfuscated: 'obfuscated only (no keyring)',
+  unavailable: 'unavailable',
+};
+
+/** A plain-text report to paste into a message to support. */
+export function diagnosticsReport(facts: DiagnosticsFacts): string {
+  const runtime = (['electron', 'chrome', 'node'] as const)
+    .filter((name) => facts.versions[name] !== undefined)
+    .map((name) => `${name} ${facts.versions[name] ?? ''}`)
+    .join(', ');
+  return [
+    `${facts.app.name} ${facts.app.version}: diagnostics, ${facts.at.toISOString()}`,
+    `System: ${facts.system.platform} ${facts.system.arch} ${facts.system.release}; ${runtime}`,
+    `Mode: ${facts.mode}`,
+    `StackOne API: ${facts.endpoints.api} (app ${facts.endpoints.app})`,
+    `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
+    `Secret storage: ${secretStorageText[facts.secretStorage]}`,
+    `Customers: ${facts.customers}; accounts linked: ${facts.accountsLinked}, to re-link: ${facts.accountsToRelink}`,
+    facts.warnings.length === 0
+      ? 'Warnings: none'
+      : ['Warnings:', ...facts.warnings.map((warning) => `- ${warning}`)].join('\n'),
+    'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
+  ].join('\n');
+}

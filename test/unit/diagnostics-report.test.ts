@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { diagnosticsReport, type DiagnosticsFacts } from '../../src/main/diagnostics-report';
+
+const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => ({
+  app: { name: 'StackOne Onboarding', version: '1.4.0' },
+  system: { platform: 'darwin', arch: 'arm64', release: '24.1.0' },
+  versions: { node: '22.20.0', chrome: '142.0.7444.0', electron: '45.4.1', v8: '14.2' },
+  mode: 'demo',
+  endpoints: {
+    api: 'http://127.0.0.1:5100',
+    app: 'http://127.0.0.1:5100',
+    relay: 'ws://127.0.0.1:5200/v1/stream',
+  },
+  relay: { state: 'offline', detail: 'Lost the connection to the relay. Retrying in 4 s.' },
+  secretStorage: 'obfuscated',
+  customers: 3,
+  accountsLinked: 5,
+  accountsToRelink: 2,
+  warnings: [],
+  at: new Date('2026-12-03T10:00:00.000Z'),
+  ...overrides,
+});
+
+describe('the diagnostics report', () => {
+  it('says what support needs, one fact a line, runtimes in a fixed order', () => {
+    expect(diagnosticsReport(facts()).split('\n')).toEqual([
+      'StackOne Onboarding 1.4.0: diagnostics, 2026-12-03T10:00:00.000Z',
+      'System: darwin arm64 24.1.0; electron 45.4.1, chrome 142.0.7444.0, node 22.20.0',
+      'Mode: demo',
+      'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
+      'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
+      'Secret storage: obfuscated only (no keyring)',
+      'Customers: 3; accounts linked: 5, to re-link: 2',
+      'Warnings: none',
+      'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
+    ]);
+  });
+
+  it('lists each warning, and only the runtimes there are', () => {
+    const report = diagnosticsReport(
+      facts({ versions: { node: '22.23.5' }, warnings: ['First.', 'Second.'] }),
+    );
+    expect(report).toContain('System: darwin arm64 24.1.0; node 22.23.5\n');
+    expect(report).toContain('\nWarnings:\n- First.\n- Second.\n');
+  });
+});
