@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { linkBambooHrThroughHub } from '../support/simulator-hub';
-import { addCustomer, expect, linkActiveBambooHr, test } from './fixtures';
+import { addCustomer, expect, linkActiveBambooHr, linkElsewhere, test } from './fixtures';
 
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -61,11 +60,7 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   expect(await accessibilityViolations(app), 'settings with diagnostics').toEqual([]);
   await app.keyboard.press('Escape');
 
-  const session = (await harness.control('/connect_sessions', {
-    origin_owner_id: 'initech',
-    origin_owner_name: 'Initech',
-  })) as { token: string };
-  await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+  await linkElsewhere(harness, { id: 'initech', name: 'Initech' });
   await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
   await expect(app.getByRole('button', { name: 'Add Initech' })).toBeVisible();
   expect(await accessibilityViolations(app), 'customers in StackOne').toEqual([]);

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { startHarness, type Harness } from './harness';
 
 export const test = base.extend<{ harness: Harness; app: Page }>({
@@ -52,6 +53,18 @@ export async function linkBambooHrUntilActive(page: Page): Promise<void> {
     'active',
   );
   await page.getByRole('button', { name: 'Done' }).click();
+}
+
+/**
+ * Links a BambooHR account for a customer this app does not have, in the demo's StackOne, as
+ * another implementer's app would; resolves to the account's id.
+ */
+export async function linkElsewhere(harness: Harness, owner: { id: string; name: string }) {
+  const session = (await harness.control('/connect_sessions', {
+    origin_owner_id: owner.id,
+    origin_owner_name: owner.name,
+  })) as { token: string };
+  return linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
 }
 
 /** linkBambooHrUntilActive in demo mode, resolving to the new account's id. */

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
-import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { startHarness } from './harness';
 import {
   accountRows,
   addCustomer,
   expect,
   linkActiveBambooHr,
+  linkElsewhere,
   openHubOn,
   submitBambooHr,
   test,
@@ -645,11 +645,7 @@ test('a customer already in StackOne is found, added, and brings their accounts 
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   // A colleague linked Globex's BambooHR on another laptop.
-  const session = (await harness.control('/connect_sessions', {
-    origin_owner_id: 'globex',
-    origin_owner_name: 'Globex Corporation',
-  })) as { token: string };
-  const globexAccount = await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+  const globexAccount = await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
 
   await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
   const dialog = app.getByRole('dialog', { name: 'Customers in StackOne' });
@@ -679,11 +675,7 @@ test('finding customers in StackOne says what went wrong and can be tried again'
   app,
   harness,
 }) => {
-  const session = (await harness.control('/connect_sessions', {
-    origin_owner_id: 'globex',
-    origin_owner_name: 'Globex Corporation',
-  })) as { token: string };
-  await linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
+  await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
   await harness.control('/_simulator/faults', { failure_rate: 1 });
 
   await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();

@@ -2,7 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../../src/main/logger';
-import { createRelayClient, type RelayClient } from '../../src/main/relay-client';
+import {
+  createRelayClient,
+  type RelayClient,
+  type RelayClientOptions,
+} from '../../src/main/relay-client';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
@@ -17,21 +21,56 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startClient(streamUrl: string, livenessTimeoutMs: number) {
+/** A real relay on a fresh log, first filled with `events`; closed after the test. */
+async function startRelay(
+  options: {
+    events?: Record<string, unknown>[];
+    port?: number;
+    heartbeatIntervalMs?: number;
+    maxEvents?: number;
+  } = {},
+) {
+  const temp = makeTempDir('relay-client');
+  cleanups.push(() => temp.remove());
+  const eventLog = openFileEventLog({
+    dataDir: temp.path,
+    ...(options.maxEvents !== undefined && { maxEvents: options.maxEvents }),
+  });
+  for (const event of options.events ?? []) await eventLog.append(logEvent(event));
+  const relay = await startRelayServer({
+    webhookSecrets: ['whsec_relay_client'],
+    clientTokens: [token],
+    eventLog,
+    logger: silentLogger(),
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.heartbeatIntervalMs !== undefined && {
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+    }),
+  });
+  cleanups.push(() => relay.close(100));
+  return { relay, eventLog, streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream` };
+}
+
+/**
+ * A started client that records the seqs it applied (its cursor is the last of them) and its
+ * connection changes; `options` override the rest.
+ */
+function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {}) {
+  const applied: number[] = [];
   const changes: RelayConnection[] = [];
   const client: RelayClient = createRelayClient({
     streamUrl,
     token,
-    cursor: () => null,
-    applyEvents: async () => undefined,
+    cursor: () => applied.at(-1) ?? null,
+    applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
     initialRetryMs: 50,
-    livenessTimeoutMs,
+    ...options,
   });
   client.start();
   cleanups.push(() => client.stop());
-  return { client, changes };
+  return { client, applied, changes };
 }
 
 describe('relay client liveness', () => {
@@ -54,7 +93,9 @@ describe('relay client liveness', () => {
     );
     const { port } = server.address() as AddressInfo;
 
-    const { changes } = startClient(`ws://127.0.0.1:${port}/v1/stream`, 300);
+    const { changes } = startClient(`ws://127.0.0.1:${port}/v1/stream`, {
+      livenessTimeoutMs: 300,
+    });
     await eventually(() => expect(changes.some((c) => c.state === 'connected')).toBe(true));
     await eventually(() =>
       expect(changes.map((c) => c.detail)).toContainEqual(
@@ -65,18 +106,8 @@ describe('relay client liveness', () => {
   });
 
   it('stays connected to a relay that pings, however quiet its events', async () => {
-    const temp = makeTempDir('relay-client');
-    cleanups.push(() => temp.remove());
-    const relay = await startRelayServer({
-      webhookSecrets: ['whsec_liveness'],
-      clientTokens: [token],
-      eventLog: openFileEventLog({ dataDir: temp.path }),
-      logger: silentLogger(),
-      heartbeatIntervalMs: 100,
-    });
-    cleanups.push(() => relay.close(100));
-
-    const { client, changes } = startClient(`${relay.url.replace('http', 'ws')}/v1/stream`, 400);
+    const { streamUrl } = await startRelay({ heartbeatIntervalMs: 100 });
+    const { client, changes } = startClient(streamUrl, { livenessTimeoutMs: 400 });
     await eventually(() => expect(client.connection.state).toBe('connected'));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(client.connection.state).toBe('connected');
@@ -86,32 +117,16 @@ describe('relay client liveness', () => {
 
 describe('relay client gaps', () => {
   it('asks the app to reconcile when the relay no longer holds events after its cursor, and applies the rest', async () => {
-    const temp = makeTempDir('relay-client-gap');
-    cleanups.push(() => temp.remove());
-    const eventLog = openFileEventLog({ dataDir: temp.path, maxEvents: 3 });
-    for (let n = 1; n <= 5; n++) await eventLog.append(logEvent({ account_id: `gap-${n}` }));
-    const relay = await startRelayServer({
-      webhookSecrets: ['whsec_gap'],
-      clientTokens: [token],
-      eventLog,
-      logger: silentLogger(),
+    const { streamUrl } = await startRelay({
+      maxEvents: 3,
+      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `gap-${n}` })),
     });
-    cleanups.push(() => relay.close(100));
-
     // The app last applied event 1; retention has since kept only 3-5.
-    const applied: number[] = [];
     let reconciles = 0;
-    const client = createRelayClient({
-      streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`,
-      token,
+    const { applied } = startClient(streamUrl, {
       cursor: () => 1,
-      applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
-      onConnectionChange: () => undefined,
       onConnected: () => (reconciles += 1),
-      logger: silentLogger(),
     });
-    client.start();
-    cleanups.push(() => client.stop());
 
     await eventually(() => expect(applied).toEqual([3, 4, 5]));
     // Once for the connection and once for the gap: event 2 is gone, and only StackOne knows it.
@@ -120,47 +135,13 @@ describe('relay client gaps', () => {
 });
 
 describe('relay client subscriptions', () => {
-  async function startRelayWith(events: { account: string; owner: string }[]) {
-    const temp = makeTempDir('relay-client-owners');
-    cleanups.push(() => temp.remove());
-    const eventLog = openFileEventLog({ dataDir: temp.path });
-    for (const { account, owner } of events)
-      await eventLog.append(logEvent({ account_id: account, origin_owner_id: owner }));
-    const relay = await startRelayServer({
-      webhookSecrets: ['whsec_owners'],
-      clientTokens: [token],
-      eventLog,
-      logger: silentLogger(),
-    });
-    cleanups.push(() => relay.close(100));
-    return { streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream`, eventLog };
-  }
-
-  function startOwnersClient(streamUrl: string, owners: () => readonly string[]) {
-    const applied: number[] = [];
-    const changes: RelayConnection[] = [];
-    const client = createRelayClient({
-      streamUrl,
-      token,
-      cursor: () => applied.at(-1) ?? null,
-      originOwnerIds: owners,
-      applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
-      onConnectionChange: (connection) => changes.push(connection),
-      logger: silentLogger(),
-    });
-    client.start();
-    cleanups.push(() => client.stop());
-    return { client, applied, changes };
-  }
+  const owned = (...owners: string[]) =>
+    owners.map((owner, n) => ({ account_id: `acc-${n}`, origin_owner_id: owner }));
 
   it('takes only its customers’ events, and theirs too once it subscribes again with more', async () => {
-    const { streamUrl, eventLog } = await startRelayWith([
-      { account: 'a1', owner: 'acme' },
-      { account: 'g1', owner: 'globex' },
-      { account: 'a2', owner: 'acme' },
-    ]);
+    const { streamUrl, eventLog } = await startRelay({ events: owned('acme', 'globex', 'acme') });
     let owners = ['acme'];
-    const { client, applied, changes } = startOwnersClient(streamUrl, () => owners);
+    const { client, applied, changes } = startClient(streamUrl, { originOwnerIds: () => owners });
     await eventually(() => expect(applied).toEqual([1, 3]));
 
     owners = ['acme', 'globex'];
@@ -178,57 +159,29 @@ describe('relay client subscriptions', () => {
     ['more owners than a subscription may name', 10_001, 12],
     ['a subscription over the relay’s message limit', 1_000, 100],
   ])('takes every event when its customers are too many to name: %s', async (_, count, length) => {
-    const { streamUrl } = await startRelayWith([
-      { account: 'a1', owner: 'acme' },
-      { account: 'g1', owner: 'globex' },
-    ]);
+    const { streamUrl } = await startRelay({ events: owned('acme', 'globex') });
     const owners = Array.from({ length: count }, (_, n) => String(n).padStart(length, 'c'));
-    const { applied } = startOwnersClient(streamUrl, () => owners);
+    const { applied } = startClient(streamUrl, { originOwnerIds: () => owners });
     await eventually(() => expect(applied).toEqual([1, 2]));
   });
 });
 
 describe('relay client checks, for when the network may have changed', () => {
-  async function startRelay(port?: number) {
-    const temp = makeTempDir('relay-client-check');
-    cleanups.push(() => temp.remove());
-    const relay = await startRelayServer({
-      webhookSecrets: ['whsec_check'],
-      clientTokens: [token],
-      eventLog: openFileEventLog({ dataDir: temp.path }),
-      logger: silentLogger(),
-      ...(port !== undefined && { port }),
-    });
-    cleanups.push(() => relay.close(100));
-    return relay;
-  }
+  // Long enough that only the check can be what notices a dead connection in these tests.
+  const checked = { livenessTimeoutMs: 60_000, checkTimeoutMs: 300 };
 
-  function startCheckedClient(streamUrl: string, initialRetryMs = 50) {
-    const changes: RelayConnection[] = [];
-    const client = createRelayClient({
-      streamUrl,
-      token,
-      cursor: () => null,
-      applyEvents: async () => undefined,
-      onConnectionChange: (connection) => changes.push(connection),
-      logger: silentLogger(),
-      initialRetryMs,
-      // Long enough that only the check can be what notices a dead connection in these tests.
-      livenessTimeoutMs: 60_000,
-      checkTimeoutMs: 300,
-    });
-    client.start();
-    cleanups.push(() => client.stop());
-    return { client, changes };
+  /** A client connected to a relay through a proxy that can stop all traffic. */
+  async function connectedThroughProxy() {
+    const { relay } = await startRelay();
+    const proxy = await startFreezableProxy(relay.port);
+    cleanups.push(() => proxy.close());
+    const started = startClient(`ws://127.0.0.1:${proxy.port}/v1/stream`, checked);
+    await eventually(() => expect(started.client.connection.state).toBe('connected'));
+    return { proxy, ...started };
   }
 
   it('replaces a connection that no longer answers once asked to check it', async () => {
-    const relay = await startRelay();
-    const proxy = await startFreezableProxy(relay.port);
-    cleanups.push(() => proxy.close());
-    const { client, changes } = startCheckedClient(`ws://127.0.0.1:${proxy.port}/v1/stream`);
-    await eventually(() => expect(client.connection.state).toBe('connected'));
-
+    const { proxy, client, changes } = await connectedThroughProxy();
     proxy.freeze();
     client.checkConnection();
     await eventually(() =>
@@ -243,12 +196,7 @@ describe('relay client checks, for when the network may have changed', () => {
   });
 
   it('keeps a connection that answers the check', async () => {
-    const relay = await startRelay();
-    const proxy = await startFreezableProxy(relay.port);
-    cleanups.push(() => proxy.close());
-    const { client, changes } = startCheckedClient(`ws://127.0.0.1:${proxy.port}/v1/stream`);
-    await eventually(() => expect(client.connection.state).toBe('connected'));
-
+    const { proxy, client, changes } = await connectedThroughProxy();
     client.checkConnection();
     await new Promise((resolve) => setTimeout(resolve, 900)); // three check timeouts
     expect(client.connection.state).toBe('connected');
@@ -257,14 +205,13 @@ describe('relay client checks, for when the network may have changed', () => {
   });
 
   it('tries at once when asked while it waits to retry', async () => {
-    const gone = await startRelay();
-    const port = gone.port;
+    const { relay: gone, streamUrl } = await startRelay();
     await gone.close(100);
     // A minute between attempts: only the check can bring it back within the test.
-    const { client } = startCheckedClient(`ws://127.0.0.1:${port}/v1/stream`, 60_000);
+    const { client } = startClient(streamUrl, { ...checked, initialRetryMs: 60_000 });
     await eventually(() => expect(client.connection.detail).toMatch(/Retrying in \d+ s\.$/));
 
-    await startRelay(port);
+    await startRelay({ port: gone.port });
     client.checkConnection();
     await eventually(() => expect(client.connection.state).toBe('connected'), 3_000);
   });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStackOneApi } from '../../src/main/stackone-api';
@@ -10,9 +10,32 @@ afterEach(async () => {
   if (running) await new Promise((resolve) => running.close(resolve));
 });
 
+/** Serves `handle` on loopback until the test ends; resolves to its base URL. */
+async function standIn(handle: RequestListener): Promise<string> {
+  const listening = createServer(handle);
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+}
+
+/** A LinkedAccount as StackOne's API writes it. */
+const linkedAccountJson = (fields: {
+  id: string;
+  origin_owner_id?: string;
+  provider_name?: unknown;
+}) => ({
+  provider: 'bamboohr',
+  origin_owner_id: 'acme',
+  origin_owner_name: 'Acme Ltd',
+  status: 'active',
+  created_at: '2026-01-01T09:00:00.000Z',
+  updated_at: '2026-01-01T10:00:00.000Z',
+  ...fields,
+});
+
 /** A StackOne stand-in that answers GET /accounts/{id} with this provider_name. */
-async function stackOneAnswering(providerName: unknown): Promise<string> {
-  server = createServer((request, response) => {
+function stackOneAnswering(providerName: unknown): Promise<string> {
+  return standIn((request, response) => {
     const id = /^\/accounts\/([^/?]+)/.exec(request.url ?? '')?.[1];
     if (request.method !== 'GET' || id === undefined || id === 'gone') {
       response.writeHead(404, { 'content-type': 'application/json' });
@@ -20,22 +43,8 @@ async function stackOneAnswering(providerName: unknown): Promise<string> {
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({
-        id,
-        provider: 'bamboohr',
-        provider_name: providerName,
-        origin_owner_id: 'acme',
-        origin_owner_name: 'Acme Ltd',
-        status: 'active',
-        created_at: '2026-01-01T09:00:00.000Z',
-        updated_at: '2026-01-01T10:00:00.000Z',
-      }),
-    );
+    response.end(JSON.stringify(linkedAccountJson({ id, provider_name: providerName })));
   });
-  const listening = server;
-  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
 }
 
 const accountFrom = async (providerName: unknown) =>
@@ -77,8 +86,8 @@ describe('an account StackOne does not have', () => {
 
 describe("the project's accounts", () => {
   /** A StackOne stand-in whose project has `total` accounts, served in pages; records each query. */
-  async function projectWith(total: number, queries: URLSearchParams[]): Promise<string> {
-    server = createServer((request, response) => {
+  function projectWith(total: number, queries: URLSearchParams[]): Promise<string> {
+    return standIn((request, response) => {
       const url = new URL(request.url ?? '/', 'http://stand-in');
       queries.push(url.searchParams);
       const page = Number(url.searchParams.get('page'));
@@ -87,21 +96,12 @@ describe("the project's accounts", () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify(
-          ids.map((n) => ({
-            id: `acc-${n}`,
-            provider: 'bamboohr',
-            origin_owner_id: `customer-${n % 7}`,
-            origin_owner_name: `Customer ${n % 7}`,
-            status: 'active',
-            created_at: '2026-01-01T09:00:00.000Z',
-            updated_at: '2026-01-01T10:00:00.000Z',
-          })),
+          ids.map((n) =>
+            linkedAccountJson({ id: `acc-${n}`, origin_owner_id: `customer-${n % 7}` }),
+          ),
         ),
       );
     });
-    const listening = server;
-    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
   }
 
   it('are read page by page, whoever owns them, up to the limit asked for', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
+import { CustomerSearchBox } from './CustomerSearchBox';
 
 export function CustomerList(props: {
   customers: Customer[];
@@ -19,14 +20,7 @@ export function CustomerList(props: {
   return (
     <>
       {searching && (
-        <input
-          type="search"
-          className="customer-search"
-          aria-label="Find a customer"
-          placeholder="Find by name or id"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
+        <CustomerSearchBox label="Find a customer" value={search} onChange={setSearch} />
       )}
       {shown.length === 0 ? (
         <p className="muted">No customer matches “{search.trim()}”.</p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Customer, StackOneCustomer, StackOneCustomers } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
+import { CustomerSearchBox } from './CustomerSearchBox';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
@@ -73,13 +74,10 @@ export function FindCustomerDialog(props: {
       {found !== null && (
         <>
           {searching && (
-            <input
-              type="search"
-              className="customer-search"
-              aria-label="Find a customer in StackOne"
-              placeholder="Find by name or id"
+            <CustomerSearchBox
+              label="Find a customer in StackOne"
               value={search}
-              onChange={(event) => setSearch(event.target.value)}
+              onChange={setSearch}
             />
           )}
           {found.customers.length === 0 ? (
