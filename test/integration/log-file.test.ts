@@ -1,70 +1,75 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRollingLogFile } from '../../src/main/log-file';
+import { openRollingLogFile, type LogFile } from '../../src/main/log-file';
 import { createLogger } from '../../src/main/logger';
-import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir> | null = null;
 afterEach(() => temp?.remove());
 
-type LogFile = Awaited<ReturnType<typeof openRollingLogFile>>;
-
 /** Lets the file's asynchronous writes happen, then ends it. */
-async function closed(stream: LogFile): Promise<void> {
+async function closed(file: LogFile): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 10));
-  stream.end();
-  await once(stream, 'close');
+  file.end();
+  await once(file, 'close');
 }
 
-const numbered = (dir: string) =>
-  readdirSync(dir).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+const messagesIn = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { msg: string; n?: number });
 
 describe("the main process's log file", () => {
-  it('moves on to a new file past its size and keeps only the newest few', async () => {
+  it('moves on past its size while running and keeps only the newest few, losing no line', async () => {
     temp = makeTempDir('log-file');
     const dir = join(temp.path, 'logs'); // made on first use
-    const stream = await openRollingLogFile({ dir, name: 'main', maxFileMiB: 1, keepFiles: 2 });
-    const logger = createLogger({ name: 'main', destination: stream });
+    const file = openRollingLogFile({ dir, name: 'main', maxFileMiB: 1, keepFiles: 2 });
+    const logger = createLogger({ name: 'main', destination: file });
     const line = 'x'.repeat(1_000);
-    // About 5 MiB in all, in bursts of 100 KiB with time in between to write them, as an app
-    // logs. (A file moves on once the writes pending when it passed its size are done.)
-    for (let n = 0; n < 5_000; n++) {
+    // About 3.3 MiB in all, in bursts of 100 KiB with time in between to write them.
+    for (let n = 0; n < 3_300; n++) {
       logger.info({ n, line }, 'an event');
-      if (n % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (n % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await closed(stream);
+    await closed(file);
 
-    // The current file and two before it; older ones are removed in the background.
-    await eventually(() => expect(numbered(dir)).toHaveLength(3));
-    const files = numbered(dir);
-    expect(files[0]).not.toBe('main.1.log');
-    for (const file of files) {
-      expect(file).toMatch(/^main\.\d+\.log$/);
-      expect(statSync(join(dir, file)).size).toBeLessThan(1.2 * 1024 ** 2);
+    expect(readdirSync(dir).sort()).toEqual(['main.1.log', 'main.2.log', 'main.log']);
+    for (const name of ['main.2.log', 'main.1.log']) {
+      const size = statSync(join(dir, name)).size;
+      expect(size).toBeGreaterThanOrEqual(1024 ** 2);
+      expect(size).toBeLessThan(1.2 * 1024 ** 2);
     }
-    const newest = readFileSync(join(dir, files.at(-1) ?? ''), 'utf8')
-      .trim()
-      .split('\n');
-    expect(JSON.parse(newest.at(-1) ?? '{}')).toMatchObject({ n: 4_999, msg: 'an event' });
+    // Oldest first across the kept files, every line once: the rolls lost nothing.
+    const kept = ['main.2.log', 'main.1.log', 'main.log'].flatMap((name) =>
+      messagesIn(join(dir, name)).map((message) => message.n),
+    );
+    const first = kept[0] ?? 0;
+    expect(first).toBeGreaterThan(0); // the first file was dropped
+    expect(kept).toEqual(Array.from({ length: 3_300 - first }, (_, i) => first + i));
   });
 
-  it('carries on in the newest file after a restart', async () => {
+  it('carries on in the same file after a restart, and rolls one already over its size first', async () => {
     temp = makeTempDir('log-file');
-    const first = await openRollingLogFile({ dir: temp.path, name: 'main' });
+    const first = openRollingLogFile({ dir: temp.path, name: 'main' });
     createLogger({ name: 'main', destination: first }).info('before the restart');
     await closed(first);
-    const second = await openRollingLogFile({ dir: temp.path, name: 'main' });
+    const second = openRollingLogFile({ dir: temp.path, name: 'main' });
     createLogger({ name: 'main', destination: second }).info('after the restart');
     await closed(second);
+    expect(readdirSync(temp.path)).toEqual(['main.log']);
+    expect(messagesIn(join(temp.path, 'main.log')).map((m) => m.msg)).toEqual([
+      'before the restart',
+      'after the restart',
+    ]);
 
-    expect(readdirSync(temp.path)).toEqual(['main.1.log']);
-    const messages = readFileSync(join(temp.path, 'main.1.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { msg: string }).msg);
-    expect(messages).toEqual(['before the restart', 'after the restart']);
+    writeFileSync(join(temp.path, 'main.log'), 'y'.repeat(10 * 1024 ** 2));
+    const third = openRollingLogFile({ dir: temp.path, name: 'main' });
+    createLogger({ name: 'main', destination: third }).info('a fresh file');
+    await closed(third);
+    expect(readdirSync(temp.path).sort()).toEqual(['main.1.log', 'main.log']);
+    expect(messagesIn(join(temp.path, 'main.log')).map((m) => m.msg)).toEqual(['a fresh file']);
   });
 });

@@ -25,7 +25,7 @@ let appSession: AppSession | null = null;
 async function launch(): Promise<void> {
   const logger = createLogger({
     name: 'main',
-    destination: await openRollingLogFile({ dir: app.getPath('logs'), name: 'main' }),
+    destination: openRollingLogFile({ dir: app.getPath('logs'), name: 'main' }),
   });
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
@@ -123,7 +123,7 @@ app
   .catch((error: unknown) => {
     dialog.showErrorBox(
       'StackOne Onboarding could not start',
-      `${error instanceof Error ? error.message : String(error)}\n\nRestart the app; if it keeps happening, send the newest log file (main.<number>.log) in ${app.getPath('logs')} to support.`,
+      `${error instanceof Error ? error.message : String(error)}\n\nRestart the app; if it keeps happening, send main.log (and main.1.log) in ${app.getPath('logs')} to support.`,
     );
     app.exit(1);
   });
