@@ -153,6 +153,7 @@ export function createAppSession(deps: {
     refreshAccounts: delegate('refreshAccounts'),
     disconnectAccount: delegate('disconnectAccount'),
     checkRelayConnection: delegate('checkRelayConnection'),
+    verifyAccount: delegate('verifyAccount'),
     async getDiagnostics() {
       const status = await handlers.getAppStatus({});
       const { service, profile } = await activeMode();

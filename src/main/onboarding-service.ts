@@ -266,6 +266,37 @@ export function createOnboardingService(deps: {
       relayClient.checkConnection();
       return relayClient.connection;
     },
+    async verifyAccount({ customerId, accountId }) {
+      customerOrThrow(customerId);
+      const known = accountOrThrow(customerId, accountId);
+      const checkedAt = new Date().toISOString();
+      const remote = await api.getAccount(accountId);
+      if (remote === null) {
+        store.applyDeleted(known);
+        await store.flush();
+        throw new AppError(
+          'not_found',
+          `StackOne no longer has this ${known.providerName ?? known.provider} account: it was disconnected there, so it is gone from the list. Link it again if the customer still needs it.`,
+        );
+      }
+      store.applyVerified(remote);
+      await store.flush();
+      const account = accountOrThrow(customerId, accountId);
+      const data = await api.getAccountData(accountId);
+      return {
+        account,
+        checkedAt,
+        data,
+        dataUnavailable:
+          data === null
+            ? `StackOne cannot read data through this account while it is ${account.status}. ${
+                account.status === 'suspended' || account.status === 'archived'
+                  ? 'Restore it in StackOne, then re-link it.'
+                  : 'Re-link it.'
+              }`
+            : null,
+      };
+    },
     async disconnectAccount({ customerId, accountId }) {
       customerOrThrow(customerId);
       const account = accountOrThrow(customerId, accountId);

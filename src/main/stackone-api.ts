@@ -7,7 +7,12 @@ import {
   HTTPClientError,
   StackOneError,
 } from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
-import { providerNameSchema, type ConnectorCategory } from '../shared/domain';
+import {
+  accountDataSchema,
+  providerNameSchema,
+  type AccountData,
+  type ConnectorCategory,
+} from '../shared/domain';
 import { AppError } from './app-error';
 
 export interface ConnectSessionRequest {
@@ -50,6 +55,11 @@ export interface StackOneApi {
   ): Promise<{ accounts: StackOneAccount[]; complete: boolean }>;
   /** Disconnects the account in StackOne; one StackOne no longer has counts as disconnected. */
   deleteAccount(accountId: string): Promise<void>;
+  /**
+   * What data StackOne can read through the account (`GET /accounts/{id}/meta`): its category
+   * and unified models. Null where StackOne cannot read it now (412: suspended, expired).
+   */
+  getAccountData(accountId: string): Promise<AccountData | null>;
 }
 
 const listPageSize = 100;
@@ -124,6 +134,25 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
       const account = response.linkedAccount;
       if (account === undefined) throw unexpectedResponse('check the linked account');
       return toStackOneAccount(account);
+    },
+
+    async getAccountData(accountId) {
+      const action = 'read what data the account offers';
+      let response;
+      try {
+        response = await sdk.accounts.getAccountMetaInfo({ id: accountId });
+      } catch (error) {
+        if (error instanceof StackOneError && error.statusCode === 412) return null;
+        throw translateStackOneError(action, error);
+      }
+      const meta = response.linkedAccountMeta;
+      if (meta === undefined) throw unexpectedResponse(action);
+      const data = accountDataSchema.safeParse({
+        category: String(meta.category),
+        models: Object.keys(meta.models),
+      });
+      if (!data.success) throw unexpectedResponse(action);
+      return data.data;
     },
 
     async deleteAccount(accountId) {

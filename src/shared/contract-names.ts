@@ -17,6 +17,7 @@ export const bridgeCallNames = [
   'recordHubSuccess',
   'refreshAccounts',
   'disconnectAccount',
+  'verifyAccount',
   'checkRelayConnection',
   'getDiagnostics',
   'getSettings',

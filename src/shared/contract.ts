@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BridgeCallName, BridgeEventName } from './contract-names';
 import {
+  accountCheckSchema,
   accountIdSchema,
   connectorCategorySchema,
   customerIdSchema,
@@ -118,6 +119,11 @@ export const bridgeCalls = {
    * checked, or tried again at once. Answers with its state now; changes follow as events.
    */
   checkRelayConnection: { input: noInput, output: relayConnectionSchema },
+  /** The account's status read from StackOne now, and what data it offers. */
+  verifyAccount: {
+    input: z.strictObject({ customerId: customerIdSchema, accountId: accountIdSchema }),
+    output: accountCheckSchema,
+  },
   /** A plain-text report for support: versions, mode, endpoints, counts; never a secret. */
   getDiagnostics: { input: noInput, output: z.strictObject({ report: z.string() }) },
   getSettings: { input: noInput, output: settingsViewSchema },

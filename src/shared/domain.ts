@@ -109,6 +109,25 @@ export const summarizeAccounts = (
   needingRelink: accounts.filter(needsRelink).length,
 });
 
+/** What data StackOne can read through a linked account (`GET /accounts/{id}/meta`). */
+export const accountDataSchema = z.strictObject({
+  /** StackOne's category: `hris`, `ats`, `crm`... */
+  category: z.string().min(1).max(50),
+  /** Its unified models: `employees`, `time_off`... */
+  models: z.array(z.string().min(1).max(100)).max(500),
+});
+export type AccountData = z.infer<typeof accountDataSchema>;
+
+/** An account checked with StackOne just now, on the implementer's request. */
+export const accountCheckSchema = z.strictObject({
+  account: linkedAccountViewSchema,
+  checkedAt: z.iso.datetime({ offset: true }),
+  data: accountDataSchema.nullable(),
+  /** Why StackOne cannot say what data the account offers, when `data` is null. */
+  dataUnavailable: z.string().nullable(),
+});
+export type AccountCheck = z.infer<typeof accountCheckSchema>;
+
 /** A customer StackOne has accounts for that this app does not have yet (to pick and add). */
 export const stackOneCustomerSchema = z.object({
   id: customerIdSchema,

@@ -703,3 +703,27 @@ test('back on a network, the window has the relay connection checked at once', a
   // The relay answered the check: the connection stays as it was.
   await expect(app.getByText('Events: Connected')).toBeVisible();
 });
+
+test('Verify asks StackOne about an account now and says what data it offers', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  const row = accountRows(app).first();
+  const outcome = row.getByRole('status');
+
+  await row.getByRole('button', { name: 'Verify BambooHR' }).click();
+  await expect(outcome).toHaveText(
+    /^Checked at .+: StackOne reads employees, time off and locations through it \(HRIS\)\.$/,
+  );
+
+  // The account expired in StackOne and its webhook never came: Verify finds out.
+  await harness.control('/_simulator/webhooks/pause', {});
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await row.getByRole('button', { name: 'Verify BambooHR' }).click();
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'expired');
+  await expect(outcome).toContainText(
+    'StackOne cannot read data through this account while it is expired. Re-link it',
+  );
+});

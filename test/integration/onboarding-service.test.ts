@@ -308,6 +308,61 @@ describe('onboarding service over the real simulator and relay', () => {
 });
 
 describe('account actions', () => {
+  it('verifies an account with StackOne: its status now, and the data it offers', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    w.simulator.webhooks.pause(); // only the check can tell the app what changed
+    const id = await linkBambooHr(w, 'acme');
+
+    const check = await w.service.handlers.verifyAccount({ customerId: 'acme', accountId: id });
+    expect(check.account).toMatchObject({ id, status: 'active', providerName: 'BambooHR' });
+    expect(check.data).toEqual({
+      category: 'hris',
+      models: ['employees', 'time_off', 'locations'],
+    });
+    expect(check.dataUnavailable).toBeNull();
+    expect(Date.parse(check.checkedAt)).toBeLessThanOrEqual(Date.now());
+    expect(w.store.getAccount(id)?.status).toBe('active');
+
+    // StackOne cannot read an expired account's data: the check says so and why.
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
+    const expired = await w.service.handlers.verifyAccount({ customerId: 'acme', accountId: id });
+    expect(expired.account.status).toBe('expired');
+    expect(expired.data).toBeNull();
+    expect(expired.dataUnavailable).toBe(
+      'StackOne cannot read data through this account while it is expired. Re-link it.',
+    );
+    expect(w.store.getAccount(id)?.status).toBe('expired');
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'suspended' });
+    const suspended = await w.service.handlers.verifyAccount({ customerId: 'acme', accountId: id });
+    expect(suspended.dataUnavailable).toBe(
+      'StackOne cannot read data through this account while it is suspended. Restore it in StackOne, then re-link it.',
+    );
+  });
+
+  it('verifying an account StackOne no longer has takes it off the list and says so', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const id = await linkActiveBambooHr(w, 'acme');
+    w.simulator.webhooks.pause();
+    await fetch(`${w.simulator.url}/accounts/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` },
+    });
+
+    const failure = await w.service.handlers
+      .verifyAccount({ customerId: 'acme', accountId: id })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/^StackOne no longer has this BambooHR account/),
+    });
+    expect(w.store.accountsOf('acme')).toEqual([]);
+    await expect(
+      w.service.handlers.verifyAccount({ customerId: 'globex', accountId: id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('disconnects an account in StackOne and keeps it gone when its webhook follows', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
@@ -470,6 +525,7 @@ describe('auth links', () => {
             listAccounts: async () => [],
             listProjectAccounts: async () => ({ accounts: [], complete: true }),
             deleteAccount: async () => undefined,
+            getAccountData: async () => null,
           },
           logger: silentLogger(),
           emit: () => undefined,

@@ -230,6 +230,14 @@ export function App() {
               <AccountList
                 accounts={accounts}
                 onRelink={(account) => showDialog({ kind: 'connect', relink: account })}
+                onVerify={(account) =>
+                  unwrap(
+                    onboarding().verifyAccount({ customerId: selected.id, accountId: account.id }),
+                  ).catch((failure: unknown) => {
+                    report(failure);
+                    return null;
+                  })
+                }
                 onDisconnect={(account) =>
                   unwrap(
                     onboarding().disconnectAccount({

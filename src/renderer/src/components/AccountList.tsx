@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import { needsRelink, providerDisplayName, type LinkedAccountView } from '../../../shared/domain';
+import {
+  needsRelink,
+  providerDisplayName,
+  type AccountCheck,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 
 const statusLabels: Record<string, string> = {
   pending: 'Pending verification',
@@ -11,14 +16,33 @@ const statusLabels: Record<string, string> = {
   archived: 'Archived',
 };
 
+/** "employees, time off and locations" */
+function listOfModels(models: readonly string[]): string {
+  const names = models.map((model) => model.replaceAll('_', ' '));
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+}
+
+function checkOutcome(check: AccountCheck): string {
+  const at = new Date(check.checkedAt).toLocaleTimeString();
+  if (check.data === null) return `Checked at ${at}: ${check.dataUnavailable ?? ''}`;
+  if (check.data.models.length === 0)
+    return `Checked at ${at}: StackOne reaches it, but it offers no data the product can read.`;
+  return `Checked at ${at}: StackOne reads ${listOfModels(check.data.models)} through it (${check.data.category.toUpperCase()}).`;
+}
+
 export function AccountList(props: {
   accounts: LinkedAccountView[];
   onRelink: (account: LinkedAccountView) => void;
+  /** Asks StackOne about the account now; null when the check failed (and was reported). */
+  onVerify: (account: LinkedAccountView) => Promise<AccountCheck | null>;
   /** Settles when StackOne has answered, either way. */
   onDisconnect: (account: LinkedAccountView) => Promise<void>;
 }) {
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [disconnectingId, setDisconnectingId] = useState<string | null>(null);
+  const [verifyingId, setVerifyingId] = useState<string | null>(null);
+  const [checks, setChecks] = useState<ReadonlyMap<string, AccountCheck>>(new Map());
 
   if (props.accounts.length === 0) {
     return (
@@ -37,6 +61,16 @@ export function AccountList(props: {
     });
   };
 
+  const verify = (account: LinkedAccountView) => {
+    setVerifyingId(account.id);
+    void props
+      .onVerify(account)
+      .then((check) => {
+        if (check !== null) setChecks((current) => new Map(current).set(account.id, check));
+      })
+      .finally(() => setVerifyingId(null));
+  };
+
   return (
     <table className="accounts" aria-label="Linked accounts">
       <thead>
@@ -53,6 +87,7 @@ export function AccountList(props: {
       <tbody>
         {props.accounts.map((account) => {
           const name = providerDisplayName(account);
+          const check = checks.get(account.id);
           return (
             <tr key={account.id} data-account-id={account.id}>
               <td title={account.provider}>{name}</td>
@@ -66,6 +101,9 @@ export function AccountList(props: {
                     {reason.description ?? reason.code}
                   </div>
                 ))}
+                <div className="muted account-check" role="status">
+                  {check !== undefined ? checkOutcome(check) : ''}
+                </div>
               </td>
               <td>{new Date(account.updatedAt).toLocaleString()}</td>
               <td className="row-actions">
@@ -92,6 +130,15 @@ export function AccountList(props: {
                   </div>
                 ) : (
                   <>
+                    <button
+                      type="button"
+                      title="Ask StackOne for this account's status now, and what data it offers"
+                      aria-label={`Verify ${name}`}
+                      disabled={verifyingId === account.id}
+                      onClick={() => verify(account)}
+                    >
+                      {verifyingId === account.id ? 'Verifying…' : 'Verify'}
+                    </button>
                     <button
                       type="button"
                       className={needsRelink(account) ? 'primary' : undefined}
