@@ -22,27 +22,32 @@ export function openRollingLogFile(options: {
   const keepFiles = options.keepFiles ?? 4;
   const fileNumbered = (n: number) => join(dir, n === 0 ? `${name}.log` : `${name}.${n}.log`);
   const current = fileNumbered(0);
-  /** Moves every file up by one (renaming over the oldest kept); the current one becomes `.1`. */
-  const shift = () => {
-    for (let n = keepFiles - 1; n >= 0; n--) {
-      if (existsSync(fileNumbered(n))) renameSync(fileNumbered(n), fileNumbered(n + 1));
+  /**
+   * Moves every file up by one (renaming over the oldest kept); the current one becomes `.1`.
+   * False where a rename failed (a file held by another program on Windows, a permission): the
+   * log then goes on in the file it has rather than stopping the app.
+   */
+  const shift = (): boolean => {
+    try {
+      for (let n = keepFiles - 1; n >= 0; n--) {
+        if (existsSync(fileNumbered(n))) renameSync(fileNumbered(n), fileNumbered(n + 1));
+      }
+      return true;
+    } catch {
+      return false;
     }
   };
 
   mkdirSync(dir, { recursive: true });
   let size = existsSync(current) ? statSync(current).size : 0;
-  if (size >= maxBytes) {
-    shift();
-    size = 0;
-  }
+  if (size >= maxBytes && shift()) size = 0;
   const file = pino.destination({ dest: current, sync: false });
   file.on('write', (bytes: number) => {
     size += bytes;
     if (size < maxBytes) return;
-    // Lines still being written land in the renamed file; the next ones in a new current file.
-    shift();
     size = 0;
-    file.reopen();
+    // Lines still being written land in the renamed file; the next ones in a new current file.
+    if (shift()) file.reopen();
   });
   return file;
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRollingLogFile, type LogFile } from '../../src/main/log-file';
@@ -71,5 +71,25 @@ describe("the main process's log file", () => {
     await closed(third);
     expect(readdirSync(temp.path).sort()).toEqual(['main.1.log', 'main.log']);
     expect(messagesIn(join(temp.path, 'main.log')).map((m) => m.msg)).toEqual(['a fresh file']);
+  });
+
+  it('goes on in the file it has when it cannot roll it', async () => {
+    temp = makeTempDir('log-file');
+    // Where the oldest kept file would go, a directory no file can be renamed over.
+    writeFileSync(join(temp.path, 'main.3.log'), '');
+    mkdirSync(join(temp.path, 'main.4.log', 'in-the-way'), { recursive: true });
+    writeFileSync(
+      join(temp.path, 'main.log'),
+      `${JSON.stringify({ msg: 'old' })}\n`.repeat(20_000),
+    );
+    const file = openRollingLogFile({ dir: temp.path, name: 'main', maxFileMiB: 0.1 });
+    const logger = createLogger({ name: 'main', destination: file });
+    for (let n = 0; n < 300; n++) {
+      logger.info({ n, line: 'x'.repeat(1_000) }, 'still logged');
+      if (n % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await closed(file);
+    const messages = messagesIn(join(temp.path, 'main.log')).map((m) => m.msg);
+    expect(messages.filter((msg) => msg === 'still logged')).toHaveLength(300);
   });
 });
