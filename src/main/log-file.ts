@@ -42,6 +42,9 @@ export function openRollingLogFile(options: {
   let size = existsSync(current) ? statSync(current).size : 0;
   if (size >= maxBytes && shift()) size = 0;
   const file = pino.destination({ dest: current, sync: false });
+  // A log that cannot be written (a full disk) must not take the app down with it: those lines
+  // are lost, the app goes on.
+  file.on('error', () => undefined);
   file.on('write', (bytes: number) => {
     size += bytes;
     if (size < maxBytes) return;

@@ -92,4 +92,15 @@ describe("the main process's log file", () => {
     const messages = messagesIn(join(temp.path, 'main.log')).map((m) => m.msg);
     expect(messages.filter((msg) => msg === 'still logged')).toHaveLength(300);
   });
+
+  it('does not throw when the file cannot be written', async () => {
+    temp = makeTempDir('log-file');
+    const file = openRollingLogFile({ dir: temp.path, name: 'main' });
+    await once(file, 'ready');
+    // What a full disk makes the file report; without a listener, emitting it throws.
+    expect(() =>
+      file.emit('error', Object.assign(new Error('no space'), { code: 'ENOSPC' })),
+    ).not.toThrow();
+    await closed(file);
+  });
 });

@@ -22,11 +22,17 @@ if (!app.requestSingleInstanceLock()) app.quit();
 let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
 
+/** The log file, or standard output where the log folder cannot be made: the app runs either way. */
+function logDestination() {
+  try {
+    return openRollingLogFile({ dir: app.getPath('logs'), name: 'main' });
+  } catch {
+    return undefined;
+  }
+}
+
 async function launch(): Promise<void> {
-  const logger = createLogger({
-    name: 'main',
-    destination: openRollingLogFile({ dir: app.getPath('logs'), name: 'main' }),
-  });
+  const logger = createLogger({ name: 'main', destination: logDestination() });
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
     callback(isPermissionGranted(permission)),
