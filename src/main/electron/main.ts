@@ -22,7 +22,9 @@ if (!app.requestSingleInstanceLock()) app.quit();
 let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
 
-/** The log file, or standard output where the log folder cannot be made: the app runs either way. */
+/**
+ * The log file, or standard output where the log folder cannot be made: the app runs either way.
+ */
 function logDestination() {
   try {
     return openRollingLogFile({ dir: app.getPath('logs'), name: 'main' });
