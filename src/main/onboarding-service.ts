@@ -199,7 +199,8 @@ export function createOnboardingService(deps: {
       const customer = store.addCustomer({ id, name });
       await store.flush();
       // The customer may already have accounts in StackOne (linked on another laptop, or by a
-      // colleague): read them now, and have the relay send this customer's events from now on.
+      // colleague): read them now, and have the relay send this customer's events from now on
+      // (a resubscription, which does not reconcile by itself).
       relayClient.resubscribe();
       reconcileInBackground();
       return customer;

@@ -23,7 +23,10 @@ export interface RelayClientOptions {
   /** Applies and persists a burst of events; the client acks them only once this resolves. */
   applyEvents: (events: RelayEventMessage[]) => Promise<void>;
   onConnectionChange: (connection: RelayConnection) => void;
-  /** Called after each (re)connection, so the app can reconcile with StackOne. */
+  /**
+   * Called after each (re)connection and each gap, where events may have been missed, so the app
+   * can reconcile with StackOne; not after `resubscribe`, which resumes from the cursor.
+   */
   onConnected?: () => void;
   logger: Logger;
   initialRetryMs?: number;
@@ -142,7 +145,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       switch (message.type) {
         case 'subscribed':
           setConnection({ state: 'connected', detail: 'Receiving account events live.' });
-          options.onConnected?.();
+          // A subscription replaced on purpose resumes from the cursor with nothing missed.
+          if (!quietly) options.onConnected?.();
           break;
         case 'event':
           queue.push(message);

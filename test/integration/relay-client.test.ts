@@ -141,7 +141,11 @@ describe('relay client subscriptions', () => {
   it('takes only its customers’ events, and theirs too once it subscribes again with more', async () => {
     const { streamUrl, eventLog } = await startRelay({ events: owned('acme', 'globex', 'acme') });
     let owners = ['acme'];
-    const { client, applied, changes } = startClient(streamUrl, { originOwnerIds: () => owners });
+    let reconciles = 0;
+    const { client, applied, changes } = startClient(streamUrl, {
+      originOwnerIds: () => owners,
+      onConnected: () => (reconciles += 1),
+    });
     await eventually(() => expect(applied).toEqual([1, 3]));
 
     owners = ['acme', 'globex'];
@@ -153,6 +157,8 @@ describe('relay client subscriptions', () => {
     await eventually(() => expect(applied).toEqual([1, 3, 4, 5]));
     // Replaced without a "connecting" or "offline" moment in between.
     expect(changes.map((c) => c.state)).toEqual(['connecting', 'connected', 'connected']);
+    // Nothing was missed across the replacement: no second reconciliation.
+    expect(reconciles).toBe(1);
   });
 
   it.each([

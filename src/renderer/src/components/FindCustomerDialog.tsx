@@ -17,7 +17,6 @@ export function FindCustomerDialog(props: {
   onClose: () => void;
 }) {
   const [found, setFound] = useState<StackOneCustomers | null>(null);
-  const [asking, setAsking] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [adding, setAdding] = useState<string | null>(null);
@@ -27,15 +26,13 @@ export function FindCustomerDialog(props: {
     let closed = false;
     unwrap(onboarding().findStackOneCustomers({}))
       .then((answer) => !closed && setFound(answer))
-      .catch((failure: unknown) => !closed && setError(messageOf(failure)))
-      .finally(() => !closed && setAsking(false));
+      .catch((failure: unknown) => !closed && setError(messageOf(failure)));
     return () => {
       closed = true;
     };
   }, [attempt]);
 
   const askAgain = () => {
-    setAsking(true);
     setError(null);
     setAttempt((n) => n + 1);
   };
@@ -49,6 +46,8 @@ export function FindCustomerDialog(props: {
       .finally(() => setAdding(null));
   };
 
+  // Retried only before anything was found, so no answer and no error means a question is out.
+  const asking = found === null && error === null;
   const searching = found !== null && found.customers.length >= searchBoxFrom;
   const shown =
     found?.customers.filter((c) => matchesCustomerSearch(c, searching ? search : '')) ?? [];
@@ -64,7 +63,7 @@ export function FindCustomerDialog(props: {
       {error !== null && (
         <div className="error" role="alert">
           <p>{error}</p>
-          {found === null && !asking && (
+          {found === null && (
             <button type="button" onClick={askAgain}>
               Try again
             </button>
