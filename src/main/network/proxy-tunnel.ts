@@ -1,0 +1,124 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ProxyRoute } from './proxy-routes';
+
+type ProxyFailureKind =
+  /** The proxy could not be reached; the request never left, so another route may be tried. */
+  | 'unreachable'
+  /** The proxy wants credentials (407), which the app has no way to give. */
+  | 'sign_in'
+  /** The proxy refused to connect to the destination (a policy, a blocked host). */
+  | 'refused'
+  /** The only proxy the system names is one the app cannot speak to (SOCKS). */
+  | 'unsupported';
+
+/** A request that failed at the network's proxy, before reaching its destination. */
+export class ProxyFailure extends Error {
+  constructor(
+    readonly kind: ProxyFailureKind,
+    readonly proxy: string,
+    /** The host the app was trying to reach through it. */
+    readonly targetHost: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`proxy ${proxy}: ${kind}${status === undefined ? '' : ` (HTTP ${status})`}`, options);
+    this.name = 'ProxyFailure';
+  }
+
+  /**
+   * What happened, for the person using the app. `attempt` says what the app was trying to do,
+   * e.g. "reach StackOne to create a connect session".
+   */
+  describe(attempt: string): string {
+    const { proxy, targetHost: host } = this;
+    switch (this.kind) {
+      case 'unreachable':
+        return `Could not ${attempt}: the network's proxy (${proxy}), which the system's proxy settings name for ${host}, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`;
+      case 'sign_in':
+        return `Could not ${attempt}: the network's proxy (${proxy}) asks for a sign-in, and the app cannot sign in to proxies. Ask the network's administrators to let ${host} through without one, or use another network.`;
+      case 'refused':
+        return `Could not ${attempt}: the network's proxy (${proxy}) refused to connect to ${host} (HTTP ${this.status ?? 0}); the network may block it. Ask the network's administrators to allow ${host}, or use another network.`;
+      case 'unsupported':
+        return `Could not ${attempt}: the system's proxy settings name a proxy the app cannot use for ${host} (${proxy}; only HTTP and HTTPS proxies work). Use another network, or ask the network's administrators for an HTTP proxy.`;
+    }
+  }
+}
+
+/** The first ProxyFailure in an error's chain of causes, if any. */
+export function findProxyFailure(error: unknown): ProxyFailure | null {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (cause instanceof ProxyFailure) return cause;
+    cause = cause.cause;
+  }
+  return null;
+}
+
+export interface TunnelTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * Opens a TCP tunnel to `target` through an HTTP(S) proxy (an HTTP CONNECT), resolving with the
+ * socket once the proxy has connected it. Rejects with a ProxyFailure.
+ */
+export function openTunnel(
+  route: Extract<ProxyRoute, { kind: 'proxy' }>,
+  target: TunnelTarget,
+  timeoutMs: number,
+): Promise<net.Socket> {
+  const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
+  return new Promise((resolve, reject) => {
+    const request = (route.secure ? https : http).request({
+      host: route.host,
+      port: route.port,
+      method: 'CONNECT',
+      path: authority,
+      headers: { host: authority },
+      agent: false,
+      timeout: timeoutMs,
+      ...(route.secure && !net.isIP(route.host) ? { servername: route.host } : {}),
+    });
+    request.once('connect', (response, socket, head) => {
+      request.setTimeout(0);
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        reject(refusal(route, target, response.statusCode ?? 0));
+        return;
+      }
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    // Some proxies answer a refused CONNECT as an ordinary response, with a body.
+    request.once('response', (response) => {
+      response.resume();
+      request.destroy();
+      reject(refusal(route, target, response.statusCode ?? 0));
+    });
+    request.once('timeout', () =>
+      request.destroy(new Error(`no answer from the proxy in ${timeoutMs} ms`)),
+    );
+    request.once('error', (error) =>
+      reject(
+        new ProxyFailure('unreachable', route.label, target.host, undefined, { cause: error }),
+      ),
+    );
+    request.end();
+  });
+}
+
+function refusal(route: { label: string }, target: TunnelTarget, status: number): ProxyFailure {
+  return new ProxyFailure(status === 407 ? 'sign_in' : 'refused', route.label, target.host, status);
+}
+
+/** A TLS connection to `target` over an open socket (a tunnel), checked against its host name. */
+export function startTls(socket: net.Socket, target: TunnelTarget): tls.TLSSocket {
+  return tls.connect({
+    socket,
+    ...(net.isIP(target.host) ? {} : { servername: target.host }),
+    host: target.host,
+  });
+}

@@ -1,0 +1,163 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { resolveRoutes, type ProxyResolver, type ProxyRoute } from './proxy-routes';
+import {
+  findProxyFailure,
+  openTunnel,
+  ProxyFailure,
+  startTls,
+  type TunnelTarget,
+} from './proxy-tunnel';
+
+type ProxyRouteOf = Extract<ProxyRoute, { kind: 'proxy' }>;
+
+/**
+ * The main process's way out to StackOne and the relay, by the routes the system's proxy settings
+ * give for each URL (Node's own `fetch` and `ws` know nothing of them, unlike Chromium).
+ */
+export interface RoutedNetwork {
+  /** A fetch for the StackOne SDK's HTTP client. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** An agent for one WebSocket (`ws`) connection to `url`. */
+  webSocketAgent(url: string): http.Agent;
+}
+
+export function createRoutedNetwork(options: {
+  resolveProxy: ProxyResolver;
+  /** How long a proxy has to answer a CONNECT (default 10 s). */
+  proxyTimeoutMs?: number;
+}): RoutedNetwork {
+  const { resolveProxy } = options;
+  const proxyTimeoutMs = options.proxyTimeoutMs ?? 10_000;
+  const tlsOverTunnel = buildConnector({ allowH2: false });
+  const tunnelAgents = new Map<string, Agent>();
+
+  // One pool per proxy: undici keeps the tunnels' connections alive between requests.
+  const tunnelAgent = (route: ProxyRouteOf): Agent => {
+    const key = `${route.secure ? 'https' : 'http'}://${route.label}`;
+    let agent = tunnelAgents.get(key);
+    if (!agent) {
+      agent = new Agent({
+        connect(connectOptions, callback) {
+          const target = {
+            host: connectOptions.hostname,
+            port: Number(connectOptions.port) || defaultPort(connectOptions.protocol),
+          };
+          openTunnel(route, target, proxyTimeoutMs).then(
+            (socket) => {
+              if (connectOptions.protocol === 'https:')
+                tlsOverTunnel({ ...connectOptions, httpSocket: socket }, callback);
+              else callback(null, socket);
+            },
+            (error: Error) => callback(error, null),
+          );
+        },
+      });
+      tunnelAgents.set(key, agent);
+    }
+    return agent;
+  };
+
+  async function routedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    const routes = await resolveRoutes(resolveProxy, request.url);
+    if (routes[0]?.kind === 'direct') return fetch(request);
+    // Read once: a proxy that cannot be reached may leave the request for the next route.
+    const body = request.body === null ? undefined : await request.clone().arrayBuffer();
+    let failure: ProxyFailure | null = null;
+    for (const route of routes) {
+      if (route.kind === 'direct') return fetch(request);
+      if (route.kind === 'unsupported') {
+        failure ??= new ProxyFailure('unsupported', route.label, new URL(request.url).hostname);
+        continue;
+      }
+      try {
+        const response = await undiciFetch(request.url, {
+          method: request.method,
+          headers: [...request.headers],
+          body,
+          signal: request.signal,
+          redirect: request.redirect,
+          dispatcher: tunnelAgent(route),
+        });
+        // undici's own Response is not the global class the SDK checks for: hand it over as one.
+        return new Response(response.body as ReadableStream | null, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: [...response.headers],
+        });
+      } catch (error) {
+        const atProxy = findProxyFailure(error);
+        if (atProxy?.kind !== 'unreachable') throw atProxy ?? error;
+        failure = atProxy;
+      }
+    }
+    // A proxy that cannot be reached is a connection error the SDK may retry; the others are not.
+    throw failure?.kind === 'unreachable'
+      ? new TypeError('fetch failed', { cause: failure })
+      : (failure ?? new Error('no route'));
+  }
+
+  function webSocketAgent(url: string): http.Agent {
+    const secure = new URL(url).protocol === 'wss:';
+    const connectRouted = (
+      requestOptions: http.ClientRequestArgs,
+      callback: (error: Error | null, stream: Duplex) => void,
+    ) => {
+      const target: TunnelTarget = {
+        host: (requestOptions.host ?? requestOptions.hostname ?? 'localhost').replace(
+          /^\[(.*)\]$/,
+          '$1',
+        ),
+        port: Number(requestOptions.port) || (secure ? 443 : 80),
+      };
+      routedSocket(url, target, secure).then(
+        (socket) => callback(null, socket),
+        (error: Error) => callback(error, undefined as never),
+      );
+      return undefined;
+    };
+    // ws picks https.request for wss:, which insists on an agent of the https: protocol.
+    const agent = secure ? new https.Agent() : new http.Agent();
+    agent.createConnection = connectRouted;
+    return agent;
+  }
+
+  async function routedSocket(url: string, target: TunnelTarget, secure: boolean): Promise<Duplex> {
+    let failure: ProxyFailure | null = null;
+    for (const route of await resolveRoutes(resolveProxy, url)) {
+      if (route.kind === 'direct') {
+        return secure
+          ? tls.connect({
+              host: target.host,
+              port: target.port,
+              ...(net.isIP(target.host) ? {} : { servername: target.host }),
+            })
+          : net.connect({ host: target.host, port: target.port });
+      }
+      if (route.kind === 'unsupported') {
+        failure ??= new ProxyFailure('unsupported', route.label, target.host);
+        continue;
+      }
+      try {
+        const tunnel = await openTunnel(route, target, proxyTimeoutMs);
+        return secure ? startTls(tunnel, target) : tunnel;
+      } catch (error) {
+        const atProxy = findProxyFailure(error);
+        if (atProxy?.kind !== 'unreachable') throw atProxy ?? error;
+        failure = atProxy;
+      }
+    }
+    throw failure ?? new Error('no route');
+  }
+
+  return { fetch: routedFetch, webSocketAgent };
+}
+
+function defaultPort(protocol: string): number {
+  return protocol === 'https:' ? 443 : 80;
+}

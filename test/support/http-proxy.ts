@@ -1,0 +1,61 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createProxy } from 'proxy';
+
+export interface TestProxy {
+  /** `127.0.0.1:<port>`, as a Chromium proxy list names it. */
+  address: string;
+  /** The `host:port` of every CONNECT it was asked for, in order. */
+  connects: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP proxy on loopback (the `proxy` package, as a corporate forward proxy behaves), or one
+ * that answers every CONNECT with `refuseWith` instead: 407 (it wants a sign-in) or another status
+ * (a blocked destination).
+ */
+export async function startTestProxy(options: { refuseWith?: number } = {}): Promise<TestProxy> {
+  const connects: string[] = [];
+  let server: Server;
+  if (options.refuseWith === undefined) {
+    server = createProxy(createServer());
+  } else if (options.refuseWith === 407) {
+    const proxy = createProxy(createServer());
+    proxy.authenticate = () => false;
+    server = proxy;
+  } else {
+    const status = options.refuseWith;
+    server = createServer();
+    server.on('connect', (_request, socket) => {
+      socket.end(`HTTP/1.1 ${status} Blocked\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    });
+  }
+  server.prependListener('connect', (request) => connects.push(request.url ?? ''));
+  // Tunnels leave the HTTP server's hands; closing must still end them.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    connects,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+/** A loopback address where nothing listens (a port taken and let go at once). */
+export async function closedAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `127.0.0.1:${port}`;
+}
