@@ -16,6 +16,7 @@ import {
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
 import type { SettingsStore } from './settings-store';
+import type { RoutedNetwork } from './network/routed-network';
 import { createStackOneApi } from './stackone-api';
 
 type Mode = Profile['mode'];
@@ -42,6 +43,8 @@ export function createAppSession(deps: {
   openAccountStore: (mode: Mode) => AccountStore;
   startDemoBackend: () => Promise<DemoBackend>;
   checkLiveProfile: (profile: Profile) => Promise<void>;
+  /** How live mode reaches StackOne and the relay (the system's proxy); direct when absent. */
+  liveNetwork?: RoutedNetwork;
   /** The app's name and version, for diagnostics. */
   about: { name: string; version: string };
   logger: Logger;
@@ -80,10 +83,17 @@ export function createAppSession(deps: {
     await active?.service.stop();
     active = null;
     const store = storeFor(profile.mode);
+    // The demo's simulator and relay are on this computer: no proxy between.
+    const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
     const service = createOnboardingService({
       profile,
       store,
-      api: createStackOneApi({ apiKey: profile.apiKey, baseUrl: profile.apiBaseUrl }),
+      api: createStackOneApi({
+        apiKey: profile.apiKey,
+        baseUrl: profile.apiBaseUrl,
+        ...(network && { fetch: network.fetch }),
+      }),
+      ...(network && { webSocketAgent: network.webSocketAgent }),
       logger: logger.child({ mode: profile.mode }),
       emit: deps.emit,
     });

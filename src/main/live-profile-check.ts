@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import { AppError } from './app-error';
+import { findProxyFailure } from './network/proxy-tunnel';
+import type { RoutedNetwork } from './network/routed-network';
 import type { Profile } from './profile';
 import { createStackOneApi } from './stackone-api';
 
@@ -9,14 +11,16 @@ import { createStackOneApi } from './stackone-api';
  */
 export async function checkLiveProfile(
   profile: Profile,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; network?: RoutedNetwork } = {},
 ): Promise<void> {
+  const { network } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const api = createStackOneApi({
     apiKey: profile.apiKey,
     baseUrl: profile.apiBaseUrl,
     timeoutMs,
     maxRetryElapsedMs: timeoutMs,
+    ...(network && { fetch: network.fetch }),
   });
   // An owner id no customer has: one short page, whatever the size of the project.
   await api.listAccounts(['stackone-onboarding-key-check']).catch((error: unknown) => {
@@ -25,7 +29,7 @@ export async function checkLiveProfile(
       throw new AppError(error.code, `${error.userMessage} ${hint}`);
     throw error;
   });
-  await checkRelayToken(profile.relayStreamUrl, profile.relayToken, timeoutMs);
+  await checkRelayToken(profile.relayStreamUrl, profile.relayToken, timeoutMs, network);
 }
 
 /**
@@ -39,12 +43,18 @@ export function regionHint(apiKey: string, apiBaseUrl: string): string | null {
   return `The key is for StackOne's EU region, whose API URL is https://${euHost}.`;
 }
 
-function checkRelayToken(streamUrl: string, token: string, timeoutMs: number): Promise<void> {
+function checkRelayToken(
+  streamUrl: string,
+  token: string,
+  timeoutMs: number,
+  network: RoutedNetwork | undefined,
+): Promise<void> {
   const where = new URL(streamUrl).host;
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(streamUrl, {
       headers: { authorization: `Bearer ${token}` },
       handshakeTimeout: timeoutMs,
+      ...(network && { agent: network.webSocketAgent(streamUrl) }),
     });
     socket.on('open', () => {
       socket.close(1000, 'settings check');
@@ -66,13 +76,16 @@ function checkRelayToken(streamUrl: string, token: string, timeoutMs: number): P
             ),
       );
     });
-    socket.on('error', () =>
+    socket.on('error', (error) => {
+      const atProxy = findProxyFailure(error);
       reject(
         new AppError(
           'relay_unreachable',
-          `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
+          atProxy !== null
+            ? atProxy.describe(`reach the relay at ${where}`)
+            : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
         ),
-      ),
-    );
+      );
+    });
   });
 }

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
 import { summarizeAccounts } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
@@ -44,6 +45,8 @@ export function createOnboardingService(deps: {
   profile: Profile;
   store: AccountStore;
   api: StackOneApi;
+  /** For the relay's WebSocket (e.g. through the system's proxy); ws's default when absent. */
+  webSocketAgent?: (url: string) => http.Agent;
   logger: Logger;
   emit: EmitBridgeEvent;
 }): OnboardingService {
@@ -165,6 +168,7 @@ export function createOnboardingService(deps: {
   const relayClient = createRelayClient({
     streamUrl: profile.relayStreamUrl,
     token: profile.relayToken,
+    ...(deps.webSocketAgent && { webSocketAgent: deps.webSocketAgent }),
     cursor: () => store.relayCursor,
     originOwnerIds: () => store.listCustomers().map((customer) => customer.id),
     applyEvents: applyRelayEvents,

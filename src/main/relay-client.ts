@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import WebSocket from 'ws';
 import type { RelayConnection } from '../shared/domain';
 import {
@@ -8,11 +9,14 @@ import {
   type RelayEventMessage,
 } from '../shared/relay-protocol';
 import type { Logger } from './logger';
+import { findProxyFailure } from './network/proxy-tunnel';
 
 export interface RelayClientOptions {
   /** The relay's stream URL, e.g. ws://127.0.0.1:4020/v1/stream */
   streamUrl: string;
   token: string;
+  /** The agent for each connection (e.g. one that goes through the system's proxy); ws's default when absent. */
+  webSocketAgent?: (url: string) => http.Agent;
   /** The last seq applied and persisted, or null for a first connection. */
   cursor: () => number | null;
   /**
@@ -89,6 +93,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     const ws = new WebSocket(options.streamUrl, {
       headers: { authorization: `Bearer ${options.token}` },
       handshakeTimeout: 10_000,
+      ...(options.webSocketAgent && { agent: options.webSocketAgent(options.streamUrl) }),
     });
     socket = ws;
     let closeReason = 'Lost the connection to the relay.';
@@ -183,6 +188,15 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       scheduleRetry(closeReason);
     });
     ws.on('error', (error) => {
+      const atProxy = findProxyFailure(error);
+      if (atProxy !== null) {
+        logger.warn(
+          { proxy: atProxy.proxy, kind: atProxy.kind },
+          'relay connection failed at the proxy',
+        );
+        closeReason = atProxy.describe('reach the relay');
+        return;
+      }
       logger.debug({ err: error.message }, 'relay socket error');
     });
   }

@@ -1,4 +1,5 @@
 import { StackOne } from '@stackone/stackone-client-ts';
+import { HTTPClient } from '@stackone/stackone-client-ts/lib/http.js';
 import type {
   ConnectSessionCreateCategories,
   LinkedAccount,
@@ -14,6 +15,7 @@ import {
   type ConnectorCategory,
 } from '../shared/domain';
 import { AppError } from './app-error';
+import { findProxyFailure } from './network/proxy-tunnel';
 
 export interface ConnectSessionRequest {
   originOwnerId: string;
@@ -71,12 +73,15 @@ export interface StackOneApiOptions {
   timeoutMs?: number;
   /** Upper bound on retrying 429/408/connection errors; the SDK's own default is an hour. */
   maxRetryElapsedMs?: number;
+  /** Sends the SDK's requests (e.g. through the system's proxy); the global fetch when absent. */
+  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 }
 
 export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
   const sdk = new StackOne({
     serverURL: options.baseUrl,
     security: { username: options.apiKey, password: '' },
+    ...(options.fetch ? { httpClient: new HTTPClient({ fetcher: options.fetch }) } : {}),
     timeoutMs: options.timeoutMs ?? 15_000,
     retryConfig: {
       strategy: 'backoff',
@@ -244,6 +249,9 @@ export function translateStackOneError(action: string, error: unknown): AppError
     );
   }
   if (error instanceof HTTPClientError) {
+    const atProxy = findProxyFailure(error);
+    if (atProxy !== null)
+      return new AppError('stackone_unreachable', atProxy.describe(`reach StackOne to ${action}`));
     return new AppError(
       'stackone_unreachable',
       `Could not reach StackOne to ${action}. Check the network connection and try again.`,

@@ -9,11 +9,13 @@ import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend'
 import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
 import type { SecretCipher } from '../../src/main/secret-cipher';
+import { createRoutedNetwork, type RoutedNetwork } from '../../src/main/network/routed-network';
 import { openSettingsStore } from '../../src/main/settings-store';
 import type { BridgeEventName } from '../../src/shared/contract';
 import { eventually } from '../support/eventually';
 import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
+import { startTestProxy } from '../support/http-proxy';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -52,8 +54,14 @@ afterEach(async () => {
 
 /** A session on the world's settings and account files, as the app opens one at each launch. */
 async function openSession(
-  options: { cipher?: SecretCipher; start?: boolean; checked?: string[] } = {},
+  options: {
+    cipher?: SecretCipher;
+    start?: boolean;
+    checked?: string[];
+    liveNetwork?: RoutedNetwork;
+  } = {},
 ): Promise<AppSession> {
+  const { liveNetwork } = options;
   const logger = silentLogger();
   const { storeDir, temp } = world;
   const session = createAppSession({
@@ -76,8 +84,12 @@ async function openSession(
       }),
     checkLiveProfile: (profile) => {
       options.checked?.push(profile.apiBaseUrl);
-      return checkLiveProfile(profile, { timeoutMs: 3_000 });
+      return checkLiveProfile(profile, {
+        timeoutMs: 3_000,
+        ...(liveNetwork && { network: liveNetwork }),
+      });
     },
+    ...(liveNetwork && { liveNetwork }),
     about: { name: 'StackOne Onboarding', version: '1.2.3-test' },
     logger,
     emit: (event, payload) => world.events.push({ event, payload }),
@@ -163,6 +175,41 @@ describe('the app session', () => {
     expect(demo).toEqual({ mode: 'demo', live: endpoints, secretStorage: 'encrypted' });
     expect((await session.handlers.listCustomers({})).map((c) => c.id)).toEqual(['demo-co']);
     expect(changes).toEqual(['live', 'demo']);
+  });
+
+  it("goes out through the system's proxy in live mode, and straight to the demo's own servers", async () => {
+    const corporate = await startTestProxy();
+    const session = await openSession({
+      liveNetwork: createRoutedNetwork({ resolveProxy: async () => `PROXY ${corporate.address}` }),
+    });
+    try {
+      await eventually(async () =>
+        expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
+      );
+      await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
+      await session.handlers.createConnectSession({ customerId: 'demo-co' });
+      expect(corporate.connects).toEqual([]);
+
+      await session.handlers.switchToLiveMode(liveInput());
+      await eventually(async () =>
+        expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
+      );
+      await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+      const hubSession = await session.handlers.createConnectSession({ customerId: 'acme' });
+      await linkBambooHrThroughHub(world.live.simulatorUrl, hubSession.token);
+      await eventually(async () =>
+        expect(
+          (await session.handlers.listAccounts({ customerId: 'acme' })).map((a) => a.status),
+        ).toEqual(['active']),
+      );
+      const live = (url: string) => new URL(url).host;
+      expect(new Set(corporate.connects)).toEqual(
+        new Set([live(world.live.profile.apiBaseUrl), live(world.live.profile.relayStreamUrl)]),
+      );
+    } finally {
+      await session.stop();
+      await corporate.close();
+    }
   });
 
   it('reports diagnostics for support, with no secret, customer or account in them', async () => {

@@ -9,6 +9,7 @@ import { startDemoBackend } from '../demo-backend';
 import { checkLiveProfile } from '../live-profile-check';
 import { openRollingLogFile } from '../log-file';
 import { createLogger } from '../logger';
+import { createRoutedNetwork } from '../network/routed-network';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
@@ -43,6 +44,10 @@ async function launch(): Promise<void> {
     isPermissionGranted(permission),
   );
 
+  // Chromium knows the system's proxy settings (manual, PAC, WPAD); Node's fetch and ws do not.
+  const liveNetwork = createRoutedNetwork({
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+  });
   const userData = app.getPath('userData');
   const openStore = (name: string) => () => new ElectronStore({ name });
   const onboardingSession = createAppSession({
@@ -62,7 +67,8 @@ async function launch(): Promise<void> {
         simulatorAccountsFile: join(userData, 'demo-accounts.json'),
         logger,
       }),
-    checkLiveProfile: (profile) => checkLiveProfile(profile),
+    checkLiveProfile: (profile) => checkLiveProfile(profile, { network: liveNetwork }),
+    liveNetwork,
     about: { name: app.getName(), version: app.getVersion() },
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),

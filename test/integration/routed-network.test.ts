@@ -1,0 +1,273 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { AppError } from '../../src/main/app-error';
+import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
+import { checkLiveProfile } from '../../src/main/live-profile-check';
+import { silentLogger } from '../../src/main/logger';
+import { createRoutedNetwork, type RoutedNetwork } from '../../src/main/network/routed-network';
+import { createRelayClient } from '../../src/main/relay-client';
+import { createStackOneApi } from '../../src/main/stackone-api';
+import type { RelayConnection } from '../../src/shared/domain';
+import { eventually } from '../support/eventually';
+import { closedAddress, startTestProxy, type TestProxy } from '../support/http-proxy';
+import { makeTempDir } from '../support/temp-dir';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let backend: DemoBackend;
+
+beforeEach(async () => {
+  const temp = makeTempDir('routed-network');
+  cleanups.push(() => temp.remove());
+  backend = await startDemoBackend({ relayDataDir: temp.path, logger: silentLogger() });
+  cleanups.push(() => backend.close());
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function proxy(options: { refuseWith?: number } = {}): Promise<TestProxy> {
+  const started = await startTestProxy(options);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+/** The network as the system's settings would route it: `proxyList(url)` is Chromium's answer. */
+const routedBy = (proxyList: (url: string) => string): RoutedNetwork =>
+  createRoutedNetwork({ resolveProxy: async (url) => proxyList(url) });
+const everywhere = (list: string) => routedBy(() => list);
+
+const authority = (url: string) => new URL(url).host;
+const stackOne = () => authority(backend.profile.apiBaseUrl);
+const relay = () => authority(backend.profile.relayStreamUrl);
+
+function api(network: RoutedNetwork) {
+  return createStackOneApi({
+    apiKey: backend.profile.apiKey,
+    baseUrl: backend.profile.apiBaseUrl,
+    maxRetryElapsedMs: 300,
+    fetch: network.fetch,
+  });
+}
+
+/** A relay client on the backend's relay by `network`; its connection states as they come. */
+function relayClient(network: RoutedNetwork) {
+  const changes: RelayConnection[] = [];
+  const client = createRelayClient({
+    streamUrl: backend.profile.relayStreamUrl,
+    token: backend.profile.relayToken,
+    webSocketAgent: network.webSocketAgent,
+    cursor: () => null,
+    applyEvents: async () => undefined,
+    onConnectionChange: (connection) => changes.push(connection),
+    logger: silentLogger(),
+    initialRetryMs: 5_000,
+  });
+  client.start();
+  cleanups.push(() => client.stop());
+  return { client, changes };
+}
+
+async function failure(call: Promise<unknown>): Promise<AppError> {
+  const error = await call.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('the routed network', () => {
+  it('reaches StackOne and the relay through the proxy the system names', async () => {
+    const corporate = await proxy();
+    const network = everywhere(`PROXY ${corporate.address}`);
+
+    expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+    const { client } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    await checkLiveProfile(backend.profile, { network, timeoutMs: 3_000 });
+
+    expect(corporate.connects).toContain(stackOne());
+    expect(corporate.connects).toContain(relay());
+  });
+
+  it('goes direct for what the system routes direct, by URL', async () => {
+    const corporate = await proxy();
+    const network = routedBy((url) =>
+      authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT',
+    );
+    await api(network).listAccounts(['nobody-here']);
+    const { client } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    expect(corporate.connects).toEqual([relay()]);
+  });
+
+  it('tries the next route when a proxy does not answer, and direct when the system cannot say', async () => {
+    const network = everywhere(`PROXY ${await closedAddress()}; DIRECT`);
+    expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+    const { client } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+
+    const unsure = createRoutedNetwork({
+      resolveProxy: () => Promise.reject(new Error('no proxy service')),
+    });
+    expect(await api(unsure).listAccounts(['nobody-here'])).toEqual([]);
+  });
+
+  it('says the proxy does not answer when it is the only way out', async () => {
+    const gone = await closedAddress();
+    const network = everywhere(`PROXY ${gone}`);
+
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.code).toBe('stackone_unreachable');
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${gone}), which the system's proxy settings name for 127.0.0.1, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`,
+    );
+    const { changes } = relayClient(network);
+    await eventually(() =>
+      expect(changes.at(-1)?.detail).toContain(`the network's proxy (${gone})`),
+    );
+    expect(changes.at(-1)?.state).toBe('offline');
+  });
+
+  it('says the proxy wants a sign-in, at once, and not that the relay refused the token', async () => {
+    const corporate = await proxy({ refuseWith: 407 });
+    const network = everywhere(`PROXY ${corporate.address}`);
+
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.userMessage).toContain(
+      `the network's proxy (${corporate.address}) asks for a sign-in, and the app cannot sign in to proxies. Ask the network's administrators to let 127.0.0.1 through without one`,
+    );
+    // Not retried: asking again cannot help.
+    expect(corporate.connects).toEqual([stackOne()]);
+
+    const onlyRelayProxied = routedBy((url) =>
+      authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT',
+    );
+    const check = await failure(
+      checkLiveProfile(backend.profile, { network: onlyRelayProxied, timeoutMs: 3_000 }),
+    );
+    expect(check.code).toBe('relay_unreachable');
+    expect(check.userMessage).toMatch(
+      new RegExp(
+        `^Could not reach the relay at ${relay()}: the network's proxy .* asks for a sign-in`,
+      ),
+    );
+  });
+
+  it('says the proxy blocks the destination, for StackOne and for the relay', async () => {
+    const corporate = await proxy({ refuseWith: 403 });
+    const network = everywhere(`PROXY ${corporate.address}`);
+
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) refused to connect to 127.0.0.1 (HTTP 403); the network may block it. Ask the network's administrators to allow 127.0.0.1, or use another network.`,
+    );
+    const { changes } = relayClient(network);
+    await eventually(() => expect(changes.at(-1)?.detail).toContain('(HTTP 403)'));
+    expect(changes.map((change) => change.detail).join(' ')).not.toContain('token');
+  });
+
+  it('says a SOCKS proxy cannot be used, and tries nothing else', async () => {
+    const network = everywhere('SOCKS5 127.0.0.1:1080');
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.userMessage).toContain(
+      "the system's proxy settings name a proxy the app cannot use for 127.0.0.1 (SOCKS5 127.0.0.1:1080; only HTTP and HTTPS proxies work)",
+    );
+  });
+});
+
+describe('TLS through the proxy', () => {
+  const certificate = selfSignedCertificate();
+
+  it('reaches an https and wss server by its name through the tunnel, and checks its certificate', async (context) => {
+    if (certificate === null) {
+      console.warn('skipped: openssl is not installed, so no certificate can be made for the test');
+      context.skip();
+      return;
+    }
+    const defaults = tls.getCACertificates('default');
+    tls.setDefaultCACertificates([...defaults, certificate.cert]);
+    cleanups.push(() => tls.setDefaultCACertificates(defaults));
+    const server = createHttpsServer(certificate, (_request, response) => response.end('pong'));
+    const connections = new Set<Socket>();
+    server.on('connection', (connection: Socket) => connections.add(connection));
+    const sockets = new WebSocketServer({ server });
+    sockets.on('connection', (socket) => socket.send('hello'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          sockets.close();
+          server.close(() => resolve());
+          // Tunnels end at the proxy; what they carried to this server is ended here.
+          for (const connection of connections) connection.destroy();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const corporate = await proxy();
+    const network = everywhere(`PROXY ${corporate.address}`);
+
+    const response = await network.fetch(`https://localhost:${port}/ping`);
+    expect(await response.text()).toBe('pong');
+    const url = `wss://localhost:${port}/`;
+    const socket = new WebSocket(url, { agent: network.webSocketAgent(url) });
+    cleanups.push(() => socket.terminate());
+    const greeting = await new Promise<string>((resolve, reject) => {
+      socket.once('message', (data) => resolve(String(data)));
+      socket.once('error', reject);
+    });
+    expect(greeting).toBe('hello');
+    expect(corporate.connects).toEqual([`localhost:${port}`, `localhost:${port}`]);
+
+    // The certificate names localhost, not 127.0.0.1: through the tunnel it is still checked.
+    await expect(network.fetch(`https://127.0.0.1:${port}/ping`)).rejects.toThrow();
+    const wrongName = `wss://127.0.0.1:${port}/`;
+    const refused = new WebSocket(wrongName, { agent: network.webSocketAgent(wrongName) });
+    const refusal = await new Promise<Error>((resolve) => refused.once('error', resolve));
+    expect(refusal.message).toContain("IP: 127.0.0.1 is not in the cert's list");
+  });
+});
+
+/** A certificate and key for localhost, made with openssl; null where openssl is missing. */
+function selfSignedCertificate(): { cert: string; key: string } | null {
+  const temp = makeTempDir('routed-network-tls');
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-keyout',
+        join(temp.path, 'key.pem'),
+        '-out',
+        join(temp.path, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      cert: readFileSync(join(temp.path, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(temp.path, 'key.pem'), 'utf8'),
+    };
+  } catch {
+    return null;
+  } finally {
+    temp.remove();
+  }
+}
