@@ -1,8 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -16,6 +13,7 @@ import { createStackOneApi } from '../../src/main/stackone-api';
 import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { closedAddress, startTestProxy, type TestProxy } from '../support/http-proxy';
+import { selfSignedCertificateText } from '../support/self-signed-certificate';
 import { makeTempDir } from '../support/temp-dir';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -183,7 +181,7 @@ describe('the routed network', () => {
 });
 
 describe('TLS through the proxy', () => {
-  const certificate = selfSignedCertificate();
+  const certificate = selfSignedCertificateText();
 
   it('reaches an https and wss server by its name through the tunnel, and checks its certificate', async (context) => {
     if (certificate === null) {
@@ -233,41 +231,3 @@ describe('TLS through the proxy', () => {
     expect(refusal.message).toContain("IP: 127.0.0.1 is not in the cert's list");
   });
 });
-
-/** A certificate and key for localhost, made with openssl; null where openssl is missing. */
-function selfSignedCertificate(): { cert: string; key: string } | null {
-  const temp = makeTempDir('routed-network-tls');
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-        '-keyout',
-        join(temp.path, 'key.pem'),
-        '-out',
-        join(temp.path, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      cert: readFileSync(join(temp.path, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(temp.path, 'key.pem'), 'utf8'),
-    };
-  } catch {
-    return null;
-  } finally {
-    temp.remove();
-  }
-}

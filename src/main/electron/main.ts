@@ -10,6 +10,7 @@ import { checkLiveProfile } from '../live-profile-check';
 import { openRollingLogFile } from '../log-file';
 import { createLogger } from '../logger';
 import { createRoutedNetwork } from '../network/routed-network';
+import { trustSystemCertificates } from '../network/system-certificates';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
@@ -36,6 +37,7 @@ function logDestination() {
 
 async function launch(): Promise<void> {
   const logger = createLogger({ name: 'main', destination: logDestination() });
+  logger.info({ added: trustSystemCertificates() }, "system's certificate authorities trusted");
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
     callback(isPermissionGranted(permission)),
