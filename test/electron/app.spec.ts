@@ -1,21 +1,32 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
-import { startDemoBackend } from '../../src/main/demo-backend';
+import {
+  _electron as electron,
+  expect,
+  test,
+  type ElectronApplication,
+  type Page,
+} from '@playwright/test';
+import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
+import { startTestProxy } from '../support/http-proxy';
 
 const binary = process.env.ELECTRON_BINARY;
 let app: ElectronApplication;
 let userData: string;
 
-const launchApp = () => {
+const launchApp = (chromiumSwitches: string[] = []) => {
   if (binary === undefined)
     throw new Error('Run through `npm run test:electron`, which finds the Electron binary.');
   return electron.launch({
     executablePath: binary,
-    args: [join(import.meta.dirname, '../../out/main/main.js'), `--user-data-dir=${userData}`],
+    args: [
+      join(import.meta.dirname, '../../out/main/main.js'),
+      `--user-data-dir=${userData}`,
+      ...chromiumSwitches,
+    ],
     env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
   });
 };
@@ -112,15 +123,7 @@ test('live settings are saved as safeStorage ciphertext and used again at the ne
   });
   try {
     const page = await app.firstWindow();
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const form = page.getByRole('form', { name: 'Live settings' });
-    await form.getByLabel('StackOne API URL').fill(live.profile.apiBaseUrl);
-    await form.getByLabel('StackOne app URL').fill(live.profile.hubAppUrl);
-    await form.getByLabel('StackOne API key').fill(live.profile.apiKey);
-    await form.getByLabel('Relay URL').fill(live.profile.relayStreamUrl);
-    await form.getByLabel('Relay token').fill(live.profile.relayToken);
-    await form.getByRole('button', { name: 'Check and use live mode' }).click();
-    await expect(page.getByText('Live mode', { exact: true })).toBeVisible();
+    await useLiveMode(page, live);
 
     const saved = readFileSync(join(userData, 'settings.json'), 'utf8');
     expect(saved).toContain('apiKeyCiphertext');
@@ -134,5 +137,44 @@ test('live settings are saved as safeStorage ciphertext and used again at the ne
     await expect(again.locator('[data-relay-state=connected]')).toBeVisible();
   } finally {
     await live.close();
+  }
+});
+
+async function useLiveMode(page: Page, live: DemoBackend): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const form = page.getByRole('form', { name: 'Live settings' });
+  await form.getByLabel('StackOne API URL').fill(live.profile.apiBaseUrl);
+  await form.getByLabel('StackOne app URL').fill(live.profile.hubAppUrl);
+  await form.getByLabel('StackOne API key').fill(live.profile.apiKey);
+  await form.getByLabel('Relay URL').fill(live.profile.relayStreamUrl);
+  await form.getByLabel('Relay token').fill(live.profile.relayToken);
+  await form.getByRole('button', { name: 'Check and use live mode' }).click();
+  await expect(page.getByText('Live mode', { exact: true })).toBeVisible();
+}
+
+test("live mode reaches StackOne and the relay through the proxy Chromium's settings name", async () => {
+  const corporate = await startTestProxy();
+  const live = await startDemoBackend({
+    relayDataDir: join(userData, 'test-live-relay'),
+    logger: silentLogger(),
+  });
+  try {
+    await app.close();
+    // `<-loopback>` ends Chromium's implicit bypass, so the loopback servers count as remote.
+    app = await launchApp([
+      `--proxy-server=http://${corporate.address}`,
+      '--proxy-bypass-list=<-loopback>',
+    ]);
+    const page = await app.firstWindow();
+    await useLiveMode(page, live);
+    await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+    // Only the main process tunnels (the window asks for plain http:// pages in full instead).
+    const host = (url: string) => new URL(url).host;
+    expect(new Set(corporate.connects)).toEqual(
+      new Set([host(live.profile.apiBaseUrl), host(live.profile.relayStreamUrl)]),
+    );
+  } finally {
+    await live.close();
+    await corporate.close();
   }
 });
