@@ -165,8 +165,10 @@ export function createAppSession(deps: {
     checkRelayConnection: delegate('checkRelayConnection'),
     verifyAccount: delegate('verifyAccount'),
     async getDiagnostics() {
-      const status = await handlers.getAppStatus({});
       const { service, profile } = await activeMode();
+      const status = await handlers.getAppStatus({});
+      const network = deps.liveNetwork;
+      const routeTo = (url: string) => network?.describeRoutes(url) ?? Promise.resolve('direct');
       const summaries = await service.handlers.summarizeCustomers({});
       const report = diagnosticsReport({
         app: deps.about,
@@ -179,6 +181,13 @@ export function createAppSession(deps: {
           relay: profile.relayStreamUrl,
         },
         relay: status.relay,
+        routes:
+          profile.mode === 'demo'
+            ? 'on this computer'
+            : {
+                api: await routeTo(profile.apiBaseUrl),
+                relay: await routeTo(profile.relayStreamUrl),
+              },
         secretStorage: cipher.storage,
         customers: summaries.length,
         accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),

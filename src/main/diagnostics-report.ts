@@ -10,6 +10,8 @@ export interface DiagnosticsFacts {
   mode: 'demo' | 'live';
   endpoints: { api: string; app: string; relay: string };
   relay: RelayConnection;
+  /** How the app reaches StackOne's API and the relay, by the system's proxy settings. */
+  routes: { api: string; relay: string } | 'on this computer';
   secretStorage: SettingsView['secretStorage'];
   customers: number;
   accountsLinked: number;
@@ -36,6 +38,9 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Mode: ${facts.mode}`,
     `StackOne API: ${facts.endpoints.api} (app ${facts.endpoints.app})`,
     `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
+    facts.routes === 'on this computer'
+      ? 'Network: direct (the demo’s servers are on this computer)'
+      : `Network: StackOne API ${facts.routes.api}; relay ${facts.routes.relay}`,
     `Secret storage: ${secretStorageText[facts.secretStorage]}`,
     `Customers: ${facts.customers}; accounts linked: ${facts.accountsLinked}, to re-link: ${facts.accountsToRelink}`,
     facts.warnings.length === 0

@@ -206,6 +206,10 @@ describe('the app session', () => {
       expect(new Set(corporate.connects)).toEqual(
         new Set([live(world.live.profile.apiBaseUrl), live(world.live.profile.relayStreamUrl)]),
       );
+      const { report } = await session.handlers.getDiagnostics({});
+      expect(report).toContain(
+        `\nNetwork: StackOne API proxy ${corporate.address}; relay proxy ${corporate.address}\n`,
+      );
     } finally {
       await session.stop();
       await corporate.close();

@@ -171,6 +171,13 @@ describe('the routed network', () => {
     expect(changes.map((change) => change.detail).join(' ')).not.toContain('token');
   });
 
+  it('describes its routes for diagnostics', async () => {
+    const network = everywhere('HTTPS secure.corp:8443; SOCKS5 socks.corp:1080; DIRECT');
+    expect(await network.describeRoutes(backend.profile.apiBaseUrl)).toBe(
+      'HTTPS proxy secure.corp:8443, then SOCKS5 socks.corp:1080 (not usable), then direct',
+    );
+  });
+
   it('says a SOCKS proxy cannot be used, and tries nothing else', async () => {
     const network = everywhere('SOCKS5 127.0.0.1:1080');
     const error = await failure(api(network).listAccounts(['nobody-here']));

@@ -12,6 +12,7 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
     relay: 'ws://127.0.0.1:5200/v1/stream',
   },
   relay: { state: 'offline', detail: 'Lost the connection to the relay. Retrying in 4 s.' },
+  routes: 'on this computer',
   secretStorage: 'obfuscated',
   customers: 3,
   accountsLinked: 5,
@@ -29,6 +30,7 @@ describe('the diagnostics report', () => {
       'Mode: demo',
       'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
+      'Network: direct (the demo’s servers are on this computer)',
       'Secret storage: obfuscated only (no keyring)',
       'Customers: 3; accounts linked: 5, to re-link: 2',
       'Warnings: none',
@@ -42,5 +44,17 @@ describe('the diagnostics report', () => {
     );
     expect(report).toContain('System: darwin arm64 24.1.0; node 22.23.5\n');
     expect(report).toContain('\nWarnings:\n- First.\n- Second.\n');
+  });
+
+  it('says how live mode reaches StackOne and the relay', () => {
+    const report = diagnosticsReport(
+      facts({
+        mode: 'live',
+        routes: { api: 'proxy proxy.corp:8080, then direct', relay: 'direct' },
+      }),
+    );
+    expect(report).toContain(
+      '\nNetwork: StackOne API proxy proxy.corp:8080, then direct; relay direct\n',
+    );
   });
 });

@@ -24,6 +24,8 @@ export interface RoutedNetwork {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** An agent for one WebSocket (`ws`) connection to `url`. */
   webSocketAgent(url: string): http.Agent;
+  /** The routes to `url` in words, for diagnostics: "proxy proxy.corp:8080, then direct". */
+  describeRoutes(url: string): Promise<string>;
 }
 
 export function createRoutedNetwork(options: {
@@ -155,7 +157,18 @@ export function createRoutedNetwork(options: {
     throw failure ?? new Error('no route');
   }
 
-  return { fetch: routedFetch, webSocketAgent };
+  async function describeRoutes(url: string): Promise<string> {
+    const routes = await resolveRoutes(resolveProxy, url);
+    return routes
+      .map((route) => {
+        if (route.kind === 'direct') return 'direct';
+        if (route.kind === 'unsupported') return `${route.label} (not usable)`;
+        return `${route.secure ? 'HTTPS proxy' : 'proxy'} ${route.label}`;
+      })
+      .join(', then ');
+  }
+
+  return { fetch: routedFetch, webSocketAgent, describeRoutes };
 }
 
 function defaultPort(protocol: string): number {
