@@ -15,7 +15,7 @@ export interface RelayClientOptions {
   /** The relay's stream URL, e.g. ws://127.0.0.1:4020/v1/stream */
   streamUrl: string;
   token: string;
-  /** The agent for each connection (e.g. one that goes through the system's proxy); ws's default when absent. */
+  /** The agent for each connection (e.g. through the system's proxy); ws's default when absent. */
   webSocketAgent?: (url: string) => http.Agent;
   /** The last seq applied and persisted, or null for a first connection. */
   cursor: () => number | null;

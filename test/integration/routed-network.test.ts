@@ -94,6 +94,20 @@ describe('the routed network', () => {
     expect(corporate.connects).toContain(relay());
   });
 
+  it('keeps a tunnel open past the time a proxy has to answer', async () => {
+    const corporate = await proxy();
+    const network = createRoutedNetwork({
+      resolveProxy: async () => `PROXY ${corporate.address}`,
+      proxyTimeoutMs: 200,
+    });
+    const { client, changes } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    const connectedAt = changes.length;
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(changes.slice(connectedAt)).toEqual([]);
+    expect(corporate.connects).toEqual([relay()]);
+  });
+
   it('goes direct for what the system routes direct, by URL', async () => {
     const corporate = await proxy();
     const network = routedBy((url) =>
