@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   _electron as electron,
   expect,
@@ -12,6 +12,7 @@ import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend'
 import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
 import { startTestProxy } from '../support/http-proxy';
+import { packageApp } from '../support/package-app';
 
 const binary = process.env.ELECTRON_BINARY;
 let app: ElectronApplication;
@@ -177,4 +178,24 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
     await live.close();
     await corporate.close();
   }
+});
+
+test('the packaged app starts in demo mode, serves its window and connects to its relay', async () => {
+  test.skip(process.platform !== 'linux', 'packaged here for Linux only (electron-builder --dir)');
+  test.setTimeout(300_000);
+  if (binary === undefined) throw new Error('Run through `npm run test:electron`.');
+  // Inside userData, so that the suite's cleanup removes it once the app is closed.
+  const appDir = packageApp({
+    electronDist: dirname(binary),
+    outputDir: join(userData, 'release'),
+  });
+  await app.close();
+  app = await electron.launch({
+    executablePath: join(appDir, 'stackone-onboarding'),
+    args: [`--user-data-dir=${join(userData, 'profile')}`],
+  });
+  const page = await app.firstWindow();
+  await expect(page.getByText('Demo mode')).toBeVisible();
+  await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+  expect(page.url()).toBe('app://onboarding/index.html');
 });
