@@ -29,7 +29,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function proxy(options: { refuseWith?: number } = {}): Promise<TestProxy> {
+async function proxy(options: Parameters<typeof startTestProxy>[0] = {}): Promise<TestProxy> {
   const started = await startTestProxy(options);
   cleanups.push(() => started.close());
   return started;
@@ -204,12 +204,9 @@ describe('the routed network', () => {
 describe('TLS through the proxy', () => {
   const certificate = selfSignedCertificateText();
 
-  it('reaches an https and wss server by its name through the tunnel, and checks its certificate', async (context) => {
-    if (certificate === null) {
-      console.warn('skipped: openssl is not installed, so no certificate can be made for the test');
-      context.skip();
-      return;
-    }
+  /** An https and wss server for localhost, its certificate trusted for the test; its port. */
+  async function startTlsServer(): Promise<number> {
+    if (certificate === null) throw new Error('no certificate');
     const defaults = tls.getCACertificates('default');
     tls.setDefaultCACertificates([...defaults, certificate.cert]);
     cleanups.push(() => tls.setDefaultCACertificates(defaults));
@@ -228,27 +225,54 @@ describe('TLS through the proxy', () => {
           for (const connection of connections) connection.destroy();
         }),
     );
-    const { port } = server.address() as AddressInfo;
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** The greeting of a wss server, reached with `network`'s agent. */
+  async function greetingOf(network: RoutedNetwork, url: string): Promise<string> {
+    const socket = new WebSocket(url, { agent: network.webSocketAgent(url) });
+    cleanups.push(() => socket.terminate());
+    return new Promise<string>((resolve, reject) => {
+      socket.once('message', (data) => resolve(String(data)));
+      socket.once('error', reject);
+    });
+  }
+
+  const withCertificate = (context: { skip: () => void }) => {
+    if (certificate !== null) return true;
+    console.warn('skipped: openssl is not installed, so no certificate can be made for the test');
+    context.skip();
+    return false;
+  };
+
+  it('reaches an https and wss server by its name through the tunnel, and checks its certificate', async (context) => {
+    if (!withCertificate(context)) return;
+    const port = await startTlsServer();
     const corporate = await proxy();
     const network = everywhere(`PROXY ${corporate.address}`);
 
     const response = await network.fetch(`https://localhost:${port}/ping`);
     expect(await response.text()).toBe('pong');
-    const url = `wss://localhost:${port}/`;
-    const socket = new WebSocket(url, { agent: network.webSocketAgent(url) });
-    cleanups.push(() => socket.terminate());
-    const greeting = await new Promise<string>((resolve, reject) => {
-      socket.once('message', (data) => resolve(String(data)));
-      socket.once('error', reject);
-    });
-    expect(greeting).toBe('hello');
+    expect(await greetingOf(network, `wss://localhost:${port}/`)).toBe('hello');
     expect(corporate.connects).toEqual([`localhost:${port}`, `localhost:${port}`]);
 
     // The certificate names localhost, not 127.0.0.1: through the tunnel it is still checked.
     await expect(network.fetch(`https://127.0.0.1:${port}/ping`)).rejects.toThrow();
-    const wrongName = `wss://127.0.0.1:${port}/`;
-    const refused = new WebSocket(wrongName, { agent: network.webSocketAgent(wrongName) });
-    const refusal = await new Promise<Error>((resolve) => refused.once('error', resolve));
-    expect(refusal.message).toContain("IP: 127.0.0.1 is not in the cert's list");
+    await expect(greetingOf(network, `wss://127.0.0.1:${port}/`)).rejects.toThrow(
+      "IP: 127.0.0.1 is not in the cert's list",
+    );
+  });
+
+  it('speaks TLS to an HTTPS proxy, and TLS again to the destination inside it', async (context) => {
+    if (!withCertificate(context) || certificate === null) return;
+    const port = await startTlsServer();
+    const secureProxy = await proxy({ tls: certificate });
+    // By name: the proxy's certificate is for localhost.
+    const network = everywhere(`HTTPS localhost:${secureProxy.port}`);
+
+    const response = await network.fetch(`https://localhost:${port}/ping`);
+    expect(await response.text()).toBe('pong');
+    expect(await greetingOf(network, `wss://localhost:${port}/`)).toBe('hello');
+    expect(secureProxy.connects).toEqual([`localhost:${port}`, `localhost:${port}`]);
   });
 });

@@ -1,24 +1,30 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createProxy } from 'proxy';
 
 export interface TestProxy {
   /** `127.0.0.1:<port>`, as a Chromium proxy list names it. */
   address: string;
+  port: number;
   /** The `host:port` of every CONNECT it was asked for, in order. */
   connects: string[];
   close(): Promise<void>;
 }
 
 /**
- * A real HTTP proxy on loopback (the `proxy` package, as a corporate forward proxy behaves), or one
- * that answers every CONNECT with `refuseWith` instead: 407 (it wants a sign-in) or another status
- * (a blocked destination).
+ * A real HTTP proxy on loopback (the `proxy` package, as a corporate forward proxy behaves), spoken
+ * to over TLS with `tls`, or one that answers every CONNECT with `refuseWith` instead: 407 (it
+ * wants a sign-in) or another status (a blocked destination).
  */
-export async function startTestProxy(options: { refuseWith?: number } = {}): Promise<TestProxy> {
+export async function startTestProxy(
+  options: { refuseWith?: number; tls?: { key: string; cert: string } } = {},
+): Promise<TestProxy> {
   const connects: string[] = [];
   let server: Server;
-  if (options.refuseWith === undefined) {
+  if (options.tls !== undefined) {
+    server = createProxy(createHttpsServer(options.tls));
+  } else if (options.refuseWith === undefined) {
     server = createProxy(createServer());
   } else if (options.refuseWith === 407) {
     const proxy = createProxy(createServer());
@@ -42,6 +48,7 @@ export async function startTestProxy(options: { refuseWith?: number } = {}): Pro
   const { port } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}`,
+    port,
     connects,
     close: () =>
       new Promise<void>((resolve) => {
