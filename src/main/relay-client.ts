@@ -96,7 +96,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       ...(options.webSocketAgent && { agent: options.webSocketAgent(options.streamUrl) }),
     });
     socket = ws;
-    let closeReason = 'Lost the connection to the relay.';
+    // Until the connection opens, a close means the relay could not be reached at all.
+    let closeReason =
+      'Could not reach the relay. Check the network connection, and the relay URL in Settings.';
     let livenessTimer: NodeJS.Timeout | null = null;
     // Called for every message: refresh() restarts the one timer instead of making a new one.
     const stillAlive = () => {
@@ -111,6 +113,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       }, livenessTimeoutMs);
     };
     ws.on('open', () => {
+      closeReason = 'Lost the connection to the relay.';
       retryMs = initialRetryMs;
       stillAlive();
       checkOpenConnection = () => {

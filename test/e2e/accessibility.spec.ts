@@ -49,6 +49,11 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   await expect(app.getByText('1 account to re-link')).toBeVisible();
   expect(await accessibilityViolations(app), 'main screen').toEqual([]);
 
+  await app.getByRole('button', { name: 'Events: Connected' }).click();
+  await expect(app.getByRole('region', { name: 'Events' })).toBeVisible();
+  expect(await accessibilityViolations(app), 'events connection').toEqual([]);
+  await app.getByRole('button', { name: 'Events: Connected' }).click();
+
   await app.getByRole('button', { name: 'Rename' }).click();
   expect(await accessibilityViolations(app), 'rename form').toEqual([]);
   await app.getByRole('button', { name: 'Cancel' }).click();

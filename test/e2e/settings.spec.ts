@@ -17,8 +17,14 @@ test.beforeEach(async () => {
     webhookRetryBaseMs: 100,
   });
 });
+let liveClosed = false;
+const closeLive = async () => {
+  if (!liveClosed) await live.close();
+  liveClosed = true;
+};
 test.afterEach(async () => {
-  await live.close();
+  await closeLive();
+  liveClosed = false;
   liveTemp.remove();
 });
 
@@ -87,6 +93,33 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   await expect(app.getByRole('list', { name: 'Customers' }).getByRole('button')).toHaveText([
     /Demo Co/,
   ]);
+});
+
+test('the events indicator opens to say why it is offline, and tries again on request', async ({
+  app,
+  harness,
+}) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await fillLiveSettings(app, live.profile);
+  const indicator = app.getByRole('button', { name: /^Events:/ });
+  await expect(indicator).toHaveText('Events: Connected');
+  await indicator.click();
+  const detail = app.getByRole('region', { name: 'Events' });
+  await expect(detail).toHaveText('Receiving account events live.');
+  await expect(detail.getByRole('button', { name: 'Try now' })).toHaveCount(0);
+
+  // The company's relay goes away.
+  await closeLive();
+  await expect(indicator).toHaveText('Events: Offline');
+  await expect(detail).toContainText(/^Lost the connection to the relay\. Retrying in \d+ s\./);
+  const checks = () => harness.callsMade.filter((name) => name === 'checkRelayConnection').length;
+  const before = checks();
+  await detail.getByRole('button', { name: 'Try now' }).click();
+  await expect.poll(checks).toBe(before + 1);
+  await expect(detail).toContainText(/^Could not reach the relay\. .* Retrying in \d+ s\./);
+
+  await indicator.click();
+  await expect(detail).toBeHidden();
 });
 
 test('a saved live profile is used again without typing its secrets', async ({ app }) => {

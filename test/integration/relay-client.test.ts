@@ -215,7 +215,12 @@ describe('relay client checks, for when the network may have changed', () => {
     await gone.close(100);
     // A minute between attempts: only the check can bring it back within the test.
     const { client } = startClient(streamUrl, { ...checked, initialRetryMs: 60_000 });
-    await eventually(() => expect(client.connection.detail).toMatch(/Retrying in \d+ s\.$/));
+    // Never connected: not "lost".
+    await eventually(() =>
+      expect(client.connection.detail).toMatch(
+        /^Could not reach the relay\. Check the network connection, and the relay URL in Settings\. Retrying in \d+ s\.$/,
+      ),
+    );
 
     await startRelay({ port: gone.port });
     client.checkConnection();

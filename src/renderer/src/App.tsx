@@ -58,12 +58,16 @@ export function App() {
   );
   const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
 
+  // The relay connection may be dead, or a retry half a minute away, when the network is back.
+  const checkRelayConnection = useCallback(
+    () => void unwrap(onboarding().checkRelayConnection({})).catch(report),
+    [report],
+  );
+
   useEffect(() => {
     const bridge = onboarding();
     const offRelay = bridge.on('relayConnectionChanged', setRelay);
-    // Back on a network, the relay connection may be dead or a retry half a minute away.
-    const checkRelay = () => void unwrap(bridge.checkRelayConnection({})).catch(report);
-    window.addEventListener('online', checkRelay);
+    window.addEventListener('online', checkRelayConnection);
     const offSummaries = bridge.on('accountsChanged', (change) =>
       setSummaries((current) =>
         new Map(current).set(
@@ -97,9 +101,9 @@ export function App() {
     return () => {
       offRelay();
       offSummaries();
-      window.removeEventListener('online', checkRelay);
+      window.removeEventListener('online', checkRelayConnection);
     };
-  }, [report, addNotices]);
+  }, [report, addNotices, checkRelayConnection]);
 
   useEffect(() => {
     if (selectedId === null) return;
@@ -139,7 +143,7 @@ export function App() {
             Live mode
           </span>
         )}
-        <RelayIndicator connection={relay} />
+        <RelayIndicator connection={relay} onTryNow={checkRelayConnection} />
         <button type="button" onClick={() => showDialog({ kind: 'settings' })}>
           Settings
         </button>

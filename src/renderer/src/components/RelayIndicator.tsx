@@ -1,16 +1,42 @@
+import { useId, useState } from 'react';
 import type { RelayConnection } from '../../../shared/domain';
 
 const labels = { connecting: 'Connecting', connected: 'Connected', offline: 'Offline' } as const;
 
-export function RelayIndicator({ connection }: { connection: RelayConnection }) {
+/**
+ * The relay connection's state, which opens to say why (the relay refused the token, the network's
+ * proxy does not answer...) and, while not connected, to try again at once.
+ */
+export function RelayIndicator({
+  connection,
+  onTryNow,
+}: {
+  connection: RelayConnection;
+  onTryNow: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const detailId = useId();
   return (
-    <span
-      className={`relay relay-${connection.state}`}
-      title={connection.detail}
-      data-relay-state={connection.state}
-    >
-      <span className="dot" aria-hidden="true" />
-      Events: {labels[connection.state]}
-    </span>
+    <div className="relay-indicator">
+      <button
+        type="button"
+        className={`relay relay-${connection.state}`}
+        data-relay-state={connection.state}
+        aria-expanded={open}
+        aria-controls={detailId}
+        onClick={() => setOpen((wasOpen) => !wasOpen)}
+      >
+        <span className="dot" aria-hidden="true" />
+        Events: {labels[connection.state]}
+      </button>
+      <div id={detailId} className="relay-detail" role="region" aria-label="Events" hidden={!open}>
+        <p>{connection.detail}</p>
+        {connection.state !== 'connected' && (
+          <button type="button" onClick={onTryNow}>
+            Try now
+          </button>
+        )}
+      </div>
+    </div>
   );
 }
