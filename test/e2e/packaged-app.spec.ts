@@ -25,7 +25,8 @@ function packagesOfMain(): string[] {
   const found = new Set<string>();
   for (const file of readdirSync(builtMain).filter((name) => name.endsWith('.js'))) {
     const source = readFileSync(join(builtMain, file), 'utf8');
-    for (const match of source.matchAll(/(?:from |import\(|resolve\()"([^"./][^"]*)"/g)) {
+    const references = /(?:from |import\(|createRequire\([^)]*\)\.resolve\()"([^"./][^"]*)"/g;
+    for (const match of source.matchAll(references)) {
       const specifier = match[1] ?? '';
       if (!specifier.startsWith('node:') && specifier !== 'electron') found.add(specifier);
     }
