@@ -43,17 +43,26 @@ export interface Harness {
  * in Electron; the page gets `window.onboarding` from Playwright bindings instead of the preload.
  */
 export async function startHarness(
-  options: { storeFileContents?: string; secretStorage?: SecretCipher['storage'] } = {},
+  options: {
+    storeFileContents?: string;
+    secretStorage?: SecretCipher['storage'];
+    /** The demo StackOne's saved accounts (its accounts file) to start with. */
+    simulatorAccountsFileContents?: string;
+  } = {},
 ): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: run `npm run build` (npm run test:e2e does it).');
   }
   const temp = makeTempDir('onboarding-e2e');
   const logger = silentLogger();
+  const simulatorAccountsFile = join(temp.path, 'simulator-accounts.json');
+  if (options.simulatorAccountsFileContents !== undefined)
+    writeFileSync(simulatorAccountsFile, options.simulatorAccountsFileContents);
   const backend = await startDemoBackend({
     relayDataDir: join(temp.path, 'relay'),
     logger,
     webhookRetryBaseMs: 100,
+    ...(options.simulatorAccountsFileContents !== undefined && { simulatorAccountsFile }),
   });
   const storeDir = join(temp.path, 'store');
   if (options.storeFileContents !== undefined) {

@@ -689,6 +689,47 @@ test('finding customers in StackOne says what went wrong and can be tried again'
   await expect(dialog.getByRole('listitem')).toContainText('Globex Corporation');
 });
 
+test('finding customers in a project with more accounts than it reads says so', async ({
+  context,
+}) => {
+  // 5,100 accounts of 51 owners in the demo StackOne; the app reads at most 5,000.
+  const at = new Date('2026-12-01T09:00:00.000Z').toISOString();
+  const accounts = Array.from({ length: 5_100 }, (_, i) => ({
+    id: `acc-${i}`,
+    provider: 'bamboohr',
+    providerName: 'BambooHR',
+    integrationId: 'int_bamboohr_api_key',
+    originOwnerId: `owner-${i % 51}`,
+    originOwnerName: `Owner ${i % 51}`,
+    originUsername: null,
+    label: null,
+    type: 'production',
+    status: 'active',
+    statusReasons: [],
+    setupInformation: {},
+    createdAt: at,
+    updatedAt: at,
+  }));
+  const harness = await startHarness({
+    simulatorAccountsFileContents: JSON.stringify({
+      schemaVersion: 1,
+      accounts,
+      deletedAccounts: [],
+    }),
+  });
+  try {
+    const app = await harness.openApp(context);
+    await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+    const dialog = app.getByRole('dialog', { name: 'Customers in StackOne' });
+    await expect(dialog).toContainText(
+      'Only the first 5,000 accounts were read. A customer not listed can still be added by id.',
+    );
+    await expect(dialog.getByRole('listitem')).toHaveCount(51);
+  } finally {
+    await harness.close();
+  }
+});
+
 test('back on a network, the window has the relay connection checked at once', async ({
   app,
   harness,
