@@ -118,6 +118,13 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await expect.poll(checks).toBe(before + 1);
   await expect(detail).toContainText(/^Could not reach the relay\. .* Retrying in \d+ s\./);
 
+  // Escape closes it from inside, and the keyboard is back on the indicator.
+  await detail.getByRole('button', { name: 'Try now' }).focus();
+  await app.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(indicator).toBeFocused();
+  await indicator.click();
+  await expect(detail).toBeVisible();
   await indicator.click();
   await expect(detail).toBeHidden();
 });

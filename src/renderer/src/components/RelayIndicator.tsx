@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { RelayConnection } from '../../../shared/domain';
 
 const labels = { connecting: 'Connecting', connected: 'Connected', offline: 'Offline' } as const;
@@ -16,9 +16,18 @@ export function RelayIndicator({
 }) {
   const [open, setOpen] = useState(false);
   const detailId = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
   return (
-    <div className="relay-indicator">
+    <div
+      className="relay-indicator"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape' || !open) return;
+        setOpen(false);
+        toggle.current?.focus();
+      }}
+    >
       <button
+        ref={toggle}
         type="button"
         className={`relay relay-${connection.state}`}
         data-relay-state={connection.state}
