@@ -135,21 +135,23 @@ export function createAppSession(deps: {
       return (service.handlers[name] as (value: never) => Promise<unknown>)(input);
     }) as ServiceHandlers[K];
 
+  /** The status of one mode's service, with the session's warnings for that mode. */
+  async function statusOf({ profile, service }: { profile: Profile; service: OnboardingService }) {
+    const status = await service.handlers.getAppStatus({});
+    const { mode } = profile;
+    const warnings = [
+      settings.warning,
+      startWarning,
+      mode === 'demo' && demoBackend ? (await demoBackend).warning : null,
+      mode === 'live' && cipher.storage === 'obfuscated'
+        ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
+        : null,
+    ].filter((warning): warning is string => warning !== null);
+    return { ...status, warnings: [...warnings, ...status.warnings] };
+  }
+
   const handlers: CallHandlers = {
-    async getAppStatus() {
-      const service = await activeService();
-      const status = await service.handlers.getAppStatus({});
-      const mode = active?.profile.mode;
-      const warnings = [
-        settings.warning,
-        startWarning,
-        mode === 'demo' && demoBackend ? (await demoBackend).warning : null,
-        mode === 'live' && cipher.storage === 'obfuscated'
-          ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
-          : null,
-      ].filter((warning): warning is string => warning !== null);
-      return { ...status, warnings: [...warnings, ...status.warnings] };
-    },
+    getAppStatus: async () => statusOf(await activeMode()),
     listCustomers: delegate('listCustomers'),
     summarizeCustomers: delegate('summarizeCustomers'),
     createCustomer: delegate('createCustomer'),
@@ -165,8 +167,10 @@ export function createAppSession(deps: {
     checkRelayConnection: delegate('checkRelayConnection'),
     verifyAccount: delegate('verifyAccount'),
     async getDiagnostics() {
-      const { service, profile } = await activeMode();
-      const status = await handlers.getAppStatus({});
+      // One mode throughout, though a switch may start while the report is made.
+      const current = await activeMode();
+      const { service, profile } = current;
+      const status = await statusOf(current);
       const network = deps.liveNetwork;
       const routeTo = (url: string) => network?.describeRoutes(url) ?? Promise.resolve('direct');
       const summaries = await service.handlers.summarizeCustomers({});
