@@ -108,15 +108,19 @@ describe('the routed network', () => {
     expect(corporate.connects).toEqual([relay()]);
   });
 
-  it('goes direct for what the system routes direct, by URL', async () => {
+  it('goes direct for what the system routes direct, by URL, a WebSocket by its http URL', async () => {
     const corporate = await proxy();
-    const network = routedBy((url) =>
-      authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT',
-    );
+    const asked: string[] = [];
+    const network = routedBy((url) => {
+      asked.push(url);
+      return authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT';
+    });
     await api(network).listAccounts(['nobody-here']);
     const { client } = relayClient(network);
     await eventually(() => expect(client.connection.state).toBe('connected'));
     expect(corporate.connects).toEqual([relay()]);
+    expect(asked).toContain(backend.profile.relayStreamUrl.replace(/^ws:/, 'http:'));
+    expect(asked.filter((url) => url.startsWith('ws'))).toEqual([]);
   });
 
   it('tries the next route when a proxy does not answer, and direct when the system cannot say', async () => {
