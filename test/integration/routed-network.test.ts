@@ -189,6 +189,20 @@ describe('the routed network', () => {
     expect(changes.map((change) => change.detail).join(' ')).not.toContain('token');
   });
 
+  it('prepares once, before live mode first goes out, and not for diagnostics', async () => {
+    let prepared = 0;
+    const network = createRoutedNetwork({
+      resolveProxy: async () => 'DIRECT',
+      beforeFirstUse: () => prepared++,
+    });
+    await network.describeRoutes(backend.profile.apiBaseUrl);
+    expect(prepared).toBe(0);
+    await api(network).listAccounts(['nobody-here']);
+    const { client } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    expect(prepared).toBe(1);
+  });
+
   it('describes its routes for diagnostics', async () => {
     const network = everywhere('HTTPS secure.corp:8443; SOCKS5 socks.corp:1080; DIRECT');
     expect(await network.describeRoutes(backend.profile.apiBaseUrl)).toBe(

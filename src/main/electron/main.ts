@@ -37,7 +37,6 @@ function logDestination() {
 
 async function launch(): Promise<void> {
   const logger = createLogger({ name: 'main', destination: logDestination() });
-  logger.info({ added: trustSystemCertificates() }, "system's certificate authorities trusted");
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
     callback(isPermissionGranted(permission)),
@@ -49,6 +48,9 @@ async function launch(): Promise<void> {
   // Chromium knows the system's proxy settings (manual, PAC, WPAD); Node's fetch and ws do not.
   const liveNetwork = createRoutedNetwork({
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+    // Reading the system's store takes 100-200 ms: only when live mode first goes out.
+    beforeFirstUse: () =>
+      logger.info({ added: trustSystemCertificates() }, "system's certificate authorities trusted"),
   });
   const userData = app.getPath('userData');
   const openStore = (name: string) => () => new ElectronStore({ name });

@@ -32,8 +32,16 @@ export function createRoutedNetwork(options: {
   resolveProxy: ProxyResolver;
   /** How long a proxy has to answer a CONNECT (default 10 s). */
   proxyTimeoutMs?: number;
+  /** Run once, before the first request or connection (work live mode alone needs). */
+  beforeFirstUse?: () => void;
 }): RoutedNetwork {
   const { resolveProxy } = options;
+  let used = false;
+  const use = () => {
+    if (used) return;
+    used = true;
+    options.beforeFirstUse?.();
+  };
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 10_000;
   const tlsOverTunnel = buildConnector({ allowH2: false });
   const tunnelAgents = new Map<string, Agent>();
@@ -65,6 +73,7 @@ export function createRoutedNetwork(options: {
   };
 
   async function routedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    use();
     const request = new Request(input, init);
     const routes = await resolveRoutes(resolveProxy, request.url);
     if (routes[0]?.kind === 'direct') return fetch(request);
@@ -105,6 +114,7 @@ export function createRoutedNetwork(options: {
   }
 
   function webSocketAgent(url: string): http.Agent {
+    use();
     const secure = new URL(url).protocol === 'wss:';
     const connectRouted = (
       requestOptions: http.ClientRequestArgs,
