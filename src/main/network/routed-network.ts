@@ -141,7 +141,7 @@ export function createRoutedNetwork(options: {
 
   async function routedSocket(url: string, target: TunnelTarget, secure: boolean): Promise<Duplex> {
     let failure: ProxyFailure | null = null;
-    for (const route of await resolveRoutes(resolveProxy, asHttpUrl(url))) {
+    for (const route of await resolveRoutes(resolveProxy, url)) {
       if (route.kind === 'direct') {
         return secure
           ? tls.connect({
@@ -168,7 +168,7 @@ export function createRoutedNetwork(options: {
   }
 
   async function describeRoutes(url: string): Promise<string> {
-    const routes = await resolveRoutes(resolveProxy, asHttpUrl(url));
+    const routes = await resolveRoutes(resolveProxy, url);
     return routes
       .map((route) => {
         if (route.kind === 'direct') return 'direct';
@@ -183,12 +183,4 @@ export function createRoutedNetwork(options: {
 
 function defaultPort(protocol: string): number {
   return protocol === 'https:' ? 443 : 80;
-}
-
-/**
- * A WebSocket's handshake is an HTTP request, and Chromium looks up a WebSocket's proxy by its
- * http(s) URL; so does the app, so that rules for https (`https=proxy:8080`) apply to wss.
- */
-function asHttpUrl(url: string): string {
-  return url.replace(/^ws(s?):/i, 'http$1:');
 }
