@@ -3,11 +3,24 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/main/app-error';
 import type { StackOneAccount } from '../../src/main/stackone-api';
+import type { AccountStore } from '../../src/main/account-store';
 import { openTestAccountStore } from '../support/conf-store';
 import { makeTempDir } from '../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir>;
-afterEach(() => temp.remove());
+const opened: AccountStore[] = [];
+afterEach(async () => {
+  // A burst's write comes a turn later: wait for it, or it makes the removed folder again.
+  for (const store of opened.splice(0)) await store.flush();
+  temp.remove();
+});
+
+/** The account store on a real conf file in `dir`, flushed before the test's folder goes. */
+function openStore(...args: Parameters<typeof openTestAccountStore>): AccountStore {
+  const store = openTestAccountStore(...args);
+  opened.push(store);
+  return store;
+}
 
 const remote = (overrides: Partial<StackOneAccount> = {}): StackOneAccount => ({
   id: 'acc-1',
@@ -23,13 +36,13 @@ const remote = (overrides: Partial<StackOneAccount> = {}): StackOneAccount => ({
 describe('account store on a conf file', () => {
   it('persists customers, accounts and the relay cursor across a reopen', async () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
     store.setRelayCursor(7);
     await store.flush();
 
-    const reopened = openTestAccountStore(temp.path);
+    const reopened = openStore(temp.path);
     expect(reopened.warning).toBeNull();
     expect(reopened.listCustomers().map((c) => c.name)).toEqual(['Acme Ltd']);
     expect(reopened.accountsOf('acme')).toMatchObject([{ id: 'acc-1', status: 'pending' }]);
@@ -38,7 +51,7 @@ describe('account store on a conf file', () => {
 
   it('writes a burst of changes once and tells listeners once per customer', async () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     await store.flush();
     const file = join(temp.path, 'onboarding.json');
@@ -63,7 +76,7 @@ describe('account store on a conf file', () => {
 
   it('neither writes nor tells listeners when StackOne confirms an account unchanged', async () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.applyVerified(
       remote({
@@ -93,7 +106,7 @@ describe('account store on a conf file', () => {
   it('moves an unreadable file aside, starts clean and says where the old file went', () => {
     temp = makeTempDir('store');
     writeFileSync(join(temp.path, 'onboarding.json'), '{"customers": [ truncated');
-    const store = openTestAccountStore(temp.path, () => new Date('2026-02-03T04:05:06.789Z'));
+    const store = openStore(temp.path, () => new Date('2026-02-03T04:05:06.789Z'));
     expect(store.listCustomers()).toEqual([]);
     expect(store.warning).toContain('onboarding.json.corrupt-2026-02-03T04-05-06-789Z');
     const aside = readdirSync(temp.path).find((name) => name.includes('.corrupt-'));
@@ -107,7 +120,7 @@ describe('account store on a conf file', () => {
       join(temp.path, 'onboarding.json'),
       JSON.stringify({ schemaVersion: 1, customers: 'nope' }),
     );
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     expect(store.warning).toMatch(/contents are not valid/);
     expect(readdirSync(temp.path).some((name) => name.includes('.corrupt-'))).toBe(true);
     expect(existsSync(join(temp.path, 'onboarding.json'))).toBe(true);
@@ -115,7 +128,7 @@ describe('account store on a conf file', () => {
 
   it('refuses a second customer with the same id and another name', () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     expect(store.addCustomer({ id: 'acme', name: 'Acme Ltd' }).name).toBe('Acme Ltd');
     expect(() => store.addCustomer({ id: 'acme', name: 'Other' })).toThrow(AppError);
@@ -123,7 +136,7 @@ describe('account store on a conf file', () => {
 
   it('keeps a deleted account deleted when a late update arrives', () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.applyVerified(remote());
     store.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
     store.applyVerified(remote({ updatedAt: '2026-01-02T00:00:00.000Z' }));
@@ -134,7 +147,7 @@ describe('account store on a conf file', () => {
 
   it('orders states by StackOne updated_at, dropping an older answer that arrives late', () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.applyVerified(remote({ status: 'error', updatedAt: '2026-01-01T12:00:00.000Z' }));
     store.applyVerified(remote({ status: 'active', updatedAt: '2026-01-01T11:00:00.000Z' }));
     expect(store.getAccount('acc-1')?.status).toBe('error');
@@ -142,7 +155,7 @@ describe('account store on a conf file', () => {
 
   it('does not turn a verified account back into pending', () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.applyVerified(remote());
     expect(
       store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' }).status,
@@ -153,14 +166,14 @@ describe('account store on a conf file', () => {
 describe("a provider's display name", () => {
   it('is kept across a reopen, through answers without one and through a deletion', async () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
     expect(store.getAccount('acc-1')?.providerName).toBeUndefined();
     store.applyVerified(remote({ providerName: 'BambooHR' }));
     store.applyVerified(remote({ status: 'error', updatedAt: '2026-01-01T11:00:00.000Z' }));
     await store.flush();
 
-    const reopened = openTestAccountStore(temp.path);
+    const reopened = openStore(temp.path);
     expect(reopened.warning).toBeNull();
     expect(reopened.getAccount('acc-1')).toMatchObject({
       status: 'error',
@@ -176,7 +189,7 @@ describe("a provider's display name", () => {
 
   it("is not carried over to another provider's answer for the same account id", () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.applyVerified(remote({ providerName: 'BambooHR' }));
     store.applyVerified(remote({ provider: 'hibob', updatedAt: '2026-01-01T11:00:00.000Z' }));
     expect(store.getAccount('acc-1')).toMatchObject({ provider: 'hibob' });
@@ -204,7 +217,7 @@ describe("a provider's display name", () => {
         relayCursor: 3,
       }),
     );
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.accountsOf('acme')).toMatchObject([{ id: 'acc-1', provider: 'bamboohr' }]);
   });
@@ -213,12 +226,12 @@ describe("a provider's display name", () => {
 describe('accounts that arrive from StackOne, not from this app', () => {
   it('keeps owner ids of any shape, and tombstones of unknown owners, across a reopen', async () => {
     temp = makeTempDir('store');
-    const store = openTestAccountStore(temp.path);
+    const store = openStore(temp.path);
     store.applyVerified(remote({ id: 'foreign', originOwnerId: 'Acme Corp / EMEA 7' }));
     store.applyDeleted({ id: 'orphan', customerId: '', provider: 'hubspot' });
     await store.flush();
 
-    const reopened = openTestAccountStore(temp.path);
+    const reopened = openStore(temp.path);
     expect(reopened.warning).toBeNull();
     expect(reopened.accountsOf('Acme Corp / EMEA 7').map((a) => a.id)).toEqual(['foreign']);
     expect(reopened.isDeleted('orphan')).toBe(true);
