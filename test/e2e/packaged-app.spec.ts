@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { extractAll } from '@electron/asar';
 import { expect, test } from '@playwright/test';
-import { packageApp } from '../support/package-app';
+import { packageApp, skipPackagingUnlessLinux } from '../support/package-app';
 
 const builtMain = join(import.meta.dirname, '../../out/main');
 
@@ -55,10 +55,7 @@ process.stdout.write(JSON.stringify(results));
 `;
 
 test('the packaged app holds the built app and every package its main process loads, and no dev tool', async () => {
-  test.skip(
-    process.platform !== 'linux',
-    'electron-builder is run here with a stand-in Electron for Linux only',
-  );
+  skipPackagingUnlessLinux((condition, reason) => test.skip(condition, reason));
   test.setTimeout(240_000);
   const temp = mkdtempSync(join(tmpdir(), 'onboarding-package-'));
   try {

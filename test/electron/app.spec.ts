@@ -12,7 +12,7 @@ import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend'
 import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
 import { startTestProxy } from '../support/http-proxy';
-import { packageApp } from '../support/package-app';
+import { packageApp, skipPackagingUnlessLinux } from '../support/package-app';
 
 const binary = process.env.ELECTRON_BINARY;
 let app: ElectronApplication;
@@ -181,7 +181,7 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
 });
 
 test('the packaged app starts in demo mode, serves its window and connects to its relay', async () => {
-  test.skip(process.platform !== 'linux', 'packaged here for Linux only (electron-builder --dir)');
+  skipPackagingUnlessLinux((condition, reason) => test.skip(condition, reason));
   test.setTimeout(300_000);
   if (binary === undefined) throw new Error('Run through `npm run test:electron`.');
   // Inside userData, so that the suite's cleanup removes it once the app is closed.

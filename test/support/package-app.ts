@@ -27,3 +27,14 @@ export function packageApp(options: { electronDist: string; outputDir: string })
     );
   return join(options.outputDir, 'linux-unpacked');
 }
+
+/**
+ * Skips the calling test, saying why on standard output, where the app cannot be packaged for it:
+ * `packageApp` builds and returns the Linux layout only.
+ */
+export function skipPackagingUnlessLinux(skip: (condition: boolean, reason: string) => void): void {
+  if (process.platform === 'linux') return;
+  const reason = `skipped: the app is packaged for tests on Linux only, not ${process.platform}`;
+  console.log(reason);
+  skip(true, reason);
+}
