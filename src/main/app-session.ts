@@ -18,6 +18,7 @@ import type { SecretCipher } from './secret-cipher';
 import type { SettingsStore } from './settings-store';
 import type { RoutedNetwork } from './network/routed-network';
 import { createStackOneApi } from './stackone-api';
+import { createWindowErrorLog } from './window-error-log';
 
 type Mode = Profile['mode'];
 
@@ -30,6 +31,11 @@ export interface AppSession {
   start(): Promise<void>;
   stop(): Promise<void>;
   onProfileChanged(listener: (profile: Profile) => void): () => void;
+  /**
+   * The window's process stopped and a new one was started: said in the status's warnings (and
+   * so in the new window and in diagnostics) until the app restarts.
+   */
+  noteWindowRestarted(warning: string): void;
 }
 
 /**
@@ -63,6 +69,11 @@ export function createAppSession(deps: {
   let demoBackend: Promise<DemoBackend> | null = null;
   let active: { profile: Profile; service: OnboardingService } | null = null;
   let startWarning: string | null = null;
+  let windowRestartWarning: string | null = null;
+  const windowErrors = createWindowErrorLog({
+    logger,
+    knownSecrets: () => (active ? [active.profile.apiKey, active.profile.relayToken] : []),
+  });
   const listeners = new Set<(profile: Profile) => void>();
 
   // Switches run one at a time; other calls wait for the one under way, then use its result.
@@ -142,6 +153,7 @@ export function createAppSession(deps: {
     const warnings = [
       settings.warning,
       startWarning,
+      windowRestartWarning,
       mode === 'demo' && demoBackend ? (await demoBackend).warning : null,
       mode === 'live' && cipher.storage === 'obfuscated'
         ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
@@ -197,9 +209,14 @@ export function createAppSession(deps: {
         accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),
         accountsToRelink: summaries.reduce((sum, summary) => sum + summary.needingRelink, 0),
         warnings: status.warnings,
+        windowErrors: windowErrors.summary(),
         at: new Date(),
       });
       return { report };
+    },
+    async reportWindowError(report) {
+      windowErrors.record(report);
+      return {};
     },
     async getSettings() {
       await switching;
@@ -298,6 +315,9 @@ export function createAppSession(deps: {
     onProfileChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    noteWindowRestarted(warning) {
+      windowRestartWarning = warning;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface DiagnosticsFacts {
   accountsLinked: number;
   accountsToRelink: number;
   warnings: readonly string[];
+  /** Errors the window reported since the app started (their details are in main's log). */
+  windowErrors: { count: number; lastAt: Date | null };
   at: Date;
 }
 
@@ -46,6 +48,9 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     facts.warnings.length === 0
       ? 'Warnings: none'
       : ['Warnings:', ...facts.warnings.map((warning) => `- ${warning}`)].join('\n'),
+    facts.windowErrors.lastAt === null
+      ? 'Window errors: none'
+      : `Window errors: ${facts.windowErrors.count}, the last at ${facts.windowErrors.lastAt.toISOString()} (details in main.log)`,
     'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
   ].join('\n');
 }

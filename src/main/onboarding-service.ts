@@ -30,7 +30,7 @@ export type EmitBridgeEvent = <E extends BridgeEventName>(
  */
 export type ServiceHandlers = Omit<
   CallHandlers,
-  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode' | 'getDiagnostics'
+  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode' | 'getDiagnostics' | 'reportWindowError'
 >;
 
 export interface OnboardingService {

@@ -20,6 +20,7 @@ export const bridgeCallNames = [
   'verifyAccount',
   'checkRelayConnection',
   'getDiagnostics',
+  'reportWindowError',
   'getSettings',
   'switchToLiveMode',
   'switchToDemoMode',

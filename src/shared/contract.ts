@@ -49,6 +49,13 @@ export type AuthLink = z.infer<typeof authLinkSchema>;
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
 
+/** The longest texts a window error report may carry; the window cuts longer ones. */
+export const windowErrorTextMax = { message: 2_000, stack: 8_000 } as const;
+
+/** Where in the window an error was caught. */
+export const windowErrorSources = ['window', 'hub', 'script', 'promise'] as const;
+export type WindowErrorSource = (typeof windowErrorSources)[number];
+
 interface CallSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -126,6 +133,20 @@ export const bridgeCalls = {
   },
   /** A plain-text report for support: versions, mode, endpoints, counts; never a secret. */
   getDiagnostics: { input: noInput, output: z.strictObject({ report: z.string() }) },
+  /**
+   * An error the window caught: the whole window (`window`) or the Hub (`hub`) failed to draw, or
+   * a script error or unhandled promise rejection left nothing on screen. Main writes it to its
+   * log, for support.
+   */
+  reportWindowError: {
+    input: z.strictObject({
+      source: z.enum(windowErrorSources),
+      message: z.string().max(windowErrorTextMax.message),
+      stack: z.string().max(windowErrorTextMax.stack).optional(),
+      componentStack: z.string().max(windowErrorTextMax.stack).optional(),
+    }),
+    output: z.strictObject({}),
+  },
   getSettings: { input: noInput, output: settingsViewSchema },
   /**
    * Checks the endpoints and credentials against StackOne and the relay, saves them and switches

@@ -77,3 +77,12 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   await expect(app.getByRole('img', { name: /QR code/ })).toBeVisible();
   expect(await accessibilityViolations(app), 'send a link').toEqual([]);
 });
+
+test('the view shown when the window fails to draw passes axe-core’s WCAG 2 AA checks', async ({
+  app,
+}) => {
+  await app.evaluate(() => window.__onboardingDeliver?.('relayConnectionChanged', null));
+  await app.getByRole('button', { name: 'Copy diagnostics' }).click();
+  await expect(app.getByLabel('Diagnostics')).toBeVisible();
+  expect(await accessibilityViolations(app)).toEqual([]);
+});

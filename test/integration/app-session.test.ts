@@ -7,7 +7,7 @@ import { AppError } from '../../src/main/app-error';
 import { createAppSession, type AppSession } from '../../src/main/app-session';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { checkLiveProfile } from '../../src/main/live-profile-check';
-import { silentLogger } from '../../src/main/logger';
+import { createLogger, silentLogger, type Logger } from '../../src/main/logger';
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import { createRoutedNetwork, type RoutedNetwork } from '../../src/main/network/routed-network';
 import { openSettingsStore } from '../../src/main/settings-store';
@@ -59,10 +59,11 @@ async function openSession(
     start?: boolean;
     checked?: string[];
     liveNetwork?: RoutedNetwork;
+    logger?: Logger;
   } = {},
 ): Promise<AppSession> {
   const { liveNetwork } = options;
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const { storeDir, temp } = world;
   const session = createAppSession({
     settings: openSettingsStore({
@@ -245,6 +246,49 @@ describe('the app session', () => {
     const { apiKey, relayToken } = liveInput();
     for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets', accountId])
       expect(report).not.toContain(kept);
+  });
+
+  it('logs what the window reports without the secrets it holds, and counts it in diagnostics', async () => {
+    const lines: string[] = [];
+    const session = await openSession({
+      logger: createLogger({ name: 'main', destination: { write: (line) => lines.push(line) } }),
+    });
+    await session.handlers.switchToLiveMode(liveInput());
+    const { apiKey, relayToken } = liveInput();
+    const before = (await session.handlers.getDiagnostics({})).report;
+    expect(before).toContain('\nWindow errors: none\n');
+
+    await session.handlers.reportWindowError({
+      source: 'window',
+      message: `TypeError: cannot use ${apiKey}`,
+      stack: `TypeError: cannot use ${apiKey}\n    at SettingsDialog (app://onboarding/assets/index.js:1:2)`,
+      componentStack: '\n    at SettingsDialog\n    at App',
+    });
+    const written = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const report = written.find((entry) => entry.msg === 'window error');
+    expect(report).toMatchObject({
+      level: 50,
+      source: 'window',
+      message: 'TypeError: cannot use [redacted]',
+      componentStack: '\n    at SettingsDialog\n    at App',
+    });
+    const log = lines.join('');
+    expect(log).not.toContain(apiKey);
+    expect(log).not.toContain(relayToken);
+    expect((await session.handlers.getDiagnostics({})).report).toMatch(
+      /\nWindow errors: 1, the last at \d{4}-\d\d-\d\dT[\d:.]+Z \(details in main\.log\)\n/,
+    );
+  });
+
+  it('says that the window was restarted, in the status and in diagnostics', async () => {
+    const session = await openSession();
+    const restarted = 'The window crashed at 09:30 and was reloaded.';
+    session.noteWindowRestarted(restarted);
+    expect((await session.handlers.getAppStatus({})).warnings).toContain(restarted);
+    expect((await session.handlers.getDiagnostics({})).report).toContain(`\n- ${restarted}\n`);
+    // The same in the other mode: it is about the window, not a mode.
+    await session.handlers.switchToLiveMode(liveInput());
+    expect((await session.handlers.getAppStatus({})).warnings).toContain(restarted);
   });
 
   it('starts in the mode it was left in, and keeps a saved secret that is not entered again', async () => {

@@ -18,6 +18,7 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
   accountsLinked: 5,
   accountsToRelink: 2,
   warnings: [],
+  windowErrors: { count: 0, lastAt: null },
   at: new Date('2026-12-03T10:00:00.000Z'),
   ...overrides,
 });
@@ -34,6 +35,7 @@ describe('the diagnostics report', () => {
       'Secret storage: obfuscated only (no keyring)',
       'Customers: 3; accounts linked: 5, to re-link: 2',
       'Warnings: none',
+      'Window errors: none',
       'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
     ]);
   });
@@ -44,6 +46,15 @@ describe('the diagnostics report', () => {
     );
     expect(report).toContain('System: darwin arm64 24.1.0; node 22.23.5\n');
     expect(report).toContain('\nWarnings:\n- First.\n- Second.\n');
+  });
+
+  it('counts the errors the window reported, with the last one’s time', () => {
+    const report = diagnosticsReport(
+      facts({ windowErrors: { count: 3, lastAt: new Date('2026-12-03T09:58:12.000Z') } }),
+    );
+    expect(report).toContain(
+      '\nWindow errors: 3, the last at 2026-12-03T09:58:12.000Z (details in main.log)\n',
+    );
   });
 
   it('says how live mode reaches StackOne and the relay', () => {

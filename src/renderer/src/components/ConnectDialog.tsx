@@ -1,12 +1,15 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
 import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { reportWindowError } from '../window-error-reporting';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
-const HubPanel = lazy(() => import('./HubPanel'));
+const loadHubPanel = () => import('./HubPanel');
+let HubPanel = lazy(loadHubPanel);
 
 export function ConnectDialog(props: {
   customer: Customer;
@@ -41,6 +44,7 @@ export function ConnectDialog(props: {
 
   const tryAgain = () => {
     setError(null);
+    setSession(null);
     setAttempt((n) => n + 1);
     // The button goes with the error; focus stays in the dialog rather than falling to the page.
     dialogRef.current?.focus();
@@ -93,9 +97,30 @@ export function ConnectDialog(props: {
       )}
       <SlowAnswerNotice waiting={session === null && error === null} />
       {session !== null && (
-        <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
-          <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
-        </Suspense>
+        // The Hub is another company's code: if it fails, the dialog says so, not a blank window.
+        <ErrorBoundary
+          resetKeys={[session]}
+          onError={(failure, info) => {
+            reportWindowError('hub', failure, info.componentStack);
+            // A lazy component keeps a failed load's error: the next try loads anew.
+            HubPanel = lazy(loadHubPanel);
+          }}
+          fallbackRender={() => (
+            <div className="dialog-error">
+              <p className="error" role="alert">
+                The StackOne Hub could not be shown. Try again; if it keeps failing, close this and
+                use Send a link, and copy the diagnostics in Settings for support.
+              </p>
+              <button type="button" onClick={tryAgain}>
+                Try again
+              </button>
+            </div>
+          )}
+        >
+          <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
+            <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
+          </Suspense>
+        </ErrorBoundary>
       )}
     </ModalDialog>
   );

@@ -1,0 +1,75 @@
+import type { Page } from '@playwright/test';
+import { addCustomer, expect, test } from './fixtures';
+
+const reports = (calls: string[]) => calls.filter((name) => name === 'reportWindowError').length;
+
+/** The window's diagnostics report as main makes it, read from the page that shows it. */
+async function diagnosticsShown(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Copy diagnostics' }).click();
+  return (await page.getByLabel('Diagnostics').textContent()) ?? '';
+}
+
+test('a window that fails to draw says nothing was lost, tells main, and reloads to the same customers', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Corp', 'acme');
+  // A defect's stand-in: main pushes a relay state the window cannot draw.
+  await app.evaluate(() => window.__onboardingDeliver?.('relayConnectionChanged', null));
+
+  await expect(
+    app.getByRole('heading', { name: 'Something went wrong in this window' }),
+  ).toBeVisible();
+  await expect(app.getByText('so nothing was lost')).toBeVisible();
+  await expect.poll(() => reports(harness.callsMade)).toBe(1);
+  expect(await diagnosticsShown(app)).toMatch(/\nWindow errors: 1, the last at \d{4}-[\d-]+T/);
+
+  await app.getByRole('button', { name: 'Reload the window' }).click();
+  await expect(app.getByRole('heading', { name: 'Acme Corp' })).toBeVisible();
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+});
+
+test('a Hub that cannot be shown is said in the dialog, told to main, and a new try shows it', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Corp', 'acme');
+  // The Hub's code could not be loaded once (a file held by a virus scanner, say).
+  let hubLoads = 0;
+  await app.route(/\/HubPanel-[\w-]+\.js$/, (route) =>
+    hubLoads++ === 0 ? route.fulfill({ status: 404, body: '' }) : route.continue(),
+  );
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Corp' });
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'The StackOne Hub could not be shown. Try again; if it keeps failing, close this and use Send a link, and copy the diagnostics in Settings for support.',
+  );
+  await expect.poll(() => reports(harness.callsMade)).toBe(1);
+  // The rest of the window is unharmed.
+  await expect(app.getByRole('heading', { name: 'Acme Corp', exact: true })).toBeAttached();
+
+  await dialog.getByRole('button', { name: 'Try again' }).click();
+  await expect(
+    dialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
+  ).toBeVisible();
+  expect(hubLoads).toBe(2);
+  expect(harness.callsMade.filter((name) => name === 'createConnectSession')).toHaveLength(2);
+});
+
+test('an error outside drawing (a timer, a promise nothing waited for) reaches main, and the window carries on', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Corp', 'acme');
+  await app.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('a timer failed');
+    });
+    void Promise.reject(new Error('a promise failed'));
+  });
+  await expect.poll(() => reports(harness.callsMade)).toBe(2);
+  await expect(app.getByRole('heading', { name: 'Acme Corp' })).toBeVisible();
+  await app.getByRole('button', { name: 'Settings' }).click();
+  expect(await diagnosticsShown(app)).toContain('\nWindow errors: 2, the last at ');
+});
