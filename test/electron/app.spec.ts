@@ -180,6 +180,29 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
   }
 });
 
+test('a window whose process crashes is reloaded, keeps its customers and says what happened', async () => {
+  const page = await app.firstWindow();
+  await page.getByLabel('Name').fill('Acme Ltd');
+  await page.getByLabel('Customer id').fill('acme');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+
+  await app.evaluate(({ BrowserWindow }) =>
+    BrowserWindow.getAllWindows()[0]?.webContents.forcefullyCrashRenderer(),
+  );
+  // Read through main: whether Playwright's page outlives its renderer process is not the point.
+  const shown = () =>
+    app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]?.webContents;
+      if (contents === undefined || contents.isCrashed() || contents.isLoading()) return '';
+      return contents.executeJavaScript('document.body.innerText') as Promise<string>;
+    });
+  await expect
+    .poll(shown, { timeout: 20_000 })
+    .toMatch(/The window (crashed|was ended by the system) at \d\d:\d\d and was reloaded/);
+  expect(await shown()).toContain('Acme Ltd');
+});
+
 test('the packaged app starts in demo mode, serves its window and connects to its relay', async () => {
   skipPackagingUnlessLinux((condition, reason) => test.skip(condition, reason));
   test.setTimeout(300_000);

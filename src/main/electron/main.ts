@@ -8,7 +8,7 @@ import { createBridgeDispatcher } from '../bridge-dispatcher';
 import { startDemoBackend } from '../demo-backend';
 import { checkLiveProfile } from '../live-profile-check';
 import { openRollingLogFile } from '../log-file';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import { createRoutedNetwork } from '../network/routed-network';
 import { trustSystemCertificates } from '../network/system-certificates';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
@@ -17,6 +17,7 @@ import { openSettingsStore } from '../settings-store';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
+import { watchWindowHealth } from './window-health';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -35,8 +36,39 @@ function logDestination() {
   }
 }
 
+/**
+ * An error nothing caught is written to the log, and the user is told once (Electron's own
+ * dialog would show a stack trace and say nothing of what to do).
+ */
+function reportMainProcessErrors(logger: Logger): void {
+  let told = false;
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    if (told) return;
+    told = true;
+    void dialog
+      .showMessageBox({
+        type: 'error',
+        message: 'Something went wrong in the app’s background process',
+        detail: `Customers and accounts saved so far are kept. Restart the app to be sure everything works; if it keeps happening, send main.log (in ${app.getPath('logs')}) to support.`,
+        buttons: ['Restart the app', 'Carry on'],
+        defaultId: 0,
+        cancelId: 1,
+      })
+      .then(({ response }) => {
+        if (response !== 0) return;
+        app.relaunch();
+        app.quit();
+      });
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+}
+
 async function launch(): Promise<void> {
   const logger = createLogger({ name: 'main', destination: logDestination() });
+  reportMainProcessErrors(logger);
 
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
     callback(isPermissionGranted(permission)),
@@ -115,13 +147,20 @@ async function launch(): Promise<void> {
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
+  watchWindowHealth(mainWindow, {
+    logger,
+    noteWindowRestarted: (warning) => onboardingSession.noteWindowRestarted(warning),
+  });
   await mainWindow.loadURL(devServerUrl ?? `${appOrigin}/index.html`);
 }
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
-app.on('second-instance', () => mainWindow?.focus());
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
 app.on('window-all-closed', () => app.quit());
 
 let quitting = false;
