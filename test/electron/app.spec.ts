@@ -203,6 +203,22 @@ test('a window whose process crashes is reloaded, keeps its customers and says w
   expect(await shown()).toContain('Acme Ltd');
 });
 
+test('the window opens where it was when the app was last closed', async () => {
+  await app.firstWindow();
+  const bounds = { x: 40, y: 30, width: 1000, height: 700 };
+  await app.evaluate(({ BrowserWindow }, wanted) => {
+    BrowserWindow.getAllWindows()[0]?.setBounds(wanted);
+  }, bounds);
+  await app.close();
+  app = await launchApp();
+  await app.firstWindow();
+  const reopened = await app.evaluate(({ BrowserWindow }) =>
+    BrowserWindow.getAllWindows()[0]?.getNormalBounds(),
+  );
+  // The window manager may nudge the position; the size is the app's to set.
+  expect(reopened).toMatchObject({ width: bounds.width, height: bounds.height });
+});
+
 test('the packaged app starts in demo mode, serves its window and connects to its relay', async () => {
   skipPackagingUnlessLinux((condition, reason) => test.skip(condition, reason));
   test.setTimeout(300_000);

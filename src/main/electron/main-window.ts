@@ -4,17 +4,22 @@ import {
   isAllowedOAuthPopupNavigation,
 } from '../security/navigation-policy';
 import { decideWindowOpen } from '../security/window-open-policy';
+import { windowSize, type WindowPlacement } from '../window-bounds';
 
 export function createMainWindow(options: {
   preloadPath: string;
   appOrigins: readonly string[];
   hubBaseUrl: () => string;
+  placement: WindowPlacement;
 }): BrowserWindow {
+  const { placement } = options;
   const window = new BrowserWindow({
-    width: 1200,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
+    ...(placement.x !== undefined && { x: placement.x }),
+    ...(placement.y !== undefined && { y: placement.y }),
+    width: placement.width,
+    height: placement.height,
+    minWidth: windowSize.minimum.width,
+    minHeight: windowSize.minimum.height,
     show: false,
     title: 'StackOne Onboarding',
     webPreferences: {
@@ -26,7 +31,10 @@ export function createMainWindow(options: {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
 
   const contents = window.webContents;
   const blockUnlessApp = (event: { preventDefault(): void }, url: string) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, dialog, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, screen, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
 import { bridgeCallNames, callChannel, eventChannel } from '../../shared/contract-names';
 import { accountStoreName, openAccountStore } from '../account-store';
@@ -14,6 +14,8 @@ import { trustSystemCertificates } from '../network/system-certificates';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
+import { windowPlacementFor } from '../window-bounds';
+import { openWindowStateStore } from '../window-state-store';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
@@ -139,19 +141,36 @@ async function launch(): Promise<void> {
         ),
       );
   });
-  mainWindow = createMainWindow({
+  const windowState = openWindowStateStore({
+    open: openStore('window-state'),
+    filePath: join(userData, 'window-state.json'),
+  });
+  if (windowState.warning !== null) logger.warn(windowState.warning);
+  const window = createMainWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
     appOrigins,
     hubBaseUrl: () => onboardingSession.profile.hubBaseUrl,
+    placement: windowPlacementFor(windowState.saved, {
+      primary: screen.getPrimaryDisplay().workArea,
+      all: screen.getAllDisplays().map((display) => display.workArea),
+    }),
   });
-  mainWindow.on('closed', () => {
+  mainWindow = window;
+  window.on('close', () => {
+    try {
+      windowState.save({ ...window.getNormalBounds(), maximized: window.isMaximized() });
+    } catch (error) {
+      logger.warn({ err: error }, 'window position not saved');
+    }
+  });
+  window.on('closed', () => {
     mainWindow = null;
   });
-  watchWindowHealth(mainWindow, {
+  watchWindowHealth(window, {
     logger,
     noteWindowRestarted: (warning) => onboardingSession.noteWindowRestarted(warning),
   });
-  await mainWindow.loadURL(devServerUrl ?? `${appOrigin}/index.html`);
+  await window.loadURL(devServerUrl ?? `${appOrigin}/index.html`);
 }
 
 app.on('web-contents-created', (_event, contents) => {
