@@ -134,11 +134,39 @@ export function createAppSession(deps: {
   const unreadableSecrets =
     'The saved API key and relay token could not be read (the system keyring may have changed, or the settings come from another computer).';
 
-  const view = (): SettingsView => ({
-    mode: active?.profile.mode ?? settings.mode,
-    live: settings.liveEndpoints,
-    secretStorage: cipher.storage,
-  });
+  const view = (): SettingsView => {
+    const signIn = settings.proxySignIn;
+    return {
+      mode: active?.profile.mode ?? settings.mode,
+      live: settings.liveEndpoints,
+      secretStorage: cipher.storage,
+      proxySignIn: signIn === null ? null : { proxy: signIn.proxy, username: signIn.username },
+      proxyAskingForSignIn: deps.liveNetwork?.proxyAskingForSignIn() ?? null,
+    };
+  };
+
+  let proxySignInWarning: string | null = null;
+  /** Hands the saved proxy sign-in to live mode's network, if it can be read. */
+  async function useSavedProxySignIn(): Promise<void> {
+    const saved = settings.proxySignIn;
+    if (saved === null || deps.liveNetwork === undefined) return;
+    try {
+      const password = await cipher.decrypt(saved.passwordCiphertext);
+      deps.liveNetwork.useProxySignIn({ ...saved, password });
+    } catch {
+      proxySignInWarning = `The saved sign-in for the proxy ${saved.proxy} could not be read (the system keyring may have changed). Enter it again in Settings, under Proxy sign-in.`;
+      logger.warn('saved proxy sign-in unreadable');
+    }
+  }
+  /** `what`: "the API key encrypted, so live settings cannot be saved", say. */
+  const refuseWithoutSecretStorage = (what: string) => {
+    if (cipher.storage === 'unavailable') {
+      throw new AppError(
+        'secret_storage_unavailable',
+        `This computer offers no way to store ${what}. Install and unlock a keyring (GNOME Keyring or KWallet on Linux), then restart the app.`,
+      );
+    }
+  };
 
   const delegate = <K extends keyof ServiceHandlers>(name: K): ServiceHandlers[K] =>
     (async (input: never) => {
@@ -154,6 +182,7 @@ export function createAppSession(deps: {
       settings.warning,
       startWarning,
       windowRestartWarning,
+      mode === 'live' ? proxySignInWarning : null,
       mode === 'demo' && demoBackend ? (await demoBackend).warning : null,
       mode === 'live' && cipher.storage === 'obfuscated'
         ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
@@ -224,12 +253,7 @@ export function createAppSession(deps: {
     },
     switchToLiveMode: ({ apiKey, relayToken, ...endpoints }) =>
       exclusive(async () => {
-        if (cipher.storage === 'unavailable') {
-          throw new AppError(
-            'secret_storage_unavailable',
-            'This computer offers no way to store the API key encrypted, so live settings cannot be saved. Install and unlock a keyring (GNOME Keyring or KWallet on Linux), then restart the app.',
-          );
-        }
+        refuseWithoutSecretStorage('the API key encrypted, so live settings cannot be saved');
         const saved =
           apiKey === undefined || relayToken === undefined ? await savedSecrets() : null;
         const secrets = {
@@ -277,6 +301,28 @@ export function createAppSession(deps: {
         await activate(profile);
         return view();
       }),
+    async saveProxySignIn({ proxy, username, password }) {
+      refuseWithoutSecretStorage('the proxy password encrypted, so it cannot be saved');
+      settings.saveProxySignIn({
+        proxy,
+        username,
+        passwordCiphertext: await cipher.encrypt(password),
+      });
+      proxySignInWarning = null;
+      deps.liveNetwork?.useProxySignIn({ proxy, username, password });
+      logger.info('proxy sign-in saved');
+      // The relay connection may be waiting out a retry after the proxy's refusal.
+      if (active?.profile.mode === 'live')
+        void active.service.handlers.checkRelayConnection({}).catch(() => undefined);
+      return view();
+    },
+    async forgetProxySignIn() {
+      settings.saveProxySignIn(null);
+      proxySignInWarning = null;
+      deps.liveNetwork?.useProxySignIn(null);
+      logger.info('proxy sign-in forgotten');
+      return view();
+    },
     switchToDemoMode: () =>
       exclusive(async () => {
         settings.save({ mode: 'demo', live: settings.live });
@@ -293,6 +339,7 @@ export function createAppSession(deps: {
     },
     start: () =>
       exclusive(async () => {
+        await useSavedProxySignIn();
         if (settings.mode === 'live') {
           const secrets = await savedSecrets();
           const endpoints = settings.liveEndpoints;

@@ -30,7 +30,13 @@ export type EmitBridgeEvent = <E extends BridgeEventName>(
  */
 export type ServiceHandlers = Omit<
   CallHandlers,
-  'getSettings' | 'switchToLiveMode' | 'switchToDemoMode' | 'getDiagnostics' | 'reportWindowError'
+  | 'getSettings'
+  | 'switchToLiveMode'
+  | 'switchToDemoMode'
+  | 'saveProxySignIn'
+  | 'forgetProxySignIn'
+  | 'getDiagnostics'
+  | 'reportWindowError'
 >;
 
 export interface OnboardingService {

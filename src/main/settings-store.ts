@@ -8,12 +8,21 @@ const savedLiveProfileSchema = liveEndpointsSchema.extend({
 });
 export type SavedLiveProfile = z.infer<typeof savedLiveProfileSchema>;
 
+const savedProxySignInSchema = z.object({
+  proxy: z.string().min(1),
+  username: z.string().min(1),
+  passwordCiphertext: z.string().min(1),
+});
+export type SavedProxySignIn = z.infer<typeof savedProxySignInSchema>;
+
 export const settingsDocumentSchema = z
   .object({
     schemaVersion: z.literal(1),
     mode: z.enum(['demo', 'live']),
     /** Only ever saved whole: the endpoints with both secrets, as safeStorage ciphertext. */
     live: savedLiveProfileSchema.nullable(),
+    /** The network proxy's sign-in, its password as safeStorage ciphertext (absent before). */
+    proxySignIn: savedProxySignInSchema.nullable().default(null),
   })
   .refine((document) => document.mode === 'demo' || document.live !== null, {
     message: 'live mode with no live settings',
@@ -26,7 +35,9 @@ export interface SettingsStore {
   readonly mode: SettingsDocument['mode'];
   readonly live: SavedLiveProfile | null;
   readonly liveEndpoints: LiveEndpoints | null;
-  save(settings: Omit<SettingsDocument, 'schemaVersion'>): void;
+  readonly proxySignIn: SavedProxySignIn | null;
+  save(settings: Pick<SettingsDocument, 'mode' | 'live'>): void;
+  saveProxySignIn(signIn: SavedProxySignIn | null): void;
 }
 
 /** Which mode the app starts in and the live profile's saved settings (`settings.json`). */
@@ -39,7 +50,12 @@ export function openSettingsStore(options: {
     open: options.open,
     filePath: options.filePath,
     schema: settingsDocumentSchema,
-    initial: (): SettingsDocument => ({ schemaVersion: 1, mode: 'demo', live: null }),
+    initial: (): SettingsDocument => ({
+      schemaVersion: 1,
+      mode: 'demo',
+      live: null,
+      proxySignIn: null,
+    }),
     startsWith: 'demo mode and no live settings',
     ...(options.now && { now: options.now }),
   });
@@ -57,8 +73,15 @@ export function openSettingsStore(options: {
       const { apiUrl, appUrl, relayUrl } = document.live;
       return { apiUrl, appUrl, relayUrl };
     },
-    save(settings) {
-      document = { schemaVersion: 1, ...settings };
+    get proxySignIn() {
+      return document.proxySignIn;
+    },
+    save({ mode, live }) {
+      document = { ...document, mode, live };
+      opened.file.store = document;
+    },
+    saveProxySignIn(signIn) {
+      document = { ...document, proxySignIn: signIn };
       opened.file.store = document;
     },
   };

@@ -24,6 +24,8 @@ export const bridgeCallNames = [
   'getSettings',
   'switchToLiveMode',
   'switchToDemoMode',
+  'saveProxySignIn',
+  'forgetProxySignIn',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

@@ -16,6 +16,7 @@ import {
 import {
   apiKeySchema,
   liveEndpointsSchema,
+  proxySignInInputSchema,
   relayTokenSchema,
   settingsViewSchema,
 } from './live-settings';
@@ -162,6 +163,12 @@ export const bridgeCalls = {
   },
   /** Switches to the built-in simulator and relay; the live settings stay saved. */
   switchToDemoMode: { input: noInput, output: settingsViewSchema },
+  /**
+   * Saves the user name and password for the network's proxy (the password encrypted, never sent
+   * back) and uses them from now on, for that proxy only.
+   */
+  saveProxySignIn: { input: proxySignInInputSchema, output: settingsViewSchema },
+  forgetProxySignIn: { input: noInput, output: settingsViewSchema },
 } satisfies Record<BridgeCallName, CallSpec>;
 
 export const bridgeEvents = {

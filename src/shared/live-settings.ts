@@ -49,6 +49,34 @@ const secretSchema = (what: string) =>
 export const apiKeySchema = secretSchema('API key');
 export const relayTokenSchema = secretSchema('relay token');
 
+/** A proxy as the system's proxy settings and the app's messages name it: `host:port`. */
+export const proxyAddressSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the proxy, as host:port (the app names it when the proxy asks for a sign-in).')
+  .max(300, 'The proxy is at most 300 characters.')
+  .regex(
+    /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/,
+    'Enter the proxy as host:port, e.g. proxy.example.com:8080.',
+  );
+
+/** A user name and password for the network's proxy (HTTP Basic: the name has no colon). */
+export const proxySignInInputSchema = z.strictObject({
+  proxy: proxyAddressSchema,
+  username: z
+    .string()
+    .trim()
+    .min(1, 'Enter the user name.')
+    .max(256, 'The user name is at most 256 characters.')
+    .regex(/^[^:\p{Cc}]+$/u, 'A proxy user name cannot contain a colon.'),
+  password: z
+    .string()
+    .min(1, 'Enter the password.')
+    .max(1000, 'The password is at most 1,000 characters.')
+    .regex(/^\P{Cc}+$/u, 'The password cannot contain control characters.'),
+});
+export type ProxySignInInput = z.infer<typeof proxySignInInputSchema>;
+
 /**
  * What the renderer may know about the settings: never a secret, only whether one is saved (a
  * live profile is only ever saved with both).
@@ -62,5 +90,9 @@ export const settingsViewSchema = z.strictObject({
    * read them); `unavailable`: they cannot be saved at all.
    */
   secretStorage: z.enum(['encrypted', 'obfuscated', 'unavailable']),
+  /** The proxy sign-in saved, without its password. */
+  proxySignIn: z.strictObject({ proxy: z.string(), username: z.string() }).nullable(),
+  /** A proxy that asked for a sign-in the app does not have (live mode), to offer it. */
+  proxyAskingForSignIn: z.string().nullable(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;

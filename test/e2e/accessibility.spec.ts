@@ -63,6 +63,10 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   await app.getByRole('button', { name: 'Copy diagnostics' }).click();
   await expect(app.getByLabel('Diagnostics')).toBeVisible();
   expect(await accessibilityViolations(app), 'settings with diagnostics').toEqual([]);
+  await app.getByRole('button', { name: 'Enter a proxy sign-in…' }).click();
+  await app.getByRole('button', { name: 'Save sign-in' }).click();
+  await expect(app.getByRole('form', { name: 'Proxy sign-in' }).getByRole('alert')).toBeVisible();
+  expect(await accessibilityViolations(app), 'proxy sign-in with an error').toEqual([]);
   await app.keyboard.press('Escape');
 
   await linkElsewhere(harness, { id: 'initech', name: 'Initech' });

@@ -9,6 +9,7 @@ import { createBridgeDispatcher } from '../../src/main/bridge-dispatcher';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
+import type { RoutedNetwork } from '../../src/main/network/routed-network';
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import { buildContentSecurityPolicy } from '../../src/main/security/content-security-policy';
 import { openSettingsStore } from '../../src/main/settings-store';
@@ -48,6 +49,8 @@ export async function startHarness(
     secretStorage?: SecretCipher['storage'];
     /** The demo StackOne's saved accounts (its accounts file) to start with. */
     simulatorAccountsFileContents?: string;
+    /** How live mode goes out (through a proxy, say); direct when absent. */
+    liveNetwork?: RoutedNetwork;
   } = {},
 ): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
@@ -83,7 +86,9 @@ export async function startHarness(
     openAccountStore: (mode) =>
       mode === 'demo' ? store : openTestAccountStore(storeDir, undefined, accountStoreName(mode)),
     startDemoBackend: async () => backend,
-    checkLiveProfile: (profile) => checkLiveProfile(profile),
+    checkLiveProfile: (profile) =>
+      checkLiveProfile(profile, options.liveNetwork && { network: options.liveNetwork }),
+    ...(options.liveNetwork && { liveNetwork: options.liveNetwork }),
     about: { name: 'StackOne Onboarding', version: '1.2.3-e2e' },
     logger,
     emit: (event, payload) => {

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
+import { createRoutedNetwork } from '../../src/main/network/routed-network';
+import { startTestProxy } from '../support/http-proxy';
 import { makeTempDir } from '../support/temp-dir';
 import { addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
 import { startHarness } from './harness';
@@ -189,6 +191,63 @@ test('Escape closes the settings and gives focus back to the Settings button', a
   await app.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(settingsButton).toBeFocused();
+});
+
+test('a proxy that asks for a sign-in is offered one, and live mode goes through it once given', async ({
+  context,
+}) => {
+  const signIn = { username: 'CORP\\j.doe', password: 'proxy-pass 1:2' };
+  const corporate = await startTestProxy({ signIn });
+  const harness = await startHarness({
+    liveNetwork: createRoutedNetwork({ resolveProxy: async () => `PROXY ${corporate.address}` }),
+  });
+  try {
+    const page = await harness.openApp(context);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await fillLiveSettings(page, live.profile);
+    await expect(dialog.getByRole('alert')).toContainText(
+      `the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
+    );
+
+    const section = dialog.getByRole('region', { name: 'Proxy sign-in' });
+    await expect(section).toContainText(
+      `The network's proxy ${corporate.address} asks for a sign-in.`,
+    );
+    const form = section.getByRole('form', { name: 'Proxy sign-in' });
+    await expect(form.getByLabel('Proxy')).toHaveValue(corporate.address);
+    await form.getByLabel('User name').fill('j:doe');
+    await form.getByLabel('Password').fill(signIn.password);
+    await form.getByRole('button', { name: 'Save sign-in' }).click();
+    await expect(form.getByRole('alert')).toHaveText('A proxy user name cannot contain a colon.');
+    await form.getByLabel('User name').fill(signIn.username);
+    await form.getByRole('button', { name: 'Save sign-in' }).click();
+    await expect(section.getByRole('status')).toHaveText(
+      `Saved: the app signs in to ${corporate.address} with it from now on.`,
+    );
+    await expect(section).toContainText(
+      `Saved: signing in to ${corporate.address} as ${signIn.username}.`,
+    );
+    await expect(section).not.toContainText('asks for a sign-in');
+
+    // The live settings typed before are still there: checked again, through the proxy.
+    await dialog.getByRole('button', { name: 'Check and use live mode' }).click();
+    await expect(page.locator('.badge-live')).toHaveText('Live mode');
+    await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+    const host = (url: string) => new URL(url).host;
+    expect(corporate.connects).toContain(host(live.profile.relayStreamUrl));
+    for (const sent of harness.sentToRenderer) expect(sent).not.toContain(signIn.password);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Forget it' }).click();
+    await expect(
+      page.getByRole('region', { name: 'Proxy sign-in' }).getByRole('status'),
+    ).toHaveText('The proxy sign-in is forgotten.');
+    await expect(page.getByRole('button', { name: 'Enter a proxy sign-in…' })).toBeVisible();
+  } finally {
+    await harness.close();
+    await corporate.close();
+  }
 });
 
 test('where secrets can only be obfuscated, the settings say so before anything is saved', async ({

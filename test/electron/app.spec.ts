@@ -180,6 +180,46 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
   }
 });
 
+test('behind a proxy that asks for a sign-in, the one saved serves main and the Hub in the window', async () => {
+  const signIn = { username: 'j.doe', password: 'proxy-pass-1' };
+  const corporate = await startTestProxy({ signIn });
+  const live = await startDemoBackend({
+    relayDataDir: join(userData, 'test-live-relay'),
+    logger: silentLogger(),
+  });
+  try {
+    await app.close();
+    app = await launchApp([
+      `--proxy-server=http://${corporate.address}`,
+      '--proxy-bypass-list=<-loopback>',
+    ]);
+    const page = await app.firstWindow();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Enter a proxy sign-in…' }).click();
+    const form = page.getByRole('form', { name: 'Proxy sign-in' });
+    await form.getByLabel('Proxy').fill(corporate.address);
+    await form.getByLabel('User name').fill(signIn.username);
+    await form.getByLabel('Password').fill(signIn.password);
+    await form.getByRole('button', { name: 'Save sign-in' }).click();
+    await expect(page.getByText(`Saved: signing in to ${corporate.address}`)).toBeVisible();
+    await page.keyboard.press('Escape');
+
+    await useLiveMode(page, live);
+    await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+    // The Hub's requests are Chromium's: its proxy asks, main answers with the saved sign-in.
+    await page.getByLabel('Name').fill('Acme Ltd');
+    await page.getByLabel('Customer id').fill('acme');
+    await page.getByRole('button', { name: 'Add customer' }).click();
+    await page.getByRole('button', { name: 'Connect an integration' }).click();
+    await expect(
+      page.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
+    ).toBeVisible();
+  } finally {
+    await live.close();
+    await corporate.close();
+  }
+});
+
 test('a window whose process crashes is reloaded, keeps its customers and says what happened', async () => {
   const page = await app.firstWindow();
   await page.getByLabel('Name').fill('Acme Ltd');

@@ -129,6 +129,8 @@ describe('the app session', () => {
       mode: 'demo',
       live: null,
       secretStorage: 'encrypted',
+      proxySignIn: null,
+      proxyAskingForSignIn: null,
     });
     expect((await session.handlers.getAppStatus({})).mode).toBe('demo');
     expect(session.profile.mode).toBe('demo');
@@ -144,7 +146,13 @@ describe('the app session', () => {
 
     const { apiKey, relayToken } = liveInput();
     const endpoints = liveEndpoints();
-    expect(view).toEqual({ mode: 'live', live: endpoints, secretStorage: 'encrypted' });
+    const noProxySignIn = { proxySignIn: null, proxyAskingForSignIn: null };
+    expect(view).toEqual({
+      mode: 'live',
+      live: endpoints,
+      secretStorage: 'encrypted',
+      ...noProxySignIn,
+    });
     expect(JSON.stringify(view)).not.toContain(apiKey);
     expect(changes).toEqual(['live']);
     const saved = settingsFile();
@@ -173,7 +181,12 @@ describe('the app session', () => {
 
     // Back to demo: the demo list is as it was; the live settings stay saved.
     const demo = await session.handlers.switchToDemoMode({});
-    expect(demo).toEqual({ mode: 'demo', live: endpoints, secretStorage: 'encrypted' });
+    expect(demo).toEqual({
+      mode: 'demo',
+      live: endpoints,
+      secretStorage: 'encrypted',
+      ...noProxySignIn,
+    });
     expect((await session.handlers.listCustomers({})).map((c) => c.id)).toEqual(['demo-co']);
     expect(changes).toEqual(['live', 'demo']);
   });
@@ -215,6 +228,63 @@ describe('the app session', () => {
       await session.stop();
       await corporate.close();
     }
+  });
+
+  it('signs in to a proxy that asks, keeps the password only encrypted, and again after a restart', async () => {
+    const signIn = { username: 'CORP\\j.doe', password: 'proxy-password-9931' };
+    const corporate = await startTestProxy({ signIn });
+    const cipher = createMemoryKeyCipher();
+    const network = () =>
+      createRoutedNetwork({ resolveProxy: async () => `PROXY ${corporate.address}` });
+    try {
+      const session = await openSession({ cipher, liveNetwork: network() });
+      const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
+      expect(refused.userMessage).toContain(
+        `the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
+      );
+      expect(await session.handlers.getSettings({})).toMatchObject({
+        mode: 'demo',
+        proxySignIn: null,
+        proxyAskingForSignIn: corporate.address,
+      });
+
+      const view = await session.handlers.saveProxySignIn({ proxy: corporate.address, ...signIn });
+      expect(view).toMatchObject({
+        proxySignIn: { proxy: corporate.address, username: signIn.username },
+        proxyAskingForSignIn: null,
+      });
+      expect(JSON.stringify(view)).not.toContain(signIn.password);
+      expect(settingsFile()).not.toContain(signIn.password);
+      await session.handlers.switchToLiveMode(liveInput());
+      await eventually(async () =>
+        expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
+      );
+      await session.stop();
+
+      // The next launch signs in with the saved one, in live mode from the start.
+      const before = corporate.connects.length;
+      const next = await openSession({ cipher, liveNetwork: network() });
+      await eventually(async () =>
+        expect((await next.handlers.getAppStatus({})).relay.state).toBe('connected'),
+      );
+      expect(corporate.connects.length).toBeGreaterThan(before);
+
+      const forgotten = await next.handlers.forgetProxySignIn({});
+      expect(forgotten.proxySignIn).toBeNull();
+      expect(settingsFile()).not.toContain('passwordCiphertext');
+    } finally {
+      await corporate.close();
+    }
+  });
+
+  it('cannot save a proxy password where secrets cannot be stored, and says why', async () => {
+    const session = await openSession({ cipher: createMemoryKeyCipher('unavailable') });
+    const refused = await refusal(
+      session.handlers.saveProxySignIn({ proxy: 'proxy.corp:8080', username: 'j', password: 'p' }),
+    );
+    expect(refused.code).toBe('secret_storage_unavailable');
+    expect(refused.userMessage).toMatch(/^This computer offers no way to store the proxy password/);
+    expect((await session.handlers.getSettings({})).proxySignIn).toBeNull();
   });
 
   it('reports diagnostics for support, with no secret, customer or account in them', async () => {

@@ -154,13 +154,15 @@ describe('the routed network', () => {
   it('says the proxy wants a sign-in, at once, and not that the relay refused the token', async () => {
     const corporate = await proxy({ refuseWith: 407 });
     const network = everywhere(`PROXY ${corporate.address}`);
+    expect(network.proxyAskingForSignIn()).toBeNull();
 
     const error = await failure(api(network).listAccounts(['nobody-here']));
-    expect(error.userMessage).toContain(
-      `the network's proxy (${corporate.address}) asks for a sign-in, and the app cannot sign in to proxies. Ask the network's administrators to let 127.0.0.1 through without one`,
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
     );
-    // Not retried: asking again cannot help.
+    // Not retried: asking again cannot help; the settings offer to sign in to it.
     expect(corporate.connects).toEqual([stackOne()]);
+    expect(network.proxyAskingForSignIn()).toBe(corporate.address);
 
     const onlyRelayProxied = routedBy((url) =>
       authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT',
@@ -174,6 +176,55 @@ describe('the routed network', () => {
         `^Could not reach the relay at ${relay()}: the network's proxy .* asks for a sign-in`,
       ),
     );
+  });
+
+  it('signs in to the proxy it was given a sign-in for, for StackOne and the relay', async () => {
+    const signIn = { username: 'j.doe@corp', password: 'pass:word ü 1' };
+    const corporate = await proxy({ signIn });
+    const network = everywhere(`PROXY ${corporate.address}`);
+    await failure(api(network).listAccounts(['nobody-here']));
+    expect(network.proxyAskingForSignIn()).toBe(corporate.address);
+
+    network.useProxySignIn({ proxy: corporate.address, ...signIn });
+    expect(network.proxyAskingForSignIn()).toBeNull();
+    expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+    const { changes } = relayClient(network);
+    await eventually(() => expect(changes.at(-1)?.state).toBe('connected'));
+    expect(corporate.connects.slice(1)).toEqual([stackOne(), relay()]);
+    expect(corporate.authorizations).toEqual([
+      undefined,
+      `Basic ${Buffer.from(`${signIn.username}:${signIn.password}`).toString('base64')}`,
+      `Basic ${Buffer.from(`${signIn.username}:${signIn.password}`).toString('base64')}`,
+    ]);
+  });
+
+  it('says when the proxy refuses the saved sign-in, and gives it to no other proxy', async () => {
+    const corporate = await proxy({ signIn: { username: 'j.doe', password: 'right' } });
+    const other = await proxy();
+    const network = routedBy((url) =>
+      authority(url) === relay() ? `PROXY ${other.address}` : `PROXY ${corporate.address}`,
+    );
+    network.useProxySignIn({ proxy: corporate.address, username: 'j.doe', password: 'wrong' });
+
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`,
+    );
+    expect(corporate.connects).toHaveLength(1);
+    const { changes } = relayClient(network);
+    await eventually(() => expect(changes.at(-1)?.state).toBe('connected'));
+    expect(other.authorizations).toEqual([undefined]);
+  });
+
+  it('says a Windows sign-in (Negotiate) is one the app cannot give', async () => {
+    const corporate = await proxy({ negotiate: true });
+    const network = everywhere(`PROXY ${corporate.address}`);
+    const error = await failure(api(network).listAccounts(['nobody-here']));
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network's administrators to let 127.0.0.1 through without one, or use another network.`,
+    );
+    // Nothing to offer in the settings.
+    expect(network.proxyAskingForSignIn()).toBeNull();
   });
 
   it('says the proxy blocks the destination, for StackOne and for the relay', async () => {

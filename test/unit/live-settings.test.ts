@@ -67,8 +67,20 @@ describe('the settings calls', () => {
     expect(input.safeParse(valid).success).toBe(true);
     expect(input.safeParse({ ...valid, apiKey: 'has space' }).success).toBe(false);
     expect(input.safeParse({ ...valid, relayToken: '' }).success).toBe(false);
-    const view = { mode: 'live', live: valid, secretStorage: 'encrypted' };
+    const view = {
+      mode: 'live',
+      live: valid,
+      secretStorage: 'encrypted',
+      proxySignIn: { proxy: 'proxy.corp:8080', username: 'j.doe' },
+      proxyAskingForSignIn: null,
+    };
     expect(settingsViewSchema.safeParse(view).success).toBe(true);
+    expect(
+      settingsViewSchema.safeParse({
+        ...view,
+        proxySignIn: { ...view.proxySignIn, password: 'p' },
+      }).success,
+    ).toBe(false);
     expect(settingsViewSchema.safeParse({ ...view, apiKey: 'v1.eu1.abc' }).success).toBe(false);
     expect(
       settingsViewSchema.safeParse({ ...view, live: { ...valid, relayToken: 't0k' } }).success,

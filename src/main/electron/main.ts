@@ -11,6 +11,7 @@ import { openRollingLogFile } from '../log-file';
 import { createLogger, type Logger } from '../logger';
 import { createRoutedNetwork } from '../network/routed-network';
 import { trustSystemCertificates } from '../network/system-certificates';
+import { createWindowProxySignIn } from '../network/window-proxy-sign-in';
 import { buildContentSecurityPolicy } from '../security/content-security-policy';
 import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
@@ -85,6 +86,17 @@ async function launch(): Promise<void> {
     // Reading the system's store takes 100-200 ms: only when live mode first goes out.
     beforeFirstUse: () =>
       logger.info({ added: trustSystemCertificates() }, "system's certificate authorities trusted"),
+  });
+  // The window's own requests (the Hub's) meet the same proxy; Chromium asks main for its sign-in.
+  const windowProxySignIn = createWindowProxySignIn({
+    credentialsFor: (proxy) => liveNetwork.credentialsFor(proxy),
+  });
+  app.on('login', (event, _contents, _details, authInfo, callback) => {
+    if (!authInfo.isProxy) return;
+    const credentials = windowProxySignIn.answer(authInfo.host, authInfo.port);
+    if (credentials === null) return;
+    event.preventDefault();
+    callback(credentials.username, credentials.password);
   });
   const userData = app.getPath('userData');
   const openStore = (name: string) => () => new ElectronStore({ name });

@@ -7,8 +7,10 @@ import type { ProxyRoute } from './proxy-routes';
 type ProxyFailureKind =
   /** The proxy could not be reached; the request never left, so another route may be tried. */
   | 'unreachable'
-  /** The proxy wants credentials (407), which the app has no way to give. */
+  /** The proxy wants a sign-in (407) and none is saved for it. */
   | 'sign_in'
+  /** The proxy refused the sign-in saved for it (407 again). */
+  | 'sign_in_rejected'
   /** The proxy refused to connect to the destination (a policy, a blocked host). */
   | 'refused'
   /** The only proxy the system names is one the app cannot speak to (SOCKS). */
@@ -22,10 +24,22 @@ export class ProxyFailure extends Error {
     /** The host the app was trying to reach through it. */
     readonly targetHost: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /** The sign-in schemes a 407 offered (`Proxy-Authenticate`), lower case: "basic"... */
+      signInSchemes?: readonly string[];
+    },
   ) {
     super(`proxy ${proxy}: ${kind}${status === undefined ? '' : ` (HTTP ${status})`}`, options);
     this.name = 'ProxyFailure';
+    this.signInSchemes = options?.signInSchemes ?? [];
+  }
+
+  readonly signInSchemes: readonly string[];
+
+  /** A sign-in the app can give: a user name and password (Basic). */
+  get takesPasswordSignIn(): boolean {
+    return this.signInSchemes.includes('basic');
   }
 
   /**
@@ -38,7 +52,11 @@ export class ProxyFailure extends Error {
       case 'unreachable':
         return `Could not ${attempt}: the network's proxy (${proxy}), which the system's proxy settings name for ${host}, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`;
       case 'sign_in':
-        return `Could not ${attempt}: the network's proxy (${proxy}) asks for a sign-in, and the app cannot sign in to proxies. Ask the network's administrators to let ${host} through without one, or use another network.`;
+        return this.takesPasswordSignIn
+          ? `Could not ${attempt}: the network's proxy (${proxy}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`
+          : `Could not ${attempt}: the network's proxy (${proxy}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network's administrators to let ${host} through without one, or use another network.`;
+      case 'sign_in_rejected':
+        return `Could not ${attempt}: the network's proxy (${proxy}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`;
       case 'refused':
         return `Could not ${attempt}: the network's proxy (${proxy}) refused to connect to ${host} (HTTP ${this.status ?? 0}); the network may block it. Ask the network's administrators to allow ${host}, or use another network.`;
       case 'unsupported':
@@ -61,14 +79,22 @@ export interface TunnelTarget {
   port: number;
 }
 
+/** A user name and password for one proxy (HTTP Basic). */
+export interface ProxyCredentials {
+  username: string;
+  password: string;
+}
+
 /**
- * Opens a TCP tunnel to `target` through an HTTP(S) proxy (an HTTP CONNECT), resolving with the
- * socket once the proxy has connected it. Rejects with a ProxyFailure.
+ * Opens a TCP tunnel to `target` through an HTTP(S) proxy (an HTTP CONNECT), signed in with
+ * `credentials` when given, resolving with the socket once the proxy has connected it. Rejects
+ * with a ProxyFailure.
  */
 export function openTunnel(
   route: Extract<ProxyRoute, { kind: 'proxy' }>,
   target: TunnelTarget,
   timeoutMs: number,
+  credentials?: ProxyCredentials,
 ): Promise<net.Socket> {
   const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
@@ -77,7 +103,10 @@ export function openTunnel(
       port: route.port,
       method: 'CONNECT',
       path: authority,
-      headers: { host: authority },
+      headers: {
+        host: authority,
+        ...(credentials && { 'proxy-authorization': basicAuthorization(credentials) }),
+      },
       agent: false,
       timeout: timeoutMs,
       ...(route.secure && !net.isIP(route.host) ? { servername: route.host } : {}),
@@ -86,7 +115,7 @@ export function openTunnel(
       request.setTimeout(0);
       if (response.statusCode !== 200) {
         socket.destroy();
-        reject(refusal(route, target, response.statusCode ?? 0));
+        reject(refusal(route, target, response, credentials !== undefined));
         return;
       }
       if (head.length > 0) socket.unshift(head);
@@ -96,7 +125,7 @@ export function openTunnel(
     request.once('response', (response) => {
       response.resume();
       request.destroy();
-      reject(refusal(route, target, response.statusCode ?? 0));
+      reject(refusal(route, target, response, credentials !== undefined));
     });
     request.once('timeout', () =>
       request.destroy(new Error(`no answer from the proxy in ${timeoutMs} ms`)),
@@ -110,8 +139,40 @@ export function openTunnel(
   });
 }
 
-function refusal(route: { label: string }, target: TunnelTarget, status: number): ProxyFailure {
-  return new ProxyFailure(status === 407 ? 'sign_in' : 'refused', route.label, target.host, status);
+function refusal(
+  route: { label: string },
+  target: TunnelTarget,
+  response: http.IncomingMessage,
+  signedIn: boolean,
+): ProxyFailure {
+  const status = response.statusCode ?? 0;
+  if (status !== 407) return new ProxyFailure('refused', route.label, target.host, status);
+  return new ProxyFailure(
+    signedIn ? 'sign_in_rejected' : 'sign_in',
+    route.label,
+    target.host,
+    407,
+    {
+      signInSchemes: signInSchemesOf(response.headersDistinct['proxy-authenticate'] ?? []),
+    },
+  );
+}
+
+/**
+ * The schemes of `Proxy-Authenticate` challenges: `Basic realm="corp", Negotiate` gives basic and
+ * negotiate. A scheme is a token at the start of a challenge, not followed by `=` (a parameter).
+ */
+export function signInSchemesOf(headers: readonly string[]): string[] {
+  const schemes = headers.flatMap((header) =>
+    [...header.matchAll(/(?:^|,)\s*([A-Za-z][\w-]*)(?=\s+[^=,\s]|\s*,|\s*$)/g)].map((match) =>
+      (match[1] ?? '').toLowerCase(),
+    ),
+  );
+  return [...new Set(schemes)];
+}
+
+function basicAuthorization({ username, password }: ProxyCredentials): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
 
 /** A TLS connection to `target` over an open socket (a tunnel), checked against its host name. */

@@ -10,8 +10,14 @@ import {
   openTunnel,
   ProxyFailure,
   startTls,
+  type ProxyCredentials,
   type TunnelTarget,
 } from './proxy-tunnel';
+
+/** A sign-in for one proxy, by its `host:port` as the system's proxy settings name it. */
+export interface ProxySignIn extends ProxyCredentials {
+  proxy: string;
+}
 
 type ProxyRouteOf = Extract<ProxyRoute, { kind: 'proxy' }>;
 
@@ -26,6 +32,18 @@ export interface RoutedNetwork {
   webSocketAgent(url: string): http.Agent;
   /** The routes to `url` in words, for diagnostics: "proxy proxy.corp:8080, then direct". */
   describeRoutes(url: string): Promise<string>;
+  /**
+   * The sign-in to give the proxy it names, and only that one (a proxy on another network never
+   * sees it); null for none.
+   */
+  useProxySignIn(signIn: ProxySignIn | null): void;
+  /** The credentials for this proxy (`host:port`), if a sign-in is saved for it. */
+  credentialsFor(proxy: string): ProxyCredentials | null;
+  /**
+   * The last proxy that asked for a user name and password the app did not have, until one is
+   * given for it: what the settings offer to sign in to.
+   */
+  proxyAskingForSignIn(): string | null;
 }
 
 export function createRoutedNetwork(options: {
@@ -45,6 +63,26 @@ export function createRoutedNetwork(options: {
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 10_000;
   const tlsOverTunnel = buildConnector({ allowH2: false });
   const tunnelAgents = new Map<string, Agent>();
+  let signIn: ProxySignIn | null = null;
+  let askingForSignIn: string | null = null;
+  const credentialsFor = (proxy: string): ProxyCredentials | null =>
+    signIn !== null && sameProxy(signIn.proxy, proxy)
+      ? { username: signIn.username, password: signIn.password }
+      : null;
+  const tunnel = async (route: ProxyRouteOf, target: TunnelTarget) => {
+    try {
+      return await openTunnel(
+        route,
+        target,
+        proxyTimeoutMs,
+        credentialsFor(route.label) ?? undefined,
+      );
+    } catch (error) {
+      if (error instanceof ProxyFailure && error.kind === 'sign_in' && error.takesPasswordSignIn)
+        askingForSignIn = route.label;
+      throw error;
+    }
+  };
 
   // One pool per proxy: undici keeps the tunnels' connections alive between requests.
   const tunnelAgent = (route: ProxyRouteOf): Agent => {
@@ -57,7 +95,7 @@ export function createRoutedNetwork(options: {
             host: connectOptions.hostname,
             port: Number(connectOptions.port) || defaultPort(connectOptions.protocol),
           };
-          openTunnel(route, target, proxyTimeoutMs).then(
+          tunnel(route, target).then(
             (socket) => {
               if (connectOptions.protocol === 'https:')
                 tlsOverTunnel({ ...connectOptions, httpSocket: socket }, callback);
@@ -156,8 +194,8 @@ export function createRoutedNetwork(options: {
         continue;
       }
       try {
-        const tunnel = await openTunnel(route, target, proxyTimeoutMs);
-        return secure ? startTls(tunnel, target) : tunnel;
+        const socket = await tunnel(route, target);
+        return secure ? startTls(socket, target) : socket;
       } catch (error) {
         const atProxy = findProxyFailure(error);
         if (atProxy?.kind !== 'unreachable') throw atProxy ?? error;
@@ -178,7 +216,24 @@ export function createRoutedNetwork(options: {
       .join(', then ');
   }
 
-  return { fetch: routedFetch, webSocketAgent, describeRoutes };
+  return {
+    fetch: routedFetch,
+    webSocketAgent,
+    describeRoutes,
+    useProxySignIn(next) {
+      signIn = next;
+      if (next !== null && askingForSignIn !== null && sameProxy(next.proxy, askingForSignIn))
+        askingForSignIn = null;
+      // Tunnels already open stay signed in as they were; new ones use this.
+    },
+    credentialsFor,
+    proxyAskingForSignIn: () => askingForSignIn,
+  };
+}
+
+/** Host names are not case-sensitive; `proxy.corp:8080` and `PROXY.corp:8080` are one proxy. */
+function sameProxy(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function defaultPort(protocol: string): number {

@@ -8,6 +8,7 @@ import {
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { ModalDialog } from './ModalDialog';
+import { ProxySignInSection } from './ProxySignInSection';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 /**
@@ -62,6 +63,8 @@ export function SettingsDialog(props: { onClose: () => void }) {
     } catch (failure) {
       setError(messageOf(failure));
       setBusy(null);
+      // A proxy on the way may have asked for a sign-in: the section below offers it.
+      unwrap(onboarding().getSettings({})).then(setSettings, () => undefined);
     }
   }
 
@@ -168,6 +171,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      {settings !== null && <ProxySignInSection settings={settings} onChanged={setSettings} />}
       <DiagnosticsSection />
     </ModalDialog>
   );

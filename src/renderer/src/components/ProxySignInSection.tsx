@@ -1,0 +1,149 @@
+import { useState, type FormEvent } from 'react';
+import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
+import { messageOf, onboarding, unwrap } from '../bridge';
+
+/**
+ * The user name and password for a network proxy that asks for them. Hidden behind a button
+ * until a proxy has asked or one is saved: most networks need none. The password goes to main
+ * and never comes back.
+ */
+export function ProxySignInSection(props: {
+  settings: SettingsView;
+  onChanged: (settings: SettingsView) => void;
+}) {
+  const { proxySignIn: saved, proxyAskingForSignIn: asking } = props.settings;
+  const [editing, setEditing] = useState(asking !== null && saved === null);
+  const [proxy, setProxy] = useState(asking ?? saved?.proxy ?? '');
+  const [username, setUsername] = useState(saved?.username ?? '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState('');
+  const [busy, setBusy] = useState(false);
+  // A proxy that asks while the settings are open (the live check went through it) is offered.
+  const [askingShown, setAskingShown] = useState(asking);
+  if (asking !== askingShown) {
+    setAskingShown(asking);
+    if (asking !== null) {
+      setProxy(asking);
+      setEditing(true);
+    }
+  }
+
+  const changed = (view: SettingsView, message: string) => {
+    props.onChanged(view);
+    setOutcome(message);
+    setPassword('');
+    setEditing(false);
+  };
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setOutcome('');
+    const input = proxySignInInputSchema.safeParse({ proxy, username, password });
+    if (!input.success) {
+      setError(input.error.issues[0]?.message ?? 'Check the sign-in.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const view = await unwrap(onboarding().saveProxySignIn(input.data));
+      changed(view, `Saved: the app signs in to ${input.data.proxy} with it from now on.`);
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function forget() {
+    setError(null);
+    setBusy(true);
+    try {
+      changed(await unwrap(onboarding().forgetProxySignIn({})), 'The proxy sign-in is forgotten.');
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="proxy-sign-in" aria-labelledby="proxy-sign-in-heading">
+      <h3 id="proxy-sign-in-heading">Proxy sign-in</h3>
+      <p className="muted">
+        Only for a network whose proxy asks for a user name and password (the app says so when it
+        does). They are given to that proxy alone.
+      </p>
+      {asking !== null && (
+        <p className="warning">The network&apos;s proxy {asking} asks for a sign-in.</p>
+      )}
+      {saved !== null && (
+        <p>
+          Saved: signing in to <span className="mono">{saved.proxy}</span> as{' '}
+          <strong>{saved.username}</strong>.{' '}
+          <button type="button" className="link" disabled={busy} onClick={() => void forget()}>
+            Forget it
+          </button>
+        </p>
+      )}
+      {!editing && (
+        <button type="button" onClick={() => setEditing(true)}>
+          {saved === null ? 'Enter a proxy sign-in…' : 'Change it…'}
+        </button>
+      )}
+      {editing && (
+        <form className="settings-form" aria-label="Proxy sign-in" onSubmit={save}>
+          <label>
+            Proxy
+            <input
+              value={proxy}
+              onChange={(e) => setProxy(e.target.value)}
+              placeholder="proxy.example.com:8080"
+              spellCheck={false}
+            />
+          </label>
+          <label>
+            User name
+            <input
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
+          <label>
+            Password
+            <input
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="off"
+            />
+          </label>
+          {error !== null && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Save sign-in
+            </button>
+            <button type="button" disabled={busy} onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {!editing && error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status" className="muted">
+        {outcome}
+      </p>
+    </section>
+  );
+}
