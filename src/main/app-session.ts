@@ -72,7 +72,15 @@ export function createAppSession(deps: {
   let windowRestartWarning: string | null = null;
   const windowErrors = createWindowErrorLog({
     logger,
-    knownSecrets: () => (active ? [active.profile.apiKey, active.profile.relayToken] : []),
+    knownSecrets: () => {
+      const proxy = settings.proxySignIn?.proxy;
+      const proxyPassword =
+        proxy === undefined ? undefined : deps.liveNetwork?.credentialsFor(proxy)?.password;
+      return [
+        ...(active ? [active.profile.apiKey, active.profile.relayToken] : []),
+        ...(proxyPassword === undefined ? [] : [proxyPassword]),
+      ];
+    },
   });
   const listeners = new Set<(profile: Profile) => void>();
 

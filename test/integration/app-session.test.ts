@@ -236,8 +236,13 @@ describe('the app session', () => {
     const cipher = createMemoryKeyCipher();
     const network = () =>
       createRoutedNetwork({ resolveProxy: async () => `PROXY ${corporate.address}` });
+    const lines: string[] = [];
     try {
-      const session = await openSession({ cipher, liveNetwork: network() });
+      const session = await openSession({
+        cipher,
+        liveNetwork: network(),
+        logger: createLogger({ name: 'main', destination: { write: (line) => lines.push(line) } }),
+      });
       const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
       expect(refused.userMessage).toContain(
         `the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
@@ -255,6 +260,12 @@ describe('the app session', () => {
       });
       expect(JSON.stringify(view)).not.toContain(signIn.password);
       expect(settingsFile()).not.toContain(signIn.password);
+      await session.handlers.reportWindowError({
+        source: 'script',
+        message: `Error: typed ${signIn.password} somewhere`,
+      });
+      expect(lines.join('')).toContain('Error: typed [redacted] somewhere');
+      expect(lines.join('')).not.toContain(signIn.password);
       await session.handlers.switchToLiveMode(liveInput());
       await eventually(async () =>
         expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),
@@ -272,6 +283,7 @@ describe('the app session', () => {
       const forgotten = await next.handlers.forgetProxySignIn({});
       expect(forgotten.proxySignIn).toBeNull();
       expect(settingsFile()).not.toContain('passwordCiphertext');
+      await next.stop();
     } finally {
       await corporate.close();
     }
