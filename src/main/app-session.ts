@@ -241,6 +241,7 @@ export function createAppSession(deps: {
                 api: await routeTo(profile.apiBaseUrl),
                 relay: await routeTo(profile.relayStreamUrl),
               },
+        proxySignInFor: settings.proxySignIn?.proxy ?? null,
         secretStorage: cipher.storage,
         customers: summaries.length,
         accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),

@@ -12,6 +12,8 @@ export interface DiagnosticsFacts {
   relay: RelayConnection;
   /** How the app reaches StackOne's API and the relay, by the system's proxy settings. */
   routes: { api: string; relay: string } | 'on this computer';
+  /** The proxy a sign-in is saved for (not the user name), if any. */
+  proxySignInFor: string | null;
   secretStorage: SettingsView['secretStorage'];
   customers: number;
   accountsLinked: number;
@@ -43,6 +45,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'
       : `Network: StackOne API ${facts.routes.api}; relay ${facts.routes.relay}`,
+    `Proxy sign-in: ${facts.proxySignInFor === null ? 'none saved' : `saved for ${facts.proxySignInFor}`}`,
     `Secret storage: ${secretStorageText[facts.secretStorage]}`,
     `Customers: ${facts.customers}; accounts linked: ${facts.accountsLinked}, to re-link: ${facts.accountsToRelink}`,
     facts.warnings.length === 0
@@ -51,6 +54,6 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     facts.windowErrors.lastAt === null
       ? 'Window errors: none'
       : `Window errors: ${facts.windowErrors.count}, the last at ${facts.windowErrors.lastAt.toISOString()} (details in main.log)`,
-    'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
+    'Not included: the API key, the relay token, the proxy sign-in, and customers’ and accounts’ names and ids.',
   ].join('\n');
 }

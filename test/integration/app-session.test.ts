@@ -266,6 +266,10 @@ describe('the app session', () => {
       });
       expect(lines.join('')).toContain('Error: typed [redacted] somewhere');
       expect(lines.join('')).not.toContain(signIn.password);
+      const { report } = await session.handlers.getDiagnostics({});
+      expect(report).toContain(`\nProxy sign-in: saved for ${corporate.address}\n`);
+      expect(report).not.toContain('j.doe');
+      expect(report).not.toContain(signIn.password);
       await session.handlers.switchToLiveMode(liveInput());
       await eventually(async () =>
         expect((await session.handlers.getAppStatus({})).relay.state).toBe('connected'),

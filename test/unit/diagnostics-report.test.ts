@@ -13,6 +13,7 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
   },
   relay: { state: 'offline', detail: 'Lost the connection to the relay. Retrying in 4 s.' },
   routes: 'on this computer',
+  proxySignInFor: null,
   secretStorage: 'obfuscated',
   customers: 3,
   accountsLinked: 5,
@@ -32,11 +33,12 @@ describe('the diagnostics report', () => {
       'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
       'Network: direct (the demo’s servers are on this computer)',
+      'Proxy sign-in: none saved',
       'Secret storage: obfuscated only (no keyring)',
       'Customers: 3; accounts linked: 5, to re-link: 2',
       'Warnings: none',
       'Window errors: none',
-      'Not included: the API key, the relay token, and customers’ and accounts’ names and ids.',
+      'Not included: the API key, the relay token, the proxy sign-in, and customers’ and accounts’ names and ids.',
     ]);
   });
 
@@ -62,8 +64,10 @@ describe('the diagnostics report', () => {
       facts({
         mode: 'live',
         routes: { api: 'proxy proxy.corp:8080, then direct', relay: 'direct' },
+        proxySignInFor: 'proxy.corp:8080',
       }),
     );
+    expect(report).toContain('\nProxy sign-in: saved for proxy.corp:8080\n');
     expect(report).toContain(
       '\nNetwork: StackOne API proxy proxy.corp:8080, then direct; relay direct\n',
     );
