@@ -11,7 +11,7 @@ import {
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
-import { startTestProxy } from '../support/http-proxy';
+import { startTestProxy, type TestProxy } from '../support/http-proxy';
 import { packageApp, skipPackagingUnlessLinux } from '../support/package-app';
 
 const binary = process.env.ELECTRON_BINARY;
@@ -153,8 +153,15 @@ async function useLiveMode(page: Page, live: DemoBackend): Promise<void> {
   await expect(page.getByText('Live mode', { exact: true })).toBeVisible();
 }
 
-test("live mode reaches StackOne and the relay through the proxy Chromium's settings name", async () => {
-  const corporate = await startTestProxy();
+/**
+ * Relaunches the app with Chromium's proxy set to a test proxy, and runs `use` with its window, a
+ * live StackOne and relay (on loopback) and the proxy.
+ */
+async function behindProxy(
+  proxyOptions: Parameters<typeof startTestProxy>[0],
+  use: (page: Page, live: DemoBackend, corporate: TestProxy) => Promise<void>,
+): Promise<void> {
+  const corporate = await startTestProxy(proxyOptions);
   const live = await startDemoBackend({
     relayDataDir: join(userData, 'test-live-relay'),
     logger: silentLogger(),
@@ -166,7 +173,15 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
       `--proxy-server=http://${corporate.address}`,
       '--proxy-bypass-list=<-loopback>',
     ]);
-    const page = await app.firstWindow();
+    await use(await app.firstWindow(), live, corporate);
+  } finally {
+    await live.close();
+    await corporate.close();
+  }
+}
+
+test("live mode reaches StackOne and the relay through the proxy Chromium's settings name", () =>
+  behindProxy({}, async (page, live, corporate) => {
     await useLiveMode(page, live);
     await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
     // Only the main process tunnels (the window asks for plain http:// pages in full instead).
@@ -174,26 +189,11 @@ test("live mode reaches StackOne and the relay through the proxy Chromium's sett
     expect(new Set(corporate.connects)).toEqual(
       new Set([host(live.profile.apiBaseUrl), host(live.profile.relayStreamUrl)]),
     );
-  } finally {
-    await live.close();
-    await corporate.close();
-  }
-});
+  }));
 
-test('behind a proxy that asks for a sign-in, the one saved serves main and the Hub in the window', async () => {
-  const signIn = { username: 'j.doe', password: 'proxy-pass-1' };
-  const corporate = await startTestProxy({ signIn });
-  const live = await startDemoBackend({
-    relayDataDir: join(userData, 'test-live-relay'),
-    logger: silentLogger(),
-  });
-  try {
-    await app.close();
-    app = await launchApp([
-      `--proxy-server=http://${corporate.address}`,
-      '--proxy-bypass-list=<-loopback>',
-    ]);
-    const page = await app.firstWindow();
+const signIn = { username: 'j.doe', password: 'proxy-pass-1' };
+test('behind a proxy that asks for a sign-in, the one saved serves main and the Hub in the window', () =>
+  behindProxy({ signIn }, async (page, live, corporate) => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Enter a proxy sign-in…' }).click();
     const form = page.getByRole('form', { name: 'Proxy sign-in' });
@@ -214,11 +214,7 @@ test('behind a proxy that asks for a sign-in, the one saved serves main and the 
     await expect(
       page.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
     ).toBeVisible();
-  } finally {
-    await live.close();
-    await corporate.close();
-  }
-});
+  }));
 
 test('a window whose process crashes is reloaded, keeps its customers and says what happened', async () => {
   const page = await app.firstWindow();
