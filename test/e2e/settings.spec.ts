@@ -223,10 +223,10 @@ test('a proxy that asks for a sign-in is offered one, and live mode goes through
     await form.getByLabel('User name').fill(signIn.username);
     await form.getByRole('button', { name: 'Save sign-in' }).click();
     await expect(section.getByRole('status')).toHaveText(
-      `Saved: the app signs in to ${corporate.address} with it from now on.`,
+      `The sign-in for ${corporate.address} is saved.`,
     );
     await expect(section).toContainText(
-      `Saved: signing in to ${corporate.address} as ${signIn.username}.`,
+      `The app signs in to ${corporate.address} as ${signIn.username}.`,
     );
     await expect(section).not.toContainText('asks for a sign-in');
 

@@ -201,7 +201,7 @@ test('behind a proxy that asks for a sign-in, the one saved serves main and the 
     await form.getByLabel('User name').fill(signIn.username);
     await form.getByLabel('Password').fill(signIn.password);
     await form.getByRole('button', { name: 'Save sign-in' }).click();
-    await expect(page.getByText(`Saved: signing in to ${corporate.address}`)).toBeVisible();
+    await expect(page.getByText(`The app signs in to ${corporate.address}`)).toBeVisible();
     await page.keyboard.press('Escape');
 
     await useLiveMode(page, live);

@@ -48,7 +48,7 @@ export function ProxySignInSection(props: {
     setBusy(true);
     try {
       const view = await unwrap(onboarding().saveProxySignIn(input.data));
-      changed(view, `Saved: the app signs in to ${input.data.proxy} with it from now on.`);
+      changed(view, `The sign-in for ${input.data.proxy} is saved.`);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -80,7 +80,7 @@ export function ProxySignInSection(props: {
       )}
       {saved !== null && (
         <p>
-          Saved: signing in to <span className="mono">{saved.proxy}</span> as{' '}
+          The app signs in to <span className="mono">{saved.proxy}</span> as{' '}
           <strong>{saved.username}</strong>.{' '}
           <button type="button" className="link" disabled={busy} onClick={() => void forget()}>
             Forget it
