@@ -181,6 +181,7 @@ async function launch(): Promise<void> {
   watchWindowHealth(window, {
     logger,
     noteWindowRestarted: (warning) => onboardingSession.noteWindowRestarted(warning),
+    showMessageBox: (options) => dialog.showMessageBox(window, options),
   });
   await window.loadURL(devServerUrl ?? `${appOrigin}/index.html`);
 }
