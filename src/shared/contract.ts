@@ -20,6 +20,7 @@ import {
   relayTokenSchema,
   settingsViewSchema,
 } from './live-settings';
+import { windowErrorSources, windowErrorTextMax } from './window-errors';
 
 export { bridgeCallNames, bridgeEventNames } from './contract-names';
 export type { BridgeCallName, BridgeEventName } from './contract-names';
@@ -49,13 +50,6 @@ export type AuthLink = z.infer<typeof authLinkSchema>;
 
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
-
-/** The longest texts a window error report may carry; the window cuts longer ones. */
-export const windowErrorTextMax = { message: 2_000, stack: 8_000 } as const;
-
-/** Where in the window an error was caught. */
-export const windowErrorSources = ['window', 'hub', 'script', 'promise'] as const;
-export type WindowErrorSource = (typeof windowErrorSources)[number];
 
 interface CallSpec {
   input: z.ZodType;

@@ -1,4 +1,5 @@
-import { windowErrorTextMax, type WindowErrorSource } from '../../shared/contract';
+// Not from the contract: that would bring every call's schema into the window's first load.
+import { windowErrorTextMax, type WindowErrorSource } from '../../shared/window-errors';
 import { onboarding } from './bridge';
 
 const cut = (text: string, max: number) =>
