@@ -27,6 +27,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
+/** Saves where the window is; set once it exists. */
+let saveWindowState = (): void => undefined;
 
 /**
  * The log file, or standard output where the log folder cannot be made: the app runs either way.
@@ -168,13 +170,15 @@ async function launch(): Promise<void> {
     }),
   });
   mainWindow = window;
-  window.on('close', () => {
+  saveWindowState = () => {
+    if (window.isDestroyed()) return;
     try {
       windowState.save({ ...window.getNormalBounds(), maximized: window.isMaximized() });
     } catch (error) {
       logger.warn({ err: error }, 'window position not saved');
     }
-  });
+  };
+  window.on('close', saveWindowState);
   window.on('closed', () => {
     mainWindow = null;
   });
@@ -200,6 +204,8 @@ app.on('before-quit', (event) => {
   if (quitting) return;
   quitting = true;
   event.preventDefault();
+  // Quitting from the menu (Cmd+Q) ends with app.exit, which closes the window without 'close'.
+  saveWindowState();
   void (async () => {
     await appSession?.stop();
     app.exit(0);
