@@ -29,6 +29,7 @@ let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
 /** Saves where the window is; set once it exists. */
 let saveWindowState = (): void => undefined;
+let quitting = false;
 
 /**
  * The log file, or standard output where the log folder cannot be made: the app runs either way.
@@ -49,7 +50,8 @@ function reportMainProcessErrors(logger: Logger): void {
   let told = false;
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
-    if (told) return;
+    // Not while quitting: offering a restart then would only puzzle.
+    if (told || quitting) return;
     told = true;
     void dialog
       .showMessageBox({
@@ -199,7 +201,6 @@ app.on('second-instance', () => {
 });
 app.on('window-all-closed', () => app.quit());
 
-let quitting = false;
 app.on('before-quit', (event) => {
   if (quitting) return;
   quitting = true;
