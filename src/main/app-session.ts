@@ -53,6 +53,8 @@ export function createAppSession(deps: {
   liveNetwork?: RoutedNetwork;
   /** The app's name and version, for diagnostics. */
   about: { name: string; version: string };
+  /** Where main.log is, and opening it in the system's file manager (Electron's shell). */
+  logFolder?: { path: string; open: () => Promise<void> };
   logger: Logger;
   emit: EmitBridgeEvent;
 }): AppSession {
@@ -251,6 +253,21 @@ export function createAppSession(deps: {
         at: new Date(),
       });
       return { report };
+    },
+    async openLogFolder() {
+      const folder = deps.logFolder;
+      if (folder === undefined)
+        throw new AppError('internal', 'This app writes its log to standard output only.');
+      try {
+        await folder.open();
+      } catch (error) {
+        logger.warn({ err: error }, 'log folder not opened');
+        throw new AppError(
+          'internal',
+          `The log folder could not be opened. It is ${folder.path}: open it from your file manager.`,
+        );
+      }
+      return { folder: folder.path };
     },
     async reportWindowError(report) {
       windowErrors.record(report);

@@ -36,6 +36,7 @@ export type ServiceHandlers = Omit<
   | 'saveProxySignIn'
   | 'forgetProxySignIn'
   | 'getDiagnostics'
+  | 'openLogFolder'
   | 'reportWindowError'
 >;
 

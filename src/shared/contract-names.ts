@@ -20,6 +20,7 @@ export const bridgeCallNames = [
   'verifyAccount',
   'checkRelayConnection',
   'getDiagnostics',
+  'openLogFolder',
   'reportWindowError',
   'getSettings',
   'switchToLiveMode',

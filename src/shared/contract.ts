@@ -128,6 +128,8 @@ export const bridgeCalls = {
   },
   /** A plain-text report for support: versions, mode, endpoints, counts; never a secret. */
   getDiagnostics: { input: noInput, output: z.strictObject({ report: z.string() }) },
+  /** Opens the folder with main.log in the system's file manager; resolves to its path. */
+  openLogFolder: { input: noInput, output: z.strictObject({ folder: z.string() }) },
   /**
    * An error the window caught: the whole window (`window`) or the Hub (`hub`) failed to draw, or
    * a script error or unhandled promise rejection left nothing on screen. Main writes it to its

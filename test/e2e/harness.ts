@@ -33,6 +33,8 @@ export interface Harness {
   sentToRenderer: string[];
   /** The name of every bridge call a page made, in order. */
   callsMade: string[];
+  /** Where main.log would be, and each time the app asked the system to open it. */
+  logFolder: { path: string; opened: number };
   openApp(context: BrowserContext): Promise<Page>;
   /** Calls the simulator's control API (docs/simulator.md) as a demo operator would. */
   control(path: string, body?: unknown): Promise<unknown>;
@@ -51,6 +53,8 @@ export async function startHarness(
     simulatorAccountsFileContents?: string;
     /** How live mode goes out (through a proxy, say); direct when absent. */
     liveNetwork?: RoutedNetwork;
+    /** The system cannot open the log folder (no file manager, say). */
+    logFolderWillNotOpen?: boolean;
   } = {},
 ): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
@@ -76,6 +80,8 @@ export async function startHarness(
   const pages = new Set<Page>();
   const sentToRenderer: string[] = [];
   const callsMade: string[] = [];
+  // The system's file manager cannot be opened here: what the app asked of it is recorded.
+  const logFolder = { path: join(temp.path, 'logs'), opened: 0 };
 
   const session = createAppSession({
     settings: openSettingsStore({
@@ -90,6 +96,13 @@ export async function startHarness(
       checkLiveProfile(profile, options.liveNetwork && { network: options.liveNetwork }),
     ...(options.liveNetwork && { liveNetwork: options.liveNetwork }),
     about: { name: 'StackOne Onboarding', version: '1.2.3-e2e' },
+    logFolder: {
+      path: logFolder.path,
+      open: async () => {
+        if (options.logFolderWillNotOpen === true) throw new Error('no file manager');
+        logFolder.opened += 1;
+      },
+    },
     logger,
     emit: (event, payload) => {
       sentToRenderer.push(JSON.stringify(payload));
@@ -121,6 +134,7 @@ export async function startHarness(
     storeDir,
     sentToRenderer,
     callsMade,
+    logFolder,
     async openApp(context) {
       const page = await context.newPage();
       await page.exposeBinding(

@@ -287,3 +287,29 @@ test('diagnostics for support are shown and copied, with no secret or customer i
   for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets'])
     expect(shown).not.toContain(kept);
 });
+
+test('the log folder is opened from the settings for support, or its path given where it cannot be', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Open the log folder' }).click();
+  const support = app.getByRole('region', { name: 'Support' });
+  await expect(support.getByRole('status')).toHaveText(
+    `Opened ${harness.logFolder.path}: attach main.log (and main.1.log, if there is one).`,
+  );
+  expect(harness.logFolder.opened).toBe(1);
+
+  const noFileManager = await startHarness({ logFolderWillNotOpen: true });
+  try {
+    const page = await noFileManager.openApp(context);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Open the log folder' }).click();
+    await expect(page.getByRole('region', { name: 'Support' }).getByRole('status')).toHaveText(
+      `The log folder could not be opened. It is ${noFileManager.logFolder.path}: open it from your file manager.`,
+    );
+  } finally {
+    await noFileManager.close();
+  }
+});

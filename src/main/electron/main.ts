@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { app, dialog, ipcMain, powerMonitor, screen, session, type BrowserWindow } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  powerMonitor,
+  screen,
+  session,
+  shell,
+  type BrowserWindow,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { bridgeCallNames, callChannel, eventChannel } from '../../shared/contract-names';
 import { accountStoreName, openAccountStore } from '../account-store';
@@ -124,6 +133,13 @@ async function launch(): Promise<void> {
     checkLiveProfile: (profile) => checkLiveProfile(profile, { network: liveNetwork }),
     liveNetwork,
     about: { name: app.getName(), version: app.getVersion() },
+    logFolder: {
+      path: app.getPath('logs'),
+      open: async () => {
+        const failure = await shell.openPath(app.getPath('logs'));
+        if (failure !== '') throw new Error(failure);
+      },
+    },
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
   });

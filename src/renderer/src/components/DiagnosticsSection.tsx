@@ -22,16 +22,30 @@ export function DiagnosticsSection() {
       .catch((failure: unknown) => setOutcome(messageOf(failure)));
   };
 
+  const openLogFolder = () => {
+    setOutcome('');
+    unwrap(onboarding().openLogFolder({}))
+      .then(({ folder }) =>
+        setOutcome(`Opened ${folder}: attach main.log (and main.1.log, if there is one).`),
+      )
+      .catch((failure: unknown) => setOutcome(messageOf(failure)));
+  };
+
   return (
     <section className="diagnostics" aria-labelledby="diagnostics-heading">
       <h3 id="diagnostics-heading">Support</h3>
       <p className="muted">
         The app’s version, mode, addresses and state, for a message to support. It holds no API key,
-        token, customer or account.
+        token, customer or account. Support may also ask for the app’s log.
       </p>
-      <button type="button" onClick={copyDiagnostics}>
-        Copy diagnostics
-      </button>
+      <div className="actions">
+        <button type="button" onClick={copyDiagnostics}>
+          Copy diagnostics
+        </button>
+        <button type="button" onClick={openLogFolder}>
+          Open the log folder
+        </button>
+      </div>
       <p role="status" className="muted">
         {outcome}
       </p>

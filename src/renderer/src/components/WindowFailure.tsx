@@ -13,8 +13,8 @@ export function WindowFailure() {
         Reload the window
       </button>
       <p className="muted">
-        If it happens again, copy the diagnostics below into a message to support: the error is in
-        the app’s log.
+        If it happens again, copy the diagnostics below into a message to support, and attach
+        main.log from the log folder: the error is in it.
       </p>
       <DiagnosticsSection />
     </main>
