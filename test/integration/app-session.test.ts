@@ -564,6 +564,26 @@ describe('the app session', () => {
     ).toBe(true);
   });
 
+  it('reads a settings file written before proxy sign-ins, and keeps the live profile when one is saved', async () => {
+    const cipher = createMemoryKeyCipher();
+    const first = await openSession({ cipher });
+    await first.handlers.switchToLiveMode(liveInput());
+    await first.stop();
+    const { proxySignIn, ...older } = JSON.parse(settingsFile()) as Record<string, unknown>;
+    expect(proxySignIn).toBeNull();
+    writeFileSync(join(world.storeDir, 'settings.json'), JSON.stringify(older));
+
+    const second = await openSession({ cipher });
+    expect(second.profile.mode).toBe('live');
+    expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
+    await second.handlers.saveProxySignIn({
+      proxy: 'proxy.corp:8080',
+      username: 'j',
+      password: 'p',
+    });
+    expect(JSON.parse(settingsFile())).toMatchObject({ mode: 'live', live: liveEndpoints() });
+  });
+
   it('makes calls during a switch wait for it, then answer from the new mode', async () => {
     const session = await openSession();
     await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
