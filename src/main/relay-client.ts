@@ -99,6 +99,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     // Until the connection opens, a close means the relay could not be reached at all.
     let closeReason =
       'Could not reach the relay. Check the network connection, and the relay URL in Settings.';
+    let closeCauseInSettings = false;
     let livenessTimer: NodeJS.Timeout | null = null;
     // Called for every message: refresh() restarts the one timer instead of making a new one.
     const stillAlive = () => {
@@ -137,8 +138,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       ws.terminate();
       scheduleRetry(
         refused
-          ? 'The relay refused this app’s token. Check the relay token in the profile.'
+          ? 'The relay refused this app’s token. Check the relay token in Settings.'
           : `The relay answered HTTP ${response.statusCode}.`,
+        refused,
       );
     });
     ws.on('message', (data) => {
@@ -188,7 +190,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         });
         return;
       }
-      scheduleRetry(closeReason);
+      scheduleRetry(closeReason, closeCauseInSettings);
     });
     ws.on('error', (error) => {
       const atProxy = findProxyFailure(error);
@@ -198,6 +200,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           'relay connection failed at the proxy',
         );
         closeReason = atProxy.describe('reach the relay');
+        closeCauseInSettings =
+          atProxy.kind === 'sign_in_rejected' ||
+          (atProxy.kind === 'sign_in' && atProxy.takesPasswordSignIn);
         return;
       }
       logger.debug({ err: error.message }, 'relay socket error');
@@ -228,13 +233,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     }
   }
 
-  function scheduleRetry(reason: string): void {
+  function scheduleRetry(reason: string, causeInSettings = false): void {
     if (stopped || retryTimer !== null) return;
     const delay = Math.round(retryMs * (0.75 + Math.random() * 0.5));
     retryMs = Math.min(retryMs * 2, maxRetryMs);
     setConnection({
       state: 'offline',
       detail: `${reason} Retrying in ${Math.ceil(delay / 1000)} s.`,
+      ...(causeInSettings && { causeInSettings: true }),
     });
     retryTimer = setTimeout(() => {
       retryTimer = null;

@@ -153,5 +153,7 @@ export const providerDisplayName = (account: LinkedAccountView): string =>
 export const relayConnectionSchema = z.object({
   state: z.enum(['connecting', 'connected', 'offline']),
   detail: z.string(),
+  /** What is wrong is in the settings (the relay token, a proxy sign-in): offer to open them. */
+  causeInSettings: z.literal(true).optional(),
 });
 export type RelayConnection = z.infer<typeof relayConnectionSchema>;

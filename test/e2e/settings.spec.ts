@@ -114,6 +114,8 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await closeLive();
   await expect(indicator).toHaveText('Events: Offline');
   await expect(detail).toContainText(/^Lost the connection to the relay\. Retrying in \d+ s\./);
+  // Nothing in the settings would mend a relay that went away.
+  await expect(detail.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
   const checks = () => harness.callsMade.filter((name) => name === 'checkRelayConnection').length;
   const before = checks();
   await detail.getByRole('button', { name: 'Try now' }).click();
@@ -129,6 +131,30 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await expect(detail).toBeVisible();
   await indicator.click();
   await expect(detail).toBeHidden();
+});
+
+test('the events indicator offers the settings when what is wrong is in them', async ({ app }) => {
+  // As main says it when the relay refuses the token (the relay client's own tests make it so),
+  // after the window has read the state it starts from.
+  await expect(app.getByRole('button', { name: 'Events: Connected' })).toBeVisible();
+  await app.evaluate(() =>
+    window.__onboardingDeliver?.('relayConnectionChanged', {
+      state: 'offline',
+      detail:
+        'The relay refused this app’s token. Check the relay token in Settings. Retrying in 4 s.',
+      causeInSettings: true,
+    }),
+  );
+  const indicator = app.getByRole('button', { name: 'Events: Offline' });
+  await indicator.click();
+  await app
+    .getByRole('region', { name: 'Events' })
+    .getByRole('button', { name: 'Open Settings' })
+    .click();
+  await expect(app.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  await expect(app.getByRole('region', { name: 'Events' })).toBeHidden();
+  await app.keyboard.press('Escape');
+  await expect(indicator).toBeFocused();
 });
 
 test('a saved live profile is used again without typing its secrets', async ({ app }) => {

@@ -12,6 +12,7 @@ import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
+import { closedAddress } from '../support/http-proxy';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
@@ -72,6 +73,24 @@ function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {
   cleanups.push(() => client.stop());
   return { client, applied, changes };
 }
+
+describe('relay client refusals', () => {
+  it('says a refused token is one to check in Settings, and offers them; not a relay that is down', async () => {
+    const { streamUrl } = await startRelay();
+    const { changes } = startClient(streamUrl, { token: 'not-the-relay-token' });
+    await eventually(() => expect(changes.at(-1)?.state).toBe('offline'));
+    expect(changes.at(-1)).toMatchObject({
+      detail: expect.stringMatching(
+        /^The relay refused this app’s token\. Check the relay token in Settings\. Retrying in \d+ s\.$/,
+      ),
+      causeInSettings: true,
+    });
+
+    const { changes: unreached } = startClient(`ws://${await closedAddress()}/v1/stream`);
+    await eventually(() => expect(unreached.at(-1)?.state).toBe('offline'));
+    expect(unreached.at(-1)?.causeInSettings).toBeUndefined();
+  });
+});
 
 describe('relay client liveness', () => {
   it('replaces a connection that goes silent, and says why', async () => {

@@ -216,6 +216,16 @@ describe('the routed network', () => {
     expect(other.authorizations).toEqual([undefined]);
   });
 
+  it('offers the settings for a relay behind a proxy that wants a password, not one that wants Windows', async () => {
+    const basic = relayClient(everywhere(`PROXY ${(await proxy({ refuseWith: 407 })).address}`));
+    await eventually(() => expect(basic.changes.at(-1)?.state).toBe('offline'));
+    expect(basic.changes.at(-1)?.causeInSettings).toBe(true);
+    const windows = relayClient(everywhere(`PROXY ${(await proxy({ negotiate: true })).address}`));
+    await eventually(() => expect(windows.changes.at(-1)?.state).toBe('offline'));
+    expect(windows.changes.at(-1)?.detail).toContain('asks for a Windows sign-in');
+    expect(windows.changes.at(-1)?.causeInSettings).toBeUndefined();
+  });
+
   it('says a Windows sign-in (Negotiate) is one the app cannot give', async () => {
     const corporate = await proxy({ negotiate: true });
     const network = everywhere(`PROXY ${corporate.address}`);

@@ -143,7 +143,11 @@ export function App() {
             Live mode
           </span>
         )}
-        <RelayIndicator connection={relay} onTryNow={checkRelayConnection} />
+        <RelayIndicator
+          connection={relay}
+          onTryNow={checkRelayConnection}
+          onOpenSettings={() => showDialog({ kind: 'settings' })}
+        />
         <button type="button" onClick={() => showDialog({ kind: 'settings' })}>
           Settings
         </button>

@@ -10,9 +10,11 @@ const labels = { connecting: 'Connecting', connected: 'Connected', offline: 'Off
 export function RelayIndicator({
   connection,
   onTryNow,
+  onOpenSettings,
 }: {
   connection: RelayConnection;
   onTryNow: () => void;
+  onOpenSettings: () => void;
 }) {
   const [open, setOpen] = useState(false);
   const detailId = useId();
@@ -40,11 +42,26 @@ export function RelayIndicator({
       </button>
       <div id={detailId} className="relay-detail" role="region" aria-label="Events" hidden={!open}>
         <p>{connection.detail}</p>
-        {connection.state !== 'connected' && (
-          <button type="button" onClick={onTryNow}>
-            Try now
-          </button>
-        )}
+        <div className="actions">
+          {connection.causeInSettings === true && (
+            <button
+              type="button"
+              onClick={() => {
+                setOpen(false);
+                // The settings give the keyboard back to what had it: the indicator, still shown.
+                toggle.current?.focus();
+                onOpenSettings();
+              }}
+            >
+              Open Settings
+            </button>
+          )}
+          {connection.state !== 'connected' && (
+            <button type="button" onClick={onTryNow}>
+              Try now
+            </button>
+          )}
+        </div>
       </div>
     </div>
   );
