@@ -8,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +20,7 @@ const builtMain = join(import.meta.dirname, '../../out/main');
 
 /**
  * Every package the built main process imports (or resolves, for a file it reads), as written in
- * its bundle; `electron` itself is the runtime's.
+ * its bundle; not Node's own modules (with or without `node:`), nor `electron`, the runtime's.
  */
 function packagesOfMain(): string[] {
   const found = new Set<string>();
@@ -28,7 +29,7 @@ function packagesOfMain(): string[] {
     const references = /(?:from |import\(|createRequire\([^)]*\)\.resolve\()"([^"./][^"]*)"/g;
     for (const match of source.matchAll(references)) {
       const specifier = match[1] ?? '';
-      if (!specifier.startsWith('node:') && specifier !== 'electron') found.add(specifier);
+      if (!isBuiltin(specifier) && specifier !== 'electron') found.add(specifier);
     }
   }
   return [...found].sort();
@@ -74,6 +75,14 @@ test('the packaged app holds the built app and every package its main process lo
     expect(existsSync(join(unpacked, manifest.main))).toBe(true);
     for (const file of ['out/preload/index.cjs', 'out/renderer/index.html'])
       expect(existsSync(join(unpacked, file)), file).toBe(true);
+    // The window's icon (on Linux, where a window takes it from the app), as the built main refers to it.
+    const windowIcon = /"\.\/(chunks\/256x256-[\w-]+\.png)"/.exec(
+      readFileSync(join(unpacked, 'out/main/main.js'), 'utf8'),
+    )?.[1];
+    expect(windowIcon).toBeDefined();
+    expect(readFileSync(join(unpacked, 'out/main', windowIcon ?? ''))).toEqual(
+      readFileSync(join(import.meta.dirname, '../../build/icons/256x256.png')),
+    );
 
     const packages = packagesOfMain();
     expect(packages).toEqual(expect.arrayContaining(['undici', 'ws', 'electron-store']));

@@ -8,6 +8,7 @@ import { windowSize, type WindowPlacement } from '../window-bounds';
 
 export function createMainWindow(options: {
   preloadPath: string;
+  iconPath: string;
   appOrigins: readonly string[];
   hubBaseUrl: () => string;
   placement: WindowPlacement;
@@ -22,6 +23,7 @@ export function createMainWindow(options: {
     minHeight: windowSize.minimum.height,
     show: false,
     title: 'StackOne Onboarding',
+    icon: options.iconPath,
     webPreferences: {
       preload: options.preloadPath,
       contextIsolation: true,

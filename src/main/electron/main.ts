@@ -30,6 +30,9 @@ import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
 import { watchWindowHealth } from './window-health';
+// Linux shows this in the title bar and task switcher of an app run unpackaged (npm start); a
+// packaged app's own icon comes from its executable (Windows) or bundle (macOS) or desktop entry.
+import windowIconPath from '../../../build/icons/256x256.png?asset';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -180,6 +183,7 @@ async function launch(): Promise<void> {
   if (windowState.warning !== null) logger.warn(windowState.warning);
   const window = createMainWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    iconPath: windowIconPath,
     appOrigins,
     hubBaseUrl: () => onboardingSession.profile.hubBaseUrl,
     placement: windowPlacementFor(windowState.saved, {
