@@ -30,7 +30,11 @@ export const bridgeCallNames = [
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 
-export const bridgeEventNames = ['accountsChanged', 'relayConnectionChanged'] as const;
+export const bridgeEventNames = [
+  'accountsChanged',
+  'relayConnectionChanged',
+  'menuCommand',
+] as const;
 export type BridgeEventName = (typeof bridgeEventNames)[number];
 
 export const callChannel = (name: BridgeCallName): string => `onboarding:call:${name}`;

@@ -27,6 +27,10 @@ export type { BridgeCallName, BridgeEventName } from './contract-names';
 
 const noInput = z.strictObject({});
 
+/** What the app's menu asks of the window: open Settings, start a new customer. */
+export const menuCommands = ['openSettings', 'newCustomer'] as const;
+export type MenuCommand = (typeof menuCommands)[number];
+
 export const appStatusSchema = z.object({
   mode: z.enum(['demo', 'live']),
   relay: relayConnectionSchema,
@@ -173,6 +177,8 @@ export const bridgeEvents = {
     accounts: z.array(linkedAccountViewSchema),
   }),
   relayConnectionChanged: relayConnectionSchema,
+  /** A command chosen from the app's menu (or by its shortcut) that the window carries out. */
+  menuCommand: z.object({ command: z.enum(menuCommands) }),
 } satisfies Record<BridgeEventName, z.ZodType>;
 
 export const bridgeErrorCodes = [

@@ -42,6 +42,16 @@ test.afterEach(async () => {
   rmSync(userData, { recursive: true, force: true });
 });
 
+/** Every label in the app's menu bar, menus and items alike. */
+const menuLabels = (electronApp: ElectronApplication) =>
+  electronApp.evaluate(({ Menu }) => {
+    const bar = Menu.getApplicationMenu();
+    type Items = NonNullable<typeof bar>['items'];
+    const walk = (items: Items): string[] =>
+      items.flatMap((item) => [item.label, ...(item.submenu ? walk(item.submenu.items) : [])]);
+    return walk(bar?.items ?? []);
+  });
+
 test('starts in demo mode with a sandboxed renderer that only sees window.onboarding', async () => {
   const page = await app.firstWindow();
   await expect(page.getByText('Demo mode')).toBeVisible();
@@ -239,6 +249,26 @@ test('a window whose process crashes is reloaded, keeps its customers and says w
   expect(await shown()).toContain('Acme Ltd');
 });
 
+test("the app's own menu: Settings from it opens the settings; nothing of Electron's default", async () => {
+  const page = await app.firstWindow();
+  await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
+  const labels = await menuLabels(app);
+  expect(labels).toEqual(expect.arrayContaining(['New Customer', 'Open the Log Folder']));
+  expect(labels).not.toContain('Learn More');
+  // Run from source: the developer tools are there (the packaged app's test checks they are not).
+  expect(labels).toContain('Toggle Developer Tools');
+
+  await app.evaluate(({ Menu }) => {
+    const bar = Menu.getApplicationMenu();
+    type Items = NonNullable<typeof bar>['items'];
+    const walk = (items: Items): Items =>
+      items.flatMap((item) => [item, ...(item.submenu ? walk(item.submenu.items) : [])]);
+    const settings = walk(bar?.items ?? []).find((item) => item.label.startsWith('Settings'));
+    (settings?.click as (() => void) | undefined)?.();
+  });
+  await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+});
+
 test('the window opens where it was when the app was last closed', async () => {
   await app.firstWindow();
   const bounds = { x: 40, y: 30, width: 1000, height: 700 };
@@ -273,4 +303,7 @@ test('the packaged app starts in demo mode, serves its window and connects to it
   await expect(page.getByText('Demo mode')).toBeVisible();
   await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
   expect(page.url()).toBe('app://onboarding/index.html');
+  const labels = await menuLabels(app);
+  expect(labels).toContain('Open the Log Folder');
+  expect(labels).not.toContain('Toggle Developer Tools');
 });

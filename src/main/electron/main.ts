@@ -26,6 +26,7 @@ import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
 import { windowPlacementFor } from '../window-bounds';
 import { openWindowStateStore } from '../window-state-store';
+import { installAppMenu } from './app-menu';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
@@ -148,6 +149,11 @@ async function launch(): Promise<void> {
   });
   appSession = onboardingSession;
   await onboardingSession.start();
+  installAppMenu({
+    window: () => mainWindow,
+    openLogFolder: () => onboardingSession.handlers.openLogFolder({}),
+    iconPath: windowIconPath,
+  });
 
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
   const appOrigins = devServerUrl ? [new URL(devServerUrl).origin] : [appOrigin];

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import type { MenuCommand } from '../../shared/contract';
 import {
   summarizeAccounts,
   type Customer,
@@ -50,6 +51,15 @@ export function App() {
     dialogOpener.current = null;
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
   }, [openDialog]);
+
+  // The menu's commands; none while a dialog is open, as nothing behind it can be used then.
+  const newCustomerName = useRef<HTMLInputElement>(null);
+  const runMenuCommand = useEffectEvent((command: MenuCommand) => {
+    if (openDialog !== null) return;
+    if (command === 'openSettings') showDialog({ kind: 'settings' });
+    else newCustomerName.current?.focus();
+  });
+  useEffect(() => onboarding().on('menuCommand', ({ command }) => runMenuCommand(command)), []);
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
   const addNotices = useCallback(
@@ -177,7 +187,7 @@ export function App() {
             selectedId={selectedId}
             onSelect={setSelectedId}
           />
-          <NewCustomerForm onCreated={showAddedCustomer} />
+          <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
           <button
             type="button"
             className="link find-in-stackone"

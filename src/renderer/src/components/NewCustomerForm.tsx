@@ -1,8 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type Ref } from 'react';
 import type { Customer } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 
-export function NewCustomerForm(props: { onCreated: (customer: Customer) => void }) {
+export function NewCustomerForm({
+  onCreated,
+  nameInputRef,
+}: {
+  onCreated: (customer: Customer) => void;
+  /** The name field, which the menu's New Customer puts the keyboard in. */
+  nameInputRef?: Ref<HTMLInputElement>;
+}) {
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -14,7 +21,7 @@ export function NewCustomerForm(props: { onCreated: (customer: Customer) => void
     setError(null);
     try {
       const customer = await unwrap(onboarding().createCustomer({ id, name }));
-      props.onCreated(customer);
+      onCreated(customer);
       setId('');
       setName('');
     } catch (failure) {
@@ -30,6 +37,7 @@ export function NewCustomerForm(props: { onCreated: (customer: Customer) => void
       <label>
         Name
         <input
+          ref={nameInputRef}
           value={name}
           onChange={(e) => setName(e.target.value)}
           placeholder="Acme Ltd"

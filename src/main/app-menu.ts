@@ -1,0 +1,137 @@
+import type { MenuCommand } from '../shared/contract';
+
+/** The roles of Electron's menu items this menu uses (Electron carries each out itself). */
+export type AppMenuRole =
+  | 'about'
+  | 'services'
+  | 'hide'
+  | 'hideOthers'
+  | 'unhide'
+  | 'quit'
+  | 'close'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'pasteAndMatchStyle'
+  | 'delete'
+  | 'selectAll'
+  | 'reload'
+  | 'forceReload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
+  | 'windowMenu'
+  | 'help';
+
+/** One item of the menu, in the shape `Menu.buildFromTemplate` takes. */
+export type AppMenuItem =
+  | { type: 'separator' }
+  | {
+      label?: string;
+      role?: AppMenuRole;
+      accelerator?: string;
+      click?: () => void;
+      submenu?: AppMenuItem[];
+    };
+
+const separator: AppMenuItem = { type: 'separator' };
+
+/**
+ * The app's menu bar, in place of Electron's default one (whose Help menu links to Electron's
+ * own website and whose View menu opens the developer tools in front of a customer). macOS gets
+ * its app menu and Window menu; Windows and Linux a File menu with Settings and Quit, and About
+ * under Help. The Edit menu's roles are what make copy and paste work in the window's fields on
+ * macOS.
+ */
+export function appMenuTemplate(options: {
+  platform: NodeJS.Platform;
+  appName: string;
+  /** The developer tools and a forced reload, for an app run from source, not one packaged. */
+  developerTools: boolean;
+  /** Passes a command on to the window. */
+  runCommand: (command: MenuCommand) => void;
+  openLogFolder: () => void;
+}): AppMenuItem[] {
+  const mac = options.platform === 'darwin';
+  const settings: AppMenuItem = {
+    label: mac ? 'Settings…' : 'Settings',
+    accelerator: 'CmdOrCtrl+,',
+    click: () => options.runCommand('openSettings'),
+  };
+  const newCustomer: AppMenuItem = {
+    label: 'New Customer',
+    accelerator: 'CmdOrCtrl+N',
+    click: () => options.runCommand('newCustomer'),
+  };
+  const about: AppMenuItem = { label: `About ${options.appName}`, role: 'about' };
+
+  const edit: AppMenuItem = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      separator,
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      ...(mac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
+      { role: 'delete' },
+      separator,
+      { role: 'selectAll' },
+    ],
+  };
+  const view: AppMenuItem = {
+    label: 'View',
+    submenu: [
+      { role: 'reload', label: 'Reload the Window' },
+      ...(options.developerTools
+        ? [{ role: 'forceReload' } as const, { role: 'toggleDevTools' } as const]
+        : []),
+      separator,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      separator,
+      { role: 'togglefullscreen' },
+    ],
+  };
+  const helpItems: AppMenuItem[] = [
+    { label: 'Open the Log Folder', click: options.openLogFolder },
+    ...(mac ? [] : [separator, about]),
+  ];
+
+  if (mac)
+    return [
+      {
+        label: options.appName,
+        submenu: [
+          about,
+          separator,
+          settings,
+          separator,
+          { role: 'services' },
+          separator,
+          { role: 'hide' },
+          { role: 'hideOthers' },
+          { role: 'unhide' },
+          separator,
+          { role: 'quit' },
+        ],
+      },
+      { label: 'File', submenu: [newCustomer, separator, { role: 'close' }] },
+      edit,
+      view,
+      { role: 'windowMenu' },
+      { role: 'help', submenu: helpItems },
+    ];
+  return [
+    { label: '&File', submenu: [newCustomer, separator, settings, separator, { role: 'quit' }] },
+    { ...edit, label: '&Edit' },
+    { ...view, label: '&View' },
+    { label: '&Help', submenu: helpItems },
+  ];
+}

@@ -1,0 +1,42 @@
+import type { Page } from '@playwright/test';
+import type { MenuCommand } from '../../src/shared/contract';
+import { addCustomer, expect, test } from './fixtures';
+
+/** What main sends when Settings or New Customer is chosen from the app's menu (app-menu.ts). */
+const chooseFromMenu = (app: Page, command: MenuCommand) =>
+  app.evaluate(
+    (chosen) => window.__onboardingDeliver?.('menuCommand', { command: chosen }),
+    command,
+  );
+
+test("the menu's New Customer and Settings reach the window", async ({ app }) => {
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+  const name = app.getByLabel('Name');
+  await expect(name).not.toBeFocused();
+
+  await chooseFromMenu(app, 'newCustomer');
+  await expect(name).toBeFocused();
+
+  await chooseFromMenu(app, 'openSettings');
+  const settings = app.getByRole('dialog', { name: 'Settings' });
+  await expect(settings).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(settings).toBeHidden();
+  await expect(name).toBeFocused();
+});
+
+test('a menu command waits while a dialog is open: the Hub being used is not replaced', async ({
+  app,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  const hub = app.getByTestId('stackone-hub');
+  await expect(hub.getByText('BambooHR', { exact: true })).toBeVisible();
+
+  await chooseFromMenu(app, 'openSettings');
+  await chooseFromMenu(app, 'newCustomer');
+  await expect(app.getByRole('dialog')).toHaveCount(1);
+  await expect(hub.getByText('BambooHR', { exact: true })).toBeVisible();
+  await expect(app.getByRole('dialog', { name: 'Settings' })).toHaveCount(0);
+  await expect(app.getByLabel('Name')).not.toBeFocused();
+});
