@@ -205,6 +205,12 @@ function startApp(): App {
     profile: simulatorProfile({ apiKey, simulatorUrl: simulator.url, relayUrl, relayToken }),
     store,
     api: countingApi,
+    // The benchmark makes no auth link, so it keeps none.
+    cipher: {
+      storage: 'unavailable',
+      encrypt: () => Promise.reject(new Error('no secret storage in the benchmark')),
+      decrypt: () => Promise.reject(new Error('no secret storage in the benchmark')),
+    },
     logger: silentLogger(),
     emit: () => undefined,
   });

@@ -16,11 +16,24 @@ const storedAccountSchema = linkedAccountViewSchema.extend({
 });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
 
+/** An auth link made for a customer; its address (a bearer of the session's token) encrypted. */
+const storedSentLinkSchema = z.object({
+  id: z.uuid(),
+  customerId: z.string(),
+  urlCiphertext: z.string().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+  expiresAt: z.iso.datetime({ offset: true }),
+  relinkAccountId: z.string().nullable(),
+});
+export type StoredSentLink = z.infer<typeof storedSentLinkSchema>;
+
 export const accountDocumentSchema = z.object({
   schemaVersion: z.literal(1),
   customers: z.array(customerSchema),
   accounts: z.array(storedAccountSchema),
   relayCursor: z.number().int().nonnegative().nullable(),
+  // Files written before the app kept its links have none.
+  sentLinks: z.array(storedSentLinkSchema).default([]),
 });
 export type AccountDocument = z.infer<typeof accountDocumentSchema>;
 
@@ -29,6 +42,7 @@ const emptyDocument = (): AccountDocument => ({
   customers: [],
   accounts: [],
   relayCursor: null,
+  sentLinks: [],
 });
 
 /** The account list's file name (without .json) for each mode; demo keeps the first version's. */
@@ -58,6 +72,12 @@ export interface AccountStore {
   setRelayCursor(seq: number): void;
   /** For another relay, whose seqs are not this one's: the next connection replays everything. */
   forgetRelayCursor(): void;
+  /** Keeps an auth link made for the customer until it expires. */
+  recordSentLink(link: StoredSentLink): void;
+  /** The customer's links not expired yet, newest first. */
+  sentLinksOf(customerId: string): StoredSentLink[];
+  /** Done already when the link is gone (expired, or forgotten before). */
+  forgetSentLink(customerId: string, linkId: string): void;
   /** Called once per flushed burst of changes, with the customers whose accounts changed. */
   onAccountsChanged(listener: CustomersChangedListener): () => void;
   /** Writes pending changes to disk. Changes are batched: one write per burst. */
@@ -100,11 +120,13 @@ export function openAccountStore(options: {
     scheduled = null;
     if (!dirty) return;
     dirty = false;
+    state.sentLinks = state.sentLinks.filter(isUnexpired);
     opened.file.store = {
       schemaVersion: 1,
       customers: state.customers,
       accounts: [...accounts.values()],
       relayCursor: state.relayCursor,
+      sentLinks: state.sentLinks,
     } satisfies AccountDocument;
     const changed = changedCustomers;
     changedCustomers = new Set();
@@ -112,6 +134,7 @@ export function openAccountStore(options: {
   }
 
   const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
+  const isUnexpired = (link: StoredSentLink) => Date.parse(link.expiresAt) > now().getTime();
 
   return {
     warning: opened.warning,
@@ -153,6 +176,7 @@ export function openAccountStore(options: {
         );
       }
       state.customers = state.customers.filter((c) => c.id !== customerId);
+      state.sentLinks = state.sentLinks.filter((link) => link.customerId !== customerId);
       markChanged();
     },
     accountsOf: (customerId) =>
@@ -228,6 +252,24 @@ export function openAccountStore(options: {
     forgetRelayCursor() {
       if (state.relayCursor === null) return;
       state.relayCursor = null;
+      markChanged();
+    },
+    recordSentLink(link) {
+      if (!state.customers.some((c) => c.id === link.customerId))
+        throw unknownCustomer(link.customerId);
+      state.sentLinks.push(link);
+      markChanged();
+    },
+    sentLinksOf: (customerId) =>
+      state.sentLinks
+        .filter((link) => link.customerId === customerId && isUnexpired(link))
+        .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
+    forgetSentLink(customerId, linkId) {
+      const kept = state.sentLinks.filter(
+        (link) => !(link.customerId === customerId && link.id === linkId),
+      );
+      if (kept.length === state.sentLinks.length) return;
+      state.sentLinks = kept;
       markChanged();
     },
     onAccountsChanged(listener) {

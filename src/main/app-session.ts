@@ -115,6 +115,7 @@ export function createAppSession(deps: {
         ...(network && { fetch: network.fetch }),
       }),
       ...(network && { webSocketAgent: network.webSocketAgent }),
+      cipher,
       logger: logger.child({ mode: profile.mode }),
       emit: deps.emit,
     });
@@ -211,6 +212,8 @@ export function createAppSession(deps: {
     findStackOneCustomers: delegate('findStackOneCustomers'),
     createConnectSession: delegate('createConnectSession'),
     createAuthLink: delegate('createAuthLink'),
+    listSentAuthLinks: delegate('listSentAuthLinks'),
+    forgetSentAuthLink: delegate('forgetSentAuthLink'),
     listAccounts: delegate('listAccounts'),
     recordHubSuccess: delegate('recordHubSuccess'),
     refreshAccounts: delegate('refreshAccounts'),

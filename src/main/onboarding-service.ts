@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
 import { summarizeAccounts } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
@@ -9,6 +10,7 @@ import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
+import type { SecretCipher } from './secret-cipher';
 import { createRelayClient, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
@@ -54,10 +56,30 @@ export function createOnboardingService(deps: {
   api: StackOneApi;
   /** For the relay's WebSocket (e.g. through the system's proxy); ws's default when absent. */
   webSocketAgent?: (url: string) => http.Agent;
+  /** Encrypts the auth links kept for copying again. */
+  cipher: SecretCipher;
   logger: Logger;
   emit: EmitBridgeEvent;
 }): OnboardingService {
-  const { profile, store, api, logger, emit } = deps;
+  const { profile, store, api, cipher, logger, emit } = deps;
+
+  /** Keeps the link until it expires; where it cannot be encrypted, it is not kept. */
+  async function keepSentLink(link: {
+    customerId: string;
+    url: string;
+    createdAt: string;
+    expiresAt: string;
+    relinkAccountId: string | null;
+  }): Promise<void> {
+    if (cipher.storage === 'unavailable') return;
+    const { url, ...rest } = link;
+    try {
+      store.recordSentLink({ id: randomUUID(), urlCiphertext: await cipher.encrypt(url), ...rest });
+      await store.flush();
+    } catch (error) {
+      logger.warn({ err: error }, 'auth link not kept');
+    }
+  }
 
   const customerOrThrow = (customerId: string) => {
     const customer = store.getCustomer(customerId);
@@ -254,10 +276,43 @@ export function createOnboardingService(deps: {
           'StackOne sent an auth link the app cannot use (it is not a web address). Try again; if it keeps happening, update the app.',
         );
       }
-      return {
+      const expiresAt = new Date(requestedAt + validForSeconds * 1000).toISOString();
+      await keepSentLink({
+        customerId,
         url: url.data,
-        expiresAt: new Date(requestedAt + validForSeconds * 1000).toISOString(),
-      };
+        createdAt: new Date(requestedAt).toISOString(),
+        expiresAt,
+        relinkAccountId: accountId ?? null,
+      });
+      return { url: url.data, expiresAt };
+    },
+    async listSentAuthLinks({ customerId }) {
+      customerOrThrow(customerId);
+      const links = [];
+      for (const stored of store.sentLinksOf(customerId)) {
+        try {
+          const url = await cipher.decrypt(stored.urlCiphertext);
+          links.push({
+            id: stored.id,
+            url,
+            createdAt: stored.createdAt,
+            expiresAt: stored.expiresAt,
+            relinkAccountId: stored.relinkAccountId,
+          });
+        } catch (error) {
+          // Another computer's, or a changed keyring: it cannot be shown again, so it goes.
+          logger.warn({ err: error }, 'a kept auth link could not be decrypted; forgotten');
+          store.forgetSentLink(customerId, stored.id);
+        }
+      }
+      await store.flush();
+      return { links, kept: cipher.storage !== 'unavailable' };
+    },
+    async forgetSentAuthLink({ customerId, linkId }) {
+      customerOrThrow(customerId);
+      store.forgetSentLink(customerId, linkId);
+      await store.flush();
+      return {};
     },
     async listAccounts({ customerId }) {
       customerOrThrow(customerId);

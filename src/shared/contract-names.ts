@@ -13,6 +13,8 @@ export const bridgeCallNames = [
   'findStackOneCustomers',
   'createConnectSession',
   'createAuthLink',
+  'listSentAuthLinks',
+  'forgetSentAuthLink',
   'listAccounts',
   'recordHubSuccess',
   'refreshAccounts',

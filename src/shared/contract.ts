@@ -52,6 +52,20 @@ export const authLinkSchema = z.strictObject({
 });
 export type AuthLink = z.infer<typeof authLinkSchema>;
 
+/**
+ * An auth link this app made for a customer, kept (its address encrypted) until it expires, so
+ * that it can be copied again while the customer has not used it.
+ */
+export const sentAuthLinkSchema = z.strictObject({
+  id: z.uuid(),
+  url: authLinkSchema.shape.url,
+  createdAt: z.iso.datetime({ offset: true }),
+  expiresAt: z.iso.datetime({ offset: true }),
+  /** The account of the customer's the link re-links; null for a link to link new accounts. */
+  relinkAccountId: accountIdSchema.nullable(),
+});
+export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
+
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
 
@@ -98,6 +112,19 @@ export const bridgeCalls = {
       accountId: accountIdSchema.optional(),
     }),
     output: authLinkSchema,
+  },
+  /**
+   * The customer's auth links not expired yet, newest first. `kept` is false where this computer
+   * has no secret storage: links are then not kept at all.
+   */
+  listSentAuthLinks: {
+    input: z.strictObject({ customerId: customerIdSchema }),
+    output: z.strictObject({ links: z.array(sentAuthLinkSchema), kept: z.boolean() }),
+  },
+  /** The app stops keeping the link; the link itself works until it expires. */
+  forgetSentAuthLink: {
+    input: z.strictObject({ customerId: customerIdSchema, linkId: z.uuid() }),
+    output: z.strictObject({}),
   },
   listAccounts: {
     input: z.strictObject({ customerId: customerIdSchema }),

@@ -80,6 +80,9 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   await app.getByRole('button', { name: 'Create link' }).click();
   await expect(app.getByRole('img', { name: /QR code/ })).toBeVisible();
   expect(await accessibilityViolations(app), 'send a link').toEqual([]);
+  await app.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
+  expect(await accessibilityViolations(app), 'links sent').toEqual([]);
 });
 
 test('the view shown when the window fails to draw passes axe-core’s WCAG 2 AA checks', async ({

@@ -237,3 +237,85 @@ describe('accounts that arrive from StackOne, not from this app', () => {
     expect(reopened.isDeleted('orphan')).toBe(true);
   });
 });
+
+describe('auth links kept for copying again', () => {
+  const link = (id: string, customerId: string, createdAt: string, expiresAt: string) => ({
+    id,
+    customerId,
+    urlCiphertext: `ciphertext-of-${id}`,
+    createdAt,
+    expiresAt,
+    relinkAccountId: null,
+  });
+  const firstId = '00000000-0000-4000-8000-000000000001';
+  const secondId = '00000000-0000-4000-8000-000000000002';
+
+  it('are listed newest first until they expire, then dropped from the file', async () => {
+    temp = makeTempDir('store');
+    let clock = new Date('2026-12-03T10:00:00.000Z');
+    const store = openStore(temp.path, () => clock);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.addCustomer({ id: 'initech', name: 'Initech' });
+    store.recordSentLink(
+      link(firstId, 'acme', '2026-12-03T09:00:00.000Z', '2026-12-04T09:00:00.000Z'),
+    );
+    store.recordSentLink(
+      link(secondId, 'acme', '2026-12-03T09:30:00.000Z', '2026-12-06T09:30:00.000Z'),
+    );
+    expect(() =>
+      store.recordSentLink(
+        link(firstId, 'nobody', '2026-12-03T09:00:00.000Z', '2026-12-04T09:00:00.000Z'),
+      ),
+    ).toThrow(AppError);
+    await store.flush();
+    expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId, firstId]);
+    expect(store.sentLinksOf('initech')).toEqual([]);
+    expect(openStore(temp.path, () => clock).sentLinksOf('acme')).toHaveLength(2);
+
+    clock = new Date('2026-12-04T09:00:00.000Z');
+    expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
+    store.setRelayCursor(1);
+    await store.flush();
+    const file = readFileSync(join(temp.path, 'onboarding.json'), 'utf8');
+    expect(file).not.toContain(firstId);
+    expect(file).toContain(secondId);
+  });
+
+  it('go with their customer, and forgetting one twice is no error', async () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path, () => new Date('2026-12-03T10:00:00.000Z'));
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.recordSentLink(
+      link(firstId, 'acme', '2026-12-03T09:00:00.000Z', '2026-12-04T09:00:00.000Z'),
+    );
+    store.recordSentLink(
+      link(secondId, 'acme', '2026-12-03T09:30:00.000Z', '2026-12-04T09:30:00.000Z'),
+    );
+    store.forgetSentLink('acme', firstId);
+    store.forgetSentLink('acme', firstId);
+    expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
+    store.removeCustomer('acme');
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await store.flush();
+    expect(
+      openStore(temp.path, () => new Date('2026-12-03T10:00:00.000Z')).sentLinksOf('acme'),
+    ).toEqual([]);
+  });
+
+  it('are none in a file written before the app kept them', () => {
+    temp = makeTempDir('store');
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+        accounts: [],
+        relayCursor: 3,
+      }),
+    );
+    const store = openStore(temp.path);
+    expect(store.warning).toBeNull();
+    expect(store.relayCursor).toBe(3);
+    expect(store.sentLinksOf('acme')).toEqual([]);
+  });
+});

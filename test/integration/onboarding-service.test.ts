@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../src/main/account-store';
@@ -8,8 +9,10 @@ import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
+import type { SecretCipher } from '../../src/main/secret-cipher';
 import type { BridgeEventName } from '../../src/shared/contract';
 import { openTestAccountStore } from '../support/conf-store';
+import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
@@ -28,6 +31,8 @@ interface World {
   events: { event: BridgeEventName; payload: unknown }[];
   /** Account ids the app asked StackOne about, in order. */
   accountLookups: string[];
+  /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
+  cipher: SecretCipher;
   startRelay(port?: number): Promise<RunningRelay>;
   startService(): OnboardingService;
 }
@@ -76,6 +81,7 @@ async function setUp(): Promise<World> {
     events,
     startRelay,
     accountLookups: [],
+    cipher: createMemoryKeyCipher(),
   } as unknown as World;
   partial.startService = () => {
     partial.store = openTestAccountStore(join(temp.path, 'store'));
@@ -86,6 +92,7 @@ async function setUp(): Promise<World> {
         createStackOneApi({ apiKey, baseUrl: simulator.url }),
         partial.accountLookups,
       ),
+      cipher: partial.cipher,
       logger,
       emit: (event, payload) => events.push({ event, payload }),
     });
@@ -488,6 +495,86 @@ describe('auth links', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('keeps each link, its address encrypted, to copy again after a restart, until forgotten', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createCustomer({ id: 'initech', name: 'Initech' });
+    const id = await linkActiveBambooHr(w, 'acme');
+    const first = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 3 });
+    const relink = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      validForDays: 1,
+      accountId: id,
+    });
+
+    const listed = await w.service.handlers.listSentAuthLinks({ customerId: 'acme' });
+    expect(listed.kept).toBe(true);
+    expect(listed.links).toEqual([
+      expect.objectContaining({
+        url: relink.url,
+        expiresAt: relink.expiresAt,
+        relinkAccountId: id,
+      }),
+      expect.objectContaining({
+        url: first.url,
+        expiresAt: first.expiresAt,
+        relinkAccountId: null,
+      }),
+    ]);
+    expect(await w.service.handlers.listSentAuthLinks({ customerId: 'initech' })).toEqual({
+      links: [],
+      kept: true,
+    });
+    // The file holds neither address nor the session token in it.
+    const file = readFileSync(join(w.temp.path, 'store', 'onboarding.json'), 'utf8');
+    for (const link of [first, relink]) {
+      expect(file).not.toContain(link.url);
+      expect(file).not.toContain(new URL(link.url).searchParams.get('token'));
+    }
+
+    await w.service.stop();
+    w.startService();
+    expect((await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).links).toEqual(
+      listed.links,
+    );
+    await w.service.handlers.forgetSentAuthLink({
+      customerId: 'acme',
+      linkId: listed.links[0]?.id ?? '',
+    });
+    await w.service.stop();
+    w.startService();
+    expect(
+      (await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).links.map((l) => l.url),
+    ).toEqual([first.url]);
+  });
+
+  it('keeps no link where there is no secret storage, and drops one it can no longer decrypt', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+
+    // Another keyring (settings copied from another computer): the link cannot be shown again.
+    await w.service.stop();
+    w.cipher = createMemoryKeyCipher();
+    w.startService();
+    expect(await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).toEqual({
+      links: [],
+      kept: true,
+    });
+    expect(w.store.sentLinksOf('acme')).toEqual([]);
+
+    await w.service.stop();
+    w.cipher = createMemoryKeyCipher('unavailable');
+    w.startService();
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    expect(link.url).toMatch(/^http/);
+    expect(await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).toEqual({
+      links: [],
+      kept: false,
+    });
+    expect(w.store.sentLinksOf('acme')).toEqual([]);
+  });
+
   it('refuses an unknown customer and says why StackOne could not make one', async () => {
     const w = await setUp();
     await expect(
@@ -527,6 +614,7 @@ describe('auth links', () => {
             deleteAccount: async () => undefined,
             getAccountData: async () => null,
           },
+          cipher: createMemoryKeyCipher(),
           logger: silentLogger(),
           emit: () => undefined,
         }).handlers;

@@ -16,6 +16,7 @@ import { FindCustomerDialog } from './components/FindCustomerDialog';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
 import { SendLinkDialog } from './components/SendLinkDialog';
+import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 
@@ -37,6 +38,8 @@ export function App() {
     relink?: LinkedAccountView;
   } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
+  /** Counts the Send a link dialogs closed: the links sent are read again after each. */
+  const [sentLinksVersion, setSentLinksVersion] = useState(0);
 
   // What had focus when a dialog opened from the page gets it back when the last dialog closes
   // (from one dialog to the next, the page behind stays inert and cannot take it).
@@ -267,11 +270,20 @@ export function App() {
                     .catch(report)
                 }
               />
+              <SentLinksSection
+                customer={selected}
+                accounts={accounts}
+                version={sentLinksVersion}
+                onError={report}
+              />
               {openDialog?.kind === 'send-link' && (
                 <SendLinkDialog
                   customer={selected}
                   relink={openDialog.relink}
-                  onClose={() => setOpenDialog(null)}
+                  onClose={() => {
+                    setOpenDialog(null);
+                    setSentLinksVersion((version) => version + 1);
+                  }}
                 />
               )}
               {openDialog?.kind === 'connect' && (

@@ -3,6 +3,7 @@ import type { AuthLink } from '../../../shared/contract';
 import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { copyText } from '../copy-text';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
@@ -56,15 +57,12 @@ export function SendLinkDialog(props: {
       .finally(() => setCreating(false));
   };
 
-  const copyLink = (url: string) => {
-    // Inside a promise: where there is no clipboard API at all, that is a failure to report too.
-    Promise.resolve()
-      .then(() => navigator.clipboard.writeText(url))
-      .then(() => setCopyOutcome('Link copied.'))
-      .catch(() =>
-        setCopyOutcome('The link could not be copied: select it above and copy it by hand.'),
-      );
-  };
+  const copyLink = (url: string) =>
+    void copyText(
+      url,
+      'Link copied.',
+      'The link could not be copied: select it above and copy it by hand.',
+    ).then(setCopyOutcome);
 
   const validUntil = link && new Date(link.expiresAt).toLocaleString();
 

@@ -1,0 +1,110 @@
+import { useEffect, useState } from 'react';
+import type { SentAuthLink } from '../../../shared/contract';
+import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import { onboarding, unwrap } from '../bridge';
+import { copyText } from '../copy-text';
+
+const shortDateTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The auth links made for the customer that still work, newest first: to copy again (the customer
+ * lost the email) or to forget. Nothing while there are none.
+ */
+export function SentLinksSection(props: {
+  customer: Customer;
+  accounts: LinkedAccountView[];
+  /** Changes when a link may have been made, so the list is read again. */
+  version: number;
+  onError: (error: unknown) => void;
+}) {
+  const { customer, accounts, version, onError } = props;
+  const [listed, setListed] = useState<{
+    customerId: string;
+    links: SentAuthLink[];
+    kept: boolean;
+  } | null>(null);
+  const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
+      .then((answer) => !cancelled && setListed({ customerId: customer.id, ...answer }))
+      .catch(onError);
+    return () => {
+      cancelled = true;
+    };
+  }, [customer.id, version, onError]);
+
+  if (listed?.customerId !== customer.id) return null;
+  if (!listed.kept)
+    return (
+      <p className="muted sent-links">
+        This computer has no secret storage, so the links you send are not kept: copy or send each
+        one when you make it.
+      </p>
+    );
+  if (listed.links.length === 0) return null;
+
+  const forget = (link: SentAuthLink) =>
+    unwrap(onboarding().forgetSentAuthLink({ customerId: customer.id, linkId: link.id }))
+      .then(() =>
+        setListed(
+          (current) =>
+            current && { ...current, links: current.links.filter((l) => l.id !== link.id) },
+        ),
+      )
+      .catch(onError);
+
+  return (
+    <section className="sent-links" aria-labelledby="sent-links-heading">
+      <h3 id="sent-links-heading">Links sent</h3>
+      <ul>
+        {listed.links.map((link) => {
+          const made = shortDateTime(link.createdAt);
+          const relinked = accounts.find((account) => account.id === link.relinkAccountId);
+          const purpose =
+            link.relinkAccountId === null
+              ? 'To link their systems'
+              : relinked
+                ? `To re-link ${providerDisplayName(relinked)}`
+                : 'To re-link an account since disconnected';
+          return (
+            <li key={link.id}>
+              <span>
+                {purpose}, made {made}; works until {shortDateTime(link.expiresAt)}
+              </span>
+              <span className="row-actions">
+                <button
+                  type="button"
+                  aria-label={`Copy link made ${made}`}
+                  onClick={() =>
+                    void copyText(
+                      link.url,
+                      'Link copied.',
+                      `The link could not be copied. Make a new one with Send a link.`,
+                    ).then((message) => setOutcome({ linkId: link.id, message }))
+                  }
+                >
+                  Copy link
+                </button>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Forget link made ${made}`}
+                  title="The app stops showing it; the link itself works until it expires"
+                  onClick={() => void forget(link)}
+                >
+                  Forget
+                </button>
+              </span>
+              <span role="status" className="muted">
+                {outcome?.linkId === link.id ? outcome.message : ''}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { accountRows, addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
+import { startHarness } from './harness';
+
+test('a link sent is kept under Links sent: copied again after a reload, forgotten on request', async ({
+  app,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const sentLinks = app.getByRole('region', { name: 'Links sent' });
+  await expect(sentLinks).toHaveCount(0);
+
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  expect(url).toMatch(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await expect(sentLinks.getByRole('listitem')).toHaveCount(1);
+  await expect(sentLinks.getByRole('listitem')).toContainText(
+    /To link their systems, made .+; works until .+/,
+  );
+
+  // The window reloaded (or the app restarted): the link is read back from main.
+  await app.reload();
+  await expect(sentLinks.getByRole('listitem')).toHaveCount(1);
+  await app.evaluate(() => navigator.clipboard.writeText('something else'));
+  await sentLinks.getByRole('button', { name: /^Copy link made / }).click();
+  await expect(sentLinks.getByRole('status')).toHaveText('Link copied.');
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  await app.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+  await sentLinks.getByRole('button', { name: /^Copy link made / }).click();
+  await expect(sentLinks.getByRole('status')).toHaveText(
+    'The link could not be copied. Make a new one with Send a link.',
+  );
+
+  await sentLinks.getByRole('button', { name: /^Forget link made / }).click();
+  await expect(sentLinks).toHaveCount(0);
+  await app.reload();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  await expect(sentLinks).toHaveCount(0);
+});
+
+test("a link to re-link an account names it; another customer's list has none of it", async ({
+  app,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkBambooHrUntilActive(app);
+  await accountRows(app).first().getByRole('button', { name: 'Re-link BambooHR' }).click();
+  await app.getByRole('button', { name: 'Send them a link to re-link it' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const sentLinks = app.getByRole('region', { name: 'Links sent' });
+  await expect(sentLinks.getByRole('listitem')).toContainText('To re-link BambooHR, made');
+
+  await addCustomer(app, 'Initech', 'initech');
+  await expect(app.getByRole('heading', { name: 'Initech' })).toBeVisible();
+  await expect(sentLinks).toHaveCount(0);
+});
+
+test('where the computer has no secret storage, the app says that links are not kept', async ({
+  browser,
+}) => {
+  const harness = await startHarness({ secretStorage: 'unavailable' });
+  const context = await browser.newContext();
+  try {
+    const app = await harness.openApp(context);
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await expect(
+      app.getByText('This computer has no secret storage, so the links you send are not kept'),
+    ).toBeVisible();
+  } finally {
+    await context.close();
+    await harness.close();
+  }
+});
