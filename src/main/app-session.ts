@@ -1,5 +1,7 @@
 import { release } from 'node:os';
+import type { EventPayload } from '../shared/contract';
 import type { SettingsView } from '../shared/live-settings';
+import { createAccountNoticeWatch, type AccountNotice } from './account-notices';
 import type { AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
@@ -57,6 +59,11 @@ export function createAppSession(deps: {
   logFolder?: { path: string; open: () => Promise<void> };
   logger: Logger;
   emit: EmitBridgeEvent;
+  /**
+   * Tells the user of an account newly linked or needing re-linking (a system notification in
+   * the app, shown while its window is in the background).
+   */
+  notify?: (notice: AccountNotice) => void;
 }): AppSession {
   const { settings, cipher, logger } = deps;
   const stores = new Map<Mode, AccountStore>();
@@ -106,6 +113,20 @@ export function createAppSession(deps: {
     const store = storeFor(profile.mode);
     // The demo's simulator and relay are on this computer: no proxy between.
     const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
+    const notify = deps.notify;
+    const noticeWatch =
+      notify &&
+      createAccountNoticeWatch({
+        accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
+        customerName: (id) => store.getCustomer(id)?.name,
+      });
+    const emit: EmitBridgeEvent = (event, payload) => {
+      if (noticeWatch && event === 'accountsChanged') {
+        const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
+        for (const notice of noticeWatch.changed(customerId, accounts)) notify?.(notice);
+      }
+      deps.emit(event, payload);
+    };
     const service = createOnboardingService({
       profile,
       store,
@@ -117,7 +138,7 @@ export function createAppSession(deps: {
       ...(network && { webSocketAgent: network.webSocketAgent }),
       cipher,
       logger: logger.child({ mode: profile.mode }),
-      emit: deps.emit,
+      emit,
     });
     active = { profile, service };
     service.start();

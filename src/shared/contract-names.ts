@@ -36,6 +36,7 @@ export const bridgeEventNames = [
   'accountsChanged',
   'relayConnectionChanged',
   'menuCommand',
+  'showCustomer',
 ] as const;
 export type BridgeEventName = (typeof bridgeEventNames)[number];
 

@@ -206,6 +206,8 @@ export const bridgeEvents = {
   relayConnectionChanged: relayConnectionSchema,
   /** A command chosen from the app's menu (or by its shortcut) that the window carries out. */
   menuCommand: z.object({ command: z.enum(menuCommands) }),
+  /** The user clicked a notification about this customer's accounts: show them. */
+  showCustomer: z.object({ customerId: z.string() }),
 } satisfies Record<BridgeEventName, z.ZodType>;
 
 export const bridgeErrorCodes = [

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bridgeCallNames, bridgeEventNames } from '../../src/shared/contract-names';
 import Conf from 'conf';
+import type { AccountNotice } from '../../src/main/account-notices';
 import { accountStoreName, type AccountStore } from '../../src/main/account-store';
 import { createAppSession, type AppSession } from '../../src/main/app-session';
 import { createBridgeDispatcher } from '../../src/main/bridge-dispatcher';
@@ -35,6 +36,8 @@ export interface Harness {
   callsMade: string[];
   /** Where main.log would be, and each time the app asked the system to open it. */
   logFolder: { path: string; opened: number };
+  /** Every account notice main gave (system notifications in the app), in order. */
+  notices: AccountNotice[];
   openApp(context: BrowserContext): Promise<Page>;
   /** Calls the simulator's control API (docs/simulator.md) as a demo operator would. */
   control(path: string, body?: unknown): Promise<unknown>;
@@ -82,6 +85,7 @@ export async function startHarness(
   const callsMade: string[] = [];
   // The system's file manager cannot be opened here: what the app asked of it is recorded.
   const logFolder = { path: join(temp.path, 'logs'), opened: 0 };
+  const notices: AccountNotice[] = [];
 
   const session = createAppSession({
     settings: openSettingsStore({
@@ -104,6 +108,7 @@ export async function startHarness(
       },
     },
     logger,
+    notify: (notice) => notices.push(notice),
     emit: (event, payload) => {
       sentToRenderer.push(JSON.stringify(payload));
       for (const page of pages) {
@@ -135,6 +140,7 @@ export async function startHarness(
     sentToRenderer,
     callsMade,
     logFolder,
+    notices,
     async openApp(context) {
       const page = await context.newPage();
       await page.exposeBinding(

@@ -4,6 +4,7 @@ import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountStoreName, type AccountStore } from '../../src/main/account-store';
 import { AppError } from '../../src/main/app-error';
+import type { AccountNotice } from '../../src/main/account-notices';
 import { createAppSession, type AppSession } from '../../src/main/app-session';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { checkLiveProfile } from '../../src/main/live-profile-check';
@@ -27,6 +28,8 @@ interface World {
   sessions: AppSession[];
   events: { event: BridgeEventName; payload: unknown }[];
   stores: Map<string, AccountStore>;
+  /** The demo mode's simulator and relay, once a session has started them. */
+  demo?: DemoBackend;
 }
 let world: World;
 
@@ -60,6 +63,8 @@ async function openSession(
     checked?: string[];
     liveNetwork?: RoutedNetwork;
     logger?: Logger;
+    /** Where the account notices the session gives are put. */
+    notices?: AccountNotice[];
   } = {},
 ): Promise<AppSession> {
   const { liveNetwork } = options;
@@ -77,12 +82,14 @@ async function openSession(
       return store;
     },
     // The same files at each launch, as the app's userData.
-    startDemoBackend: () =>
-      startDemoBackend({
+    startDemoBackend: async () => {
+      world.demo = await startDemoBackend({
         relayDataDir: join(temp.path, 'demo-relay'),
         simulatorAccountsFile: join(temp.path, 'demo-accounts.json'),
         logger,
-      }),
+      });
+      return world.demo;
+    },
     checkLiveProfile: (profile) => {
       options.checked?.push(profile.apiBaseUrl);
       return checkLiveProfile(profile, {
@@ -94,6 +101,7 @@ async function openSession(
     about: { name: 'StackOne Onboarding', version: '1.2.3-test' },
     logger,
     emit: (event, payload) => world.events.push({ event, payload }),
+    ...(options.notices && { notify: (notice: AccountNotice) => options.notices?.push(notice) }),
   });
   world.sessions.push(session);
   if (options.start !== false) await session.start();
@@ -613,6 +621,41 @@ describe('the app session', () => {
       expect.objectContaining({ id, status: 'active' }),
     ]);
     expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
+  });
+
+  it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {
+    const notices: AccountNotice[] = [];
+    const first = await openSession({ notices });
+    await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hubSession = await first.handlers.createConnectSession({ customerId: 'acme' });
+    await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+    await eventually(() =>
+      expect(notices).toEqual([expect.objectContaining({ title: 'Acme Ltd: BambooHR linked' })]),
+    );
+    await first.stop();
+
+    const afterRestart: AccountNotice[] = [];
+    const second = await openSession({ notices: afterRestart });
+    const [account] = await second.handlers.listAccounts({ customerId: 'acme' });
+    const updatedAt = account?.updatedAt;
+    // StackOne says it is active again (a webhook, a newer updated_at): the list changes, the
+    // account is not news.
+    const demo = world.demo;
+    const control = await fetch(`${demo?.simulatorUrl}/_simulator/accounts/${account?.id}/status`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ status: 'active' }),
+    });
+    expect(control.ok).toBe(true);
+    await eventually(async () =>
+      expect((await second.handlers.listAccounts({ customerId: 'acme' }))[0]?.updatedAt).not.toBe(
+        updatedAt,
+      ),
+    );
+    expect(afterRestart).toEqual([]);
   });
 
   it("says so when the demo's saved accounts cannot be used", async () => {

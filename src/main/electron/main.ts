@@ -26,17 +26,21 @@ import { isPermissionGranted } from '../security/permission-policy';
 import { openSettingsStore } from '../settings-store';
 import { windowPlacementFor } from '../window-bounds';
 import { openWindowStateStore } from '../window-state-store';
+import { createAccountNotifier } from './account-notifications';
 import { installAppMenu } from './app-menu';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
 import { createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
 import { watchWindowHealth } from './window-health';
-// Linux shows this in the title bar and task switcher of an app run unpackaged (npm start); a
-// packaged app's own icon comes from its executable (Windows) or bundle (macOS) or desktop entry.
+// The app's icon as a file: for notifications and the About panel, and for the window on Linux,
+// where an app run unpackaged (npm start) has no other; a packaged app's own icon comes from its
+// executable (Windows), bundle (macOS) or desktop entry (Linux).
 import windowIconPath from '../../../build/icons/256x256.png?asset';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
+// Windows shows notifications only for the app its installer registered (electron-builder.yml's appId).
+if (process.platform === 'win32') app.setAppUserModelId('com.example.stackone-onboarding');
 
 let mainWindow: BrowserWindow | null = null;
 let appSession: AppSession | null = null;
@@ -146,6 +150,7 @@ async function launch(): Promise<void> {
     },
     logger,
     emit: (event, payload) => mainWindow?.webContents.send(eventChannel(event), payload),
+    notify: createAccountNotifier({ window: () => mainWindow, iconPath: windowIconPath }),
   });
   appSession = onboardingSession;
   await onboardingSession.start();

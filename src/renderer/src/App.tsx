@@ -55,14 +55,27 @@ export function App() {
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
   }, [openDialog]);
 
-  // The menu's commands; none while a dialog is open, as nothing behind it can be used then.
+  // The menu's commands, and a notification clicked (its customer shown); none while a dialog
+  // is open, as nothing behind it can be used then (and the Hub may be open for a customer).
   const newCustomerName = useRef<HTMLInputElement>(null);
   const runMenuCommand = useEffectEvent((command: MenuCommand) => {
     if (openDialog !== null) return;
     if (command === 'openSettings') showDialog({ kind: 'settings' });
     else newCustomerName.current?.focus();
   });
-  useEffect(() => onboarding().on('menuCommand', ({ command }) => runMenuCommand(command)), []);
+  const showCustomer = useEffectEvent((customerId: string) => {
+    if (openDialog === null && customers.some((customer) => customer.id === customerId))
+      setSelectedId(customerId);
+  });
+  useEffect(() => {
+    const bridge = onboarding();
+    const offMenu = bridge.on('menuCommand', ({ command }) => runMenuCommand(command));
+    const offShow = bridge.on('showCustomer', ({ customerId }) => showCustomer(customerId));
+    return () => {
+      offMenu();
+      offShow();
+    };
+  }, []);
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
   const addNotices = useCallback(

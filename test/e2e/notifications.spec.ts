@@ -1,0 +1,59 @@
+import { addCustomer, expect, test } from './fixtures';
+
+test('a link finished on the customer’s device, and an account that breaks, are told; a click shows that customer', async ({
+  app,
+  harness,
+  browser,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  const link = await harness.session.handlers.createAuthLink({
+    customerId: 'acme',
+    validForDays: 1,
+  });
+  expect(harness.notices).toEqual([]);
+
+  // The customer, on a device of their own, opens the link and links BambooHR.
+  const customerDevice = await browser.newContext();
+  try {
+    const page = await customerDevice.newPage();
+    await page.goto(link.url);
+    await page.getByText('BambooHR', { exact: true }).click();
+    await page.getByPlaceholder('acme').fill('acme');
+    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByText('Your account is connected.')).toBeVisible();
+  } finally {
+    await customerDevice.close();
+  }
+  await expect
+    .poll(() => harness.notices)
+    .toEqual([
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: BambooHR linked',
+        body: 'The account is active in StackOne.',
+      },
+    ]);
+
+  const id = harness.store.accountsOf('acme')[0]?.id ?? '';
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect
+    .poll(() => harness.notices.map((notice) => notice.title))
+    .toEqual(['Acme Ltd: BambooHR linked', 'Acme Ltd: BambooHR needs re-linking']);
+
+  // The user clicks the notification: main brings the window forward and sends this.
+  await expect(app.getByRole('heading', { name: 'Globex' })).toBeVisible();
+  await app.evaluate(() => window.__onboardingDeliver?.('showCustomer', { customerId: 'acme' }));
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  await expect(app.getByRole('table', { name: 'Linked accounts' })).toContainText('Expired');
+
+  // Not while a dialog is open: the Hub in it may be linking an account for the customer shown.
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  await app.evaluate(() => window.__onboardingDeliver?.('showCustomer', { customerId: 'globex' }));
+  await expect(
+    app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' }),
+  ).toBeVisible();
+  await app.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+});
