@@ -346,6 +346,28 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   await expect(row.getByRole('cell', { name: 'BambooHR', exact: true })).toBeVisible();
 });
 
+test("Copy summary puts where the customer's linking stands on the clipboard", async ({
+  app,
+  harness,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'expired',
+  );
+  await app.getByRole('button', { name: 'Copy summary' }).click();
+  await expect(app.getByText('Summary copied.')).toBeVisible();
+  const summary = await app.evaluate(() => navigator.clipboard.readText());
+  expect(summary).toMatch(
+    /^Acme Ltd \(customer id acme\), as of .+: 1 linked account, 1 to re-link\.\n/,
+  );
+  expect(summary).toContain(`- BambooHR: Expired, to re-link [account ${id}]`);
+});
+
 test('Copy link says so when the link cannot be copied, and the link stays there to copy by hand', async ({
   app,
 }) => {

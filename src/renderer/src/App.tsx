@@ -221,6 +221,7 @@ export function App() {
                 <CustomerHeading
                   key={selected.id}
                   customer={selected}
+                  accounts={accounts}
                   onRenamed={(renamed) =>
                     setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
                   }

@@ -5,16 +5,7 @@ import {
   type AccountCheck,
   type LinkedAccountView,
 } from '../../../shared/domain';
-
-const statusLabels: Record<string, string> = {
-  pending: 'Pending verification',
-  active: 'Active',
-  error: 'Error',
-  expired: 'Expired',
-  inactive: 'Inactive',
-  suspended: 'Suspended',
-  archived: 'Archived',
-};
+import { accountStatusLabel } from '../account-status-label';
 
 /** "employees, time off and locations" */
 function listOfModels(models: readonly string[]): string {
@@ -94,7 +85,7 @@ export function AccountList(props: {
               <td className="mono">{account.id}</td>
               <td>
                 <span className={`status status-${account.status}`} data-status={account.status}>
-                  {statusLabels[account.status] ?? account.status}
+                  {accountStatusLabel(account.status)}
                 </span>
                 {account.statusReasons.map((reason, i) => (
                   <div key={i} className="muted">

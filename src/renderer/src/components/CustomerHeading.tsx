@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { Customer } from '../../../shared/domain';
+import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { copyText } from '../copy-text';
+import { customerSummaryText } from '../customer-summary-text';
 
 /**
  * The selected customer's name and id, renamed or removed in place. Removing asks first, and the
@@ -9,6 +11,8 @@ import { messageOf, onboarding, unwrap } from '../bridge';
  */
 export function CustomerHeading(props: {
   customer: Customer;
+  /** The customer's accounts, for the summary to copy. */
+  accounts: readonly LinkedAccountView[];
   onRenamed: (customer: Customer) => void;
   onRemoved: (remaining: Customer[]) => void;
 }) {
@@ -17,6 +21,7 @@ export function CustomerHeading(props: {
   const [name, setName] = useState(customer.name);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [copyOutcome, setCopyOutcome] = useState('');
 
   const close = () => {
     setEditing(null);
@@ -78,8 +83,26 @@ export function CustomerHeading(props: {
             <button type="button" className="link" onClick={() => setEditing('remove')}>
               Remove
             </button>
+            {' · '}
+            <button
+              type="button"
+              className="link"
+              title="Where this customer's linking stands, as text for a handover note or an email"
+              onClick={() =>
+                void copyText(
+                  customerSummaryText(customer, props.accounts, new Date()),
+                  'Summary copied.',
+                  'The summary could not be copied (no clipboard here): copy the accounts from the table.',
+                ).then(setCopyOutcome)
+              }
+            >
+              Copy summary
+            </button>
           </>
         )}
+        <span role="status" className="copy-outcome">
+          {copyOutcome}
+        </span>
       </p>
       {editing === 'rename' && (
         <p className="muted">
