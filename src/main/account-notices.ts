@@ -12,9 +12,9 @@ const noticesPerChangeMax = 3;
 
 /**
  * Watches the accounts' statuses for the two changes an implementer acts on while the app is in
- * the background: an account newly linked and active (the customer finished an auth link on
- * their own device) and an account that came to need re-linking. Everything else (pending,
- * verified unchanged, disconnected) says nothing.
+ * the background: an account newly linked and active, or active again after a re-link (the
+ * customer finished an auth link on their own device), and an account that came to need
+ * re-linking. Everything else (pending, verified unchanged, disconnected) says nothing.
  */
 export function createAccountNoticeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
@@ -41,6 +41,17 @@ export function createAccountNoticeWatch(options: {
             customerId,
             title: `${customer}: ${name} linked`,
             body: `The account is active in StackOne.`,
+          });
+        } else if (
+          account.status === 'active' &&
+          before !== undefined &&
+          needsRelink({ status: before })
+        ) {
+          linked += 1;
+          notices.push({
+            customerId,
+            title: `${customer}: ${name} re-linked`,
+            body: 'The account is active again in StackOne.',
           });
         } else if (
           needsRelink(account) &&

@@ -36,7 +36,7 @@ describe('account notices', () => {
     );
   });
 
-  it('tell of an account that comes to need re-linking, with StackOne’s reason, once', () => {
+  it('tell of an account that comes to need re-linking, with StackOne’s reason, once, and of it re-linked', () => {
     const watch = watching([account('a1', 'active')]);
     const [notice, ...rest] = watch.changed('acme', [
       account('a1', 'error', {
@@ -50,8 +50,14 @@ describe('account notices', () => {
     );
     // From one status needing it to another: already said.
     expect(watch.changed('acme', [account('a1', 'expired')])).toEqual([]);
-    // Back to active after a re-link is not news of a new link.
-    expect(watch.changed('acme', [account('a1', 'active')])).toEqual([]);
+    // Active again: re-linked (the customer did it from a link, say).
+    expect(watch.changed('acme', [account('a1', 'active')])).toEqual([
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: BambooHR re-linked',
+        body: 'The account is active again in StackOne.',
+      },
+    ]);
   });
 
   it('say nothing of the accounts as they were when watching started, nor of other changes', () => {

@@ -39,7 +39,7 @@ import windowIconPath from '../../../build/icons/256x256.png?asset';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
-// Windows shows notifications only for the app its installer registered (electron-builder.yml's appId).
+// Windows shows notifications only for the app id its installer registered: electron-builder.yml's.
 if (process.platform === 'win32') app.setAppUserModelId('com.example.stackone-onboarding');
 
 let mainWindow: BrowserWindow | null = null;

@@ -5,9 +5,10 @@ import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
 
 /**
- * The selected customer's name and id, renamed or removed in place. Removing asks first, and the
- * main process refuses while the customer still has linked accounts. Keyed by the customer's id,
- * so picking another customer starts it afresh.
+ * The selected customer's name and id, renamed or removed in place, and a summary of where their
+ * linking stands to copy. Removing asks first, and the main process refuses while the customer
+ * still has linked accounts. Keyed by the customer's id, so picking another customer starts it
+ * afresh.
  */
 export function CustomerHeading(props: {
   customer: Customer;
