@@ -88,6 +88,8 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
 test('the view shown when the window fails to draw passes axe-core’s WCAG 2 AA checks', async ({
   app,
 }) => {
+  // Once the window listens for the relay's state (it has drawn the first one).
+  await expect(app.getByText('Events: Connected')).toBeVisible();
   await app.evaluate(() => window.__onboardingDeliver?.('relayConnectionChanged', null));
   await app.getByRole('button', { name: 'Copy diagnostics' }).click();
   await expect(app.getByLabel('Diagnostics')).toBeVisible();
