@@ -85,6 +85,56 @@ test('the main screen, its forms and dialogs pass axe-core’s WCAG 2 AA checks'
   expect(await accessibilityViolations(app), 'links sent').toEqual([]);
 });
 
+test('in the dark appearance, the screens pass axe-core’s WCAG 2 AA checks, the Hub drawn dark too', async ({
+  app,
+  harness,
+}) => {
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  await expect(app.getByText('1 account to re-link')).toBeVisible();
+  // Drawn dark indeed: the page's own background, not only the rules passing.
+  expect(await app.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+    'rgb(18, 21, 28)',
+  );
+  expect(await accessibilityViolations(app), 'main screen').toEqual([]);
+
+  await app.getByRole('button', { name: 'Events: Connected' }).click();
+  expect(await accessibilityViolations(app), 'events connection').toEqual([]);
+  await app.getByRole('button', { name: 'Events: Connected' }).click();
+
+  await app.getByRole('button', { name: 'Acme Ltd' }).click();
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await app.getByRole('button', { name: 'Create link' }).click();
+  await expect(app.getByRole('img', { name: /QR code/ })).toBeVisible();
+  expect(await accessibilityViolations(app), 'send a link').toEqual([]);
+  await app.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
+  expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+
+  await app.getByRole('button', { name: 'Settings' }).click();
+  expect(await accessibilityViolations(app), 'settings').toEqual([]);
+  await app.keyboard.press('Escape');
+
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  const hub = app.getByTestId('stackone-hub');
+  await expect(hub.getByText('BambooHR', { exact: true })).toBeVisible();
+  // The Hub draws its own text light on dark; when the system switches back, dark on light.
+  const connectorName = hub.getByText('BambooHR', { exact: true });
+  const textLightness = () =>
+    connectorName.evaluate((element) => {
+      const [red = 0, green = 0, blue = 0] = (getComputedStyle(element).color.match(/\d+/g) ?? [])
+        .slice(0, 3)
+        .map(Number);
+      return (red + green + blue) / 3;
+    });
+  expect(await textLightness()).toBeGreaterThan(200);
+  await app.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(textLightness).toBeLessThan(60);
+});
+
 test('the view shown when the window fails to draw passes axe-core’s WCAG 2 AA checks', async ({
   app,
 }) => {
