@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { startHarness, type Harness } from './harness';
 
@@ -71,4 +71,23 @@ export async function linkElsewhere(harness: Harness, owner: { id: string; name:
 export async function linkActiveBambooHr(page: Page, harness: Harness, customerId: string) {
   await linkBambooHrUntilActive(page);
   return harness.store.accountsOf(customerId)[0]?.id ?? '';
+}
+
+/**
+ * The customer, on a device of their own (a browser context of its own), opens the auth link and
+ * links BambooHR through StackOne's page.
+ */
+export async function linkBambooHrFromAuthLink(browser: Browser, url: string): Promise<void> {
+  const customerDevice = await browser.newContext();
+  try {
+    const page = await customerDevice.newPage();
+    await page.goto(url);
+    await page.getByText('BambooHR', { exact: true }).click();
+    await page.getByPlaceholder('acme').fill('acme');
+    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByText('Your account is connected.')).toBeVisible();
+  } finally {
+    await customerDevice.close();
+  }
 }

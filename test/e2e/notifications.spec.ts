@@ -1,4 +1,4 @@
-import { addCustomer, expect, test } from './fixtures';
+import { addCustomer, expect, linkBambooHrFromAuthLink, test } from './fixtures';
 
 test('a link finished on the customer’s device, and an account that breaks, are told; a click shows that customer', async ({
   app,
@@ -13,19 +13,7 @@ test('a link finished on the customer’s device, and an account that breaks, ar
   });
   expect(harness.notices).toEqual([]);
 
-  // The customer, on a device of their own, opens the link and links BambooHR.
-  const customerDevice = await browser.newContext();
-  try {
-    const page = await customerDevice.newPage();
-    await page.goto(link.url);
-    await page.getByText('BambooHR', { exact: true }).click();
-    await page.getByPlaceholder('acme').fill('acme');
-    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect(page.getByText('Your account is connected.')).toBeVisible();
-  } finally {
-    await customerDevice.close();
-  }
+  await linkBambooHrFromAuthLink(browser, link.url);
   await expect
     .poll(() => harness.notices)
     .toEqual([

@@ -7,6 +7,7 @@ import {
   addCustomer,
   expect,
   linkActiveBambooHr,
+  linkBambooHrFromAuthLink,
   linkElsewhere,
   openHubOn,
   submitBambooHr,
@@ -328,19 +329,7 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(opener).toBeFocused();
 
-  // The customer, on a device of their own, opens the link and links BambooHR.
-  const customerDevice = await browser.newContext();
-  try {
-    const page = await customerDevice.newPage();
-    await page.goto(url);
-    await page.getByText('BambooHR', { exact: true }).click();
-    await page.getByPlaceholder('acme').fill('acme');
-    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect(page.getByText('Your account is connected.')).toBeVisible();
-  } finally {
-    await customerDevice.close();
-  }
+  await linkBambooHrFromAuthLink(browser, url);
   const row = accountRows(app).first();
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
   await expect(row.getByRole('cell', { name: 'BambooHR', exact: true })).toBeVisible();
