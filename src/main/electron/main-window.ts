@@ -1,4 +1,4 @@
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, nativeTheme, shell } from 'electron';
 import {
   isAllowedAppNavigation,
   isAllowedOAuthPopupNavigation,
@@ -24,6 +24,8 @@ export function createMainWindow(options: {
     show: false,
     title: 'StackOne Onboarding',
     icon: options.iconPath,
+    // What shows before the page paints (a reload, say): the page's own background (styles.css).
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#12151c' : '#f5f6f9',
     webPreferences: {
       preload: options.preloadPath,
       contextIsolation: true,
