@@ -1,22 +1,34 @@
 import { needsRelink, providerDisplayName, type LinkedAccountView } from '../shared/domain';
 
-/** A system notification's text, and the customer it is about (a click shows them). */
+/**
+ * A system notification's text, and the customer it is about (a click shows them; null for a
+ * notice about several).
+ */
 export interface AccountNotice {
-  customerId: string;
+  customerId: string | null;
   title: string;
   body: string;
 }
 
-/** Above this many notices from one change, one notice sums them up instead. */
-const noticesPerChangeMax = 3;
+/** One change worth telling, before a burst's changes are put into notices. */
+export interface AccountChange {
+  customerId: string;
+  customerName: string;
+  kind: 'linked' | 'relinked' | 'needs-relink';
+  title: string;
+  body: string;
+}
+
+/** Above this many changes at once, one notice sums them up instead of one each. */
+const noticesPerBurstMax = 3;
 
 /**
- * Watches the accounts' statuses for the two changes an implementer acts on while the app is in
- * the background: an account newly linked and active, or active again after a re-link (the
- * customer finished an auth link on their own device), and an account that came to need
- * re-linking. Everything else (pending, verified unchanged, disconnected) says nothing.
+ * Watches the accounts' statuses for the changes an implementer acts on while the app is in the
+ * background: an account newly linked and active, or active again after a re-link (the customer
+ * finished an auth link on their own device), and an account that came to need re-linking.
+ * Everything else (pending, verified unchanged, disconnected) says nothing.
  */
-export function createAccountNoticeWatch(options: {
+export function createAccountChangeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
   accounts: readonly LinkedAccountView[];
   customerName: (customerId: string) => string | undefined;
@@ -24,60 +36,91 @@ export function createAccountNoticeWatch(options: {
   const lastStatus = new Map(options.accounts.map((account) => [account.id, account.status]));
 
   return {
-    /** The notices for a customer's accounts as they are now. */
-    changed(customerId: string, accounts: readonly LinkedAccountView[]): AccountNotice[] {
-      const customer = options.customerName(customerId) ?? customerId;
-      const notices: AccountNotice[] = [];
-      let linked = 0;
-      let broken = 0;
+    /** The changes worth telling in a customer's accounts as they are now. */
+    changed(customerId: string, accounts: readonly LinkedAccountView[]): AccountChange[] {
+      const customerName = options.customerName(customerId) ?? customerId;
+      const changes: AccountChange[] = [];
       for (const account of accounts) {
         const before = lastStatus.get(account.id);
         lastStatus.set(account.id, account.status);
         if (before === account.status) continue;
         const name = providerDisplayName(account);
+        const wasBroken = before !== undefined && needsRelink({ status: before });
         if (account.status === 'active' && (before === undefined || before === 'pending')) {
-          linked += 1;
-          notices.push({
+          changes.push({
             customerId,
-            title: `${customer}: ${name} linked`,
-            body: `The account is active in StackOne.`,
+            customerName,
+            kind: 'linked',
+            title: `${customerName}: ${name} linked`,
+            body: 'The account is active in StackOne.',
           });
-        } else if (
-          account.status === 'active' &&
-          before !== undefined &&
-          needsRelink({ status: before })
-        ) {
-          linked += 1;
-          notices.push({
+        } else if (account.status === 'active' && wasBroken) {
+          changes.push({
             customerId,
-            title: `${customer}: ${name} re-linked`,
+            customerName,
+            kind: 'relinked',
+            title: `${customerName}: ${name} re-linked`,
             body: 'The account is active again in StackOne.',
           });
-        } else if (
-          needsRelink(account) &&
-          (before === undefined || !needsRelink({ status: before }))
-        ) {
-          broken += 1;
+        } else if (needsRelink(account) && !wasBroken) {
           const reason = account.statusReasons.find((r) => r.description)?.description;
-          notices.push({
+          changes.push({
             customerId,
-            title: `${customer}: ${name} needs re-linking`,
-            body: `Its status is ${account.status}${reason === undefined ? '' : `: ${reason}`}. Re-link it in the app, or send ${customer} a link.`,
+            customerName,
+            kind: 'needs-relink',
+            title: `${customerName}: ${name} needs re-linking`,
+            body: `Its status is ${account.status}${reason === undefined ? '' : `: ${reason}`}. Re-link it in the app, or send ${customerName} a link.`,
           });
         }
       }
-      if (notices.length <= noticesPerChangeMax) return notices;
-      const parts = [
-        linked > 0 ? `${linked} account${linked === 1 ? '' : 's'} linked` : null,
-        broken > 0 ? `${broken} account${broken === 1 ? '' : 's'} to re-link` : null,
-      ].filter((part): part is string => part !== null);
-      return [
-        {
-          customerId,
-          title: `${customer}: ${parts.join(', ')}`,
-          body: 'Open the app to see them.',
-        },
-      ];
+      return changes;
     },
+  };
+}
+
+/**
+ * The notices for a burst of changes (a reconnection after days offline may bring dozens): one
+ * each up to three, else one that sums them up, about the customer if there is only one.
+ */
+export function noticesFor(changes: readonly AccountChange[]): AccountNotice[] {
+  if (changes.length <= noticesPerBurstMax)
+    return changes.map(({ customerId, title, body }) => ({ customerId, title, body }));
+  const linked = changes.filter((change) => change.kind !== 'needs-relink').length;
+  const broken = changes.length - linked;
+  const counted = (count: number, what: string) =>
+    count === 0 ? [] : [`${count} account${count === 1 ? '' : 's'} ${what}`];
+  const summary = [...counted(linked, 'linked'), ...counted(broken, 'to re-link')].join(', ');
+  const customers = new Map(changes.map((change) => [change.customerId, change.customerName]));
+  const [only] = customers;
+  if (customers.size === 1 && only !== undefined)
+    return [
+      { customerId: only[0], title: `${only[1]}: ${summary}`, body: 'Open the app to see them.' },
+    ];
+  return [
+    {
+      customerId: null,
+      title: `${summary}, for ${customers.size} customers`,
+      body: 'Open the app to see which.',
+    },
+  ];
+}
+
+/**
+ * Gathers the changes that arrive in one turn of the event loop (one burst of the account list's
+ * changes, all customers) and hands their notices on once the turn is over.
+ */
+export function createNoticeBurst(deliver: (notice: AccountNotice) => void) {
+  let pending: AccountChange[] | null = null;
+  return (changes: readonly AccountChange[]): void => {
+    if (changes.length === 0) return;
+    if (pending === null) {
+      pending = [];
+      queueMicrotask(() => {
+        const burst = pending ?? [];
+        pending = null;
+        for (const notice of noticesFor(burst)) deliver(notice);
+      });
+    }
+    pending.push(...changes);
   };
 }

@@ -1,7 +1,7 @@
 import { release } from 'node:os';
 import type { EventPayload } from '../shared/contract';
 import type { SettingsView } from '../shared/live-settings';
-import { createAccountNoticeWatch, type AccountNotice } from './account-notices';
+import { createAccountChangeWatch, createNoticeBurst, type AccountNotice } from './account-notices';
 import type { AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
@@ -113,17 +113,17 @@ export function createAppSession(deps: {
     const store = storeFor(profile.mode);
     // The demo's simulator and relay are on this computer: no proxy between.
     const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
-    const notify = deps.notify;
-    const noticeWatch =
-      notify &&
-      createAccountNoticeWatch({
+    const changeWatch =
+      deps.notify &&
+      createAccountChangeWatch({
         accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
         customerName: (id) => store.getCustomer(id)?.name,
       });
+    const tellChanges = deps.notify && createNoticeBurst(deps.notify);
     const emit: EmitBridgeEvent = (event, payload) => {
-      if (noticeWatch && event === 'accountsChanged') {
+      if (changeWatch && tellChanges && event === 'accountsChanged') {
         const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
-        for (const notice of noticeWatch.changed(customerId, accounts)) notify?.(notice);
+        tellChanges(changeWatch.changed(customerId, accounts));
       }
       deps.emit(event, payload);
     };

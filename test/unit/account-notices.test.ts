@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAccountNoticeWatch } from '../../src/main/account-notices';
+import {
+  createAccountChangeWatch,
+  createNoticeBurst,
+  noticesFor,
+  type AccountNotice,
+} from '../../src/main/account-notices';
 import type { LinkedAccountView } from '../../src/shared/domain';
 
 const account = (id: string, status: string, extra: Partial<LinkedAccountView> = {}) => ({
@@ -13,78 +18,122 @@ const account = (id: string, status: string, extra: Partial<LinkedAccountView> =
   ...extra,
 });
 
+const names: Record<string, string> = { acme: 'Acme Ltd', globex: 'Globex' };
 const watching = (accounts: LinkedAccountView[] = []) =>
-  createAccountNoticeWatch({
-    accounts,
-    customerName: (id) => (id === 'acme' ? 'Acme Ltd' : undefined),
-  });
+  createAccountChangeWatch({ accounts, customerName: (id) => names[id] });
+const titles = (watch: ReturnType<typeof watching>, accounts: LinkedAccountView[]) =>
+  watch.changed(accounts[0]?.customerId ?? 'acme', accounts).map((change) => change.title);
 
-describe('account notices', () => {
-  it('tell of an account newly active, from pending or unseen, once', () => {
+describe('account changes worth telling', () => {
+  it('an account newly active, from pending or unseen, once', () => {
     const watch = watching();
-    expect(watch.changed('acme', [account('a1', 'pending')])).toEqual([]);
+    expect(titles(watch, [account('a1', 'pending')])).toEqual([]);
     expect(watch.changed('acme', [account('a1', 'active')])).toEqual([
       {
         customerId: 'acme',
+        customerName: 'Acme Ltd',
+        kind: 'linked',
         title: 'Acme Ltd: BambooHR linked',
         body: 'The account is active in StackOne.',
       },
     ]);
-    expect(watch.changed('acme', [account('a1', 'active')])).toEqual([]);
-    expect(watch.changed('acme', [account('a1', 'active'), account('a2', 'active')])).toHaveLength(
-      1,
-    );
+    expect(titles(watch, [account('a1', 'active')])).toEqual([]);
+    expect(titles(watch, [account('a1', 'active'), account('a2', 'active')])).toEqual([
+      'Acme Ltd: BambooHR linked',
+    ]);
   });
 
-  it('tell of an account that comes to need re-linking, with StackOne’s reason, once, and of it re-linked', () => {
+  it('an account that comes to need re-linking, with StackOne’s reason, once; then re-linked', () => {
     const watch = watching([account('a1', 'active')]);
-    const [notice, ...rest] = watch.changed('acme', [
+    const [change, ...rest] = watch.changed('acme', [
       account('a1', 'error', {
         statusReasons: [{ timestamp: '2026-12-03T10:00:00Z', description: 'Token revoked' }],
       }),
     ]);
     expect(rest).toEqual([]);
-    expect(notice?.title).toBe('Acme Ltd: BambooHR needs re-linking');
-    expect(notice?.body).toBe(
+    expect(change?.title).toBe('Acme Ltd: BambooHR needs re-linking');
+    expect(change?.body).toBe(
       'Its status is error: Token revoked. Re-link it in the app, or send Acme Ltd a link.',
     );
     // From one status needing it to another: already said.
-    expect(watch.changed('acme', [account('a1', 'expired')])).toEqual([]);
+    expect(titles(watch, [account('a1', 'expired')])).toEqual([]);
     // Active again: re-linked (the customer did it from a link, say).
-    expect(watch.changed('acme', [account('a1', 'active')])).toEqual([
+    expect(titles(watch, [account('a1', 'active')])).toEqual(['Acme Ltd: BambooHR re-linked']);
+  });
+
+  it('nothing of the accounts as they were when watching started, nor of other changes', () => {
+    const watch = watching([account('a1', 'active'), account('a2', 'error')]);
+    expect(titles(watch, [account('a1', 'active'), account('a2', 'error')])).toEqual([]);
+    expect(titles(watch, [account('a1', 'suspended')])).toEqual([]);
+    expect(watch.changed('acme', [])).toEqual([]);
+    // A customer the app has no name for is named by id.
+    expect(titles(watching(), [account('i1', 'active', { customerId: 'initech' })])).toEqual([
+      'initech: BambooHR linked',
+    ]);
+  });
+});
+
+describe('notices for a burst of changes', () => {
+  const watch = watching([account('a5', 'active')]);
+  const acmeChanges = watch.changed('acme', [
+    account('a1', 'active'),
+    account('a2', 'active'),
+    account('a3', 'active'),
+    account('a4', 'error'),
+    account('a5', 'expired'),
+  ]);
+  const globexChange = watch.changed('globex', [account('g1', 'active', { customerId: 'globex' })]);
+
+  it('one each up to three', () => {
+    expect(noticesFor([...acmeChanges.slice(0, 2), ...globexChange])).toEqual([
       {
         customerId: 'acme',
-        title: 'Acme Ltd: BambooHR re-linked',
-        body: 'The account is active again in StackOne.',
+        title: 'Acme Ltd: BambooHR linked',
+        body: 'The account is active in StackOne.',
+      },
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: BambooHR linked',
+        body: 'The account is active in StackOne.',
+      },
+      {
+        customerId: 'globex',
+        title: 'Globex: BambooHR linked',
+        body: 'The account is active in StackOne.',
       },
     ]);
   });
 
-  it('say nothing of the accounts as they were when watching started, nor of other changes', () => {
-    const watch = watching([account('a1', 'active'), account('a2', 'error')]);
-    expect(watch.changed('acme', [account('a1', 'active'), account('a2', 'error')])).toEqual([]);
-    expect(watch.changed('acme', [account('a1', 'suspended')])).toEqual([]);
-    expect(watch.changed('acme', [])).toEqual([]);
-  });
-
-  it('sum up more than three changes at once in one notice, and name an unknown customer by id', () => {
-    const watch = watching([account('a5', 'active')]);
-    const accounts = [
-      account('a1', 'active'),
-      account('a2', 'active'),
-      account('a3', 'active'),
-      account('a4', 'error'),
-      account('a5', 'expired'),
-    ];
-    expect(watch.changed('acme', accounts)).toEqual([
+  it('more: one that sums them up, about the customer when there is only one', () => {
+    expect(noticesFor(acmeChanges)).toEqual([
       {
         customerId: 'acme',
         title: 'Acme Ltd: 3 accounts linked, 2 accounts to re-link',
         body: 'Open the app to see them.',
       },
     ]);
-    expect(
-      watching().changed('globex', [account('g1', 'active', { customerId: 'globex' })]),
-    ).toEqual([expect.objectContaining({ title: 'globex: BambooHR linked' })]);
+    expect(noticesFor([...acmeChanges, ...globexChange])).toEqual([
+      {
+        customerId: null,
+        title: '4 accounts linked, 2 accounts to re-link, for 2 customers',
+        body: 'Open the app to see which.',
+      },
+    ]);
+  });
+
+  it('gathered over one turn of the event loop, across customers', async () => {
+    const delivered: AccountNotice[] = [];
+    const tell = createNoticeBurst((notice) => delivered.push(notice));
+    tell(acmeChanges.slice(0, 2));
+    tell([]);
+    tell(globexChange.concat(acmeChanges.slice(3, 4)));
+    expect(delivered).toEqual([]);
+    await Promise.resolve();
+    expect(delivered.map((notice) => notice.title)).toEqual([
+      '3 accounts linked, 1 account to re-link, for 2 customers',
+    ]);
+    tell(globexChange);
+    await Promise.resolve();
+    expect(delivered.map((notice) => notice.title).at(-1)).toBe('Globex: BambooHR linked');
   });
 });

@@ -4,7 +4,8 @@ import type { AccountNotice } from '../account-notices';
 
 /**
  * Shows an account notice as a system notification, unless the window has the user's attention
- * (it says the same there). A click brings the window forward on that customer.
+ * (it says the same there). A click brings the window forward, on that customer if it is about
+ * one.
  */
 export function createAccountNotifier(options: {
   window: () => BrowserWindow | null;
@@ -30,7 +31,8 @@ export function createAccountNotifier(options: {
       if (current.isMinimized()) current.restore();
       current.show();
       current.focus();
-      current.webContents.send(eventChannel('showCustomer'), { customerId: notice.customerId });
+      if (notice.customerId !== null)
+        current.webContents.send(eventChannel('showCustomer'), { customerId: notice.customerId });
     });
     notification.show();
   };
