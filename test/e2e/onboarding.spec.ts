@@ -551,6 +551,34 @@ test('the customer id is explained; a long customer list is in name order and ca
   await expect(names).toHaveCount(6);
 });
 
+test('the window comes back to the customer it showed, after a reload (a crash) or a restart', async ({
+  app,
+  harness,
+  context,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  const globex = app.getByRole('heading', { name: 'Globex' });
+  await expect(globex).toBeVisible();
+  // Acme Ltd comes first in the list, and is what a window that remembered nothing would show.
+  await app.reload();
+  await expect(globex).toBeVisible();
+
+  await app.getByRole('button', { name: 'Acme Ltd' }).click();
+  await app.getByRole('button', { name: 'Globex' }).click();
+  const restarted = await harness.openApp(context);
+  await expect(restarted.getByRole('heading', { name: 'Globex' })).toBeVisible();
+
+  // A customer removed since: the first one instead.
+  await restarted.getByRole('button', { name: 'Remove' }).click();
+  await restarted
+    .getByRole('group', { name: 'Remove Globex?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+  await restarted.reload();
+  await expect(restarted.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+});
+
 test('an unreadable saved list is kept aside and the user is told where', async ({ context }) => {
   const damaged = '{"schemaVersion":1,"customers":[{"id":"acme"';
   const harness = await startHarness({ storeFileContents: damaged });

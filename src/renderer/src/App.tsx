@@ -19,6 +19,7 @@ import { SendLinkDialog } from './components/SendLinkDialog';
 import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
+import { customerToShow, rememberCustomerShown } from './remembered-customer';
 
 export function App() {
   const [customers, setCustomers] = useState<Customer[]>([]);
@@ -54,6 +55,10 @@ export function App() {
     dialogOpener.current = null;
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
   }, [openDialog]);
+
+  useEffect(() => {
+    if (selectedId !== null) rememberCustomerShown(selectedId);
+  }, [selectedId]);
 
   // The menu's commands, and a notification clicked (its customer shown); none while a dialog
   // is open, as nothing behind it can be used then (and the Hub may be open for a customer).
@@ -121,7 +126,7 @@ export function App() {
     unwrap(bridge.listCustomers({}))
       .then((list) => {
         setCustomers(list);
-        setSelectedId((current) => current ?? list[0]?.id ?? null);
+        setSelectedId((current) => current ?? customerToShow(list));
       })
       .catch(report);
     return () => {
