@@ -75,9 +75,11 @@ test('the packaged app holds the built app and every package its main process lo
     expect(existsSync(join(unpacked, manifest.main))).toBe(true);
     for (const file of ['out/preload/index.cjs', 'out/renderer/index.html'])
       expect(existsSync(join(unpacked, file)), file).toBe(true);
-    // The standalone relay's bundle (built for deployment, and by the relay's tests) is not the app's.
+    // The standalone relay's bundle (built for deployment, and by the relay's tests) is not the
+    // app's.
     expect(existsSync(join(unpacked, 'out/relay')), 'out/relay').toBe(false);
-    // The window's icon (on Linux, where a window takes it from the app), as the built main refers to it.
+    // The window's icon (on Linux, where a window takes it from the app), as the built main refers
+    // to it.
     const windowIcon = /"\.\/(chunks\/256x256-[\w-]+\.png)"/.exec(
       readFileSync(join(unpacked, 'out/main/main.js'), 'utf8'),
     )?.[1];
