@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
+import { windowSize } from '../../src/main/window-bounds';
 import { startHarness } from './harness';
 import {
   accountRows,
@@ -549,6 +550,24 @@ test('the customer id is explained; a long customer list is in name order and ca
   await expect(app.getByText('No customer matches “nobody”.')).toBeVisible();
   await search.fill('');
   await expect(names).toHaveCount(6);
+});
+
+test("at the window's smallest size, a customer's page fits across it: nothing cut off at the right", async ({
+  app,
+  harness,
+}) => {
+  const { width, height } = windowSize.minimum;
+  await app.setViewportSize({ width, height });
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+  for (const control of [
+    app.getByRole('button', { name: 'Connect an integration' }),
+    accountRows(app).first().getByRole('button', { name: 'Disconnect' }),
+  ]) {
+    const box = await control.boundingBox();
+    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+  }
 });
 
 test('the window comes back to the customer it showed, after a reload (a crash) or a restart', async ({
