@@ -78,6 +78,8 @@ export interface AccountStore {
   sentLinksOf(customerId: string): StoredSentLink[];
   /** Done already when the link is gone (expired, or forgotten before). */
   forgetSentLink(customerId: string, linkId: string): void;
+  /** Forgets everything: customers, accounts, the relay cursor and links sent. */
+  clear(): void;
   /** Called once per flushed burst of changes, with the customers whose accounts changed. */
   onAccountsChanged(listener: CustomersChangedListener): () => void;
   /** Writes pending changes to disk. Changes are batched: one write per burst. */
@@ -252,6 +254,15 @@ export function openAccountStore(options: {
     forgetRelayCursor() {
       if (state.relayCursor === null) return;
       state.relayCursor = null;
+      markChanged();
+    },
+    clear() {
+      const customerIds = state.customers.map((customer) => customer.id);
+      state.customers = [];
+      accounts.clear();
+      state.relayCursor = null;
+      state.sentLinks = [];
+      for (const customerId of customerIds) markChanged(customerId);
       markChanged();
     },
     recordSentLink(link) {

@@ -49,7 +49,8 @@ export function createAppSession(deps: {
   settings: SettingsStore;
   cipher: SecretCipher;
   openAccountStore: (mode: Mode) => AccountStore;
-  startDemoBackend: () => Promise<DemoBackend>;
+  /** `fresh`: its StackOne's accounts and its relay's events deleted first. */
+  startDemoBackend: (options: { fresh: boolean }) => Promise<DemoBackend>;
   checkLiveProfile: (profile: Profile) => Promise<void>;
   /** How live mode reaches StackOne and the relay (the system's proxy); direct when absent. */
   liveNetwork?: RoutedNetwork;
@@ -147,7 +148,7 @@ export function createAppSession(deps: {
   }
 
   const demoProfile = async () => {
-    demoBackend ??= deps.startDemoBackend();
+    demoBackend ??= deps.startDemoBackend({ fresh: false });
     return (await demoBackend).profile;
   };
 
@@ -373,6 +374,24 @@ export function createAppSession(deps: {
       logger.info('proxy sign-in forgotten');
       return view();
     },
+    resetDemo: () =>
+      exclusive(async () => {
+        if (active?.profile.mode !== 'demo')
+          throw new AppError(
+            'conflict',
+            'Only the demo can be started afresh: switch to demo mode first. Live mode’s accounts are StackOne’s own.',
+          );
+        await active.service.stop();
+        active = null;
+        if (demoBackend) await (await demoBackend).close();
+        demoBackend = deps.startDemoBackend({ fresh: true });
+        const store = storeFor('demo');
+        store.clear();
+        await store.flush();
+        await activate(await demoProfile());
+        logger.info('demo started afresh');
+        return view();
+      }),
     switchToDemoMode: () =>
       exclusive(async () => {
         settings.save({ mode: 'demo', live: settings.live });

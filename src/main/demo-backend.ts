@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { openFileEventLog } from '../relay/file-event-log';
 import { startRelayServer, webhookPath } from '../relay/relay-server';
 import { relayStreamPath } from '../shared/relay-protocol';
@@ -25,7 +26,14 @@ export async function startDemoBackend(options: {
   webhookRetryBaseMs?: number;
   /** Keeps the demo's linked accounts across restarts; in memory only without it. */
   simulatorAccountsFile?: string;
+  /** Starts afresh: the relay's events and the simulator's saved accounts are deleted first. */
+  fresh?: boolean;
 }): Promise<DemoBackend> {
+  if (options.fresh === true) {
+    rmSync(options.relayDataDir, { recursive: true, force: true });
+    if (options.simulatorAccountsFile !== undefined)
+      rmSync(options.simulatorAccountsFile, { force: true });
+  }
   const apiKey = `v1.demo.${randomBytes(24).toString('base64url')}`;
   const webhookSecret = randomBytes(32).toString('base64url');
   const relayToken = randomBytes(32).toString('base64url');

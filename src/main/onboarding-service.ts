@@ -35,6 +35,7 @@ export type ServiceHandlers = Omit<
   | 'getSettings'
   | 'switchToLiveMode'
   | 'switchToDemoMode'
+  | 'resetDemo'
   | 'saveProxySignIn'
   | 'forgetProxySignIn'
   | 'getDiagnostics'

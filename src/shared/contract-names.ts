@@ -27,6 +27,7 @@ export const bridgeCallNames = [
   'getSettings',
   'switchToLiveMode',
   'switchToDemoMode',
+  'resetDemo',
   'saveProxySignIn',
   'forgetProxySignIn',
 ] as const;

@@ -191,6 +191,11 @@ export const bridgeCalls = {
   /** Switches to the built-in simulator and relay; the live settings stay saved. */
   switchToDemoMode: { input: noInput, output: settingsViewSchema },
   /**
+   * Demo mode only: every customer, account and link sent of the demo goes, and its StackOne and
+   * relay start empty; live mode's settings and accounts stay.
+   */
+  resetDemo: { input: noInput, output: settingsViewSchema },
+  /**
    * Saves the user name and password for the network's proxy (the password encrypted, never sent
    * back) and uses them from now on, for that proxy only.
    */

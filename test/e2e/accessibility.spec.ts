@@ -66,6 +66,9 @@ for (const colorScheme of ['light', 'dark'] as const)
 
     await app.getByRole('button', { name: 'Settings' }).click();
     expect(await accessibilityViolations(app), 'settings').toEqual([]);
+    await app.getByRole('button', { name: 'Start the demo afresh…' }).click();
+    expect(await accessibilityViolations(app), 'start the demo afresh?').toEqual([]);
+    await app.getByRole('button', { name: 'Keep the demo' }).click();
     await app.getByRole('button', { name: 'Copy diagnostics' }).click();
     await expect(app.getByLabel('Diagnostics')).toBeVisible();
     expect(await accessibilityViolations(app), 'settings with diagnostics').toEqual([]);

@@ -68,12 +68,16 @@ export async function startHarness(
   const simulatorAccountsFile = join(temp.path, 'simulator-accounts.json');
   if (options.simulatorAccountsFileContents !== undefined)
     writeFileSync(simulatorAccountsFile, options.simulatorAccountsFileContents);
-  const backend = await startDemoBackend({
-    relayDataDir: join(temp.path, 'relay'),
-    logger,
-    webhookRetryBaseMs: 100,
-    ...(options.simulatorAccountsFileContents !== undefined && { simulatorAccountsFile }),
-  });
+  const startBackend = (fresh: boolean) =>
+    startDemoBackend({
+      relayDataDir: join(temp.path, 'relay'),
+      logger,
+      webhookRetryBaseMs: 100,
+      ...(options.simulatorAccountsFileContents !== undefined && { simulatorAccountsFile }),
+      fresh,
+    });
+  // A new one when the demo is started afresh.
+  let backend = await startBackend(false);
   const storeDir = join(temp.path, 'store');
   if (options.storeFileContents !== undefined) {
     mkdirSync(storeDir, { recursive: true });
@@ -95,7 +99,7 @@ export async function startHarness(
     cipher: createMemoryKeyCipher(options.secretStorage),
     openAccountStore: (mode) =>
       mode === 'demo' ? store : openTestAccountStore(storeDir, undefined, accountStoreName(mode)),
-    startDemoBackend: async () => backend,
+    startDemoBackend: async ({ fresh }) => (fresh ? (backend = await startBackend(true)) : backend),
     checkLiveProfile: (profile) =>
       checkLiveProfile(profile, options.liveNetwork && { network: options.liveNetwork }),
     ...(options.liveNetwork && { liveNetwork: options.liveNetwork }),
@@ -133,7 +137,9 @@ export async function startHarness(
 
   return {
     appUrl: renderer.url,
-    backend,
+    get backend() {
+      return backend;
+    },
     store,
     session,
     storeDir,

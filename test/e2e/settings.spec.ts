@@ -157,6 +157,34 @@ test('the events indicator offers the settings when what is wrong is in them', a
   await expect(indicator).toBeFocused();
 });
 
+test('the demo is started afresh after a confirmation: its customers and accounts gone, the new one working', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkBambooHrUntilActive(app);
+  const demoStackOne = harness.backend.simulatorUrl;
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Start the demo afresh…' }).click();
+  const confirmation = app.getByRole('group', { name: 'Start the demo afresh?' });
+  const keep = confirmation.getByRole('button', { name: 'Keep the demo' });
+  await expect(keep).toBeFocused();
+  await keep.press('Enter');
+  await expect(confirmation).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Start the demo afresh…' })).toBeFocused();
+  expect(harness.callsMade).not.toContain('resetDemo');
+
+  await app.getByRole('button', { name: 'Start the demo afresh…' }).click();
+  await confirmation.getByRole('button', { name: 'Start afresh' }).click();
+  await expect(app.getByText('Create a customer to start linking their systems.')).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Acme Ltd' })).toHaveCount(0);
+  expect(harness.backend.simulatorUrl).not.toBe(demoStackOne);
+
+  // The fresh demo links accounts, and its events arrive.
+  await addCustomer(app, 'Globex', 'globex');
+  await linkBambooHrUntilActive(app);
+});
+
 test('a saved live profile is used again without typing its secrets', async ({ app }) => {
   await app.getByRole('button', { name: 'Settings' }).click();
   await fillLiveSettings(app, live.profile);

@@ -82,11 +82,12 @@ async function openSession(
       return store;
     },
     // The same files at each launch, as the app's userData.
-    startDemoBackend: async () => {
+    startDemoBackend: async ({ fresh }) => {
       world.demo = await startDemoBackend({
         relayDataDir: join(temp.path, 'demo-relay'),
         simulatorAccountsFile: join(temp.path, 'demo-accounts.json'),
         logger,
+        fresh,
       });
       return world.demo;
     },
@@ -656,6 +657,51 @@ describe('the app session', () => {
       ),
     );
     expect(afterRestart).toEqual([]);
+  });
+
+  it('starts the demo afresh: its customers, accounts and links gone, in the app and in its StackOne; live mode untouched', async () => {
+    const linkActive = async (session: AppSession, customerId: string) => {
+      const hubSession = await session.handlers.createConnectSession({ customerId });
+      const id = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+      await eventually(async () =>
+        expect(await session.handlers.listAccounts({ customerId })).toEqual([
+          expect.objectContaining({ id, status: 'active' }),
+        ]),
+      );
+      return id;
+    };
+    const session = await openSession();
+    await session.handlers.switchToLiveMode(liveInput());
+    await session.handlers.createCustomer({ id: 'live-customer', name: 'Live Customer' });
+    await expect(session.handlers.resetDemo({})).rejects.toMatchObject({ code: 'conflict' });
+    await session.handlers.switchToDemoMode({});
+
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await linkActive(session, 'acme');
+    await session.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const view = await session.handlers.resetDemo({});
+    expect(view.mode).toBe('demo');
+    expect(await session.handlers.listCustomers({})).toEqual([]);
+    // The demo's StackOne has no account left for anyone.
+    expect(await session.handlers.findStackOneCustomers({})).toMatchObject({
+      customers: [],
+      accountsRead: 0,
+    });
+
+    // The fresh demo works: its relay's events reach the app (the cursor went with the rest).
+    await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const id = await linkActive(session, 'globex');
+    await session.stop();
+    const restarted = await openSession();
+    expect((await restarted.handlers.listCustomers({})).map((c) => c.id)).toEqual(['globex']);
+    await restarted.handlers.refreshAccounts({ customerId: 'globex' });
+    expect(await restarted.handlers.listAccounts({ customerId: 'globex' })).toEqual([
+      expect.objectContaining({ id, status: 'active' }),
+    ]);
+    await restarted.handlers.switchToLiveMode(liveInput());
+    expect((await restarted.handlers.listCustomers({})).map((c) => c.id)).toEqual([
+      'live-customer',
+    ]);
   });
 
   it("says so when the demo's saved accounts cannot be used", async () => {

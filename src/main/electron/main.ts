@@ -132,11 +132,12 @@ async function launch(): Promise<void> {
         open: openStore(accountStoreName(mode)),
         filePath: join(userData, `${accountStoreName(mode)}.json`),
       }),
-    startDemoBackend: () =>
+    startDemoBackend: ({ fresh }) =>
       startDemoBackend({
         relayDataDir: join(userData, 'demo-relay'),
         simulatorAccountsFile: join(userData, 'demo-accounts.json'),
         logger,
+        fresh,
       }),
     checkLiveProfile: (profile) => checkLiveProfile(profile, { network: liveNetwork }),
     liveNetwork,

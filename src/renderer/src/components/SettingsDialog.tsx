@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import {
   liveEndpointsSchema,
   stackOneApiUrlDefault,
@@ -24,7 +25,9 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const [apiKey, setApiKey] = useState('');
   const [relayToken, setRelayToken] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'checking' | 'switching' | null>(null);
+  const [busy, setBusy] = useState<'checking' | 'switching' | 'resetting' | null>(null);
+  const [confirmingReset, setConfirmingReset] = useState(false);
+  const resetTrigger = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     unwrap(onboarding().getSettings({}))
@@ -80,6 +83,18 @@ export function SettingsDialog(props: { onClose: () => void }) {
     }
   }
 
+  async function resetDemo() {
+    setError(null);
+    setBusy('resetting');
+    try {
+      await unwrap(onboarding().resetDemo({}));
+      window.location.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(null);
+    }
+  }
+
   return (
     <ModalDialog title="Settings" onClose={props.onClose} closeOnEscape>
       {settings?.mode === 'live' ? (
@@ -92,10 +107,46 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </button>
         </div>
       ) : (
-        <p>
-          <strong>Demo mode</strong>: a built-in StackOne simulator and relay; no real systems are
-          touched. Enter your StackOne project and relay below to link real accounts.
-        </p>
+        <div className="settings-demo">
+          <p>
+            <strong>Demo mode</strong>: a built-in StackOne simulator and relay; no real systems are
+            touched. Enter your StackOne project and relay below to link real accounts.
+          </p>
+          {confirmingReset ? (
+            <div role="group" aria-label="Start the demo afresh?">
+              <p className="muted">
+                Every customer, account and link of the demo goes, here and in its StackOne. Live
+                mode’s settings and accounts stay.
+              </p>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy !== null}
+                  onClick={() => void resetDemo()}
+                >
+                  {busy === 'resetting' ? 'Starting afresh…' : 'Start afresh'}
+                </button>
+                <button
+                  type="button"
+                  disabled={busy !== null}
+                  // The safe choice has the keyboard; going back puts it on the button that asked.
+                  autoFocus
+                  onClick={() => {
+                    flushSync(() => setConfirmingReset(false));
+                    resetTrigger.current?.focus();
+                  }}
+                >
+                  Keep the demo
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="button" ref={resetTrigger} onClick={() => setConfirmingReset(true)}>
+              Start the demo afresh…
+            </button>
+          )}
+        </div>
       )}
       <form className="settings-form" aria-label="Live settings" onSubmit={submitLive}>
         <h3>Live</h3>
