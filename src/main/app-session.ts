@@ -376,19 +376,33 @@ export function createAppSession(deps: {
     },
     resetDemo: () =>
       exclusive(async () => {
-        if (active?.profile.mode !== 'demo')
+        // No active mode: an earlier reset failed to start the demo again; this one tries anew.
+        if (active !== null && active.profile.mode !== 'demo')
           throw new AppError(
             'conflict',
             'Only the demo can be started afresh: switch to demo mode first. Live mode’s accounts are StackOne’s own.',
           );
-        await active.service.stop();
+        await active?.service.stop();
         active = null;
-        if (demoBackend) await (await demoBackend).close();
-        demoBackend = deps.startDemoBackend({ fresh: true });
+        await demoBackend?.then(
+          (backend) => backend.close(),
+          () => undefined,
+        );
         const store = storeFor('demo');
         store.clear();
         await store.flush();
-        await activate(await demoProfile());
+        demoBackend = deps.startDemoBackend({ fresh: true });
+        try {
+          await activate(await demoProfile());
+        } catch (error) {
+          // Not kept failed: the next try starts it again.
+          demoBackend = null;
+          logger.error({ err: error }, 'demo not started afresh');
+          throw new AppError(
+            'internal',
+            'The demo could not be started again. Try Start afresh once more; if it keeps failing, restart the app and send main.log to support.',
+          );
+        }
         logger.info('demo started afresh');
         return view();
       }),

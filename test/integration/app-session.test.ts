@@ -65,11 +65,14 @@ async function openSession(
     logger?: Logger;
     /** Where the account notices the session gives are put. */
     notices?: AccountNotice[];
+    /** How many times starting the demo afresh fails (its ports taken, say) before it works. */
+    freshDemoStartsFailing?: number;
   } = {},
 ): Promise<AppSession> {
   const { liveNetwork } = options;
   const logger = options.logger ?? silentLogger();
   const { storeDir, temp } = world;
+  let freshStartsFailed = 0;
   const session = createAppSession({
     settings: openSettingsStore({
       open: () => new Conf<Record<string, unknown>>({ cwd: storeDir, configName: 'settings' }),
@@ -83,6 +86,10 @@ async function openSession(
     },
     // The same files at each launch, as the app's userData.
     startDemoBackend: async ({ fresh }) => {
+      if (fresh && (options.freshDemoStartsFailing ?? 0) > freshStartsFailed) {
+        freshStartsFailed += 1;
+        throw new Error('listen EADDRINUSE 127.0.0.1');
+      }
       world.demo = await startDemoBackend({
         relayDataDir: join(temp.path, 'demo-relay'),
         simulatorAccountsFile: join(temp.path, 'demo-accounts.json'),
@@ -702,6 +709,19 @@ describe('the app session', () => {
     expect((await restarted.handlers.listCustomers({})).map((c) => c.id)).toEqual([
       'live-customer',
     ]);
+  });
+
+  it('says so when the demo cannot be started afresh, and starts it on the next try', async () => {
+    const session = await openSession({ freshDemoStartsFailing: 1 });
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await expect(session.handlers.resetDemo({})).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('Try Start afresh once more'),
+    });
+    const view = await session.handlers.resetDemo({});
+    expect(view.mode).toBe('demo');
+    expect(await session.handlers.listCustomers({})).toEqual([]);
+    expect((await session.handlers.getAppStatus({})).relay.state).toMatch(/connecting|connected/);
   });
 
   it("says so when the demo's saved accounts cannot be used", async () => {
