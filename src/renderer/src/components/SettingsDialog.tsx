@@ -71,29 +71,25 @@ export function SettingsDialog(props: { onClose: () => void }) {
     }
   }
 
-  async function switchToDemo() {
+  /** Switching mode and starting the demo afresh: the window reloads on the new state. */
+  async function changeModeThenReload(
+    kind: 'switching' | 'resetting',
+    change: () => Promise<unknown>,
+  ) {
     setError(null);
-    setBusy('switching');
+    setBusy(kind);
     try {
-      await unwrap(onboarding().switchToDemoMode({}));
+      await change();
       window.location.reload();
     } catch (failure) {
       setError(messageOf(failure));
       setBusy(null);
     }
   }
-
-  async function resetDemo() {
-    setError(null);
-    setBusy('resetting');
-    try {
-      await unwrap(onboarding().resetDemo({}));
-      window.location.reload();
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(null);
-    }
-  }
+  const switchToDemo = () =>
+    changeModeThenReload('switching', () => unwrap(onboarding().switchToDemoMode({})));
+  const resetDemo = () =>
+    changeModeThenReload('resetting', () => unwrap(onboarding().resetDemo({})));
 
   return (
     <ModalDialog title="Settings" onClose={props.onClose} closeOnEscape>
