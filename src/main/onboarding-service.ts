@@ -207,7 +207,7 @@ export function createOnboardingService(deps: {
     logger,
   });
 
-  store.onAccountsChanged((customerIds) => {
+  const offAccountsChanged = store.onAccountsChanged((customerIds) => {
     for (const customerId of customerIds) {
       emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
     }
@@ -386,6 +386,8 @@ export function createOnboardingService(deps: {
     async stop() {
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
+      // The store outlives the service (a switch to the other mode and back opens a new one).
+      offAccountsChanged();
       await store.flush();
     },
   };

@@ -631,6 +631,22 @@ describe('the app session', () => {
     expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
   });
 
+  it('tells the window of a change once after switching to live mode and back', async () => {
+    const session = await openSession();
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await session.handlers.switchToLiveMode(liveInput());
+    await session.handlers.switchToDemoMode({});
+    const since = world.events.length;
+    await session.handlers.recordHubSuccess({
+      customerId: 'acme',
+      accountId: 'acc-after-switch',
+      provider: 'bamboohr',
+    });
+    expect(
+      world.events.slice(since).filter((e) => e.event === 'accountsChanged'),
+    ).toMatchObject([{ payload: { customerId: 'acme', accounts: [{ id: 'acc-after-switch' }] } }]);
+  });
+
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {
     const notices: AccountNotice[] = [];
     const first = await openSession({ notices });
