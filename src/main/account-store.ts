@@ -8,6 +8,7 @@ import {
 } from '../shared/domain';
 import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
+import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
 import type { StackOneAccount } from './stackone-api';
 
 const storedAccountSchema = linkedAccountViewSchema.extend({
@@ -51,6 +52,21 @@ export const accountStoreName = (mode: 'demo' | 'live'): string =>
 
 export type CustomersChangedListener = (customerIds: ReadonlySet<string>) => void;
 
+/**
+ * The account list could not be written to disk. The changes stay in memory (what the window
+ * shows) and the store writes them again until it can.
+ */
+export class AccountListNotSavedError extends Error {
+  constructor(
+    /** For the person using the app: what happened and what to do. */
+    readonly problem: string,
+    options: { cause: unknown },
+  ) {
+    super(problem, options);
+    this.name = 'AccountListNotSavedError';
+  }
+}
+
 export interface AccountStore {
   readonly warning: string | null;
   listCustomers(): Customer[];
@@ -80,10 +96,20 @@ export interface AccountStore {
   forgetSentLink(customerId: string, linkId: string): void;
   /** Forgets everything: customers, accounts, the relay cursor and links sent. */
   clear(): void;
-  /** Called once per flushed burst of changes, with the customers whose accounts changed. */
+  /**
+   * Called once per burst of changes, with the customers whose accounts changed; also when the
+   * burst could not be written (the changes are in memory all the same).
+   */
   onAccountsChanged(listener: CustomersChangedListener): () => void;
-  /** Writes pending changes to disk. Changes are batched: one write per burst. */
+  /**
+   * Writes pending changes to disk. Changes are batched: one write per burst. Rejects with an
+   * AccountListNotSavedError when the file cannot be written; the store then tries again on its
+   * own every `retrySaveMs` and with each change, until a write works.
+   */
   flush(): Promise<void>;
+  /** Why the latest changes are not on disk, for the person using the app; null when they are. */
+  readonly saveProblem: string | null;
+  onSaveProblemChanged(listener: (problem: string | null) => void): () => void;
 }
 
 const unknownCustomer = (id: string) =>
@@ -96,6 +122,8 @@ export function openAccountStore(options: {
   open: () => JsonFileStore;
   filePath: string;
   now?: () => Date;
+  /** How long after a failed write the store tries again by itself (default 5 s). */
+  retrySaveMs?: number;
 }): AccountStore {
   const opened = openValidatedDocument({
     open: options.open,
@@ -109,30 +137,70 @@ export function openAccountStore(options: {
   const accounts = new Map<string, StoredAccount>(state.accounts.map((a) => [a.id, a]));
   const listeners = new Set<CustomersChangedListener>();
   let changedCustomers = new Set<string>();
+  const saveProblemListeners = new Set<(problem: string | null) => void>();
   let dirty = false;
   let scheduled: Promise<void> | null = null;
+  let saveProblem: string | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const retrySaveMs = options.retrySaveMs ?? 5_000;
 
   const markChanged = (customerId?: string) => {
     dirty = true;
     if (customerId !== undefined && customerId !== '') changedCustomers.add(customerId);
-    scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(write);
+    if (scheduled) return;
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(write);
+    // A burst no one awaits must not become an unhandled rejection; flush() still sees it.
+    run.catch(() => undefined);
+    scheduled = run;
   };
 
-  function write(): void {
+  const setSaveProblem = (problem: string | null) => {
+    if (problem === saveProblem) return;
+    saveProblem = problem;
+    for (const listener of saveProblemListeners) listener(problem);
+  };
+
+  function retryLater(): void {
+    if (retryTimer !== null) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (dirty && scheduled === null) write().catch(() => undefined);
+    }, retrySaveMs);
+    retryTimer.unref();
+  }
+
+  async function write(): Promise<void> {
     scheduled = null;
     if (!dirty) return;
     dirty = false;
     state.sentLinks = state.sentLinks.filter(isUnexpired);
-    opened.file.store = {
-      schemaVersion: 1,
-      customers: state.customers,
-      accounts: [...accounts.values()],
-      relayCursor: state.relayCursor,
-      sentLinks: state.sentLinks,
-    } satisfies AccountDocument;
     const changed = changedCustomers;
     changedCustomers = new Set();
+    let failure: AccountListNotSavedError | null = null;
+    try {
+      opened.file.store = {
+        schemaVersion: 1,
+        customers: state.customers,
+        accounts: [...accounts.values()],
+        relayCursor: state.relayCursor,
+        sentLinks: state.sentLinks,
+      } satisfies AccountDocument;
+    } catch (error) {
+      dirty = true;
+      failure = new AccountListNotSavedError(
+        `The account list could not be saved to ${options.filePath} (${describeWriteFailure(error)}). What the window shows is kept while the app runs and saved as soon as that works. ${remedyForWriteFailure(error)}, and keep the app open until this message goes: closing it before would lose the changes made since.`,
+        { cause: error },
+      );
+      retryLater();
+    }
+    if (failure === null && retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    setSaveProblem(failure?.problem ?? null);
+    // The window shows what is in memory, written or not.
     if (changed.size > 0) for (const listener of listeners) listener(changed);
+    if (failure !== null) throw failure;
   }
 
   const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
@@ -288,8 +356,26 @@ export function openAccountStore(options: {
       return () => listeners.delete(listener);
     },
     async flush() {
-      if (scheduled) await scheduled;
-      else write();
+      await (scheduled ?? write());
+    },
+    get saveProblem() {
+      return saveProblem;
+    },
+    onSaveProblemChanged(listener) {
+      saveProblemListeners.add(listener);
+      return () => saveProblemListeners.delete(listener);
     },
   };
+}
+
+/**
+ * Flushes the store; a write that fails is left to the store's own retries and shown through its
+ * saveProblem, so the change the caller made still stands (in memory) and the call succeeds.
+ */
+export async function flushOrKeepInMemory(store: AccountStore): Promise<void> {
+  try {
+    await store.flush();
+  } catch (error) {
+    if (!(error instanceof AccountListNotSavedError)) throw error;
+  }
 }

@@ -2,7 +2,7 @@ import { release } from 'node:os';
 import type { EventPayload } from '../shared/contract';
 import type { SettingsView } from '../shared/live-settings';
 import { createAccountChangeWatch, createNoticeBurst, type AccountNotice } from './account-notices';
-import type { AccountStore } from './account-store';
+import { flushOrKeepInMemory, type AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { DemoBackend } from './demo-backend';
@@ -346,7 +346,7 @@ export function createAppSession(deps: {
         if (previous !== null && relayStreamUrlOf(previous.relayUrl) !== profile.relayStreamUrl) {
           const store = storeFor('live');
           store.forgetRelayCursor();
-          await store.flush();
+          await flushOrKeepInMemory(store);
         }
         startWarning = null;
         await activate(profile);
@@ -390,7 +390,7 @@ export function createAppSession(deps: {
         );
         const store = storeFor('demo');
         store.clear();
-        await store.flush();
+        await flushOrKeepInMemory(store);
         demoBackend = deps.startDemoBackend({ fresh: true });
         try {
           await activate(await demoProfile());

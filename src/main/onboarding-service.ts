@@ -5,13 +5,13 @@ import { summarizeAccounts } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
-import type { AccountStore } from './account-store';
+import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
-import { createRelayClient, type RelayClient } from './relay-client';
+import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
 
@@ -63,6 +63,8 @@ export function createOnboardingService(deps: {
   emit: EmitBridgeEvent;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
+  /** A write that fails is the store's to retry; the window is told through saveProblemChanged. */
+  const persist = () => flushOrKeepInMemory(store);
 
   /** Keeps the link until it expires; where it cannot be encrypted, it is not kept. */
   async function keepSentLink(link: {
@@ -76,7 +78,7 @@ export function createOnboardingService(deps: {
     const { url, ...rest } = link;
     try {
       store.recordSentLink({ id: randomUUID(), urlCiphertext: await cipher.encrypt(url), ...rest });
-      await store.flush();
+      await persist();
     } catch (error) {
       logger.warn({ err: error }, 'auth link not kept');
     }
@@ -125,7 +127,7 @@ export function createOnboardingService(deps: {
    * number of its events (a deletion wins), so catching up after a long time offline does not
    * spend StackOne's rate limit on duplicates.
    */
-  async function applyRelayEvents(events: RelayEventMessage[]): Promise<void> {
+  async function applyRelayEvents(events: RelayEventMessage[]): Promise<EventsApplied> {
     const latestByAccount = new Map<string, StackOneWebhook>();
     for (const message of events) {
       let body: unknown;
@@ -147,7 +149,13 @@ export function createOnboardingService(deps: {
       await applyAccountEvent(webhook, { store, api, logger });
     const newest = events[events.length - 1];
     if (newest) store.setRelayCursor(newest.seq);
-    await store.flush();
+    try {
+      await store.flush();
+      return 'persisted';
+    } catch (error) {
+      if (error instanceof AccountListNotSavedError) return 'kept_in_memory';
+      throw error;
+    }
   }
 
   /**
@@ -166,7 +174,7 @@ export function createOnboardingService(deps: {
         if (!listed.has(local.id) && local.status !== 'pending') store.applyDeleted(local);
       }
     }
-    await store.flush();
+    await persist();
   }
 
   let reconciling: Promise<void> | null = null;
@@ -212,6 +220,11 @@ export function createOnboardingService(deps: {
       emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
     }
   });
+  const offSaveProblem = store.onSaveProblemChanged((problem) => {
+    if (problem === null) logger.info('account list saved again');
+    else logger.error({ problem }, 'account list not saved');
+    emit('saveProblemChanged', { problem });
+  });
 
   const handlers: ServiceHandlers = {
     async getAppStatus() {
@@ -219,6 +232,7 @@ export function createOnboardingService(deps: {
         mode: profile.mode,
         relay: relayClient.connection,
         warnings: store.warning === null ? [] : [store.warning],
+        saveProblem: store.saveProblem,
       };
     },
     async listCustomers() {
@@ -231,7 +245,7 @@ export function createOnboardingService(deps: {
     },
     async createCustomer({ id, name }) {
       const customer = store.addCustomer({ id, name });
-      await store.flush();
+      await persist();
       // The customer may already have accounts in StackOne (linked on another laptop, or by a
       // colleague): read them now, and have the relay send this customer's events from now on
       // (a resubscription, which does not reconcile by itself).
@@ -241,12 +255,12 @@ export function createOnboardingService(deps: {
     },
     async renameCustomer({ id, name }) {
       const customer = store.renameCustomer({ id, name });
-      await store.flush();
+      await persist();
       return customer;
     },
     async removeCustomer({ id }) {
       store.removeCustomer(id);
-      await store.flush();
+      await persist();
       relayClient.resubscribe();
       return store.listCustomers();
     },
@@ -306,13 +320,13 @@ export function createOnboardingService(deps: {
           store.forgetSentLink(customerId, stored.id);
         }
       }
-      await store.flush();
+      await persist();
       return { links, kept: cipher.storage !== 'unavailable' };
     },
     async forgetSentAuthLink({ customerId, linkId }) {
       customerOrThrow(customerId);
       store.forgetSentLink(customerId, linkId);
-      await store.flush();
+      await persist();
       return {};
     },
     async listAccounts({ customerId }) {
@@ -322,7 +336,7 @@ export function createOnboardingService(deps: {
     async recordHubSuccess({ customerId, accountId, provider }) {
       customerOrThrow(customerId);
       const account = store.recordPending({ id: accountId, customerId, provider });
-      await store.flush();
+      await persist();
       return account;
     },
     async refreshAccounts({ customerId }) {
@@ -341,14 +355,14 @@ export function createOnboardingService(deps: {
       const remote = await api.getAccount(accountId);
       if (remote === null) {
         store.applyDeleted(known);
-        await store.flush();
+        await persist();
         throw new AppError(
           'not_found',
           `StackOne no longer has this ${known.providerName ?? known.provider} account: it was disconnected there, so it is gone from the list. Link it again if the customer still needs it.`,
         );
       }
       store.applyVerified(remote);
-      await store.flush();
+      await persist();
       const account = accountOrThrow(customerId, accountId);
       const data = await api.getAccountData(accountId);
       return {
@@ -371,7 +385,7 @@ export function createOnboardingService(deps: {
       await api.deleteAccount(accountId);
       // The account.deleted webhook that follows finds the tombstone and changes nothing.
       store.applyDeleted(account);
-      await store.flush();
+      await persist();
       return store.accountsOf(customerId);
     },
   };
@@ -388,7 +402,8 @@ export function createOnboardingService(deps: {
       await reconciling?.catch(() => undefined);
       // The store outlives the service (a switch to the other mode and back opens a new one).
       offAccountsChanged();
-      await store.flush();
+      offSaveProblem();
+      await persist();
     },
   };
 }

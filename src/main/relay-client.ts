@@ -11,6 +11,9 @@ import {
 import type { Logger } from './logger';
 import { findProxyFailure } from './network/proxy-tunnel';
 
+/** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
+export type EventsApplied = 'persisted' | 'kept_in_memory';
+
 export interface RelayClientOptions {
   /** The relay's stream URL, e.g. ws://127.0.0.1:4020/v1/stream */
   streamUrl: string;
@@ -24,8 +27,11 @@ export interface RelayClientOptions {
    * relay then sends only theirs (and events that name no owner). Omitted: every event.
    */
   originOwnerIds?: () => readonly string[];
-  /** Applies and persists a burst of events; the client acks them only once this resolves. */
-  applyEvents: (events: RelayEventMessage[]) => Promise<void>;
+  /**
+   * Applies and persists a burst of events. The client acks them once they are persisted; events
+   * kept in memory only (the disk could not be written) are acked with a later burst that is.
+   */
+  applyEvents: (events: RelayEventMessage[]) => Promise<EventsApplied>;
   onConnectionChange: (connection: RelayConnection) => void;
   /**
    * Called after each (re)connection and each gap, where events may have been missed, so the app
@@ -218,8 +224,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       queue = [];
       const cursor = options.cursor() ?? 0;
       const fresh = burst.filter((e) => e.seq > cursor);
+      let applied: EventsApplied = 'persisted';
       try {
-        if (fresh.length > 0) await options.applyEvents(fresh);
+        if (fresh.length > 0) applied = await options.applyEvents(fresh);
       } catch (error) {
         logger.error(
           { err: error instanceof Error ? error.message : 'unknown' },
@@ -229,7 +236,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         return;
       }
       const newest = burst[burst.length - 1];
-      if (newest) send(ws, { type: 'ack', seq: newest.seq });
+      // Not yet on disk: an ack says it is. The cursor in memory moves on all the same, so a
+      // reconnection does not bring these events again; a later ack covers them.
+      if (newest && applied === 'persisted') send(ws, { type: 'ack', seq: newest.seq });
     }
   }
 

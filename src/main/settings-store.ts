@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { liveEndpointsSchema, type LiveEndpoints } from '../shared/live-settings';
+import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
+import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
 
 const savedLiveProfileSchema = liveEndpointsSchema.extend({
   apiKeyCiphertext: z.string().min(1),
@@ -36,6 +38,7 @@ export interface SettingsStore {
   readonly live: SavedLiveProfile | null;
   readonly liveEndpoints: LiveEndpoints | null;
   readonly proxySignIn: SavedProxySignIn | null;
+  /** Throws an AppError, and changes nothing, when the file cannot be written; so does the next. */
   save(settings: Pick<SettingsDocument, 'mode' | 'live'>): void;
   saveProxySignIn(signIn: SavedProxySignIn | null): void;
 }
@@ -60,6 +63,18 @@ export function openSettingsStore(options: {
     ...(options.now && { now: options.now }),
   });
   let document = opened.data;
+  const write = (next: SettingsDocument) => {
+    try {
+      opened.file.store = next;
+    } catch (error) {
+      throw new AppError(
+        'internal',
+        `The settings could not be saved to ${options.filePath} (${describeWriteFailure(error)}), so nothing was changed. ${remedyForWriteFailure(error)}, then try again.`,
+        { cause: error },
+      );
+    }
+    document = next;
+  };
   return {
     warning: opened.warning,
     get mode() {
@@ -77,12 +92,10 @@ export function openSettingsStore(options: {
       return document.proxySignIn;
     },
     save({ mode, live }) {
-      document = { ...document, mode, live };
-      opened.file.store = document;
+      write({ ...document, mode, live });
     },
     saveProxySignIn(signIn) {
-      document = { ...document, proxySignIn: signIn };
-      opened.file.store = document;
+      write({ ...document, proxySignIn: signIn });
     },
   };
 }

@@ -38,6 +38,7 @@ export const bridgeEventNames = [
   'relayConnectionChanged',
   'menuCommand',
   'showCustomer',
+  'saveProblemChanged',
 ] as const;
 export type BridgeEventName = (typeof bridgeEventNames)[number];
 

@@ -35,6 +35,8 @@ export const appStatusSchema = z.object({
   mode: z.enum(['demo', 'live']),
   relay: relayConnectionSchema,
   warnings: z.array(z.string()),
+  /** Why the latest changes to the account list are not on disk yet; null when they are. */
+  saveProblem: z.string().nullable(),
 });
 
 /** What the renderer needs to open the Hub: never the API key. */
@@ -213,6 +215,8 @@ export const bridgeEvents = {
   menuCommand: z.object({ command: z.enum(menuCommands) }),
   /** The user clicked a notification about this customer's accounts: show them. */
   showCustomer: z.object({ customerId: z.string() }),
+  /** The account list could not be written to disk (a message), or can be again (null). */
+  saveProblemChanged: z.object({ problem: z.string().nullable() }),
 } satisfies Record<BridgeEventName, z.ZodType>;
 
 export const bridgeErrorCodes = [

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { blockFile } from '../support/blocked-file';
 import { addCustomer, expect, linkActiveBambooHr, linkElsewhere, test } from './fixtures';
 
 const axeSource = readFileSync(
@@ -92,6 +94,12 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
     expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+
+    const blocked = blockFile(join(harness.storeDir, 'onboarding.json'));
+    await harness.control(`/_simulator/accounts/${id}/status`, { status: 'active' });
+    await expect(app.getByRole('alert').filter({ hasText: 'could not be saved' })).toBeVisible();
+    expect(await accessibilityViolations(app), 'the account list not saved').toEqual([]);
+    blocked.unblock();
   });
 
 test('the Hub draws itself in the system’s appearance, and follows it when it changes', async ({

@@ -98,7 +98,7 @@ export async function startHarness(
     }),
     cipher: createMemoryKeyCipher(options.secretStorage),
     openAccountStore: (mode) =>
-      mode === 'demo' ? store : openTestAccountStore(storeDir, undefined, accountStoreName(mode)),
+      mode === 'demo' ? store : openTestAccountStore(storeDir, { name: accountStoreName(mode) }),
     startDemoBackend: async ({ fresh }) => (fresh ? (backend = await startBackend(true)) : backend),
     checkLiveProfile: (profile) =>
       checkLiveProfile(profile, options.liveNetwork && { network: options.liveNetwork }),

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import jsQR from 'jsqr';
 import { windowSize } from '../../src/main/window-bounds';
+import { blockFile } from '../support/blocked-file';
 import { startHarness } from './harness';
 import {
   accountRows,
@@ -9,6 +10,7 @@ import {
   expect,
   linkActiveBambooHr,
   linkBambooHrFromAuthLink,
+  linkBambooHrUntilActive,
   linkElsewhere,
   openHubOn,
   submitBambooHr,
@@ -616,6 +618,34 @@ test('an unreadable saved list is kept aside and the user is told where', async 
   } finally {
     await harness.close();
   }
+});
+
+test('while the account list cannot be saved, the window says so and why, work goes on, and the message goes once it is saved', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const file = join(harness.storeDir, 'onboarding.json');
+  const blocked = blockFile(file);
+
+  await linkBambooHrUntilActive(app);
+  const problem = app.getByRole('alert').filter({ hasText: 'could not be saved' });
+  await expect(problem).toHaveText(
+    `The account list could not be saved to ${file} (the system said EISDIR). What the window shows is kept while the app runs and saved as soon as that works. Check the disk, and keep the app open until this message goes: closing it before would lose the changes made since.`,
+  );
+  // Said while it lasts: there is nothing to dismiss.
+  await expect(problem.getByRole('button')).toHaveCount(0);
+  // A reload (a crash of the window's process) still shows it.
+  await app.reload();
+  await expect(problem).toBeVisible();
+  await expect(accountRows(app)).toHaveCount(1);
+
+  blocked.unblock();
+  // The store tries again every few seconds by itself.
+  await expect(problem).toBeHidden({ timeout: 15_000 });
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+    accounts: [{ customerId: 'acme', status: 'active' }],
+  });
 });
 
 test('a customer is renamed in place, and removed only once no account of theirs is linked', async ({

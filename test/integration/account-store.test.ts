@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/main/app-error';
 import type { StackOneAccount } from '../../src/main/stackone-api';
-import type { AccountStore } from '../../src/main/account-store';
+import { AccountListNotSavedError, type AccountStore } from '../../src/main/account-store';
+import { blockFile } from '../support/blocked-file';
 import { openTestAccountStore } from '../support/conf-store';
+import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -106,7 +108,7 @@ describe('account store on a conf file', () => {
   it('moves an unreadable file aside, starts clean and says where the old file went', () => {
     temp = makeTempDir('store');
     writeFileSync(join(temp.path, 'onboarding.json'), '{"customers": [ truncated');
-    const store = openStore(temp.path, () => new Date('2026-02-03T04:05:06.789Z'));
+    const store = openStore(temp.path, { now: () => new Date('2026-02-03T04:05:06.789Z') });
     expect(store.listCustomers()).toEqual([]);
     expect(store.warning).toContain('onboarding.json.corrupt-2026-02-03T04-05-06-789Z');
     const aside = readdirSync(temp.path).find((name) => name.includes('.corrupt-'));
@@ -160,6 +162,66 @@ describe('account store on a conf file', () => {
     expect(
       store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' }).status,
     ).toBe('active');
+  });
+});
+
+describe('an account list the disk will not take', () => {
+  it('keeps the changes in memory and in the window, says why and what to do, and writes them once it can', async () => {
+    temp = makeTempDir('store');
+    const file = join(temp.path, 'onboarding.json');
+    const store = openStore(temp.path, { retrySaveMs: 100 });
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await store.flush();
+    const problems: (string | null)[] = [];
+    store.onSaveProblemChanged((problem) => problems.push(problem));
+    const notified: string[][] = [];
+    store.onAccountsChanged((ids) => notified.push([...ids]));
+
+    const blocked = blockFile(file);
+    store.recordPending({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    store.setRelayCursor(3);
+    const failure = await store.flush().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(AccountListNotSavedError);
+    expect(store.saveProblem).toMatch(
+      /^The account list could not be saved to \S+onboarding\.json \(the system said E[A-Z]+\)\. What the window shows is kept while the app runs and saved as soon as that works\. Check the disk, and keep the app open until this message goes: closing it before would lose the changes made since\.$/,
+    );
+    expect(store.saveProblem).toContain(file);
+    expect(problems).toEqual([store.saveProblem]);
+    expect(notified).toEqual([['acme']]);
+    expect(store.accountsOf('acme')).toMatchObject([{ id: 'acc-1', status: 'pending' }]);
+
+    // No further change and no flush: the store's own retry writes it.
+    blocked.unblock();
+    await eventually(() => expect(store.saveProblem).toBeNull());
+    expect(problems).toEqual([expect.any(String), null]);
+    const reopened = openStore(temp.path);
+    expect(reopened.accountsOf('acme')).toMatchObject([{ id: 'acc-1', status: 'pending' }]);
+    expect(reopened.relayCursor).toBe(3);
+  });
+
+  it('tries again with the next change and with each flush, and a burst no one awaits fails quietly', async () => {
+    temp = makeTempDir('store');
+    const file = join(temp.path, 'onboarding.json');
+    const store = openStore(temp.path, { retrySaveMs: 60_000 });
+    await store.flush();
+    const blocked = blockFile(file);
+    // Nobody awaits this burst's write: its failure shows only as the problem.
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await eventually(() => expect(store.saveProblem).not.toBeNull());
+    store.addCustomer({ id: 'globex', name: 'Globex' });
+    await expect(store.flush()).rejects.toThrow(AccountListNotSavedError);
+
+    blocked.unblock();
+    await store.flush();
+    expect(store.saveProblem).toBeNull();
+    expect(
+      openStore(temp.path)
+        .listCustomers()
+        .map((c) => c.id),
+    ).toEqual(['acme', 'globex']);
   });
 });
 
@@ -253,7 +315,7 @@ describe('auth links kept for copying again', () => {
   it('are listed newest first until they expire, then dropped from the file', async () => {
     temp = makeTempDir('store');
     let clock = new Date('2026-12-03T10:00:00.000Z');
-    const store = openStore(temp.path, () => clock);
+    const store = openStore(temp.path, { now: () => clock });
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.addCustomer({ id: 'initech', name: 'Initech' });
     store.recordSentLink(
@@ -270,7 +332,7 @@ describe('auth links kept for copying again', () => {
     await store.flush();
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId, firstId]);
     expect(store.sentLinksOf('initech')).toEqual([]);
-    expect(openStore(temp.path, () => clock).sentLinksOf('acme')).toHaveLength(2);
+    expect(openStore(temp.path, { now: () => clock }).sentLinksOf('acme')).toHaveLength(2);
 
     clock = new Date('2026-12-04T09:00:00.000Z');
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
@@ -283,7 +345,7 @@ describe('auth links kept for copying again', () => {
 
   it('go with their customer, and forgetting one twice is no error', async () => {
     temp = makeTempDir('store');
-    const store = openStore(temp.path, () => new Date('2026-12-03T10:00:00.000Z'));
+    const store = openStore(temp.path, { now: () => new Date('2026-12-03T10:00:00.000Z') });
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.recordSentLink(
       link(firstId, 'acme', '2026-12-03T09:00:00.000Z', '2026-12-04T09:00:00.000Z'),
@@ -298,7 +360,7 @@ describe('auth links kept for copying again', () => {
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     await store.flush();
     expect(
-      openStore(temp.path, () => new Date('2026-12-03T10:00:00.000Z')).sentLinksOf('acme'),
+      openStore(temp.path, { now: () => new Date('2026-12-03T10:00:00.000Z') }).sentLinksOf('acme'),
     ).toEqual([]);
   });
 

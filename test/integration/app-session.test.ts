@@ -13,6 +13,7 @@ import type { SecretCipher } from '../../src/main/secret-cipher';
 import { createRoutedNetwork, type RoutedNetwork } from '../../src/main/network/routed-network';
 import { openSettingsStore } from '../../src/main/settings-store';
 import type { BridgeEventName } from '../../src/shared/contract';
+import { blockFile } from '../support/blocked-file';
 import { eventually } from '../support/eventually';
 import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
@@ -80,7 +81,7 @@ async function openSession(
     }),
     cipher: options.cipher ?? createMemoryKeyCipher(),
     openAccountStore: (mode) => {
-      const store = openTestAccountStore(storeDir, undefined, accountStoreName(mode));
+      const store = openTestAccountStore(storeDir, { name: accountStoreName(mode) });
       world.stores.set(mode, store);
       return store;
     },
@@ -205,6 +206,22 @@ describe('the app session', () => {
     });
     expect((await session.handlers.listCustomers({})).map((c) => c.id)).toEqual(['demo-co']);
     expect(changes).toEqual(['live', 'demo']);
+  });
+
+  it('changes nothing and says why when the settings cannot be saved, and saves them once they can', async () => {
+    const session = await openSession();
+    const blocked = blockFile(join(world.storeDir, 'settings.json'));
+    const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
+    expect(refused.userMessage).toBe(
+      `The settings could not be saved to ${join(world.storeDir, 'settings.json')} (the system said EISDIR), so nothing was changed. Check the disk, then try again.`,
+    );
+    expect(refused.userMessage).not.toContain(liveInput().apiKey);
+    expect((await session.handlers.getSettings({})).mode).toBe('demo');
+    expect(session.profile.mode).toBe('demo');
+
+    blocked.unblock();
+    await session.handlers.switchToLiveMode(liveInput());
+    expect(JSON.parse(settingsFile())).toMatchObject({ mode: 'live', live: liveEndpoints() });
   });
 
   it("goes out through the system's proxy in live mode, and straight to the demo's own servers", async () => {
@@ -642,9 +659,9 @@ describe('the app session', () => {
       accountId: 'acc-after-switch',
       provider: 'bamboohr',
     });
-    expect(
-      world.events.slice(since).filter((e) => e.event === 'accountsChanged'),
-    ).toMatchObject([{ payload: { customerId: 'acme', accounts: [{ id: 'acc-after-switch' }] } }]);
+    expect(world.events.slice(since).filter((e) => e.event === 'accountsChanged')).toMatchObject([
+      { payload: { customerId: 'acme', accounts: [{ id: 'acc-after-switch' }] } },
+    ]);
   });
 
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {

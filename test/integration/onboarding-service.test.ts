@@ -11,6 +11,7 @@ import { startRelayServer, type RunningRelay } from '../../src/relay/relay-serve
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import type { BridgeEventName } from '../../src/shared/contract';
+import { blockFile } from '../support/blocked-file';
 import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
@@ -311,6 +312,50 @@ describe('onboarding service over the real simulator and relay', () => {
     ).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+});
+
+describe('an account list the disk will not take', () => {
+  it('goes on working: the change stands, events are applied and shown, the window is told, and all of it is saved once the disk takes it', async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    const eventsBefore = w.events.length;
+    const file = join(w.temp.path, 'store', 'onboarding.json');
+    const blocked = blockFile(file);
+    const saveProblems = () =>
+      w.events
+        .filter((e) => e.event === 'saveProblemChanged')
+        .map((e) => (e.payload as { problem: string | null }).problem);
+
+    const renamed = await w.service.handlers.renameCustomer({ id: 'acme', name: 'Acme Group' });
+    expect(renamed.name).toBe('Acme Group');
+    const { saveProblem } = await w.service.handlers.getAppStatus({});
+    expect(saveProblem).toContain(`could not be saved to ${file}`);
+    expect(saveProblems()).toEqual([saveProblem]);
+
+    // An account linked meanwhile: the Hub's success, then its webhook through the relay.
+    const id = await linkBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    expect(w.events.filter((e) => e.event === 'accountsChanged').at(-1)?.payload).toMatchObject({
+      customerId: 'acme',
+      accounts: [{ id, status: 'active' }],
+    });
+    // The relay connection stays as it was: nothing to reconnect for.
+    expect(
+      w.events.slice(eventsBefore).filter((e) => e.event === 'relayConnectionChanged'),
+    ).toEqual([]);
+
+    blocked.unblock();
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    expect((await w.service.handlers.getAppStatus({})).saveProblem).toBeNull();
+    expect(saveProblems()).toEqual([saveProblem, null]);
+    await w.service.stop();
+    w.startService();
+    expect(w.store.getCustomer('acme')?.name).toBe('Acme Group');
+    expect(w.store.getAccount(id)?.status).toBe('active');
+    expect(w.store.relayCursor).toBe(1);
   });
 });
 

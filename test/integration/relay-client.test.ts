@@ -63,7 +63,10 @@ function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {
     streamUrl,
     token,
     cursor: () => applied.at(-1) ?? null,
-    applyEvents: async (events) => void applied.push(...events.map((event) => event.seq)),
+    applyEvents: async (events) => {
+      applied.push(...events.map((event) => event.seq));
+      return 'persisted';
+    },
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
     initialRetryMs: 50,
@@ -131,6 +134,66 @@ describe('relay client liveness', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(client.connection.state).toBe('connected');
     expect(changes.filter((c) => c.state === 'connected')).toHaveLength(1);
+  });
+});
+
+describe('relay client acks', () => {
+  it('acks only events on disk, keeps the connection while the disk cannot be written, and acks them with the next that are', async () => {
+    // A relay that sends each event it is told to and records what the client says.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const connections: WebSocket[] = [];
+    const fromClient: unknown[] = [];
+    server.on('connection', (ws) => {
+      connections.push(ws);
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string };
+        fromClient.push(message);
+        if (message.type === 'subscribe')
+          ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 }));
+      });
+    });
+    await new Promise((resolve) => server.once('listening', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const ws of connections) ws.terminate();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const send = (seq: number) =>
+      connections[0]?.send(
+        JSON.stringify({
+          type: 'event',
+          seq,
+          body: '{}',
+          signature: 't=1,v1=x',
+          receivedAt: new Date().toISOString(),
+        }),
+      );
+    let diskWritable = false;
+    const applied: number[] = [];
+    const { client } = startClient(`ws://127.0.0.1:${port}/v1/stream`, {
+      cursor: () => applied.at(-1) ?? null,
+      applyEvents: async (events) => {
+        applied.push(...events.map((event) => event.seq));
+        return diskWritable ? 'persisted' : 'kept_in_memory';
+      },
+    });
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+
+    send(1);
+    send(2);
+    await eventually(() => expect(applied).toEqual([1, 2]));
+    diskWritable = true;
+    send(3);
+    await eventually(() => expect(applied).toEqual([1, 2, 3]));
+    await eventually(() => expect(fromClient).toContainEqual({ type: 'ack', seq: 3 }));
+    expect(fromClient.filter((m) => (m as { type: string }).type === 'ack')).toEqual([
+      { type: 'ack', seq: 3 },
+    ]);
+    expect(connections).toHaveLength(1);
+    expect(client.connection.state).toBe('connected');
   });
 });
 

@@ -61,7 +61,7 @@ function relayClient(network: RoutedNetwork) {
     token: backend.profile.relayToken,
     webSocketAgent: network.webSocketAgent,
     cursor: () => null,
-    applyEvents: async () => undefined,
+    applyEvents: async () => 'persisted',
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
     initialRetryMs: 5_000,

@@ -33,6 +33,8 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
+  /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
+  const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [openDialog, setOpenDialog] = useState<{
     kind: 'connect' | 'send-link' | 'settings' | 'find-customer';
     /** Re-link this account rather than link a new one. */
@@ -98,6 +100,9 @@ export function App() {
   useEffect(() => {
     const bridge = onboarding();
     const offRelay = bridge.on('relayConnectionChanged', setRelay);
+    const offSaveProblem = bridge.on('saveProblemChanged', ({ problem }) =>
+      setSaveProblem(problem),
+    );
     window.addEventListener('online', checkRelayConnection);
     const offSummaries = bridge.on('accountsChanged', (change) =>
       setSummaries((current) =>
@@ -121,6 +126,7 @@ export function App() {
         setMode(status.mode);
         setRelay(status.relay);
         addNotices(status.warnings);
+        setSaveProblem(status.saveProblem);
       })
       .catch(report);
     unwrap(bridge.listCustomers({}))
@@ -131,6 +137,7 @@ export function App() {
       .catch(report);
     return () => {
       offRelay();
+      offSaveProblem();
       offSummaries();
       window.removeEventListener('online', checkRelayConnection);
     };
@@ -183,6 +190,11 @@ export function App() {
           Settings
         </button>
       </header>
+      {saveProblem !== null && (
+        <p className="save-problem" role="alert">
+          {saveProblem}
+        </p>
+      )}
       {notices.length > 0 && (
         <ul className="notices" role="alert">
           {notices.map((notice, i) => (

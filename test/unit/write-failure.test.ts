@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { describeWriteFailure, remedyForWriteFailure } from '../../src/main/write-failure';
+
+const failure = (code: string | undefined) => Object.assign(new Error('write failed'), { code });
+
+describe('a failed write, in words', () => {
+  it.each([
+    ['ENOSPC', 'the disk is full', 'Free some space on the disk'],
+    ['EDQUOT', 'your disk quota is used up', 'Free some space on the disk'],
+    ['EROFS', 'the disk is read-only', 'Check that the app’s data folder can be written'],
+    [
+      'EACCES',
+      'the app is not allowed to write there',
+      'Check that the app’s data folder can be written',
+    ],
+    [
+      'EPERM',
+      'the app is not allowed to write there',
+      'Check that the app’s data folder can be written',
+    ],
+    ['EIO', 'the disk reported an error', 'Check the disk'],
+    ['EISDIR', 'the system said EISDIR', 'Check the disk'],
+  ])('%s: %s', (code, said, remedy) => {
+    expect(describeWriteFailure(failure(code))).toBe(said);
+    expect(remedyForWriteFailure(failure(code))).toBe(remedy);
+  });
+
+  it('says the system refused the write when there is no code to tell', () => {
+    expect(describeWriteFailure(failure(undefined))).toBe('the system refused the write');
+    expect(describeWriteFailure('not an error')).toBe('the system refused the write');
+    expect(remedyForWriteFailure(null)).toBe('Check the disk');
+  });
+});
