@@ -32,6 +32,11 @@ export interface AppSession {
   /** Activates the saved mode (demo when the saved live settings cannot be read). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Writes every account list with changes not on disk yet, as the app is about to quit: null
+   * when all of them are saved, else why one is not (the user may keep the app open to mend it).
+   */
+  saveBeforeQuit(): Promise<string | null>;
   onProfileChanged(listener: (profile: Profile) => void): () => void;
   /**
    * The window's process stopped and a new one was started: said in the status's warnings (and
@@ -442,6 +447,14 @@ export function createAppSession(deps: {
         if (demoBackend) await (await demoBackend).close();
         demoBackend = null;
       }),
+    async saveBeforeQuit() {
+      await switching;
+      for (const store of stores.values()) {
+        await flushOrKeepInMemory(store);
+        if (store.saveProblem !== null) return store.saveProblem;
+      }
+      return null;
+    },
     onProfileChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

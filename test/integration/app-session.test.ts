@@ -648,6 +648,22 @@ describe('the app session', () => {
     expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
   });
 
+  it('before quitting, writes the account lists once more and says why one is still not saved', async () => {
+    const session = await openSession();
+    await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
+    await session.handlers.switchToLiveMode(liveInput());
+    // The demo's list, not the active one, is the one the disk refuses.
+    const demoFile = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const blocked = blockFile(demoFile);
+    world.stores.get('demo')?.renameCustomer({ id: 'demo-co', name: 'Demo Company' });
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+
+    expect(await session.saveBeforeQuit()).toContain(`could not be saved to ${demoFile}`);
+    blocked.unblock();
+    expect(await session.saveBeforeQuit()).toBeNull();
+    expect(readFileSync(demoFile, 'utf8')).toContain('Demo Company');
+  });
+
   it('tells the window of a change once after switching to live mode and back', async () => {
     const session = await openSession();
     await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });

@@ -212,7 +212,17 @@ async function launch(): Promise<void> {
       logger.warn({ err: error }, 'window position not saved');
     }
   };
-  window.on('close', saveWindowState);
+  let closeAllowed = false;
+  window.on('close', (event) => {
+    saveWindowState();
+    if (closeAllowed || quitting) return;
+    event.preventDefault();
+    void mayQuitWithUnsavedChanges().then((allowed) => {
+      if (!allowed || window.isDestroyed()) return;
+      closeAllowed = true;
+      window.close();
+    });
+  });
   window.on('closed', () => {
     mainWindow = null;
   });
@@ -237,13 +247,41 @@ app.on('before-quit', (event) => {
   if (quitting) return;
   quitting = true;
   event.preventDefault();
-  // Quitting from the menu (Cmd+Q) ends with app.exit, which closes the window without 'close'.
-  saveWindowState();
   void (async () => {
+    if (!(await mayQuitWithUnsavedChanges())) {
+      quitting = false;
+      return;
+    }
+    // Quitting from the menu (Cmd+Q) ends with app.exit, which closes the window without 'close'.
+    saveWindowState();
     await appSession?.stop();
     app.exit(0);
   })();
 });
+
+let unsavedChangesGivenUp = false;
+/**
+ * Changes the disk would not take are lost on quitting: the user decides, told why, once (closing
+ * the window, then the quit that follows, ask only the first time).
+ */
+async function mayQuitWithUnsavedChanges(): Promise<boolean> {
+  if (unsavedChangesGivenUp) return true;
+  const problem = await appSession?.saveBeforeQuit().catch(() => null);
+  if (problem === null || problem === undefined) return true;
+  const options = {
+    type: 'warning' as const,
+    message: 'Changes to the account list are not saved',
+    detail: `${problem}\n\nQuit anyway, losing them, or keep the app open?`,
+    buttons: ['Keep the app open', 'Quit anyway'],
+    defaultId: 0,
+    cancelId: 0,
+  };
+  const { response } = await (mainWindow
+    ? dialog.showMessageBox(mainWindow, options)
+    : dialog.showMessageBox(options));
+  unsavedChangesGivenUp = response === 1;
+  return unsavedChangesGivenUp;
+}
 
 app
   .whenReady()
