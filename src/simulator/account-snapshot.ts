@@ -46,12 +46,18 @@ export interface AccountSnapshotFile {
   restore(state: SimulatorState): string | null;
   /** Saves soon, once per burst of changes. */
   saveSoon(state: SimulatorState): void;
-  /** Saves now what saveSoon has not yet. */
+  /** Saves now what saveSoon has not yet (or could not: a full disk; it is tried again). */
   flush(): void;
 }
 
-export function accountSnapshotFile(path: string, now: () => Date): AccountSnapshotFile {
+export function accountSnapshotFile(
+  path: string,
+  now: () => Date,
+  /** A save that failed; the accounts stay in memory and the next change or flush saves them. */
+  onSaveFailed: (error: unknown) => void,
+): AccountSnapshotFile {
   let pending: SimulatorState | null = null;
+  let saveScheduled = false;
   const flush = () => {
     if (pending === null) return;
     const state = pending;
@@ -61,9 +67,14 @@ export function accountSnapshotFile(path: string, now: () => Date): AccountSnaps
       accounts: [...state.accounts.values()].map(stored),
       deletedAccounts: [...state.deletedAccounts.values()].map(stored),
     };
-    // Written aside and renamed over, so a crash mid-write leaves the previous file whole.
-    writeFileSync(`${path}.tmp`, JSON.stringify(snapshot));
-    renameSync(`${path}.tmp`, path);
+    try {
+      // Written aside and renamed over, so a crash mid-write leaves the previous file whole.
+      writeFileSync(`${path}.tmp`, JSON.stringify(snapshot));
+      renameSync(`${path}.tmp`, path);
+    } catch (error) {
+      pending = state;
+      onSaveFailed(error);
+    }
   };
   return {
     restore(state) {
@@ -86,8 +97,13 @@ export function accountSnapshotFile(path: string, now: () => Date): AccountSnaps
       return null;
     },
     saveSoon(state) {
-      if (pending === null) setImmediate(flush);
       pending = state;
+      if (saveScheduled) return;
+      saveScheduled = true;
+      setImmediate(() => {
+        saveScheduled = false;
+        flush();
+      });
     },
     flush,
   };

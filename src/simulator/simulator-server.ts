@@ -51,7 +51,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     now,
   });
   const snapshot =
-    options.accountsFile !== undefined ? accountSnapshotFile(options.accountsFile, now) : null;
+    options.accountsFile !== undefined
+      ? accountSnapshotFile(options.accountsFile, now, (error) =>
+          options.logger.error({ err: error }, 'simulator accounts not saved'),
+        )
+      : null;
   const warning = snapshot?.restore(state) ?? null;
   if (warning !== null) options.logger.warn(warning);
   const sender = createWebhookSender({

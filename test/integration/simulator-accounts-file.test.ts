@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/main/logger';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
+import { blockFile } from '../support/blocked-file';
+import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
@@ -53,6 +55,27 @@ async function link(simulator: RunningSimulator, ownerId: string): Promise<strin
 }
 
 describe('the simulator with an accounts file', () => {
+  it('goes on when the file cannot be written, says so in its log, and saves with the next change once it can', async () => {
+    const lines: string[] = [];
+    const simulator = await start(1, lines);
+    const blocked = blockFile(accountsFile);
+    const first = await link(simulator, 'acme');
+    await eventually(() =>
+      expect(lines.map((line) => JSON.parse(line) as { msg: string })).toContainEqual(
+        expect.objectContaining({ msg: 'simulator accounts not saved' }),
+      ),
+    );
+    expect((await api(simulator, `/accounts/${first}`)).status).toBe(200);
+
+    blocked.unblock();
+    const second = await link(simulator, 'globex');
+    await eventually(() => {
+      const saved = readFileSync(accountsFile, 'utf8');
+      expect(saved).toContain(first);
+      expect(saved).toContain(second);
+    });
+  });
+
   it('keeps linked accounts, their status and deletions across a restart, never a secret typed in', async () => {
     const first = await start(1);
     const kept = await link(first, 'acme');
