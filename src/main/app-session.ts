@@ -169,6 +169,7 @@ export function createAppSession(deps: {
       return null;
     }
   }
+  const secretsOfLiveMode = 'the API key and relay token';
   const unreadableSecrets =
     'The saved API key and relay token could not be read (the system keyring may have changed, or the settings come from another computer).';
 
@@ -205,6 +206,19 @@ export function createAppSession(deps: {
       );
     }
   };
+
+  /** `what`: "the API key and relay token", say. */
+  async function encryptOrExplain(plaintext: string, what: string): Promise<string> {
+    try {
+      return await cipher.encrypt(plaintext);
+    } catch (error) {
+      logger.warn({ err: error }, 'secret not encrypted');
+      throw new AppError(
+        'secret_storage_unavailable',
+        `The system keyring did not encrypt ${what} (it may be locked, or the app was not allowed to use it), so nothing was saved. Unlock the keyring, allow the app if the system asks, and try again.`,
+      );
+    }
+  }
 
   const delegate = <K extends keyof ServiceHandlers>(name: K): ServiceHandlers[K] =>
     (async (input: never) => {
@@ -343,8 +357,8 @@ export function createAppSession(deps: {
           mode: 'live',
           live: {
             ...endpoints,
-            apiKeyCiphertext: await cipher.encrypt(profile.apiKey),
-            relayTokenCiphertext: await cipher.encrypt(profile.relayToken),
+            apiKeyCiphertext: await encryptOrExplain(profile.apiKey, secretsOfLiveMode),
+            relayTokenCiphertext: await encryptOrExplain(profile.relayToken, secretsOfLiveMode),
           },
         });
         // Another relay's seqs are not this one's (the same relay written two ways is the same).
@@ -362,7 +376,7 @@ export function createAppSession(deps: {
       settings.saveProxySignIn({
         proxy,
         username,
-        passwordCiphertext: await cipher.encrypt(password),
+        passwordCiphertext: await encryptOrExplain(password, 'the proxy password'),
       });
       proxySignInWarning = null;
       deps.liveNetwork?.useProxySignIn({ proxy, username, password });

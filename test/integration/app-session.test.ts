@@ -582,6 +582,36 @@ describe('the app session', () => {
     ]);
   });
 
+  it('saves nothing and says what to do when the keyring will not encrypt (locked, or access denied)', async () => {
+    const refusing: SecretCipher = {
+      ...createMemoryKeyCipher(),
+      encrypt: () => Promise.reject(new Error('the keyring is locked')),
+    };
+    const session = await openSession({ cipher: refusing });
+    const keyringAdvice =
+      '(it may be locked, or the app was not allowed to use it), so nothing was saved. Unlock the keyring, allow the app if the system asks, and try again.';
+
+    const live = await refusal(session.handlers.switchToLiveMode(liveInput()));
+    expect(live.code).toBe('secret_storage_unavailable');
+    expect(live.userMessage).toBe(
+      `The system keyring did not encrypt the API key and relay token ${keyringAdvice}`,
+    );
+    expect(session.profile.mode).toBe('demo');
+    expect(JSON.parse(settingsFile())).toMatchObject({ mode: 'demo', live: null });
+
+    const proxy = await refusal(
+      session.handlers.saveProxySignIn({
+        proxy: 'proxy.example:8080',
+        username: 'field',
+        password: 'proxy-password-1',
+      }),
+    );
+    expect(proxy.userMessage).toBe(
+      `The system keyring did not encrypt the proxy password ${keyringAdvice}`,
+    );
+    expect((await session.handlers.getSettings({})).proxySignIn).toBeNull();
+  });
+
   it.each([
     ['half a live profile', { schemaVersion: 1, mode: 'live', live: { apiUrl: 'x' } }],
     ['live mode with no live profile', { schemaVersion: 1, mode: 'live', live: null }],
