@@ -1,6 +1,7 @@
 import { Notification, type BrowserWindow } from 'electron';
 import { eventChannel } from '../../shared/contract-names';
 import type { AccountNotice } from '../account-notices';
+import { bringWindowForward } from './main-window';
 
 /**
  * Shows an account notice as a system notification, unless the window has the user's attention
@@ -28,9 +29,7 @@ export function createAccountNotifier(options: {
       shown.delete(notification);
       const current = options.window();
       if (current === null || current.isDestroyed()) return;
-      if (current.isMinimized()) current.restore();
-      current.show();
-      current.focus();
+      bringWindowForward(current);
       if (notice.customerId !== null)
         current.webContents.send(eventChannel('showCustomer'), { customerId: notice.customerId });
     });

@@ -6,6 +6,13 @@ import {
 import { decideWindowOpen } from '../security/window-open-policy';
 import { windowSize, type WindowPlacement } from '../window-bounds';
 
+/** Restores, shows and focuses the window: a second launch of the app, a notification clicked. */
+export function bringWindowForward(window: BrowserWindow): void {
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
 export function createMainWindow(options: {
   preloadPath: string;
   iconPath: string;

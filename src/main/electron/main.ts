@@ -29,7 +29,7 @@ import { openWindowStateStore } from '../window-state-store';
 import { createAccountNotifier } from './account-notifications';
 import { installAppMenu } from './app-menu';
 import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol';
-import { createMainWindow } from './main-window';
+import { bringWindowForward, createMainWindow } from './main-window';
 import { createSafeStorageCipher } from './safe-storage-cipher';
 import { watchWindowHealth } from './window-health';
 // The app's icon as a file: for notifications and the About panel, and for the window on Linux,
@@ -238,8 +238,7 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 app.on('second-instance', () => {
-  if (mainWindow?.isMinimized()) mainWindow.restore();
-  mainWindow?.focus();
+  if (mainWindow !== null && !mainWindow.isDestroyed()) bringWindowForward(mainWindow);
 });
 app.on('window-all-closed', () => app.quit());
 
