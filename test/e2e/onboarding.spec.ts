@@ -572,6 +572,24 @@ test("at the window's smallest size, a customer's page fits across it: nothing c
   }
 });
 
+test("an account's buttons keep to the right of its row, at the window's usual size too", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  for (const size of [windowSize.minimum, windowSize.preferred]) {
+    await app.setViewportSize(size);
+    const row = accountRows(app).first();
+    const rowBox = await row.boundingBox();
+    const last = await row.getByRole('button', { name: /^Disconnect/ }).boundingBox();
+    const rowRight = (rowBox?.x ?? 0) + (rowBox?.width ?? 0);
+    const gap = rowRight - ((last?.x ?? 0) + (last?.width ?? 0));
+    // The cell's padding (0.8rem) and no more: not the column's leftover width.
+    expect(gap, `the gap at ${size.width} px`).toBeLessThan(20);
+  }
+});
+
 test('the window comes back to the customer it showed, after a reload (a crash) or a restart', async ({
   app,
   harness,
