@@ -6,6 +6,7 @@ import {
   type LinkedAccountView,
 } from '../../../shared/domain';
 import { accountStatusLabel } from '../account-status-label';
+import { dateTimeText } from '../date-time-text';
 
 /** "employees, time off and locations" */
 function listOfModels(models: readonly string[]): string {
@@ -96,7 +97,9 @@ export function AccountList(props: {
                   {check !== undefined ? checkOutcome(check) : ''}
                 </div>
               </td>
-              <td>{new Date(account.updatedAt).toLocaleString()}</td>
+              <td>
+                <time dateTime={account.updatedAt}>{dateTimeText(account.updatedAt)}</time>
+              </td>
               <td className="row-actions">
                 {confirmingId === account.id ? (
                   <div role="group" aria-label={`Disconnect ${name}?`}>

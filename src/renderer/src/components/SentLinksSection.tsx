@@ -3,9 +3,7 @@ import type { SentAuthLink } from '../../../shared/contract';
 import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
-
-const shortDateTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { dateTimeText } from '../date-time-text';
 
 /**
  * The auth links made for the customer that still work, newest first: to copy again (the customer
@@ -61,7 +59,7 @@ export function SentLinksSection(props: {
       <h3 id="sent-links-heading">Links sent</h3>
       <ul>
         {listed.links.map((link) => {
-          const made = shortDateTime(link.createdAt);
+          const made = dateTimeText(link.createdAt);
           const relinked = accounts.find((account) => account.id === link.relinkAccountId);
           const purpose =
             link.relinkAccountId === null
@@ -72,7 +70,7 @@ export function SentLinksSection(props: {
           return (
             <li key={link.id}>
               <span>
-                {purpose}, made {made}; works until {shortDateTime(link.expiresAt)}
+                {purpose}, made {made}; works until {dateTimeText(link.expiresAt)}
               </span>
               <span className="row-actions">
                 <button
