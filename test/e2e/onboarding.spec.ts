@@ -314,6 +314,10 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   expect(draft.protocol).toBe('mailto:');
   expect(draft.searchParams.get('subject')).toBe("Connect Acme Ltd's systems");
   expect(draft.searchParams.get('body')).toContain(`\n${url}\n`);
+  // Read where the customer is: the time comes with its zone.
+  expect(draft.searchParams.get('body')).toMatch(
+    /The link works until \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M (UTC|GMT[+-]\d+|[A-Z]{3,4})\./,
+  );
 
   // The QR code, read back from the pixels shown, is exactly the link.
   const pixels = await dialog

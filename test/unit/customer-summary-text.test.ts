@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { customerSummaryText } from '../../src/renderer/src/customer-summary-text';
+import { dateTimeWithZoneText } from '../../src/renderer/src/date-time-text';
 
 const customer = { id: 'acme', name: 'Acme Ltd', createdAt: '2026-12-01T10:00:00.000Z' };
 const at = new Date('2026-12-03T10:20:00.000Z');
-const when = at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = dateTimeWithZoneText(at);
 
 describe("a customer's summary", () => {
   it('lists each account with its status, what needs re-linking and why, and its id', () => {

@@ -5,7 +5,7 @@ import {
   type LinkedAccountView,
 } from '../../shared/domain';
 import { accountStatusLabel } from './account-status-label';
-import { dateTimeText } from './date-time-text';
+import { dateTimeWithZoneText } from './date-time-text';
 
 /**
  * A plain-text account of where the customer's linking stands, for a handover note or an email:
@@ -16,7 +16,7 @@ export function customerSummaryText(
   accounts: readonly LinkedAccountView[],
   at: Date,
 ): string {
-  const when = dateTimeText(at);
+  const when = dateTimeWithZoneText(at);
   const heading = `${customer.name} (customer id ${customer.id}), as of ${when}:`;
   if (accounts.length === 0) return `${heading} no linked accounts.\n`;
   const toRelink = accounts.filter(needsRelink).length;

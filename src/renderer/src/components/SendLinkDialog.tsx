@@ -4,6 +4,7 @@ import { providerDisplayName, type Customer, type LinkedAccountView } from '../.
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
+import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
@@ -64,7 +65,7 @@ export function SendLinkDialog(props: {
       'The link could not be copied: select it above and copy it by hand.',
     ).then(setCopyOutcome);
 
-  const validUntil = link && new Date(link.expiresAt).toLocaleString();
+  const validUntil = link && dateTimeText(link.expiresAt);
 
   return (
     <ModalDialog
@@ -118,7 +119,7 @@ export function SendLinkDialog(props: {
             </button>
             <a
               className="button"
-              href={emailDraft(customer.name, link.url, validUntil, relinkName)}
+              href={emailDraft(customer.name, link.url, link.expiresAt, relinkName)}
               target="_blank"
               rel="noreferrer"
             >
@@ -147,7 +148,7 @@ export function SendLinkDialog(props: {
 function emailDraft(
   customerName: string,
   url: string,
-  validUntil: string,
+  expiresAt: string,
   relinkName: string | undefined,
 ): string {
   const subject =
@@ -162,7 +163,7 @@ function emailDraft(
       : `Please use this secure link to enter your ${relinkName} credentials again:`,
     url,
     '',
-    `The link works until ${validUntil}. Do not forward it: anyone with it can use it.`,
+    `The link works until ${dateTimeWithZoneText(expiresAt)}. Do not forward it: anyone with it can use it.`,
   ].join('\n');
   return `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
