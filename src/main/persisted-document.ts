@@ -1,5 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import type { z } from 'zod';
+import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
 
 /** What the app needs of electron-store, and of `conf` (its file format) in Node tests. */
 export interface JsonFileStore {
@@ -17,7 +18,8 @@ export interface OpenedDocument<T> {
 /**
  * Opens a JSON document and validates it. A file that cannot be parsed or validated is never
  * wiped: it is renamed to `<path>.corrupt-<time>` and the app starts from `initial`, with a
- * warning that says where the old file went.
+ * warning that says where the old file went. A file the system will not let the app read or
+ * write (permissions, a failing disk) is not damaged: that throws, saying why, and moves nothing.
  */
 export function openValidatedDocument<T extends Record<string, unknown>>(options: {
   open: () => JsonFileStore;
@@ -42,7 +44,13 @@ export function openValidatedDocument<T extends Record<string, unknown>>(options
     const parsed = schema.safeParse(options.migrate ? options.migrate(raw) : raw);
     if (parsed.success) return { file, data: parsed.data, warning: null };
     problem = 'its contents are not valid';
-  } catch {
+  } catch (error) {
+    if (typeof (error as NodeJS.ErrnoException | null)?.code === 'string') {
+      throw new Error(
+        `The app could not use its saved data in ${filePath} (${describeWriteFailure(error)}). ${remedyForWriteFailure(error)}, then start the app again.`,
+        { cause: error },
+      );
+    }
     problem = 'it is not readable JSON';
   }
 

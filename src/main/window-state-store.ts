@@ -15,18 +15,32 @@ export interface WindowStateStore {
   save(state: SavedWindowState): void;
 }
 
-/** The window's last position, size and maximised state (`window-state.json`). */
+/**
+ * The window's last position, size and maximised state (`window-state.json`). A file the system
+ * will not let the app use is no reason not to start: the window opens at its usual size, and its
+ * place is not kept this time.
+ */
 export function openWindowStateStore(options: {
   open: () => JsonFileStore;
   filePath: string;
 }): WindowStateStore {
-  const opened = openValidatedDocument({
-    open: options.open,
-    filePath: options.filePath,
-    schema: windowStateDocumentSchema,
-    initial: () => ({ schemaVersion: 1 as const, window: null }),
-    startsWith: 'the window at its usual size',
-  });
+  let opened;
+  try {
+    opened = openValidatedDocument({
+      open: options.open,
+      filePath: options.filePath,
+      schema: windowStateDocumentSchema,
+      initial: () => ({ schemaVersion: 1 as const, window: null }),
+      startsWith: 'the window at its usual size',
+    });
+  } catch (error) {
+    return {
+      saved: null,
+      warning: error instanceof Error ? error.message : String(error),
+      save: () => undefined,
+    };
+  }
+  const { file } = opened;
   let saved = opened.data.window;
   return {
     get saved() {
@@ -42,7 +56,7 @@ export function openWindowStateStore(options: {
         height: Math.round(state.height),
         maximized: state.maximized,
       });
-      opened.file.store = { schemaVersion: 1, window: saved };
+      file.store = { schemaVersion: 1, window: saved };
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Why a file could not be written, in words for the person using the app. */
+/** Why a file could not be written (or read), in words for the person using the app. */
 export function describeWriteFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
@@ -10,11 +10,11 @@ export function describeWriteFailure(error: unknown): string {
       return 'the disk is read-only';
     case 'EACCES':
     case 'EPERM':
-      return 'the app is not allowed to write there';
+      return 'the app is not allowed to use that file or its folder';
     case 'EIO':
       return 'the disk reported an error';
     default:
-      return typeof code === 'string' ? `the system said ${code}` : 'the system refused the write';
+      return typeof code === 'string' ? `the system said ${code}` : 'the system refused';
   }
 }
 
@@ -23,6 +23,6 @@ export function remedyForWriteFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'Free some space on the disk';
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return 'Check that the app’s data folder can be written';
+    return 'Check that the app may read and write its data folder';
   return 'Check the disk';
 }

@@ -116,6 +116,17 @@ describe('account store on a conf file', () => {
     expect(readFileSync(join(temp.path, aside ?? ''), 'utf8')).toBe('{"customers": [ truncated');
   });
 
+  it('moves nothing aside when the system will not let it read the file, and says why', () => {
+    temp = makeTempDir('store');
+    const file = join(temp.path, 'onboarding.json');
+    blockFile(file);
+    expect(() => openTestAccountStore(temp.path)).toThrow(
+      `The app could not use its saved data in ${file} (the system said EISDIR). Check the disk, then start the app again.`,
+    );
+    expect(readdirSync(temp.path)).toEqual(['onboarding.json']);
+    expect(statSync(file).isDirectory()).toBe(true);
+  });
+
   it('moves aside a file whose JSON is valid but whose contents are not', () => {
     temp = makeTempDir('store');
     writeFileSync(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWindowStateStore } from '../../src/main/window-state-store';
+import { blockFile } from '../support/blocked-file';
 import { makeTempDir } from '../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -35,5 +36,16 @@ describe('the window state file', () => {
     expect(readFileSync(join(temp.path, aside ?? ''), 'utf8')).toContain('"left"');
     store.save({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
     expect(open().saved).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
+  });
+
+  it('lets the app start at the usual size when the system will not let it use the file', () => {
+    const file = join(temp.path, 'window-state.json');
+    blockFile(file);
+    const store = open();
+    expect(store.saved).toBeNull();
+    expect(store.warning).toContain(`could not use its saved data in ${file}`);
+    expect(() =>
+      store.save({ x: 10, y: 20, width: 1000, height: 700, maximized: false }),
+    ).not.toThrow();
   });
 });

@@ -7,16 +7,16 @@ describe('a failed write, in words', () => {
   it.each([
     ['ENOSPC', 'the disk is full', 'Free some space on the disk'],
     ['EDQUOT', 'your disk quota is used up', 'Free some space on the disk'],
-    ['EROFS', 'the disk is read-only', 'Check that the app’s data folder can be written'],
+    ['EROFS', 'the disk is read-only', 'Check that the app may read and write its data folder'],
     [
       'EACCES',
-      'the app is not allowed to write there',
-      'Check that the app’s data folder can be written',
+      'the app is not allowed to use that file or its folder',
+      'Check that the app may read and write its data folder',
     ],
     [
       'EPERM',
-      'the app is not allowed to write there',
-      'Check that the app’s data folder can be written',
+      'the app is not allowed to use that file or its folder',
+      'Check that the app may read and write its data folder',
     ],
     ['EIO', 'the disk reported an error', 'Check the disk'],
     ['EISDIR', 'the system said EISDIR', 'Check the disk'],
@@ -25,9 +25,9 @@ describe('a failed write, in words', () => {
     expect(remedyForWriteFailure(failure(code))).toBe(remedy);
   });
 
-  it('says the system refused the write when there is no code to tell', () => {
-    expect(describeWriteFailure(failure(undefined))).toBe('the system refused the write');
-    expect(describeWriteFailure('not an error')).toBe('the system refused the write');
+  it('says the system refused when there is no code to tell', () => {
+    expect(describeWriteFailure(failure(undefined))).toBe('the system refused');
+    expect(describeWriteFailure('not an error')).toBe('the system refused');
     expect(remedyForWriteFailure(null)).toBe('Check the disk');
   });
 });
