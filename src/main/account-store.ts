@@ -8,7 +8,7 @@ import {
 } from '../shared/domain';
 import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
-import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
+import { describeFileFailure, remedyForFileFailure } from './file-failure';
 import type { StackOneAccount } from './stackone-api';
 
 const storedAccountSchema = linkedAccountViewSchema.extend({
@@ -188,7 +188,7 @@ export function openAccountStore(options: {
     } catch (error) {
       dirty = true;
       failure = new AccountListNotSavedError(
-        `The account list could not be saved to ${options.filePath} (${describeWriteFailure(error)}). What the window shows is kept while the app runs and saved as soon as that works. ${remedyForWriteFailure(error)}, and keep the app open until this message goes: closing it before would lose the changes made since.`,
+        `The account list could not be saved to ${options.filePath} (${describeFileFailure(error)}). What the window shows is kept while the app runs and saved as soon as that works. ${remedyForFileFailure(error)}, and keep the app open until this message goes: closing it before would lose the changes made since.`,
         { cause: error },
       );
       retryLater();

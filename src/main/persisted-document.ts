@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import type { z } from 'zod';
-import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
+import { describeFileFailure, remedyForFileFailure } from './file-failure';
 
 /** What the app needs of electron-store, and of `conf` (its file format) in Node tests. */
 export interface JsonFileStore {
@@ -47,7 +47,7 @@ export function openValidatedDocument<T extends Record<string, unknown>>(options
   } catch (error) {
     if (typeof (error as NodeJS.ErrnoException | null)?.code === 'string') {
       throw new Error(
-        `The app could not use its saved data in ${filePath} (${describeWriteFailure(error)}). ${remedyForWriteFailure(error)}, then start the app again.`,
+        `The app could not use its saved data in ${filePath} (${describeFileFailure(error)}). ${remedyForFileFailure(error)}, then start the app again.`,
         { cause: error },
       );
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { liveEndpointsSchema, type LiveEndpoints } from '../shared/live-settings';
 import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
-import { describeWriteFailure, remedyForWriteFailure } from './write-failure';
+import { describeFileFailure, remedyForFileFailure } from './file-failure';
 
 const savedLiveProfileSchema = liveEndpointsSchema.extend({
   apiKeyCiphertext: z.string().min(1),
@@ -69,7 +69,7 @@ export function openSettingsStore(options: {
     } catch (error) {
       throw new AppError(
         'internal',
-        `The settings could not be saved to ${options.filePath} (${describeWriteFailure(error)}), so nothing was changed. ${remedyForWriteFailure(error)}, then try again.`,
+        `The settings could not be saved to ${options.filePath} (${describeFileFailure(error)}), so nothing was changed. ${remedyForFileFailure(error)}, then try again.`,
         { cause: error },
       );
     }

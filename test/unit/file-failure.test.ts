@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeWriteFailure, remedyForWriteFailure } from '../../src/main/write-failure';
+import { describeFileFailure, remedyForFileFailure } from '../../src/main/file-failure';
 
 const failure = (code: string | undefined) => Object.assign(new Error('write failed'), { code });
 
-describe('a failed write, in words', () => {
+describe('a file the system would not let the app use, in words', () => {
   it.each([
     ['ENOSPC', 'the disk is full', 'Free some space on the disk'],
     ['EDQUOT', 'your disk quota is used up', 'Free some space on the disk'],
@@ -21,13 +21,13 @@ describe('a failed write, in words', () => {
     ['EIO', 'the disk reported an error', 'Check the disk'],
     ['EISDIR', 'the system said EISDIR', 'Check the disk'],
   ])('%s: %s', (code, said, remedy) => {
-    expect(describeWriteFailure(failure(code))).toBe(said);
-    expect(remedyForWriteFailure(failure(code))).toBe(remedy);
+    expect(describeFileFailure(failure(code))).toBe(said);
+    expect(remedyForFileFailure(failure(code))).toBe(remedy);
   });
 
   it('says the system refused when there is no code to tell', () => {
-    expect(describeWriteFailure(failure(undefined))).toBe('the system refused');
-    expect(describeWriteFailure('not an error')).toBe('the system refused');
-    expect(remedyForWriteFailure(null)).toBe('Check the disk');
+    expect(describeFileFailure(failure(undefined))).toBe('the system refused');
+    expect(describeFileFailure('not an error')).toBe('the system refused');
+    expect(remedyForFileFailure(null)).toBe('Check the disk');
   });
 });

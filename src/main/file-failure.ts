@@ -1,5 +1,5 @@
-/** Why a file could not be written (or read), in words for the person using the app. */
-export function describeWriteFailure(error: unknown): string {
+/** Why a file could not be read or written, in words for the person using the app. */
+export function describeFileFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
     case 'ENOSPC':
@@ -19,7 +19,7 @@ export function describeWriteFailure(error: unknown): string {
 }
 
 /** What to do about it, for the failures a person can mend. */
-export function remedyForWriteFailure(error: unknown): string {
+export function remedyForFileFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'Free some space on the disk';
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
