@@ -77,6 +77,34 @@ function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {
   return { client, applied, changes };
 }
 
+/**
+ * A stand-in relay that answers each subscription and then sends only what the test sends on its
+ * connections, recording every message the client sends; closed after the test.
+ */
+async function startScriptedRelay() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const connections: WebSocket[] = [];
+  const fromClient: { type: string }[] = [];
+  server.on('connection', (ws) => {
+    connections.push(ws);
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string };
+      fromClient.push(message);
+      if (message.type === 'subscribe') ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 }));
+    });
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const ws of connections) ws.terminate();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { connections, fromClient, streamUrl: `ws://127.0.0.1:${port}/v1/stream` };
+}
+
 describe('relay client refusals', () => {
   it('says a refused token is one to check in Settings, and offers them; not a relay that is down', async () => {
     const { streamUrl } = await startRelay();
@@ -99,23 +127,8 @@ describe('relay client liveness', () => {
   it('replaces a connection that goes silent, and says why', async () => {
     // A relay that answers the subscription and then neither sends nor pings: from the client's
     // side, exactly what a relay that vanished without closing the TCP connection looks like.
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    const connections: WebSocket[] = [];
-    server.on('connection', (ws) => {
-      connections.push(ws);
-      ws.once('message', () => ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 })));
-    });
-    await new Promise((resolve) => server.once('listening', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const ws of connections) ws.terminate();
-          server.close(() => resolve());
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
-
-    const { changes } = startClient(`ws://127.0.0.1:${port}/v1/stream`, {
+    const { connections, streamUrl } = await startScriptedRelay();
+    const { changes } = startClient(streamUrl, {
       livenessTimeoutMs: 300,
     });
     await eventually(() => expect(changes.some((c) => c.state === 'connected')).toBe(true));
@@ -139,28 +152,7 @@ describe('relay client liveness', () => {
 
 describe('relay client acks', () => {
   it('acks only events on disk, keeps the connection while the disk cannot be written, and acks them with the next that are', async () => {
-    // A relay that sends each event it is told to and records what the client says.
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    const connections: WebSocket[] = [];
-    const fromClient: unknown[] = [];
-    server.on('connection', (ws) => {
-      connections.push(ws);
-      ws.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string };
-        fromClient.push(message);
-        if (message.type === 'subscribe')
-          ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 }));
-      });
-    });
-    await new Promise((resolve) => server.once('listening', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const ws of connections) ws.terminate();
-          server.close(() => resolve());
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
+    const { connections, fromClient, streamUrl } = await startScriptedRelay();
     const send = (seq: number) =>
       connections[0]?.send(
         JSON.stringify({
@@ -173,7 +165,7 @@ describe('relay client acks', () => {
       );
     let diskWritable = false;
     const applied: number[] = [];
-    const { client } = startClient(`ws://127.0.0.1:${port}/v1/stream`, {
+    const { client } = startClient(streamUrl, {
       cursor: () => applied.at(-1) ?? null,
       applyEvents: async (events) => {
         applied.push(...events.map((event) => event.seq));
@@ -189,9 +181,7 @@ describe('relay client acks', () => {
     send(3);
     await eventually(() => expect(applied).toEqual([1, 2, 3]));
     await eventually(() => expect(fromClient).toContainEqual({ type: 'ack', seq: 3 }));
-    expect(fromClient.filter((m) => (m as { type: string }).type === 'ack')).toEqual([
-      { type: 'ack', seq: 3 },
-    ]);
+    expect(fromClient.filter((m) => m.type === 'ack')).toEqual([{ type: 'ack', seq: 3 }]);
     expect(connections).toHaveLength(1);
     expect(client.connection.state).toBe('connected');
   });
