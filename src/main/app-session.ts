@@ -119,15 +119,16 @@ export function createAppSession(deps: {
     const store = storeFor(profile.mode);
     // The demo's simulator and relay are on this computer: no proxy between.
     const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
-    const changeWatch =
-      deps.notify &&
-      createAccountChangeWatch({
-        accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
-        customerName: (id) => store.getCustomer(id)?.name,
-      });
-    const tellChanges = deps.notify && createNoticeBurst(deps.notify);
+    const changeWatch = createAccountChangeWatch({
+      accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
+      customerName: (id) => store.getCustomer(id)?.name,
+    });
+    const tellChanges = createNoticeBurst((notice) => {
+      deps.notify?.(notice);
+      deps.emit('accountNotice', notice);
+    });
     const emit: EmitBridgeEvent = (event, payload) => {
-      if (changeWatch && tellChanges && event === 'accountsChanged') {
+      if (event === 'accountsChanged') {
         const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
         tellChanges(changeWatch.changed(customerId, accounts));
       }

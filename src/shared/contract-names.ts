@@ -39,6 +39,7 @@ export const bridgeEventNames = [
   'menuCommand',
   'showCustomer',
   'saveProblemChanged',
+  'accountNotice',
 ] as const;
 export type BridgeEventName = (typeof bridgeEventNames)[number];
 

@@ -215,6 +215,15 @@ export const bridgeEvents = {
   menuCommand: z.object({ command: z.enum(menuCommands) }),
   /** The user clicked a notification about this customer's accounts: show them. */
   showCustomer: z.object({ customerId: z.string() }),
+  /**
+   * An account newly linked, linked again, or needing re-linking (or a burst of them summed up):
+   * the window says it to screen readers, as the system notification says it to everyone else.
+   */
+  accountNotice: z.object({
+    customerId: z.string().nullable(),
+    title: z.string(),
+    body: z.string(),
+  }),
   /** The account list could not be written to disk (a message), or can be again (null). */
   saveProblemChanged: z.object({ problem: z.string().nullable() }),
 } satisfies Record<BridgeEventName, z.ZodType>;

@@ -1,6 +1,6 @@
 import { addCustomer, expect, linkBambooHrFromAuthLink, test } from './fixtures';
 
-test('a link finished on the customer’s device, and an account that breaks, are told; a click shows that customer', async ({
+test('a link finished on the customer’s device, and an account that breaks, are told (to screen readers in the window too); a click shows that customer', async ({
   app,
   harness,
   browser,
@@ -24,11 +24,20 @@ test('a link finished on the customer’s device, and an account that breaks, ar
       },
     ]);
 
+  // The window says it to screen readers, whichever customer it shows (Globex here).
+  const announced = app.getByRole('status').filter({ hasText: 'Acme Ltd:' });
+  await expect(announced).toHaveText('Acme Ltd: BambooHR linked');
+
+  // Also while a dialog makes the page behind it inert.
+  await app.getByRole('button', { name: 'Settings' }).click();
   const id = harness.store.accountsOf('acme')[0]?.id ?? '';
   await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
   await expect
     .poll(() => harness.notices.map((notice) => notice.title))
     .toEqual(['Acme Ltd: BambooHR linked', 'Acme Ltd: BambooHR needs re-linking']);
+  await expect(announced).toHaveText('Acme Ltd: BambooHR needs re-linking');
+  expect(await announced.evaluate((region) => region.closest('[inert]'))).toBeNull();
+  await app.keyboard.press('Escape');
 
   // The user clicks the notification: main brings the window forward and sends this.
   await expect(app.getByRole('heading', { name: 'Globex' })).toBeVisible();

@@ -719,6 +719,10 @@ describe('the app session', () => {
     await eventually(() =>
       expect(notices).toEqual([expect.objectContaining({ title: 'Acme Ltd: BambooHR linked' })]),
     );
+    // The window is told the same, for screen readers.
+    expect(world.events.filter((e) => e.event === 'accountNotice').map((e) => e.payload)).toEqual(
+      notices,
+    );
     await first.stop();
 
     const afterRestart: AccountNotice[] = [];

@@ -33,6 +33,8 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
+  /** The latest account notice, for screen readers (others see the list and its badges). */
+  const [announcement, setAnnouncement] = useState('');
   /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [openDialog, setOpenDialog] = useState<{
@@ -100,6 +102,7 @@ export function App() {
   useEffect(() => {
     const bridge = onboarding();
     const offRelay = bridge.on('relayConnectionChanged', setRelay);
+    const offNotice = bridge.on('accountNotice', ({ title }) => setAnnouncement(title));
     const offSaveProblem = bridge.on('saveProblemChanged', ({ problem }) =>
       setSaveProblem(problem),
     );
@@ -138,6 +141,7 @@ export function App() {
     return () => {
       offRelay();
       offSaveProblem();
+      offNotice();
       offSummaries();
       window.removeEventListener('online', checkRelayConnection);
     };
@@ -164,192 +168,201 @@ export function App() {
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
 
   return (
-    // While a dialog is open nothing behind it can be focused or clicked.
-    <div className="app" inert={openDialog !== null}>
-      <header className="app-header">
-        <h1>StackOne Onboarding</h1>
-        {mode === 'demo' && (
-          <span
-            className="badge badge-demo"
-            title="A built-in StackOne simulator and relay; no real systems are touched."
-          >
-            Demo mode
-          </span>
-        )}
-        {mode === 'live' && (
-          <span className="badge badge-live" title="Linking accounts in your StackOne project.">
-            Live mode
-          </span>
-        )}
-        <RelayIndicator
-          connection={relay}
-          onTryNow={checkRelayConnection}
-          onOpenSettings={() => showDialog({ kind: 'settings' })}
-        />
-        <button type="button" onClick={() => showDialog({ kind: 'settings' })}>
-          Settings
-        </button>
-      </header>
-      {saveProblem !== null && (
-        <p className="save-problem" role="alert">
-          {saveProblem}
-        </p>
-      )}
-      {notices.length > 0 && (
-        <ul className="notices" role="alert">
-          {notices.map((notice, i) => (
-            <li key={notice}>
-              {notice}
-              <button
-                type="button"
-                className="link"
-                onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
-              >
-                Dismiss
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="layout">
-        <aside className="sidebar">
-          <h2>Customers</h2>
-          <CustomerList
-            customers={customers}
-            summaries={summaries}
-            selectedId={selectedId}
-            onSelect={setSelectedId}
+    <>
+      // While a dialog is open nothing behind it can be focused or clicked.
+      <div className="app" inert={openDialog !== null}>
+        <header className="app-header">
+          <h1>StackOne Onboarding</h1>
+          {mode === 'demo' && (
+            <span
+              className="badge badge-demo"
+              title="A built-in StackOne simulator and relay; no real systems are touched."
+            >
+              Demo mode
+            </span>
+          )}
+          {mode === 'live' && (
+            <span className="badge badge-live" title="Linking accounts in your StackOne project.">
+              Live mode
+            </span>
+          )}
+          <RelayIndicator
+            connection={relay}
+            onTryNow={checkRelayConnection}
+            onOpenSettings={() => showDialog({ kind: 'settings' })}
           />
-          <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
-          <button
-            type="button"
-            className="link find-in-stackone"
-            onClick={() => showDialog({ kind: 'find-customer' })}
-          >
-            Find a customer already in StackOne…
+          <button type="button" onClick={() => showDialog({ kind: 'settings' })}>
+            Settings
           </button>
-        </aside>
-        <main className="content">
-          {selected === null ? (
-            <p className="empty">Create a customer to start linking their systems.</p>
-          ) : (
-            <>
-              <div className="content-header">
-                <CustomerHeading
-                  key={selected.id}
+        </header>
+        {saveProblem !== null && (
+          <p className="save-problem" role="alert">
+            {saveProblem}
+          </p>
+        )}
+        {notices.length > 0 && (
+          <ul className="notices" role="alert">
+            {notices.map((notice, i) => (
+              <li key={notice}>
+                {notice}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
+                >
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="layout">
+          <aside className="sidebar">
+            <h2>Customers</h2>
+            <CustomerList
+              customers={customers}
+              summaries={summaries}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+            />
+            <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
+            <button
+              type="button"
+              className="link find-in-stackone"
+              onClick={() => showDialog({ kind: 'find-customer' })}
+            >
+              Find a customer already in StackOne…
+            </button>
+          </aside>
+          <main className="content">
+            {selected === null ? (
+              <p className="empty">Create a customer to start linking their systems.</p>
+            ) : (
+              <>
+                <div className="content-header">
+                  <CustomerHeading
+                    key={selected.id}
+                    customer={selected}
+                    accounts={accounts}
+                    onRenamed={(renamed) =>
+                      setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
+                    }
+                    onRemoved={(remaining) => {
+                      setCustomers(remaining);
+                      setSelectedId(remaining[0]?.id ?? null);
+                    }}
+                  />
+                  <div className="actions">
+                    <button
+                      type="button"
+                      disabled={refreshing}
+                      title="Ask StackOne for the current state of every account"
+                      onClick={() => {
+                        setRefreshing(true);
+                        unwrap(onboarding().refreshAccounts({ customerId: selected.id }))
+                          .then((accounts) => setAccountList({ customerId: selected.id, accounts }))
+                          .catch(report)
+                          .finally(() => setRefreshing(false));
+                      }}
+                    >
+                      {refreshing ? 'Refreshing…' : 'Refresh'}
+                    </button>
+                    <button
+                      type="button"
+                      title="A link the customer opens on their own device to link their systems"
+                      onClick={() => showDialog({ kind: 'send-link' })}
+                    >
+                      Send a link
+                    </button>
+                    <button
+                      type="button"
+                      className="primary"
+                      onClick={() => showDialog({ kind: 'connect' })}
+                    >
+                      Connect an integration
+                    </button>
+                  </div>
+                </div>
+                <SlowAnswerNotice waiting={refreshing} />
+                <AccountList
+                  accounts={accounts}
+                  onRelink={(account) => showDialog({ kind: 'connect', relink: account })}
+                  onVerify={(account) =>
+                    unwrap(
+                      onboarding().verifyAccount({
+                        customerId: selected.id,
+                        accountId: account.id,
+                      }),
+                    ).catch((failure: unknown) => {
+                      report(failure);
+                      return null;
+                    })
+                  }
+                  onDisconnect={(account) =>
+                    unwrap(
+                      onboarding().disconnectAccount({
+                        customerId: selected.id,
+                        accountId: account.id,
+                      }),
+                    )
+                      .then((list) => setAccountList({ customerId: selected.id, accounts: list }))
+                      .catch(report)
+                  }
+                />
+                <SentLinksSection
                   customer={selected}
                   accounts={accounts}
-                  onRenamed={(renamed) =>
-                    setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
-                  }
-                  onRemoved={(remaining) => {
-                    setCustomers(remaining);
-                    setSelectedId(remaining[0]?.id ?? null);
-                  }}
+                  version={sentLinksVersion}
+                  onError={report}
                 />
-                <div className="actions">
-                  <button
-                    type="button"
-                    disabled={refreshing}
-                    title="Ask StackOne for the current state of every account"
-                    onClick={() => {
-                      setRefreshing(true);
-                      unwrap(onboarding().refreshAccounts({ customerId: selected.id }))
-                        .then((accounts) => setAccountList({ customerId: selected.id, accounts }))
-                        .catch(report)
-                        .finally(() => setRefreshing(false));
+                {openDialog?.kind === 'send-link' && (
+                  <SendLinkDialog
+                    customer={selected}
+                    relink={openDialog.relink}
+                    onClose={() => {
+                      setOpenDialog(null);
+                      setSentLinksVersion((version) => version + 1);
                     }}
-                  >
-                    {refreshing ? 'Refreshing…' : 'Refresh'}
-                  </button>
-                  <button
-                    type="button"
-                    title="A link the customer opens on their own device to link their systems"
-                    onClick={() => showDialog({ kind: 'send-link' })}
-                  >
-                    Send a link
-                  </button>
-                  <button
-                    type="button"
-                    className="primary"
-                    onClick={() => showDialog({ kind: 'connect' })}
-                  >
-                    Connect an integration
-                  </button>
-                </div>
-              </div>
-              <SlowAnswerNotice waiting={refreshing} />
-              <AccountList
-                accounts={accounts}
-                onRelink={(account) => showDialog({ kind: 'connect', relink: account })}
-                onVerify={(account) =>
-                  unwrap(
-                    onboarding().verifyAccount({ customerId: selected.id, accountId: account.id }),
-                  ).catch((failure: unknown) => {
-                    report(failure);
-                    return null;
-                  })
-                }
-                onDisconnect={(account) =>
-                  unwrap(
-                    onboarding().disconnectAccount({
-                      customerId: selected.id,
-                      accountId: account.id,
-                    }),
-                  )
-                    .then((list) => setAccountList({ customerId: selected.id, accounts: list }))
-                    .catch(report)
-                }
-              />
-              <SentLinksSection
-                customer={selected}
-                accounts={accounts}
-                version={sentLinksVersion}
-                onError={report}
-              />
-              {openDialog?.kind === 'send-link' && (
-                <SendLinkDialog
-                  customer={selected}
-                  relink={openDialog.relink}
-                  onClose={() => {
-                    setOpenDialog(null);
-                    setSentLinksVersion((version) => version + 1);
-                  }}
-                />
-              )}
-              {openDialog?.kind === 'connect' && (
-                <ConnectDialog
-                  customer={selected}
-                  relink={openDialog.relink}
-                  onSendLinkInstead={() =>
-                    showDialog({ kind: 'send-link', relink: openDialog.relink })
-                  }
-                  onLinked={(account) =>
-                    setAccountList((current) =>
-                      current === null ||
-                      current.customerId !== account.customerId ||
-                      current.accounts.some((a) => a.id === account.id)
-                        ? current
-                        : { ...current, accounts: [...current.accounts, account] },
-                    )
-                  }
-                  onClose={() => setOpenDialog(null)}
-                />
-              )}
-            </>
-          )}
-        </main>
+                  />
+                )}
+                {openDialog?.kind === 'connect' && (
+                  <ConnectDialog
+                    customer={selected}
+                    relink={openDialog.relink}
+                    onSendLinkInstead={() =>
+                      showDialog({ kind: 'send-link', relink: openDialog.relink })
+                    }
+                    onLinked={(account) =>
+                      setAccountList((current) =>
+                        current === null ||
+                        current.customerId !== account.customerId ||
+                        current.accounts.some((a) => a.id === account.id)
+                          ? current
+                          : { ...current, accounts: [...current.accounts, account] },
+                      )
+                    }
+                    onClose={() => setOpenDialog(null)}
+                  />
+                )}
+              </>
+            )}
+          </main>
+        </div>
+        {openDialog?.kind === 'settings' && <SettingsDialog onClose={() => setOpenDialog(null)} />}
+        {openDialog?.kind === 'find-customer' && (
+          <FindCustomerDialog
+            onAdded={(customer) => {
+              showAddedCustomer(customer);
+              setOpenDialog(null);
+            }}
+            onClose={() => setOpenDialog(null)}
+          />
+        )}
       </div>
-      {openDialog?.kind === 'settings' && <SettingsDialog onClose={() => setOpenDialog(null)} />}
-      {openDialog?.kind === 'find-customer' && (
-        <FindCustomerDialog
-          onAdded={(customer) => {
-            showAddedCustomer(customer);
-            setOpenDialog(null);
-          }}
-          onClose={() => setOpenDialog(null)}
-        />
-      )}
-    </div>
+      {/* Outside the page a dialog makes inert, so that it is heard while one is open. */}
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+    </>
   );
 }
