@@ -14,6 +14,7 @@ import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { closedAddress, startTestProxy, type TestProxy } from '../support/http-proxy';
 import { selfSignedCertificateText } from '../support/self-signed-certificate';
+import { startTestSocksProxy } from '../support/socks-proxy';
 import { makeTempDir } from '../support/temp-dir';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -265,18 +266,85 @@ describe('the routed network', () => {
   });
 
   it('describes its routes for diagnostics', async () => {
-    const network = everywhere('HTTPS secure.corp:8443; SOCKS5 socks.corp:1080; DIRECT');
+    const network = everywhere(
+      'HTTPS secure.corp:8443; SOCKS5 socks.corp:1080; QUIC q.corp:443; DIRECT',
+    );
     expect(await network.describeRoutes(backend.profile.apiBaseUrl)).toBe(
-      'HTTPS proxy secure.corp:8443, then SOCKS5 socks.corp:1080 (not usable), then direct',
+      'HTTPS proxy secure.corp:8443, then SOCKS5 proxy socks.corp:1080, then QUIC q.corp:443 (not usable), then direct',
     );
   });
 
-  it('says a SOCKS proxy cannot be used, and tries nothing else', async () => {
-    const network = everywhere('SOCKS5 127.0.0.1:1080');
+  it('says a QUIC proxy cannot be used, and tries nothing else', async () => {
+    const network = everywhere('QUIC 127.0.0.1:1080');
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toContain(
-      "the system's proxy settings name a proxy the app cannot use for 127.0.0.1 (SOCKS5 127.0.0.1:1080; only HTTP and HTTPS proxies work)",
+      "the system's proxy settings name a proxy the app cannot use for 127.0.0.1 (QUIC 127.0.0.1:1080; HTTP, HTTPS and SOCKS proxies work)",
     );
+  });
+});
+
+describe('a SOCKS proxy', () => {
+  async function socksProxy(options: Parameters<typeof startTestSocksProxy>[0] = {}) {
+    const started = await startTestSocksProxy(options);
+    cleanups.push(() => started.close());
+    return started;
+  }
+
+  it.each([
+    ['SOCKS5', 5],
+    ['SOCKS4', 4],
+    ['SOCKS', 4],
+  ] as const)(
+    'carries StackOne and the relay when the system names one (%s)',
+    async (scheme, version) => {
+      const socks = await socksProxy();
+      const network = everywhere(`${scheme} ${socks.address}`);
+      expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+      const { client } = relayClient(network);
+      await eventually(() => expect(client.connection.state).toBe('connected'));
+      await checkLiveProfile(backend.profile, { network, timeoutMs: 3_000 });
+      expect(socks.connects).toContainEqual({ version, destination: stackOne() });
+      expect(socks.connects).toContainEqual({ version, destination: relay() });
+    },
+  );
+
+  it('signs in to one that asks, says when no or a wrong sign-in is given, and tries no other', async () => {
+    const signIn = { username: 'j.doe', password: 'socks-pass 1' };
+    const socks = await socksProxy({ signIn });
+    const network = everywhere(`SOCKS5 ${socks.address}`);
+    const asking = await failure(api(network).listAccounts(['nobody-here']));
+    expect(asking.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${socks.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
+    );
+    expect(network.proxyAskingForSignIn()).toBe(socks.address);
+
+    network.useProxySignIn({ proxy: socks.address, ...signIn, password: 'not it' });
+    const rejected = await failure(api(network).listAccounts(['nobody-here']));
+    expect(rejected.userMessage).toContain(
+      `the network's proxy (${socks.address}) did not accept the sign-in saved for it`,
+    );
+
+    network.useProxySignIn({ proxy: socks.address, ...signIn });
+    expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+    const { client } = relayClient(network);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+  });
+
+  it('says when it refuses the destination, and tries the next route when it does not answer', async () => {
+    const blocking = await socksProxy({ refuse: true });
+    const error = await failure(
+      api(everywhere(`SOCKS5 ${blocking.address}`)).listAccounts(['nobody-here']),
+    );
+    expect(error.userMessage).toBe(
+      `Could not reach StackOne to list linked accounts: the network's proxy (${blocking.address}) refused to connect to 127.0.0.1; the network may block it. Ask the network's administrators to allow 127.0.0.1, or use another network.`,
+    );
+
+    const gone = await closedAddress();
+    const network = everywhere(`SOCKS5 ${gone}; DIRECT`);
+    expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
+    const only = await failure(api(everywhere(`SOCKS5 ${gone}`)).listAccounts(['nobody-here']));
+    expect(only.userMessage).toContain(`the network's proxy (${gone})`);
+    expect(only.userMessage).toContain('does not answer');
   });
 });
 
@@ -341,6 +409,32 @@ describe('TLS through the proxy', () => {
       "IP: 127.0.0.1 is not in the cert's list",
     );
   });
+
+  it.for([
+    ['SOCKS5', 5],
+    ['SOCKS4', 4],
+  ] as const)(
+    'reaches an https and wss server by its name through a %s proxy, which resolves the name',
+    async ([scheme, version], context) => {
+      if (!withCertificate(context)) return;
+      const port = await startTlsServer();
+      const socks = await startTestSocksProxy();
+      cleanups.push(() => socks.close());
+      const network = everywhere(`${scheme} ${socks.address}`);
+
+      const response = await network.fetch(`https://localhost:${port}/ping`);
+      expect(await response.text()).toBe('pong');
+      expect(await greetingOf(network, `wss://localhost:${port}/`)).toBe('hello');
+      // Version 4a for a name: the proxy resolves it, as with version 5.
+      expect(socks.connects).toEqual([
+        { version, destination: `localhost:${port}` },
+        { version, destination: `localhost:${port}` },
+      ]);
+      await expect(greetingOf(network, `wss://127.0.0.1:${port}/`)).rejects.toThrow(
+        "IP: 127.0.0.1 is not in the cert's list",
+      );
+    },
+  );
 
   it('speaks TLS to an HTTPS proxy, and TLS again to the destination inside it', async (context) => {
     if (!withCertificate(context) || certificate === null) return;

@@ -19,11 +19,22 @@ describe("Chromium's proxy list", () => {
     ]);
   });
 
+  it('takes SOCKS as version 4 and SOCKS5 as 5, on port 1080 unless named, as Chromium does', () => {
+    expect(parseProxyList('SOCKS5 socks.corp:9050; SOCKS s4.corp; socks4 [fd00::2]:80')).toEqual([
+      { kind: 'socks', version: 5, host: 'socks.corp', port: 9050, label: 'socks.corp:9050' },
+      { kind: 'socks', version: 4, host: 's4.corp', port: 1080, label: 's4.corp:1080' },
+      { kind: 'socks', version: 4, host: 'fd00::2', port: 80, label: '[fd00::2]:80' },
+    ]);
+    expect(parseProxyList('HTTPS secure.corp:80')).toEqual([
+      { kind: 'proxy', secure: true, host: 'secure.corp', port: 80, label: 'secure.corp:80' },
+    ]);
+  });
+
   it('marks what the app cannot speak to, and reads an empty answer as DIRECT', () => {
-    expect(parseProxyList('SOCKS5 socks.corp:1080;QUIC q.corp:443;  direct ')).toEqual([
-      { kind: 'unsupported', label: 'SOCKS5 socks.corp:1080' },
+    expect(parseProxyList('QUIC q.corp:443;  direct ; SOCKS5 user@s.corp:1080')).toEqual([
       { kind: 'unsupported', label: 'QUIC q.corp:443' },
       { kind: 'direct' },
+      { kind: 'unsupported', label: 'user@s.corp:1080' },
     ]);
     expect(parseProxyList('PROXY http://x:1/path')).toEqual([
       { kind: 'unsupported', label: 'http://x:1/path' },

@@ -16,7 +16,15 @@ export type ProxyRoute =
       /** `host:port`, for messages and logs. */
       label: string;
     }
-  /** A SOCKS or QUIC proxy, which the app cannot use. */
+  | {
+      kind: 'socks';
+      /** Chromium's `SOCKS` and `SOCKS4` entries are version 4, `SOCKS5` version 5. */
+      version: 4 | 5;
+      host: string;
+      port: number;
+      label: string;
+    }
+  /** A QUIC proxy, or an address that is not one, which the app cannot use. */
   | { kind: 'unsupported'; label: string };
 
 /**
@@ -40,6 +48,13 @@ export function parseProxyList(list: string): ProxyRoute[] {
       case 'HTTPS':
         routes.push(proxyRoute(address, true));
         break;
+      case 'SOCKS':
+      case 'SOCKS4':
+        routes.push(socksRoute(address, 4));
+        break;
+      case 'SOCKS5':
+        routes.push(socksRoute(address, 5));
+        break;
       default:
         routes.push({ kind: 'unsupported', label: `${scheme} ${address}`.trim() });
     }
@@ -48,17 +63,31 @@ export function parseProxyList(list: string): ProxyRoute[] {
 }
 
 function proxyRoute(address: string, secure: boolean): ProxyRoute {
+  const at = hostAndPort(address, secure ? 443 : 80);
+  return at === null ? { kind: 'unsupported', label: address } : { kind: 'proxy', secure, ...at };
+}
+
+function socksRoute(address: string, version: 4 | 5): ProxyRoute {
+  const at = hostAndPort(address, 1080);
+  return at === null ? { kind: 'unsupported', label: address } : { kind: 'socks', version, ...at };
+}
+
+/** `host:port` as a proxy list gives it; null for what is not one (a path, no host). */
+function hostAndPort(
+  address: string,
+  defaultPort: number,
+): { host: string; port: number; label: string } | null {
   let url: URL;
   try {
-    url = new URL(`${secure ? 'https' : 'http'}://${address}`);
+    url = new URL(`http://${address}`);
   } catch {
-    return { kind: 'unsupported', label: address };
+    return null;
   }
-  if (url.hostname === '' || url.pathname !== '/') return { kind: 'unsupported', label: address };
-  // URL leaves IPv6 hosts in brackets; sockets want them bare.
+  if (url.hostname === '' || url.pathname !== '/' || url.username !== '') return null;
+  // URL leaves IPv6 hosts in brackets; sockets want them bare. It drops port 80 as http's own.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
-  return { kind: 'proxy', secure, host, port, label: `${url.hostname}:${port}` };
+  const port = url.port === '' ? (/:80$/.test(address) ? 80 : defaultPort) : Number(url.port);
+  return { host, port, label: `${url.hostname}:${port}` };
 }
 
 /** The routes for a URL; where the system cannot say, DIRECT, as a browser would go. */

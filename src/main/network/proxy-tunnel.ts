@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
+import { SocksClient } from 'socks';
 import type { ProxyRoute } from './proxy-routes';
 
 type ProxyFailureKind =
@@ -13,7 +14,7 @@ type ProxyFailureKind =
   | 'sign_in_rejected'
   /** The proxy refused to connect to the destination (a policy, a blocked host). */
   | 'refused'
-  /** The only proxy the system names is one the app cannot speak to (SOCKS). */
+  /** The only proxy the system names is one the app cannot speak to (QUIC). */
   | 'unsupported';
 
 /** A request that failed at the network's proxy, before reaching its destination. */
@@ -58,9 +59,9 @@ export class ProxyFailure extends Error {
       case 'sign_in_rejected':
         return `Could not ${attempt}: the network's proxy (${proxy}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`;
       case 'refused':
-        return `Could not ${attempt}: the network's proxy (${proxy}) refused to connect to ${host} (HTTP ${this.status ?? 0}); the network may block it. Ask the network's administrators to allow ${host}, or use another network.`;
+        return `Could not ${attempt}: the network's proxy (${proxy}) refused to connect to ${host}${this.status === undefined ? '' : ` (HTTP ${this.status})`}; the network may block it. Ask the network's administrators to allow ${host}, or use another network.`;
       case 'unsupported':
-        return `Could not ${attempt}: the system's proxy settings name a proxy the app cannot use for ${host} (${proxy}; only HTTP and HTTPS proxies work). Use another network, or ask the network's administrators for an HTTP proxy.`;
+        return `Could not ${attempt}: the system's proxy settings name a proxy the app cannot use for ${host} (${proxy}; HTTP, HTTPS and SOCKS proxies work). Use another network, or ask the network's administrators for an HTTP proxy.`;
     }
   }
 }
@@ -137,6 +138,54 @@ export function openTunnel(
     );
     request.end();
   });
+}
+
+/**
+ * Opens a TCP tunnel to `target` through a SOCKS proxy (version 5 signed in with `credentials`
+ * when given; version 4a), resolving with the socket once the proxy has connected it. The proxy
+ * resolves the target's name, as Chromium has it do. Rejects with a ProxyFailure.
+ */
+export async function openSocksTunnel(
+  route: Extract<ProxyRoute, { kind: 'socks' }>,
+  target: TunnelTarget,
+  timeoutMs: number,
+  credentials?: ProxyCredentials,
+): Promise<net.Socket> {
+  try {
+    const { socket } = await SocksClient.createConnection({
+      proxy: {
+        host: route.host,
+        port: route.port,
+        type: route.version,
+        ...(credentials && { userId: credentials.username, password: credentials.password }),
+      },
+      command: 'connect',
+      destination: target,
+      timeout: timeoutMs,
+    });
+    return socket;
+  } catch (error) {
+    throw socksRefusal(route, target, error, credentials !== undefined);
+  }
+}
+
+/** What a SOCKS proxy's refusal was, from the socks library's error messages. */
+function socksRefusal(
+  route: { label: string },
+  target: TunnelTarget,
+  error: unknown,
+  signedIn: boolean,
+): ProxyFailure {
+  const message = error instanceof Error ? error.message : '';
+  const failure = (kind: ProxyFailureKind, signInSchemes: string[] = []) =>
+    new ProxyFailure(kind, route.label, target.host, undefined, { cause: error, signInSchemes });
+  if (message.startsWith('Socks5 Authentication failed'))
+    return failure(signedIn ? 'sign_in_rejected' : 'sign_in', ['basic']);
+  // No method the app offered: a password when it gave none, else one it cannot give (GSS-API).
+  if (message.includes('no accepted authentication type'))
+    return failure('sign_in', signedIn ? [] : ['basic']);
+  if (/^Socks[45] [Pp]roxy rejected connection/.test(message)) return failure('refused');
+  return failure('unreachable');
 }
 
 function refusal(

@@ -7,6 +7,7 @@ import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { resolveRoutes, type ProxyResolver, type ProxyRoute } from './proxy-routes';
 import {
   findProxyFailure,
+  openSocksTunnel,
   openTunnel,
   ProxyFailure,
   startTls,
@@ -19,7 +20,8 @@ export interface ProxySignIn extends ProxyCredentials {
   proxy: string;
 }
 
-type ProxyRouteOf = Extract<ProxyRoute, { kind: 'proxy' }>;
+/** A route through a proxy of either kind: HTTP(S) CONNECT or SOCKS. */
+type TunnelRoute = Extract<ProxyRoute, { kind: 'proxy' | 'socks' }>;
 
 /**
  * The main process's way out to StackOne and the relay, by the routes the system's proxy settings
@@ -69,14 +71,12 @@ export function createRoutedNetwork(options: {
     signIn !== null && sameProxy(signIn.proxy, proxy)
       ? { username: signIn.username, password: signIn.password }
       : null;
-  const tunnel = async (route: ProxyRouteOf, target: TunnelTarget) => {
+  const tunnel = async (route: TunnelRoute, target: TunnelTarget) => {
+    const credentials = credentialsFor(route.label) ?? undefined;
     try {
-      return await openTunnel(
-        route,
-        target,
-        proxyTimeoutMs,
-        credentialsFor(route.label) ?? undefined,
-      );
+      return await (route.kind === 'socks'
+        ? openSocksTunnel(route, target, proxyTimeoutMs, credentials)
+        : openTunnel(route, target, proxyTimeoutMs, credentials));
     } catch (error) {
       if (error instanceof ProxyFailure && error.kind === 'sign_in' && error.takesPasswordSignIn)
         askingForSignIn = route.label;
@@ -85,8 +85,8 @@ export function createRoutedNetwork(options: {
   };
 
   // One pool per proxy: undici keeps the tunnels' connections alive between requests.
-  const tunnelAgent = (route: ProxyRouteOf): Agent => {
-    const key = `${route.secure ? 'https' : 'http'}://${route.label}`;
+  const tunnelAgent = (route: TunnelRoute): Agent => {
+    const key = `${routeName(route)} ${route.label}`;
     let agent = tunnelAgents.get(key);
     if (!agent) {
       agent = new Agent({
@@ -211,7 +211,7 @@ export function createRoutedNetwork(options: {
       .map((route) => {
         if (route.kind === 'direct') return 'direct';
         if (route.kind === 'unsupported') return `${route.label} (not usable)`;
-        return `${route.secure ? 'HTTPS proxy' : 'proxy'} ${route.label}`;
+        return `${routeName(route)} ${route.label}`;
       })
       .join(', then ');
   }
@@ -229,6 +229,12 @@ export function createRoutedNetwork(options: {
     credentialsFor,
     proxyAskingForSignIn: () => askingForSignIn,
   };
+}
+
+/** What kind of proxy a route goes through, for diagnostics: "proxy", "HTTPS proxy", "SOCKS5 proxy". */
+function routeName(route: TunnelRoute): string {
+  if (route.kind === 'socks') return `SOCKS${route.version} proxy`;
+  return route.secure ? 'HTTPS proxy' : 'proxy';
 }
 
 /** Host names are not case-sensitive; `proxy.corp:8080` and `PROXY.corp:8080` are one proxy. */
