@@ -49,7 +49,7 @@ export interface StackOneApi {
   createConnectSession(request: ConnectSessionRequest): Promise<CreatedConnectSession>;
   /** Resolves null when StackOne says the account does not exist. */
   getAccount(accountId: string): Promise<StackOneAccount | null>;
-  /** Every account of these owners, all pages. */
+  /** Every account of these owners, all pages, in several requests for many; none for none. */
   listAccounts(originOwnerIds: string[]): Promise<StackOneAccount[]>;
   /** The project's accounts, whoever their owner, up to `maxAccounts` (whole pages). */
   listProjectAccounts(
@@ -65,6 +65,31 @@ export interface StackOneApi {
 }
 
 const listPageSize = 100;
+
+/**
+ * How long the owner ids of one `GET /accounts` may be, encoded: the query of an implementer's
+ * hundreds of customers would pass the 8 KiB that servers and proxies commonly allow a URL.
+ */
+const ownerIdsQueryMaxChars = 4_000;
+
+/** Owner ids in groups whose `origin_owner_ids=...` parameters fit ownerIdsQueryMaxChars. */
+export function ownerIdGroups(originOwnerIds: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let chars = 0;
+  for (const id of originOwnerIds) {
+    const parameterChars = 'origin_owner_ids='.length + encodeURIComponent(id).length + 1;
+    if (group.length > 0 && chars + parameterChars > ownerIdsQueryMaxChars) {
+      groups.push(group);
+      group = [];
+      chars = 0;
+    }
+    group.push(id);
+    chars += parameterChars;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
 
 export interface StackOneApiOptions {
   apiKey: string;
@@ -167,7 +192,10 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
     },
 
     async listAccounts(originOwnerIds) {
-      return (await listPages({ originOwnerIds }, Infinity)).accounts;
+      const accounts: StackOneAccount[] = [];
+      for (const group of ownerIdGroups(originOwnerIds))
+        accounts.push(...(await listPages({ originOwnerIds: group }, Infinity)).accounts);
+      return accounts;
     },
     async listProjectAccounts(maxAccounts) {
       return listPages({}, maxAccounts);

@@ -1,7 +1,10 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStackOneApi } from '../../src/main/stackone-api';
+import { silentLogger } from '../../src/main/logger';
+import { createStackOneApi, ownerIdGroups } from '../../src/main/stackone-api';
+import { startSimulator } from '../../src/simulator/simulator-server';
+import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -123,5 +126,55 @@ describe("the project's accounts", () => {
     const some = await api.listProjectAccounts(150);
     expect(some).toMatchObject({ complete: false, accounts: { length: 200 } });
     expect(queries).toHaveLength(2);
+  });
+});
+
+describe('the accounts of many customers', () => {
+  it('are read in requests whose URLs stay short, all of them found', async () => {
+    const apiKey = 'v1.test.many-customers';
+    const simulator = await startSimulator({ apiKey, logger: silentLogger() });
+    try {
+      const urls: string[] = [];
+      const api = createStackOneApi({
+        apiKey,
+        baseUrl: simulator.url,
+        fetch: (input, init) => {
+          urls.push(input instanceof Request ? input.url : String(input));
+          return fetch(input, init);
+        },
+      });
+      // 300 customers with long ids: 36 KB of query in one URL, past what servers take.
+      const ids = Array.from({ length: 300 }, (_, i) => `customer-${i}-${'x'.repeat(100)}`);
+      const linked: string[] = [];
+      for (const owner of [ids[0], ids[150], ids[299]] as string[]) {
+        const session = await api.createConnectSession({
+          originOwnerId: owner,
+          originOwnerName: owner,
+        });
+        linked.push(await linkBambooHrThroughHub(simulator.url, session.token));
+      }
+      urls.length = 0;
+
+      const accounts = await api.listAccounts(ids);
+      expect(accounts.map((account) => account.id).sort()).toEqual([...linked].sort());
+      expect(urls.length).toBeGreaterThan(1);
+      for (const url of urls) expect(url.length).toBeLessThan(4_500);
+      expect(await api.listAccounts([])).toEqual([]);
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it('are asked for in groups that keep every id once, in order', () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `owner-${i}-${'é'.repeat(20)}`);
+    const groups = ownerIdGroups(ids);
+    expect(groups.flat()).toEqual(ids);
+    expect(groups.length).toBeGreaterThan(1);
+    for (const group of groups) {
+      const query = group.map((id) => `origin_owner_ids=${encodeURIComponent(id)}&`).join('');
+      expect(query.length).toBeLessThanOrEqual(4_000);
+    }
+    // One id longer than the budget still goes, alone.
+    expect(ownerIdGroups(['y'.repeat(5_000), 'z'])).toEqual([['y'.repeat(5_000)], ['z']]);
   });
 });
