@@ -293,7 +293,9 @@ export function createAppSession(deps: {
         customers: summaries.length,
         accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),
         accountsToRelink: summaries.reduce((sum, summary) => sum + summary.needingRelink, 0),
-        warnings: status.warnings,
+        // What support most needs to hear of: changes that are not on disk.
+        warnings:
+          status.saveProblem === null ? status.warnings : [status.saveProblem, ...status.warnings],
         windowErrors: windowErrors.summary(),
         at: new Date(),
       });

@@ -367,6 +367,16 @@ describe('the app session', () => {
       expect(report).not.toContain(kept);
   });
 
+  it('puts an account list that cannot be saved first among the warnings of diagnostics', async () => {
+    const session = await openSession();
+    const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const blocked = blockFile(file);
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const { report } = await session.handlers.getDiagnostics({});
+    expect(report).toContain(`Warnings:\n- The account list could not be saved to ${file}`);
+    blocked.unblock();
+  });
+
   it('logs what the window reports without the secrets it holds, and counts it in diagnostics', async () => {
     const lines: string[] = [];
     const session = await openSession({
