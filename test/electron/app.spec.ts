@@ -11,6 +11,7 @@ import {
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
 import { bridgeCallNames } from '../../src/shared/contract-names';
+import { blockFile } from '../support/blocked-file';
 import { startTestProxy, type TestProxy } from '../support/http-proxy';
 import { packageApp, skipPackagingUnlessLinux } from '../support/package-app';
 
@@ -283,6 +284,41 @@ test('the window opens where it was when the app was last closed', async () => {
   );
   // The window manager may nudge the position; the size is the app's to set.
   expect(reopened).toMatchObject({ width: bounds.width, height: bounds.height });
+});
+
+test('closing the window with changes the disk would not take asks first, and Keep the app open keeps it', async () => {
+  const page = await app.firstWindow();
+  await page.getByLabel('Name').fill('Acme Ltd');
+  await page.getByLabel('Customer id').fill('acme');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  const blocked = blockFile(join(userData, 'onboarding.json'));
+  await page.getByLabel('Name').fill('Globex');
+  await page.getByLabel('Customer id').fill('globex');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  const problem = page.getByRole('alert').filter({ hasText: 'could not be saved' });
+  await expect(problem).toBeVisible();
+  // Answer the question the way a user keeping the app open would, and record it.
+  await app.evaluate(({ dialog }) => {
+    const asked: string[] = [];
+    (globalThis as { asked?: string[] }).asked = asked;
+    dialog.showMessageBox = (async (...args: unknown[]) => {
+      asked.push((args.at(-1) as { message: string }).message);
+      return { response: 0, checkboxChecked: false };
+    }) as typeof dialog.showMessageBox;
+  });
+  const asked = () => app.evaluate(() => (globalThis as { asked?: string[] }).asked ?? []);
+
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
+  await expect.poll(asked).toEqual(['Changes to the account list are not saved']);
+  expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  await expect(page.getByRole('heading', { name: 'Globex' })).toBeVisible();
+
+  // Once the disk takes it (the store tries every 5 s), quitting asks nothing.
+  blocked.unblock();
+  await expect(problem).toBeHidden({ timeout: 15_000 });
+  expect(readFileSync(join(userData, 'onboarding.json'), 'utf8')).toContain('globex');
+  expect(await asked()).toHaveLength(1);
 });
 
 test('the packaged app starts in demo mode, serves its window and connects to its relay', async () => {
