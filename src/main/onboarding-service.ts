@@ -21,6 +21,9 @@ import { stackOneCustomersOf } from './stackone-customers';
  */
 const stackOneCustomersMaxAccounts = 5_000;
 
+/** How long the Hub's connect session lasts: StackOne's default, asked for by name. */
+const connectSessionSeconds = 30 * 60;
+
 export type EmitBridgeEvent = <E extends BridgeEventName>(
   event: E,
   payload: EventPayload<E>,
@@ -270,11 +273,22 @@ export function createOnboardingService(deps: {
       return stackOneCustomersOf(read, inApp);
     },
     async createConnectSession({ customerId, provider, categories, accountId }) {
+      // Counted from before the request, as for auth links: never later than StackOne's.
+      const requestedAt = Date.now();
       const session = await createSessionFor(customerId, accountId, {
         ...(provider !== undefined && { provider }),
         ...(categories !== undefined && { categories }),
+        expiresInSeconds: connectSessionSeconds,
       });
-      return { token: session.token, hubBaseUrl: profile.hubBaseUrl, hubAppUrl: profile.hubAppUrl };
+      return {
+        token: session.token,
+        hubBaseUrl: profile.hubBaseUrl,
+        hubAppUrl: profile.hubAppUrl,
+        expiresInSeconds: Math.max(
+          0,
+          connectSessionSeconds - Math.ceil((Date.now() - requestedAt) / 1000),
+        ),
+      };
     },
     async createAuthLink({ customerId, validForDays, accountId }) {
       const validForSeconds = validForDays * 24 * 60 * 60;

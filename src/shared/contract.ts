@@ -44,6 +44,11 @@ export const hubSessionSchema = z.strictObject({
   token: z.string().min(1),
   hubBaseUrl: z.url(),
   hubAppUrl: z.url(),
+  /**
+   * How long StackOne still takes the token, from this answer (never longer than StackOne's own
+   * count): a duration, not a time, so that no two clocks have to agree.
+   */
+  expiresInSeconds: z.number().int().nonnegative(),
 });
 export type HubSession = z.infer<typeof hubSessionSchema>;
 

@@ -455,6 +455,39 @@ test('a connect session StackOne could not create can be tried again from the di
   await expect(accountRows(app)).toHaveCount(1);
 });
 
+test('a connect session left open until it expires says so, and a new one links', async ({
+  app,
+  harness,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await openHubOn(app, 'BambooHR');
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+
+  // Half an hour later, in StackOne and in the window alike.
+  await harness.control('/_simulator/sessions/expire', {});
+  await app.clock.fastForward('29:00');
+  await expect(app.getByTestId('stackone-hub')).toHaveCount(1);
+  await app.clock.fastForward('01:00');
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'This connect session has expired, so the Hub can no longer link an account with it. Start a new one; what was entered in the Hub has to be entered again.',
+  );
+  await expect(app.getByTestId('stackone-hub')).toHaveCount(0);
+
+  await dialog.getByRole('button', { name: 'Start a new session' }).click();
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await app.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
+  await submitBambooHr(app);
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+  // Linked: the session's end no longer matters.
+  await app.clock.fastForward('31:00');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+});
+
 test('a failed Refresh says what happened once, however often it is pressed', async ({
   app,
   harness,

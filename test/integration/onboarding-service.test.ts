@@ -280,6 +280,18 @@ describe('onboarding service over the real simulator and relay', () => {
     expect(w.accountLookups).toEqual([id]);
   });
 
+  it('asks StackOne for a Hub session of half an hour, and tells the window what is left of it', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const session = await w.service.handlers.createConnectSession({ customerId: 'acme' });
+    const [created] = [...w.simulator.state.sessions.values()];
+    expect((created?.expiresAt.getTime() ?? 0) - (created?.createdAt.getTime() ?? 0)).toBe(
+      1_800_000,
+    );
+    expect(session.expiresInSeconds).toBeLessThanOrEqual(1_800);
+    expect(session.expiresInSeconds).toBeGreaterThan(1_790);
+  });
+
   it('never hands the API key or relay token to the renderer', async () => {
     const w = await setUp();
     const results = [

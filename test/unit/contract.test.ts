@@ -19,6 +19,7 @@ describe('bridge contract', () => {
         token: 't',
         hubBaseUrl: 'http://127.0.0.1:1',
         hubAppUrl: 'http://127.0.0.1:1',
+        expiresInSeconds: 1800,
         apiKey: 'k',
       }).success,
     ).toBe(false);
@@ -27,6 +28,7 @@ describe('bridge contract', () => {
         token: 't',
         hubBaseUrl: 'http://127.0.0.1:1',
         hubAppUrl: 'http://127.0.0.1:1',
+        expiresInSeconds: 1800,
       }).success,
     ).toBe(true);
   });

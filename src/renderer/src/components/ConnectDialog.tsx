@@ -25,6 +25,9 @@ export function ConnectDialog(props: {
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  /** The session's time ran out before an account was linked: the Hub cannot link with it. */
+  const [expired, setExpired] = useState(false);
+  const linked = useRef(false);
   const dialogRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -42,8 +45,17 @@ export function ConnectDialog(props: {
     };
   }, [customer.id, relinkId, attempt]);
 
+  useEffect(() => {
+    if (session === null) return;
+    const timer = setTimeout(() => {
+      if (!linked.current) setExpired(true);
+    }, session.expiresInSeconds * 1000);
+    return () => clearTimeout(timer);
+  }, [session]);
+
   const tryAgain = () => {
     setError(null);
+    setExpired(false);
     setSession(null);
     setAttempt((n) => n + 1);
     // The button goes with the error; focus stays in the dialog rather than falling to the page.
@@ -51,6 +63,7 @@ export function ConnectDialog(props: {
   };
 
   const handleSuccess = (account: { id: string; provider: string }) => {
+    linked.current = true;
     unwrap(
       onboarding().recordHubSuccess({
         customerId: customer.id,
@@ -96,7 +109,18 @@ export function ConnectDialog(props: {
         <p className="muted">Opening a secure connect session…</p>
       )}
       <SlowAnswerNotice waiting={session === null && error === null} />
-      {session !== null && (
+      {session !== null && expired && (
+        <div className="dialog-error">
+          <p className="error" role="alert">
+            This connect session has expired, so the Hub can no longer link an account with it.
+            Start a new one; what was entered in the Hub has to be entered again.
+          </p>
+          <button type="button" onClick={tryAgain}>
+            Start a new session
+          </button>
+        </div>
+      )}
+      {session !== null && !expired && (
         // The Hub is another company's code: if it fails, the dialog says so, not a blank window.
         <ErrorBoundary
           resetKeys={[session]}
