@@ -43,6 +43,14 @@ test.afterEach(async () => {
   rmSync(userData, { recursive: true, force: true });
 });
 
+/** Adds a customer through the window's form and waits for their page. */
+async function addCustomer(page: Page, name: string, id: string): Promise<void> {
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Customer id').fill(id);
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+}
+
 /** Every label in the app's menu bar, menus and items alike. */
 const menuLabels = (electronApp: ElectronApplication) =>
   electronApp.evaluate(({ Menu }) => {
@@ -72,9 +80,7 @@ test('starts in demo mode with a sandboxed renderer that only sees window.onboar
 
 test('links an API-key account through the embedded Hub and shows it active', async () => {
   const page = await app.firstWindow();
-  await page.getByLabel('Name').fill('Acme Ltd');
-  await page.getByLabel('Customer id').fill('acme');
-  await page.getByRole('button', { name: 'Add customer' }).click();
+  await addCustomer(page, 'Acme Ltd', 'acme');
   await page.getByRole('button', { name: 'Connect an integration' }).click();
   const hub = page.getByTestId('stackone-hub');
   await hub.getByText('BambooHR', { exact: true }).click();
@@ -97,9 +103,7 @@ test('refuses navigation away from the app and windows other than the OAuth popu
 
 test('Send a link copies to the system clipboard and hands the email draft to the mail app', async () => {
   const page = await app.firstWindow();
-  await page.getByLabel('Name').fill('Acme Ltd');
-  await page.getByLabel('Customer id').fill('acme');
-  await page.getByRole('button', { name: 'Add customer' }).click();
+  await addCustomer(page, 'Acme Ltd', 'acme');
   // Record what would go to the mail app instead of opening one.
   await app.evaluate(({ shell }) => {
     const opened: string[] = [];
@@ -218,9 +222,7 @@ test('behind a proxy that asks for a sign-in, the one saved serves main and the 
     await useLiveMode(page, live);
     await expect(page.locator('[data-relay-state=connected]')).toBeVisible();
     // The Hub's requests are Chromium's: its proxy asks, main answers with the saved sign-in.
-    await page.getByLabel('Name').fill('Acme Ltd');
-    await page.getByLabel('Customer id').fill('acme');
-    await page.getByRole('button', { name: 'Add customer' }).click();
+    await addCustomer(page, 'Acme Ltd', 'acme');
     await page.getByRole('button', { name: 'Connect an integration' }).click();
     await expect(
       page.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
@@ -229,10 +231,7 @@ test('behind a proxy that asks for a sign-in, the one saved serves main and the 
 
 test('a window whose process crashes is reloaded, keeps its customers and says what happened', async () => {
   const page = await app.firstWindow();
-  await page.getByLabel('Name').fill('Acme Ltd');
-  await page.getByLabel('Customer id').fill('acme');
-  await page.getByRole('button', { name: 'Add customer' }).click();
-  await expect(page.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  await addCustomer(page, 'Acme Ltd', 'acme');
 
   await app.evaluate(({ BrowserWindow }) =>
     BrowserWindow.getAllWindows()[0]?.webContents.forcefullyCrashRenderer(),
@@ -288,14 +287,9 @@ test('the window opens where it was when the app was last closed', async () => {
 
 test('closing the window with changes the disk would not take asks first, and Keep the app open keeps it', async () => {
   const page = await app.firstWindow();
-  await page.getByLabel('Name').fill('Acme Ltd');
-  await page.getByLabel('Customer id').fill('acme');
-  await page.getByRole('button', { name: 'Add customer' }).click();
-  await expect(page.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  await addCustomer(page, 'Acme Ltd', 'acme');
   const blocked = blockFile(join(userData, 'onboarding.json'));
-  await page.getByLabel('Name').fill('Globex');
-  await page.getByLabel('Customer id').fill('globex');
-  await page.getByRole('button', { name: 'Add customer' }).click();
+  await addCustomer(page, 'Globex', 'globex');
   const problem = page.getByRole('alert').filter({ hasText: 'could not be saved' });
   await expect(problem).toBeVisible();
   // Answer the question the way a user keeping the app open would, and record it.
