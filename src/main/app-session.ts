@@ -73,11 +73,24 @@ export function createAppSession(deps: {
 }): AppSession {
   const { settings, cipher, logger } = deps;
   const stores = new Map<Mode, AccountStore>();
+  /**
+   * Why an account list's changes are not on disk: the active mode's, else the other's (whose
+   * store goes on trying after a switch, and whose changes quitting would lose all the same).
+   */
+  const saveProblem = () =>
+    (active && stores.get(active.profile.mode)?.saveProblem) ??
+    [...stores.values()].find((store) => store.saveProblem !== null)?.saveProblem ??
+    null;
   const storeFor = (mode: Mode) => {
     let store = stores.get(mode);
     if (!store) {
       store = deps.openAccountStore(mode);
       stores.set(mode, store);
+      store.onSaveProblemChanged((problem) => {
+        if (problem === null) logger.info({ mode }, 'account list saved again');
+        else logger.error({ mode, problem }, 'account list not saved');
+        deps.emit('saveProblemChanged', { problem: saveProblem() });
+      });
     }
     return store;
   };
@@ -241,7 +254,7 @@ export function createAppSession(deps: {
         ? 'This computer has no keyring, so the API key and relay token are saved only obfuscated: anyone who can read your files can read them. Install and unlock a keyring (GNOME Keyring or KWallet) to keep them encrypted.'
         : null,
     ].filter((warning): warning is string => warning !== null);
-    return { ...status, warnings: [...warnings, ...status.warnings] };
+    return { ...status, warnings: [...warnings, ...status.warnings], saveProblem: saveProblem() };
   }
 
   const handlers: CallHandlers = {

@@ -66,7 +66,7 @@ export function createOnboardingService(deps: {
   emit: EmitBridgeEvent;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
-  /** A write that fails is the store's to retry; the window is told through saveProblemChanged. */
+  /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
   const persist = () => flushOrKeepInMemory(store);
 
   /** Keeps the link until it expires; where it cannot be encrypted, it is not kept. */
@@ -222,11 +222,6 @@ export function createOnboardingService(deps: {
     for (const customerId of customerIds) {
       emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
     }
-  });
-  const offSaveProblem = store.onSaveProblemChanged((problem) => {
-    if (problem === null) logger.info('account list saved again');
-    else logger.error({ problem }, 'account list not saved');
-    emit('saveProblemChanged', { problem });
   });
 
   const handlers: ServiceHandlers = {
@@ -416,7 +411,6 @@ export function createOnboardingService(deps: {
       await reconciling?.catch(() => undefined);
       // The store outlives the service (a switch to the other mode and back opens a new one).
       offAccountsChanged();
-      offSaveProblem();
       await persist();
     },
   };

@@ -367,6 +367,33 @@ describe('the app session', () => {
       expect(report).not.toContain(kept);
   });
 
+  it("tells the window of an account list that cannot be saved, the other mode's too, until it is", async () => {
+    const session = await openSession();
+    await session.handlers.createCustomer({ id: 'demo-co', name: 'Demo Co' });
+    const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const blocked = blockFile(file);
+    await session.handlers.renameCustomer({ id: 'demo-co', name: 'Demo Company' });
+    const told = () =>
+      world.events
+        .filter((e) => e.event === 'saveProblemChanged')
+        .map((e) => (e.payload as { problem: string | null }).problem);
+    const { saveProblem } = await session.handlers.getAppStatus({});
+    expect(saveProblem).toContain(`could not be saved to ${file}`);
+    expect(told()).toEqual([saveProblem]);
+
+    // Live mode's list is fine; the demo's changes are still not on disk, and still said.
+    await session.handlers.switchToLiveMode(liveInput());
+    expect((await session.handlers.getAppStatus({})).saveProblem).toBe(saveProblem);
+
+    blocked.unblock();
+    await session.handlers.switchToDemoMode({});
+    await eventually(async () =>
+      expect((await session.handlers.getAppStatus({})).saveProblem).toBeNull(),
+    );
+    expect(told()).toEqual([saveProblem, null]);
+    expect(readFileSync(file, 'utf8')).toContain('Demo Company');
+  });
+
   it('puts an account list that cannot be saved first among the warnings of diagnostics', async () => {
     const session = await openSession();
     const file = join(world.storeDir, `${accountStoreName('demo')}.json`);

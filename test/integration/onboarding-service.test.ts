@@ -328,7 +328,7 @@ describe('onboarding service over the real simulator and relay', () => {
 });
 
 describe('an account list the disk will not take', () => {
-  it('goes on working: the change stands, events are applied and shown, the window is told, and all of it is saved once the disk takes it', async () => {
+  it('goes on working: the change stands, events are applied and shown, the status says why, and all of it is saved once the disk takes it', async () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await addCustomer(w, 'acme', 'Acme Ltd');
@@ -336,16 +336,11 @@ describe('an account list the disk will not take', () => {
     const eventsBefore = w.events.length;
     const file = join(w.temp.path, 'store', 'onboarding.json');
     const blocked = blockFile(file);
-    const saveProblems = () =>
-      w.events
-        .filter((e) => e.event === 'saveProblemChanged')
-        .map((e) => (e.payload as { problem: string | null }).problem);
 
     const renamed = await w.service.handlers.renameCustomer({ id: 'acme', name: 'Acme Group' });
     expect(renamed.name).toBe('Acme Group');
     const { saveProblem } = await w.service.handlers.getAppStatus({});
     expect(saveProblem).toContain(`could not be saved to ${file}`);
-    expect(saveProblems()).toEqual([saveProblem]);
 
     // An account linked meanwhile: the Hub's success, then its webhook through the relay.
     const id = await linkBambooHr(w, 'acme');
@@ -362,7 +357,6 @@ describe('an account list the disk will not take', () => {
     blocked.unblock();
     await w.service.handlers.refreshAccounts({ customerId: 'acme' });
     expect((await w.service.handlers.getAppStatus({})).saveProblem).toBeNull();
-    expect(saveProblems()).toEqual([saveProblem, null]);
     await w.service.stop();
     w.startService();
     expect(w.store.getCustomer('acme')?.name).toBe('Acme Group');
