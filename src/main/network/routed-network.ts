@@ -231,7 +231,7 @@ export function createRoutedNetwork(options: {
   };
 }
 
-/** What kind of proxy a route goes through, for diagnostics: "proxy", "HTTPS proxy", "SOCKS5 proxy". */
+/** A route's kind of proxy, for diagnostics: "proxy", "HTTPS proxy", "SOCKS5 proxy". */
 function routeName(route: TunnelRoute): string {
   if (route.kind === 'socks') return `SOCKS${route.version} proxy`;
   return route.secure ? 'HTTPS proxy' : 'proxy';

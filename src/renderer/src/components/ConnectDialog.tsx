@@ -56,6 +56,7 @@ export function ConnectDialog(props: {
   const tryAgain = () => {
     setError(null);
     setExpired(false);
+    linked.current = false;
     setSession(null);
     setAttempt((n) => n + 1);
     // The button goes with the error; focus stays in the dialog rather than falling to the page.
