@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import reactJsx from 'eslint-plugin-react-jsx';
 import globals from 'globals';
 
 const electronImport = {
@@ -57,9 +58,12 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    plugins: { 'react-hooks': reactHooks },
+    plugins: { 'react-hooks': reactHooks, ...reactJsx.configs.recommended.plugins },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      ...Object.fromEntries(
+        Object.keys(reactJsx.configs.recommended.rules).map((rule) => [rule, 'error']),
+      ),
       'no-restricted-imports': [
         'error',
         {

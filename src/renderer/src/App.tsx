@@ -169,7 +169,7 @@ export function App() {
 
   return (
     <>
-      // While a dialog is open nothing behind it can be focused or clicked.
+      {/* While a dialog is open nothing behind it can be focused or clicked. */}
       <div className="app" inert={openDialog !== null}>
         <header className="app-header">
           <h1>StackOne Onboarding</h1>
