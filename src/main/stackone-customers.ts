@@ -4,6 +4,7 @@ import {
   type StackOneCustomer,
   type StackOneCustomers,
 } from '../shared/domain';
+import { compareCustomers } from '../shared/customer-order';
 import type { StackOneAccount } from './stackone-api';
 
 /**
@@ -36,6 +37,6 @@ export function stackOneCustomersOf(
     const name = customerNameSchema.safeParse(newest.originOwnerName);
     customers.push({ id: id.data, name: name.success ? name.data : id.data, accounts });
   }
-  customers.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  customers.sort(compareCustomers);
   return { customers, accountsRead: read.accounts.length, complete: read.complete, unusableIds };
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { compareCustomers } from '../../../shared/customer-order';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { CustomerSearchBox } from './CustomerSearchBox';
@@ -15,7 +16,7 @@ export function CustomerList(props: {
   const searching = props.customers.length >= searchBoxFrom;
   const shown = props.customers
     .filter((customer) => matchesCustomerSearch(customer, searching ? search : ''))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    .sort(compareCustomers);
 
   return (
     <>
