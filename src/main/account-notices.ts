@@ -1,4 +1,4 @@
-import { needsRelink, providerDisplayName, type LinkedAccountView } from '../shared/domain';
+import { needsRelink, accountDisplayName, type LinkedAccountView } from '../shared/domain';
 
 /**
  * A system notification's text, and the customer it is about (a click shows them; null for a
@@ -44,7 +44,7 @@ export function createAccountChangeWatch(options: {
         const before = lastStatus.get(account.id);
         lastStatus.set(account.id, account.status);
         if (before === account.status) continue;
-        const name = providerDisplayName(account);
+        const name = accountDisplayName(account);
         const wasBroken = before !== undefined && needsRelink({ status: before });
         if (account.status === 'active' && (before === undefined || before === 'pending')) {
           changes.push({

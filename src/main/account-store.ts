@@ -25,6 +25,8 @@ const storedSentLinkSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   expiresAt: z.iso.datetime({ offset: true }),
   relinkAccountId: z.string().nullable(),
+  // Links kept before second accounts could be asked for have none.
+  secondAccountLabel: z.string().nullable().default(null),
 });
 export type StoredSentLink = z.infer<typeof storedSentLinkSchema>;
 
@@ -286,6 +288,7 @@ export function openAccountStore(options: {
         customerId: remote.originOwnerId,
         provider: remote.provider,
         ...(providerName !== undefined && { providerName }),
+        ...(remote.label !== undefined && { label: remote.label }),
         status: remote.status,
         statusReasons: remote.statusReasons,
         updatedAt: remote.updatedAt,
@@ -304,6 +307,7 @@ export function openAccountStore(options: {
         customerId: existing?.customerId ?? customerId,
         provider: existing?.provider ?? provider,
         ...(existing?.providerName !== undefined && { providerName: existing.providerName }),
+        ...(existing?.label !== undefined && { label: existing.label }),
         status: 'deleted',
         statusReasons: [],
         updatedAt: now().toISOString(),

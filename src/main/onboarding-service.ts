@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
-import { summarizeAccounts } from '../shared/domain';
+import { accountDisplayName, summarizeAccounts } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -76,6 +76,7 @@ export function createOnboardingService(deps: {
     createdAt: string;
     expiresAt: string;
     relinkAccountId: string | null;
+    secondAccountLabel: string | null;
   }): Promise<void> {
     if (cipher.storage === 'unavailable') return;
     const { url, ...rest } = link;
@@ -109,19 +110,27 @@ export function createOnboardingService(deps: {
     return account;
   };
 
-  /** A connect session for the customer; with an account id, to re-link that account of theirs. */
+  /**
+   * A connect session for the customer: with an account id, to re-link that account of theirs;
+   * for a second account, one StackOne adds beside any of the same provider, labelled.
+   */
   const createSessionFor = (
-    customerId: string,
-    accountId: string | undefined,
+    linking: {
+      customerId: string;
+      accountId?: string | undefined;
+      secondAccount?: { label: string } | undefined;
+    },
     options: Pick<ConnectSessionRequest, 'provider' | 'categories' | 'expiresInSeconds'>,
   ) => {
-    const customer = customerOrThrow(customerId);
+    const { accountId, secondAccount } = linking;
+    const customer = customerOrThrow(linking.customerId);
     if (accountId !== undefined) accountOrThrow(customer.id, accountId);
     return api.createConnectSession({
       originOwnerId: customer.id,
       originOwnerName: customer.name,
       ...options,
       ...(accountId !== undefined && { accountId }),
+      ...(secondAccount !== undefined && { multiple: true, label: secondAccount.label }),
     });
   };
 
@@ -267,10 +276,10 @@ export function createOnboardingService(deps: {
       const inApp = new Set(store.listCustomers().map((customer) => customer.id));
       return stackOneCustomersOf(read, inApp);
     },
-    async createConnectSession({ customerId, provider, categories, accountId }) {
+    async createConnectSession({ provider, categories, ...linking }) {
       // Counted from before the request, as for auth links: never later than StackOne's.
       const requestedAt = Date.now();
-      const session = await createSessionFor(customerId, accountId, {
+      const session = await createSessionFor(linking, {
         ...(provider !== undefined && { provider }),
         ...(categories !== undefined && { categories }),
         expiresInSeconds: connectSessionSeconds,
@@ -285,12 +294,13 @@ export function createOnboardingService(deps: {
         ),
       };
     },
-    async createAuthLink({ customerId, validForDays, accountId }) {
+    async createAuthLink({ validForDays, ...linking }) {
+      const { customerId, accountId } = linking;
       const validForSeconds = validForDays * 24 * 60 * 60;
       // StackOne's answer has no expiry time; counted from before the request, this one is never
       // later than the real one.
       const requestedAt = Date.now();
-      const session = await createSessionFor(customerId, accountId, {
+      const session = await createSessionFor(linking, {
         expiresInSeconds: validForSeconds,
       });
       const url = authLinkSchema.shape.url.safeParse(session.authLinkUrl);
@@ -307,6 +317,7 @@ export function createOnboardingService(deps: {
         createdAt: new Date(requestedAt).toISOString(),
         expiresAt,
         relinkAccountId: accountId ?? null,
+        secondAccountLabel: linking.secondAccount?.label ?? null,
       });
       return { url: url.data, expiresAt };
     },
@@ -322,6 +333,7 @@ export function createOnboardingService(deps: {
             createdAt: stored.createdAt,
             expiresAt: stored.expiresAt,
             relinkAccountId: stored.relinkAccountId,
+            secondAccountLabel: stored.secondAccountLabel,
           });
         } catch (error) {
           // Another computer's, or a changed keyring: it cannot be shown again, so it goes.
@@ -367,7 +379,7 @@ export function createOnboardingService(deps: {
         await persist();
         throw new AppError(
           'not_found',
-          `StackOne no longer has this ${known.providerName ?? known.provider} account: it was disconnected there, so it is gone from the list. Link it again if the customer still needs it.`,
+          `StackOne no longer has this ${accountDisplayName(known)} account: it was disconnected there, so it is gone from the list. Link it again if the customer still needs it.`,
         );
       }
       store.applyVerified(remote);

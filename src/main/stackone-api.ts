@@ -10,6 +10,7 @@ import {
 } from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import {
   accountDataSchema,
+  accountLabelSchema,
   providerNameSchema,
   type AccountData,
   type ConnectorCategory,
@@ -25,6 +26,9 @@ export interface ConnectSessionRequest {
   categories?: ConnectorCategory[];
   accountId?: string;
   expiresInSeconds?: number;
+  /** Another account even where the owner already has one of the provider (StackOne's rule). */
+  multiple?: boolean;
+  label?: string;
 }
 
 export interface CreatedConnectSession {
@@ -38,6 +42,8 @@ export interface StackOneAccount {
   provider: string;
   /** Absent when StackOne sends none, or one the account list could not store. */
   providerName?: string;
+  /** Absent when StackOne sends none, or one the account list could not store. */
+  label?: string;
   originOwnerId: string;
   originOwnerName: string;
   status: string;
@@ -149,6 +155,8 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
           categories: request.categories as ConnectSessionCreateCategories[] | undefined,
           accountId: request.accountId,
           expiresIn: request.expiresInSeconds,
+          multiple: request.multiple,
+          label: request.label,
         }),
       );
       const session = response.connectSessionTokenAuthLink;
@@ -205,10 +213,12 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
 
 function toStackOneAccount(account: LinkedAccount): StackOneAccount {
   const providerName = providerNameSchema.safeParse(account.providerName?.trim());
+  const label = accountLabelSchema.safeParse(account.label);
   return {
     id: account.id,
     provider: account.provider,
     ...(providerName.success && { providerName: providerName.data }),
+    ...(label.success && { label: label.data }),
     originOwnerId: account.originOwnerId,
     originOwnerName: account.originOwnerName,
     status: String(account.status),

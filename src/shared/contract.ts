@@ -3,6 +3,7 @@ import type { BridgeCallName, BridgeEventName } from './contract-names';
 import {
   accountCheckSchema,
   accountIdSchema,
+  accountLabelSchema,
   connectorCategorySchema,
   customerIdSchema,
   customerNameSchema,
@@ -26,6 +27,23 @@ export { bridgeCallNames, bridgeEventNames } from './contract-names';
 export type { BridgeCallName, BridgeEventName } from './contract-names';
 
 const noInput = z.strictObject({});
+
+/**
+ * How a connect session or auth link links: a new account (StackOne reuses the customer's account
+ * of the chosen provider if they have one), another one beside it (`secondAccount`, with a label
+ * to tell them apart), or an existing account again (`accountId`, re-link).
+ */
+const linkingInputShape = {
+  customerId: customerIdSchema,
+  /** Re-link: this account of the customer's has its credentials entered again. */
+  accountId: accountIdSchema.optional(),
+  secondAccount: z.strictObject({ label: accountLabelSchema }).optional(),
+};
+const notBothRelinkAndSecond = (input: { accountId?: string; secondAccount?: object }) =>
+  input.accountId === undefined || input.secondAccount === undefined;
+const relinkOrSecondMessage = {
+  message: 'A link either re-links an account or adds a second one, not both.',
+};
 
 /** What the app's menu asks of the window: open Settings, start a new customer. */
 export const menuCommands = ['openSettings', 'newCustomer'] as const;
@@ -70,6 +88,8 @@ export const sentAuthLinkSchema = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }),
   /** The account of the customer's the link re-links; null for a link to link new accounts. */
   relinkAccountId: accountIdSchema.nullable(),
+  /** The label of the second account the link adds; null for any other link. */
+  secondAccountLabel: accountLabelSchema.nullable(),
 });
 export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
 
@@ -102,22 +122,22 @@ export const bridgeCalls = {
   /** Customers StackOne has accounts for that this app does not have yet. */
   findStackOneCustomers: { input: noInput, output: stackOneCustomersSchema },
   createConnectSession: {
-    input: z.strictObject({
-      customerId: customerIdSchema,
-      provider: providerKeySchema.optional(),
-      categories: z.array(connectorCategorySchema).min(1).max(14).optional(),
-      /** Re-link: the Hub opens this account of the customer's to enter its credentials again. */
-      accountId: accountIdSchema.optional(),
-    }),
+    input: z
+      .strictObject({
+        ...linkingInputShape,
+        provider: providerKeySchema.optional(),
+        categories: z.array(connectorCategorySchema).min(1).max(14).optional(),
+      })
+      .refine(notBothRelinkAndSecond, relinkOrSecondMessage),
     output: hubSessionSchema,
   },
   createAuthLink: {
-    input: z.strictObject({
-      customerId: customerIdSchema,
-      validForDays: z.number().int().min(1).max(authLinkValidDaysMax),
-      /** A link to re-link this account of the customer's rather than to link a new one. */
-      accountId: accountIdSchema.optional(),
-    }),
+    input: z
+      .strictObject({
+        ...linkingInputShape,
+        validForDays: z.number().int().min(1).max(authLinkValidDaysMax),
+      })
+      .refine(notBothRelinkAndSecond, relinkOrSecondMessage),
     output: authLinkSchema,
   },
   /**

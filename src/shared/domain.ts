@@ -34,6 +34,9 @@ export const providerKeySchema = z
 
 export const providerNameSchema = z.string().min(1).max(200);
 
+/** StackOne's `label` of an account, given when it is linked: tells two of one provider apart. */
+export const accountLabelSchema = z.string().trim().min(1).max(100);
+
 /**
  * The categories a connect session can be limited to. STACKONE.md §1 also lists `scheduling`, but
  * the official SDK (4.28) validates categories against a closed list without it, so the app
@@ -81,6 +84,7 @@ export const linkedAccountViewSchema = z.object({
   provider: z.string().min(1),
   /** StackOne's `provider_name` ("BambooHR" for `bamboohr`), once StackOne has given one. */
   providerName: providerNameSchema.optional(),
+  label: accountLabelSchema.optional(),
   status: accountStatusSchema,
   statusReasons: z.array(statusReasonSchema),
   updatedAt: z.iso.datetime({ offset: true }),
@@ -147,8 +151,17 @@ export const stackOneCustomersSchema = z.object({
 export type StackOneCustomers = z.infer<typeof stackOneCustomersSchema>;
 
 /** What to call the account's provider: StackOne's display name once known, else its key. */
-export const providerDisplayName = (account: LinkedAccountView): string =>
-  account.providerName ?? account.provider;
+export const providerDisplayName = (
+  account: Pick<LinkedAccountView, 'provider' | 'providerName'>,
+): string => account.providerName ?? account.provider;
+
+/** What to call the account: its provider, with its label where it has one. */
+export const accountDisplayName = (
+  account: Pick<LinkedAccountView, 'provider' | 'providerName' | 'label'>,
+): string => {
+  const provider = providerDisplayName(account);
+  return account.label === undefined ? provider : `${provider} (${account.label})`;
+};
 
 export const relayConnectionSchema = z.object({
   state: z.enum(['connecting', 'connected', 'offline']),

@@ -201,6 +201,61 @@ test('a broken account is re-linked in place, and an account is disconnected onc
     .toContain('account.deleted');
 });
 
+test("a second account of a system the customer has is linked beside it, labelled; the Hub's ordinary way says it took the first", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const first = await linkActiveBambooHr(app, harness, 'acme');
+
+  // The ordinary way, StackOne takes a second BambooHR as the first one's credentials: said.
+  await openHubOn(app, 'BambooHR');
+  await submitBambooHr(app, 'bamboo-key-other-0123456789');
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await expect(dialog.getByRole('status').filter({ hasText: 'StackOne already had' })).toHaveText(
+    /this customer’s BambooHR account, so it took what was entered as that account’s credentials/,
+  );
+  await expect(accountRows(app)).toHaveCount(1);
+
+  await dialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await expect(dialog.getByTestId('stackone-hub')).toHaveCount(0);
+  const label = dialog.getByLabel('Label for the new account');
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(/Give the new account a label/);
+  await expect(label).toHaveAttribute('aria-invalid', 'true');
+  await label.fill('  UK entity ');
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  const secondDialog = app.getByRole('dialog', { name: 'Connect a second account for Acme Ltd' });
+  await expect(secondDialog).toContainText('A second account, labelled “UK entity”');
+  await secondDialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
+  await submitBambooHr(app, 'bamboo-key-uk-0123456789abc');
+  await expect(accountRows(app)).toHaveCount(2);
+  const secondRow = accountRows(app).filter({ hasText: 'BambooHR (UK entity)' });
+  await expect(secondRow.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+  await expect(
+    secondRow.getByRole('button', { name: 'Re-link BambooHR (UK entity)' }),
+  ).toBeVisible();
+  await secondDialog.getByRole('button', { name: 'Done' }).click();
+  const [firstAccount, secondAccount] = harness.store.accountsOf('acme');
+  expect(firstAccount).toMatchObject({ id: first });
+  expect(firstAccount).not.toHaveProperty('label');
+  expect(secondAccount).toMatchObject({ label: 'UK entity' });
+
+  // A link can ask for one too, and the links sent say which.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const sendDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await sendDialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeDisabled();
+  await sendDialog.getByLabel('Label for the new account').fill('Payroll');
+  await sendDialog.getByRole('button', { name: 'Use this label' }).click();
+  await sendDialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(sendDialog.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await sendDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).toContainText(
+    'To link a second account, labelled “Payroll”',
+  );
+});
+
 test('an expired OAuth account is re-linked through a new provider window', async ({
   app,
   harness,

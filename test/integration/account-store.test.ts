@@ -319,6 +319,7 @@ describe('auth links kept for copying again', () => {
     createdAt,
     expiresAt,
     relinkAccountId: null,
+    secondAccountLabel: null,
   });
   const firstId = '00000000-0000-4000-8000-000000000001';
   const secondId = '00000000-0000-4000-8000-000000000002';

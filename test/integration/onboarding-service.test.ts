@@ -327,6 +327,65 @@ describe('onboarding service over the real simulator and relay', () => {
   });
 });
 
+describe('a second account of a provider the customer has', () => {
+  it('is added beside the first and labelled, where an ordinary link takes it as the first again', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const first = await linkActiveBambooHr(w, 'acme');
+
+    const ordinary = await w.service.handlers.createConnectSession({ customerId: 'acme' });
+    expect(await linkBambooHrThroughHub(ordinary.hubBaseUrl, ordinary.token)).toBe(first);
+
+    const second = await w.service.handlers.createConnectSession({
+      customerId: 'acme',
+      secondAccount: { label: 'UK entity' },
+    });
+    const secondId = await linkBambooHrThroughHub(second.hubBaseUrl, second.token);
+    expect(secondId).not.toBe(first);
+    await w.service.handlers.recordHubSuccess({
+      customerId: 'acme',
+      accountId: secondId,
+      provider: 'bamboohr',
+    });
+    await eventually(async () =>
+      expect(await w.service.handlers.listAccounts({ customerId: 'acme' })).toEqual([
+        expect.objectContaining({ id: first, status: 'active' }),
+        expect.objectContaining({ id: secondId, status: 'active', label: 'UK entity' }),
+      ]),
+    );
+    expect(w.store.getAccount(first)).not.toHaveProperty('label');
+
+    // The label is StackOne's, so reconciliation keeps it, and the file has it after a restart.
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    await w.service.stop();
+    w.startService();
+    expect(w.store.getAccount(secondId)).toMatchObject({ label: 'UK entity' });
+  });
+
+  it('can be asked for by auth link, which the links sent say', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const link = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      validForDays: 1,
+      secondAccount: { label: 'Payroll' },
+    });
+    const token = new URL(link.url).searchParams.get('token') ?? '';
+    expect(w.simulator.state.sessions.get(token)).toMatchObject({
+      multiple: true,
+      label: 'Payroll',
+      accountId: null,
+    });
+    expect((await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).links).toEqual([
+      expect.objectContaining({
+        url: link.url,
+        secondAccountLabel: 'Payroll',
+        relinkAccountId: null,
+      }),
+    ]);
+  });
+});
+
 describe('an account list the disk will not take', () => {
   it('goes on working: the change stands, events are applied and shown, the status says why, and all of it is saved once the disk takes it', async () => {
     const w = await setUp();

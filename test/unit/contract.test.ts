@@ -55,4 +55,27 @@ describe('bridge contract', () => {
       output.safeParse({ url: 'https://app.stackone.com/x', expiresAt, token: 't' }).success,
     ).toBe(false);
   });
+
+  it('takes a second account with a label, trimmed, but not one that is also a re-link', () => {
+    for (const call of [bridgeCalls.createConnectSession, bridgeCalls.createAuthLink]) {
+      const base = { customerId: 'acme', validForDays: 1 };
+      const parse = (input: object) =>
+        call.input.safeParse(
+          call === bridgeCalls.createAuthLink
+            ? { ...base, ...input }
+            : { customerId: 'acme', ...input },
+        );
+      expect(parse({ secondAccount: { label: '  UK entity ' } }).data).toMatchObject({
+        secondAccount: { label: 'UK entity' },
+      });
+      for (const label of ['', '   ', 'x'.repeat(101)])
+        expect(parse({ secondAccount: { label } }).success, `label "${label}"`).toBe(false);
+      expect(parse({ secondAccount: {} }).success).toBe(false);
+      const both = parse({ secondAccount: { label: 'UK' }, accountId: '123' });
+      expect(both.error?.issues[0]?.message).toBe(
+        'A link either re-links an account or adds a second one, not both.',
+      );
+      expect(parse({ accountId: '123' }).success).toBe(true);
+    }
+  });
 });

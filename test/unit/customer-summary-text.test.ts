@@ -35,6 +35,7 @@ describe("a customer's summary", () => {
           id: 'acc-3',
           customerId: 'acme',
           provider: 'workday',
+          label: 'UK entity',
           status: 'pending',
           statusReasons: [],
           updatedAt: '2026-12-03T10:00:00.000Z',
@@ -47,7 +48,7 @@ describe("a customer's summary", () => {
         `Acme Ltd (customer id acme), as of ${when}: 3 linked accounts, 1 to re-link.`,
         '- BambooHR: Active [account acc-1]',
         '- hubspot: Expired, to re-link (Token revoked; E42) [account acc-2]',
-        '- workday: Pending verification [account acc-3]',
+        '- workday (UK entity): Pending verification [account acc-3]',
         '',
       ].join('\n'),
     );

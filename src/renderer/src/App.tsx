@@ -319,6 +319,7 @@ export function App() {
                   <SendLinkDialog
                     customer={selected}
                     relink={openDialog.relink}
+                    accounts={accounts}
                     onClose={() => {
                       setOpenDialog(null);
                       setSentLinksVersion((version) => version + 1);
@@ -329,6 +330,7 @@ export function App() {
                   <ConnectDialog
                     customer={selected}
                     relink={openDialog.relink}
+                    accounts={accounts}
                     onSendLinkInstead={() =>
                       showDialog({ kind: 'send-link', relink: openDialog.relink })
                     }

@@ -1,6 +1,6 @@
 import {
   needsRelink,
-  providerDisplayName,
+  accountDisplayName,
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
@@ -25,7 +25,7 @@ export function customerSummaryText(
       .map((reason) => reason.description ?? reason.code)
       .filter((reason): reason is string => reason !== undefined && reason !== '');
     return [
-      `- ${providerDisplayName(account)}: ${accountStatusLabel(account.status)}`,
+      `- ${accountDisplayName(account)}: ${accountStatusLabel(account.status)}`,
       needsRelink(account) ? ', to re-link' : '',
       reasons.length > 0 ? ` (${reasons.join('; ')})` : '',
       ` [account ${account.id}]`,

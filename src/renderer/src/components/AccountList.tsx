@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import {
   needsRelink,
-  providerDisplayName,
+  accountDisplayName,
   type AccountCheck,
   type LinkedAccountView,
 } from '../../../shared/domain';
@@ -78,7 +78,7 @@ export function AccountList(props: {
       </thead>
       <tbody>
         {props.accounts.map((account) => {
-          const name = providerDisplayName(account);
+          const name = accountDisplayName(account);
           const check = checks.get(account.id);
           return (
             <tr key={account.id} data-account-id={account.id}>

@@ -1,10 +1,16 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
-import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import {
+  accountDisplayName,
+  providerDisplayName,
+  type Customer,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { reportWindowError } from '../window-error-reporting';
 import { ModalDialog } from './ModalDialog';
+import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
@@ -15,6 +21,8 @@ export function ConnectDialog(props: {
   customer: Customer;
   /** Re-link: the Hub opens this account to enter its credentials again. */
   relink?: LinkedAccountView;
+  /** The customer's accounts as the dialog opens. */
+  accounts: readonly LinkedAccountView[];
   /** Offered when re-linking: hand the customer a link to do it themselves instead. */
   onSendLinkInstead: () => void;
   onLinked: (account: LinkedAccountView) => void;
@@ -29,6 +37,13 @@ export function ConnectDialog(props: {
   const [expired, setExpired] = useState(false);
   const linked = useRef(false);
   const dialogRef = useRef<HTMLElement>(null);
+  const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(null);
+  /** While a second account's label is entered the Hub is hidden: it would link an ordinary one. */
+  const [choosingSecond, setChoosingSecond] = useState(false);
+  const secondLabel = secondAccount?.label;
+  const [accountsBefore] = useState(() => new Set(props.accounts.map((account) => account.id)));
+  /** The Hub's success was an account the customer already had: said, with what to do instead. */
+  const [linkedAgain, setLinkedAgain] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -36,6 +51,7 @@ export function ConnectDialog(props: {
       onboarding().createConnectSession({
         customerId: customer.id,
         ...(relinkId !== undefined && { accountId: relinkId }),
+        ...(secondLabel !== undefined && { secondAccount: { label: secondLabel } }),
       }),
     )
       .then((created) => !cancelled && setSession(created))
@@ -43,7 +59,7 @@ export function ConnectDialog(props: {
     return () => {
       cancelled = true;
     };
-  }, [customer.id, relinkId, attempt]);
+  }, [customer.id, relinkId, secondLabel, attempt]);
 
   useEffect(() => {
     if (session === null) return;
@@ -53,14 +69,24 @@ export function ConnectDialog(props: {
     return () => clearTimeout(timer);
   }, [session]);
 
-  const tryAgain = () => {
+  const startAnotherSession = () => {
     setError(null);
     setExpired(false);
+    setLinkedAgain(null);
     linked.current = false;
     setSession(null);
+  };
+
+  const tryAgain = () => {
+    startAnotherSession();
     setAttempt((n) => n + 1);
     // The button goes with the error; focus stays in the dialog rather than falling to the page.
     dialogRef.current?.focus();
+  };
+
+  const chooseSecondAccount = (choice: SecondAccount | null) => {
+    startAnotherSession();
+    setSecondAccount(choice);
   };
 
   const handleSuccess = (account: { id: string; provider: string }) => {
@@ -72,20 +98,44 @@ export function ConnectDialog(props: {
         provider: account.provider,
       }),
     )
-      .then(onLinked)
+      .then((view) => {
+        if (relinkId === undefined && secondLabel === undefined && accountsBefore.has(view.id)) {
+          setLinkedAgain(
+            `StackOne already had this customer’s ${accountDisplayName(view)} account, so it took what was entered as that account’s credentials rather than adding another. To add a second one, use “Link a second account…” above.`,
+          );
+        }
+        onLinked(view);
+      })
       .catch((failure: unknown) => setError(messageOf(failure)));
   };
+
+  const firstAccount = props.accounts[0];
 
   return (
     <ModalDialog
       title={
-        props.relink === undefined
-          ? `Connect an integration for ${customer.name}`
-          : `Re-link ${providerDisplayName(props.relink)} for ${customer.name}`
+        props.relink !== undefined
+          ? `Re-link ${accountDisplayName(props.relink)} for ${customer.name}`
+          : secondAccount !== null
+            ? `Connect a second account for ${customer.name}`
+            : `Connect an integration for ${customer.name}`
       }
       onClose={onClose}
       dialogRef={dialogRef}
     >
+      {props.relink === undefined && firstAccount !== undefined && (
+        <SecondAccountChoice
+          linkedProviderName={providerDisplayName(firstAccount)}
+          value={secondAccount}
+          onChange={chooseSecondAccount}
+          onChoosingChange={setChoosingSecond}
+        />
+      )}
+      {linkedAgain !== null && (
+        <p className="dialog-notice" role="status">
+          {linkedAgain}
+        </p>
+      )}
       {props.relink !== undefined && (
         <p className="muted">
           Not with the customer?{' '}
@@ -121,7 +171,7 @@ export function ConnectDialog(props: {
           </button>
         </div>
       )}
-      {session !== null && !expired && (
+      {session !== null && !expired && !choosingSecond && (
         // The Hub is another company's code: if it fails, the dialog says so, not a blank window.
         <ErrorBoundary
           resetKeys={[session]}

@@ -1,11 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import {
+  accountDisplayName,
+  providerDisplayName,
+  type Customer,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { ModalDialog } from './ModalDialog';
+import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 const validityChoices = [
@@ -19,16 +25,21 @@ export function SendLinkDialog(props: {
   customer: Customer;
   /** A link to re-link this account (its credentials entered again) rather than a new one. */
   relink?: LinkedAccountView;
+  /** The customer's accounts. */
+  accounts: readonly LinkedAccountView[];
   onClose: () => void;
 }) {
   const { customer, relink } = props;
-  const relinkName = relink && providerDisplayName(relink);
+  const relinkName = relink && accountDisplayName(relink);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<AuthLink | null>(null);
   const [qrCode, setQrCode] = useState<QrCodeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copyOutcome, setCopyOutcome] = useState('');
+  const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(null);
+  const [choosingSecond, setChoosingSecond] = useState(false);
+  const firstAccount = props.accounts[0];
 
   useEffect(() => {
     if (link === null) return;
@@ -48,6 +59,7 @@ export function SendLinkDialog(props: {
         customerId: customer.id,
         validForDays,
         ...(relink !== undefined && { accountId: relink.id }),
+        ...(secondAccount !== null && { secondAccount }),
       }),
     )
       .then((created) => {
@@ -82,6 +94,15 @@ export function SendLinkDialog(props: {
           ? 'The customer opens the link on their own device to link their systems, now or later. Accounts they link appear in this customer’s list as they do.'
           : `The customer opens the link on their own device to enter ${relinkName}’s credentials again. The account’s status here changes once they have.`}
       </p>
+      {relink === undefined && firstAccount !== undefined && (
+        <SecondAccountChoice
+          linkedProviderName={providerDisplayName(firstAccount)}
+          value={secondAccount}
+          onChange={setSecondAccount}
+          onChoosingChange={setChoosingSecond}
+          disabled={creating}
+        />
+      )}
       <div className="link-options">
         <label>
           Valid for
@@ -96,7 +117,12 @@ export function SendLinkDialog(props: {
             ))}
           </select>
         </label>
-        <button type="button" className="primary" disabled={creating} onClick={createLink}>
+        <button
+          type="button"
+          className="primary"
+          disabled={creating || choosingSecond}
+          onClick={createLink}
+        >
           {creating ? 'Creating…' : link === null ? 'Create link' : 'Create a new link'}
         </button>
       </div>

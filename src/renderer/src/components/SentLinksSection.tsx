@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SentAuthLink } from '../../../shared/contract';
-import { providerDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
@@ -62,11 +62,13 @@ export function SentLinksSection(props: {
           const made = dateTimeText(link.createdAt);
           const relinked = accounts.find((account) => account.id === link.relinkAccountId);
           const purpose =
-            link.relinkAccountId === null
-              ? 'To link their systems'
-              : relinked
-                ? `To re-link ${providerDisplayName(relinked)}`
-                : 'To re-link an account since disconnected';
+            link.secondAccountLabel !== null
+              ? `To link a second account, labelled “${link.secondAccountLabel}”`
+              : link.relinkAccountId === null
+                ? 'To link their systems'
+                : relinked
+                  ? `To re-link ${accountDisplayName(relinked)}`
+                  : 'To re-link an account since disconnected';
           return (
             <li key={link.id}>
               <span>

@@ -1,0 +1,108 @@
+import { useId, useState, type FormEvent } from 'react';
+import { accountLabelSchema } from '../../../shared/domain';
+
+export interface SecondAccount {
+  label: string;
+}
+
+/**
+ * StackOne takes a link for a provider the customer already has as that account's credentials
+ * entered again. This lets the user ask for a second account instead, labelled to tell the two
+ * apart.
+ */
+export function SecondAccountChoice(props: {
+  /** Which systems the customer has linked, for the example ("another BambooHR"). */
+  linkedProviderName: string;
+  value: SecondAccount | null;
+  onChange: (value: SecondAccount | null) => void;
+  /** While the label is being entered, the dialog holds back what would link an ordinary one. */
+  onChoosingChange: (choosing: boolean) => void;
+  disabled?: boolean;
+}) {
+  const [choosing, setChoosingState] = useState(false);
+  const setChoosing = (value: boolean) => {
+    setChoosingState(value);
+    props.onChoosingChange(value);
+  };
+  const [label, setLabel] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const helpId = useId();
+  const errorId = useId();
+
+  const choose = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = accountLabelSchema.safeParse(label);
+    if (!parsed.success) {
+      setError('Give the new account a label of up to 100 characters, such as “UK entity”.');
+      return;
+    }
+    setChoosing(false);
+    setError(null);
+    props.onChange({ label: parsed.data });
+  };
+
+  if (props.value !== null) {
+    return (
+      <p className="muted second-account">
+        A second account, labelled “{props.value.label}”: StackOne adds it beside the customer’s
+        others, whichever system is chosen.{' '}
+        <button
+          type="button"
+          className="link"
+          disabled={props.disabled}
+          onClick={() => props.onChange(null)}
+        >
+          Link an ordinary account instead
+        </button>
+      </p>
+    );
+  }
+  if (choosing) {
+    return (
+      <form className="second-account" aria-label="A second account" onSubmit={choose} noValidate>
+        <div className="inline-form">
+          <label>
+            Label for the new account
+            <input
+              value={label}
+              maxLength={100}
+              placeholder="UK entity"
+              aria-describedby={error === null ? helpId : `${errorId} ${helpId}`}
+              aria-invalid={error !== null}
+              onChange={(event) => setLabel(event.target.value)}
+              autoFocus
+            />
+          </label>
+          <button type="submit" className="primary">
+            Use this label
+          </button>
+          <button type="button" onClick={() => setChoosing(false)}>
+            Cancel
+          </button>
+        </div>
+        {error !== null && (
+          <p className="error" role="alert" id={errorId}>
+            {error}
+          </p>
+        )}
+        <p className="muted" id={helpId}>
+          Shown beside the system’s name, here and in StackOne, to tell the accounts apart.
+        </p>
+      </form>
+    );
+  }
+  return (
+    <p className="muted second-account">
+      Adding a second account of a system already linked (another {props.linkedProviderName}, say)?
+      Choose this first: otherwise StackOne takes it as new credentials for the one there.{' '}
+      <button
+        type="button"
+        className="link"
+        disabled={props.disabled}
+        onClick={() => setChoosing(true)}
+      >
+        Link a second account…
+      </button>
+    </p>
+  );
+}
