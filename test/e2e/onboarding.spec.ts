@@ -801,6 +801,50 @@ test('a customer is renamed in place, and removed only once no account of theirs
   await expect(app.getByRole('heading', { name: 'Globex' })).toBeVisible();
 });
 
+test('a question or form opened in place has the keyboard, and Escape or Keep it puts it back on the button that opened it', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+
+  const disconnect = accountRows(app).first().getByRole('button', { name: 'Disconnect BambooHR' });
+  await disconnect.focus();
+  await app.keyboard.press('Enter');
+  const question = app.getByRole('group', { name: 'Disconnect BambooHR?' });
+  await expect(question.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(disconnect).toBeFocused();
+  await app.keyboard.press('Enter');
+  await app.keyboard.press('Enter');
+  await expect(disconnect).toBeFocused();
+  await expect(accountRows(app)).toHaveCount(1);
+
+  const remove = app.getByRole('button', { name: 'Remove', exact: true });
+  await remove.focus();
+  await app.keyboard.press('Enter');
+  await expect(
+    app.getByRole('group', { name: 'Remove Acme Ltd?' }).getByRole('button', { name: 'Keep it' }),
+  ).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(remove).toBeFocused();
+
+  const rename = app.getByRole('button', { name: 'Rename' });
+  await rename.focus();
+  await app.keyboard.press('Enter');
+  await expect(app.getByLabel('Customer name')).toBeFocused();
+  await app.keyboard.type(' (changed)');
+  await app.keyboard.press('Escape');
+  await expect(rename).toBeFocused();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd', exact: true })).toBeVisible();
+  await app.keyboard.press('Enter');
+  await app.getByLabel('Customer name').fill('Acme Group');
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('heading', { name: 'Acme Group' })).toBeVisible();
+  await expect(rename).toBeFocused();
+});
+
 test('Escape closes Send a link (no Hub in it), but not the connect dialog', async ({ app }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   const sendLink = app.getByRole('button', { name: 'Send a link' });

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import {
   needsRelink,
   accountDisplayName,
@@ -7,6 +8,7 @@ import {
 } from '../../../shared/domain';
 import { accountStatusLabel } from '../account-status-label';
 import { dateTimeText } from '../date-time-text';
+import { InlineConfirmation } from './InlineConfirmation';
 
 /** "employees, time off and locations" */
 function listOfModels(models: readonly string[]): string {
@@ -35,6 +37,8 @@ export function AccountList(props: {
   const [disconnectingId, setDisconnectingId] = useState<string | null>(null);
   const [verifyingId, setVerifyingId] = useState<string | null>(null);
   const [checks, setChecks] = useState<ReadonlyMap<string, AccountCheck>>(new Map());
+  /** Where focus goes back to when a disconnection is not confirmed. */
+  const disconnectButtons = useRef(new Map<string, HTMLButtonElement>());
 
   if (props.accounts.length === 0) {
     return (
@@ -48,8 +52,12 @@ export function AccountList(props: {
   const disconnect = (account: LinkedAccountView) => {
     setDisconnectingId(account.id);
     void props.onDisconnect(account).finally(() => {
-      setDisconnectingId(null);
-      setConfirmingId(null);
+      flushSync(() => {
+        setDisconnectingId(null);
+        setConfirmingId(null);
+      });
+      // Still listed where StackOne could not disconnect it.
+      disconnectButtons.current.get(account.id)?.focus();
     });
   };
 
@@ -102,26 +110,20 @@ export function AccountList(props: {
               </td>
               <td className="row-actions">
                 {confirmingId === account.id ? (
-                  <div role="group" aria-label={`Disconnect ${name}?`}>
-                    <p className="muted">
-                      Disconnect {name}? The customer has to link it again to undo this.
-                    </p>
-                    <button
-                      type="button"
-                      className="danger"
-                      disabled={disconnectingId === account.id}
-                      onClick={() => disconnect(account)}
-                    >
-                      {disconnectingId === account.id ? 'Disconnecting…' : 'Disconnect'}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={disconnectingId === account.id}
-                      onClick={() => setConfirmingId(null)}
-                    >
-                      Keep it
-                    </button>
-                  </div>
+                  <InlineConfirmation
+                    question={`Disconnect ${name}?`}
+                    confirmText="Disconnect"
+                    busyText="Disconnecting…"
+                    cancelText="Keep it"
+                    busy={disconnectingId === account.id}
+                    onConfirm={() => disconnect(account)}
+                    onCancel={() => {
+                      flushSync(() => setConfirmingId(null));
+                      disconnectButtons.current.get(account.id)?.focus();
+                    }}
+                  >
+                    Disconnect {name}? The customer has to link it again to undo this.
+                  </InlineConfirmation>
                 ) : (
                   <>
                     <button
@@ -145,6 +147,10 @@ export function AccountList(props: {
                     <button
                       type="button"
                       aria-label={`Disconnect ${name}`}
+                      ref={(button) => {
+                        if (button) disconnectButtons.current.set(account.id, button);
+                        else disconnectButtons.current.delete(account.id);
+                      }}
                       onClick={() => setConfirmingId(account.id)}
                     >
                       Disconnect

@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
+import { InlineConfirmation } from './InlineConfirmation';
 
 /**
  * The selected customer's name and id, renamed or removed in place, and a summary of where their
@@ -24,9 +26,18 @@ export function CustomerHeading(props: {
   const [busy, setBusy] = useState(false);
   const [copyOutcome, setCopyOutcome] = useState('');
 
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+
   const close = () => {
     setEditing(null);
     setError(null);
+  };
+
+  /** Back to the button that opened the form or question, for the keyboard's place. */
+  const closeAndFocus = (button: RefObject<HTMLButtonElement | null>) => {
+    flushSync(close);
+    button.current?.focus();
   };
 
   const run = async <T,>(call: () => Promise<T>, done: (value: T) => void) => {
@@ -34,7 +45,7 @@ export function CustomerHeading(props: {
     setError(null);
     try {
       done(await call());
-      close();
+      flushSync(close);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -44,13 +55,28 @@ export function CustomerHeading(props: {
 
   const rename = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => unwrap(onboarding().renameCustomer({ id: customer.id, name })), props.onRenamed);
+    void run(
+      () => unwrap(onboarding().renameCustomer({ id: customer.id, name })),
+      props.onRenamed,
+    ).then(() => renameButton.current?.focus());
+  };
+
+  const cancelRename = () => {
+    closeAndFocus(renameButton);
+    setName(customer.name);
   };
 
   return (
     <div className="customer-heading">
       {editing === 'rename' ? (
-        <form className="inline-form" aria-label="Rename customer" onSubmit={rename}>
+        <form
+          className="inline-form"
+          aria-label="Rename customer"
+          onSubmit={rename}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && !busy) cancelRename();
+          }}
+        >
           <label>
             Customer name
             <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
@@ -58,14 +84,7 @@ export function CustomerHeading(props: {
           <button type="submit" className="primary" disabled={busy}>
             Save
           </button>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => {
-              close();
-              setName(customer.name);
-            }}
-          >
+          <button type="button" disabled={busy} onClick={cancelRename}>
             Cancel
           </button>
         </form>
@@ -77,11 +96,21 @@ export function CustomerHeading(props: {
         {editing === null && (
           <>
             {' · '}
-            <button type="button" className="link" onClick={() => setEditing('rename')}>
+            <button
+              type="button"
+              className="link"
+              ref={renameButton}
+              onClick={() => setEditing('rename')}
+            >
               Rename
             </button>
             {' · '}
-            <button type="button" className="link" onClick={() => setEditing('remove')}>
+            <button
+              type="button"
+              className="link"
+              ref={removeButton}
+              onClick={() => setEditing('remove')}
+            >
               Remove
             </button>
             {' · '}
@@ -112,28 +141,23 @@ export function CustomerHeading(props: {
         </p>
       )}
       {editing === 'remove' && (
-        <div role="group" aria-label={`Remove ${customer.name}?`}>
-          <p className="muted">
-            Remove {customer.name} from this app? Nothing changes in StackOne; add the customer
-            again with the same id to get them back.
-          </p>
-          <button
-            type="button"
-            className="danger"
-            disabled={busy}
-            onClick={() =>
-              void run(
-                () => unwrap(onboarding().removeCustomer({ id: customer.id })),
-                props.onRemoved,
-              )
-            }
-          >
-            Remove
-          </button>
-          <button type="button" disabled={busy} onClick={close}>
-            Keep it
-          </button>
-        </div>
+        <InlineConfirmation
+          question={`Remove ${customer.name}?`}
+          confirmText="Remove"
+          busyText="Removing…"
+          cancelText="Keep it"
+          busy={busy}
+          onConfirm={() =>
+            void run(
+              () => unwrap(onboarding().removeCustomer({ id: customer.id })),
+              props.onRemoved,
+            )
+          }
+          onCancel={() => closeAndFocus(removeButton)}
+        >
+          Remove {customer.name} from this app? Nothing changes in StackOne; add the customer again
+          with the same id to get them back.
+        </InlineConfirmation>
       )}
       {error !== null && (
         <p className="error" role="alert">

@@ -8,6 +8,7 @@ import {
 } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { DiagnosticsSection } from './DiagnosticsSection';
+import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
 import { ProxySignInSection } from './ProxySignInSection';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -109,34 +110,21 @@ export function SettingsDialog(props: { onClose: () => void }) {
             touched. Enter your StackOne project and relay below to link real accounts.
           </p>
           {confirmingReset ? (
-            <div role="group" aria-label="Start the demo afresh?">
-              <p className="muted">
-                Every customer, account and link of the demo goes, here and in its StackOne. Live
-                mode’s settings and accounts stay.
-              </p>
-              <div className="actions">
-                <button
-                  type="button"
-                  className="danger"
-                  disabled={busy !== null}
-                  onClick={() => void resetDemo()}
-                >
-                  {busy === 'resetting' ? 'Starting afresh…' : 'Start afresh'}
-                </button>
-                <button
-                  type="button"
-                  disabled={busy !== null}
-                  // The safe choice has the keyboard; going back puts it on the button that asked.
-                  autoFocus
-                  onClick={() => {
-                    flushSync(() => setConfirmingReset(false));
-                    resetTrigger.current?.focus();
-                  }}
-                >
-                  Keep the demo
-                </button>
-              </div>
-            </div>
+            <InlineConfirmation
+              question="Start the demo afresh?"
+              confirmText="Start afresh"
+              busyText="Starting afresh…"
+              cancelText="Keep the demo"
+              busy={busy !== null}
+              onConfirm={() => void resetDemo()}
+              onCancel={() => {
+                flushSync(() => setConfirmingReset(false));
+                resetTrigger.current?.focus();
+              }}
+            >
+              Every customer, account and link of the demo goes, here and in its StackOne. Live
+              mode’s settings and accounts stay.
+            </InlineConfirmation>
           ) : (
             <button type="button" ref={resetTrigger} onClick={() => setConfirmingReset(true)}>
               Start the demo afresh…
