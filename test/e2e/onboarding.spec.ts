@@ -843,6 +843,14 @@ test('a question or form opened in place has the keyboard, and Escape or Keep it
   await app.keyboard.press('Enter');
   await expect(app.getByRole('heading', { name: 'Acme Group' })).toBeVisible();
   await expect(rename).toBeFocused();
+
+  // Disconnected, the row goes: the keyboard stays with the list rather than the page's start.
+  await disconnect.focus();
+  await app.keyboard.press('Enter');
+  await app.keyboard.press('Shift+Tab');
+  await app.keyboard.press('Enter');
+  await expect(accountRows(app)).toHaveCount(0);
+  await expect(app.getByText('No linked accounts yet.')).toBeFocused();
 });
 
 test('Escape closes Send a link (no Hub in it), but not the connect dialog', async ({ app }) => {

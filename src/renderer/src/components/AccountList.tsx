@@ -39,10 +39,15 @@ export function AccountList(props: {
   const [checks, setChecks] = useState<ReadonlyMap<string, AccountCheck>>(new Map());
   /** Where focus goes back to when a disconnection is not confirmed. */
   const disconnectButtons = useRef(new Map<string, HTMLButtonElement>());
+  /** The table, or what says there is none: focus goes there once a disconnected row is gone. */
+  const listElement = useRef<HTMLElement | null>(null);
+  const keepAsList = (element: HTMLElement | null) => {
+    listElement.current = element;
+  };
 
   if (props.accounts.length === 0) {
     return (
-      <p className="empty">
+      <p className="empty" tabIndex={-1} ref={keepAsList}>
         No linked accounts yet. Use “Connect an integration” to link one here, or “Send a link” for
         the customer to link theirs later.
       </p>
@@ -56,8 +61,8 @@ export function AccountList(props: {
         setDisconnectingId(null);
         setConfirmingId(null);
       });
-      // Still listed where StackOne could not disconnect it.
-      disconnectButtons.current.get(account.id)?.focus();
+      // Its own button where StackOne could not disconnect it, else the list it has left.
+      (disconnectButtons.current.get(account.id) ?? listElement.current)?.focus();
     });
   };
 
@@ -72,7 +77,7 @@ export function AccountList(props: {
   };
 
   return (
-    <table className="accounts" aria-label="Linked accounts">
+    <table className="accounts" aria-label="Linked accounts" tabIndex={-1} ref={keepAsList}>
       <thead>
         <tr>
           <th>Provider</th>
