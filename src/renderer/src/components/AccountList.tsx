@@ -7,7 +7,7 @@ import {
   type LinkedAccountView,
 } from '../../../shared/domain';
 import { accountStatusLabel } from '../account-status-label';
-import { dateTimeText } from '../date-time-text';
+import { dateTimeHalves } from '../date-time-text';
 import { InlineConfirmation } from './InlineConfirmation';
 
 /** "employees, time off and locations" */
@@ -80,8 +80,7 @@ export function AccountList(props: {
     <table className="accounts" aria-label="Linked accounts" tabIndex={-1} ref={keepAsList}>
       <thead>
         <tr>
-          <th>Provider</th>
-          <th>Account id</th>
+          <th>Account</th>
           <th>Status</th>
           <th>Updated</th>
           <th>
@@ -93,10 +92,13 @@ export function AccountList(props: {
         {props.accounts.map((account) => {
           const name = accountDisplayName(account);
           const check = checks.get(account.id);
+          const updated = dateTimeHalves(account.updatedAt);
           return (
             <tr key={account.id} data-account-id={account.id}>
-              <td title={account.provider}>{name}</td>
-              <td className="mono">{account.id}</td>
+              <td>
+                <div title={account.provider}>{name}</div>
+                <div className="muted mono account-id">{account.id}</div>
+              </td>
               <td>
                 <span className={`status status-${account.status}`} data-status={account.status}>
                   {accountStatusLabel(account.status)}
@@ -111,7 +113,11 @@ export function AccountList(props: {
                 </div>
               </td>
               <td>
-                <time dateTime={account.updatedAt}>{dateTimeText(account.updatedAt)}</time>
+                <time dateTime={account.updatedAt}>
+                  <span>{updated.date}</span>
+                  {updated.separator}
+                  <span>{updated.time}</span>
+                </time>
               </td>
               <td className="row-actions">
                 {confirmingId === account.id ? (
