@@ -225,6 +225,9 @@ test("a second account of a system the customer has is linked beside it, labelle
   await dialog.getByRole('button', { name: 'Use this label' }).click();
   const secondDialog = app.getByRole('dialog', { name: 'Connect a second account for Acme Ltd' });
   await expect(secondDialog).toContainText('A second account, labelled “UK entity”');
+  await expect(
+    secondDialog.getByRole('button', { name: 'Link an ordinary account instead' }),
+  ).toBeFocused();
   await secondDialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
   await submitBambooHr(app, 'bamboo-key-uk-0123456789abc');
   await expect(accountRows(app)).toHaveCount(2);
@@ -242,8 +245,14 @@ test("a second account of a system the customer has is linked beside it, labelle
   // A link can ask for one too, and the links sent say which.
   await app.getByRole('button', { name: 'Send a link' }).click();
   const sendDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
-  await sendDialog.getByRole('button', { name: 'Link a second account…' }).click();
+  const secondAccountButton = sendDialog.getByRole('button', { name: 'Link a second account…' });
+  await secondAccountButton.click();
   await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeDisabled();
+  // Escape takes back the form, not the dialog, and the keyboard is where it was.
+  await app.keyboard.press('Escape');
+  await expect(sendDialog.getByLabel('Label for the new account')).toHaveCount(0);
+  await expect(secondAccountButton).toBeFocused();
+  await app.keyboard.press('Enter');
   await sendDialog.getByLabel('Label for the new account').fill('Payroll');
   await sendDialog.getByRole('button', { name: 'Use this label' }).click();
   await sendDialog.getByRole('button', { name: 'Create link' }).click();

@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { accountLabelSchema } from '../../../shared/domain';
 
 export interface SecondAccount {
@@ -28,6 +29,12 @@ export function SecondAccountChoice(props: {
   const [error, setError] = useState<string | null>(null);
   const helpId = useId();
   const errorId = useId();
+  /** The line's one button ("Link a second account…" or "…instead"): the keyboard's place. */
+  const lineButton = useRef<HTMLButtonElement>(null);
+  const thenFocusLine = (change: () => void) => {
+    flushSync(change);
+    lineButton.current?.focus();
+  };
 
   const choose = (event: FormEvent) => {
     event.preventDefault();
@@ -36,9 +43,11 @@ export function SecondAccountChoice(props: {
       setError('Give the new account a label of up to 100 characters, such as “UK entity”.');
       return;
     }
-    setChoosing(false);
-    setError(null);
-    props.onChange({ label: parsed.data });
+    thenFocusLine(() => {
+      setChoosing(false);
+      setError(null);
+      props.onChange({ label: parsed.data });
+    });
   };
 
   if (props.value !== null) {
@@ -50,7 +59,8 @@ export function SecondAccountChoice(props: {
           type="button"
           className="link"
           disabled={props.disabled}
-          onClick={() => props.onChange(null)}
+          ref={lineButton}
+          onClick={() => thenFocusLine(() => props.onChange(null))}
         >
           Link an ordinary account instead
         </button>
@@ -59,7 +69,19 @@ export function SecondAccountChoice(props: {
   }
   if (choosing) {
     return (
-      <form className="second-account" aria-label="A second account" onSubmit={choose} noValidate>
+      <form
+        className="second-account"
+        aria-label="A second account"
+        onSubmit={choose}
+        noValidate
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          // One step back: the form goes, not the dialog around it.
+          event.stopPropagation();
+          event.preventDefault();
+          thenFocusLine(() => setChoosing(false));
+        }}
+      >
         <div className="inline-form">
           <label>
             Label for the new account
@@ -76,7 +98,7 @@ export function SecondAccountChoice(props: {
           <button type="submit" className="primary">
             Use this label
           </button>
-          <button type="button" onClick={() => setChoosing(false)}>
+          <button type="button" onClick={() => thenFocusLine(() => setChoosing(false))}>
             Cancel
           </button>
         </div>
@@ -99,6 +121,7 @@ export function SecondAccountChoice(props: {
         type="button"
         className="link"
         disabled={props.disabled}
+        ref={lineButton}
         onClick={() => setChoosing(true)}
       >
         Link a second account…
