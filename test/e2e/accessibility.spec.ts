@@ -93,6 +93,13 @@ for (const colorScheme of ['light', 'dark'] as const)
 
     await app.getByRole('button', { name: 'Acme Ltd' }).click();
     await app.getByRole('button', { name: 'Send a link' }).click();
+    await app.getByRole('button', { name: 'Link a second account…' }).click();
+    await app.getByRole('button', { name: 'Use this label' }).click();
+    await expect(
+      app.getByRole('form', { name: 'A second account' }).getByRole('alert'),
+    ).toBeVisible();
+    expect(await accessibilityViolations(app), 'a second account’s label').toEqual([]);
+    await app.keyboard.press('Escape');
     await app.getByRole('button', { name: 'Create link' }).click();
     await expect(app.getByRole('img', { name: /QR code/ })).toBeVisible();
     expect(await accessibilityViolations(app), 'send a link').toEqual([]);
