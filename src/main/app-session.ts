@@ -159,6 +159,7 @@ export function createAppSession(deps: {
       cipher,
       logger: logger.child({ mode: profile.mode }),
       emit,
+      linkedBy: () => settings.linkedBy,
     });
     active = { profile, service };
     service.start();
@@ -195,6 +196,7 @@ export function createAppSession(deps: {
       secretStorage: cipher.storage,
       proxySignIn: signIn === null ? null : { proxy: signIn.proxy, username: signIn.username },
       proxyAskingForSignIn: deps.liveNetwork?.proxyAskingForSignIn() ?? null,
+      linkedBy: settings.linkedBy,
     };
   };
 
@@ -400,6 +402,10 @@ export function createAppSession(deps: {
       // The relay connection may be waiting out a retry after the proxy's refusal.
       if (active?.profile.mode === 'live')
         void active.service.handlers.checkRelayConnection({}).catch(() => undefined);
+      return view();
+    },
+    async saveLinkedBy({ linkedBy }) {
+      settings.saveLinkedBy(linkedBy === '' ? null : linkedBy);
       return view();
     },
     async forgetProxySignIn() {

@@ -41,6 +41,7 @@ export type ServiceHandlers = Omit<
   | 'resetDemo'
   | 'saveProxySignIn'
   | 'forgetProxySignIn'
+  | 'saveLinkedBy'
   | 'getDiagnostics'
   | 'openLogFolder'
   | 'reportWindowError'
@@ -64,6 +65,8 @@ export function createOnboardingService(deps: {
   cipher: SecretCipher;
   logger: Logger;
   emit: EmitBridgeEvent;
+  /** Who links accounts here, as StackOne records it on each; read for every session. */
+  linkedBy?: () => string | null;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
@@ -125,9 +128,11 @@ export function createOnboardingService(deps: {
     const { accountId, secondAccount } = linking;
     const customer = customerOrThrow(linking.customerId);
     if (accountId !== undefined) accountOrThrow(customer.id, accountId);
+    const linkedBy = deps.linkedBy?.() ?? null;
     return api.createConnectSession({
       originOwnerId: customer.id,
       originOwnerName: customer.name,
+      ...(linkedBy !== null && { originUsername: linkedBy }),
       ...options,
       ...(accountId !== undefined && { accountId }),
       ...(secondAccount !== undefined && { multiple: true, label: secondAccount.label }),

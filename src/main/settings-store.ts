@@ -25,6 +25,8 @@ export const settingsDocumentSchema = z
     live: savedLiveProfileSchema.nullable(),
     /** The network proxy's sign-in, its password as safeStorage ciphertext (absent before). */
     proxySignIn: savedProxySignInSchema.nullable().default(null),
+    /** Who links accounts here, for StackOne's `origin_username` (absent before). */
+    linkedBy: z.string().min(1).nullable().default(null),
   })
   .refine((document) => document.mode === 'demo' || document.live !== null, {
     message: 'live mode with no live settings',
@@ -41,6 +43,8 @@ export interface SettingsStore {
   /** Throws an AppError, and changes nothing, when the file cannot be written; so does the next. */
   save(settings: Pick<SettingsDocument, 'mode' | 'live'>): void;
   saveProxySignIn(signIn: SavedProxySignIn | null): void;
+  readonly linkedBy: string | null;
+  saveLinkedBy(name: string | null): void;
 }
 
 /** Which mode the app starts in and the live profile's saved settings (`settings.json`). */
@@ -58,6 +62,7 @@ export function openSettingsStore(options: {
       mode: 'demo',
       live: null,
       proxySignIn: null,
+      linkedBy: null,
     }),
     startsWith: 'demo mode and no live settings',
     ...(options.now && { now: options.now }),
@@ -96,6 +101,12 @@ export function openSettingsStore(options: {
     },
     saveProxySignIn(signIn) {
       write({ ...document, proxySignIn: signIn });
+    },
+    get linkedBy() {
+      return document.linkedBy;
+    },
+    saveLinkedBy(name) {
+      write({ ...document, linkedBy: name });
     },
   };
 }

@@ -30,6 +30,7 @@ export const bridgeCallNames = [
   'resetDemo',
   'saveProxySignIn',
   'forgetProxySignIn',
+  'saveLinkedBy',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

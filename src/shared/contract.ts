@@ -16,6 +16,7 @@ import {
 } from './domain';
 import {
   apiKeySchema,
+  linkedBySchema,
   liveEndpointsSchema,
   proxySignInInputSchema,
   relayTokenSchema,
@@ -228,6 +229,11 @@ export const bridgeCalls = {
    */
   saveProxySignIn: { input: proxySignInInputSchema, output: settingsViewSchema },
   forgetProxySignIn: { input: noInput, output: settingsViewSchema },
+  /** Who links accounts here (empty: nobody named), for StackOne's record of each. */
+  saveLinkedBy: {
+    input: z.strictObject({ linkedBy: linkedBySchema }),
+    output: settingsViewSchema,
+  },
 } satisfies Record<BridgeCallName, CallSpec>;
 
 export const bridgeEvents = {

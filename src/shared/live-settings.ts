@@ -78,6 +78,16 @@ export const proxySignInInputSchema = z.strictObject({
 export type ProxySignInInput = z.infer<typeof proxySignInInputSchema>;
 
 /**
+ * Who links accounts from this app, as StackOne records it on each (`origin_username`): a name or
+ * an email. Empty for nobody named.
+ */
+export const linkedBySchema = z
+  .string()
+  .trim()
+  .max(200, 'Your name is at most 200 characters.')
+  .regex(/^\P{Cc}*$/u, 'Your name cannot contain control characters.');
+
+/**
  * What the renderer may know about the settings: never a secret, only whether one is saved (a
  * live profile is only ever saved with both).
  */
@@ -94,5 +104,7 @@ export const settingsViewSchema = z.strictObject({
   proxySignIn: z.strictObject({ proxy: z.string(), username: z.string() }).nullable(),
   /** A proxy that asked for a sign-in the app does not have (live mode), to offer it. */
   proxyAskingForSignIn: z.string().nullable(),
+  /** Given to StackOne as who linked each account linked from now on; null for nobody named. */
+  linkedBy: z.string().nullable(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;

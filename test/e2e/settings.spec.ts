@@ -237,6 +237,35 @@ test('an address that would send the key unencrypted is refused before anything 
   expect(harness.sentToRenderer.length).toBe(sentBefore);
 });
 
+test('who links is saved in the settings, and StackOne records it on each account linked after', async ({
+  app,
+  harness,
+}) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const form = app.getByRole('form', { name: 'Who links' });
+  await form.getByLabel('Your name or email').fill('Jo\u0007Implementer');
+  await form.getByRole('button', { name: 'Save name' }).click();
+  await expect(app.getByRole('alert')).toHaveText('Your name cannot contain control characters.');
+  await form.getByLabel('Your name or email').fill(' jo@implementers.example ');
+  await form.getByRole('button', { name: 'Save name' }).click();
+  await expect(app.getByRole('status').filter({ hasText: 'Saved' })).toHaveText(
+    'Saved: StackOne records jo@implementers.example on each account linked from now on.',
+  );
+  await app.keyboard.press('Escape');
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await expect(form.getByLabel('Your name or email')).toHaveValue('jo@implementers.example');
+  await app.keyboard.press('Escape');
+
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkBambooHrUntilActive(app);
+  const [account] = harness.store.accountsOf('acme');
+  const { simulatorUrl, profile } = harness.backend;
+  const response = await fetch(`${simulatorUrl}/accounts/${account?.id ?? ''}`, {
+    headers: { authorization: `Basic ${Buffer.from(`${profile.apiKey}:`).toString('base64')}` },
+  });
+  expect(await response.json()).toMatchObject({ origin_username: 'jo@implementers.example' });
+});
+
 test('Escape closes the settings and gives focus back to the Settings button', async ({ app }) => {
   const settingsButton = app.getByRole('button', { name: 'Settings' });
   await settingsButton.click();

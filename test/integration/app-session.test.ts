@@ -148,6 +148,7 @@ describe('the app session', () => {
       secretStorage: 'encrypted',
       proxySignIn: null,
       proxyAskingForSignIn: null,
+      linkedBy: null,
     });
     expect((await session.handlers.getAppStatus({})).mode).toBe('demo');
     expect(session.profile.mode).toBe('demo');
@@ -163,7 +164,7 @@ describe('the app session', () => {
 
     const { apiKey, relayToken } = liveInput();
     const endpoints = liveEndpoints();
-    const noProxySignIn = { proxySignIn: null, proxyAskingForSignIn: null };
+    const noProxySignIn = { proxySignIn: null, proxyAskingForSignIn: null, linkedBy: null };
     expect(view).toEqual({
       mode: 'live',
       live: endpoints,
@@ -669,19 +670,59 @@ describe('the app session', () => {
     const first = await openSession({ cipher });
     await first.handlers.switchToLiveMode(liveInput());
     await first.stop();
-    const { proxySignIn, ...older } = JSON.parse(settingsFile()) as Record<string, unknown>;
+    const { proxySignIn, linkedBy, ...older } = JSON.parse(settingsFile()) as Record<
+      string,
+      unknown
+    >;
     expect(proxySignIn).toBeNull();
+    expect(linkedBy).toBeNull();
     writeFileSync(join(world.storeDir, 'settings.json'), JSON.stringify(older));
 
     const second = await openSession({ cipher });
     expect(second.profile.mode).toBe('live');
     expect((await second.handlers.getAppStatus({})).warnings).toEqual([]);
+    expect((await second.handlers.getSettings({})).linkedBy).toBeNull();
     await second.handlers.saveProxySignIn({
       proxy: 'proxy.corp:8080',
       username: 'j',
       password: 'p',
     });
     expect(JSON.parse(settingsFile())).toMatchObject({ mode: 'live', live: liveEndpoints() });
+  });
+
+  it('names who links on every account linked from then on, in demo and live mode, and after a restart', async () => {
+    const linkedByOf = async (backend: DemoBackend, session: AppSession, customerId: string) => {
+      const hubSession = await session.handlers.createConnectSession({ customerId });
+      const id = await linkBambooHrThroughHub(backend.simulatorUrl, hubSession.token);
+      const response = await fetch(`${backend.simulatorUrl}/accounts/${id}`, {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${backend.profile.apiKey}:`).toString('base64')}`,
+        },
+      });
+      return ((await response.json()) as { origin_username: string | null }).origin_username;
+    };
+    const first = await openSession();
+    expect((await first.handlers.getSettings({})).linkedBy).toBeNull();
+    await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const demo = world.demo;
+    if (demo === undefined) throw new Error('the demo did not start');
+    expect(await linkedByOf(demo, first, 'acme')).toBeNull();
+
+    const view = await first.handlers.saveLinkedBy({ linkedBy: 'jo@implementers.example' });
+    expect(view.linkedBy).toBe('jo@implementers.example');
+    await first.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    expect(await linkedByOf(demo, first, 'globex')).toBe('jo@implementers.example');
+    await first.stop();
+
+    const second = await openSession();
+    expect((await second.handlers.getSettings({})).linkedBy).toBe('jo@implementers.example');
+    await second.handlers.switchToLiveMode(liveInput());
+    await second.handlers.createCustomer({ id: 'initech', name: 'Initech' });
+    expect(await linkedByOf(world.live, second, 'initech')).toBe('jo@implementers.example');
+    expect((await second.handlers.saveLinkedBy({ linkedBy: '' })).linkedBy).toBeNull();
+    await second.handlers.createCustomer({ id: 'hooli', name: 'Hooli' });
+    expect(await linkedByOf(world.live, second, 'hooli')).toBeNull();
+    expect(JSON.parse(settingsFile())).toMatchObject({ linkedBy: null });
   });
 
   it('makes calls during a switch wait for it, then answer from the new mode', async () => {

@@ -73,6 +73,7 @@ describe('the settings calls', () => {
       secretStorage: 'encrypted',
       proxySignIn: { proxy: 'proxy.corp:8080', username: 'j.doe' },
       proxyAskingForSignIn: null,
+      linkedBy: 'jo@implementers.example',
     };
     expect(settingsViewSchema.safeParse(view).success).toBe(true);
     expect(
@@ -85,6 +86,21 @@ describe('the settings calls', () => {
     expect(
       settingsViewSchema.safeParse({ ...view, live: { ...valid, relayToken: 't0k' } }).success,
     ).toBe(false);
+  });
+});
+
+describe('who links', () => {
+  it('is a name or an email, trimmed, or empty for nobody; not control characters or a novel', () => {
+    const input = bridgeCalls.saveLinkedBy.input;
+    expect(input.parse({ linkedBy: '  Jo Implementer ' })).toEqual({ linkedBy: 'Jo Implementer' });
+    expect(input.parse({ linkedBy: '' })).toEqual({ linkedBy: '' });
+    expect(input.safeParse({ linkedBy: 'Jo\nImplementer' }).error?.issues[0]?.message).toBe(
+      'Your name cannot contain control characters.',
+    );
+    expect(input.safeParse({ linkedBy: 'x'.repeat(201) }).error?.issues[0]?.message).toBe(
+      'Your name is at most 200 characters.',
+    );
+    expect(input.safeParse({}).success).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import {
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { InlineConfirmation } from './InlineConfirmation';
+import { LinkedBySection } from './LinkedBySection';
 import { ModalDialog } from './ModalDialog';
 import { ProxySignInSection } from './ProxySignInSection';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -206,6 +207,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      {settings !== null && <LinkedBySection settings={settings} onChanged={setSettings} />}
       {settings !== null && <ProxySignInSection settings={settings} onChanged={setSettings} />}
       <DiagnosticsSection />
     </ModalDialog>

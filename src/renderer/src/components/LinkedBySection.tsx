@@ -1,0 +1,79 @@
+import { useId, useState, type FormEvent } from 'react';
+import { linkedBySchema, type SettingsView } from '../../../shared/live-settings';
+import { messageOf, onboarding, unwrap } from '../bridge';
+
+/**
+ * The implementer's name or email, which StackOne records on every account linked from this app
+ * (`origin_username`), so a team can see in StackOne's dashboard who linked what.
+ */
+export function LinkedBySection(props: {
+  settings: SettingsView;
+  onChanged: (settings: SettingsView) => void;
+}) {
+  const [name, setName] = useState(props.settings.linkedBy ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState('');
+  const [busy, setBusy] = useState(false);
+  const hintId = useId();
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    // Not disabled while saving: a disabled button would drop the keyboard's focus out of Settings.
+    if (busy) return;
+    setError(null);
+    setOutcome('');
+    const input = linkedBySchema.safeParse(name);
+    if (!input.success) {
+      setError(input.error.issues[0]?.message ?? 'Check the name.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const view = await unwrap(onboarding().saveLinkedBy({ linkedBy: input.data }));
+      props.onChanged(view);
+      setName(view.linkedBy ?? '');
+      setOutcome(
+        view.linkedBy === null
+          ? 'Saved: accounts linked from now on name nobody.'
+          : `Saved: StackOne records ${view.linkedBy} on each account linked from now on.`,
+      );
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="settings-section" aria-labelledby="linked-by-heading">
+      <h3 id="linked-by-heading">Who links</h3>
+      <form className="inline-form" aria-label="Who links" onSubmit={save}>
+        <label>
+          Your name or email
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={200}
+            autoComplete="email"
+            aria-describedby={hintId}
+          />
+        </label>
+        <button type="submit" aria-disabled={busy}>
+          Save name
+        </button>
+      </form>
+      <p id={hintId} className="muted hint">
+        StackOne records it on every account linked from this app, in demo and live mode, so your
+        team can see who linked what. Leave it empty to name nobody.
+      </p>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status" className="muted">
+        {outcome}
+      </p>
+    </section>
+  );
+}
