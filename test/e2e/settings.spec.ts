@@ -308,6 +308,8 @@ test('a proxy that asks for a sign-in is offered one, and live mode goes through
     await expect(section.getByRole('status')).toHaveText(
       `The sign-in for ${corporate.address} is saved.`,
     );
+    // The form goes; the keyboard goes to the button that opens it again, not out of Settings.
+    await expect(section.getByRole('button', { name: 'Change it…' })).toBeFocused();
     await expect(section).toContainText(
       `The app signs in to ${corporate.address} as ${signIn.username}.`,
     );

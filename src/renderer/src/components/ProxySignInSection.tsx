@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
 
@@ -29,15 +30,27 @@ export function ProxySignInSection(props: {
     }
   }
 
-  const changed = (view: SettingsView, message: string) => {
-    props.onChanged(view);
-    setOutcome(message);
-    setPassword('');
-    setEditing(false);
+  /** "Enter a proxy sign-in…" or "Change it…": where the keyboard goes once the form closes. */
+  const opener = useRef<HTMLButtonElement>(null);
+  const closeForm = (change: () => void = () => undefined) => {
+    flushSync(() => {
+      change();
+      setEditing(false);
+    });
+    opener.current?.focus();
   };
+
+  const changed = (view: SettingsView, message: string) =>
+    closeForm(() => {
+      props.onChanged(view);
+      setOutcome(message);
+      setPassword('');
+    });
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    // Not disabled while saving: a disabled button would drop the keyboard's focus out of Settings.
+    if (busy) return;
     setError(null);
     setOutcome('');
     const input = proxySignInInputSchema.safeParse({ proxy, username, password });
@@ -88,7 +101,7 @@ export function ProxySignInSection(props: {
         </p>
       )}
       {!editing && (
-        <button type="button" onClick={() => setEditing(true)}>
+        <button type="button" ref={opener} onClick={() => setEditing(true)}>
           {saved === null ? 'Enter a proxy sign-in…' : 'Change it…'}
         </button>
       )}
@@ -127,10 +140,10 @@ export function ProxySignInSection(props: {
             </p>
           )}
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
+            <button type="submit" className="primary" aria-disabled={busy}>
               Save sign-in
             </button>
-            <button type="button" disabled={busy} onClick={() => setEditing(false)}>
+            <button type="button" disabled={busy} onClick={() => closeForm()}>
               Cancel
             </button>
           </div>
