@@ -566,6 +566,14 @@ test('a failed Refresh says what happened once, however often it is pressed', as
   await expect(refresh).toBeDisabled();
   await expect(refresh).toBeEnabled();
   await expect(notices).toHaveCount(1);
+  // Unavailable while it waits, yet never dropping the keyboard: pressed again from where it is.
+  await refresh.focus();
+  await app.keyboard.press('Enter');
+  await expect(refresh).toHaveText('Refreshing…');
+  await app.keyboard.press('Enter');
+  await expect(refresh).toHaveText('Refresh');
+  await expect(refresh).toBeFocused();
+  await expect(notices).toHaveCount(1);
   await expect(notices).toContainText(
     'StackOne had a problem (HTTP 503) while trying to list linked accounts',
   );

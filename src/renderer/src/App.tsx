@@ -9,6 +9,7 @@ import {
 } from '../../shared/domain';
 import { messageOf, onboarding, unwrap } from './bridge';
 import { AccountList } from './components/AccountList';
+import { BusyButton } from './components/BusyButton';
 import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerHeading } from './components/CustomerHeading';
 import { CustomerList } from './components/CustomerList';
@@ -253,9 +254,9 @@ export function App() {
                     }}
                   />
                   <div className="actions">
-                    <button
+                    <BusyButton
                       type="button"
-                      disabled={refreshing}
+                      busy={refreshing}
                       title="Ask StackOne for the current state of every account"
                       onClick={() => {
                         setRefreshing(true);
@@ -266,7 +267,7 @@ export function App() {
                       }}
                     >
                       {refreshing ? 'Refreshing…' : 'Refresh'}
-                    </button>
+                    </BusyButton>
                     <button
                       type="button"
                       title="A link the customer opens on their own device to link their systems"

@@ -9,6 +9,7 @@ import {
 import { accountStatusLabel } from '../account-status-label';
 import { dateTimeHalves } from '../date-time-text';
 import { InlineConfirmation } from './InlineConfirmation';
+import { BusyButton } from './BusyButton';
 
 /** "employees, time off and locations" */
 function listOfModels(models: readonly string[]): string {
@@ -137,15 +138,15 @@ export function AccountList(props: {
                   </InlineConfirmation>
                 ) : (
                   <>
-                    <button
+                    <BusyButton
                       type="button"
                       title="Ask StackOne for this account's status now, and what data it offers"
                       aria-label={`Verify ${name}`}
-                      disabled={verifyingId === account.id}
+                      busy={verifyingId === account.id}
                       onClick={() => verify(account)}
                     >
                       {verifyingId === account.id ? 'Verifying…' : 'Verify'}
-                    </button>
+                    </BusyButton>
                     <button
                       type="button"
                       className={needsRelink(account) ? 'primary' : undefined}

@@ -5,6 +5,7 @@ import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
 import { InlineConfirmation } from './InlineConfirmation';
+import { BusyButton } from './BusyButton';
 
 /**
  * The selected customer's name and id, renamed or removed in place, and a summary of where their
@@ -81,9 +82,9 @@ export function CustomerHeading(props: {
             Customer name
             <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
           </label>
-          <button type="submit" className="primary" disabled={busy}>
+          <BusyButton type="submit" className="primary" busy={busy}>
             Save
-          </button>
+          </BusyButton>
           <button type="button" disabled={busy} onClick={cancelRename}>
             Cancel
           </button>

@@ -5,6 +5,7 @@ import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { CustomerSearchBox } from './CustomerSearchBox';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
+import { BusyButton } from './BusyButton';
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
@@ -91,14 +92,14 @@ export function FindCustomerDialog(props: {
                   <span className="muted">
                     {customer.id} · {plural(customer.accounts, 'account', 'accounts')}
                   </span>
-                  <button
+                  <BusyButton
                     type="button"
                     aria-label={`Add ${customer.name}`}
-                    disabled={adding !== null}
+                    busy={adding !== null}
                     onClick={() => add(customer)}
                   >
                     {adding === customer.id ? 'Adding…' : 'Add'}
-                  </button>
+                  </BusyButton>
                 </li>
               ))}
             </ul>

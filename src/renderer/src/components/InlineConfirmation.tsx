@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BusyButton } from './BusyButton';
 
 /**
  * "Are you sure?" in place of the button that asked: the safe choice has the keyboard, and Escape
@@ -31,9 +32,9 @@ export function InlineConfirmation(props: {
     >
       <p className="muted">{props.children}</p>
       <span className="confirmation-buttons">
-        <button type="button" className="danger" disabled={props.busy} onClick={props.onConfirm}>
+        <BusyButton type="button" className="danger" busy={props.busy} onClick={props.onConfirm}>
           {props.busy ? props.busyText : props.confirmText}
-        </button>
+        </BusyButton>
         <button type="button" disabled={props.busy} autoFocus onClick={props.onCancel}>
           {props.cancelText}
         </button>

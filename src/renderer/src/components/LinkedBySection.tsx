@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { linkedBySchema, type SettingsView } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { BusyButton } from './BusyButton';
 
 /**
  * The implementer's name or email, which StackOne records on every account linked from this app
@@ -18,8 +19,6 @@ export function LinkedBySection(props: {
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    // Not disabled while saving: a disabled button would drop the keyboard's focus out of Settings.
-    if (busy) return;
     setError(null);
     setOutcome('');
     const input = linkedBySchema.safeParse(name);
@@ -58,9 +57,9 @@ export function LinkedBySection(props: {
             aria-describedby={hintId}
           />
         </label>
-        <button type="submit" aria-disabled={busy}>
+        <BusyButton type="submit" busy={busy}>
           Save name
-        </button>
+        </BusyButton>
       </form>
       <p id={hintId} className="muted hint">
         StackOne records it on every account linked from this app, in demo and live mode, so your

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type Ref } from 'react';
 import type { Customer } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { BusyButton } from './BusyButton';
 
 export function NewCustomerForm({
   onCreated,
@@ -63,9 +64,9 @@ export function NewCustomerForm({
           {error}
         </p>
       )}
-      <button type="submit" disabled={saving}>
+      <BusyButton type="submit" busy={saving}>
         {saving ? 'Adding…' : 'Add customer'}
-      </button>
+      </BusyButton>
     </form>
   );
 }

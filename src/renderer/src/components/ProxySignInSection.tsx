@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { BusyButton } from './BusyButton';
 
 /**
  * The user name and password for a network proxy that asks for them. Hidden behind a button
@@ -49,8 +50,6 @@ export function ProxySignInSection(props: {
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    // Not disabled while saving: a disabled button would drop the keyboard's focus out of Settings.
-    if (busy) return;
     setError(null);
     setOutcome('');
     const input = proxySignInInputSchema.safeParse({ proxy, username, password });
@@ -140,9 +139,9 @@ export function ProxySignInSection(props: {
             </p>
           )}
           <div className="actions">
-            <button type="submit" className="primary" aria-disabled={busy}>
+            <BusyButton type="submit" className="primary" busy={busy}>
               Save sign-in
-            </button>
+            </BusyButton>
             <button type="button" disabled={busy} onClick={() => closeForm()}>
               Cancel
             </button>

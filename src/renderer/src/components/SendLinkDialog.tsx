@@ -13,6 +13,7 @@ import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
+import { BusyButton } from './BusyButton';
 
 const validityChoices = [
   { days: 1, label: '1 day' },
@@ -117,14 +118,15 @@ export function SendLinkDialog(props: {
             ))}
           </select>
         </label>
-        <button
+        <BusyButton
           type="button"
           className="primary"
-          disabled={creating || choosingSecond}
+          busy={creating}
+          disabled={choosingSecond}
           onClick={createLink}
         >
           {creating ? 'Creating…' : link === null ? 'Create link' : 'Create a new link'}
-        </button>
+        </BusyButton>
       </div>
       <SlowAnswerNotice waiting={creating} />
       {error !== null && (

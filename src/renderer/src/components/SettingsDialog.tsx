@@ -13,6 +13,7 @@ import { LinkedBySection } from './LinkedBySection';
 import { ModalDialog } from './ModalDialog';
 import { ProxySignInSection } from './ProxySignInSection';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
+import { BusyButton } from './BusyButton';
 
 /**
  * Demo or live, and the live profile's endpoints and secrets. The secrets go to the main process
@@ -100,9 +101,9 @@ export function SettingsDialog(props: { onClose: () => void }) {
           <p>
             <strong>Live mode</strong>: accounts are linked in the StackOne project below.
           </p>
-          <button type="button" disabled={busy !== null} onClick={() => void switchToDemo()}>
+          <BusyButton type="button" busy={busy !== null} onClick={() => void switchToDemo()}>
             {busy === 'switching' ? 'Switching…' : 'Use demo mode'}
-          </button>
+          </BusyButton>
         </div>
       ) : (
         <div className="settings-demo">
@@ -198,13 +199,14 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </p>
         )}
         <div className="actions">
-          <button
+          <BusyButton
             type="submit"
             className="primary"
-            disabled={busy !== null || settings === null || storageUnavailable}
+            busy={busy !== null}
+            disabled={settings === null || storageUnavailable}
           >
             {busy === 'checking' ? 'Checking…' : 'Check and use live mode'}
-          </button>
+          </BusyButton>
         </div>
       </form>
       {settings !== null && <LinkedBySection settings={settings} onChanged={setSettings} />}
