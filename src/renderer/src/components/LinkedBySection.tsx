@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { linkedBySchema, type SettingsView } from '../../../shared/live-settings';
-import { messageOf, onboarding, unwrap } from '../bridge';
+import { onboarding, unwrap } from '../bridge';
+import { useBusyAction } from '../use-busy-action';
 import { BusyButton } from './BusyButton';
 
 /**
@@ -12,9 +13,8 @@ export function LinkedBySection(props: {
   onChanged: (settings: SettingsView) => void;
 }) {
   const [name, setName] = useState(props.settings.linkedBy ?? '');
-  const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useBusyAction();
   const hintId = useId();
 
   async function save(event: FormEvent) {
@@ -26,21 +26,15 @@ export function LinkedBySection(props: {
       setError(input.error.issues[0]?.message ?? 'Check the name.');
       return;
     }
-    setBusy(true);
-    try {
-      const view = await unwrap(onboarding().saveLinkedBy({ linkedBy: input.data }));
-      props.onChanged(view);
-      setName(view.linkedBy ?? '');
-      setOutcome(
-        view.linkedBy === null
-          ? 'Saved: accounts linked from now on name nobody.'
-          : `Saved: StackOne records ${view.linkedBy} on each account linked from now on.`,
-      );
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    const view = await run(() => unwrap(onboarding().saveLinkedBy({ linkedBy: input.data })));
+    if (view === undefined) return;
+    props.onChanged(view);
+    setName(view.linkedBy ?? '');
+    setOutcome(
+      view.linkedBy === null
+        ? 'Saved: accounts linked from now on name nobody.'
+        : `Saved: StackOne records ${view.linkedBy} on each account linked from now on.`,
+    );
   }
 
   return (

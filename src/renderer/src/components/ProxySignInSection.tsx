@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
-import { messageOf, onboarding, unwrap } from '../bridge';
+import { onboarding, unwrap } from '../bridge';
+import { useBusyAction } from '../use-busy-action';
 import { BusyButton } from './BusyButton';
 
 /**
@@ -18,9 +19,8 @@ export function ProxySignInSection(props: {
   const [proxy, setProxy] = useState(asking ?? saved?.proxy ?? '');
   const [username, setUsername] = useState(saved?.username ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useBusyAction();
   // A proxy that asks while the settings are open (the live check went through it) is offered.
   const [askingShown, setAskingShown] = useState(asking);
   if (asking !== askingShown) {
@@ -57,27 +57,13 @@ export function ProxySignInSection(props: {
       setError(input.error.issues[0]?.message ?? 'Check the sign-in.');
       return;
     }
-    setBusy(true);
-    try {
-      const view = await unwrap(onboarding().saveProxySignIn(input.data));
-      changed(view, `The sign-in for ${input.data.proxy} is saved.`);
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    const view = await run(() => unwrap(onboarding().saveProxySignIn(input.data)));
+    if (view !== undefined) changed(view, `The sign-in for ${input.data.proxy} is saved.`);
   }
 
   async function forget() {
-    setError(null);
-    setBusy(true);
-    try {
-      changed(await unwrap(onboarding().forgetProxySignIn({})), 'The proxy sign-in is forgotten.');
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    const view = await run(() => unwrap(onboarding().forgetProxySignIn({})));
+    if (view !== undefined) changed(view, 'The proxy sign-in is forgotten.');
   }
 
   return (
