@@ -87,6 +87,8 @@ export function ConnectDialog(props: {
   const chooseSecondAccount = (choice: SecondAccount | null) => {
     startAnotherSession();
     setSecondAccount(choice);
+    // A new session even where the choice is as before (a label given again after a success).
+    setAttempt((n) => n + 1);
   };
 
   const handleSuccess = (account: { id: string; provider: string }) => {
