@@ -82,7 +82,13 @@ export interface AccountStore {
   getAccount(accountId: string): LinkedAccountView | undefined;
   isDeleted(accountId: string): boolean;
   /** The Hub or an event says the account exists; StackOne has not confirmed its state yet. */
-  recordPending(account: { id: string; customerId: string; provider: string }): LinkedAccountView;
+  /** `label`: the one StackOne was asked to give it, shown until StackOne's own answer. */
+  recordPending(account: {
+    id: string;
+    customerId: string;
+    provider: string;
+    label?: string;
+  }): LinkedAccountView;
   /** StackOne's own view of the account (GET /accounts/{id}). */
   applyVerified(account: StackOneAccount): void;
   applyDeleted(account: { id: string; customerId: string; provider: string }): void;
@@ -258,13 +264,14 @@ export function openAccountStore(options: {
       return account && !account.deleted ? view(account) : undefined;
     },
     isDeleted: (accountId) => accounts.get(accountId)?.deleted === true,
-    recordPending({ id, customerId, provider }) {
+    recordPending({ id, customerId, provider, label }) {
       const existing = accounts.get(id);
       if (existing) return view(existing);
       const account: StoredAccount = {
         id,
         customerId,
         provider,
+        ...(label !== undefined && { label }),
         status: 'pending',
         statusReasons: [],
         updatedAt: now().toISOString(),

@@ -359,9 +359,14 @@ export function createOnboardingService(deps: {
       customerOrThrow(customerId);
       return store.accountsOf(customerId);
     },
-    async recordHubSuccess({ customerId, accountId, provider }) {
+    async recordHubSuccess({ customerId, accountId, provider, label }) {
       customerOrThrow(customerId);
-      const account = store.recordPending({ id: accountId, customerId, provider });
+      const account = store.recordPending({
+        id: accountId,
+        customerId,
+        provider,
+        ...(label !== undefined && { label }),
+      });
       await persist();
       return account;
     },

@@ -163,6 +163,8 @@ export const bridgeCalls = {
       customerId: customerIdSchema,
       accountId: accountIdSchema,
       provider: providerKeySchema,
+      /** A second account's label as asked of StackOne, shown until StackOne confirms it. */
+      label: accountLabelSchema.optional(),
     }),
     output: linkedAccountViewSchema,
   },

@@ -229,8 +229,13 @@ test("a second account of a system the customer has is linked beside it, labelle
     secondDialog.getByRole('button', { name: 'Link an ordinary account instead' }),
   ).toBeFocused();
   await secondDialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
+  // Held webhooks: the pending row already has the label asked for.
+  await harness.control('/_simulator/webhooks/pause', {});
   await submitBambooHr(app, 'bamboo-key-uk-0123456789abc');
   await expect(accountRows(app)).toHaveCount(2);
+  const pendingRow = accountRows(app).filter({ hasText: '(UK entity)' });
+  await expect(pendingRow.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
+  await harness.control('/_simulator/webhooks/resume', {});
   const secondRow = accountRows(app).filter({ hasText: 'BambooHR (UK entity)' });
   await expect(secondRow.locator('[data-status]')).toHaveAttribute('data-status', 'active');
   await expect(

@@ -340,13 +340,19 @@ describe('a second account of a provider the customer has', () => {
       customerId: 'acme',
       secondAccount: { label: 'UK entity' },
     });
+    // Its webhook held: until StackOne confirms it, the pending row has the label asked for.
+    w.simulator.webhooks.pause();
     const secondId = await linkBambooHrThroughHub(second.hubBaseUrl, second.token);
     expect(secondId).not.toBe(first);
-    await w.service.handlers.recordHubSuccess({
-      customerId: 'acme',
-      accountId: secondId,
-      provider: 'bamboohr',
-    });
+    expect(
+      await w.service.handlers.recordHubSuccess({
+        customerId: 'acme',
+        accountId: secondId,
+        provider: 'bamboohr',
+        label: 'UK entity',
+      }),
+    ).toMatchObject({ status: 'pending', label: 'UK entity' });
+    w.simulator.webhooks.resume();
     await eventually(async () =>
       expect(await w.service.handlers.listAccounts({ customerId: 'acme' })).toEqual([
         expect.objectContaining({ id: first, status: 'active' }),

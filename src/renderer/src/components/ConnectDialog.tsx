@@ -98,6 +98,7 @@ export function ConnectDialog(props: {
         customerId: customer.id,
         accountId: account.id,
         provider: account.provider,
+        ...(secondLabel !== undefined && { label: secondLabel }),
       }),
     )
       .then((view) => {
