@@ -35,8 +35,23 @@ test('a link sent is kept under Links sent: copied again after a reload, forgott
     'The link could not be copied. Make a new one with Send a link.',
   );
 
-  await sentLinks.getByRole('button', { name: /^Forget link made / }).click();
+  // A second link: forgetting one leaves the keyboard on the list, the last on Send a link.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).not.toHaveValue(url);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(sentLinks.getByRole('listitem')).toHaveCount(2);
+  await sentLinks
+    .getByRole('button', { name: /^Forget link made / })
+    .first()
+    .focus();
+  await app.keyboard.press('Enter');
+  await expect(sentLinks.getByRole('listitem')).toHaveCount(1);
+  await expect(sentLinks.getByRole('heading', { name: 'Links sent' })).toBeFocused();
+  await sentLinks.getByRole('button', { name: /^Forget link made / }).focus();
+  await app.keyboard.press('Enter');
   await expect(sentLinks).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Send a link' })).toBeFocused();
   await app.reload();
   await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
   await expect(sentLinks).toHaveCount(0);

@@ -44,6 +44,8 @@ export function App() {
     relink?: LinkedAccountView;
   } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
+  /** Where the keyboard goes when the last link sent is forgotten and its section goes. */
+  const sendLinkButton = useRef<HTMLButtonElement>(null);
   /** Counts the Send a link dialogs closed: the links sent are read again after each. */
   const [sentLinksVersion, setSentLinksVersion] = useState(0);
 
@@ -270,6 +272,7 @@ export function App() {
                     </BusyButton>
                     <button
                       type="button"
+                      ref={sendLinkButton}
                       title="A link the customer opens on their own device to link their systems"
                       onClick={() => showDialog({ kind: 'send-link' })}
                     >
@@ -315,6 +318,7 @@ export function App() {
                   accounts={accounts}
                   version={sentLinksVersion}
                   onError={report}
+                  onLastForgotten={() => sendLinkButton.current?.focus()}
                 />
                 {openDialog?.kind === 'send-link' && (
                   <SendLinkDialog

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { SentAuthLink } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
@@ -15,6 +16,8 @@ export function SentLinksSection(props: {
   /** Changes when a link may have been made, so the list is read again. */
   version: number;
   onError: (error: unknown) => void;
+  /** The last link is forgotten and the section goes: the page says where the keyboard goes. */
+  onLastForgotten: () => void;
 }) {
   const { customer, accounts, version, onError } = props;
   const [listed, setListed] = useState<{
@@ -23,6 +26,8 @@ export function SentLinksSection(props: {
     kept: boolean;
   } | null>(null);
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
+  /** Where the keyboard goes once a forgotten link's row is gone and others remain. */
+  const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -46,17 +51,19 @@ export function SentLinksSection(props: {
 
   const forget = (link: SentAuthLink) =>
     unwrap(onboarding().forgetSentAuthLink({ customerId: customer.id, linkId: link.id }))
-      .then(() =>
-        setListed(
-          (current) =>
-            current && { ...current, links: current.links.filter((l) => l.id !== link.id) },
-        ),
-      )
+      .then(() => {
+        const remaining = listed.links.filter((l) => l.id !== link.id);
+        flushSync(() => setListed((current) => current && { ...current, links: remaining }));
+        if (remaining.length > 0) heading.current?.focus();
+        else props.onLastForgotten();
+      })
       .catch(onError);
 
   return (
     <section className="sent-links" aria-labelledby="sent-links-heading">
-      <h3 id="sent-links-heading">Links sent</h3>
+      <h3 id="sent-links-heading" tabIndex={-1} ref={heading}>
+        Links sent
+      </h3>
       <ul>
         {listed.links.map((link) => {
           const made = dateTimeText(link.createdAt);
