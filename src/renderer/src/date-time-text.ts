@@ -1,4 +1,5 @@
-const onScreen = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const onScreenStyle = { dateStyle: 'medium', timeStyle: 'short' } as const;
+const onScreen = new Intl.DateTimeFormat(undefined, onScreenStyle);
 
 /** A moment as the app writes it on screen: "Dec 3, 2026, 12:38 PM" in the system's locale. */
 export const dateTimeText = (moment: Date | string): string => onScreen.format(new Date(moment));
@@ -12,10 +13,7 @@ export function dateTimeHalves(
   moment: Date | string,
   locale?: string,
 ): { date: string; separator: string; time: string } {
-  const format =
-    locale === undefined
-      ? onScreen
-      : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const format = locale === undefined ? onScreen : new Intl.DateTimeFormat(locale, onScreenStyle);
   const parts = format.formatToParts(new Date(moment));
   const hour = parts.findIndex((part) => part.type === 'hour');
   const separator = parts[hour - 1];

@@ -1,12 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
-import {
-  accountDisplayName,
-  providerDisplayName,
-  type Customer,
-  type LinkedAccountView,
-} from '../../../shared/domain';
+import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { reportWindowError } from '../window-error-reporting';
 import { ModalDialog } from './ModalDialog';
@@ -112,8 +107,6 @@ export function ConnectDialog(props: {
       .catch((failure: unknown) => setError(messageOf(failure)));
   };
 
-  const firstAccount = props.accounts[0];
-
   return (
     <ModalDialog
       title={
@@ -126,9 +119,9 @@ export function ConnectDialog(props: {
       onClose={onClose}
       dialogRef={dialogRef}
     >
-      {props.relink === undefined && firstAccount !== undefined && (
+      {props.relink === undefined && (
         <SecondAccountChoice
-          linkedProviderName={providerDisplayName(firstAccount)}
+          accounts={props.accounts}
           value={secondAccount}
           onChange={chooseSecondAccount}
           onChoosingChange={setChoosingSecond}

@@ -1,9 +1,10 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
-import { messageOf, onboarding, unwrap } from '../bridge';
+import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
+import { useBusyAction } from '../use-busy-action';
 import { InlineConfirmation } from './InlineConfirmation';
 import { BusyButton } from './BusyButton';
 
@@ -23,8 +24,7 @@ export function CustomerHeading(props: {
   const { customer } = props;
   const [editing, setEditing] = useState<'rename' | 'remove' | null>(null);
   const [name, setName] = useState(customer.name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run: call } = useBusyAction();
   const [copyOutcome, setCopyOutcome] = useState('');
 
   const renameButton = useRef<HTMLButtonElement>(null);
@@ -41,17 +41,11 @@ export function CustomerHeading(props: {
     button.current?.focus();
   };
 
-  const run = async <T,>(call: () => Promise<T>, done: (value: T) => void) => {
-    setBusy(true);
-    setError(null);
-    try {
-      done(await call());
-      flushSync(close);
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+  const run = async <T,>(request: () => Promise<T>, done: (value: T) => void) => {
+    const answer = await call(request);
+    if (answer === undefined) return;
+    done(answer);
+    flushSync(close);
   };
 
   const rename = (event: FormEvent) => {

@@ -1,6 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { accountLabelSchema } from '../../../shared/domain';
+import {
+  accountLabelSchema,
+  providerDisplayName,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 
 export interface SecondAccount {
   label: string;
@@ -9,11 +13,11 @@ export interface SecondAccount {
 /**
  * StackOne takes a link for a provider the customer already has as that account's credentials
  * entered again. This lets the user ask for a second account instead, labelled to tell the two
- * apart.
+ * apart. Nothing for a customer with no account yet.
  */
 export function SecondAccountChoice(props: {
-  /** Which systems the customer has linked, for the example ("another BambooHR"). */
-  linkedProviderName: string;
+  /** The customer's accounts: the first names the example ("another BambooHR"). */
+  accounts: readonly LinkedAccountView[];
   value: SecondAccount | null;
   onChange: (value: SecondAccount | null) => void;
   /** While the label is being entered, the dialog holds back what would link an ordinary one. */
@@ -50,6 +54,8 @@ export function SecondAccountChoice(props: {
     });
   };
 
+  const firstAccount = props.accounts[0];
+  if (firstAccount === undefined) return null;
   if (props.value !== null) {
     return (
       <p className="muted second-account">
@@ -115,8 +121,9 @@ export function SecondAccountChoice(props: {
   }
   return (
     <p className="muted second-account">
-      Adding a second account of a system already linked (another {props.linkedProviderName}, say)?
-      Choose this first: otherwise StackOne takes it as new credentials for the one there.{' '}
+      Adding a second account of a system already linked (another{' '}
+      {providerDisplayName(firstAccount)}, say)? Choose this first: otherwise StackOne takes it as
+      new credentials for the one there.{' '}
       <button
         type="button"
         className="link"

@@ -1,11 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import {
-  accountDisplayName,
-  providerDisplayName,
-  type Customer,
-  type LinkedAccountView,
-} from '../../../shared/domain';
+import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
@@ -40,7 +35,6 @@ export function SendLinkDialog(props: {
   const [copyOutcome, setCopyOutcome] = useState('');
   const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(null);
   const [choosingSecond, setChoosingSecond] = useState(false);
-  const firstAccount = props.accounts[0];
 
   useEffect(() => {
     if (link === null) return;
@@ -95,9 +89,9 @@ export function SendLinkDialog(props: {
           ? 'The customer opens the link on their own device to link their systems, now or later. Accounts they link appear in this customer’s list as they do.'
           : `The customer opens the link on their own device to enter ${relinkName}’s credentials again. The account’s status here changes once they have.`}
       </p>
-      {relink === undefined && firstAccount !== undefined && (
+      {relink === undefined && (
         <SecondAccountChoice
-          linkedProviderName={providerDisplayName(firstAccount)}
+          accounts={props.accounts}
           value={secondAccount}
           onChange={setSecondAccount}
           onChoosingChange={setChoosingSecond}
