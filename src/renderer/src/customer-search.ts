@@ -1,15 +1,38 @@
 /** Lists of at least this many customers get a search box. */
 export const searchBoxFrom = 6;
 
-/** Whether a customer's name or id contains what was typed (any case); everyone for nothing typed. */
+/** Letters that Unicode does not split into a base letter and a mark, as people type them. */
+const unaccentedLetters: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ı: 'i',
+};
+
+/** Text as search compares it: any case, and without accents ("Süd", "SUD" and "sud" alike). */
+function searchable(text: string): string {
+  return text
+    .toLocaleLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[ßæœøłđı]/g, (letter) => unaccentedLetters[letter] ?? letter);
+}
+
+/**
+ * Whether a customer's name or id contains what was typed (any case, accents or none, as the list's
+ * order reads names); everyone for nothing typed.
+ */
 export function matchesCustomerSearch(
   customer: { id: string; name: string },
   typed: string,
 ): boolean {
-  const wanted = typed.trim().toLocaleLowerCase();
+  const wanted = searchable(typed.trim());
   return (
     wanted === '' ||
-    customer.name.toLocaleLowerCase().includes(wanted) ||
-    customer.id.toLocaleLowerCase().includes(wanted)
+    searchable(customer.name).includes(wanted) ||
+    searchable(customer.id).includes(wanted)
   );
 }
