@@ -96,23 +96,6 @@ const needsRelinkStatuses: ReadonlySet<string> = new Set(['error', 'expired', 'i
 export const needsRelink = (account: Pick<LinkedAccountView, 'status'>): boolean =>
   needsRelinkStatuses.has(account.status);
 
-/** A customer's accounts at a glance, for the customer list. */
-export const customerSummarySchema = z.object({
-  customerId: z.string(),
-  linked: z.number().int().nonnegative(),
-  needingRelink: z.number().int().nonnegative(),
-});
-export type CustomerSummary = z.infer<typeof customerSummarySchema>;
-
-export const summarizeAccounts = (
-  customerId: string,
-  accounts: readonly LinkedAccountView[],
-): CustomerSummary => ({
-  customerId,
-  linked: accounts.length,
-  needingRelink: accounts.filter(needsRelink).length,
-});
-
 /** What data StackOne can read through a linked account (`GET /accounts/{id}/meta`). */
 export const accountDataSchema = z.strictObject({
   /** StackOne's category: `hris`, `ats`, `crm`... */
@@ -162,6 +145,26 @@ export const accountDisplayName = (
   const provider = providerDisplayName(account);
   return account.label === undefined ? provider : `${provider} (${account.label})`;
 };
+
+/** A customer's accounts at a glance, for the customer list. */
+export const customerSummarySchema = z.object({
+  customerId: z.string(),
+  linked: z.number().int().nonnegative(),
+  needingRelink: z.number().int().nonnegative(),
+  /** Its accounts as the app names them ("BambooHR (UK entity)"), each once, for search. */
+  systems: z.array(z.string().min(1).max(400)).max(10_000),
+});
+export type CustomerSummary = z.infer<typeof customerSummarySchema>;
+
+export const summarizeAccounts = (
+  customerId: string,
+  accounts: readonly LinkedAccountView[],
+): CustomerSummary => ({
+  customerId,
+  linked: accounts.length,
+  needingRelink: accounts.filter(needsRelink).length,
+  systems: [...new Set(accounts.map(accountDisplayName))].sort(),
+});
 
 export const relayConnectionSchema = z.object({
   state: z.enum(['connecting', 'connected', 'offline']),

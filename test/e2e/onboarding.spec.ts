@@ -623,7 +623,7 @@ test('a slow StackOne is said to be slow while the app waits, and the notice goe
   await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
 });
 
-test('the customer id is explained; a long customer list is in name order and can be searched', async ({
+test('the customer id is explained; a long customer list is in name order, searched by name, id or system, and narrowed to those to re-link', async ({
   app,
   harness,
 }) => {
@@ -663,6 +663,26 @@ test('the customer id is explained; a long customer list is in name order and ca
   await search.fill('nobody');
   await expect(app.getByText('No customer matches “nobody”.')).toBeVisible();
   await search.fill('');
+  await expect(names).toHaveCount(6);
+
+  // By the systems linked for them: Initech's BambooHR arrives through the relay.
+  const initechAccount = await linkElsewhere(harness, { id: 'ini-7', name: 'Initech' });
+  await search.fill('bamboo');
+  await expect(names).toHaveText(['Initech']);
+  await search.fill('');
+
+  // Only those needing a re-link, offered while there are some.
+  const onlyRelink = app.getByLabel(/^Only those needing a re-link/);
+  await expect(onlyRelink).toHaveCount(0);
+  await harness.control(`/_simulator/accounts/${initechAccount}/status`, { status: 'expired' });
+  await expect(onlyRelink).toHaveAccessibleName('Only those needing a re-link (1)');
+  await onlyRelink.check();
+  await expect(names).toHaveText(['Initech']);
+  await search.fill('acme');
+  await expect(app.getByText('No customer needing a re-link matches “acme”.')).toBeVisible();
+  await search.fill('');
+  await harness.control(`/_simulator/accounts/${initechAccount}/status`, { status: 'active' });
+  await expect(onlyRelink).toHaveCount(0);
   await expect(names).toHaveCount(6);
 });
 

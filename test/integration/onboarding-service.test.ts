@@ -949,7 +949,7 @@ describe('customers', () => {
     });
   });
 
-  it('summarizes each customer: accounts linked and those to re-link', async () => {
+  it('summarizes each customer: accounts linked, those to re-link, and their systems', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await w.service.handlers.createCustomer({ id: 'globex', name: 'Globex' });
@@ -957,8 +957,8 @@ describe('customers', () => {
     await control(w, `/_simulator/accounts/${id}/status`, { status: 'error' });
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
     expect(await w.service.handlers.summarizeCustomers({})).toEqual([
-      { customerId: 'acme', linked: 1, needingRelink: 1 },
-      { customerId: 'globex', linked: 0, needingRelink: 0 },
+      { customerId: 'acme', linked: 1, needingRelink: 1, systems: ['BambooHR'] },
+      { customerId: 'globex', linked: 0, needingRelink: 0, systems: [] },
     ]);
   });
 });

@@ -27,6 +27,15 @@ describe('matchesCustomerSearch', () => {
     expect(matchesCustomerSearch(customer('Acme'), 'acne')).toBe(false);
   });
 
+  it('finds a customer by the systems linked for them, labels included', () => {
+    const systems = ['BambooHR (UK entity)', 'Greenhouse'];
+    expect(matchesCustomerSearch(customer('Acme'), 'bamboo', systems)).toBe(true);
+    expect(matchesCustomerSearch(customer('Acme'), 'uk ent', systems)).toBe(true);
+    expect(matchesCustomerSearch(customer('Acme'), 'GREENHOUSE', systems)).toBe(true);
+    expect(matchesCustomerSearch(customer('Acme'), 'workday', systems)).toBe(false);
+    expect(matchesCustomerSearch(customer('Acme'), 'bamboo')).toBe(false);
+  });
+
   it('lists everyone while nothing is typed', () => {
     expect(matchesCustomerSearch(customer('Acme'), '')).toBe(true);
     expect(matchesCustomerSearch(customer('Acme'), '   ')).toBe(true);

@@ -22,17 +22,17 @@ function searchable(text: string): string {
 }
 
 /**
- * Whether a customer's name or id contains what was typed (any case, accents or none, as the list's
- * order reads names); everyone for nothing typed.
+ * Whether a customer's name or id, or the name of a system linked for them, contains what was typed
+ * (any case, accents or none, as the list's order reads names); everyone for nothing typed.
  */
 export function matchesCustomerSearch(
   customer: { id: string; name: string },
   typed: string,
+  systems: readonly string[] = [],
 ): boolean {
   const wanted = searchable(typed.trim());
   return (
     wanted === '' ||
-    searchable(customer.name).includes(wanted) ||
-    searchable(customer.id).includes(wanted)
+    [customer.name, customer.id, ...systems].some((text) => searchable(text).includes(wanted))
   );
 }

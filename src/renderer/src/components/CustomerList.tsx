@@ -11,20 +11,51 @@ export function CustomerList(props: {
   onSelect: (id: string) => void;
 }) {
   const [search, setSearch] = useState('');
+  const [onlyNeedingRelink, setOnlyNeedingRelink] = useState(false);
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
 
+  const needsRelinkNow = (customer: Customer) =>
+    (props.summaries.get(customer.id)?.needingRelink ?? 0) > 0;
   const searching = props.customers.length >= searchBoxFrom;
+  const needingRelinkCount = props.customers.filter(needsRelinkNow).length;
+  // Once none needs re-linking the box goes, and with it the filter: never an empty list for it.
+  const filteringRelink = searching && onlyNeedingRelink && needingRelinkCount > 0;
   const shown = props.customers
-    .filter((customer) => matchesCustomerSearch(customer, searching ? search : ''))
+    .filter(
+      (customer) =>
+        matchesCustomerSearch(
+          customer,
+          searching ? search : '',
+          props.summaries.get(customer.id)?.systems,
+        ) &&
+        (!filteringRelink || needsRelinkNow(customer)),
+    )
     .sort(compareCustomers);
 
   return (
     <>
       {searching && (
-        <CustomerSearchBox label="Find a customer" value={search} onChange={setSearch} />
+        <CustomerSearchBox
+          label="Find a customer"
+          placeholder="Name, id or system"
+          value={search}
+          onChange={setSearch}
+        />
+      )}
+      {searching && needingRelinkCount > 0 && (
+        <label className="checkbox-label">
+          <input
+            type="checkbox"
+            checked={onlyNeedingRelink}
+            onChange={(event) => setOnlyNeedingRelink(event.target.checked)}
+          />
+          Only those needing a re-link ({needingRelinkCount})
+        </label>
       )}
       {shown.length === 0 ? (
-        <p className="muted">No customer matches “{search.trim()}”.</p>
+        <p className="muted">
+          No customer {filteringRelink ? 'needing a re-link ' : ''}matches “{search.trim()}”.
+        </p>
       ) : (
         <ul className="customer-list" aria-label="Customers">
           {shown.map((customer) => (

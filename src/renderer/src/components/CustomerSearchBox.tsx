@@ -3,13 +3,14 @@ export function CustomerSearchBox(props: {
   label: string;
   value: string;
   onChange: (value: string) => void;
+  placeholder?: string;
 }) {
   return (
     <input
       type="search"
       className="customer-search"
       aria-label={props.label}
-      placeholder="Find by name or id"
+      placeholder={props.placeholder ?? 'Find by name or id'}
       value={props.value}
       onChange={(event) => props.onChange(event.target.value)}
     />
