@@ -18,8 +18,9 @@ export function CustomerList(props: {
     (props.summaries.get(customer.id)?.needingRelink ?? 0) > 0;
   const searching = props.customers.length >= searchBoxFrom;
   const needingRelinkCount = props.customers.filter(needsRelinkNow).length;
-  // Once none needs re-linking the box goes, and with it the filter: never an empty list for it.
-  const filteringRelink = searching && onlyNeedingRelink && needingRelinkCount > 0;
+  // The box stays while none needs re-linking (its count 0): one that came and went would take the
+  // keyboard's place with it.
+  const filteringRelink = searching && onlyNeedingRelink;
   const shown = props.customers
     .filter(
       (customer) =>
@@ -42,7 +43,7 @@ export function CustomerList(props: {
           onChange={setSearch}
         />
       )}
-      {searching && needingRelinkCount > 0 && (
+      {searching && (
         <label className="checkbox-label">
           <input
             type="checkbox"
@@ -54,7 +55,9 @@ export function CustomerList(props: {
       )}
       {shown.length === 0 ? (
         <p className="muted">
-          No customer {filteringRelink ? 'needing a re-link ' : ''}matches “{search.trim()}”.
+          {filteringRelink && needingRelinkCount === 0
+            ? 'No customer needs a re-link.'
+            : `No customer ${filteringRelink ? 'needing a re-link ' : ''}matches “${search.trim()}”.`}
         </p>
       ) : (
         <ul className="customer-list" aria-label="Customers">
