@@ -298,6 +298,7 @@ export function openAccountStore(options: {
         ...(remote.label !== undefined && { label: remote.label }),
         status: remote.status,
         statusReasons: remote.statusReasons,
+        createdAt: remote.createdAt,
         updatedAt: remote.updatedAt,
         deleted: false,
       };

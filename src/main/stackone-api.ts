@@ -48,6 +48,7 @@ export interface StackOneAccount {
   originOwnerName: string;
   status: string;
   statusReasons: { code?: string; description?: string; timestamp: string }[];
+  createdAt: string;
   updatedAt: string;
 }
 
@@ -227,6 +228,7 @@ function toStackOneAccount(account: LinkedAccount): StackOneAccount {
       ...(reason.description != null && { description: reason.description }),
       timestamp: reason.timestamp.toISOString(),
     })),
+    createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
   };
 }

@@ -87,6 +87,11 @@ export const linkedAccountViewSchema = z.object({
   label: accountLabelSchema.optional(),
   status: accountStatusSchema,
   statusReasons: z.array(statusReasonSchema),
+  /**
+   * When StackOne made the account (its `created_at`); none while it is pending, and none in lists
+   * saved before the app kept it until StackOne is asked again.
+   */
+  createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }),
 });
 export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;

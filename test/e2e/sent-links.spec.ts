@@ -1,4 +1,11 @@
-import { accountRows, addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
+import {
+  accountRows,
+  addCustomer,
+  expect,
+  linkBambooHrFromAuthLink,
+  linkBambooHrUntilActive,
+  test,
+} from './fixtures';
 import { startHarness } from './harness';
 
 test('a link sent is kept under Links sent: copied again after a reload, forgotten on request', async ({
@@ -55,6 +62,30 @@ test('a link sent is kept under Links sent: copied again after a reload, forgott
   await app.reload();
   await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
   await expect(sentLinks).toHaveCount(0);
+});
+
+test('a link says which accounts StackOne has made for the customer since it was', async ({
+  app,
+  browser,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const link = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+  await expect(link).toHaveCount(1);
+  await expect(link).not.toContainText('Since then');
+
+  await linkBambooHrFromAuthLink(browser, url);
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+  await expect(link).toContainText(/Since then: BambooHR linked \w+/);
+  await app.reload();
+  await expect(link).toContainText(/Since then: BambooHR linked \w+/);
 });
 
 test("a link to re-link an account names it; another customer's list has none of it", async ({

@@ -31,6 +31,7 @@ const remote = (overrides: Partial<StackOneAccount> = {}): StackOneAccount => ({
   originOwnerName: 'Acme Ltd',
   status: 'active',
   statusReasons: [],
+  createdAt: '2026-01-01T09:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   ...overrides,
 });

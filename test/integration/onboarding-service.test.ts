@@ -176,6 +176,11 @@ describe('onboarding service over the real simulator and relay', () => {
     ]);
     expect(pushed[0]).toMatchObject({ accounts: [{ provider: 'bamboohr' }] });
     expect(pushed[0]).not.toMatchObject({ accounts: [{ providerName: expect.anything() }] });
+    expect(pushed[0]).not.toMatchObject({ accounts: [{ createdAt: expect.anything() }] });
+    // When StackOne made the account, as it says: what Links sent measure "since then" against.
+    expect(w.store.getAccount(id)?.createdAt).toBe(
+      w.simulator.state.accounts.get(id)?.createdAt.toISOString(),
+    );
     expect(w.store.relayCursor).toBe(1);
   });
 

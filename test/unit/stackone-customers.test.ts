@@ -14,6 +14,7 @@ const account = (
   originOwnerName,
   status: 'active',
   statusReasons: [],
+  createdAt: '2026-01-01T09:00:00.000Z',
   updatedAt,
 });
 

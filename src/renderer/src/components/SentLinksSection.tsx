@@ -5,6 +5,7 @@ import { accountDisplayName, type Customer, type LinkedAccountView } from '../..
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
+import { accountsLinkedSince } from '../sent-link-outcome';
 
 /**
  * The auth links made for the customer that still work, newest first: to copy again (the customer
@@ -76,10 +77,22 @@ export function SentLinksSection(props: {
                 : relinked
                   ? `To re-link ${accountDisplayName(relinked)}`
                   : 'To re-link an account since disconnected';
+          const linkedSince = accountsLinkedSince(link, accounts);
           return (
             <li key={link.id}>
               <span>
                 {purpose}, made {made}; works until {dateTimeText(link.expiresAt)}
+                {linkedSince.length > 0 && (
+                  <span className="muted linked-since">
+                    Since then:{' '}
+                    {linkedSince
+                      .map(
+                        ({ account, linkedAt }) =>
+                          `${accountDisplayName(account)} linked ${dateTimeText(linkedAt)}`,
+                      )
+                      .join('; ')}
+                  </span>
+                )}
               </span>
               <span className="row-actions">
                 <button

@@ -1,0 +1,29 @@
+import type { SentAuthLink } from '../../shared/contract';
+import type { LinkedAccountView } from '../../shared/domain';
+
+/**
+ * The accounts StackOne made for the customer since a link to link new ones was made, of the kind
+ * it asked for (the second account's label, where it asked for one), oldest first. StackOne offers
+ * no way to tell which session made an account, so this is what has happened since, not proof
+ * that the customer used this link. A link to re-link an account makes none: that account's own
+ * status says how it went.
+ */
+export function accountsLinkedSince(
+  link: Pick<SentAuthLink, 'createdAt' | 'relinkAccountId' | 'secondAccountLabel'>,
+  accounts: readonly LinkedAccountView[],
+): { account: LinkedAccountView; linkedAt: string }[] {
+  if (link.relinkAccountId !== null) return [];
+  const made = Date.parse(link.createdAt);
+  // The link's time is this computer's clock and the account's StackOne's: a few minutes apart at
+  // worst, against the hours or days a customer takes to use a link.
+  return accounts
+    .flatMap((account) =>
+      account.createdAt === undefined ? [] : [{ account, linkedAt: account.createdAt }],
+    )
+    .filter(
+      ({ account, linkedAt }) =>
+        Date.parse(linkedAt) >= made &&
+        (link.secondAccountLabel === null || account.label === link.secondAccountLabel),
+    )
+    .sort((a, b) => Date.parse(a.linkedAt) - Date.parse(b.linkedAt));
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { LinkedAccountView } from '../../src/shared/domain';
+import { accountsLinkedSince } from '../../src/renderer/src/sent-link-outcome';
+
+const account = (id: string, fields: Partial<LinkedAccountView> = {}): LinkedAccountView => ({
+  id,
+  customerId: 'acme',
+  provider: 'bamboohr',
+  status: 'active',
+  statusReasons: [],
+  updatedAt: '2026-12-04T10:00:00.000Z',
+  ...fields,
+});
+const linkMade = (fields: Partial<Parameters<typeof accountsLinkedSince>[0]> = {}) => ({
+  createdAt: '2026-12-03T16:00:00.000Z',
+  relinkAccountId: null,
+  secondAccountLabel: null,
+  ...fields,
+});
+const ids = (linked: ReturnType<typeof accountsLinkedSince>) =>
+  linked.map(({ account, linkedAt }) => {
+    expect(linkedAt).toBe(account.createdAt);
+    return account.id;
+  });
+
+describe('accountsLinkedSince', () => {
+  it('lists the accounts StackOne made after the link was, oldest first', () => {
+    const accounts = [
+      account('before', { createdAt: '2026-12-03T15:59:59.000Z' }),
+      account('later', { provider: 'hubspot', createdAt: '2026-12-05T08:00:00.000Z' }),
+      account('soon', { createdAt: '2026-12-04T09:00:00.000Z' }),
+      account('at-once', { createdAt: '2026-12-03T16:00:00.000Z' }),
+    ];
+    expect(ids(accountsLinkedSince(linkMade(), accounts))).toEqual(['at-once', 'soon', 'later']);
+  });
+
+  it('leaves out accounts StackOne has not confirmed yet, and those kept without a creation time', () => {
+    const accounts = [account('pending', { status: 'pending' }), account('older-file')];
+    expect(accountsLinkedSince(linkMade(), accounts)).toEqual([]);
+  });
+
+  it('for a second account, lists only accounts with the label it asked for', () => {
+    const accounts = [
+      account('other', { createdAt: '2026-12-04T09:00:00.000Z' }),
+      account('payroll', { label: 'Payroll', createdAt: '2026-12-04T09:05:00.000Z' }),
+      account('uk', { label: 'UK entity', createdAt: '2026-12-04T09:10:00.000Z' }),
+    ];
+    expect(ids(accountsLinkedSince(linkMade({ secondAccountLabel: 'Payroll' }), accounts))).toEqual(
+      ['payroll'],
+    );
+  });
+
+  it('lists none for a link to re-link an account', () => {
+    const accounts = [account('new', { createdAt: '2026-12-04T09:00:00.000Z' })];
+    expect(accountsLinkedSince(linkMade({ relinkAccountId: 'old' }), accounts)).toEqual([]);
+  });
+});
