@@ -270,7 +270,7 @@ describe("a provider's display name", () => {
     expect(store.getAccount('acc-1')?.providerName).toBeUndefined();
   });
 
-  it('is optional in a file written before it existed', () => {
+  it('is optional in a file written before it existed', async () => {
     temp = makeTempDir('store');
     writeFileSync(
       join(temp.path, 'onboarding.json'),
@@ -294,6 +294,13 @@ describe("a provider's display name", () => {
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.accountsOf('acme')).toMatchObject([{ id: 'acc-1', provider: 'bamboohr' }]);
+
+    // Nor had such a file when StackOne made each account: StackOne's next answer gives it.
+    expect(store.getAccount('acc-1')?.createdAt).toBeUndefined();
+    store.applyVerified(remote());
+    expect(store.getAccount('acc-1')?.createdAt).toBe('2026-01-01T09:00:00.000Z');
+    await store.flush();
+    expect(openStore(temp.path).getAccount('acc-1')?.createdAt).toBe('2026-01-01T09:00:00.000Z');
   });
 });
 
