@@ -107,6 +107,17 @@ for (const colorScheme of ['light', 'dark'] as const)
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
     expect(await accessibilityViolations(app), 'links sent').toEqual([]);
 
+    for (const name of ['Hooli', 'Soylent', 'Umbrella', 'Wonka']) {
+      await harness.session.handlers.createCustomer({ id: name.toLowerCase(), name });
+    }
+    await app.reload();
+    await app.getByLabel(/^Only those needing a re-link/).check();
+    await expect(app.getByRole('list', { name: 'Customers' }).getByRole('listitem')).toHaveCount(1);
+    expect(await accessibilityViolations(app), 'customers needing a re-link').toEqual([]);
+    await app.getByLabel('Find a customer').fill('nobody');
+    await expect(app.getByText('No customer needing a re-link matches “nobody”.')).toBeVisible();
+    expect(await accessibilityViolations(app), 'no customer matches').toEqual([]);
+
     const blocked = blockFile(join(harness.storeDir, 'onboarding.json'));
     await harness.control(`/_simulator/accounts/${id}/status`, { status: 'active' });
     await expect(app.getByRole('alert').filter({ hasText: 'could not be saved' })).toBeVisible();
