@@ -428,7 +428,9 @@ test("Copy summary puts where the customer's linking stands on the clipboard", a
   expect(summary).toMatch(
     /^Acme Ltd \(customer id acme\), as of .+: 1 linked account, 1 to re-link\.\n/,
   );
-  expect(summary).toContain(`- BambooHR: Expired, to re-link [account ${id}]`);
+  expect(summary).toMatch(
+    new RegExp(`\\n- BambooHR: Expired, to re-link, linked [^\\n]+ \\[account ${id}\\]\\n`),
+  );
 });
 
 test('Copy link says so when the link cannot be copied, and the link stays there to copy by hand', async ({

@@ -7,7 +7,7 @@ const at = new Date('2026-12-03T10:20:00.000Z');
 const when = dateTimeWithZoneText(at);
 
 describe("a customer's summary", () => {
-  it('lists each account with its status, what needs re-linking and why, and its id', () => {
+  it('lists each account with its status, what needs re-linking and why, when it was linked, and its id', () => {
     const text = customerSummaryText(
       customer,
       [
@@ -18,6 +18,7 @@ describe("a customer's summary", () => {
           providerName: 'BambooHR',
           status: 'active',
           statusReasons: [],
+          createdAt: '2026-12-01T14:30:00.000Z',
           updatedAt: '2026-12-03T10:00:00.000Z',
         },
         {
@@ -29,6 +30,7 @@ describe("a customer's summary", () => {
             { timestamp: '2026-12-03T09:00:00Z', description: 'Token revoked' },
             { timestamp: '2026-12-03T09:00:00Z', code: 'E42' },
           ],
+          createdAt: '2026-11-20T08:00:00.000Z',
           updatedAt: '2026-12-03T10:00:00.000Z',
         },
         {
@@ -46,8 +48,8 @@ describe("a customer's summary", () => {
     expect(text).toBe(
       [
         `Acme Ltd (customer id acme), as of ${when}: 3 linked accounts, 1 to re-link.`,
-        '- BambooHR: Active [account acc-1]',
-        '- hubspot: Expired, to re-link (Token revoked; E42) [account acc-2]',
+        `- BambooHR: Active, linked ${dateTimeWithZoneText('2026-12-01T14:30:00.000Z')} [account acc-1]`,
+        `- hubspot: Expired, to re-link (Token revoked; E42), linked ${dateTimeWithZoneText('2026-11-20T08:00:00.000Z')} [account acc-2]`,
         '- workday (UK entity): Pending verification [account acc-3]',
         '',
       ].join('\n'),

@@ -9,7 +9,8 @@ import { dateTimeWithZoneText } from './date-time-text';
 
 /**
  * A plain-text account of where the customer's linking stands, for a handover note or an email:
- * each linked account with its status (and StackOne's reasons), and what needs re-linking.
+ * each linked account with its status (and StackOne's reasons), when it was linked, and what needs
+ * re-linking.
  */
 export function customerSummaryText(
   customer: Customer,
@@ -28,6 +29,7 @@ export function customerSummaryText(
       `- ${accountDisplayName(account)}: ${accountStatusLabel(account.status)}`,
       needsRelink(account) ? ', to re-link' : '',
       reasons.length > 0 ? ` (${reasons.join('; ')})` : '',
+      account.createdAt !== undefined ? `, linked ${dateTimeWithZoneText(account.createdAt)}` : '',
       ` [account ${account.id}]`,
     ].join('');
   });
