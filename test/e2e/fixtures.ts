@@ -73,6 +73,18 @@ export async function linkActiveBambooHr(page: Page, harness: Harness, customerI
   return harness.store.accountsOf(customerId)[0]?.id ?? '';
 }
 
+/** Makes an auth link for the customer shown (Send a link, Create link, Done); resolves to it. */
+export async function sendLink(page: Page, customerName: string): Promise<string> {
+  await page.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = page.getByRole('dialog', { name: `Send ${customerName} a link` });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  expect(url).toMatch(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toHaveCount(0);
+  return url;
+}
+
 /**
  * The customer, on a device of their own (a browser context of its own), opens the auth link and
  * links BambooHR through StackOne's page.

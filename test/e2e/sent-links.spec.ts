@@ -4,6 +4,7 @@ import {
   expect,
   linkBambooHrFromAuthLink,
   linkBambooHrUntilActive,
+  sendLink,
   test,
 } from './fixtures';
 import { startHarness } from './harness';
@@ -17,13 +18,7 @@ test('a link sent is kept under Links sent: copied again after a reload, forgott
   const sentLinks = app.getByRole('region', { name: 'Links sent' });
   await expect(sentLinks).toHaveCount(0);
 
-  await app.getByRole('button', { name: 'Send a link' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
-  await dialog.getByRole('button', { name: 'Create link' }).click();
-  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
-  expect(url).toMatch(/token=/);
-  await dialog.getByRole('button', { name: 'Done' }).click();
-
+  const url = await sendLink(app, 'Acme Ltd');
   await expect(sentLinks.getByRole('listitem')).toHaveCount(1);
   await expect(sentLinks.getByRole('listitem')).toContainText(
     /To link their systems, made .+; works until .+/,
@@ -43,10 +38,7 @@ test('a link sent is kept under Links sent: copied again after a reload, forgott
   );
 
   // A second link: forgetting one leaves the keyboard on the list, the last on Send a link.
-  await app.getByRole('button', { name: 'Send a link' }).click();
-  await dialog.getByRole('button', { name: 'Create link' }).click();
-  await expect(dialog.getByLabel('Link', { exact: true })).not.toHaveValue(url);
-  await dialog.getByRole('button', { name: 'Done' }).click();
+  expect(await sendLink(app, 'Acme Ltd')).not.toBe(url);
   await expect(sentLinks.getByRole('listitem')).toHaveCount(2);
   await sentLinks
     .getByRole('button', { name: /^Forget link made / })
@@ -69,11 +61,7 @@ test('a link says which accounts StackOne has made for the customer since it was
   browser,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await app.getByRole('button', { name: 'Send a link' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
-  await dialog.getByRole('button', { name: 'Create link' }).click();
-  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
-  await dialog.getByRole('button', { name: 'Done' }).click();
+  const url = await sendLink(app, 'Acme Ltd');
   const link = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
   await expect(link).toHaveCount(1);
   await expect(link).not.toContainText('Since then');
