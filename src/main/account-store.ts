@@ -296,6 +296,7 @@ export function openAccountStore(options: {
         provider: remote.provider,
         ...(providerName !== undefined && { providerName }),
         ...(remote.label !== undefined && { label: remote.label }),
+        ...(remote.linkedBy !== undefined && { linkedBy: remote.linkedBy }),
         status: remote.status,
         statusReasons: remote.statusReasons,
         createdAt: remote.createdAt,

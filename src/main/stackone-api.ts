@@ -11,6 +11,7 @@ import {
 import {
   accountDataSchema,
   accountLabelSchema,
+  accountLinkedBySchema,
   providerNameSchema,
   type AccountData,
   type ConnectorCategory,
@@ -44,6 +45,8 @@ export interface StackOneAccount {
   providerName?: string;
   /** Absent when StackOne sends none, or one the account list could not store. */
   label?: string;
+  /** StackOne's `origin_username`: who linked it. Absent as `label` is. */
+  linkedBy?: string;
   originOwnerId: string;
   originOwnerName: string;
   status: string;
@@ -215,11 +218,13 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
 function toStackOneAccount(account: LinkedAccount): StackOneAccount {
   const providerName = providerNameSchema.safeParse(account.providerName?.trim());
   const label = accountLabelSchema.safeParse(account.label);
+  const linkedBy = accountLinkedBySchema.safeParse(account.originUsername);
   return {
     id: account.id,
     provider: account.provider,
     ...(providerName.success && { providerName: providerName.data }),
     ...(label.success && { label: label.data }),
+    ...(linkedBy.success && { linkedBy: linkedBy.data }),
     originOwnerId: account.originOwnerId,
     originOwnerName: account.originOwnerName,
     status: String(account.status),

@@ -37,6 +37,9 @@ export const providerNameSchema = z.string().min(1).max(200);
 /** StackOne's `label` of an account, given when it is linked: tells two of one provider apart. */
 export const accountLabelSchema = z.string().trim().min(1).max(100);
 
+/** Who linked an account, as StackOne keeps it (`origin_username`: Settings → Who links). */
+export const accountLinkedBySchema = z.string().trim().min(1).max(200);
+
 /**
  * The categories a connect session can be limited to. STACKONE.md §1 also lists `scheduling`, but
  * the official SDK (4.28) validates categories against a closed list without it, so the app
@@ -85,6 +88,7 @@ export const linkedAccountViewSchema = z.object({
   /** StackOne's `provider_name` ("BambooHR" for `bamboohr`), once StackOne has given one. */
   providerName: providerNameSchema.optional(),
   label: accountLabelSchema.optional(),
+  linkedBy: accountLinkedBySchema.optional(),
   status: accountStatusSchema,
   statusReasons: z.array(statusReasonSchema),
   /**

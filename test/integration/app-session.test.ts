@@ -712,6 +712,20 @@ describe('the app session', () => {
     expect(view.linkedBy).toBe('jo@implementers.example');
     await first.handlers.createCustomer({ id: 'globex', name: 'Globex' });
     expect(await linkedByOf(demo, first, 'globex')).toBe('jo@implementers.example');
+    // The app's list keeps it too, as StackOne has it (Copy summary names it), and none for nobody.
+    await eventually(async () =>
+      expect(await first.handlers.listAccounts({ customerId: 'globex' })).toEqual([
+        expect.objectContaining({ status: 'active', linkedBy: 'jo@implementers.example' }),
+      ]),
+    );
+    await eventually(async () =>
+      expect(await first.handlers.listAccounts({ customerId: 'acme' })).toMatchObject([
+        { status: 'active' },
+      ]),
+    );
+    expect((await first.handlers.listAccounts({ customerId: 'acme' }))[0]).not.toHaveProperty(
+      'linkedBy',
+    );
     await first.stop();
 
     const second = await openSession();

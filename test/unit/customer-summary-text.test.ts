@@ -7,7 +7,7 @@ const at = new Date('2026-12-03T10:20:00.000Z');
 const when = dateTimeWithZoneText(at);
 
 describe("a customer's summary", () => {
-  it('lists each account with its status, what needs re-linking and why, when it was linked, and its id', () => {
+  it('lists each account with its status, what needs re-linking and why, when and by whom it was linked, and its id', () => {
     const text = customerSummaryText(
       customer,
       [
@@ -19,6 +19,7 @@ describe("a customer's summary", () => {
           status: 'active',
           statusReasons: [],
           createdAt: '2026-12-01T14:30:00.000Z',
+          linkedBy: 'alice@example.com',
           updatedAt: '2026-12-03T10:00:00.000Z',
         },
         {
@@ -38,6 +39,7 @@ describe("a customer's summary", () => {
           customerId: 'acme',
           provider: 'workday',
           label: 'UK entity',
+          linkedBy: 'Bob',
           status: 'pending',
           statusReasons: [],
           updatedAt: '2026-12-03T10:00:00.000Z',
@@ -48,9 +50,9 @@ describe("a customer's summary", () => {
     expect(text).toBe(
       [
         `Acme Ltd (customer id acme), as of ${when}: 3 linked accounts, 1 to re-link.`,
-        `- BambooHR: Active, linked ${dateTimeWithZoneText('2026-12-01T14:30:00.000Z')} [account acc-1]`,
+        `- BambooHR: Active, linked ${dateTimeWithZoneText('2026-12-01T14:30:00.000Z')} by alice@example.com [account acc-1]`,
         `- hubspot: Expired, to re-link (Token revoked; E42), linked ${dateTimeWithZoneText('2026-11-20T08:00:00.000Z')} [account acc-2]`,
-        '- workday (UK entity): Pending verification [account acc-3]',
+        '- workday (UK entity): Pending verification, linked by Bob [account acc-3]',
         '',
       ].join('\n'),
     );

@@ -7,10 +7,17 @@ import {
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
 
+/** When and by whom the account was linked, as StackOne says (", linked Dec 1, ... by Alice"). */
+function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
+  if (createdAt === undefined && linkedBy === undefined) return '';
+  const when = createdAt === undefined ? '' : ` ${dateTimeWithZoneText(createdAt)}`;
+  return `, linked${when}${linkedBy === undefined ? '' : ` by ${linkedBy}`}`;
+}
+
 /**
  * A plain-text account of where the customer's linking stands, for a handover note or an email:
- * each linked account with its status (and StackOne's reasons), when it was linked, and what needs
- * re-linking.
+ * each linked account with its status (and StackOne's reasons), when and by whom it was linked,
+ * and what needs re-linking.
  */
 export function customerSummaryText(
   customer: Customer,
@@ -29,7 +36,7 @@ export function customerSummaryText(
       `- ${accountDisplayName(account)}: ${accountStatusLabel(account.status)}`,
       needsRelink(account) ? ', to re-link' : '',
       reasons.length > 0 ? ` (${reasons.join('; ')})` : '',
-      account.createdAt !== undefined ? `, linked ${dateTimeWithZoneText(account.createdAt)}` : '',
+      linkedText(account),
       ` [account ${account.id}]`,
     ].join('');
   });
