@@ -625,6 +625,22 @@ test('a slow StackOne is said to be slow while the app waits, and the notice goe
   await expect(app.getByRole('button', { name: 'Refresh', exact: true })).toBeEnabled();
 });
 
+test("the window's title names the customer shown, and the demo, as a shared screen shows it", async ({
+  app,
+}) => {
+  await expect(app).toHaveTitle('StackOne Onboarding (demo)');
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await expect(app).toHaveTitle('Acme Ltd – StackOne Onboarding (demo)');
+  await addCustomer(app, 'Globex', 'globex');
+  await expect(app).toHaveTitle('Globex – StackOne Onboarding (demo)');
+  await app.getByRole('button', { name: 'Rename' }).click();
+  await app.getByLabel('Customer name').fill('Globex Corporation');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await expect(app).toHaveTitle('Globex Corporation – StackOne Onboarding (demo)');
+  await app.reload();
+  await expect(app).toHaveTitle('Globex Corporation – StackOne Onboarding (demo)');
+});
+
 test('the customer id is explained; a long customer list is in name order, searched by name, id or system, and narrowed to those to re-link', async ({
   app,
   harness,

@@ -21,6 +21,7 @@ import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 import { customerToShow, rememberCustomerShown } from './remembered-customer';
+import { windowTitle } from './window-title';
 
 export function App() {
   const [customers, setCustomers] = useState<Customer[]>([]);
@@ -169,6 +170,10 @@ export function App() {
 
   const selected = customers.find((c) => c.id === selectedId) ?? null;
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
+  const title = windowTitle(selected?.name ?? null, mode);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   return (
     <>
