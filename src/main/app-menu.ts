@@ -67,6 +67,11 @@ export function appMenuTemplate(options: {
     accelerator: 'CmdOrCtrl+N',
     click: () => options.runCommand('newCustomer'),
   };
+  const findCustomer: AppMenuItem = {
+    label: 'Find Customer',
+    accelerator: 'CmdOrCtrl+F',
+    click: () => options.runCommand('findCustomer'),
+  };
   const about: AppMenuItem = { label: `About ${options.appName}`, role: 'about' };
 
   const edit: AppMenuItem = {
@@ -122,14 +127,17 @@ export function appMenuTemplate(options: {
           { role: 'quit' },
         ],
       },
-      { label: 'File', submenu: [newCustomer, separator, { role: 'close' }] },
+      { label: 'File', submenu: [newCustomer, findCustomer, separator, { role: 'close' }] },
       edit,
       view,
       { role: 'windowMenu' },
       { role: 'help', submenu: helpItems },
     ];
   return [
-    { label: '&File', submenu: [newCustomer, separator, settings, separator, { role: 'quit' }] },
+    {
+      label: '&File',
+      submenu: [newCustomer, findCustomer, separator, settings, separator, { role: 'quit' }],
+    },
     { ...edit, label: '&Edit' },
     { ...view, label: '&View' },
     { label: '&Help', submenu: helpItems },

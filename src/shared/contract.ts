@@ -47,7 +47,7 @@ const relinkOrSecondMessage = {
 };
 
 /** What the app's menu asks of the window: open Settings, start a new customer. */
-export const menuCommands = ['openSettings', 'newCustomer'] as const;
+export const menuCommands = ['openSettings', 'newCustomer', 'findCustomer'] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
 export const appStatusSchema = z.object({

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import type { MenuCommand } from '../../src/shared/contract';
 import { addCustomer, expect, test } from './fixtures';
 
-/** What main sends when Settings or New Customer is chosen from the app's menu (app-menu.ts). */
+/** What main sends when one of the window's commands is chosen from the app's menu (app-menu.ts). */
 const chooseFromMenu = (app: Page, command: MenuCommand) =>
   app.evaluate(
     (chosen) => window.__onboardingDeliver?.('menuCommand', { command: chosen }),
@@ -23,6 +23,40 @@ test("the menu's New Customer and Settings reach the window", async ({ app }) =>
   await app.keyboard.press('Escape');
   await expect(settings).toBeHidden();
   await expect(name).toBeFocused();
+});
+
+test("the menu's Find Customer puts the keyboard where a customer is found, however many there are", async ({
+  app,
+  harness,
+}) => {
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+  await chooseFromMenu(app, 'findCustomer');
+  await expect(
+    app.getByRole('button', { name: 'Find a customer already in StackOne…' }),
+  ).toBeFocused();
+
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  await chooseFromMenu(app, 'findCustomer');
+  await expect(app.getByRole('button', { name: /^Globex/ })).toBeFocused();
+
+  for (const [id, name] of [
+    ['hooli', 'Hooli'],
+    ['initech', 'Initech'],
+    ['umbrella', 'Umbrella'],
+    ['wonka', 'Wonka'],
+  ]) {
+    await harness.session.handlers.createCustomer({ id, name });
+  }
+  await app.reload();
+  const search = app.getByLabel('Find a customer');
+  await search.fill('glob');
+  await app.getByRole('button', { name: 'Settings' }).focus();
+  await chooseFromMenu(app, 'findCustomer');
+  await expect(search).toBeFocused();
+  // What was typed is selected: the next keys replace it.
+  await app.keyboard.type('ini');
+  await expect(search).toHaveValue('ini');
 });
 
 test('a menu command waits while a dialog is open: the Hub being used is not replaced', async ({

@@ -70,6 +70,7 @@ describe("the app's menu", () => {
       const file = menuLabelled(template, '&File');
       expect(file.map((item) => item.label ?? item.role)).toEqual([
         'New Customer',
+        'Find Customer',
         'Settings',
         'quit',
       ]);
@@ -92,15 +93,17 @@ describe("the app's menu", () => {
   );
 
   it.each(['darwin', 'win32', 'linux'] as const)(
-    'on %s: Settings and New Customer go to the window, the log folder to main; no shortcut twice',
+    'on %s: Settings, New Customer and Find Customer go to the window, the log folder to main; no shortcut twice',
     (platform) => {
       const { template, commands, openLogFolder } = menuFor(platform);
       const items = itemsOf(template);
       const settings = items.find((item) => item.label?.startsWith('Settings'));
       settings?.click?.();
       labelled(items, 'New Customer').click?.();
-      expect(commands).toEqual(['openSettings', 'newCustomer']);
+      labelled(items, 'Find Customer').click?.();
+      expect(commands).toEqual(['openSettings', 'newCustomer', 'findCustomer']);
       expect(labelled(items, 'New Customer').accelerator).toBe('CmdOrCtrl+N');
+      expect(labelled(items, 'Find Customer').accelerator).toBe('CmdOrCtrl+F');
 
       expect(openLogFolder).not.toHaveBeenCalled();
       labelled(items, 'Open the Log Folder').click?.();

@@ -71,10 +71,31 @@ export function App() {
   // The menu's commands, and a notification clicked (its customer shown); none while a dialog
   // is open, as nothing behind it can be used then (and the Hub may be open for a customer).
   const newCustomerName = useRef<HTMLInputElement>(null);
+  const customerSearchBox = useRef<HTMLInputElement>(null);
+  const customerList = useRef<HTMLUListElement>(null);
+  const findInStackOne = useRef<HTMLButtonElement>(null);
+  /**
+   * Find Customer: the search box, what was typed selected to type anew; a short list has none,
+   * so the customer shown (or the first); with no customer, Find a customer already in StackOne.
+   */
+  const findCustomer = () => {
+    const searchBox = customerSearchBox.current;
+    if (searchBox !== null) {
+      searchBox.focus();
+      searchBox.select();
+      return;
+    }
+    const list = customerList.current;
+    const customer =
+      list?.querySelector<HTMLButtonElement>('button[aria-current="true"]') ??
+      list?.querySelector<HTMLButtonElement>('button');
+    (customer ?? findInStackOne.current)?.focus();
+  };
   const runMenuCommand = useEffectEvent((command: MenuCommand) => {
     if (openDialog !== null) return;
     if (command === 'openSettings') showDialog({ kind: 'settings' });
-    else newCustomerName.current?.focus();
+    else if (command === 'newCustomer') newCustomerName.current?.focus();
+    else findCustomer();
   });
   const showCustomer = useEffectEvent((customerId: string) => {
     if (openDialog === null && customers.some((customer) => customer.id === customerId))
@@ -232,10 +253,13 @@ export function App() {
               summaries={summaries}
               selectedId={selectedId}
               onSelect={setSelectedId}
+              searchBoxRef={customerSearchBox}
+              listRef={customerList}
             />
             <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
             <button
               type="button"
+              ref={findInStackOne}
               className="link find-in-stackone"
               onClick={() => showDialog({ kind: 'find-customer' })}
             >

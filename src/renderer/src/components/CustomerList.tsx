@@ -1,14 +1,21 @@
-import { useState } from 'react';
+import { useState, type Ref } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { CustomerSearchBox } from './CustomerSearchBox';
 
-export function CustomerList(props: {
+export function CustomerList({
+  searchBoxRef,
+  listRef,
+  ...props
+}: {
   customers: Customer[];
   summaries: ReadonlyMap<string, CustomerSummary>;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** For the menu's Find Customer. */
+  searchBoxRef?: Ref<HTMLInputElement>;
+  listRef?: Ref<HTMLUListElement>;
 }) {
   const [search, setSearch] = useState('');
   const [onlyNeedingRelink, setOnlyNeedingRelink] = useState(false);
@@ -39,6 +46,7 @@ export function CustomerList(props: {
         <CustomerSearchBox
           label="Find a customer"
           placeholder="Name, id or system"
+          inputRef={searchBoxRef}
           value={search}
           onChange={setSearch}
         />
@@ -60,7 +68,7 @@ export function CustomerList(props: {
             : `No customer ${filteringRelink ? 'needing a re-link ' : ''}matches “${search.trim()}”.`}
         </p>
       ) : (
-        <ul className="customer-list" aria-label="Customers">
+        <ul className="customer-list" aria-label="Customers" ref={listRef}>
           {shown.map((customer) => (
             <li key={customer.id}>
               <button

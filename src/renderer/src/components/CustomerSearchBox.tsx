@@ -1,18 +1,28 @@
+import type { Ref } from 'react';
+
 /** The search box of a customer list (shown from `searchBoxFrom` customers). */
-export function CustomerSearchBox(props: {
+export function CustomerSearchBox({
+  label,
+  value,
+  onChange,
+  placeholder = 'Find by name or id',
+  inputRef,
+}: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   placeholder?: string;
+  inputRef?: Ref<HTMLInputElement>;
 }) {
   return (
     <input
       type="search"
+      ref={inputRef}
       className="customer-search"
-      aria-label={props.label}
-      placeholder={props.placeholder ?? 'Find by name or id'}
-      value={props.value}
-      onChange={(event) => props.onChange(event.target.value)}
+      aria-label={label}
+      placeholder={placeholder}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
     />
   );
 }
