@@ -319,7 +319,8 @@ export function createOnboardingService(deps: {
       await keepSentLink({
         customerId,
         url: url.data,
-        createdAt: new Date(requestedAt).toISOString(),
+        // StackOne's clock, as its accounts' created_at is: what Links sent's "since then" compares.
+        createdAt: session.createdAt,
         expiresAt,
         relinkAccountId: accountId ?? null,
         secondAccountLabel: linking.secondAccount?.label ?? null,

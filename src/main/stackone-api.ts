@@ -35,6 +35,8 @@ export interface ConnectSessionRequest {
 export interface CreatedConnectSession {
   token: string;
   authLinkUrl: string;
+  /** When StackOne made it, by StackOne's clock (the one its accounts' `created_at` keep). */
+  createdAt: string;
 }
 
 /** The parts of a StackOne LinkedAccount that the app keeps. */
@@ -165,7 +167,11 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
       );
       const session = response.connectSessionTokenAuthLink;
       if (session === undefined) throw unexpectedResponse('create a connect session');
-      return { token: session.token, authLinkUrl: session.authLinkUrl };
+      return {
+        token: session.token,
+        authLinkUrl: session.authLinkUrl,
+        createdAt: session.createdAt.toISOString(),
+      };
     },
 
     async getAccount(accountId) {

@@ -17,6 +17,7 @@ import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
+import { accountsLinkedSince } from '../../src/renderer/src/sent-link-outcome';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
 const apiKey = 'v1.test.integration-key';
@@ -50,7 +51,8 @@ function countingApi(api: StackOneApi, lookups: string[]): StackOneApi {
   };
 }
 
-async function setUp(): Promise<World> {
+/** `simulatorNow`: StackOne's clock, where it is not this computer's. */
+async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World> {
   const temp = makeTempDir('onboarding');
   const logger = silentLogger();
   const startRelay = (port?: number) =>
@@ -67,6 +69,7 @@ async function setUp(): Promise<World> {
     webhookTargets: [{ url: `${relay.url}/webhooks/stackone`, secret }],
     logger,
     webhookRetryBaseMs: 100,
+    ...(options.simulatorNow !== undefined && { now: options.simulatorNow }),
   });
   const profile = simulatorProfile({
     apiKey,
@@ -669,6 +672,23 @@ describe('auth links', () => {
     ).toEqual([first.url]);
   });
 
+  it("keeps when each link was made by StackOne's clock, which its accounts' created_at keep", async () => {
+    // StackOne's clock a minute behind this computer's: an account the customer links with the
+    // link at once is still made after it.
+    const w = await setUp({ simulatorNow: () => new Date(Date.now() - 60_000) });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const [session] = [...w.simulator.state.sessions.values()];
+    const [link] = (await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).links;
+    if (session === undefined || link === undefined) throw new Error('no link was made');
+    expect(link.createdAt).toBe(session.createdAt.toISOString());
+
+    const id = await linkBambooHrThroughHub(w.simulator.url, session.token);
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    const accounts = await w.service.handlers.listAccounts({ customerId: 'acme' });
+    expect(accountsLinkedSince(link, accounts).map(({ account }) => account.id)).toEqual([id]);
+  });
+
   it('keeps no link where there is no secret storage, and drops one it can no longer decrypt', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
@@ -728,7 +748,11 @@ describe('auth links', () => {
           },
           store,
           api: {
-            createConnectSession: async () => ({ token: 'session-token', authLinkUrl }),
+            createConnectSession: async () => ({
+              token: 'session-token',
+              authLinkUrl,
+              createdAt: new Date().toISOString(),
+            }),
             getAccount: async () => null,
             listAccounts: async () => [],
             listProjectAccounts: async () => ({ accounts: [], complete: true }),

@@ -14,8 +14,8 @@ export function accountsLinkedSince(
 ): { account: LinkedAccountView; linkedAt: string }[] {
   if (link.relinkAccountId !== null) return [];
   const made = Date.parse(link.createdAt);
-  // The link's time is this computer's clock and the account's StackOne's: a few minutes apart at
-  // worst, against the hours or days a customer takes to use a link.
+  // Both times are StackOne's clock (a link's is its session's created_at); a link kept by an
+  // earlier version has this computer's, minutes apart at worst against a customer's hours or days.
   return accounts
     .flatMap((account) =>
       account.createdAt === undefined ? [] : [{ account, linkedAt: account.createdAt }],
