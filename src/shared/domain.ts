@@ -161,7 +161,7 @@ export const customerSummarySchema = z.object({
   linked: z.number().int().nonnegative(),
   needingRelink: z.number().int().nonnegative(),
   /** Its accounts as the app names them ("BambooHR (UK entity)"), each once, for search. */
-  systems: z.array(z.string().min(1).max(400)).max(10_000),
+  systems: z.array(z.string().min(1)),
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
