@@ -46,7 +46,7 @@ const relinkOrSecondMessage = {
   message: 'A link either re-links an account or adds a second one, not both.',
 };
 
-/** What the app's menu asks of the window: open Settings, start a new customer. */
+/** What the app's menu asks of the window: open Settings, start a new customer, find one. */
 export const menuCommands = ['openSettings', 'newCustomer', 'findCustomer'] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
