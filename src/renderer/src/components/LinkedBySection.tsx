@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { linkedBySchema, type SettingsView } from '../../../shared/live-settings';
 import { onboarding, unwrap } from '../bridge';
 import { useBusyAction } from '../use-busy-action';
+import { ActionOutcome } from './ActionOutcome';
 import { BusyButton } from './BusyButton';
 
 /**
@@ -59,14 +60,7 @@ export function LinkedBySection(props: {
         StackOne records it on every account linked from this app, in demo and live mode, so your
         team can see who linked what. Leave it empty to name nobody.
       </p>
-      {error !== null && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <p role="status" className="muted">
-        {outcome}
-      </p>
+      <ActionOutcome error={error} outcome={outcome} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom';
 import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
 import { onboarding, unwrap } from '../bridge';
 import { useBusyAction } from '../use-busy-action';
+import { ActionOutcome } from './ActionOutcome';
 import { BusyButton } from './BusyButton';
 
 /**
@@ -134,14 +135,8 @@ export function ProxySignInSection(props: {
           </div>
         </form>
       )}
-      {!editing && error !== null && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <p role="status" className="muted">
-        {outcome}
-      </p>
+      {/* While the form is open, its own error is shown inside it. */}
+      <ActionOutcome error={editing ? null : error} outcome={outcome} />
     </section>
   );
 }
