@@ -13,6 +13,7 @@ import {
   linkBambooHrUntilActive,
   linkElsewhere,
   openHubOn,
+  sendLink,
   submitBambooHr,
   test,
 } from './fixtures';
@@ -725,6 +726,39 @@ test("at the window's smallest size, a customer's page fits across it: nothing c
     const box = await control.boundingBox();
     expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
   }
+});
+
+test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({
+  app,
+  harness,
+}) => {
+  const { width, height } = windowSize.preferred;
+  await app.setViewportSize({ width, height });
+  for (let n = 1; n <= 30; n++)
+    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
+  await app.reload();
+  const pick = (name: string) =>
+    app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
+  await pick('Customer 29 c29').click();
+  await expect(app.getByRole('heading', { name: 'Customer 29' })).toBeInViewport();
+  await expect(app.getByRole('banner')).toBeInViewport();
+  await expect(app.getByLabel('Name', { exact: true })).toBeInViewport();
+  expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(height);
+
+  // In a window too short for a customer's page, it scrolls on its own, and the next starts at
+  // its top.
+  await pick('Customer 30 c30').click();
+  await sendLink(app, 'Customer 30');
+  await pick('Customer 29 c29').click();
+  await sendLink(app, 'Customer 29');
+  await app.setViewportSize({ width, height: 260 });
+  const page = app.getByRole('main');
+  expect(await page.evaluate((main) => main.scrollHeight > main.clientHeight)).toBe(true);
+  await page.evaluate((main) => main.scrollTo({ top: main.scrollHeight }));
+  await expect(app.getByRole('heading', { name: 'Customer 29' })).not.toBeInViewport();
+  await pick('Customer 30 c30').click();
+  await expect(app.getByRole('heading', { name: 'Customer 30' })).toBeInViewport();
+  expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(260);
 });
 
 test("an account's buttons keep to the right of its row, at the window's usual size too", async ({

@@ -64,7 +64,10 @@ export function App() {
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
   }, [openDialog]);
 
+  // Another customer's page starts at its top, wherever the last one was scrolled to.
+  const customerPage = useRef<HTMLElement>(null);
   useEffect(() => {
+    customerPage.current?.scrollTo({ top: 0 });
     if (selectedId !== null) rememberCustomerShown(selectedId);
   }, [selectedId]);
 
@@ -266,7 +269,7 @@ export function App() {
               Find a customer already in StackOne…
             </button>
           </aside>
-          <main className="content">
+          <main className="content" ref={customerPage}>
             {selected === null ? (
               <p className="empty">Create a customer to start linking their systems.</p>
             ) : (
