@@ -87,7 +87,7 @@ export function CustomerHeading(props: {
         <h2>{customer.name}</h2>
       )}
       <p className="muted">
-        Customer id {customer.id}
+        <span className="customer-id">Customer id {customer.id}</span>
         {editing === null && (
           <>
             {' · '}
