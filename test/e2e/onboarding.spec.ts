@@ -965,6 +965,57 @@ test('Escape closes Send a link (no Hub in it), but not the connect dialog', asy
   await expect(app.getByRole('dialog')).toBeVisible();
 });
 
+test('a long customer list is used from the keyboard: Enter in the search shows the first found, the arrow keys move through the list', async ({
+  app,
+  harness,
+}) => {
+  for (const [id, name] of Object.entries({
+    acme: 'Acme Ltd',
+    globex: 'Globex',
+    gloria: 'Gloria Foods',
+    hooli: 'Hooli',
+    'ini-7': 'Initech',
+    'wonka-9': 'Wonka Industries',
+  }))
+    await harness.session.handlers.createCustomer({ id, name });
+  await app.reload();
+  const search = app.getByLabel('Find a customer');
+  await expect(search).toHaveAccessibleDescription(/Enter shows the first customer found/);
+  const customer = (name: string) =>
+    app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
+  const shown = (name: string) => app.getByRole('heading', { name, level: 2 });
+
+  await search.fill('glo');
+  await search.press('Enter');
+  await expect(shown('Globex')).toBeVisible();
+  await expect(customer('Globex globex')).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(customer('Gloria Foods')).toBeFocused();
+  await app.keyboard.press('ArrowDown'); // the last found: stays
+  await expect(customer('Gloria Foods')).toBeFocused();
+  await app.keyboard.press('ArrowUp');
+  await app.keyboard.press('ArrowUp');
+  await expect(search).toBeFocused();
+
+  await search.fill('');
+  await search.press('ArrowDown');
+  await expect(customer('Acme Ltd acme')).toBeFocused();
+  await expect(shown('Globex')).toBeVisible(); // moving is not choosing
+  await app.keyboard.press('End');
+  await expect(customer('Wonka Industries')).toBeFocused();
+  await app.keyboard.press('ArrowUp');
+  await expect(customer('Initech')).toBeFocused();
+  await app.keyboard.press('Enter');
+  await expect(shown('Initech')).toBeVisible();
+  await app.keyboard.press('Home');
+  await expect(customer('Acme Ltd acme')).toBeFocused();
+
+  await search.fill('nobody');
+  await search.press('Enter');
+  await expect(search).toBeFocused();
+  await expect(shown('Initech')).toBeVisible();
+});
+
 test('the customer list says which customers have accounts to re-link, whoever is selected', async ({
   app,
   harness,

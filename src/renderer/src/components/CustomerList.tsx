@@ -1,4 +1,4 @@
-import { useState, type Ref } from 'react';
+import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
@@ -13,9 +13,9 @@ export function CustomerList({
   summaries: ReadonlyMap<string, CustomerSummary>;
   selectedId: string | null;
   onSelect: (id: string) => void;
-  /** For the menu's Find Customer. */
-  searchBoxRef?: Ref<HTMLInputElement>;
-  listRef?: Ref<HTMLUListElement>;
+  /** For the menu's Find Customer, and the arrow keys between the box and the list. */
+  searchBoxRef: RefObject<HTMLInputElement | null>;
+  listRef: RefObject<HTMLUListElement | null>;
 }) {
   const [search, setSearch] = useState('');
   const [onlyNeedingRelink, setOnlyNeedingRelink] = useState(false);
@@ -40,6 +40,32 @@ export function CustomerList({
     )
     .sort(compareCustomers);
 
+  const customerButtons = () =>
+    Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>(':scope > li > button') ?? []);
+  // Enter shows the first customer found; it and the Down arrow put the keyboard on the list.
+  const leaveSearchBox = (event: KeyboardEvent<HTMLInputElement>) => {
+    const first = shown[0];
+    if ((event.key !== 'Enter' && event.key !== 'ArrowDown') || first === undefined) return;
+    event.preventDefault();
+    if (event.key === 'Enter') props.onSelect(first.id);
+    customerButtons()[0]?.focus();
+  };
+  // The arrow keys, Home and End move among the customers; Up from the first goes back to the box.
+  const moveAmongCustomers = (event: KeyboardEvent<HTMLUListElement>) => {
+    const buttons = customerButtons();
+    const at = buttons.findIndex((button) => button === event.target);
+    const moves: Record<string, number> = {
+      ArrowDown: Math.min(at + 1, buttons.length - 1),
+      ArrowUp: at - 1,
+      Home: 0,
+      End: buttons.length - 1,
+    };
+    const to = moves[event.key];
+    if (at === -1 || to === undefined) return;
+    event.preventDefault();
+    (to < 0 ? searchBoxRef.current : buttons[to])?.focus();
+  };
+
   return (
     <>
       {searching && (
@@ -49,6 +75,8 @@ export function CustomerList({
           inputRef={searchBoxRef}
           value={search}
           onChange={setSearch}
+          onKeyDown={leaveSearchBox}
+          title="Enter shows the first customer found; the arrow keys move through the list."
         />
       )}
       {searching && (
@@ -68,7 +96,12 @@ export function CustomerList({
             : `No customer ${filteringRelink ? 'needing a re-link ' : ''}matches “${search.trim()}”.`}
         </p>
       ) : (
-        <ul className="customer-list" aria-label="Customers" ref={listRef}>
+        <ul
+          className="customer-list"
+          aria-label="Customers"
+          ref={listRef}
+          onKeyDown={moveAmongCustomers}
+        >
           {shown.map((customer) => (
             <li key={customer.id}>
               <button

@@ -1,4 +1,4 @@
-import type { Ref } from 'react';
+import type { KeyboardEventHandler, Ref } from 'react';
 
 /** The search box of a customer list (shown from `searchBoxFrom` customers). */
 export function CustomerSearchBox({
@@ -7,12 +7,17 @@ export function CustomerSearchBox({
   onChange,
   placeholder = 'Find by name or id',
   inputRef,
+  onKeyDown,
+  title,
 }: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   placeholder?: string;
   inputRef?: Ref<HTMLInputElement>;
+  onKeyDown?: KeyboardEventHandler<HTMLInputElement>;
+  /** What the keys do, as its tooltip and description. */
+  title?: string;
 }) {
   return (
     <input
@@ -23,6 +28,8 @@ export function CustomerSearchBox({
       placeholder={placeholder}
       value={value}
       onChange={(event) => onChange(event.target.value)}
+      onKeyDown={onKeyDown}
+      title={title}
     />
   );
 }
