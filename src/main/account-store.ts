@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { sentLinkKeptAfterExpiryDays } from '../shared/contract';
 import {
   customerSchema,
   linkedAccountViewSchema,
@@ -16,6 +17,8 @@ const storedAccountSchema = linkedAccountViewSchema.extend({
   deleted: z.boolean(),
 });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
+
+const dayMs = 24 * 60 * 60 * 1000;
 
 /** An auth link made for a customer; its address (a bearer of the session's token) encrypted. */
 const storedSentLinkSchema = z.object({
@@ -96,9 +99,9 @@ export interface AccountStore {
   setRelayCursor(seq: number): void;
   /** For another relay, whose seqs are not this one's: the next connection replays everything. */
   forgetRelayCursor(): void;
-  /** Keeps an auth link made for the customer until it expires. */
+  /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` after it expires. */
   recordSentLink(link: StoredSentLink): void;
-  /** The customer's links not expired yet, newest first. */
+  /** The customer's links, newest first: those that work, and those expired in the last days. */
   sentLinksOf(customerId: string): StoredSentLink[];
   /** Done already when the link is gone (expired, or forgotten before). */
   forgetSentLink(customerId: string, linkId: string): void;
@@ -181,7 +184,7 @@ export function openAccountStore(options: {
     scheduled = null;
     if (!dirty) return;
     dirty = false;
-    state.sentLinks = state.sentLinks.filter(isUnexpired);
+    state.sentLinks = state.sentLinks.filter(isKept);
     const changed = changedCustomers;
     changedCustomers = new Set();
     let failure: AccountListNotSavedError | null = null;
@@ -212,7 +215,8 @@ export function openAccountStore(options: {
   }
 
   const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
-  const isUnexpired = (link: StoredSentLink) => Date.parse(link.expiresAt) > now().getTime();
+  const isKept = (link: StoredSentLink) =>
+    Date.parse(link.expiresAt) + sentLinkKeptAfterExpiryDays * dayMs > now().getTime();
 
   return {
     warning: opened.warning,
@@ -354,7 +358,7 @@ export function openAccountStore(options: {
     },
     sentLinksOf: (customerId) =>
       state.sentLinks
-        .filter((link) => link.customerId === customerId && isUnexpired(link))
+        .filter((link) => link.customerId === customerId && isKept(link))
         .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
     forgetSentLink(customerId, linkId) {
       const kept = state.sentLinks.filter(

@@ -72,7 +72,7 @@ export function createOnboardingService(deps: {
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
   const persist = () => flushOrKeepInMemory(store);
 
-  /** Keeps the link until it expires; where it cannot be encrypted, it is not kept. */
+  /** Keeps the link (see `recordSentLink`); where it cannot be encrypted, it is not kept. */
   async function keepSentLink(link: {
     customerId: string;
     url: string;

@@ -79,8 +79,8 @@ export const authLinkSchema = z.strictObject({
 export type AuthLink = z.infer<typeof authLinkSchema>;
 
 /**
- * An auth link this app made for a customer, kept (its address encrypted) until it expires, so
- * that it can be copied again while the customer has not used it.
+ * An auth link this app made for a customer, kept (its address encrypted) until a while after it
+ * expires, so that it can be copied again while it works, and followed up once it has expired.
  */
 export const sentAuthLinkSchema = z.strictObject({
   id: z.uuid(),
@@ -96,6 +96,11 @@ export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
 
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
+/**
+ * How long a link is still listed once expired: a week to notice one the customer never used
+ * and send another.
+ */
+export const sentLinkKeptAfterExpiryDays = 7;
 
 interface CallSpec {
   input: z.ZodType;
@@ -142,8 +147,9 @@ export const bridgeCalls = {
     output: authLinkSchema,
   },
   /**
-   * The customer's auth links not expired yet, newest first. `kept` is false where this computer
-   * has no secret storage: links are then not kept at all.
+   * The customer's auth links, newest first: those that work, and those that expired in the last
+   * `sentLinkKeptAfterExpiryDays`. `kept` is false where this computer has no secret storage:
+   * links are then not kept at all.
    */
   listSentAuthLinks: {
     input: z.strictObject({ customerId: customerIdSchema }),

@@ -56,10 +56,11 @@ test('a link sent is kept under Links sent: copied again after a reload, forgott
   await expect(sentLinks).toHaveCount(0);
 });
 
-test('a link says which accounts StackOne has made for the customer since it was', async ({
+test('a link says which accounts StackOne has made for the customer since it was, and goes on saying so for a week once expired', async ({
   app,
   browser,
 }) => {
+  await app.clock.install();
   await addCustomer(app, 'Acme Ltd', 'acme');
   const url = await sendLink(app, 'Acme Ltd');
   const link = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
@@ -74,6 +75,20 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(link).toContainText(/Since then: BambooHR linked \w+/);
   await app.reload();
   await expect(link).toContainText(/Since then: BambooHR linked \w+/);
+
+  // Initech never uses theirs. Three days on (the links' default), both have expired while shown.
+  await addCustomer(app, 'Initech', 'initech');
+  await sendLink(app, 'Initech');
+  await expect(link).toContainText(/; works until /);
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  await expect(link).toContainText(
+    /^To link their systems, made .+; expired .+Nothing linked since it was made: send a new link if they still need one\./,
+  );
+  await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
+  await expect(link.getByRole('button', { name: /^Forget link/ })).toHaveCount(1);
+  await app.getByRole('button', { name: /^Acme Ltd/ }).click();
+  await expect(link).toContainText(/; expired .+Since then: BambooHR linked \w+/);
+  await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
 });
 
 test("a link to re-link an account names it; another customer's list has none of it", async ({

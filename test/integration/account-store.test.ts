@@ -332,7 +332,7 @@ describe('auth links kept for copying again', () => {
   const firstId = '00000000-0000-4000-8000-000000000001';
   const secondId = '00000000-0000-4000-8000-000000000002';
 
-  it('are listed newest first until they expire, then dropped from the file', async () => {
+  it('are listed newest first until a week after they expire, then dropped from the file', async () => {
     temp = makeTempDir('store');
     let clock = new Date('2026-12-03T10:00:00.000Z');
     const store = openStore(temp.path, { now: () => clock });
@@ -354,7 +354,12 @@ describe('auth links kept for copying again', () => {
     expect(store.sentLinksOf('initech')).toEqual([]);
     expect(openStore(temp.path, { now: () => clock }).sentLinksOf('acme')).toHaveLength(2);
 
+    // Expired, and still listed for a week: whether it was used is worth knowing.
     clock = new Date('2026-12-04T09:00:00.000Z');
+    expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId, firstId]);
+    clock = new Date('2026-12-11T08:59:59.000Z');
+    expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId, firstId]);
+    clock = new Date('2026-12-11T09:00:00.000Z');
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
     store.setRelayCursor(1);
     await store.flush();

@@ -8,8 +8,10 @@ import { dateTimeText } from '../date-time-text';
 import { accountsLinkedSince } from '../sent-link-outcome';
 
 /**
- * The auth links made for the customer that still work, newest first: to copy again (the customer
- * lost the email) or to forget. Nothing while there are none.
+ * The auth links made for the customer, newest first: those that still work, to copy again (the
+ * customer lost the email) or to forget; and those expired in the last week, saying whether
+ * anything was linked since, so that one the customer never used is followed up. Nothing while
+ * there are none.
  */
 export function SentLinksSection(props: {
   customer: Customer;
@@ -25,7 +27,11 @@ export function SentLinksSection(props: {
     customerId: string;
     links: SentAuthLink[];
     kept: boolean;
+    /** When they were read: a link is shown as expired from then on. */
+    readAt: number;
   } | null>(null);
+  /** Counts the links that have expired while shown: the list is read again at each. */
+  const [expiries, setExpiries] = useState(0);
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
   /** Where the keyboard goes once a forgotten link's row is gone and others remain. */
   const heading = useRef<HTMLHeadingElement>(null);
@@ -33,12 +39,30 @@ export function SentLinksSection(props: {
   useEffect(() => {
     let cancelled = false;
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then((answer) => !cancelled && setListed({ customerId: customer.id, ...answer }))
+      .then(
+        (answer) =>
+          !cancelled && setListed({ customerId: customer.id, ...answer, readAt: Date.now() }),
+      )
       .catch(onError);
     return () => {
       cancelled = true;
     };
-  }, [customer.id, version, onError]);
+  }, [customer.id, version, onError, expiries]);
+
+  useEffect(() => {
+    const nextExpiry = Math.min(
+      ...(listed?.links ?? [])
+        .map((link) => Date.parse(link.expiresAt))
+        .filter((expiresAt) => expiresAt > (listed?.readAt ?? Infinity)),
+    );
+    if (nextExpiry === Infinity) return;
+    // A timer's delay is at most 2^31 - 1 ms (about 24 days); links live at most 7.
+    const timer = setTimeout(
+      () => setExpiries((count) => count + 1),
+      Math.min(Math.max(0, nextExpiry - Date.now()), 2 ** 31 - 1),
+    );
+    return () => clearTimeout(timer);
+  }, [listed]);
 
   if (listed?.customerId !== customer.id) return null;
   if (!listed.kept)
@@ -78,11 +102,15 @@ export function SentLinksSection(props: {
                   ? `To re-link ${accountDisplayName(relinked)}`
                   : 'To re-link an account since disconnected';
           const linkedSince = accountsLinkedSince(link, accounts);
+          const expired = Date.parse(link.expiresAt) <= listed.readAt;
           return (
-            <li key={link.id}>
+            <li key={link.id} data-expired={expired}>
               <span>
-                {purpose}, made {made}; works until {dateTimeText(link.expiresAt)}
-                {linkedSince.length > 0 && (
+                {purpose}, made {made};{' '}
+                {expired
+                  ? `expired ${dateTimeText(link.expiresAt)}`
+                  : `works until ${dateTimeText(link.expiresAt)}`}
+                {linkedSince.length > 0 ? (
                   <span className="muted linked-since">
                     Since then:{' '}
                     {linkedSince
@@ -92,27 +120,40 @@ export function SentLinksSection(props: {
                       )
                       .join('; ')}
                   </span>
+                ) : (
+                  expired &&
+                  link.relinkAccountId === null && (
+                    <span className="muted linked-since">
+                      Nothing linked since it was made: send a new link if they still need one.
+                    </span>
+                  )
                 )}
               </span>
               <span className="row-actions">
-                <button
-                  type="button"
-                  aria-label={`Copy link made ${made}`}
-                  onClick={() =>
-                    void copyText(
-                      link.url,
-                      'Link copied.',
-                      `The link could not be copied. Make a new one with Send a link.`,
-                    ).then((message) => setOutcome({ linkId: link.id, message }))
-                  }
-                >
-                  Copy link
-                </button>
+                {!expired && (
+                  <button
+                    type="button"
+                    aria-label={`Copy link made ${made}`}
+                    onClick={() =>
+                      void copyText(
+                        link.url,
+                        'Link copied.',
+                        `The link could not be copied. Make a new one with Send a link.`,
+                      ).then((message) => setOutcome({ linkId: link.id, message }))
+                    }
+                  >
+                    Copy link
+                  </button>
+                )}
                 <button
                   type="button"
                   className="link"
                   aria-label={`Forget link made ${made}`}
-                  title="The app stops showing it; the link itself works until it expires"
+                  title={
+                    expired
+                      ? 'The app stops showing it'
+                      : 'The app stops showing it; the link itself works until it expires'
+                  }
                   onClick={() => void forget(link)}
                 >
                   Forget
