@@ -432,6 +432,14 @@ test("Copy summary puts where the customer's linking stands on the clipboard", a
   expect(summary).toMatch(
     new RegExp(`\\n- BambooHR: Expired, to re-link, linked [^\\n]+ \\[account ${id}\\]\\n`),
   );
+
+  // A link out for the customer is said, without the link itself.
+  const url = await sendLink(app, 'Acme Ltd');
+  await app.getByRole('button', { name: 'Copy summary' }).click();
+  await expect
+    .poll(() => app.evaluate(() => navigator.clipboard.readText()))
+    .toMatch(/\nLinks sent:\n- To link their systems, made [^\n]+; works until [^\n]+\n$/);
+  expect(await app.evaluate(() => navigator.clipboard.readText())).not.toContain(url);
 });
 
 test('Copy link says so when the link cannot be copied, and the link stays there to copy by hand', async ({

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { SentAuthLink } from '../../src/shared/contract';
+import type { LinkedAccountView } from '../../src/shared/domain';
 import { customerSummaryText } from '../../src/renderer/src/customer-summary-text';
 import { dateTimeWithZoneText } from '../../src/renderer/src/date-time-text';
 
@@ -45,6 +47,7 @@ describe("a customer's summary", () => {
           updatedAt: '2026-12-03T10:00:00.000Z',
         },
       ],
+      [],
       at,
     );
     expect(text).toBe(
@@ -59,8 +62,66 @@ describe("a customer's summary", () => {
   });
 
   it('says when there is no linked account', () => {
-    expect(customerSummaryText(customer, [], at)).toBe(
+    expect(customerSummaryText(customer, [], [], at)).toBe(
       `Acme Ltd (customer id acme), as of ${when}: no linked accounts.\n`,
     );
+  });
+
+  const link = (fields: Partial<SentAuthLink>): SentAuthLink => ({
+    id: '00000000-0000-4000-8000-000000000001',
+    url: 'https://app.stackone.com/embedded/integrations?token=secret-token',
+    createdAt: '2026-12-01T09:00:00.000Z',
+    expiresAt: '2026-12-04T09:00:00.000Z',
+    relinkAccountId: null,
+    secondAccountLabel: null,
+    ...fields,
+  });
+  const bambooHr: LinkedAccountView = {
+    id: 'acc-1',
+    customerId: 'acme',
+    provider: 'bamboohr',
+    providerName: 'BambooHR',
+    status: 'expired',
+    statusReasons: [],
+    createdAt: '2026-12-02T11:00:00.000Z',
+    updatedAt: '2026-12-03T10:00:00.000Z',
+  };
+  const zoned = dateTimeWithZoneText;
+
+  it('then lists the links sent: what each is for, until when it works or when it expired, and what was linked since, never the link itself', () => {
+    const text = customerSummaryText(
+      customer,
+      [bambooHr],
+      [
+        link({}),
+        link({
+          createdAt: '2026-11-20T09:00:00.000Z',
+          expiresAt: '2026-11-23T09:00:00.000Z',
+          secondAccountLabel: 'UK entity',
+        }),
+        link({
+          createdAt: '2026-12-03T09:30:00.000Z',
+          expiresAt: '2026-12-03T10:00:00.000Z',
+          relinkAccountId: 'acc-1',
+        }),
+      ],
+      at,
+    );
+    expect(text.split('Links sent:\n')[1]).toBe(
+      [
+        `- To link their systems, made ${zoned('2026-12-01T09:00:00.000Z')}; works until ${zoned('2026-12-04T09:00:00.000Z')}; since then BambooHR linked ${zoned('2026-12-02T11:00:00.000Z')}`,
+        `- To link a second account, labelled “UK entity”, made ${zoned('2026-11-20T09:00:00.000Z')}; expired ${zoned('2026-11-23T09:00:00.000Z')}; nothing linked since it was made`,
+        `- To re-link BambooHR, made ${zoned('2026-12-03T09:30:00.000Z')}; expired ${zoned('2026-12-03T10:00:00.000Z')}`,
+        '',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('token');
+  });
+
+  it('says so when the links sent could not be read, and says nothing of links when there are none', () => {
+    expect(customerSummaryText(customer, [], null, at)).toBe(
+      `Acme Ltd (customer id acme), as of ${when}: no linked accounts.\nLinks sent: could not be read.\n`,
+    );
+    expect(customerSummaryText(customer, [bambooHr], [], at)).not.toContain('Links sent');
   });
 });

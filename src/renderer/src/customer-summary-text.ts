@@ -4,8 +4,15 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
+import type { SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
+import {
+  accountsLinkedSince,
+  hasExpired,
+  nothingLinkedSinceText,
+  sentLinkPurpose,
+} from './sent-link-outcome';
 
 /** When and by whom the account was linked, as StackOne says (", linked Dec 1, ... by Alice"). */
 function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
@@ -15,18 +22,54 @@ function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
 }
 
 /**
+ * The links sent, for whoever takes the customer over: what each is for, until when it works or
+ * when it expired, and what has been linked since. Never the links themselves: a summary is
+ * pasted into notes and tickets, and a link is a bearer of its session's token.
+ */
+function sentLinksText(
+  links: readonly SentAuthLink[] | null,
+  accounts: readonly LinkedAccountView[],
+  at: Date,
+): string {
+  if (links === null) return 'Links sent: could not be read.\n';
+  if (links.length === 0) return '';
+  const lines = links.map((link) => {
+    const expired = hasExpired(link, at.getTime());
+    const linkedSince = accountsLinkedSince(link, accounts);
+    const outcome =
+      linkedSince.length > 0
+        ? `; since then ${linkedSince
+            .map(
+              ({ account, linkedAt }) =>
+                `${accountDisplayName(account)} linked ${dateTimeWithZoneText(linkedAt)}`,
+            )
+            .join(', ')}`
+        : expired && link.relinkAccountId === null
+          ? `; ${nothingLinkedSinceText.toLowerCase()}`
+          : '';
+    return [
+      `- ${sentLinkPurpose(link, accounts)}, made ${dateTimeWithZoneText(link.createdAt)}; `,
+      `${expired ? 'expired' : 'works until'} ${dateTimeWithZoneText(link.expiresAt)}${outcome}`,
+    ].join('');
+  });
+  return `Links sent:\n${lines.join('\n')}\n`;
+}
+
+/**
  * A plain-text account of where the customer's linking stands, for a handover note or an email:
  * each linked account with its status (and StackOne's reasons), when and by whom it was linked,
- * and what needs re-linking.
+ * and what needs re-linking; then the links sent (`null`: they could not be read).
  */
 export function customerSummaryText(
   customer: Customer,
   accounts: readonly LinkedAccountView[],
+  sentLinks: readonly SentAuthLink[] | null,
   at: Date,
 ): string {
   const when = dateTimeWithZoneText(at);
   const heading = `${customer.name} (customer id ${customer.id}), as of ${when}:`;
-  if (accounts.length === 0) return `${heading} no linked accounts.\n`;
+  const links = sentLinksText(sentLinks, accounts, at);
+  if (accounts.length === 0) return `${heading} no linked accounts.\n${links}`;
   const toRelink = accounts.filter(needsRelink).length;
   const lines = accounts.map((account) => {
     const reasons = account.statusReasons
@@ -42,5 +85,5 @@ export function customerSummaryText(
   });
   const count = `${accounts.length} linked account${accounts.length === 1 ? '' : 's'}`;
   const relink = toRelink === 0 ? '' : `, ${toRelink} to re-link`;
-  return `${heading} ${count}${relink}.\n${lines.join('\n')}\n`;
+  return `${heading} ${count}${relink}.\n${lines.join('\n')}\n${links}`;
 }

@@ -1,5 +1,26 @@
 import type { SentAuthLink } from '../../shared/contract';
-import type { LinkedAccountView } from '../../shared/domain';
+import { accountDisplayName, type LinkedAccountView } from '../../shared/domain';
+
+/** What the link is for, as the customer's page and their summary say it. */
+export function sentLinkPurpose(
+  link: Pick<SentAuthLink, 'relinkAccountId' | 'secondAccountLabel'>,
+  accounts: readonly LinkedAccountView[],
+): string {
+  if (link.secondAccountLabel !== null)
+    return `To link a second account, labelled “${link.secondAccountLabel}”`;
+  if (link.relinkAccountId === null) return 'To link their systems';
+  const relinked = accounts.find((account) => account.id === link.relinkAccountId);
+  return relinked
+    ? `To re-link ${accountDisplayName(relinked)}`
+    : 'To re-link an account since disconnected';
+}
+
+/** Whether the link had expired at the time (ms since the epoch). */
+export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): boolean =>
+  Date.parse(link.expiresAt) <= at;
+
+/** Said of an expired link to link new accounts when none has been linked since it was made. */
+export const nothingLinkedSinceText = 'Nothing linked since it was made';
 
 /**
  * The accounts StackOne made for the customer since a link to link new ones was made, of the kind

@@ -114,11 +114,19 @@ export function CustomerHeading(props: {
               className="link"
               title="Where this customer's linking stands, as text for a handover note or an email"
               onClick={() =>
-                void copyText(
-                  customerSummaryText(customer, props.accounts, new Date()),
-                  'Summary copied.',
-                  'The summary could not be copied (no clipboard here): copy the accounts from the table.',
-                ).then(setCopyOutcome)
+                void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
+                  .then(
+                    ({ links }) => links,
+                    () => null,
+                  )
+                  .then((links) =>
+                    copyText(
+                      customerSummaryText(customer, props.accounts, links, new Date()),
+                      'Summary copied.',
+                      'The summary could not be copied (no clipboard here): copy the accounts from the table.',
+                    ),
+                  )
+                  .then(setCopyOutcome)
               }
             >
               Copy summary

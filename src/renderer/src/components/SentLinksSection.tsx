@@ -5,7 +5,12 @@ import { accountDisplayName, type Customer, type LinkedAccountView } from '../..
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
-import { accountsLinkedSince } from '../sent-link-outcome';
+import {
+  accountsLinkedSince,
+  hasExpired,
+  nothingLinkedSinceText,
+  sentLinkPurpose,
+} from '../sent-link-outcome';
 
 /**
  * The auth links made for the customer, newest first: those that still work, to copy again (the
@@ -92,17 +97,9 @@ export function SentLinksSection(props: {
       <ul>
         {listed.links.map((link) => {
           const made = dateTimeText(link.createdAt);
-          const relinked = accounts.find((account) => account.id === link.relinkAccountId);
-          const purpose =
-            link.secondAccountLabel !== null
-              ? `To link a second account, labelled “${link.secondAccountLabel}”`
-              : link.relinkAccountId === null
-                ? 'To link their systems'
-                : relinked
-                  ? `To re-link ${accountDisplayName(relinked)}`
-                  : 'To re-link an account since disconnected';
+          const purpose = sentLinkPurpose(link, accounts);
           const linkedSince = accountsLinkedSince(link, accounts);
-          const expired = Date.parse(link.expiresAt) <= listed.readAt;
+          const expired = hasExpired(link, listed.readAt);
           return (
             <li key={link.id} data-expired={expired}>
               <span>
@@ -124,7 +121,7 @@ export function SentLinksSection(props: {
                   expired &&
                   link.relinkAccountId === null && (
                     <span className="muted linked-since">
-                      Nothing linked since it was made: send a new link if they still need one.
+                      {nothingLinkedSinceText}: send a new link if they still need one.
                     </span>
                   )
                 )}
