@@ -99,9 +99,9 @@ export interface AccountStore {
   setRelayCursor(seq: number): void;
   /** For another relay, whose seqs are not this one's: the next connection replays everything. */
   forgetRelayCursor(): void;
-  /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` after it expires. */
+  /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` past its expiry. */
   recordSentLink(link: StoredSentLink): void;
-  /** The customer's links, newest first: those that work, and those expired in the last days. */
+  /** The customer's links kept, newest first: those that work, and those expired lately. */
   sentLinksOf(customerId: string): StoredSentLink[];
   /** Done already when the link is gone (expired, or forgotten before). */
   forgetSentLink(customerId: string, linkId: string): void;

@@ -76,7 +76,8 @@ test('a link says which accounts StackOne has made for the customer since it was
   await app.reload();
   await expect(link).toContainText(/Since then: BambooHR linked \w+/);
 
-  // Initech never uses theirs. Three days on (the links' default), both have expired while shown.
+  // Initech never uses theirs. Three days on (the links' default) it expires while shown, and
+  // Acme's is found expired when shown again.
   await addCustomer(app, 'Initech', 'initech');
   await sendLink(app, 'Initech');
   await expect(link).toContainText(/; works until /);

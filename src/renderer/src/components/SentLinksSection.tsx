@@ -101,7 +101,7 @@ export function SentLinksSection(props: {
           const linkedSince = accountsLinkedSince(link, accounts);
           const expired = hasExpired(link, listed.readAt);
           return (
-            <li key={link.id} data-expired={expired}>
+            <li key={link.id}>
               <span>
                 {purpose}, made {made};{' '}
                 {expired
