@@ -87,14 +87,27 @@ test('a link says which accounts StackOne has made for the customer since it was
   );
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
   await expect(link.getByRole('button', { name: /^Forget link/ })).toHaveCount(1);
+
+  // Another in its place, from the row; the expired one stays until forgotten.
+  // (Newest first: the expired one is the last row once the new one is in.)
+  const sendAnother = link.last().getByRole('button', { name: /^Send another link, in place of / });
+  await sendAnother.click();
+  const dialog = app.getByRole('dialog', { name: 'Send Initech a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(link).toHaveCount(2);
+  await expect(sendAnother).toBeFocused();
+
   await app.getByRole('button', { name: /^Acme Ltd/ }).click();
   await expect(link).toContainText(/; expired .+Since then: BambooHR linked \w+/);
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
 });
 
-test("a link to re-link an account names it; another customer's list has none of it", async ({
+test("a link to re-link an account names it, and another is offered for it once expired; another customer's list has none of it", async ({
   app,
 }) => {
+  await app.clock.install();
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkBambooHrUntilActive(app);
   await accountRows(app).first().getByRole('button', { name: 'Re-link BambooHR' }).click();
@@ -105,6 +118,13 @@ test("a link to re-link an account names it; another customer's list has none of
   await dialog.getByRole('button', { name: 'Done' }).click();
   const sentLinks = app.getByRole('region', { name: 'Links sent' });
   await expect(sentLinks.getByRole('listitem')).toContainText('To re-link BambooHR, made');
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  await expect(sentLinks.getByRole('listitem')).not.toContainText('Nothing linked since');
+  await sentLinks.getByRole('button', { name: /^Send another link, in place of / }).click();
+  await expect(
+    app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' }),
+  ).toBeVisible();
+  await app.keyboard.press('Escape');
 
   await addCustomer(app, 'Initech', 'initech');
   await expect(app.getByRole('heading', { name: 'Initech' })).toBeVisible();

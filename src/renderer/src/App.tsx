@@ -351,6 +351,12 @@ export function App() {
                   version={sentLinksVersion}
                   onError={report}
                   onLastForgotten={() => sendLinkButton.current?.focus()}
+                  onSendAnother={(link) =>
+                    showDialog({
+                      kind: 'send-link',
+                      relink: accounts.find((account) => account.id === link.relinkAccountId),
+                    })
+                  }
                 />
                 {openDialog?.kind === 'send-link' && (
                   <SendLinkDialog

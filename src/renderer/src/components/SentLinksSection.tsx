@@ -26,6 +26,8 @@ export function SentLinksSection(props: {
   onError: (error: unknown) => void;
   /** The last link is forgotten and the section goes: the page says where the keyboard goes. */
   onLastForgotten: () => void;
+  /** Opens Send a link for another link like this expired one. */
+  onSendAnother: (link: SentAuthLink) => void;
 }) {
   const { customer, accounts, version, onError } = props;
   const [listed, setListed] = useState<{
@@ -127,6 +129,15 @@ export function SentLinksSection(props: {
                 )}
               </span>
               <span className="row-actions">
+                {expired && (
+                  <button
+                    type="button"
+                    aria-label={`Send another link, in place of the one made ${made}`}
+                    onClick={() => props.onSendAnother(link)}
+                  >
+                    Send another…
+                  </button>
+                )}
                 {!expired && (
                   <button
                     type="button"
