@@ -104,7 +104,7 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
 });
 
-test("a link to re-link an account names it, and another is offered for it once expired; another customer's list has none of it", async ({
+test("a link to re-link an account, or for a second account, says so, and another for the same is offered once it has expired; another customer's list has none of it", async ({
   app,
 }) => {
   await app.clock.install();
@@ -125,6 +125,27 @@ test("a link to re-link an account names it, and another is offered for it once 
     app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' }),
   ).toBeVisible();
   await app.keyboard.press('Escape');
+
+  // A second account's: another in its place asks for a second account with the same label.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const sendDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await sendDialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await sendDialog.getByLabel('Label for the new account').fill('Payroll');
+  await sendDialog.getByRole('button', { name: 'Use this label' }).click();
+  await sendDialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(sendDialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await sendDialog.getByRole('button', { name: 'Done' }).click();
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  const payrollLinks = sentLinks
+    .getByRole('listitem')
+    .filter({ hasText: 'To link a second account, labelled “Payroll”' });
+  await expect(payrollLinks).toContainText('; expired ');
+  await payrollLinks.getByRole('button', { name: /^Send another link, in place of / }).click();
+  await expect(sendDialog).toContainText('A second account, labelled “Payroll”');
+  await sendDialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(sendDialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await sendDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(payrollLinks).toHaveCount(2);
 
   await addCustomer(app, 'Initech', 'initech');
   await expect(app.getByRole('heading', { name: 'Initech' })).toBeVisible();

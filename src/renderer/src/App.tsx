@@ -17,6 +17,7 @@ import { FindCustomerDialog } from './components/FindCustomerDialog';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
 import { SendLinkDialog } from './components/SendLinkDialog';
+import type { SecondAccount } from './components/SecondAccountChoice';
 import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
@@ -43,6 +44,8 @@ export function App() {
     kind: 'connect' | 'send-link' | 'settings' | 'find-customer';
     /** Re-link this account rather than link a new one. */
     relink?: LinkedAccountView;
+    /** Send a link for a second account, labelled so (another in place of an expired one). */
+    secondAccount?: SecondAccount;
   } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
   /** Where the keyboard goes when the last link sent is forgotten and its section goes. */
@@ -355,6 +358,10 @@ export function App() {
                     showDialog({
                       kind: 'send-link',
                       relink: accounts.find((account) => account.id === link.relinkAccountId),
+                      secondAccount:
+                        link.secondAccountLabel === null
+                          ? undefined
+                          : { label: link.secondAccountLabel },
                     })
                   }
                 />
@@ -362,6 +369,7 @@ export function App() {
                   <SendLinkDialog
                     customer={selected}
                     relink={openDialog.relink}
+                    secondAccount={openDialog.secondAccount}
                     accounts={accounts}
                     onClose={() => {
                       setOpenDialog(null);

@@ -21,6 +21,8 @@ export function SendLinkDialog(props: {
   customer: Customer;
   /** A link to re-link this account (its credentials entered again) rather than a new one. */
   relink?: LinkedAccountView;
+  /** Chosen already: a link for a second account, labelled so. */
+  secondAccount?: SecondAccount;
   /** The customer's accounts. */
   accounts: readonly LinkedAccountView[];
   onClose: () => void;
@@ -33,7 +35,9 @@ export function SendLinkDialog(props: {
   const [qrCode, setQrCode] = useState<QrCodeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copyOutcome, setCopyOutcome] = useState('');
-  const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(null);
+  const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(
+    props.secondAccount ?? null,
+  );
   const [choosingSecond, setChoosingSecond] = useState(false);
 
   useEffect(() => {
