@@ -769,6 +769,24 @@ test('the window does not scroll: a customer low in a long list is shown with th
   expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(260);
 });
 
+test("at the window's smallest size, the Hub fits its dialog: its Connect button in view without scrolling", async ({
+  app,
+  harness,
+}) => {
+  await app.setViewportSize(windowSize.minimum);
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  // With an account, the dialog has its second-account line above the Hub too.
+  await linkActiveBambooHr(app, harness, 'acme');
+  await openHubOn(app, 'BambooHR');
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await expect(dialog.getByRole('button', { name: 'Link a second account…' })).toBeVisible();
+  const connect = app
+    .getByTestId('stackone-hub')
+    .getByRole('button', { name: 'Connect', exact: true });
+  await expect(connect).toBeInViewport();
+  expect(await dialog.evaluate((box) => box.scrollHeight <= box.clientHeight)).toBe(true);
+});
+
 test("an account's buttons keep to the right of its row, at the window's usual size too", async ({
   app,
   harness,

@@ -16,7 +16,9 @@ export default function HubPanel(props: {
         token={props.session.token}
         baseUrl={props.session.hubBaseUrl}
         appUrl={props.session.hubAppUrl}
-        height="560px"
+        // Its own height, less in a short window: the dialog's header and lines above it take
+        // about 130px of the dialog's 95vh, and its Connect button must stay in view unscrolled.
+        height="min(560px, calc(95vh - 130px))"
         theme={colorScheme}
         onSuccess={props.onSuccess}
         onClose={props.onClose}
