@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkedAccountView } from '../../src/shared/domain';
-import { accountsLinkedSince } from '../../src/renderer/src/sent-link-outcome';
+import { accountsLinkedSince, linkedSinceText } from '../../src/renderer/src/sent-link-outcome';
 
 const account = (id: string, fields: Partial<LinkedAccountView> = {}): LinkedAccountView => ({
   id,
@@ -53,5 +53,18 @@ describe('accountsLinkedSince', () => {
   it('lists none for a link to re-link an account', () => {
     const accounts = [account('new', { createdAt: '2026-12-04T09:00:00.000Z' })];
     expect(accountsLinkedSince(linkMade({ relinkAccountId: 'old' }), accounts)).toEqual([]);
+  });
+});
+
+describe('what has been linked since, as words', () => {
+  it('names each account (its label too) with its time, apart by semicolons as times hold commas', () => {
+    const linked = accountsLinkedSince(linkMade(), [
+      account('a', { providerName: 'BambooHR', createdAt: '2026-12-04T09:00:00.000Z' }),
+      account('b', { provider: 'workday', label: 'UK', createdAt: '2026-12-04T10:00:00.000Z' }),
+    ]);
+    expect(linkedSinceText(linked, (iso) => `<${iso}>`)).toBe(
+      'BambooHR linked <2026-12-04T09:00:00.000Z>; workday (UK) linked <2026-12-04T10:00:00.000Z>',
+    );
+    expect(linkedSinceText([], (iso) => iso)).toBe('');
   });
 });

@@ -67,11 +67,13 @@ export function App() {
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
   }, [openDialog]);
 
+  useEffect(() => {
+    if (selectedId !== null) rememberCustomerShown(selectedId);
+  }, [selectedId]);
   // Another customer's page starts at its top, wherever the last one was scrolled to.
   const customerPage = useRef<HTMLElement>(null);
   useEffect(() => {
     customerPage.current?.scrollTo({ top: 0 });
-    if (selectedId !== null) rememberCustomerShown(selectedId);
   }, [selectedId]);
 
   // The menu's commands, and a notification clicked (its customer shown); none while a dialog

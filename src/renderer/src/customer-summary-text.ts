@@ -10,6 +10,7 @@ import { dateTimeWithZoneText } from './date-time-text';
 import {
   accountsLinkedSince,
   hasExpired,
+  linkedSinceText,
   nothingLinkedSinceText,
   sentLinkPurpose,
 } from './sent-link-outcome';
@@ -38,12 +39,7 @@ function sentLinksText(
     const linkedSince = accountsLinkedSince(link, accounts);
     const outcome =
       linkedSince.length > 0
-        ? `; since then ${linkedSince
-            .map(
-              ({ account, linkedAt }) =>
-                `${accountDisplayName(account)} linked ${dateTimeWithZoneText(linkedAt)}`,
-            )
-            .join(', ')}`
+        ? `; since then ${linkedSinceText(linkedSince, dateTimeWithZoneText)}`
         : expired && link.relinkAccountId === null
           ? `; ${nothingLinkedSinceText.toLowerCase()}`
           : '';

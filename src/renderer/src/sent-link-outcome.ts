@@ -19,6 +19,18 @@ export function sentLinkPurpose(
 export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): boolean =>
   Date.parse(link.expiresAt) <= at;
 
+/**
+ * The accounts linked since, as words ("BambooHR linked Dec 2, 2026, 11:00 AM; Workday linked
+ * ..."): `;` between them, as the times have commas of their own.
+ */
+export const linkedSinceText = (
+  linkedSince: readonly { account: LinkedAccountView; linkedAt: string }[],
+  timeText: (iso: string) => string,
+): string =>
+  linkedSince
+    .map(({ account, linkedAt }) => `${accountDisplayName(account)} linked ${timeText(linkedAt)}`)
+    .join('; ');
+
 /** Said of an expired link to link new accounts when none has been linked since it was made. */
 export const nothingLinkedSinceText = 'Nothing linked since it was made';
 

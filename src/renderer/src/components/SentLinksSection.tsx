@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { SentAuthLink } from '../../../shared/contract';
-import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
 import {
   accountsLinkedSince,
   hasExpired,
+  linkedSinceText,
   nothingLinkedSinceText,
   sentLinkPurpose,
 } from '../sent-link-outcome';
@@ -111,13 +112,7 @@ export function SentLinksSection(props: {
                   : `works until ${dateTimeText(link.expiresAt)}`}
                 {linkedSince.length > 0 ? (
                   <span className="muted linked-since">
-                    Since then:{' '}
-                    {linkedSince
-                      .map(
-                        ({ account, linkedAt }) =>
-                          `${accountDisplayName(account)} linked ${dateTimeText(linkedAt)}`,
-                      )
-                      .join('; ')}
+                    Since then: {linkedSinceText(linkedSince, dateTimeText)}
                   </span>
                 ) : (
                   expired &&
