@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { sentLinkKeptAfterExpiryDays } from '../shared/contract';
+import { sentLinkListedUntil } from '../shared/contract';
 import {
   customerSchema,
   linkedAccountViewSchema,
@@ -17,8 +17,6 @@ const storedAccountSchema = linkedAccountViewSchema.extend({
   deleted: z.boolean(),
 });
 type StoredAccount = z.infer<typeof storedAccountSchema>;
-
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** An auth link made for a customer; its address (a bearer of the session's token) encrypted. */
 const storedSentLinkSchema = z.object({
@@ -215,8 +213,7 @@ export function openAccountStore(options: {
   }
 
   const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
-  const isKept = (link: StoredSentLink) =>
-    Date.parse(link.expiresAt) + sentLinkKeptAfterExpiryDays * dayMs > now().getTime();
+  const isKept = (link: StoredSentLink) => sentLinkListedUntil(link.expiresAt) > now().getTime();
 
   return {
     warning: opened.warning,

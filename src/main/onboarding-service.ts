@@ -1,13 +1,14 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
-import { accountDisplayName, summarizeAccounts } from '../shared/domain';
+import { accountDisplayName } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
 import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
+import { summarizeCustomer } from './customer-summary';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
@@ -71,6 +72,8 @@ export function createOnboardingService(deps: {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
   const persist = () => flushOrKeepInMemory(store);
+  const summaryOf = (customerId: string) =>
+    summarizeCustomer(customerId, store.accountsOf(customerId), store.sentLinksOf(customerId));
 
   /** Keeps the link (see `recordSentLink`); where it cannot be encrypted, it is not kept. */
   async function keepSentLink(link: {
@@ -85,6 +88,7 @@ export function createOnboardingService(deps: {
     const { url, ...rest } = link;
     try {
       store.recordSentLink({ id: randomUUID(), urlCiphertext: await cipher.encrypt(url), ...rest });
+      emit('customerSummaryChanged', summaryOf(link.customerId));
       await persist();
     } catch (error) {
       logger.warn({ err: error }, 'auth link not kept');
@@ -235,6 +239,7 @@ export function createOnboardingService(deps: {
   const offAccountsChanged = store.onAccountsChanged((customerIds) => {
     for (const customerId of customerIds) {
       emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
+      emit('customerSummaryChanged', summaryOf(customerId));
     }
   });
 
@@ -251,9 +256,7 @@ export function createOnboardingService(deps: {
       return store.listCustomers();
     },
     async summarizeCustomers() {
-      return store
-        .listCustomers()
-        .map((customer) => summarizeAccounts(customer.id, store.accountsOf(customer.id)));
+      return store.listCustomers().map((customer) => summaryOf(customer.id));
     },
     async createCustomer({ id, name }) {
       const customer = store.addCustomer({ id, name });
@@ -330,7 +333,8 @@ export function createOnboardingService(deps: {
     async listSentAuthLinks({ customerId }) {
       customerOrThrow(customerId);
       const links = [];
-      for (const stored of store.sentLinksOf(customerId)) {
+      const kept = store.sentLinksOf(customerId);
+      for (const stored of kept) {
         try {
           const url = await cipher.decrypt(stored.urlCiphertext);
           links.push({
@@ -347,12 +351,14 @@ export function createOnboardingService(deps: {
           store.forgetSentLink(customerId, stored.id);
         }
       }
+      if (links.length < kept.length) emit('customerSummaryChanged', summaryOf(customerId));
       await persist();
       return { links, kept: cipher.storage !== 'unavailable' };
     },
     async forgetSentAuthLink({ customerId, linkId }) {
       customerOrThrow(customerId);
       store.forgetSentLink(customerId, linkId);
+      emit('customerSummaryChanged', summaryOf(customerId));
       await persist();
       return {};
     },

@@ -36,6 +36,7 @@ export type BridgeCallName = (typeof bridgeCallNames)[number];
 
 export const bridgeEventNames = [
   'accountsChanged',
+  'customerSummaryChanged',
   'relayConnectionChanged',
   'menuCommand',
   'showCustomer',

@@ -101,6 +101,9 @@ export const authLinkValidDaysMax = 7;
  * and send another.
  */
 export const sentLinkKeptAfterExpiryDays = 7;
+/** Until when (ms since the epoch) a link that expires at that time is listed. */
+export const sentLinkListedUntil = (expiresAt: string): number =>
+  Date.parse(expiresAt) + sentLinkKeptAfterExpiryDays * 24 * 60 * 60 * 1000;
 
 interface CallSpec {
   input: z.ZodType;
@@ -249,6 +252,8 @@ export const bridgeEvents = {
     customerId: customerIdSchema,
     accounts: z.array(linkedAccountViewSchema),
   }),
+  /** The customer's accounts, or the links kept for them, changed. */
+  customerSummaryChanged: customerSummarySchema,
   relayConnectionChanged: relayConnectionSchema,
   /** A command chosen from the app's menu (or by its shortcut) that the window carries out. */
   menuCommand: z.object({ command: z.enum(menuCommands) }),

@@ -162,18 +162,13 @@ export const customerSummarySchema = z.object({
   needingRelink: z.number().int().nonnegative(),
   /** Its accounts as the app names them ("BambooHR (UK entity)"), each once, for search. */
   systems: z.array(z.string().min(1)),
+  /**
+   * When each link kept for linking new accounts (or a second one) with nothing linked since it
+   * was made expires, or expired: the window says which have expired so.
+   */
+  unusedLinksExpireAt: z.array(z.iso.datetime({ offset: true })),
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
-
-export const summarizeAccounts = (
-  customerId: string,
-  accounts: readonly LinkedAccountView[],
-): CustomerSummary => ({
-  customerId,
-  linked: accounts.length,
-  needingRelink: accounts.filter(needsRelink).length,
-  systems: [...new Set(accounts.map(accountDisplayName))].sort(),
-});
 
 export const relayConnectionSchema = z.object({
   state: z.enum(['connecting', 'connected', 'offline']),

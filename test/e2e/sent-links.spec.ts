@@ -7,7 +7,14 @@ import {
   sendLink,
   test,
 } from './fixtures';
+import type { Page } from '@playwright/test';
 import { startHarness } from './harness';
+
+/** The customer's button in the list, its badges in its name. */
+const customerButton = (app: Page, name: string) =>
+  app
+    .getByRole('list', { name: 'Customers' })
+    .getByRole('button', { name: new RegExp(`^${name}`) });
 
 test('a link sent is kept under Links sent: copied again after a reload, forgotten on request', async ({
   app,
@@ -81,10 +88,14 @@ test('a link says which accounts StackOne has made for the customer since it was
   await addCustomer(app, 'Initech', 'initech');
   await sendLink(app, 'Initech');
   await expect(link).toContainText(/; works until /);
+  const expiredUnused = 'Link expired, nothing linked';
+  await expect(customerButton(app, 'Initech')).not.toContainText(expiredUnused);
   await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
   await expect(link).toContainText(
     /^To link their systems, made .+; expired .+Nothing linked since it was made: send a new link if they still need one\./,
   );
+  await expect(customerButton(app, 'Initech')).toContainText(expiredUnused);
+  await expect(customerButton(app, 'Acme Ltd')).not.toContainText('expired');
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
   await expect(link.getByRole('button', { name: /^Forget link/ })).toHaveCount(1);
 
@@ -102,6 +113,35 @@ test('a link says which accounts StackOne has made for the customer since it was
   await app.getByRole('button', { name: /^Acme Ltd/ }).click();
   await expect(link).toContainText(/; expired .+Since then: BambooHR linked \w+/);
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
+});
+
+test('the customer list says whose links expired with nothing linked since, until forgotten or a week on', async ({
+  app,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Globex', 'globex');
+  await addCustomer(app, 'Initech', 'initech');
+  await sendLink(app, 'Initech');
+  await sendLink(app, 'Initech');
+  const initech = customerButton(app, 'Initech');
+  await expect(initech).not.toContainText('expired');
+
+  // Three days on (the links' default), with no reload: the list's clock passed their expiry.
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  await expect(initech).toContainText('2 links expired, nothing linked');
+  await expect(customerButton(app, 'Globex')).not.toContainText('expired');
+  await app.reload();
+  await expect(initech).toContainText('2 links expired, nothing linked');
+
+  const forget = app
+    .getByRole('region', { name: 'Links sent' })
+    .getByRole('button', { name: /^Forget link made / });
+  await forget.first().click();
+  await expect(initech).toContainText('Link expired, nothing linked');
+
+  // A week after its expiry the link is no longer listed, nor followed up.
+  await app.clock.fastForward(7 * 24 * 60 * 60 * 1000);
+  await expect(initech).not.toContainText('expired');
 });
 
 test("a link to re-link an account, or for a second account, says so, and another for the same is offered once it has expired; another customer's list has none of it", async ({

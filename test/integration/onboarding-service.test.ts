@@ -17,7 +17,7 @@ import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
-import { accountsLinkedSince } from '../../src/renderer/src/sent-link-outcome';
+import { accountsLinkedSince } from '../../src/shared/accounts-linked-since';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
 const apiKey = 'v1.test.integration-key';
@@ -506,7 +506,7 @@ describe('account actions', () => {
     // StackOne's account.deleted reaches the app through the relay and changes nothing more.
     await eventually(() => expect(w.store.relayCursor).toBe(2));
     expect(w.store.accountsOf('acme')).toEqual([]);
-    expect(w.events.at(-1)).toEqual({
+    expect(w.events.findLast((e) => e.event === 'accountsChanged')).toEqual({
       event: 'accountsChanged',
       payload: { customerId: 'acme', accounts: [] },
     });
@@ -986,8 +986,43 @@ describe('customers', () => {
     await control(w, `/_simulator/accounts/${id}/status`, { status: 'error' });
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
     expect(await w.service.handlers.summarizeCustomers({})).toEqual([
-      { customerId: 'acme', linked: 1, needingRelink: 1, systems: ['BambooHR'] },
-      { customerId: 'globex', linked: 0, needingRelink: 0, systems: [] },
+      {
+        customerId: 'acme',
+        linked: 1,
+        needingRelink: 1,
+        systems: ['BambooHR'],
+        unusedLinksExpireAt: [],
+      },
+      { customerId: 'globex', linked: 0, needingRelink: 0, systems: [], unusedLinksExpireAt: [] },
     ]);
+  });
+
+  it('tells the window of each change to a summary: links sent with nothing linked since, until something is or they are forgotten', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const latestSummary = () =>
+      w.events.findLast((e) => e.event === 'customerSummaryChanged')?.payload;
+
+    const first = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const second = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 2 });
+    expect(latestSummary()).toMatchObject({
+      customerId: 'acme',
+      unusedLinksExpireAt: [first.expiresAt, second.expiresAt],
+    });
+    expect(await w.service.handlers.summarizeCustomers({})).toEqual([latestSummary()]);
+
+    const { links } = await w.service.handlers.listSentAuthLinks({ customerId: 'acme' });
+    await w.service.handlers.forgetSentAuthLink({ customerId: 'acme', linkId: links[0]?.id ?? '' });
+    expect(latestSummary()).toMatchObject({ unusedLinksExpireAt: [first.expiresAt] });
+
+    // The customer links a system (with either link, or at the implementer's laptop).
+    await linkActiveBambooHr(w, 'acme');
+    await eventually(() =>
+      expect(latestSummary()).toMatchObject({
+        linked: 1,
+        systems: ['BambooHR'],
+        unusedLinksExpireAt: [],
+      }),
+    );
   });
 });

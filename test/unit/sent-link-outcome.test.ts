@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkedAccountView } from '../../src/shared/domain';
-import { accountsLinkedSince, linkedSinceText } from '../../src/renderer/src/sent-link-outcome';
+import { accountsLinkedSince } from '../../src/shared/accounts-linked-since';
+import { linkedSinceText } from '../../src/renderer/src/sent-link-outcome';
 
 const account = (id: string, fields: Partial<LinkedAccountView> = {}): LinkedAccountView => ({
   id,

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { MenuCommand } from '../../shared/contract';
 import {
-  summarizeAccounts,
   type Customer,
   type CustomerSummary,
   type LinkedAccountView,
@@ -31,7 +30,7 @@ export function App() {
     customerId: string;
     accounts: LinkedAccountView[];
   } | null>(null);
-  /** Every customer's accounts at a glance, kept current by the accountsChanged events. */
+  /** Every customer at a glance, kept current by the customerSummaryChanged events. */
   const [summaries, setSummaries] = useState<ReadonlyMap<string, CustomerSummary>>(new Map());
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
@@ -140,15 +139,10 @@ export function App() {
       setSaveProblem(problem),
     );
     window.addEventListener('online', checkRelayConnection);
-    const offSummaries = bridge.on('accountsChanged', (change) =>
-      setSummaries((current) =>
-        new Map(current).set(
-          change.customerId,
-          summarizeAccounts(change.customerId, change.accounts),
-        ),
-      ),
+    const offSummaries = bridge.on('customerSummaryChanged', (summary) =>
+      setSummaries((current) => new Map(current).set(summary.customerId, summary)),
     );
-    // A customer whose accountsChanged event came before this answer keeps the event's summary.
+    // A customer whose summary changed before this answer keeps the event's summary.
     unwrap(bridge.summarizeCustomers({}))
       .then((list) =>
         setSummaries(

@@ -4,11 +4,11 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
+import { accountsLinkedSince } from '../../shared/accounts-linked-since';
 import type { SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
 import {
-  accountsLinkedSince,
   hasExpired,
   linkedSinceText,
   nothingLinkedSinceText,

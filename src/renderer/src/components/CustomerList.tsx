@@ -1,7 +1,9 @@
 import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
+import { sentLinkListedUntil } from '../../../shared/contract';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
+import { useNowPassing } from '../use-now-passing';
 import { CustomerSearchBox } from './CustomerSearchBox';
 
 export function CustomerList({
@@ -19,6 +21,14 @@ export function CustomerList({
 }) {
   const [search, setSearch] = useState('');
   const [onlyNeedingRelink, setOnlyNeedingRelink] = useState(false);
+  const now = useNowPassing(
+    [...props.summaries.values()].flatMap((summary) =>
+      summary.unusedLinksExpireAt.flatMap((expiresAt) => [
+        Date.parse(expiresAt),
+        sentLinkListedUntil(expiresAt),
+      ]),
+    ),
+  );
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
 
   const needsRelinkNow = (customer: Customer) =>
@@ -113,6 +123,7 @@ export function CustomerList({
                 <span className="customer-name">{customer.name}</span>
                 <span className="muted">{customer.id}</span>
                 <RelinkBadge summary={props.summaries.get(customer.id)} />
+                <UnusedLinkBadge summary={props.summaries.get(customer.id)} now={now} />
               </button>
             </li>
           ))}
@@ -128,6 +139,22 @@ function RelinkBadge({ summary }: { summary: CustomerSummary | undefined }) {
   return (
     <span className="badge badge-attention">
       {summary.needingRelink === 1 ? '1 account' : `${summary.needingRelink} accounts`} to re-link
+    </span>
+  );
+}
+
+/**
+ * Says that a link sent to the customer expired with nothing linked since, for as long as Links
+ * sent lists it: someone should ask whether they still need one.
+ */
+function UnusedLinkBadge({ summary, now }: { summary: CustomerSummary | undefined; now: number }) {
+  const expired = (summary?.unusedLinksExpireAt ?? []).filter(
+    (expiresAt) => Date.parse(expiresAt) <= now && now < sentLinkListedUntil(expiresAt),
+  ).length;
+  if (expired === 0) return null;
+  return (
+    <span className="badge badge-attention">
+      {expired === 1 ? 'Link' : `${expired} links`} expired, nothing linked
     </span>
   );
 }

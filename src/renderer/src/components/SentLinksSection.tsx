@@ -2,11 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { SentAuthLink } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
+import { accountsLinkedSince } from '../../../shared/accounts-linked-since';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
 import {
-  accountsLinkedSince,
   hasExpired,
   linkedSinceText,
   nothingLinkedSinceText,
