@@ -111,11 +111,11 @@ for (const colorScheme of ['light', 'dark'] as const)
       await harness.session.handlers.createCustomer({ id: name.toLowerCase(), name });
     }
     await app.reload();
-    await app.getByLabel(/^Only those needing a re-link/).check();
+    await app.getByLabel(/^Only those to follow up/).check();
     await expect(app.getByRole('list', { name: 'Customers' }).getByRole('listitem')).toHaveCount(1);
-    expect(await accessibilityViolations(app), 'customers needing a re-link').toEqual([]);
+    expect(await accessibilityViolations(app), 'customers to follow up').toEqual([]);
     await app.getByLabel('Find a customer').fill('nobody');
-    await expect(app.getByText('No customer needing a re-link matches “nobody”.')).toBeVisible();
+    await expect(app.getByText('No customer to follow up matches “nobody”.')).toBeVisible();
     expect(await accessibilityViolations(app), 'no customer matches').toEqual([]);
 
     const blocked = blockFile(join(harness.storeDir, 'onboarding.json'));

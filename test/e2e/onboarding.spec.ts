@@ -698,22 +698,22 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveText(['Initech']);
   await search.fill('');
 
-  // Only those needing a re-link, counted as their accounts change.
-  const onlyRelink = app.getByLabel(/^Only those needing a re-link/);
-  await expect(onlyRelink).toHaveAccessibleName('Only those needing a re-link (0)');
+  // Only those to follow up (here, to re-link), counted as their accounts change.
+  const onlyToFollowUp = app.getByLabel(/^Only those to follow up/);
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
   await harness.control(`/_simulator/accounts/${initechAccount}/status`, { status: 'expired' });
-  await expect(onlyRelink).toHaveAccessibleName('Only those needing a re-link (1)');
-  await onlyRelink.focus();
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (1)');
+  await onlyToFollowUp.focus();
   await app.keyboard.press('Space');
   await expect(names).toHaveText(['Initech']);
   await search.fill('acme');
-  await expect(app.getByText('No customer needing a re-link matches “acme”.')).toBeVisible();
+  await expect(app.getByText('No customer to follow up matches “acme”.')).toBeVisible();
   await search.fill('');
-  await onlyRelink.focus();
+  await onlyToFollowUp.focus();
   await harness.control(`/_simulator/accounts/${initechAccount}/status`, { status: 'active' });
-  await expect(onlyRelink).toHaveAccessibleName('Only those needing a re-link (0)');
-  await expect(app.getByText('No customer needs a re-link.')).toBeVisible();
-  await expect(onlyRelink).toBeFocused();
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
+  await expect(app.getByText('No customer to follow up.')).toBeVisible();
+  await expect(onlyToFollowUp).toBeFocused();
   await app.keyboard.press('Space');
   await expect(names).toHaveCount(6);
 });

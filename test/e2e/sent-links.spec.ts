@@ -115,21 +115,32 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
 });
 
-test('the customer list says whose links expired with nothing linked since, until forgotten or a week on', async ({
+test('the customer list says whose links expired with nothing linked since, and counts them to follow up, until forgotten or a week on', async ({
   app,
+  harness,
 }) => {
   await app.clock.install();
   await addCustomer(app, 'Globex', 'globex');
+  // Six customers or more: the list has its search box and its tick.
+  for (const name of ['Acme Ltd', 'Hooli', 'Umbrella', 'Wonka Industries']) {
+    await harness.session.handlers.createCustomer({ id: name.split(' ')[0] ?? '', name });
+  }
+  await app.reload();
   await addCustomer(app, 'Initech', 'initech');
   await sendLink(app, 'Initech');
   await sendLink(app, 'Initech');
   const initech = customerButton(app, 'Initech');
+  const onlyToFollowUp = app.getByLabel(/^Only those to follow up/);
   await expect(initech).not.toContainText('expired');
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
 
   // Three days on (the links' default), with no reload: the list's clock passed their expiry.
   await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
   await expect(initech).toContainText('2 links expired, nothing linked');
   await expect(customerButton(app, 'Globex')).not.toContainText('expired');
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (1)');
+  await onlyToFollowUp.check();
+  await expect(app.getByRole('list', { name: 'Customers' }).getByRole('button')).toHaveCount(1);
   await app.reload();
   await expect(initech).toContainText('2 links expired, nothing linked');
 
@@ -142,6 +153,7 @@ test('the customer list says whose links expired with nothing linked since, unti
   // A week after its expiry the link is no longer listed, nor followed up.
   await app.clock.fastForward(7 * 24 * 60 * 60 * 1000);
   await expect(initech).not.toContainText('expired');
+  await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
 });
 
 test("a link to re-link an account, or for a second account, says so, and another for the same is offered once it has expired; another customer's list has none of it", async ({

@@ -20,7 +20,7 @@ export function CustomerList({
   listRef: RefObject<HTMLUListElement | null>;
 }) {
   const [search, setSearch] = useState('');
-  const [onlyNeedingRelink, setOnlyNeedingRelink] = useState(false);
+  const [onlyToFollowUp, setOnlyToFollowUp] = useState(false);
   const now = useNowPassing(
     [...props.summaries.values()].flatMap((summary) =>
       summary.unusedLinksExpireAt.flatMap((expiresAt) => [
@@ -31,13 +31,15 @@ export function CustomerList({
   );
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
 
-  const needsRelinkNow = (customer: Customer) =>
-    (props.summaries.get(customer.id)?.needingRelink ?? 0) > 0;
+  const toFollowUp = (customer: Customer) => {
+    const summary = props.summaries.get(customer.id);
+    return (summary?.needingRelink ?? 0) > 0 || linksExpiredUnused(summary, now) > 0;
+  };
   const searching = props.customers.length >= searchBoxFrom;
-  const needingRelinkCount = props.customers.filter(needsRelinkNow).length;
-  // The box stays while none needs re-linking (its count 0): one that came and went would take the
+  const toFollowUpCount = props.customers.filter(toFollowUp).length;
+  // The box stays while there are none (its count 0): one that came and went would take the
   // keyboard's place with it.
-  const filteringRelink = searching && onlyNeedingRelink;
+  const filteringFollowUp = searching && onlyToFollowUp;
   const shown = props.customers
     .filter(
       (customer) =>
@@ -46,7 +48,7 @@ export function CustomerList({
           searching ? search : '',
           props.summaries.get(customer.id)?.systems,
         ) &&
-        (!filteringRelink || needsRelinkNow(customer)),
+        (!filteringFollowUp || toFollowUp(customer)),
     )
     .sort(compareCustomers);
 
@@ -90,20 +92,23 @@ export function CustomerList({
         />
       )}
       {searching && (
-        <label className="checkbox-label">
+        <label
+          className="checkbox-label"
+          title="Customers with accounts to re-link, or a link that expired with nothing linked since."
+        >
           <input
             type="checkbox"
-            checked={onlyNeedingRelink}
-            onChange={(event) => setOnlyNeedingRelink(event.target.checked)}
+            checked={onlyToFollowUp}
+            onChange={(event) => setOnlyToFollowUp(event.target.checked)}
           />
-          Only those needing a re-link ({needingRelinkCount})
+          Only those to follow up ({toFollowUpCount})
         </label>
       )}
       {shown.length === 0 ? (
         <p className="muted">
-          {filteringRelink && needingRelinkCount === 0
-            ? 'No customer needs a re-link.'
-            : `No customer ${filteringRelink ? 'needing a re-link ' : ''}matches “${search.trim()}”.`}
+          {filteringFollowUp && toFollowUpCount === 0
+            ? 'No customer to follow up.'
+            : `No customer ${filteringFollowUp ? 'to follow up ' : ''}matches “${search.trim()}”.`}
         </p>
       ) : (
         <ul
@@ -148,9 +153,7 @@ function RelinkBadge({ summary }: { summary: CustomerSummary | undefined }) {
  * sent lists it: someone should ask whether they still need one.
  */
 function UnusedLinkBadge({ summary, now }: { summary: CustomerSummary | undefined; now: number }) {
-  const expired = (summary?.unusedLinksExpireAt ?? []).filter(
-    (expiresAt) => Date.parse(expiresAt) <= now && now < sentLinkListedUntil(expiresAt),
-  ).length;
+  const expired = linksExpiredUnused(summary, now);
   if (expired === 0) return null;
   return (
     <span className="badge badge-attention">
@@ -158,3 +161,9 @@ function UnusedLinkBadge({ summary, now }: { summary: CustomerSummary | undefine
     </span>
   );
 }
+
+/** How many of the customer's links listed at the time expired with nothing linked since. */
+const linksExpiredUnused = (summary: CustomerSummary | undefined, now: number): number =>
+  (summary?.unusedLinksExpireAt ?? []).filter(
+    (expiresAt) => Date.parse(expiresAt) <= now && now < sentLinkListedUntil(expiresAt),
+  ).length;
