@@ -142,19 +142,21 @@ if (values['single-process'] && values['stream-process'])
   refuse('give --single-process or --stream-process, not both');
 if (values.client !== 'lean' && values.client !== 'ws')
   refuse(`--client must be lean or ws, got "${values.client}"`);
+const cpuLimitCores = values['cpu-limit'] === undefined ? undefined : Number(values['cpu-limit']);
+if (
+  cpuLimitCores !== undefined &&
+  !(cpuLimitCores >= 0.1 && cpuLimitCores <= availableParallelism())
+)
+  refuse(
+    `--cpu-limit must be a number of cores from 0.1 to ${availableParallelism()}, got "${values['cpu-limit']}"`,
+  );
 // The machine's own, before a CPU limit or anything of the run's loads it.
 const machineCosts = await measureMachineCosts();
 let cpuLimit: CpuLimit | undefined;
-if (values['cpu-limit'] !== undefined) {
-  const text = values['cpu-limit'];
-  const cores = Number(text);
-  if (!(cores >= 0.1 && cores <= availableParallelism()))
-    refuse(
-      `--cpu-limit must be a number of cores from 0.1 to ${availableParallelism()}, got "${text}"`,
-    );
+if (cpuLimitCores !== undefined) {
   try {
     // Before anything starts: the relay, the clients and the probe inherit this process's cgroup.
-    cpuLimit = limitCpu(cores, { pid: process.pid });
+    cpuLimit = limitCpu(cpuLimitCores, { pid: process.pid });
   } catch (error) {
     refuse(`--cpu-limit: ${(error as Error).message}`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeMachineCosts,
+  measureMachineCosts,
   measureReadCost,
   measureWakeUpRoundTrip,
 } from '../../scripts/bench-relay/machine-costs';
@@ -16,6 +17,18 @@ describe("the benchmark's machine costs", () => {
     // Each round trip is two futex wake-ups, two waits and the switches between the threads.
     expect(p50).toBeGreaterThan(readUs);
     expect(p99).toBeGreaterThanOrEqual(p50);
+  });
+
+  it('says a wake-up round trip was not measured where a thread takes too long to answer, and goes on', async () => {
+    // 0 ms: the worker cannot have answered the first wake-up by the time this thread waits.
+    const costs = await measureMachineCosts(0);
+    expect(costs.readUs).toBeGreaterThan(0);
+    expect(costs.wakeUpRoundTripUs).toEqual({
+      notMeasured: 'a worker thread did not answer a wake-up within 0 ms',
+    });
+    expect(describeMachineCosts(costs)).toMatch(
+      /a wake-up round trip between two threads not measured \(a worker thread did not answer a wake-up within 0 ms\)$/,
+    );
   });
 
   it('says what was measured in one line', () => {

@@ -50,7 +50,7 @@ describe('relay benchmark command line', () => {
     ];
     const results = await Promise.all(refusals.map(([args]) => runBench(args)));
     results.forEach(({ code, stderr }, i) => {
-      expect(code).toBe(2);
+      expect(code, stderr).toBe(2);
       expect(stderr).toContain(`bench:relay: ${refusals[i]?.[1]}`);
       // One line: no stack trace.
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
