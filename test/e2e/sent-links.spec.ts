@@ -153,6 +153,7 @@ test('the customer list says whose links expired with nothing linked since, and 
   // A week after its expiry the link is no longer listed, nor followed up.
   await app.clock.fastForward(7 * 24 * 60 * 60 * 1000);
   await expect(initech).not.toContainText('expired');
+  await expect(app.getByRole('region', { name: 'Links sent' })).toHaveCount(0);
   await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
 });
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { SentAuthLink } from '../../../shared/contract';
+import { sentLinkListedUntil, type SentAuthLink } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { accountsLinkedSince } from '../../../shared/accounts-linked-since';
 import { onboarding, unwrap } from '../bridge';
@@ -12,6 +12,7 @@ import {
   nothingLinkedSinceText,
   sentLinkPurpose,
 } from '../sent-link-outcome';
+import { useNowPassing } from '../use-now-passing';
 
 /**
  * The auth links made for the customer, newest first: those that still work, to copy again (the
@@ -35,11 +36,14 @@ export function SentLinksSection(props: {
     customerId: string;
     links: SentAuthLink[];
     kept: boolean;
-    /** When they were read: a link is shown as expired from then on. */
-    readAt: number;
   } | null>(null);
-  /** Counts the links that have expired while shown: the list is read again at each. */
-  const [expiries, setExpiries] = useState(0);
+  // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
+  const now = useNowPassing(
+    (listed?.links ?? []).flatMap((link) => [
+      Date.parse(link.expiresAt),
+      sentLinkListedUntil(link.expiresAt),
+    ]),
+  );
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
   /** Where the keyboard goes once a forgotten link's row is gone and others remain. */
   const heading = useRef<HTMLHeadingElement>(null);
@@ -47,30 +51,12 @@ export function SentLinksSection(props: {
   useEffect(() => {
     let cancelled = false;
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then(
-        (answer) =>
-          !cancelled && setListed({ customerId: customer.id, ...answer, readAt: Date.now() }),
-      )
+      .then((answer) => !cancelled && setListed({ customerId: customer.id, ...answer }))
       .catch(onError);
     return () => {
       cancelled = true;
     };
-  }, [customer.id, version, onError, expiries]);
-
-  useEffect(() => {
-    const nextExpiry = Math.min(
-      ...(listed?.links ?? [])
-        .map((link) => Date.parse(link.expiresAt))
-        .filter((expiresAt) => expiresAt > (listed?.readAt ?? Infinity)),
-    );
-    if (nextExpiry === Infinity) return;
-    // A timer's delay is at most 2^31 - 1 ms (about 24 days); links live at most 7.
-    const timer = setTimeout(
-      () => setExpiries((count) => count + 1),
-      Math.min(Math.max(0, nextExpiry - Date.now()), 2 ** 31 - 1),
-    );
-    return () => clearTimeout(timer);
-  }, [listed]);
+  }, [customer.id, version, onError]);
 
   if (listed?.customerId !== customer.id) return null;
   if (!listed.kept)
@@ -80,12 +66,13 @@ export function SentLinksSection(props: {
         one when you make it.
       </p>
     );
-  if (listed.links.length === 0) return null;
+  const shown = listed.links.filter((link) => now < sentLinkListedUntil(link.expiresAt));
+  if (shown.length === 0) return null;
 
   const forget = (link: SentAuthLink) =>
     unwrap(onboarding().forgetSentAuthLink({ customerId: customer.id, linkId: link.id }))
       .then(() => {
-        const remaining = listed.links.filter((l) => l.id !== link.id);
+        const remaining = shown.filter((l) => l.id !== link.id);
         flushSync(() => setListed((current) => current && { ...current, links: remaining }));
         if (remaining.length > 0) heading.current?.focus();
         else props.onLastForgotten();
@@ -98,11 +85,11 @@ export function SentLinksSection(props: {
         Links sent
       </h3>
       <ul>
-        {listed.links.map((link) => {
+        {shown.map((link) => {
           const made = dateTimeText(link.createdAt);
           const purpose = sentLinkPurpose(link, accounts);
           const linkedSince = accountsLinkedSince(link, accounts);
-          const expired = hasExpired(link, listed.readAt);
+          const expired = hasExpired(link, now);
           return (
             <li key={link.id}>
               <span>
