@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/main/logger';
 import { createRoutedNetwork } from '../../src/main/network/routed-network';
 import { startTestProxy } from '../support/http-proxy';
 import { makeTempDir } from '../support/temp-dir';
-import { addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
+import { accountRows, addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
 import { startHarness } from './harness';
 
 /** A StackOne project (the simulator) and a company relay, reached as a live profile would. */
@@ -264,6 +264,8 @@ test('who links is saved in the settings, and StackOne records it on each accoun
     headers: { authorization: `Basic ${Buffer.from(`${profile.apiKey}:`).toString('base64')}` },
   });
   expect(await response.json()).toMatchObject({ origin_username: 'jo@implementers.example' });
+  // The account's row says so too, as StackOne has it.
+  await expect(accountRows(app).first()).toContainText('Linked by jo@implementers.example');
 });
 
 test('Escape closes the settings and gives focus back to the Settings button', async ({ app }) => {

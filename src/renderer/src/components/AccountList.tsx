@@ -99,6 +99,9 @@ export function AccountList(props: {
               <td>
                 <div title={account.provider}>{name}</div>
                 <div className="muted mono account-id">{account.id}</div>
+                {account.linkedBy !== undefined && (
+                  <div className="muted linked-by">Linked by {account.linkedBy}</div>
+                )}
               </td>
               <td>
                 <span className={`status status-${account.status}`} data-status={account.status}>
