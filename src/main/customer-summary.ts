@@ -1,4 +1,4 @@
-import { accountsLinkedSince, type SentLinkFacts } from '../shared/accounts-linked-since';
+import { hasNothingLinkedSince, type SentLinkFacts } from '../shared/accounts-linked-since';
 import {
   accountDisplayName,
   needsRelink,
@@ -16,11 +16,8 @@ export const summarizeCustomer = (
   linked: accounts.length,
   needingRelink: accounts.filter(needsRelink).length,
   systems: [...new Set(accounts.map(accountDisplayName))].sort(),
-  // A link to re-link an account is not counted: that account's status says how it went.
   unusedLinksExpireAt: sentLinks
-    .filter(
-      (link) => link.relinkAccountId === null && accountsLinkedSince(link, accounts).length === 0,
-    )
+    .filter((link) => hasNothingLinkedSince(link, accounts))
     .map((link) => link.expiresAt)
     .sort(),
 });

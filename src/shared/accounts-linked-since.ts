@@ -33,3 +33,12 @@ export function accountsLinkedSince(
     )
     .sort((a, b) => Date.parse(a.linkedAt) - Date.parse(b.linkedAt));
 }
+
+/**
+ * Whether a link to link new accounts (or a second one) has nothing linked since it was made:
+ * once it has expired, someone should ask the customer whether they still need one.
+ */
+export const hasNothingLinkedSince = (
+  link: SentLinkFacts,
+  accounts: readonly LinkedAccountView[],
+): boolean => link.relinkAccountId === null && accountsLinkedSince(link, accounts).length === 0;

@@ -104,6 +104,11 @@ export const sentLinkKeptAfterExpiryDays = 7;
 /** Until when (ms since the epoch) a link that expires at that time is listed. */
 export const sentLinkListedUntil = (expiresAt: string): number =>
   Date.parse(expiresAt) + sentLinkKeptAfterExpiryDays * 24 * 60 * 60 * 1000;
+/** When (ms since the epoch) what is shown of a link changes: as it expires, and as it goes. */
+export const sentLinkTurningPoints = (expiresAt: string): number[] => [
+  Date.parse(expiresAt),
+  sentLinkListedUntil(expiresAt),
+];
 
 interface CallSpec {
   input: z.ZodType;

@@ -703,6 +703,11 @@ describe('auth links', () => {
       kept: true,
     });
     expect(w.store.sentLinksOf('acme')).toEqual([]);
+    // Nor is it followed up in the customer list.
+    expect(w.events.findLast((e) => e.event === 'customerSummaryChanged')?.payload).toMatchObject({
+      customerId: 'acme',
+      unusedLinksExpireAt: [],
+    });
 
     await w.service.stop();
     w.cipher = createMemoryKeyCipher('unavailable');

@@ -4,7 +4,7 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
-import { accountsLinkedSince } from '../../shared/accounts-linked-since';
+import { accountsLinkedSince, hasNothingLinkedSince } from '../../shared/accounts-linked-since';
 import type { SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
@@ -40,7 +40,7 @@ function sentLinksText(
     const outcome =
       linkedSince.length > 0
         ? `; since then ${linkedSinceText(linkedSince, dateTimeWithZoneText)}`
-        : expired && link.relinkAccountId === null
+        : expired && hasNothingLinkedSince(link, accounts)
           ? `; ${nothingLinkedSinceText.toLowerCase()}`
           : '';
     return [

@@ -1,8 +1,9 @@
 import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
-import { sentLinkListedUntil } from '../../../shared/contract';
+import { sentLinkListedUntil, sentLinkTurningPoints } from '../../../shared/contract';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
+import { hasExpired } from '../sent-link-outcome';
 import { useNowPassing } from '../use-now-passing';
 import { CustomerSearchBox } from './CustomerSearchBox';
 
@@ -23,10 +24,7 @@ export function CustomerList({
   const [onlyToFollowUp, setOnlyToFollowUp] = useState(false);
   const now = useNowPassing(
     [...props.summaries.values()].flatMap((summary) =>
-      summary.unusedLinksExpireAt.flatMap((expiresAt) => [
-        Date.parse(expiresAt),
-        sentLinkListedUntil(expiresAt),
-      ]),
+      summary.unusedLinksExpireAt.flatMap(sentLinkTurningPoints),
     ),
   );
   if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
@@ -165,5 +163,5 @@ function UnusedLinkBadge({ summary, now }: { summary: CustomerSummary | undefine
 /** How many of the customer's links listed at the time expired with nothing linked since. */
 const linksExpiredUnused = (summary: CustomerSummary | undefined, now: number): number =>
   (summary?.unusedLinksExpireAt ?? []).filter(
-    (expiresAt) => Date.parse(expiresAt) <= now && now < sentLinkListedUntil(expiresAt),
+    (expiresAt) => hasExpired({ expiresAt }, now) && now < sentLinkListedUntil(expiresAt),
   ).length;

@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { sentLinkListedUntil, type SentAuthLink } from '../../../shared/contract';
+import {
+  sentLinkListedUntil,
+  sentLinkTurningPoints,
+  type SentAuthLink,
+} from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
-import { accountsLinkedSince } from '../../../shared/accounts-linked-since';
+import { accountsLinkedSince, hasNothingLinkedSince } from '../../../shared/accounts-linked-since';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
@@ -39,10 +43,7 @@ export function SentLinksSection(props: {
   } | null>(null);
   // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
   const now = useNowPassing(
-    (listed?.links ?? []).flatMap((link) => [
-      Date.parse(link.expiresAt),
-      sentLinkListedUntil(link.expiresAt),
-    ]),
+    (listed?.links ?? []).flatMap((link) => sentLinkTurningPoints(link.expiresAt)),
   );
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
   /** Where the keyboard goes once a forgotten link's row is gone and others remain. */
@@ -103,7 +104,7 @@ export function SentLinksSection(props: {
                   </span>
                 ) : (
                   expired &&
-                  link.relinkAccountId === null && (
+                  hasNothingLinkedSince(link, accounts) && (
                     <span className="muted linked-since">
                       {nothingLinkedSinceText}: send a new link if they still need one.
                     </span>
