@@ -111,6 +111,11 @@ export interface AccountStore {
    */
   onAccountsChanged(listener: CustomersChangedListener): () => void;
   /**
+   * As `onAccountsChanged`, with the customers whose links kept changed: one made or forgotten,
+   * or dropped a while after its expiry.
+   */
+  onSentLinksChanged(listener: CustomersChangedListener): () => void;
+  /**
    * Writes pending changes to disk. Changes are batched: one write per burst. Rejects with an
    * AccountListNotSavedError when the file cannot be written; the store then tries again on its
    * own every `retrySaveMs` and with each change, until a write works.
@@ -146,6 +151,8 @@ export function openAccountStore(options: {
   const accounts = new Map<string, StoredAccount>(state.accounts.map((a) => [a.id, a]));
   const listeners = new Set<CustomersChangedListener>();
   let changedCustomers = new Set<string>();
+  const sentLinkListeners = new Set<CustomersChangedListener>();
+  let sentLinksChangedFor = new Set<string>();
   const saveProblemListeners = new Set<(problem: string | null) => void>();
   let dirty = false;
   let scheduled: Promise<void> | null = null;
@@ -161,6 +168,10 @@ export function openAccountStore(options: {
     // A burst no one awaits must not become an unhandled rejection; flush() still sees it.
     run.catch(() => undefined);
     scheduled = run;
+  };
+  const markSentLinksChanged = (customerId: string) => {
+    sentLinksChangedFor.add(customerId);
+    markChanged();
   };
 
   const setSaveProblem = (problem: string | null) => {
@@ -182,9 +193,12 @@ export function openAccountStore(options: {
     scheduled = null;
     if (!dirty) return;
     dirty = false;
+    for (const link of state.sentLinks) if (!isKept(link)) sentLinksChangedFor.add(link.customerId);
     state.sentLinks = state.sentLinks.filter(isKept);
     const changed = changedCustomers;
     changedCustomers = new Set();
+    const linksChanged = sentLinksChangedFor;
+    sentLinksChangedFor = new Set();
     let failure: AccountListNotSavedError | null = null;
     try {
       opened.file.store = {
@@ -209,6 +223,7 @@ export function openAccountStore(options: {
     setSaveProblem(failure?.problem ?? null);
     // The window shows what is in memory, written or not.
     if (changed.size > 0) for (const listener of listeners) listener(changed);
+    if (linksChanged.size > 0) for (const listener of sentLinkListeners) listener(linksChanged);
     if (failure !== null) throw failure;
   }
 
@@ -351,7 +366,7 @@ export function openAccountStore(options: {
       if (!state.customers.some((c) => c.id === link.customerId))
         throw unknownCustomer(link.customerId);
       state.sentLinks.push(link);
-      markChanged();
+      markSentLinksChanged(link.customerId);
     },
     sentLinksOf: (customerId) =>
       state.sentLinks
@@ -363,11 +378,15 @@ export function openAccountStore(options: {
       );
       if (kept.length === state.sentLinks.length) return;
       state.sentLinks = kept;
-      markChanged();
+      markSentLinksChanged(customerId);
     },
     onAccountsChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onSentLinksChanged(listener) {
+      sentLinkListeners.add(listener);
+      return () => sentLinkListeners.delete(listener);
     },
     async flush() {
       await (scheduled ?? write());

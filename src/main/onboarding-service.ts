@@ -88,7 +88,6 @@ export function createOnboardingService(deps: {
     const { url, ...rest } = link;
     try {
       store.recordSentLink({ id: randomUUID(), urlCiphertext: await cipher.encrypt(url), ...rest });
-      emit('customerSummaryChanged', summaryOf(link.customerId));
       await persist();
     } catch (error) {
       logger.warn({ err: error }, 'auth link not kept');
@@ -242,6 +241,9 @@ export function createOnboardingService(deps: {
       emit('customerSummaryChanged', summaryOf(customerId));
     }
   });
+  const offSentLinksChanged = store.onSentLinksChanged((customerIds) => {
+    for (const customerId of customerIds) emit('customerSummaryChanged', summaryOf(customerId));
+  });
 
   const handlers: ServiceHandlers = {
     async getAppStatus() {
@@ -333,8 +335,7 @@ export function createOnboardingService(deps: {
     async listSentAuthLinks({ customerId }) {
       customerOrThrow(customerId);
       const links = [];
-      const kept = store.sentLinksOf(customerId);
-      for (const stored of kept) {
+      for (const stored of store.sentLinksOf(customerId)) {
         try {
           const url = await cipher.decrypt(stored.urlCiphertext);
           links.push({
@@ -351,14 +352,12 @@ export function createOnboardingService(deps: {
           store.forgetSentLink(customerId, stored.id);
         }
       }
-      if (links.length < kept.length) emit('customerSummaryChanged', summaryOf(customerId));
       await persist();
       return { links, kept: cipher.storage !== 'unavailable' };
     },
     async forgetSentAuthLink({ customerId, linkId }) {
       customerOrThrow(customerId);
       store.forgetSentLink(customerId, linkId);
-      emit('customerSummaryChanged', summaryOf(customerId));
       await persist();
       return {};
     },
@@ -440,6 +439,7 @@ export function createOnboardingService(deps: {
       await reconciling?.catch(() => undefined);
       // The store outlives the service (a switch to the other mode and back opens a new one).
       offAccountsChanged();
+      offSentLinksChanged();
       await persist();
     },
   };

@@ -336,6 +336,8 @@ describe('auth links kept for copying again', () => {
     temp = makeTempDir('store');
     let clock = new Date('2026-12-03T10:00:00.000Z');
     const store = openStore(temp.path, { now: () => clock });
+    const linksChanged: string[][] = [];
+    store.onSentLinksChanged((ids) => linksChanged.push([...ids]));
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.addCustomer({ id: 'initech', name: 'Initech' });
     store.recordSentLink(
@@ -350,6 +352,7 @@ describe('auth links kept for copying again', () => {
       ),
     ).toThrow(AppError);
     await store.flush();
+    expect(linksChanged).toEqual([['acme']]);
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId, firstId]);
     expect(store.sentLinksOf('initech')).toEqual([]);
     expect(openStore(temp.path, { now: () => clock }).sentLinksOf('acme')).toHaveLength(2);
@@ -363,6 +366,8 @@ describe('auth links kept for copying again', () => {
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
     store.setRelayCursor(1);
     await store.flush();
+    // Dropped as the file is written: the customer's summary changes with it.
+    expect(linksChanged).toEqual([['acme'], ['acme']]);
     const file = readFileSync(join(temp.path, 'onboarding.json'), 'utf8');
     expect(file).not.toContain(firstId);
     expect(file).toContain(secondId);
@@ -378,8 +383,13 @@ describe('auth links kept for copying again', () => {
     store.recordSentLink(
       link(secondId, 'acme', '2026-12-03T09:30:00.000Z', '2026-12-04T09:30:00.000Z'),
     );
+    await store.flush();
+    const linksChanged: string[][] = [];
+    store.onSentLinksChanged((ids) => linksChanged.push([...ids]));
     store.forgetSentLink('acme', firstId);
     store.forgetSentLink('acme', firstId);
+    await store.flush();
+    expect(linksChanged).toEqual([['acme']]);
     expect(store.sentLinksOf('acme').map((l) => l.id)).toEqual([secondId]);
     store.removeCustomer('acme');
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
