@@ -308,6 +308,8 @@ export function createAppSession(deps: {
         customers: summaries.length,
         accountsLinked: summaries.reduce((sum, summary) => sum + summary.linked, 0),
         accountsToRelink: summaries.reduce((sum, summary) => sum + summary.needingRelink, 0),
+        linksWithNothingLinkedExpireAt: summaries.flatMap((summary) => summary.unusedLinksExpireAt),
+        whoLinksSaved: settings.linkedBy !== null,
         // What support most needs to hear of: changes that are not on disk.
         warnings:
           status.saveProblem === null ? status.warnings : [status.saveProblem, ...status.warnings],

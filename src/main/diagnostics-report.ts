@@ -1,3 +1,4 @@
+import { hasExpired, sentLinkListedUntil } from '../shared/contract';
 import type { RelayConnection } from '../shared/domain';
 import type { SettingsView } from '../shared/live-settings';
 
@@ -18,6 +19,10 @@ export interface DiagnosticsFacts {
   customers: number;
   accountsLinked: number;
   accountsToRelink: number;
+  /** When each link kept with nothing linked since expires (or expired, in the last week). */
+  linksWithNothingLinkedExpireAt: readonly string[];
+  /** Whether the app tells StackOne who links each account (Settings, Who links). */
+  whoLinksSaved: boolean;
   warnings: readonly string[];
   /** Errors the window reported since the app started (their details are in main's log). */
   windowErrors: { count: number; lastAt: Date | null };
@@ -36,6 +41,12 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     .filter((name) => facts.versions[name] !== undefined)
     .map((name) => `${name} ${facts.versions[name] ?? ''}`)
     .join(', ');
+  const at = facts.at.getTime();
+  const listed = facts.linksWithNothingLinkedExpireAt.filter(
+    (expiresAt) => at < sentLinkListedUntil(expiresAt),
+  );
+  const expired = listed.filter((expiresAt) => hasExpired({ expiresAt }, at)).length;
+  const working = listed.length - expired;
   return [
     `${facts.app.name} ${facts.app.version}: diagnostics, ${facts.at.toISOString()}`,
     `System: ${facts.system.platform} ${facts.system.arch} ${facts.system.release}; ${runtime}`,
@@ -48,12 +59,14 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Proxy sign-in: ${facts.proxySignInFor === null ? 'none saved' : `saved for ${facts.proxySignInFor}`}`,
     `Secret storage: ${secretStorageText[facts.secretStorage]}`,
     `Customers: ${facts.customers}; accounts linked: ${facts.accountsLinked}, to re-link: ${facts.accountsToRelink}`,
+    `Links sent with nothing linked since: ${working} working, ${expired} expired in the last week`,
+    `Who links: ${facts.whoLinksSaved ? 'saved, told to StackOne with each account' : 'none saved'}`,
     facts.warnings.length === 0
       ? 'Warnings: none'
       : ['Warnings:', ...facts.warnings.map((warning) => `- ${warning}`)].join('\n'),
     facts.windowErrors.lastAt === null
       ? 'Window errors: none'
       : `Window errors: ${facts.windowErrors.count}, the last at ${facts.windowErrors.lastAt.toISOString()} (details in main.log)`,
-    'Not included: the API key, the relay token, the proxy sign-in, and customers’ and accounts’ names and ids.',
+    'Not included: the API key, the relay token, the proxy sign-in, who links, and customers’ and accounts’ names and ids.',
   ].join('\n');
 }

@@ -101,6 +101,9 @@ export const authLinkValidDaysMax = 7;
  * and send another.
  */
 export const sentLinkKeptAfterExpiryDays = 7;
+/** Whether the link had expired at the time (ms since the epoch). */
+export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): boolean =>
+  Date.parse(link.expiresAt) <= at;
 /** Until when (ms since the epoch) a link that expires at that time is listed. */
 export const sentLinkListedUntil = (expiresAt: string): number =>
   Date.parse(expiresAt) + sentLinkKeptAfterExpiryDays * 24 * 60 * 60 * 1000;

@@ -351,6 +351,9 @@ describe('the app session', () => {
         (await session.handlers.listAccounts({ customerId: 'acme-7731' })).map((a) => a.status),
       ).toEqual(['active']),
     );
+    // A link made after the account was linked: nothing linked since, and it still works.
+    await session.handlers.createAuthLink({ customerId: 'acme-7731', validForDays: 1 });
+    await session.handlers.saveLinkedBy({ linkedBy: 'jo@implementers.example' });
 
     const { report } = await session.handlers.getDiagnostics({});
     const { apiUrl, appUrl, relayUrl } = liveEndpoints();
@@ -361,10 +364,14 @@ describe('the app session', () => {
     expect(lines).toContain(`Relay: ${relayUrl}: connected (Receiving account events live.)`);
     expect(lines).toContain('Secret storage: encrypted by the system keyring');
     expect(lines).toContain('Customers: 1; accounts linked: 1, to re-link: 0');
+    expect(lines).toContain(
+      'Links sent with nothing linked since: 1 working, 0 expired in the last week',
+    );
+    expect(lines).toContain('Who links: saved, told to StackOne with each account');
     expect(lines).toContain('Warnings: none');
     expect(lines[1]).toContain(`node ${process.versions.node}`);
     const { apiKey, relayToken } = liveInput();
-    for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets', accountId])
+    for (const kept of [apiKey, relayToken, 'acme-7731', 'Acme Widgets', accountId, 'jo@'])
       expect(report).not.toContain(kept);
   });
 

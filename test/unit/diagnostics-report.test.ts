@@ -18,6 +18,8 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
   customers: 3,
   accountsLinked: 5,
   accountsToRelink: 2,
+  linksWithNothingLinkedExpireAt: [],
+  whoLinksSaved: false,
   warnings: [],
   windowErrors: { count: 0, lastAt: null },
   at: new Date('2026-12-03T10:00:00.000Z'),
@@ -36,9 +38,11 @@ describe('the diagnostics report', () => {
       'Proxy sign-in: none saved',
       'Secret storage: obfuscated only (no keyring)',
       'Customers: 3; accounts linked: 5, to re-link: 2',
+      'Links sent with nothing linked since: 0 working, 0 expired in the last week',
+      'Who links: none saved',
       'Warnings: none',
       'Window errors: none',
-      'Not included: the API key, the relay token, the proxy sign-in, and customers’ and accounts’ names and ids.',
+      'Not included: the API key, the relay token, the proxy sign-in, who links, and customers’ and accounts’ names and ids.',
     ]);
   });
 
@@ -57,6 +61,25 @@ describe('the diagnostics report', () => {
     expect(report).toContain(
       '\nWindow errors: 3, the last at 2026-12-03T09:58:12.000Z (details in main.log)\n',
     );
+  });
+
+  it('counts the links out with nothing linked since: working, expired, and not those a week past', () => {
+    const report = diagnosticsReport(
+      facts({
+        linksWithNothingLinkedExpireAt: [
+          '2026-11-26T10:00:00.000Z', // expired a week ago: no longer listed
+          '2026-11-26T10:00:00.001Z',
+          '2026-12-03T10:00:00.000Z', // expiring as the report is made
+          '2026-12-03T10:00:00.001Z',
+          '2026-12-09T08:00:00.000Z',
+        ],
+        whoLinksSaved: true,
+      }),
+    );
+    expect(report).toContain(
+      '\nLinks sent with nothing linked since: 2 working, 2 expired in the last week\n',
+    );
+    expect(report).toContain('\nWho links: saved, told to StackOne with each account\n');
   });
 
   it('says how live mode reaches StackOne and the relay', () => {

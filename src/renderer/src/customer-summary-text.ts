@@ -5,15 +5,10 @@ import {
   type LinkedAccountView,
 } from '../../shared/domain';
 import { accountsLinkedSince, hasNothingLinkedSince } from '../../shared/accounts-linked-since';
-import type { SentAuthLink } from '../../shared/contract';
+import { hasExpired, type SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
-import {
-  hasExpired,
-  linkedSinceText,
-  nothingLinkedSinceText,
-  sentLinkPurpose,
-} from './sent-link-outcome';
+import { linkedSinceText, nothingLinkedSinceText, sentLinkPurpose } from './sent-link-outcome';
 
 /** When and by whom the account was linked, as StackOne says (", linked Dec 1, ... by Alice"). */
 function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {

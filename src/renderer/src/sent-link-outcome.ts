@@ -15,10 +15,6 @@ export function sentLinkPurpose(
     : 'To re-link an account since disconnected';
 }
 
-/** Whether the link had expired at the time (ms since the epoch). */
-export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): boolean =>
-  Date.parse(link.expiresAt) <= at;
-
 /**
  * The accounts linked since, as words ("BambooHR linked Dec 2, 2026, 11:00 AM; Workday linked
  * ..."): `;` between them, as the times have commas of their own.

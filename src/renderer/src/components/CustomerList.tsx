@@ -1,9 +1,8 @@
 import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
-import { sentLinkListedUntil, sentLinkTurningPoints } from '../../../shared/contract';
+import { hasExpired, sentLinkListedUntil, sentLinkTurningPoints } from '../../../shared/contract';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
-import { hasExpired } from '../sent-link-outcome';
 import { useNowPassing } from '../use-now-passing';
 import { CustomerSearchBox } from './CustomerSearchBox';
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import {
+  hasExpired,
   sentLinkListedUntil,
   sentLinkTurningPoints,
   type SentAuthLink,
@@ -10,12 +11,7 @@ import { accountsLinkedSince, hasNothingLinkedSince } from '../../../shared/acco
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
-import {
-  hasExpired,
-  linkedSinceText,
-  nothingLinkedSinceText,
-  sentLinkPurpose,
-} from '../sent-link-outcome';
+import { linkedSinceText, nothingLinkedSinceText, sentLinkPurpose } from '../sent-link-outcome';
 import { useNowPassing } from '../use-now-passing';
 
 /**
