@@ -56,13 +56,18 @@ export async function linkBambooHrUntilActive(page: Page): Promise<void> {
 }
 
 /**
- * Links a BambooHR account for a customer this app does not have, in the demo's StackOne, as
- * another implementer's app would; resolves to the account's id.
+ * Links a BambooHR account for a customer in the demo's StackOne, as another implementer's app
+ * would (a second account, labelled, where a label is given); resolves to the account's id.
  */
-export async function linkElsewhere(harness: Harness, owner: { id: string; name: string }) {
+export async function linkElsewhere(
+  harness: Harness,
+  owner: { id: string; name: string },
+  secondAccount?: { label: string },
+) {
   const session = (await harness.control('/connect_sessions', {
     origin_owner_id: owner.id,
     origin_owner_name: owner.name,
+    ...(secondAccount !== undefined && { multiple: true, label: secondAccount.label }),
   })) as { token: string };
   return linkBambooHrThroughHub(harness.backend.simulatorUrl, session.token);
 }

@@ -269,6 +269,60 @@ test("a second account of a system the customer has is linked beside it, labelle
   );
 });
 
+test("a second account's label the customer has already is warned of as it is typed and once chosen, and can be changed", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  await linkElsewhere(harness, { id: 'acme', name: 'Acme Ltd' }, { label: 'Payroll' });
+  await expect(accountRows(app).filter({ hasText: 'BambooHR (Payroll)' })).toHaveCount(1);
+
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Link a second account…' }).click();
+  const label = dialog.getByLabel('Label for the new account');
+  const inUse =
+    'Their BambooHR (Payroll) has this label already: choose another if the new account may be of the same system.';
+  await label.fill('Pay');
+  await expect(dialog.getByRole('status').filter({ hasText: 'has this label' })).toHaveCount(0);
+  // Case and spaces aside, it is the same label to whoever reads it.
+  await label.fill(' payroll ');
+  await expect(dialog.getByRole('status').filter({ hasText: inUse })).toHaveCount(1);
+  await expect(label).toHaveAccessibleDescription(
+    `${inUse} Shown beside the system’s name, here and in StackOne, to tell the accounts apart.`,
+  );
+
+  // A warning, not a refusal: an account of another system may share the label.
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(dialog).toContainText(`A second account, labelled “payroll”`);
+  await expect(dialog).toContainText(inUse);
+  const another = dialog.getByRole('button', { name: 'Choose another label' });
+  await expect(another).toBeFocused();
+  await another.click();
+  await expect(label).toHaveValue('payroll');
+  await expect(dialog.getByRole('button', { name: 'Create link' })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toContainText(`A second account, labelled “payroll”`);
+  await expect(another).toBeFocused();
+
+  await another.click();
+  await label.fill('Payroll Leeds');
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(dialog).toContainText(`A second account, labelled “Payroll Leeds”`);
+  await expect(dialog).not.toContainText('has this label already');
+  await expect(another).toHaveCount(0);
+  await expect(
+    dialog.getByRole('button', { name: 'Link an ordinary account instead' }),
+  ).toBeFocused();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).toContainText(
+    'To link a second account, labelled “Payroll Leeds”',
+  );
+});
+
 test('an expired OAuth account is re-linked through a new provider window', async ({
   app,
   harness,

@@ -4,6 +4,7 @@ import {
   expect,
   linkBambooHrFromAuthLink,
   linkBambooHrUntilActive,
+  linkElsewhere,
   sendLink,
   test,
 } from './fixtures';
@@ -159,6 +160,7 @@ test('the customer list says whose links expired with nothing linked since, and 
 
 test("a link to re-link an account, or for a second account, says so, and another for the same is offered once it has expired; another customer's list has none of it", async ({
   app,
+  harness,
 }) => {
   await app.clock.install();
   await addCustomer(app, 'Acme Ltd', 'acme');
@@ -199,6 +201,21 @@ test("a link to re-link an account, or for a second account, says so, and anothe
   await expect(sendDialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
   await sendDialog.getByRole('button', { name: 'Done' }).click();
   await expect(payrollLinks).toHaveCount(2);
+  // With a Payroll account linked since, another in place of the expired link warns of the label.
+  await linkElsewhere(harness, { id: 'acme', name: 'Acme Ltd' }, { label: 'Payroll' });
+  await expect(
+    payrollLinks.filter({ hasText: 'Since then: BambooHR (Payroll) linked' }),
+  ).toHaveCount(2);
+  // (Both have expired by the window's clock, run six days ahead of main's.)
+  await payrollLinks
+    .getByRole('button', { name: /^Send another link, in place of / })
+    .first()
+    .click();
+  await expect(sendDialog).toContainText(
+    'Their BambooHR (Payroll) has this label already: choose another if the new account may be of the same system.',
+  );
+  await expect(sendDialog.getByRole('button', { name: 'Choose another label' })).toBeVisible();
+  await app.keyboard.press('Escape');
 
   await addCustomer(app, 'Initech', 'initech');
   await expect(app.getByRole('heading', { name: 'Initech' })).toBeVisible();

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import {
+  accountDisplayName,
   accountLabelSchema,
   providerDisplayName,
   type LinkedAccountView,
@@ -8,6 +9,24 @@ import {
 
 export interface SecondAccount {
   label: string;
+}
+
+/** The customer's accounts with this label already, as a person would read it (case aside). */
+const accountsLabelled = (accounts: readonly LinkedAccountView[], label: string) => {
+  const wanted = label.trim().toLocaleLowerCase();
+  return accounts.filter((account) => account.label?.toLocaleLowerCase() === wanted);
+};
+
+/**
+ * A label tells two accounts of one system apart; one the customer has already cannot, if the new
+ * account is of the same system (of another, it is fine, so this warns and does not refuse).
+ */
+function labelInUseText(labelled: readonly LinkedAccountView[]): string {
+  const names = labelled.map(accountDisplayName);
+  const listed =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const systems = new Set(labelled.map(providerDisplayName)).size;
+  return `Their ${listed} ${names.length === 1 ? 'has' : 'have'} this label already: choose another if the new account may be of ${systems === 1 ? 'the same system' : 'one of those systems'}.`;
 }
 
 /**
@@ -33,6 +52,7 @@ export function SecondAccountChoice(props: {
   const [error, setError] = useState<string | null>(null);
   const helpId = useId();
   const errorId = useId();
+  const inUseId = useId();
   /** The line's one button ("Link a second account…" or "…instead"): the keyboard's place. */
   const lineButton = useRef<HTMLButtonElement>(null);
   const thenFocusLine = (change: () => void) => {
@@ -56,24 +76,13 @@ export function SecondAccountChoice(props: {
 
   const firstAccount = props.accounts[0];
   if (firstAccount === undefined) return null;
-  if (props.value !== null) {
-    return (
-      <p className="muted second-account">
-        A second account, labelled “{props.value.label}”: StackOne adds it beside the customer’s
-        others, whichever system is chosen.{' '}
-        <button
-          type="button"
-          className="link"
-          disabled={props.disabled}
-          ref={lineButton}
-          onClick={() => thenFocusLine(() => props.onChange(null))}
-        >
-          Link an ordinary account instead
-        </button>
-      </p>
-    );
-  }
   if (choosing) {
+    const labelled = label.trim() === '' ? [] : accountsLabelled(props.accounts, label);
+    const describedBy = [
+      ...(error === null ? [] : [errorId]),
+      ...(labelled.length === 0 ? [] : [inUseId]),
+      helpId,
+    ].join(' ');
     return (
       <form
         className="second-account"
@@ -95,7 +104,7 @@ export function SecondAccountChoice(props: {
               value={label}
               maxLength={100}
               placeholder="UK entity"
-              aria-describedby={error === null ? helpId : `${errorId} ${helpId}`}
+              aria-describedby={describedBy}
               aria-invalid={error !== null}
               onChange={(event) => setLabel(event.target.value)}
               autoFocus
@@ -113,10 +122,49 @@ export function SecondAccountChoice(props: {
             {error}
           </p>
         )}
+        <p className="muted" role="status" id={inUseId}>
+          {labelled.length === 0 ? '' : labelInUseText(labelled)}
+        </p>
         <p className="muted" id={helpId}>
           Shown beside the system’s name, here and in StackOne, to tell the accounts apart.
         </p>
       </form>
+    );
+  }
+  if (props.value !== null) {
+    const chosen = props.value;
+    const labelled = accountsLabelled(props.accounts, chosen.label);
+    return (
+      <p className="muted second-account">
+        A second account, labelled “{chosen.label}”: StackOne adds it beside the customer’s others,
+        whichever system is chosen.{' '}
+        {labelled.length > 0 && (
+          <>
+            {labelInUseText(labelled)}{' '}
+            <button
+              type="button"
+              className="link"
+              disabled={props.disabled}
+              ref={lineButton}
+              onClick={() => {
+                setLabel(chosen.label);
+                setChoosing(true);
+              }}
+            >
+              Choose another label
+            </button>{' '}
+          </>
+        )}
+        <button
+          type="button"
+          className="link"
+          disabled={props.disabled}
+          ref={labelled.length > 0 ? undefined : lineButton}
+          onClick={() => thenFocusLine(() => props.onChange(null))}
+        >
+          Link an ordinary account instead
+        </button>
+      </p>
     );
   }
   return (
