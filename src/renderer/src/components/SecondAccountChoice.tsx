@@ -53,7 +53,10 @@ export function SecondAccountChoice(props: {
   const helpId = useId();
   const errorId = useId();
   const inUseId = useId();
-  /** The line's one button ("Link a second account…" or "…instead"): the keyboard's place. */
+  /**
+   * The line's first button ("Link a second account…", "Choose another label" or "…instead"):
+   * where the keyboard goes back to.
+   */
   const lineButton = useRef<HTMLButtonElement>(null);
   const thenFocusLine = (change: () => void) => {
     flushSync(change);
