@@ -2,8 +2,8 @@ import {
   accountRows,
   addCustomer,
   expect,
+  linkActiveBambooHr,
   linkBambooHrFromAuthLink,
-  linkBambooHrUntilActive,
   linkElsewhere,
   sendLink,
   test,
@@ -164,7 +164,7 @@ test("a link to re-link an account, or for a second account, says so, and anothe
 }) => {
   await app.clock.install();
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await linkBambooHrUntilActive(app);
+  const accountId = await linkActiveBambooHr(app, harness, 'acme');
   await accountRows(app).first().getByRole('button', { name: 'Re-link BambooHR' }).click();
   await app.getByRole('button', { name: 'Send them a link to re-link it' }).click();
   const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' });
@@ -175,6 +175,12 @@ test("a link to re-link an account, or for a second account, says so, and anothe
   await expect(sentLinks.getByRole('listitem')).toContainText('To re-link BambooHR, made');
   await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
   await expect(sentLinks.getByRole('listitem')).not.toContainText('Nothing linked since');
+  await expect(sentLinks.getByRole('listitem')).not.toContainText('still needs re-linking');
+  // Once the account needs re-linking, the expired link is said to have been no help.
+  await harness.control(`/_simulator/accounts/${accountId}/status`, { status: 'expired' });
+  await expect(sentLinks.getByRole('listitem')).toContainText(
+    'BambooHR still needs re-linking: send a new link if they still need one.',
+  );
   await sentLinks.getByRole('button', { name: /^Send another link, in place of / }).click();
   await expect(
     app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' }),

@@ -111,11 +111,28 @@ describe("a customer's summary", () => {
       [
         `- To link their systems, made ${zoned('2026-12-01T09:00:00.000Z')}; works until ${zoned('2026-12-04T09:00:00.000Z')}; since then BambooHR linked ${zoned('2026-12-02T11:00:00.000Z')}`,
         `- To link a second account, labelled “UK entity”, made ${zoned('2026-11-20T09:00:00.000Z')}; expired ${zoned('2026-11-23T09:00:00.000Z')}; nothing linked since it was made`,
-        `- To re-link BambooHR, made ${zoned('2026-12-03T09:30:00.000Z')}; expired ${zoned('2026-12-03T10:00:00.000Z')}`,
+        `- To re-link BambooHR, made ${zoned('2026-12-03T09:30:00.000Z')}; expired ${zoned('2026-12-03T10:00:00.000Z')}; BambooHR still needs re-linking`,
         '',
       ].join('\n'),
     );
     expect(text).not.toContain('token');
+  });
+
+  it('says of a link to re-link only once it has expired with the account still to re-link', () => {
+    const relinkLink = (expiresAt: string) =>
+      link({ createdAt: '2026-12-03T09:30:00.000Z', expiresAt, relinkAccountId: 'acc-1' });
+    const linesOf = (accounts: LinkedAccountView[], expiresAt: string) =>
+      customerSummaryText(customer, accounts, [relinkLink(expiresAt)], at).split(
+        'Links sent:\n',
+      )[1];
+    const expired = '2026-12-03T10:00:00.000Z';
+    expect(linesOf([{ ...bambooHr, status: 'active' }], expired)).toMatch(
+      new RegExp(`; expired ${zoned(expired)}\n$`),
+    );
+    expect(linesOf([bambooHr], '2026-12-04T10:00:00.000Z')).toMatch(/; works until [^;]+\n$/);
+    expect(linesOf([], expired)).toMatch(
+      new RegExp(`^- To re-link an account since disconnected, made [^;]+; expired [^;]+\n$`),
+    );
   });
 
   it('says so when the links sent could not be read, and says nothing of links when there are none', () => {

@@ -4,11 +4,16 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
-import { accountsLinkedSince, hasNothingLinkedSince } from '../../shared/accounts-linked-since';
 import { hasExpired, type SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
-import { linkedSinceText, nothingLinkedSinceText, sentLinkPurpose } from './sent-link-outcome';
+import {
+  linkedSinceText,
+  nothingLinkedSinceText,
+  sentLinkOutcome,
+  sentLinkPurpose,
+  stillToRelinkText,
+} from './sent-link-outcome';
 
 /** When and by whom the account was linked, as StackOne says (", linked Dec 1, ... by Alice"). */
 function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
@@ -31,16 +36,18 @@ function sentLinksText(
   if (links.length === 0) return '';
   const lines = links.map((link) => {
     const expired = hasExpired(link, at.getTime());
-    const linkedSince = accountsLinkedSince(link, accounts);
-    const outcome =
-      linkedSince.length > 0
-        ? `; since then ${linkedSinceText(linkedSince, dateTimeWithZoneText)}`
-        : expired && hasNothingLinkedSince(link, accounts)
-          ? `; ${nothingLinkedSinceText.toLowerCase()}`
-          : '';
+    const outcome = sentLinkOutcome(link, accounts, at.getTime());
+    const outcomeText =
+      outcome === null
+        ? ''
+        : outcome.kind === 'linked-since'
+          ? `; since then ${linkedSinceText(outcome.linkedSince, dateTimeWithZoneText)}`
+          : outcome.kind === 'nothing-linked'
+            ? `; ${nothingLinkedSinceText.toLowerCase()}`
+            : `; ${stillToRelinkText(outcome.account)}`;
     return [
       `- ${sentLinkPurpose(link, accounts)}, made ${dateTimeWithZoneText(link.createdAt)}; `,
-      `${expired ? 'expired' : 'works until'} ${dateTimeWithZoneText(link.expiresAt)}${outcome}`,
+      `${expired ? 'expired' : 'works until'} ${dateTimeWithZoneText(link.expiresAt)}${outcomeText}`,
     ].join('');
   });
   return `Links sent:\n${lines.join('\n')}\n`;

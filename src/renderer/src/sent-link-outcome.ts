@@ -1,5 +1,6 @@
-import type { SentAuthLink } from '../../shared/contract';
-import { accountDisplayName, type LinkedAccountView } from '../../shared/domain';
+import { hasExpired, type SentAuthLink } from '../../shared/contract';
+import { accountsLinkedSince, hasNothingLinkedSince } from '../../shared/accounts-linked-since';
+import { accountDisplayName, needsRelink, type LinkedAccountView } from '../../shared/domain';
 
 /** What the link is for, as the customer's page and their summary say it. */
 export function sentLinkPurpose(
@@ -29,3 +30,32 @@ export const linkedSinceText = (
 
 /** Said of an expired link to link new accounts when none has been linked since it was made. */
 export const nothingLinkedSinceText = 'Nothing linked since it was made';
+
+/**
+ * What came of a link, as far as the app can tell: the accounts linked since (a link to link new
+ * ones); once expired, nothing linked since, or (a link to re-link) the account still to re-link;
+ * null when there is nothing to say (yet).
+ */
+export type SentLinkOutcome =
+  | { kind: 'linked-since'; linkedSince: ReturnType<typeof accountsLinkedSince> }
+  | { kind: 'nothing-linked' }
+  | { kind: 'still-to-relink'; account: LinkedAccountView };
+
+export function sentLinkOutcome(
+  link: SentAuthLink,
+  accounts: readonly LinkedAccountView[],
+  at: number,
+): SentLinkOutcome | null {
+  const linkedSince = accountsLinkedSince(link, accounts);
+  if (linkedSince.length > 0) return { kind: 'linked-since', linkedSince };
+  if (!hasExpired(link, at)) return null;
+  if (hasNothingLinkedSince(link, accounts)) return { kind: 'nothing-linked' };
+  const relinked = accounts.find((account) => account.id === link.relinkAccountId);
+  return relinked !== undefined && needsRelink(relinked)
+    ? { kind: 'still-to-relink', account: relinked }
+    : null;
+}
+
+/** Said of an expired link to re-link an account that still needs it. */
+export const stillToRelinkText = (account: LinkedAccountView): string =>
+  `${accountDisplayName(account)} still needs re-linking`;

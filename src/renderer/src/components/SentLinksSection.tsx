@@ -7,12 +7,30 @@ import {
   type SentAuthLink,
 } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
-import { accountsLinkedSince, hasNothingLinkedSince } from '../../../shared/accounts-linked-since';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
-import { linkedSinceText, nothingLinkedSinceText, sentLinkPurpose } from '../sent-link-outcome';
+import {
+  linkedSinceText,
+  nothingLinkedSinceText,
+  sentLinkOutcome,
+  sentLinkPurpose,
+  stillToRelinkText,
+  type SentLinkOutcome,
+} from '../sent-link-outcome';
 import { useNowPassing } from '../use-now-passing';
+
+/** What came of a link, under it: what to do about it where something is to be done. */
+function sentLinkOutcomeText(outcome: SentLinkOutcome): string {
+  switch (outcome.kind) {
+    case 'linked-since':
+      return `Since then: ${linkedSinceText(outcome.linkedSince, dateTimeText)}`;
+    case 'nothing-linked':
+      return `${nothingLinkedSinceText}: send a new link if they still need one.`;
+    case 'still-to-relink':
+      return `${stillToRelinkText(outcome.account)}: send a new link if they still need one.`;
+  }
+}
 
 /**
  * The auth links made for the customer, newest first: those that still work, to copy again (the
@@ -85,7 +103,7 @@ export function SentLinksSection(props: {
         {shown.map((link) => {
           const made = dateTimeText(link.createdAt);
           const purpose = sentLinkPurpose(link, accounts);
-          const linkedSince = accountsLinkedSince(link, accounts);
+          const linkOutcome = sentLinkOutcome(link, accounts, now);
           const expired = hasExpired(link, now);
           return (
             <li key={link.id}>
@@ -94,17 +112,8 @@ export function SentLinksSection(props: {
                 {expired
                   ? `expired ${dateTimeText(link.expiresAt)}`
                   : `works until ${dateTimeText(link.expiresAt)}`}
-                {linkedSince.length > 0 ? (
-                  <span className="muted linked-since">
-                    Since then: {linkedSinceText(linkedSince, dateTimeText)}
-                  </span>
-                ) : (
-                  expired &&
-                  hasNothingLinkedSince(link, accounts) && (
-                    <span className="muted linked-since">
-                      {nothingLinkedSinceText}: send a new link if they still need one.
-                    </span>
-                  )
+                {linkOutcome !== null && (
+                  <span className="muted linked-since">{sentLinkOutcomeText(linkOutcome)}</span>
                 )}
               </span>
               <span className="row-actions">
