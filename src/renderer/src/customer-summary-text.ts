@@ -13,6 +13,7 @@ import {
   sentLinkOutcome,
   sentLinkPurpose,
   stillToRelinkText,
+  type SentLinkOutcome,
 } from './sent-link-outcome';
 
 /** When and by whom the account was linked, as StackOne says (", linked Dec 1, ... by Alice"). */
@@ -20,6 +21,18 @@ function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
   if (createdAt === undefined && linkedBy === undefined) return '';
   const when = createdAt === undefined ? '' : ` ${dateTimeWithZoneText(createdAt)}`;
   return `, linked${when}${linkedBy === undefined ? '' : ` by ${linkedBy}`}`;
+}
+
+/** What came of a link, as the end of its line in the summary. */
+function sentLinkOutcomeClause(outcome: SentLinkOutcome): string {
+  switch (outcome.kind) {
+    case 'linked-since':
+      return `since then ${linkedSinceText(outcome.linkedSince, dateTimeWithZoneText)}`;
+    case 'nothing-linked':
+      return nothingLinkedSinceText.toLowerCase();
+    case 'still-to-relink':
+      return stillToRelinkText(outcome.account);
+  }
 }
 
 /**
@@ -37,14 +50,7 @@ function sentLinksText(
   const lines = links.map((link) => {
     const expired = hasExpired(link, at.getTime());
     const outcome = sentLinkOutcome(link, accounts, at.getTime());
-    const outcomeText =
-      outcome === null
-        ? ''
-        : outcome.kind === 'linked-since'
-          ? `; since then ${linkedSinceText(outcome.linkedSince, dateTimeWithZoneText)}`
-          : outcome.kind === 'nothing-linked'
-            ? `; ${nothingLinkedSinceText.toLowerCase()}`
-            : `; ${stillToRelinkText(outcome.account)}`;
+    const outcomeText = outcome === null ? '' : `; ${sentLinkOutcomeClause(outcome)}`;
     return [
       `- ${sentLinkPurpose(link, accounts)}, made ${dateTimeWithZoneText(link.createdAt)}; `,
       `${expired ? 'expired' : 'works until'} ${dateTimeWithZoneText(link.expiresAt)}${outcomeText}`,

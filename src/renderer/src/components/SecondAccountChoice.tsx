@@ -80,7 +80,7 @@ export function SecondAccountChoice(props: {
   const firstAccount = props.accounts[0];
   if (firstAccount === undefined) return null;
   if (choosing) {
-    const labelled = label.trim() === '' ? [] : accountsLabelled(props.accounts, label);
+    const labelled = accountsLabelled(props.accounts, label);
     const describedBy = [
       ...(error === null ? [] : [errorId]),
       ...(labelled.length === 0 ? [] : [inUseId]),
