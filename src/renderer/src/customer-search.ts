@@ -13,7 +13,7 @@ const unaccentedLetters: Readonly<Record<string, string>> = {
 };
 
 /** Text as search compares it: any case, and without accents ("Süd", "SUD" and "sud" alike). */
-function searchable(text: string): string {
+export function searchable(text: string): string {
   return text
     .toLocaleLowerCase()
     .normalize('NFD')

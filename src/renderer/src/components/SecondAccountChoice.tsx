@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
+import { accountsLabelled, labelInUseText } from '../account-label-in-use';
 import {
-  accountDisplayName,
   accountLabelSchema,
   providerDisplayName,
   type LinkedAccountView,
@@ -9,24 +9,6 @@ import {
 
 export interface SecondAccount {
   label: string;
-}
-
-/** The customer's accounts with this label already, as a person would read it (case aside). */
-const accountsLabelled = (accounts: readonly LinkedAccountView[], label: string) => {
-  const wanted = label.trim().toLocaleLowerCase();
-  return accounts.filter((account) => account.label?.toLocaleLowerCase() === wanted);
-};
-
-/**
- * A label tells two accounts of one system apart; one the customer has already cannot, if the new
- * account is of the same system (of another, it is fine, so this warns and does not refuse).
- */
-function labelInUseText(labelled: readonly LinkedAccountView[]): string {
-  const names = labelled.map(accountDisplayName);
-  const listed =
-    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  const systems = new Set(labelled.map(providerDisplayName)).size;
-  return `Their ${listed} ${names.length === 1 ? 'has' : 'have'} this label already: choose another if the new account may be of ${systems === 1 ? 'the same system' : 'one of those systems'}.`;
 }
 
 /**
