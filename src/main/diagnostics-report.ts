@@ -1,4 +1,4 @@
-import { hasExpired, sentLinkListedUntil } from '../shared/contract';
+import { countUnusedLinks } from '../shared/contract';
 import type { RelayConnection } from '../shared/domain';
 import type { SettingsView } from '../shared/live-settings';
 
@@ -41,12 +41,10 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     .filter((name) => facts.versions[name] !== undefined)
     .map((name) => `${name} ${facts.versions[name] ?? ''}`)
     .join(', ');
-  const at = facts.at.getTime();
-  const listed = facts.linksWithNothingLinkedExpireAt.filter(
-    (expiresAt) => at < sentLinkListedUntil(expiresAt),
+  const { working, expired } = countUnusedLinks(
+    facts.linksWithNothingLinkedExpireAt,
+    facts.at.getTime(),
   );
-  const expired = listed.filter((expiresAt) => hasExpired({ expiresAt }, at)).length;
-  const working = listed.length - expired;
   return [
     `${facts.app.name} ${facts.app.version}: diagnostics, ${facts.at.toISOString()}`,
     `System: ${facts.system.platform} ${facts.system.arch} ${facts.system.release}; ${runtime}`,

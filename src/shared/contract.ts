@@ -107,6 +107,18 @@ export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): b
 /** Until when (ms since the epoch) a link that expires at that time is listed. */
 export const sentLinkListedUntil = (expiresAt: string): number =>
   Date.parse(expiresAt) + sentLinkKeptAfterExpiryDays * 24 * 60 * 60 * 1000;
+/**
+ * Of the links with nothing linked since (by their expiries), those that still work and those that
+ * have expired but are still listed, at the time (ms since the epoch).
+ */
+export function countUnusedLinks(
+  expiries: readonly string[],
+  at: number,
+): { working: number; expired: number } {
+  const listed = expiries.filter((expiresAt) => at < sentLinkListedUntil(expiresAt));
+  const expired = listed.filter((expiresAt) => hasExpired({ expiresAt }, at)).length;
+  return { working: listed.length - expired, expired };
+}
 /** When (ms since the epoch) what is shown of a link changes: as it expires, and as it goes. */
 export const sentLinkTurningPoints = (expiresAt: string): number[] => [
   Date.parse(expiresAt),

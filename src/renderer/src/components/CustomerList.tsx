@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
-import { hasExpired, sentLinkListedUntil, sentLinkTurningPoints } from '../../../shared/contract';
+import { countUnusedLinks, sentLinkTurningPoints } from '../../../shared/contract';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { useNowPassing } from '../use-now-passing';
@@ -161,6 +161,4 @@ function UnusedLinkBadge({ summary, now }: { summary: CustomerSummary | undefine
 
 /** How many of the customer's links listed at the time expired with nothing linked since. */
 const linksExpiredUnused = (summary: CustomerSummary | undefined, now: number): number =>
-  (summary?.unusedLinksExpireAt ?? []).filter(
-    (expiresAt) => hasExpired({ expiresAt }, now) && now < sentLinkListedUntil(expiresAt),
-  ).length;
+  countUnusedLinks(summary?.unusedLinksExpireAt ?? [], now).expired;
