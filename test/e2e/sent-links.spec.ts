@@ -185,6 +185,7 @@ test("a link to re-link an account, or for a second account, says so, and anothe
   await expect(
     app.getByRole('dialog', { name: 'Send Acme Ltd a link to re-link BambooHR' }),
   ).toBeVisible();
+  await expect(app.getByRole('dialog')).not.toContainText('disconnected since');
   await app.keyboard.press('Escape');
 
   // A second account's: another in its place asks for a second account with the same label.
@@ -221,6 +222,25 @@ test("a link to re-link an account, or for a second account, says so, and anothe
     'Their BambooHR (Payroll) has this label already: choose another if the new account may be of the same system.',
   );
   await expect(sendDialog.getByRole('button', { name: 'Choose another label' })).toBeVisible();
+  await app.keyboard.press('Escape');
+
+  // The account to re-link is disconnected: another in place of that link is to link it anew.
+  const bambooHr = accountRows(app).filter({ hasNotText: 'Payroll' });
+  await bambooHr.getByRole('button', { name: 'Disconnect BambooHR' }).click();
+  await bambooHr
+    .getByRole('group', { name: 'Disconnect BambooHR?' })
+    .getByRole('button', { name: 'Disconnect', exact: true })
+    .click();
+  const relinkLink = sentLinks
+    .getByRole('listitem')
+    .filter({ hasText: 'To re-link an account since disconnected' });
+  await relinkLink.getByRole('button', { name: /^Send another link, in place of / }).click();
+  await expect(sendDialog).toContainText(
+    'The account the expired link was to re-link has been disconnected since, so there is nothing to re-link: this link is for the customer to link the system anew.',
+  );
+  await app.keyboard.press('Escape');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(sendDialog).not.toContainText('disconnected since');
   await app.keyboard.press('Escape');
 
   await addCustomer(app, 'Initech', 'initech');

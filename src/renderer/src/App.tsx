@@ -45,6 +45,8 @@ export function App() {
     relink?: LinkedAccountView;
     /** Send a link for a second account, labelled so (another in place of an expired one). */
     secondAccount?: SecondAccount;
+    /** In place of an expired link to re-link an account disconnected since. */
+    replacesRelinkOfDisconnected?: boolean;
   } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
   /** Where the keyboard goes when the last link sent is forgotten and its section goes. */
@@ -350,22 +352,26 @@ export function App() {
                   version={sentLinksVersion}
                   onError={report}
                   onLastForgotten={() => sendLinkButton.current?.focus()}
-                  onSendAnother={(link) =>
+                  onSendAnother={(link) => {
+                    const relink = accounts.find((account) => account.id === link.relinkAccountId);
                     showDialog({
                       kind: 'send-link',
-                      relink: accounts.find((account) => account.id === link.relinkAccountId),
+                      relink,
                       secondAccount:
                         link.secondAccountLabel === null
                           ? undefined
                           : { label: link.secondAccountLabel },
-                    })
-                  }
+                      replacesRelinkOfDisconnected:
+                        link.relinkAccountId !== null && relink === undefined,
+                    });
+                  }}
                 />
                 {openDialog?.kind === 'send-link' && (
                   <SendLinkDialog
                     customer={selected}
                     relink={openDialog.relink}
                     secondAccount={openDialog.secondAccount}
+                    replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
                     onClose={() => {
                       setOpenDialog(null);

@@ -23,6 +23,11 @@ export function SendLinkDialog(props: {
   relink?: LinkedAccountView;
   /** Chosen already: a link for a second account, labelled so. */
   secondAccount?: SecondAccount;
+  /**
+   * In place of an expired link to re-link an account disconnected since: there is nothing to
+   * re-link, so this link is to link their systems, and the dialog says why.
+   */
+  replacesRelinkOfDisconnected?: boolean;
   /** The customer's accounts. */
   accounts: readonly LinkedAccountView[];
   onClose: () => void;
@@ -93,6 +98,12 @@ export function SendLinkDialog(props: {
           ? 'The customer opens the link on their own device to link their systems, now or later. Accounts they link appear in this customer’s list as they do.'
           : `The customer opens the link on their own device to enter ${relinkName}’s credentials again. The account’s status here changes once they have.`}
       </p>
+      {props.replacesRelinkOfDisconnected === true && (
+        <p className="dialog-notice">
+          The account the expired link was to re-link has been disconnected since, so there is
+          nothing to re-link: this link is for the customer to link the system anew.
+        </p>
+      )}
       {relink === undefined && (
         <SecondAccountChoice
           accounts={props.accounts}
