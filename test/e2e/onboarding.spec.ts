@@ -242,6 +242,17 @@ test("a second account of a system the customer has is linked beside it, labelle
   await expect(
     secondRow.getByRole('button', { name: 'Re-link BambooHR (UK entity)' }),
   ).toBeVisible();
+  // The account just linked with the label is not warned of as having it already...
+  await expect(secondDialog).toContainText('A second account, labelled “UK entity”');
+  await expect(secondDialog).not.toContainText('has this label already');
+  // ... but is, for a third with the same label.
+  await secondDialog.getByRole('button', { name: 'Link an ordinary account instead' }).click();
+  await dialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await label.fill('UK entity');
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(secondDialog).toContainText(
+    'Their BambooHR (UK entity) has this label already: choose another if the new account may be of the same system.',
+  );
   await secondDialog.getByRole('button', { name: 'Done' }).click();
   const [firstAccount, secondAccount] = harness.store.accountsOf('acme');
   expect(firstAccount).toMatchObject({ id: first });

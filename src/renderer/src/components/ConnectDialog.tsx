@@ -39,6 +39,11 @@ export function ConnectDialog(props: {
   const [accountsBefore] = useState(() => new Set(props.accounts.map((account) => account.id)));
   /** The Hub's success was an account the customer already had: said, with what to do instead. */
   const [linkedAgain, setLinkedAgain] = useState<string | null>(null);
+  /**
+   * The second account this session linked: not one that "has this label already" (it is the one
+   * asked for), until another session is started for another account with the label.
+   */
+  const [linkedSecondId, setLinkedSecondId] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -68,6 +73,7 @@ export function ConnectDialog(props: {
     setError(null);
     setExpired(false);
     setLinkedAgain(null);
+    setLinkedSecondId(null);
     linked.current = false;
     setSession(null);
   };
@@ -102,6 +108,7 @@ export function ConnectDialog(props: {
             `StackOne already had this customer’s ${accountDisplayName(view)} account, so it took what was entered as that account’s credentials rather than adding another. To add a second one, use “Link a second account…” above.`,
           );
         }
+        if (secondLabel !== undefined) setLinkedSecondId(view.id);
         onLinked(view);
       })
       .catch((failure: unknown) => setError(messageOf(failure)));
@@ -121,7 +128,7 @@ export function ConnectDialog(props: {
     >
       {props.relink === undefined && (
         <SecondAccountChoice
-          accounts={props.accounts}
+          accounts={props.accounts.filter((account) => account.id !== linkedSecondId)}
           value={secondAccount}
           onChange={chooseSecondAccount}
           onChoosingChange={setChoosingSecond}
