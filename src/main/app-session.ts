@@ -98,6 +98,8 @@ export function createAppSession(deps: {
   let active: { profile: Profile; service: OnboardingService } | null = null;
   let startWarning: string | null = null;
   let windowRestartWarning: string | null = null;
+  /** The customer the window shows alone, if it does: no other is named in a notice meanwhile. */
+  let onlyCustomerId: string | null = null;
   const windowErrors = createWindowErrorLog({
     logger,
     knownSecrets: () => {
@@ -143,7 +145,9 @@ export function createAppSession(deps: {
     const emit: EmitBridgeEvent = (event, payload) => {
       if (event === 'accountsChanged') {
         const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
-        tellChanges(changeWatch.changed(customerId, accounts));
+        // Watched whoever it is, so that nothing old is news once all customers are shown again.
+        const changes = changeWatch.changed(customerId, accounts);
+        if (onlyCustomerId === null || customerId === onlyCustomerId) tellChanges(changes);
       }
       deps.emit(event, payload);
     };
@@ -405,6 +409,10 @@ export function createAppSession(deps: {
       if (active?.profile.mode === 'live')
         void active.service.handlers.checkRelayConnection({}).catch(() => undefined);
       return view();
+    },
+    async showOnlyCustomer({ customerId }) {
+      onlyCustomerId = customerId;
+      return {};
     },
     async saveLinkedBy({ linkedBy }) {
       settings.saveLinkedBy(linkedBy === '' ? null : linkedBy);

@@ -43,6 +43,7 @@ export type ServiceHandlers = Omit<
   | 'saveProxySignIn'
   | 'forgetProxySignIn'
   | 'saveLinkedBy'
+  | 'showOnlyCustomer'
   | 'getDiagnostics'
   | 'openLogFolder'
   | 'reportWindowError'

@@ -31,6 +31,7 @@ export const bridgeCallNames = [
   'saveProxySignIn',
   'forgetProxySignIn',
   'saveLinkedBy',
+  'showOnlyCustomer',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

@@ -265,6 +265,14 @@ export const bridgeCalls = {
     input: z.strictObject({ linkedBy: linkedBySchema }),
     output: settingsViewSchema,
   },
+  /**
+   * The window shows this customer alone (the implementer shares their screen with them): no
+   * notification tells of another customer's accounts until it is called again with null.
+   */
+  showOnlyCustomer: {
+    input: z.strictObject({ customerId: customerIdSchema.nullable() }),
+    output: z.strictObject({}),
+  },
 } satisfies Record<BridgeCallName, CallSpec>;
 
 export const bridgeEvents = {

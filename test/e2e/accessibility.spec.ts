@@ -106,6 +106,9 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
     expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+    await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
+    expect(await accessibilityViolations(app), 'a customer shown alone').toEqual([]);
+    await app.getByRole('button', { name: 'Show all customers' }).click();
 
     for (const name of ['Hooli', 'Soylent', 'Umbrella', 'Wonka']) {
       await harness.session.handlers.createCustomer({ id: name.toLowerCase(), name });

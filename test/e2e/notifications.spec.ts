@@ -54,3 +54,68 @@ test('a link finished on the customer’s device, and an account that breaks, ar
   await app.getByRole('button', { name: 'Done' }).click();
   await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
 });
+
+test('a customer shown alone (the screen shared with them): no other is listed, told to screen readers or notified, after a reload too, until all are shown again', async ({
+  app,
+  harness,
+  browser,
+}) => {
+  await addCustomer(app, 'Globex', 'globex');
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const customerList = app.getByRole('list', { name: 'Customers' });
+  await expect(customerList.getByRole('button')).toHaveCount(2);
+
+  await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
+  const showAll = app.getByRole('button', { name: 'Show all customers' });
+  await expect(showAll).toBeFocused();
+  await expect(customerList).toHaveCount(0);
+  await expect(app.getByLabel('Name')).toHaveCount(0);
+  await expect(app.getByText(/^Only Acme Ltd is shown: no other customer is named/)).toBeVisible();
+  await expect(app.locator('body')).not.toContainText('Globex');
+
+  // Globex's customer finishes a link meanwhile: told to nobody; Acme's news still is.
+  const globexLink = await harness.session.handlers.createAuthLink({
+    customerId: 'globex',
+    validForDays: 1,
+  });
+  await linkBambooHrFromAuthLink(browser, globexLink.url);
+  await expect
+    .poll(() => harness.store.accountsOf('globex').map((account) => account.status))
+    .toEqual(['active']);
+  const acmeLink = await harness.session.handlers.createAuthLink({
+    customerId: 'acme',
+    validForDays: 1,
+  });
+  await linkBambooHrFromAuthLink(browser, acmeLink.url);
+  await expect
+    .poll(() => harness.notices.map((notice) => notice.title))
+    .toEqual(['Acme Ltd: BambooHR linked']);
+  await expect(app.getByRole('status').filter({ hasText: 'Acme Ltd:' })).toHaveText(
+    'Acme Ltd: BambooHR linked',
+  );
+  await expect(app.locator('body')).not.toContainText('Globex');
+
+  // Find Customer (Ctrl+F) finds the way back to all; an old notification's click changes nothing.
+  await app.getByRole('button', { name: 'Refresh' }).focus();
+  await app.evaluate(() =>
+    window.__onboardingDeliver?.('menuCommand', { command: 'findCustomer' }),
+  );
+  await expect(showAll).toBeFocused();
+  await app.evaluate(() => window.__onboardingDeliver?.('showCustomer', { customerId: 'globex' }));
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+
+  await app.reload();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  await expect(showAll).toBeVisible();
+  await expect(customerList).toHaveCount(0);
+  await expect(app.locator('body')).not.toContainText('Globex');
+
+  await showAll.click();
+  await expect(customerList.getByRole('button')).toHaveCount(2);
+  await expect(app.getByRole('button', { name: 'Show only Acme Ltd' })).toBeFocused();
+  const globexId = harness.store.accountsOf('globex')[0]?.id ?? '';
+  await harness.control(`/_simulator/accounts/${globexId}/status`, { status: 'expired' });
+  await expect
+    .poll(() => harness.notices.map((notice) => notice.title))
+    .toEqual(['Acme Ltd: BambooHR linked', 'Globex: BambooHR needs re-linking']);
+});

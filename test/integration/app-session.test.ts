@@ -809,6 +809,51 @@ describe('the app session', () => {
     ]);
   });
 
+  it("while the window shows one customer alone, no notice names another's accounts; once all are shown, they are told again", async () => {
+    const notices: AccountNotice[] = [];
+    const session = await openSession({ notices });
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const linkFor = async (customerId: string) => {
+      const hubSession = await session.handlers.createConnectSession({ customerId });
+      await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+      await eventually(async () =>
+        expect((await session.handlers.listAccounts({ customerId }))[0]?.status).toBe('active'),
+      );
+    };
+    const told = () => world.events.filter((e) => e.event === 'accountNotice');
+
+    await session.handlers.showOnlyCustomer({ customerId: 'acme' });
+    await linkFor('globex');
+    await linkFor('acme');
+    await eventually(() =>
+      expect(notices).toEqual([expect.objectContaining({ title: 'Acme Ltd: BambooHR linked' })]),
+    );
+    expect(told().map((e) => e.payload)).toEqual(notices);
+
+    await session.handlers.showOnlyCustomer({ customerId: null });
+    const [globexAccount] = await session.handlers.listAccounts({ customerId: 'globex' });
+    const demo = world.demo;
+    const control = await fetch(
+      `${demo?.simulatorUrl}/_simulator/accounts/${globexAccount?.id}/status`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ status: 'expired' }),
+      },
+    );
+    expect(control.ok).toBe(true);
+    await eventually(() =>
+      expect(notices.map((notice) => notice.title)).toEqual([
+        'Acme Ltd: BambooHR linked',
+        'Globex: BambooHR needs re-linking',
+      ]),
+    );
+  });
+
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {
     const notices: AccountNotice[] = [];
     const first = await openSession({ notices });

@@ -12,6 +12,15 @@ describe('bridge contract', () => {
     expect(Object.keys(bridgeEvents).sort()).toEqual([...bridgeEventNames].sort());
   });
 
+  it('takes a customer to show alone as a customer id, or null for all, and nothing else', () => {
+    const input = bridgeCalls.showOnlyCustomer.input;
+    expect(input.safeParse({ customerId: 'acme' }).success).toBe(true);
+    expect(input.safeParse({ customerId: null }).success).toBe(true);
+    expect(input.safeParse({}).success).toBe(false);
+    expect(input.safeParse({ customerId: 'not an id' }).success).toBe(false);
+    expect(input.safeParse({ customerId: 'acme', notify: true }).success).toBe(false);
+  });
+
   it('never lets a connect session result carry more than the token and hub URLs', () => {
     const output = bridgeCalls.createConnectSession.output;
     expect(

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { MenuCommand } from '../../shared/contract';
 import {
   type Customer,
@@ -12,6 +13,7 @@ import { BusyButton } from './components/BusyButton';
 import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerHeading } from './components/CustomerHeading';
 import { CustomerList } from './components/CustomerList';
+import { CustomersHidden } from './components/CustomersHidden';
 import { FindCustomerDialog } from './components/FindCustomerDialog';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
@@ -20,12 +22,22 @@ import type { SecondAccount } from './components/SecondAccountChoice';
 import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
-import { customerToShow, rememberCustomerShown } from './remembered-customer';
+import {
+  customerShownAlone,
+  customerToShow,
+  rememberCustomerShown,
+  rememberCustomerShownAlone,
+} from './remembered-customer';
 import { windowTitle } from './window-title';
 
 export function App() {
   const [customers, setCustomers] = useState<Customer[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  /**
+   * The customer shown alone (the implementer sharing their screen with them): no other is listed
+   * or told of meanwhile, from the window's load (before the customers are read) on.
+   */
+  const [shownAloneId, setShownAloneId] = useState<string | null>(customerShownAlone);
   const [accountList, setAccountList] = useState<{
     customerId: string;
     accounts: LinkedAccountView[];
@@ -83,11 +95,17 @@ export function App() {
   const customerSearchBox = useRef<HTMLInputElement>(null);
   const customerList = useRef<HTMLUListElement>(null);
   const findInStackOne = useRef<HTMLButtonElement>(null);
+  const showAllCustomers = useRef<HTMLButtonElement>(null);
+  const showOnlySelected = useRef<HTMLButtonElement>(null);
   /**
    * Find Customer: the search box, what was typed selected to type anew; a short list has none,
    * so the customer shown (or the first); with no customer, Find a customer already in StackOne.
    */
   const findCustomer = () => {
+    if (shownAloneId !== null) {
+      showAllCustomers.current?.focus();
+      return;
+    }
     const searchBox = customerSearchBox.current;
     if (searchBox !== null) {
       searchBox.focus();
@@ -103,11 +121,16 @@ export function App() {
   const runMenuCommand = useEffectEvent((command: MenuCommand) => {
     if (openDialog !== null) return;
     if (command === 'openSettings') showDialog({ kind: 'settings' });
-    else if (command === 'newCustomer') newCustomerName.current?.focus();
+    else if (command === 'newCustomer')
+      (shownAloneId === null ? newCustomerName : showAllCustomers).current?.focus();
     else findCustomer();
   });
   const showCustomer = useEffectEvent((customerId: string) => {
-    if (openDialog === null && customers.some((customer) => customer.id === customerId))
+    if (
+      openDialog === null &&
+      (shownAloneId === null || shownAloneId === customerId) &&
+      customers.some((customer) => customer.id === customerId)
+    )
       setSelectedId(customerId);
   });
   useEffect(() => {
@@ -164,7 +187,9 @@ export function App() {
     unwrap(bridge.listCustomers({}))
       .then((list) => {
         setCustomers(list);
-        setSelectedId((current) => current ?? customerToShow(list));
+        const alone = list.find((customer) => customer.id === customerShownAlone());
+        if (alone === undefined) setShownAloneId(null);
+        setSelectedId((current) => current ?? alone?.id ?? customerToShow(list));
       })
       .catch(report);
     return () => {
@@ -194,6 +219,17 @@ export function App() {
   };
 
   const selected = customers.find((c) => c.id === selectedId) ?? null;
+
+  // Main is told too, for its notifications; again at each load, as main may have restarted.
+  useEffect(() => {
+    rememberCustomerShownAlone(shownAloneId);
+    unwrap(onboarding().showOnlyCustomer({ customerId: shownAloneId })).catch(report);
+  }, [shownAloneId, report]);
+  /** Shows the customer alone, or all again, the keyboard on the button that does the reverse. */
+  const showAlone = (customerId: string | null) => {
+    flushSync(() => setShownAloneId(customerId));
+    (customerId === null ? showOnlySelected : showAllCustomers).current?.focus();
+  };
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
   const title = windowTitle(selected?.name ?? null, mode);
   useEffect(() => {
@@ -251,24 +287,47 @@ export function App() {
         )}
         <div className="layout">
           <aside className="sidebar">
-            <h2>Customers</h2>
-            <CustomerList
-              customers={customers}
-              summaries={summaries}
-              selectedId={selectedId}
-              onSelect={setSelectedId}
-              searchBoxRef={customerSearchBox}
-              listRef={customerList}
-            />
-            <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
-            <button
-              type="button"
-              ref={findInStackOne}
-              className="link find-in-stackone"
-              onClick={() => showDialog({ kind: 'find-customer' })}
-            >
-              Find a customer already in StackOne…
-            </button>
+            <div className="sidebar-heading">
+              <h2>Customers</h2>
+              {shownAloneId === null && selected !== null && customers.length > 1 && (
+                <button
+                  type="button"
+                  className="link"
+                  ref={showOnlySelected}
+                  title="While you share your screen with them: no other customer is named in the window or in a notification"
+                  onClick={() => showAlone(selected.id)}
+                >
+                  Show only {selected.name}
+                </button>
+              )}
+            </div>
+            {shownAloneId !== null ? (
+              <CustomersHidden
+                customer={selected?.id === shownAloneId ? selected : null}
+                onShowAll={() => showAlone(null)}
+                showAllRef={showAllCustomers}
+              />
+            ) : (
+              <>
+                <CustomerList
+                  customers={customers}
+                  summaries={summaries}
+                  selectedId={selectedId}
+                  onSelect={setSelectedId}
+                  searchBoxRef={customerSearchBox}
+                  listRef={customerList}
+                />
+                <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
+                <button
+                  type="button"
+                  ref={findInStackOne}
+                  className="link find-in-stackone"
+                  onClick={() => showDialog({ kind: 'find-customer' })}
+                >
+                  Find a customer already in StackOne…
+                </button>
+              </>
+            )}
           </aside>
           <main className="content" ref={customerPage}>
             {selected === null ? (
@@ -284,6 +343,7 @@ export function App() {
                       setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
                     }
                     onRemoved={(remaining) => {
+                      setShownAloneId(null);
                       setCustomers(remaining);
                       setSelectedId(remaining[0]?.id ?? null);
                     }}
