@@ -118,4 +118,18 @@ test('a customer shown alone (the screen shared with them): no other is listed, 
   await expect
     .poll(() => harness.notices.map((notice) => notice.title))
     .toEqual(['Acme Ltd: BambooHR linked', 'Globex: BambooHR needs re-linking']);
+
+  // The customer shown alone is not in the list read at the next start (the other mode's, the
+  // demo started afresh): none is shown rather than all.
+  await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
+  await app.evaluate(() => localStorage.setItem('customerShownAloneId', 'initech'));
+  await app.reload();
+  await expect(app.getByText(/^The customer shown alone is not in this list/)).toBeVisible();
+  await expect(
+    app.getByText('No customer is shown: Show all customers to choose one.'),
+  ).toBeVisible();
+  await expect(customerList).toHaveCount(0);
+  await expect(app.locator('body')).not.toContainText(/Acme|Globex/);
+  await showAll.click();
+  await expect(customerList.getByRole('button')).toHaveCount(2);
 });

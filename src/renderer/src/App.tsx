@@ -32,6 +32,7 @@ import { windowTitle } from './window-title';
 
 export function App() {
   const [customers, setCustomers] = useState<Customer[]>([]);
+  const [customersRead, setCustomersRead] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   /**
    * The customer shown alone (the implementer sharing their screen with them): no other is listed
@@ -187,9 +188,16 @@ export function App() {
     unwrap(bridge.listCustomers({}))
       .then((list) => {
         setCustomers(list);
-        const alone = list.find((customer) => customer.id === customerShownAlone());
-        if (alone === undefined) setShownAloneId(null);
-        setSelectedId((current) => current ?? alone?.id ?? customerToShow(list));
+        setCustomersRead(true);
+        // Shown alone, but not in this list (the other mode's, say): no other customer is shown.
+        const alone = customerShownAlone();
+        setSelectedId(
+          (current) =>
+            current ??
+            (alone === null
+              ? customerToShow(list)
+              : (list.find((customer) => customer.id === alone)?.id ?? null)),
+        );
       })
       .catch(report);
     return () => {
@@ -303,6 +311,7 @@ export function App() {
             </div>
             {shownAloneId !== null ? (
               <CustomersHidden
+                customersRead={customersRead}
                 customer={selected?.id === shownAloneId ? selected : null}
                 onShowAll={() => showAlone(null)}
                 showAllRef={showAllCustomers}
@@ -331,7 +340,11 @@ export function App() {
           </aside>
           <main className="content" ref={customerPage}>
             {selected === null ? (
-              <p className="empty">Create a customer to start linking their systems.</p>
+              <p className="empty">
+                {shownAloneId === null
+                  ? 'Create a customer to start linking their systems.'
+                  : 'No customer is shown: Show all customers to choose one.'}
+              </p>
             ) : (
               <>
                 <div className="content-header">
