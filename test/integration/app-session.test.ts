@@ -57,6 +57,20 @@ afterEach(async () => {
 });
 
 /** A session on the world's settings and account files, as the app opens one at each launch. */
+/** StackOne changes the demo account's status (and sends its webhook), as the simulator lets. */
+async function setDemoAccountStatus(accountId: string | undefined, status: string): Promise<void> {
+  const demo = world.demo;
+  const control = await fetch(`${demo?.simulatorUrl}/_simulator/accounts/${accountId}/status`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ status }),
+  });
+  expect(control.ok).toBe(true);
+}
+
 async function openSession(
   options: {
     cipher?: SecretCipher;
@@ -833,19 +847,7 @@ describe('the app session', () => {
 
     await session.handlers.showOnlyCustomer({ customerId: null });
     const [globexAccount] = await session.handlers.listAccounts({ customerId: 'globex' });
-    const demo = world.demo;
-    const control = await fetch(
-      `${demo?.simulatorUrl}/_simulator/accounts/${globexAccount?.id}/status`,
-      {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ status: 'expired' }),
-      },
-    );
-    expect(control.ok).toBe(true);
+    await setDemoAccountStatus(globexAccount?.id, 'expired');
     await eventually(() =>
       expect(notices.map((notice) => notice.title)).toEqual([
         'Acme Ltd: BambooHR linked',
@@ -875,16 +877,7 @@ describe('the app session', () => {
     const updatedAt = account?.updatedAt;
     // StackOne says it is active again (a webhook, a newer updated_at): the list changes, the
     // account is not news.
-    const demo = world.demo;
-    const control = await fetch(`${demo?.simulatorUrl}/_simulator/accounts/${account?.id}/status`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ status: 'active' }),
-    });
-    expect(control.ok).toBe(true);
+    await setDemoAccountStatus(account?.id, 'active');
     await eventually(async () =>
       expect((await second.handlers.listAccounts({ customerId: 'acme' }))[0]?.updatedAt).not.toBe(
         updatedAt,
