@@ -72,6 +72,12 @@ export function appMenuTemplate(options: {
     accelerator: 'CmdOrCtrl+F',
     click: () => options.runCommand('findCustomer'),
   };
+  // A shortcut, for when the customer comes to the screen: the list of the others goes at once.
+  const showOnlyCustomer: AppMenuItem = {
+    label: 'Show Only This Customer',
+    accelerator: 'CmdOrCtrl+Shift+O',
+    click: () => options.runCommand('showOnlyCustomer'),
+  };
   const about: AppMenuItem = { label: `About ${options.appName}`, role: 'about' };
 
   const edit: AppMenuItem = {
@@ -92,6 +98,8 @@ export function appMenuTemplate(options: {
   const view: AppMenuItem = {
     label: 'View',
     submenu: [
+      showOnlyCustomer,
+      separator,
       { role: 'reload', label: 'Reload the Window' },
       ...(options.developerTools
         ? [{ role: 'forceReload' } as const, { role: 'toggleDevTools' } as const]

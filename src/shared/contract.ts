@@ -47,7 +47,12 @@ const relinkOrSecondMessage = {
 };
 
 /** What the app's menu asks of the window: open Settings, start a new customer, find one. */
-export const menuCommands = ['openSettings', 'newCustomer', 'findCustomer'] as const;
+export const menuCommands = [
+  'openSettings',
+  'newCustomer',
+  'findCustomer',
+  'showOnlyCustomer',
+] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
 export const appStatusSchema = z.object({

@@ -69,3 +69,22 @@ test('a menu command waits while a dialog is open: the Hub being used is not rep
   await expect(app.getByRole('dialog', { name: 'Settings' })).toHaveCount(0);
   await expect(app.getByLabel('Name')).not.toBeFocused();
 });
+
+test("the menu's Show Only This Customer hides the others at once; chosen again, it goes to Show all customers", async ({
+  app,
+}) => {
+  await addCustomer(app, 'Globex', 'globex');
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Connect an integration' }).focus();
+
+  await chooseFromMenu(app, 'showOnlyCustomer');
+  const showAll = app.getByRole('button', { name: 'Show all customers' });
+  await expect(showAll).toBeFocused();
+  await expect(app.getByRole('list', { name: 'Customers' })).toHaveCount(0);
+  await expect(app.locator('body')).not.toContainText('Globex');
+
+  await app.getByRole('button', { name: 'Connect an integration' }).focus();
+  await chooseFromMenu(app, 'showOnlyCustomer');
+  await expect(showAll).toBeFocused();
+  await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+});

@@ -93,7 +93,7 @@ describe("the app's menu", () => {
   );
 
   it.each(['darwin', 'win32', 'linux'] as const)(
-    'on %s: Settings, New Customer and Find Customer go to the window, the log folder to main; no shortcut twice',
+    'on %s: Settings, New Customer, Find Customer and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
     (platform) => {
       const { template, commands, openLogFolder } = menuFor(platform);
       const items = itemsOf(template);
@@ -101,9 +101,14 @@ describe("the app's menu", () => {
       settings?.click?.();
       labelled(items, 'New Customer').click?.();
       labelled(items, 'Find Customer').click?.();
-      expect(commands).toEqual(['openSettings', 'newCustomer', 'findCustomer']);
+      labelled(
+        menuLabelled(template, platform === 'darwin' ? 'View' : '&View'),
+        'Show Only This Customer',
+      ).click?.();
+      expect(commands).toEqual(['openSettings', 'newCustomer', 'findCustomer', 'showOnlyCustomer']);
       expect(labelled(items, 'New Customer').accelerator).toBe('CmdOrCtrl+N');
       expect(labelled(items, 'Find Customer').accelerator).toBe('CmdOrCtrl+F');
+      expect(labelled(items, 'Show Only This Customer').accelerator).toBe('CmdOrCtrl+Shift+O');
 
       expect(openLogFolder).not.toHaveBeenCalled();
       labelled(items, 'Open the Log Folder').click?.();

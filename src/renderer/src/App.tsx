@@ -98,6 +98,12 @@ export function App() {
   const findInStackOne = useRef<HTMLButtonElement>(null);
   const showAllCustomers = useRef<HTMLButtonElement>(null);
   const showOnlySelected = useRef<HTMLButtonElement>(null);
+  const selected = customers.find((c) => c.id === selectedId) ?? null;
+  /** Shows the customer alone, or all again, the keyboard on the button that does the reverse. */
+  const showAlone = (customerId: string | null) => {
+    flushSync(() => setShownAloneId(customerId));
+    (customerId === null ? showOnlySelected : showAllCustomers).current?.focus();
+  };
   /**
    * Find Customer: the search box, what was typed selected to type anew; a short list has none,
    * so the customer shown (or the first); with no customer, Find a customer already in StackOne.
@@ -124,7 +130,10 @@ export function App() {
     if (command === 'openSettings') showDialog({ kind: 'settings' });
     else if (command === 'newCustomer')
       (shownAloneId === null ? newCustomerName : showAllCustomers).current?.focus();
-    else findCustomer();
+    else if (command === 'showOnlyCustomer') {
+      if (shownAloneId !== null) showAllCustomers.current?.focus();
+      else if (selected !== null) showAlone(selected.id);
+    } else findCustomer();
   });
   const showCustomer = useEffectEvent((customerId: string) => {
     if (
@@ -150,6 +159,11 @@ export function App() {
     [],
   );
   const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
+  // Main is told too, for its notifications; again at each load, as main may have restarted.
+  useEffect(() => {
+    rememberCustomerShownAlone(shownAloneId);
+    unwrap(onboarding().showOnlyCustomer({ customerId: shownAloneId })).catch(report);
+  }, [shownAloneId, report]);
 
   // The relay connection may be dead, or a retry half a minute away, when the network is back.
   const checkRelayConnection = useCallback(
@@ -226,18 +240,6 @@ export function App() {
     setSelectedId(customer.id);
   };
 
-  const selected = customers.find((c) => c.id === selectedId) ?? null;
-
-  // Main is told too, for its notifications; again at each load, as main may have restarted.
-  useEffect(() => {
-    rememberCustomerShownAlone(shownAloneId);
-    unwrap(onboarding().showOnlyCustomer({ customerId: shownAloneId })).catch(report);
-  }, [shownAloneId, report]);
-  /** Shows the customer alone, or all again, the keyboard on the button that does the reverse. */
-  const showAlone = (customerId: string | null) => {
-    flushSync(() => setShownAloneId(customerId));
-    (customerId === null ? showOnlySelected : showAllCustomers).current?.focus();
-  };
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
   const title = windowTitle(selected?.name ?? null, mode);
   useEffect(() => {
