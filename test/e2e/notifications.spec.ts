@@ -132,4 +132,6 @@ test('a customer shown alone (the screen shared with them): no other is listed, 
   await expect(app.locator('body')).not.toContainText(/Acme|Globex/);
   await showAll.click();
   await expect(customerList.getByRole('button')).toHaveCount(2);
+  // No customer shown, so no Show only: the keyboard goes to the list.
+  await expect(customerList.getByRole('button').first()).toBeFocused();
 });

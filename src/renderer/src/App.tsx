@@ -99,10 +99,19 @@ export function App() {
   const showAllCustomers = useRef<HTMLButtonElement>(null);
   const showOnlySelected = useRef<HTMLButtonElement>(null);
   const selected = customers.find((c) => c.id === selectedId) ?? null;
-  /** Shows the customer alone, or all again, the keyboard on the button that does the reverse. */
+  /**
+   * Shows the customer alone, or all again, the keyboard on the button that does the reverse
+   * (with no such button, one customer or none shown, on the list or the new customer's name).
+   */
   const showAlone = (customerId: string | null) => {
     flushSync(() => setShownAloneId(customerId));
-    (customerId === null ? showOnlySelected : showAllCustomers).current?.focus();
+    if (customerId !== null) showAllCustomers.current?.focus();
+    else
+      (
+        showOnlySelected.current ??
+        customerList.current?.querySelector<HTMLButtonElement>('button') ??
+        newCustomerName.current
+      )?.focus();
   };
   /**
    * Find Customer: the search box, what was typed selected to type anew; a short list has none,
