@@ -46,7 +46,10 @@ const relinkOrSecondMessage = {
   message: 'A link either re-links an account or adds a second one, not both.',
 };
 
-/** What the app's menu asks of the window: open Settings, start a new customer, find one. */
+/**
+ * What the app's menu asks of the window: open Settings, start a new customer, find one, show the
+ * one shown alone.
+ */
 export const menuCommands = [
   'openSettings',
   'newCustomer',

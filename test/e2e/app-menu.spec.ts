@@ -87,4 +87,8 @@ test("the menu's Show Only This Customer hides the others at once; chosen again,
   await chooseFromMenu(app, 'showOnlyCustomer');
   await expect(showAll).toBeFocused();
   await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+  // New Customer too: the new-customer form is hidden with the others.
+  await app.getByRole('button', { name: 'Connect an integration' }).focus();
+  await chooseFromMenu(app, 'newCustomer');
+  await expect(showAll).toBeFocused();
 });

@@ -118,10 +118,6 @@ export function App() {
    * so the customer shown (or the first); with no customer, Find a customer already in StackOne.
    */
   const findCustomer = () => {
-    if (shownAloneId !== null) {
-      showAllCustomers.current?.focus();
-      return;
-    }
     const searchBox = customerSearchBox.current;
     if (searchBox !== null) {
       searchBox.focus();
@@ -137,11 +133,11 @@ export function App() {
   const runMenuCommand = useEffectEvent((command: MenuCommand) => {
     if (openDialog !== null) return;
     if (command === 'openSettings') showDialog({ kind: 'settings' });
-    else if (command === 'newCustomer')
-      (shownAloneId === null ? newCustomerName : showAllCustomers).current?.focus();
+    // With a customer shown alone, the way to the others (and to a new one) is Show all.
+    else if (shownAloneId !== null) showAllCustomers.current?.focus();
+    else if (command === 'newCustomer') newCustomerName.current?.focus();
     else if (command === 'showOnlyCustomer') {
-      if (shownAloneId !== null) showAllCustomers.current?.focus();
-      else if (selected !== null) showAlone(selected.id);
+      if (selected !== null) showAlone(selected.id);
     } else findCustomer();
   });
   const showCustomer = useEffectEvent((customerId: string) => {
