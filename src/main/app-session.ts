@@ -99,7 +99,7 @@ export function createAppSession(deps: {
   let startWarning: string | null = null;
   let windowRestartWarning: string | null = null;
   /** The customer the window shows alone, if it does: no other is named in a notice meanwhile. */
-  let onlyCustomerId: string | null = null;
+  let onlyCustomerId = settings.customerShownAlone;
   const windowErrors = createWindowErrorLog({
     logger,
     knownSecrets: () => {
@@ -412,7 +412,11 @@ export function createAppSession(deps: {
     },
     async showOnlyCustomer({ customerId }) {
       onlyCustomerId = customerId;
+      settings.saveCustomerShownAlone(customerId);
       return {};
+    },
+    async getCustomerShownAlone() {
+      return { customerId: onlyCustomerId };
     },
     async saveLinkedBy({ linkedBy }) {
       settings.saveLinkedBy(linkedBy === '' ? null : linkedBy);

@@ -44,6 +44,7 @@ export type ServiceHandlers = Omit<
   | 'forgetProxySignIn'
   | 'saveLinkedBy'
   | 'showOnlyCustomer'
+  | 'getCustomerShownAlone'
   | 'getDiagnostics'
   | 'openLogFolder'
   | 'reportWindowError'

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerIdSchema } from '../shared/domain';
 import { liveEndpointsSchema, type LiveEndpoints } from '../shared/live-settings';
 import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
@@ -27,6 +28,11 @@ export const settingsDocumentSchema = z
     proxySignIn: savedProxySignInSchema.nullable().default(null),
     /** Who links accounts here, for StackOne's `origin_username` (absent before). */
     linkedBy: z.string().min(1).nullable().default(null),
+    /**
+     * The customer the window shows alone (its screen shared with them), kept here rather than in
+     * the window so that no notification names another customer from the app's start on.
+     */
+    customerShownAlone: customerIdSchema.nullable().default(null),
   })
   .refine((document) => document.mode === 'demo' || document.live !== null, {
     message: 'live mode with no live settings',
@@ -45,6 +51,9 @@ export interface SettingsStore {
   saveProxySignIn(signIn: SavedProxySignIn | null): void;
   readonly linkedBy: string | null;
   saveLinkedBy(name: string | null): void;
+  readonly customerShownAlone: string | null;
+  /** Throws, saying what the app shows meanwhile and at its next start, when not written. */
+  saveCustomerShownAlone(customerId: string | null): void;
 }
 
 /** Which mode the app starts in and the live profile's saved settings (`settings.json`). */
@@ -63,18 +72,19 @@ export function openSettingsStore(options: {
       live: null,
       proxySignIn: null,
       linkedBy: null,
+      customerShownAlone: null,
     }),
     startsWith: 'demo mode and no live settings',
     ...(options.now && { now: options.now }),
   });
   let document = opened.data;
-  const write = (next: SettingsDocument) => {
+  const write = (next: SettingsDocument, consequence = 'so nothing was changed') => {
     try {
       opened.file.store = next;
     } catch (error) {
       throw new AppError(
         'internal',
-        `The settings could not be saved to ${options.filePath} (${describeFileFailure(error)}), so nothing was changed. ${remedyForFileFailure(error)}, then try again.`,
+        `The settings could not be saved to ${options.filePath} (${describeFileFailure(error)}), ${consequence}. ${remedyForFileFailure(error)}, then try again.`,
         { cause: error },
       );
     }
@@ -107,6 +117,17 @@ export function openSettingsStore(options: {
     },
     saveLinkedBy(name) {
       write({ ...document, linkedBy: name });
+    },
+    get customerShownAlone() {
+      return document.customerShownAlone;
+    },
+    saveCustomerShownAlone(customerId) {
+      write(
+        { ...document, customerShownAlone: customerId },
+        customerId === null
+          ? 'so every customer is shown now but not at the next start'
+          : 'so only this customer is shown now but every customer at the next start',
+      );
     },
   };
 }

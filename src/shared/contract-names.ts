@@ -32,6 +32,7 @@ export const bridgeCallNames = [
   'forgetProxySignIn',
   'saveLinkedBy',
   'showOnlyCustomer',
+  'getCustomerShownAlone',
 ] as const;
 export type BridgeCallName = (typeof bridgeCallNames)[number];
 

@@ -275,11 +275,17 @@ export const bridgeCalls = {
   },
   /**
    * The window shows this customer alone (the implementer shares their screen with them): no
-   * notification tells of another customer's accounts until it is called again with null.
+   * notification tells of another customer's accounts until it is called again with null. Kept
+   * for the app's next start.
    */
   showOnlyCustomer: {
     input: z.strictObject({ customerId: customerIdSchema.nullable() }),
     output: z.strictObject({}),
+  },
+  /** The customer shown alone, if one is, for the window as it loads. */
+  getCustomerShownAlone: {
+    input: noInput,
+    output: z.strictObject({ customerId: customerIdSchema.nullable() }),
   },
 } satisfies Record<BridgeCallName, CallSpec>;
 

@@ -121,8 +121,7 @@ test('a customer shown alone (the screen shared with them): no other is listed, 
 
   // The customer shown alone is not in the list read at the next start (the other mode's, the
   // demo started afresh): none is shown rather than all.
-  await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
-  await app.evaluate(() => localStorage.setItem('customerShownAloneId', 'initech'));
+  await harness.session.handlers.showOnlyCustomer({ customerId: 'initech' });
   await app.reload();
   await expect(app.getByText(/^The customer shown alone is not in this list/)).toBeVisible();
   await expect(
@@ -134,4 +133,16 @@ test('a customer shown alone (the screen shared with them): no other is listed, 
   await expect(customerList.getByRole('button')).toHaveCount(2);
   // No customer shown, so no Show only: the keyboard goes to the list.
   await expect(customerList.getByRole('button').first()).toBeFocused();
+
+  // The customer shown alone removed: all are shown, in the window and to main's notifications.
+  await addCustomer(app, 'Hooli', 'hooli');
+  await app.getByRole('button', { name: 'Show only Hooli' }).click();
+  await expect(showAll).toBeFocused();
+  await app.getByRole('button', { name: 'Remove' }).click();
+  await app
+    .getByRole('group', { name: 'Remove Hooli?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
+  await expect(customerList.getByRole('button')).toHaveCount(2);
+  expect(await harness.session.handlers.getCustomerShownAlone({})).toEqual({ customerId: null });
 });

@@ -57,13 +57,19 @@ afterEach(async () => {
 });
 
 /** A session on the world's settings and account files, as the app opens one at each launch. */
-/** StackOne changes the demo account's status (and sends its webhook), as the simulator lets. */
-async function setDemoAccountStatus(accountId: string | undefined, status: string): Promise<void> {
-  const demo = world.demo;
-  const control = await fetch(`${demo?.simulatorUrl}/_simulator/accounts/${accountId}/status`, {
+/**
+ * StackOne changes an account's status (and sends its webhook), as the simulator lets: the demo's,
+ * or the live profile's given `world.live`.
+ */
+async function setDemoAccountStatus(
+  accountId: string | undefined,
+  status: string,
+  backend: DemoBackend | undefined = world.demo,
+): Promise<void> {
+  const control = await fetch(`${backend?.simulatorUrl}/_simulator/accounts/${accountId}/status`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${demo?.profile.apiKey}:`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${backend?.profile.apiKey}:`).toString('base64')}`,
       'content-type': 'application/json',
     },
     body: JSON.stringify({ status }),
@@ -854,6 +860,72 @@ describe('the app session', () => {
         'Globex: BambooHR needs re-linking',
       ]),
     );
+  });
+
+  it('keeps the customer shown alone for the next start: what StackOne did meanwhile names no other customer', async () => {
+    // Live mode: its StackOne and relay run on while the app is closed, as the demo's do not.
+    const cipher = createMemoryKeyCipher();
+    const first = await openSession({ cipher });
+    await first.handlers.switchToLiveMode(liveInput());
+    await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await first.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const linked: Record<string, string | undefined> = {};
+    for (const customerId of ['acme', 'globex']) {
+      const hubSession = await first.handlers.createConnectSession({ customerId });
+      linked[customerId] = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+      await eventually(async () =>
+        expect((await first.handlers.listAccounts({ customerId }))[0]?.status).toBe('active'),
+      );
+    }
+    await first.handlers.showOnlyCustomer({ customerId: 'acme' });
+    await first.stop();
+
+    // Both accounts break while the app is closed; the relay keeps the news for its start.
+    await setDemoAccountStatus(linked['globex'], 'expired', world.live);
+    await setDemoAccountStatus(linked['acme'], 'expired', world.live);
+    const notices: AccountNotice[] = [];
+    const second = await openSession({ cipher, notices });
+    expect(await second.handlers.getCustomerShownAlone({})).toEqual({ customerId: 'acme' });
+    await eventually(async () =>
+      expect((await second.handlers.listAccounts({ customerId: 'globex' }))[0]?.status).toBe(
+        'expired',
+      ),
+    );
+    await eventually(() =>
+      expect(notices.map((notice) => notice.title)).toEqual([
+        'Acme Ltd: BambooHR needs re-linking',
+      ]),
+    );
+
+    await second.handlers.showOnlyCustomer({ customerId: null });
+    await second.stop();
+    const third = await openSession();
+    expect(await third.handlers.getCustomerShownAlone({})).toEqual({ customerId: null });
+  });
+
+  it('shows one customer alone even when the settings cannot be saved, saying that the next start will show all', async () => {
+    const notices: AccountNotice[] = [];
+    const session = await openSession({ notices });
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    const blocked = blockFile(join(world.storeDir, 'settings.json'));
+    const refused = await refusal(session.handlers.showOnlyCustomer({ customerId: 'acme' }));
+    expect(refused.userMessage).toBe(
+      `The settings could not be saved to ${join(world.storeDir, 'settings.json')} (the system said EISDIR), so only this customer is shown now but every customer at the next start. Check the disk, then try again.`,
+    );
+    expect(await session.handlers.getCustomerShownAlone({})).toEqual({ customerId: 'acme' });
+    const hubSession = await session.handlers.createConnectSession({ customerId: 'globex' });
+    await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+    await eventually(async () =>
+      expect((await session.handlers.listAccounts({ customerId: 'globex' }))[0]?.status).toBe(
+        'active',
+      ),
+    );
+    expect(notices).toEqual([]);
+
+    blocked.unblock();
+    await session.handlers.showOnlyCustomer({ customerId: 'acme' });
+    expect(JSON.parse(settingsFile())).toMatchObject({ customerShownAlone: 'acme' });
   });
 
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {

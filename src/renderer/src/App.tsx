@@ -22,12 +22,7 @@ import type { SecondAccount } from './components/SecondAccountChoice';
 import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
-import {
-  customerShownAlone,
-  customerToShow,
-  rememberCustomerShown,
-  rememberCustomerShownAlone,
-} from './remembered-customer';
+import { customerToShow, rememberCustomerShown } from './remembered-customer';
 import { windowTitle } from './window-title';
 
 export function App() {
@@ -36,9 +31,10 @@ export function App() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   /**
    * The customer shown alone (the implementer sharing their screen with them): no other is listed
-   * or told of meanwhile, from the window's load (before the customers are read) on.
+   * or told of meanwhile. Main keeps it (for its notifications, from the app's start on) and says
+   * which it is as the customers are read.
    */
-  const [shownAloneId, setShownAloneId] = useState<string | null>(customerShownAlone);
+  const [shownAloneId, setShownAloneId] = useState<string | null>(null);
   const [accountList, setAccountList] = useState<{
     customerId: string;
     accounts: LinkedAccountView[];
@@ -90,6 +86,18 @@ export function App() {
     customerPage.current?.scrollTo({ top: 0 });
   }, [selectedId]);
 
+  // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
+  const addNotices = useCallback(
+    (messages: string[]) => setNotices((shown) => [...new Set([...shown, ...messages])]),
+    [],
+  );
+  const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
+  /** Main is told too: it keeps the choice, and gives no notification of another customer. */
+  const changeShownAlone = (customerId: string | null) => {
+    setShownAloneId(customerId);
+    unwrap(onboarding().showOnlyCustomer({ customerId })).catch(report);
+  };
+
   // The menu's commands, and a notification clicked (its customer shown); none while a dialog
   // is open, as nothing behind it can be used then (and the Hub may be open for a customer).
   const newCustomerName = useRef<HTMLInputElement>(null);
@@ -104,7 +112,7 @@ export function App() {
    * (with no such button, one customer or none shown, on the list or the new customer's name).
    */
   const showAlone = (customerId: string | null) => {
-    flushSync(() => setShownAloneId(customerId));
+    flushSync(() => changeShownAlone(customerId));
     if (customerId !== null) showAllCustomers.current?.focus();
     else
       (
@@ -158,18 +166,6 @@ export function App() {
     };
   }, []);
 
-  // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
-  const addNotices = useCallback(
-    (messages: string[]) => setNotices((shown) => [...new Set([...shown, ...messages])]),
-    [],
-  );
-  const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
-  // Main is told too, for its notifications; again at each load, as main may have restarted.
-  useEffect(() => {
-    rememberCustomerShownAlone(shownAloneId);
-    unwrap(onboarding().showOnlyCustomer({ customerId: shownAloneId })).catch(report);
-  }, [shownAloneId, report]);
-
   // The relay connection may be dead, or a retry half a minute away, when the network is back.
   const checkRelayConnection = useCallback(
     () => void unwrap(onboarding().checkRelayConnection({})).catch(report),
@@ -204,12 +200,12 @@ export function App() {
         setSaveProblem(status.saveProblem);
       })
       .catch(report);
-    unwrap(bridge.listCustomers({}))
-      .then((list) => {
+    Promise.all([unwrap(bridge.listCustomers({})), unwrap(bridge.getCustomerShownAlone({}))])
+      .then(([list, { customerId: alone }]) => {
         setCustomers(list);
+        setShownAloneId(alone);
         setCustomersRead(true);
         // Shown alone, but not in this list (the other mode's, say): no other customer is shown.
-        const alone = customerShownAlone();
         setSelectedId(
           (current) =>
             current ??
@@ -363,7 +359,7 @@ export function App() {
                       setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
                     }
                     onRemoved={(remaining) => {
-                      setShownAloneId(null);
+                      if (shownAloneId !== null) changeShownAlone(null);
                       setCustomers(remaining);
                       setSelectedId(remaining[0]?.id ?? null);
                     }}

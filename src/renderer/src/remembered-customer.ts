@@ -24,26 +24,3 @@ export function rememberCustomerShown(customerId: string): void {
     // Not remembered: the window then opens on the first customer.
   }
 }
-
-const shownAloneKey = 'customerShownAloneId';
-
-/**
- * The customer the window showed alone (its user sharing their screen with them), if it did: a
- * reload after a crash or a restart shows no other customer until asked to.
- */
-export function customerShownAlone(): string | null {
-  try {
-    return localStorage.getItem(shownAloneKey);
-  } catch {
-    return null;
-  }
-}
-
-export function rememberCustomerShownAlone(customerId: string | null): void {
-  try {
-    if (customerId === null) localStorage.removeItem(shownAloneKey);
-    else localStorage.setItem(shownAloneKey, customerId);
-  } catch {
-    // Not remembered: after a reload the window shows every customer again.
-  }
-}
