@@ -242,10 +242,21 @@ test("a second account of a system the customer has is linked beside it, labelle
   await expect(
     secondRow.getByRole('button', { name: 'Re-link BambooHR (UK entity)' }),
   ).toBeVisible();
-  // The account just linked with the label is not warned of as having it already...
+  // The account just linked with the label is not warned of as having it already; the line says
+  // instead that the Hub's session would give the label to another linked from it...
   await expect(secondDialog).toContainText('A second account, labelled “UK entity”');
   await expect(secondDialog).not.toContainText('has this label already');
-  // ... but is, for a third with the same label.
+  await expect(secondDialog).toContainText(
+    'BambooHR (UK entity) is linked: another account linked from here would be labelled “UK entity” too.',
+  );
+  await secondDialog.getByRole('button', { name: 'Choose another label' }).click();
+  const labelAgain = secondDialog.getByLabel('Label for the new account');
+  await expect(labelAgain).toHaveValue('UK entity');
+  await labelAgain.fill('US entity');
+  await secondDialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(secondDialog).toContainText('A second account, labelled “US entity”');
+  await expect(secondDialog).not.toContainText(/is linked:|has this label already/);
+  // ... and a new session for a third with the same label warns of it as the customer's.
   await secondDialog.getByRole('button', { name: 'Link an ordinary account instead' }).click();
   await dialog.getByRole('button', { name: 'Link a second account…' }).click();
   await label.fill('UK entity');

@@ -41,7 +41,8 @@ export function ConnectDialog(props: {
   const [linkedAgain, setLinkedAgain] = useState<string | null>(null);
   /**
    * The second account this session linked: not one that "has this label already" (it is the one
-   * asked for), until another session is started for another account with the label.
+   * asked for; the line says instead that another linked here would get the label too), until
+   * another session is started for another account with the label.
    */
   const [linkedSecondId, setLinkedSecondId] = useState<string | null>(null);
 
@@ -129,6 +130,7 @@ export function ConnectDialog(props: {
       {props.relink === undefined && (
         <SecondAccountChoice
           accounts={props.accounts.filter((account) => account.id !== linkedSecondId)}
+          linkedWithLabel={props.accounts.find((account) => account.id === linkedSecondId) ?? null}
           value={secondAccount}
           onChange={chooseSecondAccount}
           onChoosingChange={setChoosingSecond}

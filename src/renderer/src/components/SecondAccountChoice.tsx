@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { accountsLabelled, labelInUseText } from '../account-label-in-use';
 import {
+  accountDisplayName,
   accountLabelSchema,
   providerDisplayName,
   type LinkedAccountView,
@@ -19,6 +20,11 @@ export interface SecondAccount {
 export function SecondAccountChoice(props: {
   /** The customer's accounts: the first names the example ("another BambooHR"). */
   accounts: readonly LinkedAccountView[];
+  /**
+   * The second account the dialog's session has just linked with the chosen label (not among
+   * `accounts`): the Hub lets that session link another, which would get the same label.
+   */
+  linkedWithLabel?: LinkedAccountView | null;
   value: SecondAccount | null;
   onChange: (value: SecondAccount | null) => void;
   /** While the label is being entered, the dialog holds back what would link an ordinary one. */
@@ -119,13 +125,20 @@ export function SecondAccountChoice(props: {
   if (props.value !== null) {
     const chosen = props.value;
     const labelled = accountsLabelled(props.accounts, chosen.label);
+    const linked = props.linkedWithLabel ?? null;
+    const warning =
+      labelled.length > 0
+        ? labelInUseText(labelled)
+        : linked !== null
+          ? `${accountDisplayName(linked)} is linked: another account linked from here would be labelled “${chosen.label}” too.`
+          : null;
     return (
       <p className="muted second-account">
         A second account, labelled “{chosen.label}”: StackOne adds it beside the customer’s others,
         whichever system is chosen.{' '}
-        {labelled.length > 0 && (
+        {warning !== null && (
           <>
-            {labelInUseText(labelled)}{' '}
+            {warning}{' '}
             <button
               type="button"
               className="link"
@@ -144,7 +157,7 @@ export function SecondAccountChoice(props: {
           type="button"
           className="link"
           disabled={props.disabled}
-          ref={labelled.length > 0 ? undefined : lineButton}
+          ref={warning !== null ? undefined : lineButton}
           onClick={() => thenFocusLine(() => props.onChange(null))}
         >
           Link an ordinary account instead
