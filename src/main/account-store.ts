@@ -77,6 +77,7 @@ export interface AccountStore {
   addCustomer(customer: { id: string; name: string }): Customer;
   /** The name future connect sessions give StackOne (`origin_owner_name`). */
   renameCustomer(customer: { id: string; name: string }): Customer;
+  saveContactEmail(customer: { id: string; contactEmail: string | null }): Customer;
   /** Only a customer with no linked accounts: removing one with some would orphan them. */
   removeCustomer(customerId: string): void;
   accountsOf(customerId: string): LinkedAccountView[];
@@ -256,6 +257,17 @@ export function openAccountStore(options: {
       state.customers[index] = renamed;
       markChanged();
       return renamed;
+    },
+    saveContactEmail({ id, contactEmail }) {
+      const index = state.customers.findIndex((c) => c.id === id);
+      const existing = state.customers[index];
+      if (existing === undefined) throw unknownCustomer(id);
+      const changed: Customer = { ...existing };
+      if (contactEmail === null) delete changed.contactEmail;
+      else changed.contactEmail = contactEmail;
+      state.customers[index] = changed;
+      markChanged();
+      return changed;
     },
     removeCustomer(customerId) {
       const customer = state.customers.find((c) => c.id === customerId);

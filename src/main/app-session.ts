@@ -269,6 +269,7 @@ export function createAppSession(deps: {
     summarizeCustomers: delegate('summarizeCustomers'),
     createCustomer: delegate('createCustomer'),
     renameCustomer: delegate('renameCustomer'),
+    saveCustomerContactEmail: delegate('saveCustomerContactEmail'),
     removeCustomer: delegate('removeCustomer'),
     findStackOneCustomers: delegate('findStackOneCustomers'),
     createConnectSession: delegate('createConnectSession'),

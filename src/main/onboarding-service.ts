@@ -277,6 +277,11 @@ export function createOnboardingService(deps: {
       await persist();
       return customer;
     },
+    async saveCustomerContactEmail({ id, contactEmail }) {
+      const customer = store.saveContactEmail({ id, contactEmail });
+      await persist();
+      return customer;
+    },
     async removeCustomer({ id }) {
       store.removeCustomer(id);
       await persist();

@@ -9,6 +9,7 @@ export const bridgeCallNames = [
   'summarizeCustomers',
   'createCustomer',
   'renameCustomer',
+  'saveCustomerContactEmail',
   'removeCustomer',
   'findStackOneCustomers',
   'createConnectSession',

@@ -5,6 +5,7 @@ import {
   accountIdSchema,
   accountLabelSchema,
   connectorCategorySchema,
+  customerContactEmailSchema,
   customerIdSchema,
   customerNameSchema,
   customerSchema,
@@ -149,6 +150,14 @@ export const bridgeCalls = {
   },
   renameCustomer: {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
+    output: customerSchema,
+  },
+  /** Whom the customer's auth links are emailed to from now on (null: nobody kept). */
+  saveCustomerContactEmail: {
+    input: z.strictObject({
+      id: customerIdSchema,
+      contactEmail: customerContactEmailSchema.nullable(),
+    }),
     output: customerSchema,
   },
   /** Only a customer with no linked accounts; resolves to the customers left. */

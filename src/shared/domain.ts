@@ -17,10 +17,17 @@ export const customerNameSchema = z
   .min(1, 'Enter the customer name.')
   .max(200, 'A customer name is at most 200 characters.');
 
+/** Whom the customer's auth links are emailed to (their IT administrator, say). */
+export const customerContactEmailSchema = z
+  .email('Enter an email address, like it@customer.example.')
+  .max(254, 'An email address is at most 254 characters.');
+
 export const customerSchema = z.object({
   id: customerIdSchema,
   name: customerNameSchema,
   createdAt: z.iso.datetime({ offset: true }),
+  /** Absent until an auth link is emailed to someone (and in files from before). */
+  contactEmail: customerContactEmailSchema.optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 

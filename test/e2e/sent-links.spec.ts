@@ -264,3 +264,69 @@ test('where the computer has no secret storage, the app says that links are not 
     await harness.close();
   }
 });
+
+test("the address a link is emailed to is the draft's recipient and is kept for the customer's next link, after a reload too; one that is not an address is said so", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  const openWithLink = async () => {
+    await app.getByRole('button', { name: 'Send a link' }).click();
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  };
+  const emailTo = dialog.getByLabel('Email it to');
+  const emailIt = dialog.getByRole('link', { name: 'Email it…' });
+  const draft = async () => new URL((await emailIt.getAttribute('href')) ?? '');
+
+  await openWithLink();
+  await expect(emailTo).toHaveValue('');
+  await expect(dialog).toContainText('Kept for Acme Ltd’s next link.');
+  expect((await draft()).pathname).toBe('');
+
+  await emailTo.fill('it at acme');
+  await emailTo.press('Tab');
+  await expect(dialog.getByRole('alert')).toHaveText(/^This is not an email address/);
+  await expect(emailTo).toHaveAttribute('aria-invalid', 'true');
+  // Emailed as it is, the draft would go nowhere: the mail app is not opened, and the field has
+  // the keyboard.
+  const clickPrevented = app.evaluate(
+    () =>
+      new Promise<boolean>((resolve) =>
+        document.addEventListener('click', (event) => resolve(event.defaultPrevented), {
+          once: true,
+        }),
+      ),
+  );
+  await emailIt.click();
+  expect(await clickPrevented).toBe(true);
+  await expect(emailTo).toBeFocused();
+  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+
+  await emailTo.fill(' it+links@acme.example ');
+  await emailTo.press('Tab');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await expect(emailTo).toHaveAttribute('aria-invalid', 'false');
+  const addressed = await draft();
+  expect(addressed.protocol).toBe('mailto:');
+  expect(decodeURIComponent(addressed.pathname)).toBe('it+links@acme.example');
+  expect(addressed.searchParams.get('subject')).toBe("Connect Acme Ltd's systems");
+  await expect
+    .poll(() => harness.store.getCustomer('acme')?.contactEmail)
+    .toBe('it+links@acme.example');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await openWithLink();
+  await expect(emailTo).toHaveValue('it+links@acme.example');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await app.reload();
+  await openWithLink();
+  await expect(emailTo).toHaveValue('it+links@acme.example');
+
+  // Emptied: nobody kept, and the mail app asks whom.
+  await emailTo.fill('');
+  await emailTo.press('Tab');
+  await expect.poll(() => harness.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+  expect((await draft()).pathname).toBe('');
+});

@@ -959,6 +959,34 @@ describe('customers', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it("keeps whom a customer's links are emailed to across restarts, until it is emptied", async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    expect(
+      await w.service.handlers.saveCustomerContactEmail({
+        id: 'acme',
+        contactEmail: 'it@acme.example',
+      }),
+    ).toEqual(expect.objectContaining({ id: 'acme', contactEmail: 'it@acme.example' }));
+
+    await w.service.stop();
+    w.startService();
+    expect(await w.service.handlers.listCustomers({})).toEqual([
+      expect.objectContaining({ id: 'acme', name: 'Acme Ltd', contactEmail: 'it@acme.example' }),
+    ]);
+    const emptied = await w.service.handlers.saveCustomerContactEmail({
+      id: 'acme',
+      contactEmail: null,
+    });
+    expect(emptied).not.toHaveProperty('contactEmail');
+    await w.service.stop();
+    w.startService();
+    expect(w.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+    await expect(
+      w.service.handlers.saveCustomerContactEmail({ id: 'nobody', contactEmail: null }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('removes a customer only once none of their accounts is linked', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });

@@ -21,6 +21,24 @@ describe('bridge contract', () => {
     expect(input.safeParse({ customerId: 'acme', notify: true }).success).toBe(false);
   });
 
+  it("takes whom a customer's links are emailed to as an email address, or null for nobody", () => {
+    const input = bridgeCalls.saveCustomerContactEmail.input;
+    expect(input.safeParse({ id: 'acme', contactEmail: 'it+links@acme.example' }).success).toBe(
+      true,
+    );
+    expect(input.safeParse({ id: 'acme', contactEmail: null }).success).toBe(true);
+    for (const contactEmail of [
+      '',
+      'it at acme',
+      'it@',
+      '@acme.example',
+      `${'a'.repeat(250)}@a.io`,
+    ])
+      expect(input.safeParse({ id: 'acme', contactEmail }).success).toBe(false);
+    expect(input.safeParse({ id: 'not an id', contactEmail: null }).success).toBe(false);
+    expect(input.safeParse({ id: 'acme', contactEmail: null, name: 'X' }).success).toBe(false);
+  });
+
   it('never lets a connect session result carry more than the token and hub URLs', () => {
     const output = bridgeCalls.createConnectSession.output;
     expect(

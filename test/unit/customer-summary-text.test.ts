@@ -67,6 +67,13 @@ describe("a customer's summary", () => {
     );
   });
 
+  it("says whom the customer's links are emailed to, where someone is kept", () => {
+    const withContact = { ...customer, contactEmail: 'it@acme.example' };
+    expect(customerSummaryText(withContact, [], [], at)).toBe(
+      `Acme Ltd (customer id acme; links emailed to it@acme.example), as of ${when}: no linked accounts.\n`,
+    );
+  });
+
   const link = (fields: Partial<SentAuthLink>): SentAuthLink => ({
     id: '00000000-0000-4000-8000-000000000001',
     url: 'https://app.stackone.com/embedded/integrations?token=secret-token',

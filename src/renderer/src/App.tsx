@@ -236,6 +236,9 @@ export function App() {
     return off;
   }, [selectedId, report]);
 
+  const replaceCustomer = (changed: Customer) =>
+    setCustomers((list) => list.map((c) => (c.id === changed.id ? changed : c)));
+
   const showAddedCustomer = (customer: Customer) => {
     setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);
     setSelectedId(customer.id);
@@ -355,9 +358,7 @@ export function App() {
                     key={selected.id}
                     customer={selected}
                     accounts={accounts}
-                    onRenamed={(renamed) =>
-                      setCustomers((list) => list.map((c) => (c.id === renamed.id ? renamed : c)))
-                    }
+                    onRenamed={replaceCustomer}
                     onRemoved={(remaining) => {
                       if (shownAloneId !== null) changeShownAlone(null);
                       setCustomers(remaining);
@@ -449,6 +450,7 @@ export function App() {
                     secondAccount={openDialog.secondAccount}
                     replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
+                    onCustomerChanged={replaceCustomer}
                     onClose={() => {
                       setOpenDialog(null);
                       setSentLinksVersion((version) => version + 1);

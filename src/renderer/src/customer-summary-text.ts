@@ -61,7 +61,7 @@ function sentLinksText(
 
 /**
  * A plain-text account of where the customer's linking stands, for a handover note or an email:
- * each linked account with its status (and StackOne's reasons), when and by whom it was linked,
+ * whom their links are emailed to, each linked account with its status (and StackOne's reasons), when and by whom it was linked,
  * and what needs re-linking; then the links sent (`null`: they could not be read).
  */
 export function customerSummaryText(
@@ -71,7 +71,9 @@ export function customerSummaryText(
   at: Date,
 ): string {
   const when = dateTimeWithZoneText(at);
-  const heading = `${customer.name} (customer id ${customer.id}), as of ${when}:`;
+  const contact =
+    customer.contactEmail === undefined ? '' : `; links emailed to ${customer.contactEmail}`;
+  const heading = `${customer.name} (customer id ${customer.id}${contact}), as of ${when}:`;
   const links = sentLinksText(sentLinks, accounts, at);
   if (accounts.length === 0) return `${heading} no linked accounts.\n${links}`;
   const toRelink = accounts.filter(needsRelink).length;

@@ -1,6 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import {
+  accountDisplayName,
+  customerContactEmailSchema,
+  type Customer,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
@@ -30,6 +35,8 @@ export function SendLinkDialog(props: {
   replacesRelinkOfDisconnected?: boolean;
   /** The customer's accounts. */
   accounts: readonly LinkedAccountView[];
+  /** The customer as saved with another contact email. */
+  onCustomerChanged: (customer: Customer) => void;
   onClose: () => void;
 }) {
   const { customer, relink } = props;
@@ -44,6 +51,40 @@ export function SendLinkDialog(props: {
     props.secondAccount ?? null,
   );
   const [choosingSecond, setChoosingSecond] = useState(false);
+  const [emailTo, setEmailTo] = useState(customer.contactEmail ?? '');
+  const [emailToError, setEmailToError] = useState<string | null>(null);
+  const emailToField = useRef<HTMLInputElement>(null);
+  const emailToErrorId = useId();
+  const emailToHelpId = useId();
+  /** The address typed, checked: '' for none (the mail app asks), null when it is not one. */
+  const checkedEmailTo = (): string | null => {
+    const typed = emailTo.trim();
+    if (typed === '') return '';
+    const checked = customerContactEmailSchema.safeParse(typed);
+    return checked.success ? checked.data : null;
+  };
+  /** Kept for the customer's next link once it is an address (or emptied), as the field is left. */
+  const keepEmailTo = () => {
+    const address = checkedEmailTo();
+    if (address === null) {
+      setEmailToError(
+        'This is not an email address: correct it (like it@customer.example), or empty the field to choose whom in the mail app.',
+      );
+      return;
+    }
+    setEmailToError(null);
+    const contactEmail = address === '' ? null : address;
+    if (contactEmail === (customer.contactEmail ?? null)) return;
+    unwrap(onboarding().saveCustomerContactEmail({ id: customer.id, contactEmail }))
+      .then(props.onCustomerChanged)
+      .catch((failure: unknown) => setEmailToError(messageOf(failure)));
+  };
+  const emailIt = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (checkedEmailTo() !== null) return;
+    event.preventDefault();
+    keepEmailTo();
+    emailToField.current?.focus();
+  };
 
   useEffect(() => {
     if (link === null) return;
@@ -147,18 +188,53 @@ export function SendLinkDialog(props: {
         <div className="auth-link">
           <label>
             Link
-            <input readOnly value={link.url} onFocus={(event) => event.target.select()} />
+            <input
+              className="link-url"
+              readOnly
+              value={link.url}
+              onFocus={(event) => event.target.select()}
+            />
           </label>
           <p className="muted">Valid until {validUntil}. Anyone with the link can use it.</p>
+          <label className="email-to">
+            Email it to
+            <input
+              ref={emailToField}
+              type="email"
+              value={emailTo}
+              placeholder="it@customer.example"
+              autoComplete="email"
+              aria-invalid={emailToError !== null}
+              aria-describedby={emailToError !== null ? emailToErrorId : emailToHelpId}
+              onChange={(event) => setEmailTo(event.target.value)}
+              onBlur={keepEmailTo}
+            />
+          </label>
+          {emailToError !== null ? (
+            <p className="error" role="alert" id={emailToErrorId}>
+              {emailToError}
+            </p>
+          ) : (
+            <p className="muted" id={emailToHelpId}>
+              Kept for {customer.name}’s next link. Empty: you choose whom in the mail app.
+            </p>
+          )}
           <div className="actions">
             <button type="button" onClick={() => copyLink(link.url)}>
               Copy link
             </button>
             <a
               className="button"
-              href={emailDraft(customer.name, link.url, link.expiresAt, relinkName)}
+              href={emailDraft(
+                checkedEmailTo() ?? '',
+                customer.name,
+                link.url,
+                link.expiresAt,
+                relinkName,
+              )}
               target="_blank"
               rel="noreferrer"
+              onClick={emailIt}
             >
               Email it…
             </a>
@@ -183,6 +259,7 @@ export function SendLinkDialog(props: {
 }
 
 function emailDraft(
+  to: string,
   customerName: string,
   url: string,
   expiresAt: string,
@@ -202,5 +279,7 @@ function emailDraft(
     '',
     `The link works until ${dateTimeWithZoneText(expiresAt)}. Do not forward it: anyone with it can use it.`,
   ].join('\n');
-  return `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+  // The address as RFC 6068 writes it: its characters escaped, but its @ as it is.
+  const recipient = encodeURIComponent(to).replace('%40', '@');
+  return `mailto:${recipient}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
