@@ -36,6 +36,14 @@ describe('matchesCustomerSearch', () => {
     expect(matchesCustomerSearch(customer('Acme'), 'bamboo')).toBe(false);
   });
 
+  it('finds a customer by the address their links are emailed to, its domain say', () => {
+    const acme = { ...customer('Acme Ltd'), contactEmail: 'it@acme-group.example' };
+    expect(matchesCustomerSearch(acme, 'acme-group')).toBe(true);
+    expect(matchesCustomerSearch(acme, 'IT@')).toBe(true);
+    expect(matchesCustomerSearch(acme, 'globex')).toBe(false);
+    expect(matchesCustomerSearch(customer('Acme Ltd'), 'acme-group')).toBe(false);
+  });
+
   it('lists everyone while nothing is typed', () => {
     expect(matchesCustomerSearch(customer('Acme'), '')).toBe(true);
     expect(matchesCustomerSearch(customer('Acme'), '   ')).toBe(true);

@@ -80,7 +80,7 @@ export function CustomerList({
       {searching && (
         <CustomerSearchBox
           label="Find a customer"
-          placeholder="Name, id or system"
+          placeholder="Name, id, system or email"
           inputRef={searchBoxRef}
           value={search}
           onChange={setSearch}
