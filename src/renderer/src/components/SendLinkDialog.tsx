@@ -203,7 +203,7 @@ export function SendLinkDialog(props: {
               type="email"
               value={emailTo}
               placeholder="it@customer.example"
-              autoComplete="email"
+              autoComplete="off"
               aria-invalid={emailToError !== null}
               aria-describedby={emailToError !== null ? emailToErrorId : emailToHelpId}
               onChange={(event) => setEmailTo(event.target.value)}
