@@ -324,7 +324,21 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
   await openWithLink();
   await expect(emailTo).toHaveValue('it+links@acme.example');
 
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  // A list long enough for the search finds the customer by where their links go.
+  for (const name of ['Globex', 'Hooli', 'Initech', 'Soylent', 'Umbrella']) {
+    await harness.session.handlers.createCustomer({ id: name.toLowerCase(), name });
+  }
+  await app.reload();
+  await app.getByLabel('Find a customer').fill('acme.example');
+  const found = app.getByRole('list', { name: 'Customers' }).getByRole('button');
+  await expect(found).toHaveCount(1);
+  await expect(found).toHaveText(/^Acme Ltd/);
+  await found.click();
+
   // Emptied: nobody kept, and the mail app asks whom.
+  await openWithLink();
   await emailTo.fill('');
   await emailTo.press('Tab');
   await expect.poll(() => harness.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
