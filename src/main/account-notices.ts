@@ -14,7 +14,9 @@ export interface AccountNotice {
 export interface AccountChange {
   customerId: string;
   customerName: string;
-  kind: 'linked' | 'relinked' | 'needs-relink';
+  kind: 'linked' | 'relinked' | 'needs-relink' | 'link-expired';
+  /** How many accounts or links it tells of: one, but for links that expired together. */
+  count: number;
   title: string;
   body: string;
 }
@@ -51,6 +53,7 @@ export function createAccountChangeWatch(options: {
             customerId,
             customerName,
             kind: 'linked',
+            count: 1,
             title: `${customerName}: ${name} linked`,
             body: 'The account is active in StackOne.',
           });
@@ -59,6 +62,7 @@ export function createAccountChangeWatch(options: {
             customerId,
             customerName,
             kind: 'relinked',
+            count: 1,
             title: `${customerName}: ${name} re-linked`,
             body: 'The account is active again in StackOne.',
           });
@@ -68,6 +72,7 @@ export function createAccountChangeWatch(options: {
             customerId,
             customerName,
             kind: 'needs-relink',
+            count: 1,
             title: `${customerName}: ${name} needs re-linking`,
             body: `Its status is ${account.status}${reason === undefined ? '' : `: ${reason}`}. Re-link it in the app, or send ${customerName} a link.`,
           });
@@ -78,6 +83,23 @@ export function createAccountChangeWatch(options: {
   };
 }
 
+/** Links sent to the customer that have just expired with nothing linked since: to follow up. */
+export function linksExpiredChange(
+  customerId: string,
+  customerName: string,
+  count: number,
+): AccountChange {
+  const one = count === 1;
+  return {
+    customerId,
+    customerName,
+    kind: 'link-expired',
+    count,
+    title: `${customerName}: ${one ? 'a link' : `${count} links`} expired, nothing linked`,
+    body: `${one ? 'The link' : 'The links'} sent to them expired with nothing linked since. Send another from their page if they still need one.`,
+  };
+}
+
 /**
  * The notices for a burst of changes (a reconnection after days offline may bring dozens): one
  * each up to three, else one that sums them up, about the customer if there is only one.
@@ -85,11 +107,17 @@ export function createAccountChangeWatch(options: {
 export function noticesFor(changes: readonly AccountChange[]): AccountNotice[] {
   if (changes.length <= noticesPerBurstMax)
     return changes.map(({ customerId, title, body }) => ({ customerId, title, body }));
-  const linked = changes.filter((change) => change.kind !== 'needs-relink').length;
-  const broken = changes.length - linked;
-  const counted = (count: number, what: string) =>
-    count === 0 ? [] : [`${count} account${count === 1 ? '' : 's'} ${what}`];
-  const summary = [...counted(linked, 'linked'), ...counted(broken, 'to re-link')].join(', ');
+  const counted = (kinds: readonly AccountChange['kind'][], what: (plural: string) => string) => {
+    const count = changes
+      .filter((change) => kinds.includes(change.kind))
+      .reduce((sum, change) => sum + change.count, 0);
+    return count === 0 ? [] : [`${count} ${what(count === 1 ? '' : 's')}`];
+  };
+  const summary = [
+    ...counted(['linked', 'relinked'], (s) => `account${s} linked`),
+    ...counted(['needs-relink'], (s) => `account${s} to re-link`),
+    ...counted(['link-expired'], (s) => `link${s} expired unused`),
+  ].join(', ');
   const customers = new Map(changes.map((change) => [change.customerId, change.customerName]));
   const [only] = customers;
   if (customers.size === 1 && only !== undefined)

@@ -1,7 +1,13 @@
 import { release } from 'node:os';
 import type { EventPayload } from '../shared/contract';
 import type { SettingsView } from '../shared/live-settings';
-import { createAccountChangeWatch, createNoticeBurst, type AccountNotice } from './account-notices';
+import {
+  createAccountChangeWatch,
+  createNoticeBurst,
+  linksExpiredChange,
+  type AccountNotice,
+  type AccountChange,
+} from './account-notices';
 import { flushOrKeepInMemory, type AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
@@ -20,6 +26,7 @@ import type { SecretCipher } from './secret-cipher';
 import type { SettingsStore } from './settings-store';
 import type { RoutedNetwork } from './network/routed-network';
 import { createStackOneApi } from './stackone-api';
+import { watchUnusedLinkExpiries, type UnusedLinkExpiryWatch } from './unused-link-expiry-watch';
 import { createWindowErrorLog } from './window-error-log';
 
 type Mode = Profile['mode'];
@@ -95,7 +102,11 @@ export function createAppSession(deps: {
     return store;
   };
   let demoBackend: Promise<DemoBackend> | null = null;
-  let active: { profile: Profile; service: OnboardingService } | null = null;
+  let active: {
+    profile: Profile;
+    service: OnboardingService;
+    linkExpiries: UnusedLinkExpiryWatch;
+  } | null = null;
   let startWarning: string | null = null;
   let windowRestartWarning: string | null = null;
   /** The customer the window shows alone, if it does: no other is named in a notice meanwhile. */
@@ -128,9 +139,14 @@ export function createAppSession(deps: {
   };
   const activeService = async () => (await activeMode()).service;
 
-  async function activate(profile: Profile): Promise<void> {
+  async function stopActive(): Promise<void> {
+    active?.linkExpiries.stop();
     await active?.service.stop();
     active = null;
+  }
+
+  async function activate(profile: Profile): Promise<void> {
+    await stopActive();
     const store = storeFor(profile.mode);
     // The demo's simulator and relay are on this computer: no proxy between.
     const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
@@ -142,12 +158,26 @@ export function createAppSession(deps: {
       deps.notify?.(notice);
       deps.emit('accountNotice', notice);
     });
+    /** Told unless another customer is shown alone. */
+    const tellOf = (customerId: string, changes: readonly AccountChange[]) => {
+      if (onlyCustomerId === null || customerId === onlyCustomerId) tellChanges(changes);
+    };
+    const linkExpiries = watchUnusedLinkExpiries({
+      onExpired: (customerId, count) => {
+        const customer = store.getCustomer(customerId);
+        // Removed meanwhile: nobody to follow up.
+        if (customer !== undefined)
+          tellOf(customerId, [linksExpiredChange(customerId, customer.name, count)]);
+      },
+    });
     const emit: EmitBridgeEvent = (event, payload) => {
       if (event === 'accountsChanged') {
         const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
         // Watched whoever it is, so that nothing old is news once all customers are shown again.
-        const changes = changeWatch.changed(customerId, accounts);
-        if (onlyCustomerId === null || customerId === onlyCustomerId) tellChanges(changes);
+        tellOf(customerId, changeWatch.changed(customerId, accounts));
+      } else if (event === 'customerSummaryChanged') {
+        const summary = payload as EventPayload<'customerSummaryChanged'>;
+        linkExpiries.update(summary.customerId, summary.unusedLinksExpireAt);
       }
       deps.emit(event, payload);
     };
@@ -165,8 +195,10 @@ export function createAppSession(deps: {
       emit,
       linkedBy: () => settings.linkedBy,
     });
-    active = { profile, service };
+    active = { profile, service, linkExpiries };
     service.start();
+    for (const summary of await service.handlers.summarizeCustomers({}))
+      linkExpiries.update(summary.customerId, summary.unusedLinksExpireAt);
     logger.info({ mode: profile.mode }, 'profile active');
     for (const listener of listeners) listener(profile);
   }
@@ -438,8 +470,7 @@ export function createAppSession(deps: {
             'conflict',
             'Only the demo can be started afresh: switch to demo mode first. Live mode’s accounts are StackOne’s own.',
           );
-        await active?.service.stop();
-        active = null;
+        await stopActive();
         await demoBackend?.then(
           (backend) => backend.close(),
           () => undefined,
@@ -493,8 +524,7 @@ export function createAppSession(deps: {
       }),
     stop: () =>
       exclusive(async () => {
-        await active?.service.stop();
-        active = null;
+        await stopActive();
         if (demoBackend) await (await demoBackend).close();
         demoBackend = null;
       }),

@@ -928,6 +928,70 @@ describe('the app session', () => {
     expect(JSON.parse(settingsFile())).toMatchObject({ customerShownAlone: 'acme' });
   });
 
+  it('tells of a link that expires with nothing linked as it does, unless something was linked through it, it expired before the start or another customer is shown alone', async () => {
+    const cipher = createMemoryKeyCipher();
+    const first = await openSession({ cipher });
+    const customers = { acme: 'Acme Ltd', globex: 'Globex', hooli: 'Hooli', initech: 'Initech' };
+    for (const [id, name] of Object.entries(customers)) {
+      await first.handlers.createCustomer({ id, name });
+      await first.handlers.createAuthLink({ customerId: id, validForDays: 1 });
+    }
+    await first.stop();
+    // The links made to expire soon (Initech's before the next start), as the file keeps them.
+    const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      sentLinks: { customerId: string; expiresAt: string }[];
+    };
+    const soon = Date.now() + 3_000;
+    for (const link of saved.sentLinks)
+      link.expiresAt = new Date(
+        link.customerId === 'initech' ? Date.now() - 60_000 : soon,
+      ).toISOString();
+    writeFileSync(file, JSON.stringify(saved));
+
+    const notices: AccountNotice[] = [];
+    const second = await openSession({ cipher, notices });
+    // Hooli's customer links an account through theirs before it expires.
+    const hubSession = await second.handlers.createConnectSession({ customerId: 'hooli' });
+    await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+    await eventually(async () =>
+      expect(
+        (await second.handlers.summarizeCustomers({})).find((s) => s.customerId === 'hooli')
+          ?.unusedLinksExpireAt,
+      ).toEqual([]),
+    );
+    expect(notices.map((notice) => notice.title)).toEqual(['Hooli: BambooHR linked']);
+    await eventually(() =>
+      expect(notices.map((notice) => notice.title)).toEqual([
+        'Hooli: BambooHR linked',
+        'Acme Ltd: a link expired, nothing linked',
+        'Globex: a link expired, nothing linked',
+      ]),
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(soon);
+    expect(notices.at(-1)).toEqual({
+      customerId: 'globex',
+      title: 'Globex: a link expired, nothing linked',
+      body: 'The link sent to them expired with nothing linked since. Send another from their page if they still need one.',
+    });
+
+    // While Acme is shown alone, Globex's next link expiring says nothing.
+    await second.handlers.showOnlyCustomer({ customerId: 'acme' });
+    await second.stop();
+    const again = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
+    const later = Date.now() + 2_000;
+    for (const link of again.sentLinks)
+      if (link.customerId !== 'hooli') link.expiresAt = new Date(later).toISOString();
+    writeFileSync(file, JSON.stringify(again));
+    const alone: AccountNotice[] = [];
+    await openSession({ cipher, notices: alone });
+    await eventually(() =>
+      expect(alone.map((notice) => notice.title)).toEqual([
+        'Acme Ltd: a link expired, nothing linked',
+      ]),
+    );
+  });
+
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {
     const notices: AccountNotice[] = [];
     const first = await openSession({ notices });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createAccountChangeWatch,
   createNoticeBurst,
+  linksExpiredChange,
   noticesFor,
   type AccountNotice,
 } from '../../src/main/account-notices';
@@ -33,6 +34,7 @@ describe('account changes worth telling', () => {
         customerId: 'acme',
         customerName: 'Acme Ltd',
         kind: 'linked',
+        count: 1,
         title: 'Acme Ltd: BambooHR linked',
         body: 'The account is active in StackOne.',
       },
@@ -118,6 +120,28 @@ describe('notices for a burst of changes', () => {
         title: '4 accounts linked, 2 accounts to re-link, for 2 customers',
         body: 'Open the app to see which.',
       },
+    ]);
+  });
+
+  it('of links that expired with nothing linked: one, several together, and counted in a sum', () => {
+    expect(noticesFor([linksExpiredChange('acme', 'Acme Ltd', 1)])).toEqual([
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: a link expired, nothing linked',
+        body: 'The link sent to them expired with nothing linked since. Send another from their page if they still need one.',
+      },
+    ]);
+    expect(noticesFor([linksExpiredChange('globex', 'Globex', 2)])).toEqual([
+      {
+        customerId: 'globex',
+        title: 'Globex: 2 links expired, nothing linked',
+        body: 'The links sent to them expired with nothing linked since. Send another from their page if they still need one.',
+      },
+    ]);
+    expect(
+      noticesFor([...acmeChanges, linksExpiredChange('globex', 'Globex', 2)]).map((n) => n.title),
+    ).toEqual([
+      '3 accounts linked, 2 accounts to re-link, 2 links expired unused, for 2 customers',
     ]);
   });
 
