@@ -16,17 +16,15 @@ export interface UnusedLinkExpiryWatch {
 export function watchUnusedLinkExpiries(options: {
   /** How many of the customer's links have just expired with nothing linked since. */
   onExpired: (customerId: string, count: number) => void;
-  now?: () => number;
 }): UnusedLinkExpiryWatch {
-  const now = options.now ?? Date.now;
   const expiries = new Map<string, number[]>();
   /** Expiries up to this time have been told of (or came before the watch). */
-  let toldUpTo = now();
+  let toldUpTo = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   const tellExpired = () => {
-    const at = now();
+    const at = Date.now();
     for (const [customerId, times] of expiries) {
       const count = times.filter((time) => time > toldUpTo && time <= at).length;
       if (count > 0) options.onExpired(customerId, count);
@@ -41,7 +39,7 @@ export function watchUnusedLinkExpiries(options: {
     const next = Math.min(...[...expiries.values()].flat().filter((time) => time > toldUpTo));
     if (next === Infinity) return;
     // Cut short by the longest delay, it tells of nothing and is set again from there.
-    timer = setTimeout(tellExpired, Math.min(Math.max(0, next - now()), timerDelayMax));
+    timer = setTimeout(tellExpired, Math.min(Math.max(0, next - Date.now()), timerDelayMax));
   };
 
   return {
