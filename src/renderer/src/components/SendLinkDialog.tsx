@@ -54,6 +54,8 @@ export function SendLinkDialog(props: {
   const [emailTo, setEmailTo] = useState(customer.contactEmail ?? '');
   const [emailToError, setEmailToError] = useState<string | null>(null);
   const emailToField = useRef<HTMLInputElement>(null);
+  /** The address last sent to main (leaving the field, then Done, sends it once). */
+  const emailToKept = useRef<string | null | undefined>(customer.contactEmail ?? null);
   const emailToErrorId = useId();
   const emailToHelpId = useId();
   /** The address typed, checked: '' for none (the mail app asks), null when it is not one. */
@@ -74,10 +76,14 @@ export function SendLinkDialog(props: {
     }
     setEmailToError(null);
     const contactEmail = address === '' ? null : address;
-    if (contactEmail === (customer.contactEmail ?? null)) return;
+    if (contactEmail === emailToKept.current) return;
+    emailToKept.current = contactEmail;
     unwrap(onboarding().saveCustomerContactEmail({ id: customer.id, contactEmail }))
       .then(props.onCustomerChanged)
-      .catch((failure: unknown) => setEmailToError(messageOf(failure)));
+      .catch((failure: unknown) => {
+        emailToKept.current = undefined;
+        setEmailToError(messageOf(failure));
+      });
   };
   const emailIt = (event: MouseEvent<HTMLAnchorElement>) => {
     if (checkedEmailTo() !== null) return;
@@ -131,7 +137,11 @@ export function SendLinkDialog(props: {
           ? `Send ${customer.name} a link`
           : `Send ${customer.name} a link to re-link ${relinkName}`
       }
-      onClose={props.onClose}
+      onClose={() => {
+        // Escape from the field closes the dialog without leaving it first.
+        if (link !== null) keepEmailTo();
+        props.onClose();
+      }}
       closeOnEscape
     >
       <p className="muted">
