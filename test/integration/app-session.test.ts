@@ -937,16 +937,17 @@ describe('the app session', () => {
       await first.handlers.createAuthLink({ customerId: id, validForDays: 1 });
     }
     await first.stop();
-    // The links made to expire soon (Initech's before the next start), as the file keeps them.
+    // The links made to expire soon (Initech's before the next start), as the file keeps them:
+    // late enough for a slow machine to start the app first, and Hooli's to link an account.
     const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as {
       sentLinks: { customerId: string; expiresAt: string }[];
     };
-    const soon = Date.now() + 3_000;
+    const soon = Date.now() + 6_000;
+    const hooliExpiry = soon + 6_000;
+    const expiryOf: Record<string, number> = { initech: Date.now() - 60_000, hooli: hooliExpiry };
     for (const link of saved.sentLinks)
-      link.expiresAt = new Date(
-        link.customerId === 'initech' ? Date.now() - 60_000 : soon,
-      ).toISOString();
+      link.expiresAt = new Date(expiryOf[link.customerId] ?? soon).toISOString();
     writeFileSync(file, JSON.stringify(saved));
 
     const notices: AccountNotice[] = [];
@@ -974,12 +975,15 @@ describe('the app session', () => {
       title: 'Globex: a link expired, nothing linked',
       body: 'The link sent to them expired with nothing linked since. Send another from their page if they still need one.',
     });
+    // Past Hooli's link's expiry: nothing more, as an account was linked through it.
+    await new Promise((resolve) => setTimeout(resolve, hooliExpiry - Date.now() + 500));
+    expect(notices).toHaveLength(3);
 
     // While Acme is shown alone, Globex's next link expiring says nothing.
     await second.handlers.showOnlyCustomer({ customerId: 'acme' });
     await second.stop();
     const again = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
-    const later = Date.now() + 2_000;
+    const later = Date.now() + 6_000;
     for (const link of again.sentLinks)
       if (link.customerId !== 'hooli') link.expiresAt = new Date(later).toISOString();
     writeFileSync(file, JSON.stringify(again));
