@@ -14,7 +14,7 @@ export interface AccountNotice {
 export interface AccountChange {
   customerId: string;
   customerName: string;
-  kind: 'linked' | 'relinked' | 'needs-relink' | 'link-expired';
+  kind: 'linked' | 'relinked' | 'needs-relink' | 'link-expired' | 'relink-link-expired';
   /** How many accounts or links it tells of: one, but for links that expired together. */
   count: number;
   title: string;
@@ -100,6 +100,20 @@ export function linksExpiredChange(
   };
 }
 
+/** A link sent to re-link an account has just expired, the account still needing it. */
+export const relinkLinkExpiredChange = (
+  customerId: string,
+  customerName: string,
+  accountName: string,
+): AccountChange => ({
+  customerId,
+  customerName,
+  kind: 'relink-link-expired',
+  count: 1,
+  title: `${customerName}: the link to re-link ${accountName} expired`,
+  body: `${accountName} still needs re-linking. Send another link from their page, or re-link it in the app.`,
+});
+
 /**
  * The notices for a burst of changes (a reconnection after days offline may bring dozens): one
  * each up to three, else one that sums them up, about the customer if there is only one.
@@ -117,6 +131,7 @@ export function noticesFor(changes: readonly AccountChange[]): AccountNotice[] {
     ...counted(['linked', 'relinked'], (s) => `account${s} linked`),
     ...counted(['needs-relink'], (s) => `account${s} to re-link`),
     ...counted(['link-expired'], (s) => `link${s} expired unused`),
+    ...counted(['relink-link-expired'], (s) => `link${s} to re-link expired`),
   ].join(', ');
   const customers = new Map(changes.map((change) => [change.customerId, change.customerName]));
   const [only] = customers;

@@ -5,6 +5,7 @@ import {
   createAccountChangeWatch,
   createNoticeBurst,
   linksExpiredChange,
+  relinkLinkExpiredChange,
   type AccountNotice,
   type AccountChange,
 } from './account-notices';
@@ -13,6 +14,8 @@ import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import type { DemoBackend } from './demo-backend';
 import { diagnosticsReport } from './diagnostics-report';
+import { watchLinkExpiries, type LinkExpiryWatch } from './link-expiry-watch';
+import { linksToFollowUp } from './links-to-follow-up';
 import { liveProfile, relayStreamUrlOf } from './live-profile';
 import type { Logger } from './logger';
 import {
@@ -26,7 +29,6 @@ import type { SecretCipher } from './secret-cipher';
 import type { SettingsStore } from './settings-store';
 import type { RoutedNetwork } from './network/routed-network';
 import { createStackOneApi } from './stackone-api';
-import { watchUnusedLinkExpiries, type UnusedLinkExpiryWatch } from './unused-link-expiry-watch';
 import { createWindowErrorLog } from './window-error-log';
 
 type Mode = Profile['mode'];
@@ -105,7 +107,7 @@ export function createAppSession(deps: {
   let active: {
     profile: Profile;
     service: OnboardingService;
-    linkExpiries: UnusedLinkExpiryWatch;
+    linkExpiries: LinkExpiryWatch;
   } | null = null;
   let startWarning: string | null = null;
   let windowRestartWarning: string | null = null;
@@ -162,22 +164,33 @@ export function createAppSession(deps: {
     const tellOf = (customerId: string, changes: readonly AccountChange[]) => {
       if (onlyCustomerId === null || customerId === onlyCustomerId) tellChanges(changes);
     };
-    const linkExpiries = watchUnusedLinkExpiries({
-      onExpired: (customerId, count) => {
+    const linkExpiries = watchLinkExpiries({
+      onExpired: (customerId, links) => {
         const customer = store.getCustomer(customerId);
         // Removed meanwhile: nobody to follow up.
-        if (customer !== undefined)
-          tellOf(customerId, [linksExpiredChange(customerId, customer.name, count)]);
+        if (customer === undefined) return;
+        const unused = links.filter((link) => link.relinks === null).length;
+        tellOf(customerId, [
+          ...(unused === 0 ? [] : [linksExpiredChange(customerId, customer.name, unused)]),
+          ...links.flatMap(({ relinks }) =>
+            relinks === null ? [] : [relinkLinkExpiredChange(customerId, customer.name, relinks)],
+          ),
+        ]);
       },
     });
+    const watchLinksOf = (customerId: string) =>
+      linkExpiries.update(
+        customerId,
+        linksToFollowUp(store.accountsOf(customerId), store.sentLinksOf(customerId)),
+      );
     const emit: EmitBridgeEvent = (event, payload) => {
       if (event === 'accountsChanged') {
         const { customerId, accounts } = payload as EventPayload<'accountsChanged'>;
         // Watched whoever it is, so that nothing old is news once all customers are shown again.
         tellOf(customerId, changeWatch.changed(customerId, accounts));
       } else if (event === 'customerSummaryChanged') {
-        const summary = payload as EventPayload<'customerSummaryChanged'>;
-        linkExpiries.update(summary.customerId, summary.unusedLinksExpireAt);
+        // Sent as a customer's accounts or links change: what to follow up may have too.
+        watchLinksOf((payload as EventPayload<'customerSummaryChanged'>).customerId);
       }
       deps.emit(event, payload);
     };
@@ -197,8 +210,7 @@ export function createAppSession(deps: {
     });
     active = { profile, service, linkExpiries };
     service.start();
-    for (const summary of await service.handlers.summarizeCustomers({}))
-      linkExpiries.update(summary.customerId, summary.unusedLinksExpireAt);
+    for (const customer of store.listCustomers()) watchLinksOf(customer.id);
     logger.info({ mode: profile.mode }, 'profile active');
     for (const listener of listeners) listener(profile);
   }

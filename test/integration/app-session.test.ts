@@ -996,6 +996,72 @@ describe('the app session', () => {
     );
   });
 
+  it('tells of a link to re-link that expires with its account still needing it, not while a later one works nor once the account is re-linked', async () => {
+    const cipher = createMemoryKeyCipher();
+    const first = await openSession({ cipher });
+    const accountOf: Record<string, string | undefined> = {};
+    const statusOf = async (session: AppSession, customerId: string) =>
+      (await session.handlers.listAccounts({ customerId }))[0]?.status;
+    for (const [id, name] of [
+      ['acme', 'Acme Ltd'],
+      ['globex', 'Globex'],
+    ] as const) {
+      await first.handlers.createCustomer({ id, name });
+      const hubSession = await first.handlers.createConnectSession({ customerId: id });
+      accountOf[id] = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+      await eventually(async () => expect(await statusOf(first, id)).toBe('active'));
+      await setDemoAccountStatus(accountOf[id], 'expired');
+      await eventually(async () => expect(await statusOf(first, id)).toBe('expired'));
+      await first.handlers.createAuthLink({
+        customerId: id,
+        accountId: accountOf[id],
+        validForDays: 1,
+      });
+    }
+    // Acme is sent another link to re-link theirs.
+    await first.handlers.createAuthLink({
+      customerId: 'acme',
+      accountId: accountOf['acme'],
+      validForDays: 2,
+    });
+    await first.stop();
+    // The links made to expire soon; Acme's later one 6 s after its first.
+    const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      sentLinks: { customerId: string; createdAt: string; expiresAt: string }[];
+    };
+    const soon = Date.now() + 6_000;
+    const later = soon + 6_000;
+    const newestAcmeLink = saved.sentLinks
+      .filter((link) => link.customerId === 'acme')
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+    for (const link of saved.sentLinks)
+      link.expiresAt = new Date(link === newestAcmeLink ? later : soon).toISOString();
+    writeFileSync(file, JSON.stringify(saved));
+
+    const notices: AccountNotice[] = [];
+    const second = await openSession({ cipher, notices });
+    // Globex's customer re-links theirs before the link expires.
+    await setDemoAccountStatus(accountOf['globex'], 'active');
+    await eventually(async () => expect(await statusOf(second, 'globex')).toBe('active'));
+    await new Promise((resolve) => setTimeout(resolve, soon - Date.now() + 500));
+    expect(notices.map((notice) => notice.title)).toEqual(['Globex: BambooHR re-linked']);
+    await eventually(
+      () =>
+        expect(notices.map((notice) => notice.title)).toEqual([
+          'Globex: BambooHR re-linked',
+          'Acme Ltd: the link to re-link BambooHR expired',
+        ]),
+      15_000,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(later);
+    expect(notices.at(-1)).toEqual({
+      customerId: 'acme',
+      title: 'Acme Ltd: the link to re-link BambooHR expired',
+      body: 'BambooHR still needs re-linking. Send another link from their page, or re-link it in the app.',
+    });
+  });
+
   it('tells of an account newly linked once: not again after a restart, where it is already known', async () => {
     const notices: AccountNotice[] = [];
     const first = await openSession({ notices });

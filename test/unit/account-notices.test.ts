@@ -4,6 +4,7 @@ import {
   createNoticeBurst,
   linksExpiredChange,
   noticesFor,
+  relinkLinkExpiredChange,
   type AccountNotice,
 } from '../../src/main/account-notices';
 import type { LinkedAccountView } from '../../src/shared/domain';
@@ -142,6 +143,27 @@ describe('notices for a burst of changes', () => {
       noticesFor([...acmeChanges, linksExpiredChange('globex', 'Globex', 2)]).map((n) => n.title),
     ).toEqual([
       '3 accounts linked, 2 accounts to re-link, 2 links expired unused, for 2 customers',
+    ]);
+  });
+
+  it('of a link to re-link that expired with the account still needing it, and in a sum', () => {
+    const expired = relinkLinkExpiredChange('acme', 'Acme Ltd', 'BambooHR (UK entity)');
+    expect(noticesFor([expired])).toEqual([
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: the link to re-link BambooHR (UK entity) expired',
+        body: 'BambooHR (UK entity) still needs re-linking. Send another link from their page, or re-link it in the app.',
+      },
+    ]);
+    expect(
+      noticesFor([
+        ...acmeChanges,
+        expired,
+        relinkLinkExpiredChange('globex', 'Globex', 'HiBob'),
+        linksExpiredChange('globex', 'Globex', 1),
+      ]).map((n) => n.title),
+    ).toEqual([
+      '3 accounts linked, 2 accounts to re-link, 1 link expired unused, 2 links to re-link expired, for 2 customers',
     ]);
   });
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { linksToFollowUp } from '../../src/main/links-to-follow-up';
+import type { LinkedAccountView } from '../../src/shared/domain';
+
+const account = (fields: Partial<LinkedAccountView> & { id: string }): LinkedAccountView => ({
+  customerId: 'acme',
+  provider: 'bamboohr',
+  providerName: 'BambooHR',
+  status: 'active',
+  statusReasons: [],
+  updatedAt: '2026-12-03T16:00:00.000Z',
+  ...fields,
+});
+
+const link = (
+  fields: Partial<Parameters<typeof linksToFollowUp>[1][number]> & { expiresAt: string },
+) => ({
+  createdAt: '2026-12-01T09:00:00.000Z',
+  relinkAccountId: null,
+  secondAccountLabel: null,
+  ...fields,
+});
+
+describe('linksToFollowUp', () => {
+  it('keeps the links to link accounts with nothing linked since, each with its purpose', () => {
+    const accounts = [
+      account({ id: 'hr', createdAt: '2026-11-20T09:00:00.000Z' }),
+      account({ id: 'uk', label: 'UK entity', createdAt: '2026-12-02T09:00:00.000Z' }),
+    ];
+    expect(
+      linksToFollowUp(accounts, [
+        link({ expiresAt: '2026-12-08T09:00:00.000Z', createdAt: '2026-12-03T09:00:00.000Z' }),
+        link({ expiresAt: '2026-12-08T10:00:00.000Z', secondAccountLabel: 'US entity' }),
+        // The UK entity's account was linked since this one was made.
+        link({ expiresAt: '2026-12-08T11:00:00.000Z', secondAccountLabel: 'UK entity' }),
+      ]),
+    ).toEqual([
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null, purpose: 'new' },
+      { expiresAt: '2026-12-08T10:00:00.000Z', relinks: null, purpose: 'second:US entity' },
+    ]);
+    // An account linked since the first: it has had its effect.
+    expect(
+      linksToFollowUp(
+        [...accounts, account({ id: 'new', createdAt: '2026-12-03T10:00:00.000Z' })],
+        [link({ expiresAt: '2026-12-08T09:00:00.000Z', createdAt: '2026-12-03T09:00:00.000Z' })],
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps the links to re-link accounts that still need it, the account named', () => {
+    const accounts = [
+      account({ id: 'hr', label: 'UK entity', status: 'error' }),
+      account({ id: 'ats', provider: 'greenhouse', providerName: 'Greenhouse' }),
+    ];
+    expect(
+      linksToFollowUp(accounts, [
+        link({ expiresAt: '2026-12-08T09:00:00.000Z', relinkAccountId: 'hr' }),
+        link({ expiresAt: '2026-12-08T10:00:00.000Z', relinkAccountId: 'ats' }),
+        // Its account since deleted.
+        link({ expiresAt: '2026-12-08T11:00:00.000Z', relinkAccountId: 'gone' }),
+      ]),
+    ).toEqual([
+      {
+        expiresAt: '2026-12-08T09:00:00.000Z',
+        relinks: 'BambooHR (UK entity)',
+        purpose: 'relink:hr',
+      },
+    ]);
+  });
+});
