@@ -1,10 +1,11 @@
-import { hasNothingLinkedSince, type SentLinkFacts } from '../shared/accounts-linked-since';
+import type { SentLinkFacts } from '../shared/accounts-linked-since';
 import {
   accountDisplayName,
   needsRelink,
   type CustomerSummary,
   type LinkedAccountView,
 } from '../shared/domain';
+import { linksToFollowUp } from './links-to-follow-up';
 
 /** A customer at a glance, from their accounts and the links kept for them. */
 export const summarizeCustomer = (
@@ -16,8 +17,8 @@ export const summarizeCustomer = (
   linked: accounts.length,
   needingRelink: accounts.filter(needsRelink).length,
   systems: [...new Set(accounts.map(accountDisplayName))].sort(),
-  unusedLinksExpireAt: sentLinks
-    .filter((link) => hasNothingLinkedSince(link, accounts))
+  unusedLinksExpireAt: linksToFollowUp(accounts, sentLinks)
+    .filter((link) => link.relinks === null)
     .map((link) => link.expiresAt)
     .sort(),
 });

@@ -19,7 +19,10 @@ export interface DiagnosticsFacts {
   customers: number;
   accountsLinked: number;
   accountsToRelink: number;
-  /** When each link kept with nothing linked since expires (or expired, in the last week). */
+  /**
+   * When each link kept with nothing linked since expires (or expired, in the last week), but
+   * those another for the same outlasts.
+   */
   linksWithNothingLinkedExpireAt: readonly string[];
   /** Whether the app tells StackOne who links each account (Settings, Who links). */
   whoLinksSaved: boolean;
@@ -57,7 +60,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Proxy sign-in: ${facts.proxySignInFor === null ? 'none saved' : `saved for ${facts.proxySignInFor}`}`,
     `Secret storage: ${secretStorageText[facts.secretStorage]}`,
     `Customers: ${facts.customers}; accounts linked: ${facts.accountsLinked}, to re-link: ${facts.accountsToRelink}`,
-    `Links sent with nothing linked since: ${working} working, ${expired} expired in the last week`,
+    `Links sent with nothing linked since (the last to expire for each purpose): ${working} working, ${expired} expired in the last week`,
     `Who links: ${facts.whoLinksSaved ? 'saved, told to StackOne with each account' : 'none saved'}`,
     facts.warnings.length === 0
       ? 'Warnings: none'

@@ -10,11 +10,10 @@ export interface LinkExpiryWatch {
 }
 
 /**
- * Tells when links sent to customers expire having had no effect, as they do while the app runs
- * (those that expired before it started are already marked in the customer list, and say
- * nothing). A link that has its effect, or is forgotten, before it expires is no longer given by
- * `update`, so it says nothing either; nor does one that expires while a later link for the same
- * purpose still works (the implementer has sent another already).
+ * Tells when links sent to customers expire with nothing come of them, as they do while the app
+ * runs (those that expired before it started are already marked in the customer list, and say
+ * nothing). A link that something comes of, that another for the same comes to outlast, or that
+ * is forgotten before it expires is no longer given by `update`, so it says nothing either.
  */
 export function watchLinkExpiries(options: {
   /** The customer's links that have just expired so. */
@@ -29,12 +28,8 @@ export function watchLinkExpiries(options: {
   const tellExpired = () => {
     const at = Date.now();
     for (const [customerId, links] of watched) {
-      const stillWorking = new Set(
-        links.filter(({ expiry }) => expiry > at).map(({ link }) => link.purpose),
-      );
       const expired = links
         .filter(({ expiry }) => expiry > toldUpTo && expiry <= at)
-        .filter(({ link }) => !stillWorking.has(link.purpose))
         .map(({ link }) => link);
       if (expired.length > 0) options.onExpired(customerId, expired);
     }

@@ -1,4 +1,4 @@
-import type { LinkedAccountView } from './domain';
+import { needsRelink, type LinkedAccountView } from './domain';
 
 /** What decides what has been linked since an auth link was made. */
 export interface SentLinkFacts {
@@ -42,3 +42,49 @@ export const hasNothingLinkedSince = (
   link: SentLinkFacts,
   accounts: readonly LinkedAccountView[],
 ): boolean => link.relinkAccountId === null && accountsLinkedSince(link, accounts).length === 0;
+
+/** The account a link to re-link is for, where the customer has it still needing re-linking. */
+export const accountStillToRelink = (
+  link: SentLinkFacts,
+  accounts: readonly LinkedAccountView[],
+): LinkedAccountView | undefined => {
+  const account = accounts.find((candidate) => candidate.id === link.relinkAccountId);
+  return account !== undefined && needsRelink(account) ? account : undefined;
+};
+
+/**
+ * Whether nothing has come of the link so far: nothing linked since (a link to link new accounts
+ * or a second one), or its account still to re-link (a link to re-link one).
+ */
+export const hasHadNoEffect = (
+  link: SentLinkFacts,
+  accounts: readonly LinkedAccountView[],
+): boolean =>
+  link.relinkAccountId === null
+    ? hasNothingLinkedSince(link, accounts)
+    : accountStillToRelink(link, accounts) !== undefined;
+
+/**
+ * When the last of the customer's other links for the same (new accounts, a second one with the
+ * same label, or the same account re-linked) that nothing has come of either expires, if that is
+ * after `link` does: until then, `link` expiring is no news, as the customer has another.
+ */
+export function sameLinkOutlastingExpiry<Link extends SentLinkFacts & { expiresAt: string }>(
+  link: Link,
+  links: readonly Link[],
+  accounts: readonly LinkedAccountView[],
+): string | undefined {
+  const expiry = Date.parse(link.expiresAt);
+  return links
+    .filter(
+      (other) =>
+        other !== link &&
+        other.relinkAccountId === link.relinkAccountId &&
+        other.secondAccountLabel === link.secondAccountLabel &&
+        Date.parse(other.expiresAt) > expiry &&
+        hasHadNoEffect(other, accounts),
+    )
+    .map((other) => other.expiresAt)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
+    .at(-1);
+}

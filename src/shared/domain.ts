@@ -171,7 +171,8 @@ export const customerSummarySchema = z.object({
   systems: z.array(z.string().min(1)),
   /**
    * When each link kept for linking new accounts (or a second one) with nothing linked since it
-   * was made expires, or expired: the window says which have expired so.
+   * was made expires, or expired, but those another such link for the same outlasts: the window
+   * says which have expired so.
    */
   unusedLinksExpireAt: z.array(z.iso.datetime({ offset: true })),
 });

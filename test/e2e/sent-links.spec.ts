@@ -129,7 +129,12 @@ test('the customer list says whose links expired with nothing linked since, and 
   await app.reload();
   await addCustomer(app, 'Initech', 'initech');
   await sendLink(app, 'Initech');
-  await sendLink(app, 'Initech');
+  // Two for different things: one's expiry is not outlasted by the other's (see below).
+  await harness.session.handlers.createAuthLink({
+    customerId: 'initech',
+    secondAccount: { label: 'Payroll' },
+    validForDays: 3,
+  });
   const initech = customerButton(app, 'Initech');
   const onlyToFollowUp = app.getByLabel(/^Only those to follow up/);
   await expect(initech).not.toContainText('expired');
@@ -156,6 +161,44 @@ test('the customer list says whose links expired with nothing linked since, and 
   await expect(initech).not.toContainText('expired');
   await expect(app.getByRole('region', { name: 'Links sent' })).toHaveCount(0);
   await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
+});
+
+test('an expired link that another for the same outlasts says until when that one works, and is followed up only once that one has expired too', async ({
+  app,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Initech', 'initech');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Initech a link' });
+  await dialog.getByLabel('Valid for').selectOption({ label: '1 day' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await sendLink(app, 'Initech');
+  const links = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+  await expect(links).toHaveCount(2);
+  const [later, first] = [links.first(), links.last()];
+  const sendAnother = first.getByRole('button', { name: /^Send another link, in place of / });
+  const initech = customerButton(app, 'Initech');
+
+  // A day on, the first has expired but the customer has the second.
+  await app.clock.fastForward(24 * 60 * 60 * 1000 + 60_000);
+  await expect(first).toContainText(
+    /; expired .+Nothing linked since it was made; another link for the same works until .+\./,
+  );
+  const secondWorksUntil = /works until (.+? [AP]M)/.exec((await later.textContent()) ?? '')?.[1];
+  expect(secondWorksUntil).toBeDefined();
+  await expect(first).toContainText(`works until ${secondWorksUntil ?? ''}.`);
+  await expect(sendAnother).toHaveCount(0);
+  await expect(initech).not.toContainText('expired');
+
+  // Two days more: the second has expired too, with nothing linked.
+  await app.clock.fastForward(2 * 24 * 60 * 60 * 1000);
+  await expect(first).toContainText(
+    'Nothing linked since it was made: send a new link if they still need one.',
+  );
+  await expect(sendAnother).toHaveCount(1);
+  await expect(initech).toContainText('Link expired, nothing linked');
 });
 
 test("a link to re-link an account, or for a second account, says so, and another for the same is offered once it has expired; another customer's list has none of it", async ({

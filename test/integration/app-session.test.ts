@@ -385,7 +385,7 @@ describe('the app session', () => {
     expect(lines).toContain('Secret storage: encrypted by the system keyring');
     expect(lines).toContain('Customers: 1; accounts linked: 1, to re-link: 0');
     expect(lines).toContain(
-      'Links sent with nothing linked since: 1 working, 0 expired in the last week',
+      'Links sent with nothing linked since (the last to expire for each purpose): 1 working, 0 expired in the last week',
     );
     expect(lines).toContain('Who links: saved, told to StackOne with each account');
     expect(lines).toContain('Warnings: none');

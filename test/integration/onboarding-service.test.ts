@@ -1030,7 +1030,7 @@ describe('customers', () => {
     ]);
   });
 
-  it('tells the window of each change to a summary: links sent with nothing linked since, until something is or they are forgotten', async () => {
+  it('tells the window of each change to a summary: links sent with nothing linked since (the last to expire for each purpose), until something is or they are forgotten', async () => {
     const w = await setUp();
     await addCustomer(w, 'acme', 'Acme Ltd');
     const latestSummary = () =>
@@ -1038,15 +1038,27 @@ describe('customers', () => {
 
     const first = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
     const second = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 2 });
+    const payroll = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      secondAccount: { label: 'Payroll' },
+      validForDays: 1,
+    });
+    // The first is outlasted by the second, for the same: only once that one is gone is it told.
     expect(latestSummary()).toMatchObject({
       customerId: 'acme',
-      unusedLinksExpireAt: [first.expiresAt, second.expiresAt],
+      unusedLinksExpireAt: [payroll.expiresAt, second.expiresAt],
     });
     expect(await w.service.handlers.summarizeCustomers({})).toEqual([latestSummary()]);
 
     const { links } = await w.service.handlers.listSentAuthLinks({ customerId: 'acme' });
-    await w.service.handlers.forgetSentAuthLink({ customerId: 'acme', linkId: links[0]?.id ?? '' });
-    expect(latestSummary()).toMatchObject({ unusedLinksExpireAt: [first.expiresAt] });
+    const secondKept = links.find((link) => link.expiresAt === second.expiresAt);
+    await w.service.handlers.forgetSentAuthLink({
+      customerId: 'acme',
+      linkId: secondKept?.id ?? '',
+    });
+    expect(latestSummary()).toMatchObject({
+      unusedLinksExpireAt: [first.expiresAt, payroll.expiresAt].sort(),
+    });
 
     // The customer links a system (with either link, or at the implementer's laptop).
     await linkActiveBambooHr(w, 'acme');
@@ -1054,7 +1066,8 @@ describe('customers', () => {
       expect(latestSummary()).toMatchObject({
         linked: 1,
         systems: ['BambooHR'],
-        unusedLinksExpireAt: [],
+        // Not the second account the Payroll link asks for.
+        unusedLinksExpireAt: [payroll.expiresAt],
       }),
     );
   });

@@ -142,6 +142,35 @@ describe("a customer's summary", () => {
     );
   });
 
+  it('says of an expired link that nothing came of when another for the same works until, not the first', () => {
+    const relinkLink = (createdAt: string, expiresAt: string) =>
+      link({ createdAt, expiresAt, relinkAccountId: 'acc-1' });
+    const second = (createdAt: string, expiresAt: string) =>
+      link({ createdAt, expiresAt, secondAccountLabel: 'UK entity' });
+    const lines = customerSummaryText(
+      customer,
+      [bambooHr],
+      [
+        relinkLink('2026-12-03T09:00:00.000Z', '2026-12-05T09:00:00.000Z'),
+        relinkLink('2026-12-02T09:00:00.000Z', '2026-12-03T09:00:00.000Z'),
+        second('2026-12-02T10:00:00.000Z', '2026-12-03T08:00:00.000Z'),
+        // Outlasting the first but expired too: the customer has none that works.
+        second('2026-11-30T10:00:00.000Z', '2026-12-03T09:00:00.000Z'),
+      ],
+      at,
+    )
+      .split('Links sent:\n')[1]
+      ?.split('\n');
+    expect(lines?.[1]).toMatch(
+      new RegExp(
+        `; BambooHR still needs re-linking; another link for the same works until ${zoned('2026-12-05T09:00:00.000Z')}$`,
+      ),
+    );
+    expect(lines?.[0]).toMatch(/; works until [^;]+$/);
+    expect(lines?.[2]).toMatch(/; expired [^;]+; nothing linked since it was made$/);
+    expect(lines?.[3]).toMatch(/; expired [^;]+; nothing linked since it was made$/);
+  });
+
   it('says so when the links sent could not be read, and says nothing of links when there are none', () => {
     expect(customerSummaryText(customer, [], null, at)).toBe(
       `Acme Ltd (customer id acme), as of ${when}: no linked accounts.\nLinks sent: could not be read.\n`,

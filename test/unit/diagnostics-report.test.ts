@@ -38,7 +38,7 @@ describe('the diagnostics report', () => {
       'Proxy sign-in: none saved',
       'Secret storage: obfuscated only (no keyring)',
       'Customers: 3; accounts linked: 5, to re-link: 2',
-      'Links sent with nothing linked since: 0 working, 0 expired in the last week',
+      'Links sent with nothing linked since (the last to expire for each purpose): 0 working, 0 expired in the last week',
       'Who links: none saved',
       'Warnings: none',
       'Window errors: none',
@@ -77,7 +77,7 @@ describe('the diagnostics report', () => {
       }),
     );
     expect(report).toContain(
-      '\nLinks sent with nothing linked since: 2 working, 2 expired in the last week\n',
+      '\nLinks sent with nothing linked since (the last to expire for each purpose): 2 working, 2 expired in the last week\n',
     );
     expect(report).toContain('\nWho links: saved, told to StackOne with each account\n');
   });

@@ -6,16 +6,11 @@ const start = Date.parse('2026-12-04T09:00:00.000Z');
 const minute = 60_000;
 const day = 24 * 60 * minute;
 const at = (ms: number) => new Date(start + ms).toISOString();
-/** A link to link new accounts (or a second one, by its purpose) expiring `ms` from the start. */
-const unused = (ms: number, purpose = 'new'): LinkToFollowUp => ({
-  expiresAt: at(ms),
-  relinks: null,
-  purpose,
-});
-const relinking = (ms: number, accountId: string, accountName: string): LinkToFollowUp => ({
+/** A link to link new accounts, or to re-link the account named, expiring `ms` from the start. */
+const unused = (ms: number): LinkToFollowUp => ({ expiresAt: at(ms), relinks: null });
+const relinking = (ms: number, accountName: string): LinkToFollowUp => ({
   expiresAt: at(ms),
   relinks: accountName,
-  purpose: `relink:${accountId}`,
 });
 
 describe('watchLinkExpiries', () => {
@@ -69,12 +64,7 @@ describe('watchLinkExpiries', () => {
 
   it("counts a customer's links that expire together, and tells each customer of theirs", () => {
     const { told, watch } = watching();
-    watch.update('acme', [
-      unused(minute),
-      unused(minute),
-      unused(minute, 'second:UK entity'),
-      unused(day, 'second:US entity'),
-    ]);
+    watch.update('acme', [unused(minute), unused(minute), unused(minute), unused(day)]);
     watch.update('globex', [unused(minute)]);
     vi.advanceTimersByTime(minute);
     expect(told).toEqual([
@@ -85,34 +75,20 @@ describe('watchLinkExpiries', () => {
     expect(told.at(-1)).toEqual(['acme', 1]);
   });
 
-  it('says nothing of a link that expires while a later one for the same purpose works', () => {
-    const { told, watch } = watching();
-    watch.update('acme', [unused(minute), unused(day), unused(2 * minute, 'second:UK entity')]);
-    vi.advanceTimersByTime(minute);
-    expect(told).toEqual([]);
-    vi.advanceTimersByTime(minute);
-    expect(told).toEqual([['acme', 1]]);
-    vi.advanceTimersByTime(day);
-    expect(told).toEqual([
-      ['acme', 1],
-      ['acme', 1],
-    ]);
-  });
-
   it('tells of links to re-link as they expire, the account named, until it is re-linked', () => {
     const { toldLinks, watch } = watching();
     watch.update('acme', [
-      relinking(minute, 'a1', 'BambooHR'),
-      relinking(day, 'a2', 'HiBob'),
-      relinking(day, 'a3', 'Personio'),
+      relinking(minute, 'BambooHR'),
+      relinking(day, 'HiBob'),
+      relinking(day, 'Personio'),
       unused(minute),
     ]);
     vi.advanceTimersByTime(minute);
-    expect(toldLinks).toEqual([['acme', [relinking(minute, 'a1', 'BambooHR'), unused(minute)]]]);
+    expect(toldLinks).toEqual([['acme', [relinking(minute, 'BambooHR'), unused(minute)]]]);
     // HiBob re-linked meanwhile.
-    watch.update('acme', [relinking(minute, 'a1', 'BambooHR'), relinking(day, 'a3', 'Personio')]);
+    watch.update('acme', [relinking(minute, 'BambooHR'), relinking(day, 'Personio')]);
     vi.advanceTimersByTime(day);
-    expect(toldLinks.at(-1)).toEqual(['acme', [relinking(day, 'a3', 'Personio')]]);
+    expect(toldLinks.at(-1)).toEqual(['acme', [relinking(day, 'Personio')]]);
     expect(toldLinks).toHaveLength(2);
   });
 

@@ -22,7 +22,7 @@ const link = (
 });
 
 describe('linksToFollowUp', () => {
-  it('keeps the links to link accounts with nothing linked since, each with its purpose', () => {
+  it('keeps the links to link accounts with nothing linked since, of any kind', () => {
     const accounts = [
       account({ id: 'hr', createdAt: '2026-11-20T09:00:00.000Z' }),
       account({ id: 'uk', label: 'UK entity', createdAt: '2026-12-02T09:00:00.000Z' }),
@@ -35,8 +35,8 @@ describe('linksToFollowUp', () => {
         link({ expiresAt: '2026-12-08T11:00:00.000Z', secondAccountLabel: 'UK entity' }),
       ]),
     ).toEqual([
-      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null, purpose: 'new' },
-      { expiresAt: '2026-12-08T10:00:00.000Z', relinks: null, purpose: 'second:US entity' },
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null },
+      { expiresAt: '2026-12-08T10:00:00.000Z', relinks: null },
     ]);
     // An account linked since the first: it has had its effect.
     expect(
@@ -59,12 +59,38 @@ describe('linksToFollowUp', () => {
         // Its account since deleted.
         link({ expiresAt: '2026-12-08T11:00:00.000Z', relinkAccountId: 'gone' }),
       ]),
+    ).toEqual([{ expiresAt: '2026-12-08T09:00:00.000Z', relinks: 'BambooHR (UK entity)' }]);
+  });
+
+  it('leaves out a link that another for the same, nothing come of it either, outlasts', () => {
+    const accounts = [account({ id: 'hr', status: 'error' })];
+    const newAccounts = (expiresAt: string, createdAt = '2026-12-01T09:00:00.000Z') =>
+      link({ expiresAt, createdAt });
+    const relink = (expiresAt: string) => link({ expiresAt, relinkAccountId: 'hr' });
+    expect(
+      linksToFollowUp(accounts, [
+        // Outlasted by the next, whether made before or after it.
+        newAccounts('2026-12-05T09:00:00.000Z'),
+        newAccounts('2026-12-08T09:00:00.000Z', '2026-11-30T09:00:00.000Z'),
+        // Another purpose: a second account, and one re-linked.
+        link({ expiresAt: '2026-12-04T09:00:00.000Z', secondAccountLabel: 'UK entity' }),
+        relink('2026-12-06T09:00:00.000Z'),
+        relink('2026-12-07T09:00:00.000Z'),
+      ]),
     ).toEqual([
-      {
-        expiresAt: '2026-12-08T09:00:00.000Z',
-        relinks: 'BambooHR (UK entity)',
-        purpose: 'relink:hr',
-      },
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null },
+      { expiresAt: '2026-12-04T09:00:00.000Z', relinks: null },
+      { expiresAt: '2026-12-07T09:00:00.000Z', relinks: 'BambooHR' },
     ]);
+    // A later link that something came of outlasts nothing: the earlier one stays.
+    expect(
+      linksToFollowUp(
+        [...accounts, account({ id: 'new', createdAt: '2026-12-02T09:00:00.000Z' })],
+        [
+          newAccounts('2026-12-05T09:00:00.000Z', '2026-12-03T09:00:00.000Z'),
+          newAccounts('2026-12-08T09:00:00.000Z', '2026-12-01T09:00:00.000Z'),
+        ],
+      ),
+    ).toEqual([{ expiresAt: '2026-12-05T09:00:00.000Z', relinks: null }]);
   });
 });

@@ -8,6 +8,7 @@ import { hasExpired, type SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
 import {
+  anotherLinkWorksText,
   linkedSinceText,
   nothingLinkedSinceText,
   sentLinkOutcome,
@@ -25,14 +26,15 @@ function linkedText({ createdAt, linkedBy }: LinkedAccountView): string {
 
 /** What came of a link, as the end of its line in the summary. */
 function sentLinkOutcomeClause(outcome: SentLinkOutcome): string {
-  switch (outcome.kind) {
-    case 'linked-since':
-      return `since then ${linkedSinceText(outcome.linkedSince, dateTimeWithZoneText)}`;
-    case 'nothing-linked':
-      return nothingLinkedSinceText.toLowerCase();
-    case 'still-to-relink':
-      return stillToRelinkText(outcome.account);
-  }
+  if (outcome.kind === 'linked-since')
+    return `since then ${linkedSinceText(outcome.linkedSince, dateTimeWithZoneText)}`;
+  const what =
+    outcome.kind === 'nothing-linked'
+      ? nothingLinkedSinceText.toLowerCase()
+      : stillToRelinkText(outcome.account);
+  return outcome.anotherWorksUntil === undefined
+    ? what
+    : `${what}; ${anotherLinkWorksText(outcome.anotherWorksUntil, dateTimeWithZoneText)}`;
 }
 
 /**
@@ -49,7 +51,7 @@ function sentLinksText(
   if (links.length === 0) return '';
   const lines = links.map((link) => {
     const expired = hasExpired(link, at.getTime());
-    const outcome = sentLinkOutcome(link, accounts, at.getTime());
+    const outcome = sentLinkOutcome(link, accounts, at.getTime(), links);
     const outcomeText = outcome === null ? '' : `; ${sentLinkOutcomeClause(outcome)}`;
     return [
       `- ${sentLinkPurpose(link, accounts)}, made ${dateTimeWithZoneText(link.createdAt)}; `,

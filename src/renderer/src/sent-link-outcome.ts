@@ -1,6 +1,11 @@
 import { hasExpired, type SentAuthLink } from '../../shared/contract';
-import { accountsLinkedSince, hasNothingLinkedSince } from '../../shared/accounts-linked-since';
-import { accountDisplayName, needsRelink, type LinkedAccountView } from '../../shared/domain';
+import {
+  accountStillToRelink,
+  accountsLinkedSince,
+  hasNothingLinkedSince,
+  sameLinkOutlastingExpiry,
+} from '../../shared/accounts-linked-since';
+import { accountDisplayName, type LinkedAccountView } from '../../shared/domain';
 
 /** What the link is for, as the customer's page and their summary say it. */
 export function sentLinkPurpose(
@@ -33,29 +38,41 @@ export const nothingLinkedSinceText = 'Nothing linked since it was made';
 
 /**
  * What came of a link, as far as the app can tell: the accounts linked since (a link to link new
- * ones); once expired, nothing linked since, or (a link to re-link) the account still to re-link;
- * null when there is nothing to say (yet).
+ * ones); once expired, nothing linked since, or (a link to re-link) the account still to re-link,
+ * with when another link for the same works until, where one still does; null when there is
+ * nothing to say (yet).
  */
 export type SentLinkOutcome =
   | { kind: 'linked-since'; linkedSince: ReturnType<typeof accountsLinkedSince> }
-  | { kind: 'nothing-linked' }
-  | { kind: 'still-to-relink'; account: LinkedAccountView };
+  | { kind: 'nothing-linked'; anotherWorksUntil?: string }
+  | { kind: 'still-to-relink'; account: LinkedAccountView; anotherWorksUntil?: string };
 
 export function sentLinkOutcome(
   link: SentAuthLink,
   accounts: readonly LinkedAccountView[],
   at: number,
+  /** The customer's links, `link` among them. */
+  links: readonly SentAuthLink[],
 ): SentLinkOutcome | null {
   const linkedSince = accountsLinkedSince(link, accounts);
   if (linkedSince.length > 0) return { kind: 'linked-since', linkedSince };
   if (!hasExpired(link, at)) return null;
-  if (hasNothingLinkedSince(link, accounts)) return { kind: 'nothing-linked' };
-  const relinked = accounts.find((account) => account.id === link.relinkAccountId);
-  return relinked !== undefined && needsRelink(relinked)
-    ? { kind: 'still-to-relink', account: relinked }
-    : null;
+  const outlasting = sameLinkOutlastingExpiry(link, links, accounts);
+  const another =
+    outlasting === undefined || hasExpired({ expiresAt: outlasting }, at)
+      ? {}
+      : { anotherWorksUntil: outlasting };
+  if (hasNothingLinkedSince(link, accounts)) return { kind: 'nothing-linked', ...another };
+  const relinked = accountStillToRelink(link, accounts);
+  return relinked === undefined ? null : { kind: 'still-to-relink', account: relinked, ...another };
 }
 
 /** Said of an expired link to re-link an account that still needs it. */
 export const stillToRelinkText = (account: LinkedAccountView): string =>
   `${accountDisplayName(account)} still needs re-linking`;
+
+/** Said of an expired link that another for the same outlasts ("another ... works until ..."). */
+export const anotherLinkWorksText = (
+  worksUntil: string,
+  timeText: (iso: string) => string,
+): string => `another link for the same works until ${timeText(worksUntil)}`;

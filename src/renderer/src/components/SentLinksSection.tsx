@@ -11,6 +11,7 @@ import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
 import {
+  anotherLinkWorksText,
   linkedSinceText,
   nothingLinkedSinceText,
   sentLinkOutcome,
@@ -22,14 +23,13 @@ import { useNowPassing } from '../use-now-passing';
 
 /** What came of a link, under it: what to do about it where something is to be done. */
 function sentLinkOutcomeText(outcome: SentLinkOutcome): string {
-  switch (outcome.kind) {
-    case 'linked-since':
-      return `Since then: ${linkedSinceText(outcome.linkedSince, dateTimeText)}`;
-    case 'nothing-linked':
-      return `${nothingLinkedSinceText}: send a new link if they still need one.`;
-    case 'still-to-relink':
-      return `${stillToRelinkText(outcome.account)}: send a new link if they still need one.`;
-  }
+  if (outcome.kind === 'linked-since')
+    return `Since then: ${linkedSinceText(outcome.linkedSince, dateTimeText)}`;
+  const what =
+    outcome.kind === 'nothing-linked' ? nothingLinkedSinceText : stillToRelinkText(outcome.account);
+  return outcome.anotherWorksUntil === undefined
+    ? `${what}: send a new link if they still need one.`
+    : `${what}; ${anotherLinkWorksText(outcome.anotherWorksUntil, dateTimeText)}.`;
 }
 
 /**
@@ -103,8 +103,12 @@ export function SentLinksSection(props: {
         {shown.map((link) => {
           const made = dateTimeText(link.createdAt);
           const purpose = sentLinkPurpose(link, accounts);
-          const linkOutcome = sentLinkOutcome(link, accounts, now);
+          const linkOutcome = sentLinkOutcome(link, accounts, now, listed.links);
           const expired = hasExpired(link, now);
+          const outlasted =
+            linkOutcome !== null &&
+            linkOutcome.kind !== 'linked-since' &&
+            linkOutcome.anotherWorksUntil !== undefined;
           return (
             <li key={link.id}>
               <span>
@@ -117,7 +121,8 @@ export function SentLinksSection(props: {
                 )}
               </span>
               <span className="row-actions">
-                {expired && (
+                {/* Where another for the same works, that one is to copy if they lost it. */}
+                {expired && !outlasted && (
                   <button
                     type="button"
                     aria-label={`Send another link, in place of the one made ${made}`}
