@@ -116,6 +116,34 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
 });
 
+test("a customer's links are shown as they stand when the customer is shown, not for a moment as they stood when the last customer was", async ({
+  app,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await sendLink(app, 'Acme Ltd');
+  // Initech has no links: nothing passes on their page as Acme's link expires.
+  await addCustomer(app, 'Initech', 'initech');
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  // Every text the links' rows ever have, however briefly.
+  await app.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { linkRowTexts: string[] }).linkRowTexts = seen;
+    new MutationObserver(() => {
+      for (const row of document.querySelectorAll('.sent-links li'))
+        seen.push(row.textContent ?? '');
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await customerButton(app, 'Acme Ltd').click();
+  const link = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+  await expect(link).toContainText('; expired ');
+  const texts = await app.evaluate(
+    () => (window as unknown as { linkRowTexts: string[] }).linkRowTexts,
+  );
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((text) => text.includes('works until'))).toEqual([]);
+});
+
 test('the customer list says whose links expired with nothing linked since, and counts them to follow up, until forgotten or a week on', async ({
   app,
   harness,

@@ -424,6 +424,9 @@ export function App() {
                   }
                 />
                 <SentLinksSection
+                  // Its clock starts anew with each customer's links: another's may have expired
+                  // since its last tick, and would show as working for a moment.
+                  key={selected.id}
                   customer={selected}
                   accounts={accounts}
                   version={sentLinksVersion}
