@@ -49,6 +49,23 @@ const emptyDocument = (): AccountDocument => ({
   sentLinks: [],
 });
 
+/**
+ * Files written by the version that kept one address per customer (`contactEmail`) keep it as
+ * the first of `contactEmails`; anything else is left for the schema to judge.
+ */
+function withContactEmailsListed(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(raw['customers'])) return raw;
+  return {
+    ...raw,
+    customers: raw['customers'].map((customer: unknown) => {
+      if (typeof customer !== 'object' || customer === null || !('contactEmail' in customer))
+        return customer;
+      const { contactEmail, ...rest } = customer as Record<string, unknown>;
+      return 'contactEmails' in rest ? rest : { ...rest, contactEmails: [contactEmail] };
+    }),
+  };
+}
+
 /** The account list's file name (without .json) for each mode; demo keeps the first version's. */
 export const accountStoreName = (mode: 'demo' | 'live'): string =>
   mode === 'demo' ? 'onboarding' : 'onboarding-live';
@@ -77,7 +94,8 @@ export interface AccountStore {
   addCustomer(customer: { id: string; name: string }): Customer;
   /** The name future connect sessions give StackOne (`origin_owner_name`). */
   renameCustomer(customer: { id: string; name: string }): Customer;
-  saveContactEmail(customer: { id: string; contactEmail: string | null }): Customer;
+  /** None: nobody kept. */
+  saveContactEmails(customer: { id: string; contactEmails: readonly string[] }): Customer;
   /** Only a customer with no linked accounts: removing one with some would orphan them. */
   removeCustomer(customerId: string): void;
   accountsOf(customerId: string): LinkedAccountView[];
@@ -145,6 +163,7 @@ export function openAccountStore(options: {
     filePath: options.filePath,
     schema: accountDocumentSchema,
     initial: emptyDocument,
+    migrate: withContactEmailsListed,
     ...(options.now && { now: options.now }),
   });
   const now = options.now ?? (() => new Date());
@@ -258,13 +277,13 @@ export function openAccountStore(options: {
       markChanged();
       return renamed;
     },
-    saveContactEmail({ id, contactEmail }) {
+    saveContactEmails({ id, contactEmails }) {
       const index = state.customers.findIndex((c) => c.id === id);
       const existing = state.customers[index];
       if (existing === undefined) throw unknownCustomer(id);
       const changed: Customer = { ...existing };
-      if (contactEmail === null) delete changed.contactEmail;
-      else changed.contactEmail = contactEmail;
+      if (contactEmails.length === 0) delete changed.contactEmails;
+      else changed.contactEmails = [...contactEmails];
       state.customers[index] = changed;
       markChanged();
       return changed;

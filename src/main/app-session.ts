@@ -313,7 +313,7 @@ export function createAppSession(deps: {
     summarizeCustomers: delegate('summarizeCustomers'),
     createCustomer: delegate('createCustomer'),
     renameCustomer: delegate('renameCustomer'),
-    saveCustomerContactEmail: delegate('saveCustomerContactEmail'),
+    saveCustomerContactEmails: delegate('saveCustomerContactEmails'),
     removeCustomer: delegate('removeCustomer'),
     findStackOneCustomers: delegate('findStackOneCustomers'),
     createConnectSession: delegate('createConnectSession'),

@@ -277,8 +277,8 @@ export function createOnboardingService(deps: {
       await persist();
       return customer;
     },
-    async saveCustomerContactEmail({ id, contactEmail }) {
-      const customer = store.saveContactEmail({ id, contactEmail });
+    async saveCustomerContactEmails({ id, contactEmails }) {
+      const customer = store.saveContactEmails({ id, contactEmails });
       await persist();
       return customer;
     },

@@ -9,7 +9,7 @@ export const bridgeCallNames = [
   'summarizeCustomers',
   'createCustomer',
   'renameCustomer',
-  'saveCustomerContactEmail',
+  'saveCustomerContactEmails',
   'removeCustomer',
   'findStackOneCustomers',
   'createConnectSession',

@@ -5,7 +5,7 @@ import {
   accountIdSchema,
   accountLabelSchema,
   connectorCategorySchema,
-  customerContactEmailSchema,
+  customerContactEmailsSchema,
   customerIdSchema,
   customerNameSchema,
   customerSchema,
@@ -152,11 +152,11 @@ export const bridgeCalls = {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
     output: customerSchema,
   },
-  /** Whom the customer's auth links are emailed to from now on (null: nobody kept). */
-  saveCustomerContactEmail: {
+  /** Whom the customer's auth links are emailed to from now on (none: nobody kept). */
+  saveCustomerContactEmails: {
     input: z.strictObject({
       id: customerIdSchema,
-      contactEmail: customerContactEmailSchema.nullable(),
+      contactEmails: z.union([z.tuple([]), customerContactEmailsSchema]),
     }),
     output: customerSchema,
   },

@@ -17,17 +17,24 @@ export const customerNameSchema = z
   .min(1, 'Enter the customer name.')
   .max(200, 'A customer name is at most 200 characters.');
 
-/** Whom the customer's auth links are emailed to (their IT administrator, say). */
+/** One of those the customer's auth links are emailed to (their IT administrator, say). */
 export const customerContactEmailSchema = z
   .email('Enter an email address, like it@customer.example.')
   .max(254, 'An email address is at most 254 characters.');
+/** Most a mail's To line holds in practice: more is not a contact but a mailing list. */
+export const customerContactEmailsMax = 10;
+/** Everyone the customer's auth links are emailed to, in the order typed. */
+export const customerContactEmailsSchema = z
+  .array(customerContactEmailSchema)
+  .min(1)
+  .max(customerContactEmailsMax, `At most ${customerContactEmailsMax} addresses.`);
 
 export const customerSchema = z.object({
   id: customerIdSchema,
   name: customerNameSchema,
   createdAt: z.iso.datetime({ offset: true }),
   /** Absent until an auth link is emailed to someone (and in files from before). */
-  contactEmail: customerContactEmailSchema.optional(),
+  contactEmails: customerContactEmailsSchema.optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 

@@ -105,7 +105,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await accessibilityViolations(app), 'send a link').toEqual([]);
     await app.getByLabel('Email it to').fill('it at acme');
     await app.getByLabel('Email it to').press('Tab');
-    await expect(app.getByRole('alert')).toHaveText(/^This is not an email address/);
+    await expect(app.getByRole('alert')).toHaveText(/^“it at acme” is not an email address/);
     expect(await accessibilityViolations(app), 'send a link, not an email address').toEqual([]);
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();

@@ -336,7 +336,7 @@ test('where the computer has no secret storage, the app says that links are not 
   }
 });
 
-test("the address a link is emailed to is the draft's recipient and is kept for the customer's next link, after a reload too; one that is not an address is said so", async ({
+test("the addresses a link is emailed to are the draft's recipients and are kept for the customer's next link, after a reload too; one that is not an address is said so", async ({
   app,
   harness,
 }) => {
@@ -358,7 +358,7 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
 
   await emailTo.fill('it at acme');
   await emailTo.press('Tab');
-  await expect(dialog.getByRole('alert')).toHaveText(/^This is not an email address/);
+  await expect(dialog.getByRole('alert')).toHaveText(/^“it at acme” is not an email address/);
   await expect(emailTo).toHaveAttribute('aria-invalid', 'true');
   // Emailed as it is, the draft would go nowhere: the mail app is not opened, and the field has
   // the keyboard.
@@ -373,7 +373,7 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
   await emailIt.click();
   expect(await clickPrevented).toBe(true);
   await expect(emailTo).toBeFocused();
-  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
 
   await emailTo.fill(' it+links@acme.example ');
   await emailTo.press('Tab');
@@ -384,8 +384,8 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
   expect(decodeURIComponent(addressed.pathname)).toBe('it+links@acme.example');
   expect(addressed.searchParams.get('subject')).toBe("Connect Acme Ltd's systems");
   await expect
-    .poll(() => harness.store.getCustomer('acme')?.contactEmail)
-    .toBe('it+links@acme.example');
+    .poll(() => harness.store.getCustomer('acme')?.contactEmails)
+    .toEqual(['it+links@acme.example']);
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   await openWithLink();
@@ -394,10 +394,24 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
   await emailTo.fill('it@acme.example');
   await emailTo.press('Escape');
   await expect(dialog).toHaveCount(0);
-  await expect.poll(() => harness.store.getCustomer('acme')?.contactEmail).toBe('it@acme.example');
+  await expect
+    .poll(() => harness.store.getCustomer('acme')?.contactEmails)
+    .toEqual(['it@acme.example']);
   await app.reload();
   await openWithLink();
   await expect(emailTo).toHaveValue('it@acme.example');
+  // Several, as mail apps take them: each once, commas between.
+  await emailTo.fill('it@acme.example; hr@acme.example, hr at acme');
+  await emailTo.press('Tab');
+  await expect(dialog.getByRole('alert')).toHaveText(/^“hr at acme” is not an email address/);
+  await emailTo.fill('it@acme.example; hr@acme.example, IT@acme.example,');
+  await emailTo.press('Tab');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await expect(emailTo).toHaveValue('it@acme.example, hr@acme.example');
+  expect(decodeURIComponent((await draft()).pathname)).toBe('it@acme.example,hr@acme.example');
+  await expect
+    .poll(() => harness.store.getCustomer('acme')?.contactEmails)
+    .toEqual(['it@acme.example', 'hr@acme.example']);
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   // A list long enough for the search finds the customer by where their links go.
@@ -415,6 +429,6 @@ test("the address a link is emailed to is the draft's recipient and is kept for 
   await openWithLink();
   await emailTo.fill('');
   await emailTo.press('Tab');
-  await expect.poll(() => harness.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+  await expect.poll(() => harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
   expect((await draft()).pathname).toBe('');
 });

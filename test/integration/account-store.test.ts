@@ -416,3 +416,62 @@ describe('auth links kept for copying again', () => {
     expect(store.sentLinksOf('acme')).toEqual([]);
   });
 });
+
+describe('whom the links are emailed to', () => {
+  it('keeps the one address a file from before several were kept had, as the first of them', async () => {
+    temp = makeTempDir('store');
+    const customer = (id: string, fields: object) => ({
+      id,
+      name: id,
+      createdAt: '2026-01-01T10:00:00.000Z',
+      ...fields,
+    });
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        customers: [
+          customer('acme', { contactEmail: 'it@acme.example' }),
+          customer('globex', {}),
+          customer('initech', { contactEmails: ['it@initech.example', 'hr@initech.example'] }),
+        ],
+        accounts: [],
+        relayCursor: 3,
+      }),
+    );
+    const store = openStore(temp.path);
+    expect(store.warning).toBeNull();
+    expect(store.getCustomer('acme')?.contactEmails).toEqual(['it@acme.example']);
+    expect(store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+    expect(store.getCustomer('globex')).not.toHaveProperty('contactEmails');
+    expect(store.getCustomer('initech')?.contactEmails).toEqual([
+      'it@initech.example',
+      'hr@initech.example',
+    ]);
+    store.saveContactEmails({ id: 'acme', contactEmails: ['it@acme.example', 'hr@acme.example'] });
+    await store.flush();
+    const file = JSON.parse(readFileSync(join(temp.path, 'onboarding.json'), 'utf8')) as {
+      customers: object[];
+    };
+    expect(file.customers[0]).toEqual(
+      customer('acme', { contactEmails: ['it@acme.example', 'hr@acme.example'] }),
+    );
+  });
+
+  it('moves aside a file whose one address is not one, as any file that is not valid', () => {
+    temp = makeTempDir('store');
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        customers: [
+          { id: 'acme', name: 'Acme', createdAt: '2026-01-01T10:00:00.000Z', contactEmail: 'x' },
+        ],
+        accounts: [],
+        relayCursor: null,
+      }),
+    );
+    const store = openStore(temp.path);
+    expect(store.warning).toMatch(/could not be used \(its contents are not valid\)/);
+  });
+});

@@ -962,28 +962,26 @@ describe('customers', () => {
   it("keeps whom a customer's links are emailed to across restarts, until it is emptied", async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const contactEmails = ['it@acme.example', 'hr@acme.example'];
     expect(
-      await w.service.handlers.saveCustomerContactEmail({
-        id: 'acme',
-        contactEmail: 'it@acme.example',
-      }),
-    ).toEqual(expect.objectContaining({ id: 'acme', contactEmail: 'it@acme.example' }));
+      await w.service.handlers.saveCustomerContactEmails({ id: 'acme', contactEmails }),
+    ).toEqual(expect.objectContaining({ id: 'acme', contactEmails }));
 
     await w.service.stop();
     w.startService();
     expect(await w.service.handlers.listCustomers({})).toEqual([
-      expect.objectContaining({ id: 'acme', name: 'Acme Ltd', contactEmail: 'it@acme.example' }),
+      expect.objectContaining({ id: 'acme', name: 'Acme Ltd', contactEmails }),
     ]);
-    const emptied = await w.service.handlers.saveCustomerContactEmail({
+    const emptied = await w.service.handlers.saveCustomerContactEmails({
       id: 'acme',
-      contactEmail: null,
+      contactEmails: [],
     });
-    expect(emptied).not.toHaveProperty('contactEmail');
+    expect(emptied).not.toHaveProperty('contactEmails');
     await w.service.stop();
     w.startService();
-    expect(w.store.getCustomer('acme')).not.toHaveProperty('contactEmail');
+    expect(w.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
     await expect(
-      w.service.handlers.saveCustomerContactEmail({ id: 'nobody', contactEmail: null }),
+      w.service.handlers.saveCustomerContactEmails({ id: 'nobody', contactEmails: [] }),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 

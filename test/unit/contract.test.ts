@@ -21,22 +21,21 @@ describe('bridge contract', () => {
     expect(input.safeParse({ customerId: 'acme', notify: true }).success).toBe(false);
   });
 
-  it("takes whom a customer's links are emailed to as an email address, or null for nobody", () => {
-    const input = bridgeCalls.saveCustomerContactEmail.input;
-    expect(input.safeParse({ id: 'acme', contactEmail: 'it+links@acme.example' }).success).toBe(
-      true,
-    );
-    expect(input.safeParse({ id: 'acme', contactEmail: null }).success).toBe(true);
-    for (const contactEmail of [
-      '',
-      'it at acme',
-      'it@',
-      '@acme.example',
-      `${'a'.repeat(250)}@a.io`,
-    ])
-      expect(input.safeParse({ id: 'acme', contactEmail }).success).toBe(false);
-    expect(input.safeParse({ id: 'not an id', contactEmail: null }).success).toBe(false);
-    expect(input.safeParse({ id: 'acme', contactEmail: null, name: 'X' }).success).toBe(false);
+  it("takes whom a customer's links are emailed to as up to 10 email addresses, or none for nobody", () => {
+    const input = bridgeCalls.saveCustomerContactEmails.input;
+    const valid = (contactEmails: unknown) =>
+      input.safeParse({ id: 'acme', contactEmails }).success;
+    expect(valid(['it+links@acme.example'])).toBe(true);
+    expect(valid(['it@acme.example', 'hr@acme.example'])).toBe(true);
+    expect(valid([])).toBe(true);
+    expect(valid(Array.from({ length: 10 }, (_, i) => `it${i}@acme.example`))).toBe(true);
+    expect(valid(Array.from({ length: 11 }, (_, i) => `it${i}@acme.example`))).toBe(false);
+    for (const address of ['', 'it at acme', 'it@', '@acme.example', `${'a'.repeat(250)}@a.io`])
+      expect(valid(['it@acme.example', address])).toBe(false);
+    expect(valid('it@acme.example')).toBe(false);
+    expect(valid(null)).toBe(false);
+    expect(input.safeParse({ id: 'not an id', contactEmails: [] }).success).toBe(false);
+    expect(input.safeParse({ id: 'acme', contactEmails: [], name: 'X' }).success).toBe(false);
   });
 
   it('never lets a connect session result carry more than the token and hub URLs', () => {

@@ -36,10 +36,14 @@ describe('matchesCustomerSearch', () => {
     expect(matchesCustomerSearch(customer('Acme'), 'bamboo')).toBe(false);
   });
 
-  it('finds a customer by the address their links are emailed to, its domain say', () => {
-    const acme = { ...customer('Acme Ltd'), contactEmail: 'it@acme-group.example' };
+  it('finds a customer by an address their links are emailed to, its domain say', () => {
+    const acme = {
+      ...customer('Acme Ltd'),
+      contactEmails: ['it@acme-group.example', 'hr@acme-payroll.example'],
+    };
     expect(matchesCustomerSearch(acme, 'acme-group')).toBe(true);
     expect(matchesCustomerSearch(acme, 'IT@')).toBe(true);
+    expect(matchesCustomerSearch(acme, 'payroll')).toBe(true);
     expect(matchesCustomerSearch(acme, 'globex')).toBe(false);
     expect(matchesCustomerSearch(customer('Acme Ltd'), 'acme-group')).toBe(false);
   });

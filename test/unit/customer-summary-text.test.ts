@@ -68,9 +68,9 @@ describe("a customer's summary", () => {
   });
 
   it("says whom the customer's links are emailed to, where someone is kept", () => {
-    const withContact = { ...customer, contactEmail: 'it@acme.example' };
+    const withContact = { ...customer, contactEmails: ['it@acme.example', 'hr@acme.example'] };
     expect(customerSummaryText(withContact, [], [], at)).toBe(
-      `Acme Ltd (customer id acme; links emailed to it@acme.example), as of ${when}: no linked accounts.\n`,
+      `Acme Ltd (customer id acme; links emailed to it@acme.example, hr@acme.example), as of ${when}: no linked accounts.\n`,
     );
   });
 

@@ -22,19 +22,19 @@ export function searchable(text: string): string {
 }
 
 /**
- * Whether a customer's name, id or the address their links are emailed to (its domain, say), or
+ * Whether a customer's name, id or an address their links are emailed to (its domain, say), or
  * the name of a system linked for them, contains what was typed (any case, accents or none, as the
  * list's order reads names); everyone for nothing typed.
  */
 export function matchesCustomerSearch(
-  customer: { id: string; name: string; contactEmail?: string },
+  customer: { id: string; name: string; contactEmails?: readonly string[] },
   typed: string,
   systems: readonly string[] = [],
 ): boolean {
   const wanted = searchable(typed.trim());
   return (
     wanted === '' ||
-    [customer.name, customer.id, customer.contactEmail ?? '', ...systems].some((text) =>
+    [customer.name, customer.id, ...(customer.contactEmails ?? []), ...systems].some((text) =>
       searchable(text).includes(wanted),
     )
   );

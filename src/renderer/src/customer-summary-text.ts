@@ -74,7 +74,9 @@ export function customerSummaryText(
 ): string {
   const when = dateTimeWithZoneText(at);
   const contact =
-    customer.contactEmail === undefined ? '' : `; links emailed to ${customer.contactEmail}`;
+    customer.contactEmails === undefined
+      ? ''
+      : `; links emailed to ${customer.contactEmails.join(', ')}`;
   const heading = `${customer.name} (customer id ${customer.id}${contact}), as of ${when}:`;
   const links = sentLinksText(sentLinks, accounts, at);
   if (accounts.length === 0) return `${heading} no linked accounts.\n${links}`;

@@ -1,15 +1,11 @@
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import type { AuthLink } from '../../../shared/contract';
-import {
-  accountDisplayName,
-  customerContactEmailSchema,
-  type Customer,
-  type LinkedAccountView,
-} from '../../../shared/domain';
+import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
+import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -51,42 +47,37 @@ export function SendLinkDialog(props: {
     props.secondAccount ?? null,
   );
   const [choosingSecond, setChoosingSecond] = useState(false);
-  const [emailTo, setEmailTo] = useState(customer.contactEmail ?? '');
+  const [emailTo, setEmailTo] = useState(emailToLineText(customer.contactEmails));
   const [emailToError, setEmailToError] = useState<string | null>(null);
   const emailToField = useRef<HTMLInputElement>(null);
-  /** The address last sent to main (leaving the field, then Done, sends it once). */
-  const emailToKept = useRef<string | null | undefined>(customer.contactEmail ?? null);
+  /** The addresses last sent to main, as the field shows them (leaving it, then Done, sends once). */
+  const emailToKept = useRef<string | undefined>(emailToLineText(customer.contactEmails));
   const emailToErrorId = useId();
   const emailToHelpId = useId();
-  /** The address typed, checked: '' for none (the mail app asks), null when it is not one. */
-  const checkedEmailTo = (): string | null => {
-    const typed = emailTo.trim();
-    if (typed === '') return '';
-    const checked = customerContactEmailSchema.safeParse(typed);
-    return checked.success ? checked.data : null;
-  };
-  /** Kept for the customer's next link once it is an address (or emptied), as the field is left. */
+  /** Kept for the customer's next link once they are addresses (or emptied), as the field is left. */
   const keepEmailTo = () => {
-    const address = checkedEmailTo();
-    if (address === null) {
-      setEmailToError(
-        'This is not an email address: correct it (like it@customer.example), or empty the field to choose whom in the mail app.',
-      );
+    const line = checkEmailToLine(emailTo);
+    if ('problem' in line) {
+      setEmailToError(line.problem);
       return;
     }
     setEmailToError(null);
-    const contactEmail = address === '' ? null : address;
-    if (contactEmail === emailToKept.current) return;
-    emailToKept.current = contactEmail;
-    unwrap(onboarding().saveCustomerContactEmail({ id: customer.id, contactEmail }))
+    const shown = emailToLineText(line.addresses);
+    setEmailTo(shown);
+    if (shown === emailToKept.current) return;
+    emailToKept.current = shown;
+    unwrap(
+      onboarding().saveCustomerContactEmails({ id: customer.id, contactEmails: line.addresses }),
+    )
       .then(props.onCustomerChanged)
       .catch((failure: unknown) => {
         emailToKept.current = undefined;
         setEmailToError(messageOf(failure));
       });
   };
+  const emailToLine = checkEmailToLine(emailTo);
   const emailIt = (event: MouseEvent<HTMLAnchorElement>) => {
-    if (checkedEmailTo() !== null) return;
+    if ('addresses' in emailToLine) return;
     event.preventDefault();
     keepEmailTo();
     emailToField.current?.focus();
@@ -226,7 +217,8 @@ export function SendLinkDialog(props: {
             </p>
           ) : (
             <p className="muted" id={emailToHelpId}>
-              Kept for {customer.name}’s next link. Empty: you choose whom in the mail app.
+              Kept for {customer.name}’s next link. Several: commas between. Empty: you choose whom
+              in the mail app.
             </p>
           )}
           <div className="actions">
@@ -236,7 +228,7 @@ export function SendLinkDialog(props: {
             <a
               className="button"
               href={emailDraft(
-                checkedEmailTo() ?? '',
+                'addresses' in emailToLine ? emailToLine.addresses : [],
                 customer.name,
                 link.url,
                 link.expiresAt,
@@ -269,7 +261,7 @@ export function SendLinkDialog(props: {
 }
 
 function emailDraft(
-  to: string,
+  to: readonly string[],
   customerName: string,
   url: string,
   expiresAt: string,
@@ -289,7 +281,10 @@ function emailDraft(
     '',
     `The link works until ${dateTimeWithZoneText(expiresAt)}. Do not forward it: anyone with it can use it.`,
   ].join('\n');
-  // The address as RFC 6068 writes it: its characters escaped, but its @ as it is.
-  const recipient = encodeURIComponent(to).replace('%40', '@');
-  return `mailto:${recipient}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+  // The addresses as RFC 6068 writes them: their characters escaped but the @ before the domain,
+  // and commas between.
+  const recipients = to
+    .map((address) => encodeURIComponent(address).replace(/%40(?!.*%40)/, '@'))
+    .join(',');
+  return `mailto:${recipients}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
