@@ -64,6 +64,13 @@ export const hasHadNoEffect = (
     ? hasNothingLinkedSince(link, accounts)
     : accountStillToRelink(link, accounts) !== undefined;
 
+/** Whether two links are for the same: new accounts, a second one with one label, or one account re-linked. */
+export const forSamePurpose = (
+  a: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel'>,
+  b: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel'>,
+): boolean =>
+  a.relinkAccountId === b.relinkAccountId && a.secondAccountLabel === b.secondAccountLabel;
+
 /**
  * When the last of the customer's other links for the same (new accounts, a second one with the
  * same label, or the same account re-linked) that nothing has come of either expires, if that is
@@ -79,8 +86,7 @@ export function sameLinkOutlastingExpiry<Link extends SentLinkFacts & { expiresA
     .filter(
       (other) =>
         other !== link &&
-        other.relinkAccountId === link.relinkAccountId &&
-        other.secondAccountLabel === link.secondAccountLabel &&
+        forSamePurpose(other, link) &&
         Date.parse(other.expiresAt) > expiry &&
         hasHadNoEffect(other, accounts),
     )

@@ -110,6 +110,11 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
     expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+    await app.getByRole('button', { name: 'Send a link' }).click();
+    await app.getByRole('button', { name: 'Copy that link' }).click();
+    await expect(app.getByText(/^That link (copied|could not be copied)/)).toBeVisible();
+    expect(await accessibilityViolations(app), 'send a link, one for the same working').toEqual([]);
+    await app.getByRole('button', { name: 'Done' }).click();
     await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
     expect(await accessibilityViolations(app), 'a customer shown alone').toEqual([]);
     await app.getByRole('button', { name: 'Show all customers' }).click();

@@ -319,6 +319,46 @@ test("a link to re-link an account, or for a second account, says so, and anothe
   await expect(sentLinks).toHaveCount(0);
 });
 
+test('Send a link says when a link for the same still works, and copies that one instead; not for another purpose, nor once it has expired', async ({
+  app,
+  context,
+  harness,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.clock.install();
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  // An account already, so that a second one can be asked for.
+  await linkActiveBambooHr(app, harness, 'acme');
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(dialog.getByRole('button', { name: 'Create link' })).toBeVisible();
+  await expect(dialog).not.toContainText('A link for the same');
+  await app.keyboard.press('Escape');
+
+  const url = await sendLink(app, 'Acme Ltd');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(dialog).toContainText(
+    /A link for the same, made .+, works until .+: if they lost it, copy it again rather than make another\./,
+  );
+  await app.evaluate(() => navigator.clipboard.writeText('something else'));
+  await dialog.getByRole('button', { name: 'Copy that link' }).click();
+  await expect(dialog.getByRole('status').first()).toHaveText('That link copied.');
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  // A second account's link is for something else.
+  await dialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await dialog.getByLabel('Label for the new account').fill('Payroll');
+  await dialog.getByRole('button', { name: 'Use this label' }).click();
+  await expect(dialog).not.toContainText('A link for the same');
+  await app.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  // Three days on (the link's default) it no longer works.
+  await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(dialog.getByRole('button', { name: 'Create link' })).toBeVisible();
+  await expect(dialog).not.toContainText('A link for the same');
+});
+
 test('where the computer has no secret storage, the app says that links are not kept', async ({
   browser,
 }) => {

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
-import type { AuthLink } from '../../../shared/contract';
+import { forSamePurpose } from '../../../shared/accounts-linked-since';
+import { hasExpired, type AuthLink, type SentAuthLink } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
@@ -9,6 +10,7 @@ import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
+import { useNowPassing } from '../use-now-passing';
 import { BusyButton } from './BusyButton';
 
 const validityChoices = [
@@ -83,6 +85,32 @@ export function SendLinkDialog(props: {
     emailToField.current?.focus();
   };
 
+  /** The customer's links kept, read as the dialog opens: one for the same may still work. */
+  const [keptLinks, setKeptLinks] = useState<readonly SentAuthLink[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    // Without them the dialog works as ever: nothing to say, so nothing said of a failure.
+    unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
+      .then(({ links }) => !cancelled && setKeptLinks(links))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [customer.id]);
+  const now = useNowPassing(keptLinks.map((kept) => Date.parse(kept.expiresAt)));
+  /** The link for the same as this one that works longest, if one still does. */
+  const workingForSame = keptLinks
+    .filter(
+      (kept) =>
+        !hasExpired(kept, now) &&
+        forSamePurpose(kept, {
+          relinkAccountId: relink?.id ?? null,
+          secondAccountLabel: secondAccount?.label ?? null,
+        }),
+    )
+    .sort((a, b) => Date.parse(b.expiresAt) - Date.parse(a.expiresAt))[0];
+  const [workingCopyOutcome, setWorkingCopyOutcome] = useState('');
+
   useEffect(() => {
     if (link === null) return;
     let cancelled = false;
@@ -154,6 +182,30 @@ export function SendLinkDialog(props: {
           onChoosingChange={setChoosingSecond}
           disabled={creating}
         />
+      )}
+      {link === null && workingForSame !== undefined && (
+        <div className="dialog-notice">
+          <p>
+            A link for the same, made {dateTimeText(workingForSame.createdAt)}, works until{' '}
+            {dateTimeText(workingForSame.expiresAt)}: if they lost it, copy it again rather than
+            make another.
+          </p>
+          <button
+            type="button"
+            onClick={() =>
+              void copyText(
+                workingForSame.url,
+                'That link copied.',
+                'That link could not be copied: copy it from Links sent.',
+              ).then(setWorkingCopyOutcome)
+            }
+          >
+            Copy that link
+          </button>
+          <p role="status" className="muted">
+            {workingCopyOutcome}
+          </p>
+        </div>
       )}
       <div className="link-options">
         <label>
