@@ -251,9 +251,14 @@ export function SendLinkDialog(props: {
           <p className="muted">Valid until {validUntil}. Anyone with the link can use it.</p>
           <label className="email-to">
             Email it to
+            {/* Text, not type="email": a list of addresses would fail the browser's own check
+                (and `multiple` would drop the spaces after the commas). */}
             <input
               ref={emailToField}
-              type="email"
+              type="text"
+              inputMode="email"
+              spellCheck={false}
+              autoCapitalize="off"
               value={emailTo}
               placeholder="it@customer.example"
               autoComplete="off"
