@@ -110,6 +110,12 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
     expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+    await app.getByRole('button', { name: 'Add addresses' }).click();
+    await app.getByLabel('Email their links to').fill('it at acme');
+    await app.getByLabel('Email their links to').press('Enter');
+    await expect(app.getByRole('alert')).toHaveText(/^“it at acme” is not an email address/);
+    expect(await accessibilityViolations(app), 'email their links to, not an address').toEqual([]);
+    await app.getByRole('button', { name: 'Cancel' }).click();
     await app.getByRole('button', { name: 'Send a link' }).click();
     await app.getByRole('button', { name: 'Copy that link' }).click();
     await expect(app.getByText(/^That link (copied|could not be copied)/)).toBeVisible();

@@ -373,6 +373,73 @@ test('where the computer has no secret storage, the app says that links are not 
   }
 });
 
+test("the addresses a customer's links are emailed to are changed on their page before any link is made, and the next link's draft goes to them", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const addresses = app.getByLabel('Email their links to');
+  await expect(app.getByText('Links are emailed to whom you choose in the mail app')).toBeVisible();
+  await app.getByRole('button', { name: 'Add addresses' }).click();
+  await expect(addresses).toBeFocused();
+
+  // One that is not an address: said so, nothing kept, the field keeps what was typed.
+  await addresses.fill('it@acme.example, hr at acme');
+  await addresses.press('Enter');
+  await expect(app.getByRole('alert')).toHaveText(/^“hr at acme” is not an email address/);
+  await expect(addresses).toHaveAttribute('aria-invalid', 'true');
+  await expect(addresses).toHaveValue('it@acme.example, hr at acme');
+  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
+
+  await addresses.fill('it@acme.example; hr@acme.example');
+  await addresses.press('Enter');
+  await expect(addresses).toHaveCount(0);
+  await expect(
+    app.getByText('Links are emailed to it@acme.example, hr@acme.example'),
+  ).toBeVisible();
+  const change = app.getByRole('button', { name: 'Change addresses' });
+  await expect(change).toBeFocused();
+  expect(harness.store.getCustomer('acme')?.contactEmails).toEqual([
+    'it@acme.example',
+    'hr@acme.example',
+  ]);
+
+  // Escape leaves them as they were.
+  await change.click();
+  await expect(addresses).toHaveValue('it@acme.example, hr@acme.example');
+  await addresses.fill('someone@else.example');
+  await addresses.press('Escape');
+  await expect(change).toBeFocused();
+  expect(harness.store.getCustomer('acme')?.contactEmails).toEqual([
+    'it@acme.example',
+    'hr@acme.example',
+  ]);
+
+  // The next link's draft goes to them; changed there, the page says so.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const emailTo = dialog.getByLabel('Email it to');
+  await expect(emailTo).toHaveValue('it@acme.example, hr@acme.example');
+  const draft = new URL(
+    (await dialog.getByRole('link', { name: 'Email it…' }).getAttribute('href')) ?? '',
+  );
+  expect(decodeURIComponent(draft.pathname)).toBe('it@acme.example,hr@acme.example');
+  await emailTo.fill('it@acme.example');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(
+    app.getByText(/^Links are emailed to it@acme\.example · Change addresses$/),
+  ).toBeVisible();
+
+  // Emptied: nobody kept, and the mail app asks whom.
+  await change.click();
+  await addresses.fill('');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await expect(app.getByText('Links are emailed to whom you choose in the mail app')).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Add addresses' })).toBeFocused();
+  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
+});
+
 test("the addresses a link is emailed to are the draft's recipients and are kept for the customer's next link, after a reload too; one that is not an address is said so", async ({
   app,
   harness,

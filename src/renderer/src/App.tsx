@@ -358,7 +358,7 @@ export function App() {
                     key={selected.id}
                     customer={selected}
                     accounts={accounts}
-                    onRenamed={replaceCustomer}
+                    onChanged={replaceCustomer}
                     onRemoved={(remaining) => {
                       if (shownAloneId !== null) changeShownAlone(null);
                       setCustomers(remaining);

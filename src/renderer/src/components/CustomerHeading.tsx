@@ -1,38 +1,48 @@
-import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
+import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { useBusyAction } from '../use-busy-action';
 import { InlineConfirmation } from './InlineConfirmation';
 import { BusyButton } from './BusyButton';
+import { EmailAddressesInput } from './EmailAddressesInput';
 
 /**
- * The selected customer's name and id, renamed or removed in place, and a summary of where their
- * linking stands to copy. Removing asks first, and the main process refuses while the customer
- * still has linked accounts. Keyed by the customer's id, so picking another customer starts it
- * afresh.
+ * The selected customer's name and id, renamed or removed in place, the addresses their links are
+ * emailed to, changed in place (before any link is made), and a summary of where their linking
+ * stands to copy. Removing asks first, and the main process refuses while the customer still has
+ * linked accounts. Keyed by the customer's id, so picking another customer starts it afresh.
  */
 export function CustomerHeading(props: {
   customer: Customer;
   /** The customer's accounts, for the summary to copy. */
   accounts: readonly LinkedAccountView[];
-  onRenamed: (customer: Customer) => void;
+  /** The customer as saved renamed or with other addresses. */
+  onChanged: (customer: Customer) => void;
   onRemoved: (remaining: Customer[]) => void;
 }) {
   const { customer } = props;
-  const [editing, setEditing] = useState<'rename' | 'remove' | null>(null);
+  const emailToKept = customer.contactEmails ?? [];
+  const [editing, setEditing] = useState<'rename' | 'remove' | 'email-to' | null>(null);
   const [name, setName] = useState(customer.name);
+  const [emailTo, setEmailTo] = useState('');
+  const [emailToProblem, setEmailToProblem] = useState<string | null>(null);
+  const emailToHelpId = useId();
+  const emailToProblemId = useId();
   const { busy, error, setError, run: call } = useBusyAction();
   const [copyOutcome, setCopyOutcome] = useState('');
 
   const renameButton = useRef<HTMLButtonElement>(null);
   const removeButton = useRef<HTMLButtonElement>(null);
+  const emailToButton = useRef<HTMLButtonElement>(null);
 
   const close = () => {
     setEditing(null);
     setError(null);
+    setEmailToProblem(null);
   };
 
   /** Back to the button that opened the form or question, for the keyboard's place. */
@@ -52,8 +62,33 @@ export function CustomerHeading(props: {
     event.preventDefault();
     void run(
       () => unwrap(onboarding().renameCustomer({ id: customer.id, name })),
-      props.onRenamed,
+      props.onChanged,
     ).then(() => renameButton.current?.focus());
+  };
+
+  const editEmailTo = () => {
+    setEmailTo(emailToLineText(emailToKept));
+    setEditing('email-to');
+  };
+
+  const saveEmailTo = (event: FormEvent) => {
+    event.preventDefault();
+    const line = checkEmailToLine(emailTo);
+    if ('problem' in line) {
+      setEmailToProblem(line.problem);
+      return;
+    }
+    setEmailToProblem(null);
+    void run(
+      () =>
+        unwrap(
+          onboarding().saveCustomerContactEmails({
+            id: customer.id,
+            contactEmails: line.addresses,
+          }),
+        ),
+      props.onChanged,
+    ).then(() => emailToButton.current?.focus());
   };
 
   const cancelRename = () => {
@@ -137,6 +172,59 @@ export function CustomerHeading(props: {
           {copyOutcome}
         </span>
       </p>
+      {editing === 'email-to' ? (
+        <>
+          <form
+            className="inline-form"
+            aria-label="Addresses their links are emailed to"
+            onSubmit={saveEmailTo}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && !busy) closeAndFocus(emailToButton);
+            }}
+          >
+            <label>
+              Email their links to
+              <EmailAddressesInput
+                value={emailTo}
+                invalid={emailToProblem !== null}
+                describedBy={emailToProblem !== null ? emailToProblemId : emailToHelpId}
+                onChange={setEmailTo}
+                autoFocus
+              />
+            </label>
+            <BusyButton type="submit" className="primary" busy={busy}>
+              Save
+            </BusyButton>
+            <button type="button" disabled={busy} onClick={() => closeAndFocus(emailToButton)}>
+              Cancel
+            </button>
+          </form>
+          {emailToProblem !== null ? (
+            <p className="error" role="alert" id={emailToProblemId}>
+              {emailToProblem}
+            </p>
+          ) : (
+            <p className="muted" id={emailToHelpId}>
+              The addresses Send a link’s email draft goes to: their IT administrator, say. Several:
+              commas between. Empty: you choose whom in the mail app.
+            </p>
+          )}
+        </>
+      ) : (
+        <p className="muted">
+          {emailToKept.length > 0
+            ? `Links are emailed to ${emailToLineText(emailToKept)}`
+            : 'Links are emailed to whom you choose in the mail app'}
+          {editing === null && (
+            <>
+              {' · '}
+              <button type="button" className="link" ref={emailToButton} onClick={editEmailTo}>
+                {emailToKept.length > 0 ? 'Change addresses' : 'Add addresses'}
+              </button>
+            </>
+          )}
+        </p>
+      )}
       {editing === 'rename' && (
         <p className="muted">
           StackOne gets the new name with the next account linked; accounts already linked keep the

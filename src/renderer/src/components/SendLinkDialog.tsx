@@ -7,6 +7,7 @@ import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
+import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -251,20 +252,12 @@ export function SendLinkDialog(props: {
           <p className="muted">Valid until {validUntil}. Anyone with the link can use it.</p>
           <label className="email-to">
             Email it to
-            {/* Text, not type="email": a list of addresses would fail the browser's own check
-                (and `multiple` would drop the spaces after the commas). */}
-            <input
+            <EmailAddressesInput
               ref={emailToField}
-              type="text"
-              inputMode="email"
-              spellCheck={false}
-              autoCapitalize="off"
               value={emailTo}
-              placeholder="it@customer.example"
-              autoComplete="off"
-              aria-invalid={emailToError !== null}
-              aria-describedby={emailToError !== null ? emailToErrorId : emailToHelpId}
-              onChange={(event) => setEmailTo(event.target.value)}
+              invalid={emailToError !== null}
+              describedBy={emailToError !== null ? emailToErrorId : emailToHelpId}
+              onChange={setEmailTo}
               onBlur={keepEmailTo}
             />
           </label>
