@@ -191,7 +191,7 @@ test('the customer list says whose links expired with nothing linked since, and 
   await expect(onlyToFollowUp).toHaveAccessibleName('Only those to follow up (0)');
 });
 
-test('an expired link that another for the same outlasts says until when that one works, and is followed up only once that one has expired too', async ({
+test('an expired link that another for the same outlasts says until when that one works, and once that one has expired too, it is the one followed up', async ({
   app,
 }) => {
   await app.clock.install();
@@ -220,12 +220,19 @@ test('an expired link that another for the same outlasts says until when that on
   await expect(sendAnother).toHaveCount(0);
   await expect(initech).not.toContainText('expired');
 
-  // Two days more: the second has expired too, with nothing linked.
+  // Two days more: the second has expired too, with nothing linked. It is the one to follow up;
+  // the first says so rather than offer another beside it.
   await app.clock.fastForward(2 * 24 * 60 * 60 * 1000);
-  await expect(first).toContainText(
+  await expect(later).toContainText(
     'Nothing linked since it was made: send a new link if they still need one.',
   );
-  await expect(sendAnother).toHaveCount(1);
+  await expect(later.getByRole('button', { name: /^Send another link, in place of / })).toHaveCount(
+    1,
+  );
+  await expect(first).toContainText(
+    `Nothing linked since it was made; another link for the same expired ${secondWorksUntil ?? ''}.`,
+  );
+  await expect(sendAnother).toHaveCount(0);
   await expect(initech).toContainText('Link expired, nothing linked');
 });
 

@@ -142,7 +142,7 @@ describe("a customer's summary", () => {
     );
   });
 
-  it('says of an expired link that nothing came of when another for the same works until, not the first', () => {
+  it('says of an expired link that nothing came of when another for the same works until, or expired later, not the last', () => {
     const relinkLink = (createdAt: string, expiresAt: string) =>
       link({ createdAt, expiresAt, relinkAccountId: 'acc-1' });
     const second = (createdAt: string, expiresAt: string) =>
@@ -154,7 +154,8 @@ describe("a customer's summary", () => {
         relinkLink('2026-12-03T09:00:00.000Z', '2026-12-05T09:00:00.000Z'),
         relinkLink('2026-12-02T09:00:00.000Z', '2026-12-03T09:00:00.000Z'),
         second('2026-12-02T10:00:00.000Z', '2026-12-03T08:00:00.000Z'),
-        // Outlasting the first but expired too: the customer has none that works.
+        // Outlasting the first but expired too: the customer has none that works, and the one to
+        // follow up is this one.
         second('2026-11-30T10:00:00.000Z', '2026-12-03T09:00:00.000Z'),
       ],
       at,
@@ -167,7 +168,11 @@ describe("a customer's summary", () => {
       ),
     );
     expect(lines?.[0]).toMatch(/; works until [^;]+$/);
-    expect(lines?.[2]).toMatch(/; expired [^;]+; nothing linked since it was made$/);
+    expect(lines?.[2]).toMatch(
+      new RegExp(
+        `; expired [^;]+; nothing linked since it was made; another link for the same expired ${zoned('2026-12-03T09:00:00.000Z')}$`,
+      ),
+    );
     expect(lines?.[3]).toMatch(/; expired [^;]+; nothing linked since it was made$/);
   });
 

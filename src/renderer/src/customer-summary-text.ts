@@ -8,9 +8,9 @@ import { hasExpired, type SentAuthLink } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
 import {
-  anotherLinkWorksText,
   linkedSinceText,
   nothingLinkedSinceText,
+  outlastingLinkText,
   sentLinkOutcome,
   sentLinkPurpose,
   stillToRelinkText,
@@ -32,9 +32,9 @@ function sentLinkOutcomeClause(outcome: SentLinkOutcome): string {
     outcome.kind === 'nothing-linked'
       ? nothingLinkedSinceText.toLowerCase()
       : stillToRelinkText(outcome.account);
-  return outcome.anotherWorksUntil === undefined
+  return outcome.outlastedBy === undefined
     ? what
-    : `${what}; ${anotherLinkWorksText(outcome.anotherWorksUntil, dateTimeWithZoneText)}`;
+    : `${what}; ${outlastingLinkText(outcome.outlastedBy, dateTimeWithZoneText)}`;
 }
 
 /**

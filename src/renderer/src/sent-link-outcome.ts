@@ -37,15 +37,24 @@ export const linkedSinceText = (
 export const nothingLinkedSinceText = 'Nothing linked since it was made';
 
 /**
+ * Another link for the same that nothing has come of either, expiring after this one: while it
+ * works the customer has a link; once it has expired too, it is the one to follow up.
+ */
+export interface OutlastingLink {
+  expiresAt: string;
+  expired: boolean;
+}
+
+/**
  * What came of a link, as far as the app can tell: the accounts linked since (a link to link new
  * ones); once expired, nothing linked since, or (a link to re-link) the account still to re-link,
- * with when another link for the same works until, where one still does; null when there is
- * nothing to say (yet).
+ * with the link for the same that outlasts it, where one does; null when there is nothing to say
+ * (yet).
  */
 export type SentLinkOutcome =
   | { kind: 'linked-since'; linkedSince: ReturnType<typeof accountsLinkedSince> }
-  | { kind: 'nothing-linked'; anotherWorksUntil?: string }
-  | { kind: 'still-to-relink'; account: LinkedAccountView; anotherWorksUntil?: string };
+  | { kind: 'nothing-linked'; outlastedBy?: OutlastingLink }
+  | { kind: 'still-to-relink'; account: LinkedAccountView; outlastedBy?: OutlastingLink };
 
 export function sentLinkOutcome(
   link: SentAuthLink,
@@ -59,9 +68,14 @@ export function sentLinkOutcome(
   if (!hasExpired(link, at)) return null;
   const outlasting = sameLinkOutlastingExpiry(link, links, accounts);
   const another =
-    outlasting === undefined || hasExpired({ expiresAt: outlasting }, at)
+    outlasting === undefined
       ? {}
-      : { anotherWorksUntil: outlasting };
+      : {
+          outlastedBy: {
+            expiresAt: outlasting,
+            expired: hasExpired({ expiresAt: outlasting }, at),
+          },
+        };
   if (hasNothingLinkedSince(link, accounts)) return { kind: 'nothing-linked', ...another };
   const relinked = accountStillToRelink(link, accounts);
   return relinked === undefined ? null : { kind: 'still-to-relink', account: relinked, ...another };
@@ -71,8 +85,12 @@ export function sentLinkOutcome(
 export const stillToRelinkText = (account: LinkedAccountView): string =>
   `${accountDisplayName(account)} still needs re-linking`;
 
-/** Said of an expired link that another for the same outlasts ("another ... works until ..."). */
-export const anotherLinkWorksText = (
-  worksUntil: string,
+/**
+ * Said of an expired link that another for the same outlasts: "another ... works until ...", or
+ * once that one has expired too, "... expired ..." (the follow-up is that one's).
+ */
+export const outlastingLinkText = (
+  outlastedBy: OutlastingLink,
   timeText: (iso: string) => string,
-): string => `another link for the same works until ${timeText(worksUntil)}`;
+): string =>
+  `another link for the same ${outlastedBy.expired ? 'expired' : 'works until'} ${timeText(outlastedBy.expiresAt)}`;

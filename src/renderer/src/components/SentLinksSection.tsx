@@ -11,9 +11,9 @@ import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText } from '../date-time-text';
 import {
-  anotherLinkWorksText,
   linkedSinceText,
   nothingLinkedSinceText,
+  outlastingLinkText,
   sentLinkOutcome,
   sentLinkPurpose,
   stillToRelinkText,
@@ -27,9 +27,9 @@ function sentLinkOutcomeText(outcome: SentLinkOutcome): string {
     return `Since then: ${linkedSinceText(outcome.linkedSince, dateTimeText)}`;
   const what =
     outcome.kind === 'nothing-linked' ? nothingLinkedSinceText : stillToRelinkText(outcome.account);
-  return outcome.anotherWorksUntil === undefined
+  return outcome.outlastedBy === undefined
     ? `${what}: send a new link if they still need one.`
-    : `${what}; ${anotherLinkWorksText(outcome.anotherWorksUntil, dateTimeText)}.`;
+    : `${what}; ${outlastingLinkText(outcome.outlastedBy, dateTimeText)}.`;
 }
 
 /**
@@ -108,7 +108,7 @@ export function SentLinksSection(props: {
           const outlasted =
             linkOutcome !== null &&
             linkOutcome.kind !== 'linked-since' &&
-            linkOutcome.anotherWorksUntil !== undefined;
+            linkOutcome.outlastedBy !== undefined;
           return (
             <li key={link.id}>
               <span>
@@ -121,7 +121,8 @@ export function SentLinksSection(props: {
                 )}
               </span>
               <span className="row-actions">
-                {/* Where another for the same works, that one is to copy if they lost it. */}
+                {/* Where another for the same works, that one is to copy if they lost it; where it has
+                    expired too, it is the one to follow up. */}
                 {expired && !outlasted && (
                   <button
                     type="button"
