@@ -60,13 +60,24 @@ export function SentLinksSection(props: {
     (listed?.links ?? []).flatMap((link) => sentLinkTurningPoints(link.expiresAt)),
   );
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
-  /** Where the keyboard goes once a forgotten link's row is gone and others remain. */
+  /**
+   * Where the keyboard goes once the button it was on is gone and other links remain: a forgotten
+   * link's row, or a Send another… that the links read again no longer offer (the link sent in
+   * its place outlasts it).
+   */
   const heading = useRef<HTMLHeadingElement>(null);
+  const section = useRef<HTMLElement>(null);
 
   useEffect(() => {
     let cancelled = false;
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then((answer) => !cancelled && setListed({ customerId: customer.id, ...answer }))
+      .then((answer) => {
+        if (cancelled) return;
+        const keyboardWasHere = section.current?.contains(document.activeElement) === true;
+        flushSync(() => setListed({ customerId: customer.id, ...answer }));
+        if (keyboardWasHere && section.current?.contains(document.activeElement) === false)
+          heading.current?.focus();
+      })
       .catch(onError);
     return () => {
       cancelled = true;
@@ -95,7 +106,7 @@ export function SentLinksSection(props: {
       .catch(onError);
 
   return (
-    <section className="sent-links" aria-labelledby="sent-links-heading">
+    <section className="sent-links" aria-labelledby="sent-links-heading" ref={section}>
       <h3 id="sent-links-heading" tabIndex={-1} ref={heading}>
         Links sent
       </h3>
