@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sentLinkListedUntil } from '../shared/contract';
 import {
   customerSchema,
+  linkCategorySchema,
   linkedAccountViewSchema,
   type Customer,
   type LinkedAccountView,
@@ -28,6 +29,8 @@ const storedSentLinkSchema = z.object({
   relinkAccountId: z.string().nullable(),
   // Links kept before second accounts could be asked for have none.
   secondAccountLabel: z.string().nullable().default(null),
+  // Nor do links kept before a link could be for one kind of system.
+  category: linkCategorySchema.nullable().default(null),
 });
 export type StoredSentLink = z.infer<typeof storedSentLinkSchema>;
 

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
-import { accountDisplayName } from '../shared/domain';
+import { accountDisplayName, type LinkCategory } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -85,6 +85,7 @@ export function createOnboardingService(deps: {
     expiresAt: string;
     relinkAccountId: string | null;
     secondAccountLabel: string | null;
+    category: LinkCategory | null;
   }): Promise<void> {
     if (cipher.storage === 'unavailable') return;
     const { url, ...rest } = link;
@@ -311,13 +312,14 @@ export function createOnboardingService(deps: {
         ),
       };
     },
-    async createAuthLink({ validForDays, ...linking }) {
+    async createAuthLink({ validForDays, category, ...linking }) {
       const { customerId, accountId } = linking;
       const validForSeconds = validForDays * 24 * 60 * 60;
       // StackOne's answer has no expiry time; counted from before the request, this one is never
       // later than the real one.
       const requestedAt = Date.now();
       const session = await createSessionFor(linking, {
+        ...(category !== undefined && { categories: [category] }),
         expiresInSeconds: validForSeconds,
       });
       const url = authLinkSchema.shape.url.safeParse(session.authLinkUrl);
@@ -336,6 +338,7 @@ export function createOnboardingService(deps: {
         expiresAt,
         relinkAccountId: accountId ?? null,
         secondAccountLabel: linking.secondAccount?.label ?? null,
+        category: category ?? null,
       });
       return { url: url.data, expiresAt };
     },
@@ -352,6 +355,7 @@ export function createOnboardingService(deps: {
             expiresAt: stored.expiresAt,
             relinkAccountId: stored.relinkAccountId,
             secondAccountLabel: stored.secondAccountLabel,
+            category: stored.category,
           });
         } catch (error) {
           // Another computer's, or a changed keyring: it cannot be shown again, so it goes.

@@ -1,10 +1,12 @@
-import { needsRelink, type LinkedAccountView } from './domain';
+import { needsRelink, type LinkCategory, type LinkedAccountView } from './domain';
 
 /** What decides what has been linked since an auth link was made. */
 export interface SentLinkFacts {
   createdAt: string;
   relinkAccountId: string | null;
   secondAccountLabel: string | null;
+  /** The only kind of system the link offers; null for any. */
+  category: LinkCategory | null;
 }
 
 /**
@@ -64,12 +66,17 @@ export const hasHadNoEffect = (
     ? hasNothingLinkedSince(link, accounts)
     : accountStillToRelink(link, accounts) !== undefined;
 
-/** Whether two links are for the same: new accounts, a second one with one label, or one account re-linked. */
+/**
+ * Whether two links are for the same: new accounts (of one kind of system, or any), a second one
+ * with one label, or one account re-linked.
+ */
 export const forSamePurpose = (
-  a: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel'>,
-  b: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel'>,
+  a: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel' | 'category'>,
+  b: Pick<SentLinkFacts, 'relinkAccountId' | 'secondAccountLabel' | 'category'>,
 ): boolean =>
-  a.relinkAccountId === b.relinkAccountId && a.secondAccountLabel === b.secondAccountLabel;
+  a.relinkAccountId === b.relinkAccountId &&
+  a.secondAccountLabel === b.secondAccountLabel &&
+  a.category === b.category;
 
 /**
  * When the last of the customer's other links for the same (new accounts, a second one with the

@@ -10,6 +10,7 @@ import {
   customerNameSchema,
   customerSchema,
   customerSummarySchema,
+  linkCategorySchema,
   linkedAccountViewSchema,
   providerKeySchema,
   relayConnectionSchema,
@@ -100,6 +101,8 @@ export const sentAuthLinkSchema = z.strictObject({
   relinkAccountId: accountIdSchema.nullable(),
   /** The label of the second account the link adds; null for any other link. */
   secondAccountLabel: accountLabelSchema.nullable(),
+  /** The only kind of system the link offers; null for any kind (and for a re-link). */
+  category: linkCategorySchema.nullable(),
 });
 export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
 
@@ -182,8 +185,13 @@ export const bridgeCalls = {
       .strictObject({
         ...linkingInputShape,
         validForDays: z.number().int().min(1).max(authLinkValidDaysMax),
+        /** Only systems of this kind are offered (a new or second account; not a re-link). */
+        category: linkCategorySchema.optional(),
       })
-      .refine(notBothRelinkAndSecond, relinkOrSecondMessage),
+      .refine(notBothRelinkAndSecond, relinkOrSecondMessage)
+      .refine((input) => input.accountId === undefined || input.category === undefined, {
+        message: 'A link to re-link an account is for that account’s system: it takes no kind.',
+      }),
     output: authLinkSchema,
   },
   /**

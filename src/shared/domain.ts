@@ -78,6 +78,20 @@ export const connectorCategorySchema = z.enum(connectorCategories);
 export type ConnectorCategory = z.infer<typeof connectorCategorySchema>;
 
 /**
+ * The kinds of system an auth link can be for alone (its session's `categories`), so that the
+ * customer's HR administrator, say, is offered only HR systems: the product's three.
+ */
+export const linkCategorySchema = connectorCategorySchema.extract(['hris', 'ats', 'crm']);
+export type LinkCategory = z.infer<typeof linkCategorySchema>;
+
+/** A kind of system as the app names it ("their HR system"). */
+export const linkCategoryNames: Record<LinkCategory, string> = {
+  hris: 'HR system',
+  ats: 'applicant tracking system',
+  crm: 'CRM',
+};
+
+/**
  * `pending` is ours: the Hub (or an event) said the account exists but StackOne has not confirmed
  * its state yet. Every other value comes from StackOne's open status enum and is shown as it comes.
  */

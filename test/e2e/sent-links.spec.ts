@@ -366,6 +366,59 @@ test('Send a link says when a link for the same still works, and copies that one
   await expect(notice).toHaveCount(0);
 });
 
+test("a link for the customer's HR system alone offers only HR systems, says so in its email and under Links sent, and Send another… keeps to it", async ({
+  app,
+  browser,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await expect(dialog.getByRole('combobox', { name: 'For', exact: true })).toHaveValue('any');
+  await dialog
+    .getByRole('combobox', { name: 'For', exact: true })
+    .selectOption({ label: 'Their HR system' });
+  await dialog.getByLabel('Valid for').selectOption({ label: '1 day' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  const draft = new URL(
+    (await dialog.getByRole('link', { name: 'Email it…' }).getAttribute('href')) ?? '',
+  );
+  expect(draft.searchParams.get('subject')).toBe("Connect Acme Ltd's HR system");
+  expect(draft.searchParams.get('body')).toContain('connect your HR system:');
+
+  // The customer's page (the real Hub) offers HR systems, and none of another kind.
+  const customerDevice = await browser.newContext();
+  try {
+    const page = await customerDevice.newPage();
+    await page.goto(url);
+    await expect(page.getByText('BambooHR', { exact: true })).toBeVisible();
+    await expect(page.getByText('HiBob', { exact: true })).toBeVisible();
+    for (const other of ['Greenhouse', 'Pipedrive', 'Jira'])
+      await expect(page.getByText(other, { exact: true })).toHaveCount(0);
+  } finally {
+    await customerDevice.close();
+  }
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const sent = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+  await expect(sent).toContainText(/^To link their HR system, made /);
+
+  // A link for any system is another purpose: no notice of the HR one; for HR, the notice.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const notice = dialog.getByText(/^A link for the same, made /);
+  await expect(dialog.getByRole('button', { name: 'Create link' })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+  await dialog
+    .getByRole('combobox', { name: 'For', exact: true })
+    .selectOption({ label: 'Their HR system' });
+  await expect(notice).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await app.clock.fastForward(24 * 60 * 60 * 1000 + 60_000);
+  await sent.getByRole('button', { name: /^Send another link, in place of / }).click();
+  await expect(dialog.getByRole('combobox', { name: 'For', exact: true })).toHaveValue('hris');
+});
+
 test('where the computer has no secret storage, the app says that links are not kept', async ({
   browser,
 }) => {

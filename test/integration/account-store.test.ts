@@ -328,6 +328,7 @@ describe('auth links kept for copying again', () => {
     expiresAt,
     relinkAccountId: null,
     secondAccountLabel: null,
+    category: null,
   });
   const firstId = '00000000-0000-4000-8000-000000000001';
   const secondId = '00000000-0000-4000-8000-000000000002';
@@ -414,6 +415,41 @@ describe('auth links kept for copying again', () => {
     expect(store.warning).toBeNull();
     expect(store.relayCursor).toBe(3);
     expect(store.sentLinksOf('acme')).toEqual([]);
+  });
+
+  it('are for any kind of system in a file written before a link could be for one kind, and keep their kind', async () => {
+    temp = makeTempDir('store');
+    const now = () => new Date('2026-12-03T10:00:00.000Z');
+    const { category, ...before } = link(
+      firstId,
+      'acme',
+      '2026-12-03T09:00:00.000Z',
+      '2026-12-04T09:00:00.000Z',
+    );
+    expect(category).toBeNull();
+    writeFileSync(
+      join(temp.path, 'onboarding.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+        accounts: [],
+        relayCursor: null,
+        sentLinks: [before],
+      }),
+    );
+    const store = openStore(temp.path, { now });
+    expect(store.warning).toBeNull();
+    expect(store.sentLinksOf('acme')).toEqual([{ ...before, category: null }]);
+    store.recordSentLink({
+      ...link(secondId, 'acme', '2026-12-03T09:30:00.000Z', '2026-12-04T09:30:00.000Z'),
+      category: 'hris',
+    });
+    await store.flush();
+    expect(
+      openStore(temp.path, { now })
+        .sentLinksOf('acme')
+        .map((l) => l.category),
+    ).toEqual(['hris', null]);
   });
 });
 

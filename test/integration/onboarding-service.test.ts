@@ -601,6 +601,36 @@ describe('auth links', () => {
     expect(await page.text()).toContain('stackone-hub');
   });
 
+  it('makes a link for one kind of system alone: StackOne offers only those through it, and the links sent say so after a restart too', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hrOnly = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      validForDays: 1,
+      category: 'hris',
+    });
+    const any = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    /** The categories of the connectors the link's page offers (the Hub's own request). */
+    const offered = async (link: { url: string }) => {
+      const token = new URL(link.url).searchParams.get('token') ?? '';
+      const answer = await fetch(`${w.simulator.url}/hub/connectors`, {
+        headers: { 'x-hub-session-token': token },
+      });
+      const body = (await answer.json()) as { integrations: { type: string }[] };
+      return new Set(body.integrations.map((integration) => integration.type));
+    };
+    expect(await offered(hrOnly)).toEqual(new Set(['hris']));
+    expect((await offered(any)).size).toBeGreaterThan(1);
+
+    await w.service.stop();
+    w.startService();
+    const { links } = await w.service.handlers.listSentAuthLinks({ customerId: 'acme' });
+    expect(links.map(({ url, category }) => ({ url, category }))).toEqual([
+      { url: any.url, category: null },
+      { url: hrOnly.url, category: 'hris' },
+    ]);
+  });
+
   it("makes a link to re-link one of the customer's accounts, and only theirs", async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });

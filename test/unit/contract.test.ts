@@ -104,4 +104,17 @@ describe('bridge contract', () => {
       expect(parse({ accountId: '123' }).success).toBe(true);
     }
   });
+
+  it('takes an auth link for one of the kinds of system the app offers alone, but not for a re-link', () => {
+    const parse = (input: object) =>
+      bridgeCalls.createAuthLink.input.safeParse({ customerId: 'acme', validForDays: 1, ...input });
+    for (const category of ['hris', 'ats', 'crm'])
+      expect(parse({ category }).data).toMatchObject({ category });
+    expect(parse({ category: 'hris', secondAccount: { label: 'UK' } }).success).toBe(true);
+    for (const category of ['lms', 'HRIS', '', null])
+      expect(parse({ category }).success, `category ${String(category)}`).toBe(false);
+    expect(parse({ category: 'hris', accountId: '123' }).error?.issues[0]?.message).toBe(
+      'A link to re-link an account is for that account’s system: it takes no kind.',
+    );
+  });
 });

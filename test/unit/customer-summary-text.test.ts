@@ -81,6 +81,7 @@ describe("a customer's summary", () => {
     expiresAt: '2026-12-04T09:00:00.000Z',
     relinkAccountId: null,
     secondAccountLabel: null,
+    category: null,
     ...fields,
   });
   const bambooHr: LinkedAccountView = {
@@ -123,6 +124,26 @@ describe("a customer's summary", () => {
       ].join('\n'),
     );
     expect(text).not.toContain('token');
+  });
+
+  it('says of a link for one kind of system alone which kind, of a second account too', () => {
+    const lines = customerSummaryText(
+      customer,
+      [],
+      [
+        link({ category: 'hris' }),
+        link({ category: 'ats', secondAccountLabel: 'UK entity' }),
+        link({ category: 'crm' }),
+      ],
+      at,
+    )
+      .split('Links sent:\n')[1]
+      ?.split('\n');
+    expect(lines?.[0]).toMatch(/^- To link their HR system, made /);
+    expect(lines?.[1]).toMatch(
+      /^- To link a second applicant tracking system, labelled “UK entity”, made /,
+    );
+    expect(lines?.[2]).toMatch(/^- To link their CRM, made /);
   });
 
   it('says of a link to re-link only once it has expired with the account still to re-link', () => {

@@ -17,6 +17,7 @@ const link = (
   createdAt: '2026-12-01T09:00:00.000Z',
   relinkAccountId: null,
   secondAccountLabel: null,
+  category: null,
   ...fields,
 });
 

@@ -18,6 +18,7 @@ const link = (
   createdAt: '2026-12-01T09:00:00.000Z',
   relinkAccountId: null,
   secondAccountLabel: null,
+  category: null,
   ...fields,
 });
 
@@ -72,14 +73,16 @@ describe('linksToFollowUp', () => {
         // Outlasted by the next, whether made before or after it.
         newAccounts('2026-12-05T09:00:00.000Z'),
         newAccounts('2026-12-08T09:00:00.000Z', '2026-11-30T09:00:00.000Z'),
-        // Another purpose: a second account, and one re-linked.
+        // Another purpose: a second account, one kind of system alone, and one re-linked.
         link({ expiresAt: '2026-12-04T09:00:00.000Z', secondAccountLabel: 'UK entity' }),
+        link({ expiresAt: '2026-12-03T09:00:00.000Z', category: 'hris' }),
         relink('2026-12-06T09:00:00.000Z'),
         relink('2026-12-07T09:00:00.000Z'),
       ]),
     ).toEqual([
       { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null },
       { expiresAt: '2026-12-04T09:00:00.000Z', relinks: null },
+      { expiresAt: '2026-12-03T09:00:00.000Z', relinks: null },
       { expiresAt: '2026-12-07T09:00:00.000Z', relinks: 'BambooHR' },
     ]);
     // A later link that something came of outlasts nothing: the earlier one stays.

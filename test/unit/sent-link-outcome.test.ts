@@ -16,6 +16,7 @@ const linkMade = (fields: Partial<Parameters<typeof accountsLinkedSince>[0]> = {
   createdAt: '2026-12-03T16:00:00.000Z',
   relinkAccountId: null,
   secondAccountLabel: null,
+  category: null,
   ...fields,
 });
 const ids = (linked: ReturnType<typeof accountsLinkedSince>) =>

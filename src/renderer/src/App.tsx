@@ -4,6 +4,7 @@ import type { MenuCommand } from '../../shared/contract';
 import {
   type Customer,
   type CustomerSummary,
+  type LinkCategory,
   type LinkedAccountView,
   type RelayConnection,
 } from '../../shared/domain';
@@ -54,6 +55,8 @@ export function App() {
     relink?: LinkedAccountView;
     /** Send a link for a second account, labelled so (another in place of an expired one). */
     secondAccount?: SecondAccount;
+    /** Send a link for this kind of system alone (another in place of an expired one). */
+    category?: LinkCategory;
     /** In place of an expired link to re-link an account disconnected since. */
     replacesRelinkOfDisconnected?: boolean;
   } | null>(null);
@@ -441,6 +444,7 @@ export function App() {
                         link.secondAccountLabel === null
                           ? undefined
                           : { label: link.secondAccountLabel },
+                      category: link.category ?? undefined,
                       replacesRelinkOfDisconnected:
                         link.relinkAccountId !== null && relink === undefined,
                     });
@@ -451,6 +455,7 @@ export function App() {
                     customer={selected}
                     relink={openDialog.relink}
                     secondAccount={openDialog.secondAccount}
+                    category={openDialog.category}
                     replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
                     onCustomerChanged={replaceCustomer}

@@ -5,16 +5,18 @@ import {
   hasNothingLinkedSince,
   sameLinkOutlastingExpiry,
 } from '../../shared/accounts-linked-since';
-import { accountDisplayName, type LinkedAccountView } from '../../shared/domain';
+import { accountDisplayName, linkCategoryNames, type LinkedAccountView } from '../../shared/domain';
 
 /** What the link is for, as the customer's page and their summary say it. */
 export function sentLinkPurpose(
-  link: Pick<SentAuthLink, 'relinkAccountId' | 'secondAccountLabel'>,
+  link: Pick<SentAuthLink, 'relinkAccountId' | 'secondAccountLabel' | 'category'>,
   accounts: readonly LinkedAccountView[],
 ): string {
+  const kind = link.category === null ? null : linkCategoryNames[link.category];
   if (link.secondAccountLabel !== null)
-    return `To link a second account, labelled “${link.secondAccountLabel}”`;
-  if (link.relinkAccountId === null) return 'To link their systems';
+    return `To link a second ${kind ?? 'account'}, labelled “${link.secondAccountLabel}”`;
+  if (link.relinkAccountId === null)
+    return kind === null ? 'To link their systems' : `To link their ${kind}`;
   const relinked = accounts.find((account) => account.id === link.relinkAccountId);
   return relinked
     ? `To re-link ${accountDisplayName(relinked)}`

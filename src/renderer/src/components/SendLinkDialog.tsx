@@ -1,7 +1,14 @@
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { forSamePurpose } from '../../../shared/accounts-linked-since';
 import { hasExpired, type AuthLink, type SentAuthLink } from '../../../shared/contract';
-import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
+import {
+  accountDisplayName,
+  linkCategoryNames,
+  linkCategorySchema,
+  type Customer,
+  type LinkCategory,
+  type LinkedAccountView,
+} from '../../../shared/domain';
 import { authLinkQrCode, type QrCodeResult } from '../auth-link-qr-code';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
@@ -20,6 +27,8 @@ const validityChoices = [
   { days: 7, label: '7 days (the longest StackOne allows)' },
 ] as const;
 
+const anyCategory = 'any';
+
 /** An auth link for the customer to finish linking on their own device: copy, email or scan. */
 export function SendLinkDialog(props: {
   customer: Customer;
@@ -27,6 +36,8 @@ export function SendLinkDialog(props: {
   relink?: LinkedAccountView;
   /** Chosen already: a link for a second account, labelled so. */
   secondAccount?: SecondAccount;
+  /** Chosen already: a link for this kind of system alone. */
+  category?: LinkCategory;
   /**
    * In place of an expired link to re-link an account disconnected since: there is nothing to
    * re-link, so this link is to link their systems, and the dialog says why.
@@ -42,7 +53,9 @@ export function SendLinkDialog(props: {
   const relinkName = relink && accountDisplayName(relink);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
-  const [link, setLink] = useState<AuthLink | null>(null);
+  /** Only systems of this kind offered (not for a re-link); null for any. */
+  const [category, setCategory] = useState<LinkCategory | null>(props.category ?? null);
+  const [link, setLink] = useState<(AuthLink & { category: LinkCategory | null }) | null>(null);
   const [qrCode, setQrCode] = useState<QrCodeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copyOutcome, setCopyOutcome] = useState('');
@@ -107,6 +120,7 @@ export function SendLinkDialog(props: {
         forSamePurpose(kept, {
           relinkAccountId: relink?.id ?? null,
           secondAccountLabel: secondAccount?.label ?? null,
+          category,
         }),
     )
     .sort((a, b) => Date.parse(b.expiresAt) - Date.parse(a.expiresAt))[0];
@@ -131,11 +145,12 @@ export function SendLinkDialog(props: {
         validForDays,
         ...(relink !== undefined && { accountId: relink.id }),
         ...(secondAccount !== null && { secondAccount }),
+        ...(category !== null && { category }),
       }),
     )
       .then((created) => {
         setQrCode(null);
-        setLink(created);
+        setLink({ ...created, category });
       })
       .catch((failure: unknown) => setError(messageOf(failure)))
       .finally(() => setCreating(false));
@@ -209,6 +224,26 @@ export function SendLinkDialog(props: {
         </div>
       )}
       <div className="link-options">
+        {relink === undefined && (
+          <label>
+            For
+            <select
+              value={category ?? anyCategory}
+              disabled={creating}
+              onChange={(event) => {
+                const chosen = linkCategorySchema.safeParse(event.target.value);
+                setCategory(chosen.success ? chosen.data : null);
+              }}
+            >
+              <option value={anyCategory}>Any of their systems</option>
+              {linkCategorySchema.options.map((option) => (
+                <option key={option} value={option}>
+                  Their {linkCategoryNames[option]}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Valid for
           <select
@@ -280,8 +315,7 @@ export function SendLinkDialog(props: {
               href={emailDraft(
                 'addresses' in emailToLine ? emailToLine.addresses : [],
                 customer.name,
-                link.url,
-                link.expiresAt,
+                link,
                 relinkName,
               )}
               target="_blank"
@@ -313,20 +347,22 @@ export function SendLinkDialog(props: {
 function emailDraft(
   to: readonly string[],
   customerName: string,
-  url: string,
-  expiresAt: string,
+  { url, expiresAt, category }: AuthLink & { category: LinkCategory | null },
   relinkName: string | undefined,
 ): string {
+  const kind = category === null ? null : linkCategoryNames[category];
   const subject =
-    relinkName === undefined
-      ? `Connect ${customerName}'s systems`
-      : `Reconnect ${customerName}'s ${relinkName}`;
+    relinkName !== undefined
+      ? `Reconnect ${customerName}'s ${relinkName}`
+      : `Connect ${customerName}'s ${kind ?? 'systems'}`;
   const body = [
     'Hello,',
     '',
-    relinkName === undefined
-      ? 'Please use this secure link to connect your systems (HR, recruiting, CRM and so on):'
-      : `Please use this secure link to enter your ${relinkName} credentials again:`,
+    relinkName !== undefined
+      ? `Please use this secure link to enter your ${relinkName} credentials again:`
+      : kind !== null
+        ? `Please use this secure link to connect your ${kind}:`
+        : 'Please use this secure link to connect your systems (HR, recruiting, CRM and so on):',
     url,
     '',
     `The link works until ${dateTimeWithZoneText(expiresAt)}. Do not forward it: anyone with it can use it.`,
