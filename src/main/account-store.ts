@@ -115,6 +115,8 @@ export interface AccountStore {
   /** StackOne's own view of the account (GET /accounts/{id}). */
   applyVerified(account: StackOneAccount): void;
   applyDeleted(account: { id: string; customerId: string; provider: string }): void;
+  /** The account's kind of system, as StackOne says it (see `account-kinds`). */
+  recordCategory(accountId: string, category: string): void;
   readonly relayCursor: number | null;
   setRelayCursor(seq: number): void;
   /** For another relay, whose seqs are not this one's: the next connection replays everything. */
@@ -340,6 +342,8 @@ export function openAccountStore(options: {
       const providerName =
         remote.providerName ??
         (existing?.provider === remote.provider ? existing.providerName : undefined);
+      // StackOne's account does not say its kind: the one learnt stays with the provider.
+      const category = existing?.provider === remote.provider ? existing.category : undefined;
       const verified: StoredAccount = {
         id: remote.id,
         customerId: remote.originOwnerId,
@@ -351,6 +355,7 @@ export function openAccountStore(options: {
         statusReasons: remote.statusReasons,
         createdAt: remote.createdAt,
         updatedAt: remote.updatedAt,
+        ...(category !== undefined && { category }),
         deleted: false,
       };
       // Reconciliation confirms most accounts unchanged: no write and no push for those.
@@ -373,6 +378,12 @@ export function openAccountStore(options: {
         deleted: true,
       });
       markChanged(existing?.customerId ?? customerId);
+    },
+    recordCategory(accountId, category) {
+      const existing = accounts.get(accountId);
+      if (existing === undefined || existing.deleted || existing.category === category) return;
+      accounts.set(accountId, { ...existing, category });
+      markChanged(existing.customerId);
     },
     get relayCursor() {
       return state.relayCursor;

@@ -5,6 +5,7 @@ import { accountDisplayName, type LinkCategory } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
+import { createAccountKindLearner } from './account-kinds';
 import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
@@ -238,14 +239,21 @@ export function createOnboardingService(deps: {
     logger,
   });
 
+  const accountKinds = createAccountKindLearner({
+    store,
+    readCategory: async (accountId) => (await api.getAccountData(accountId))?.category ?? null,
+    logger,
+  });
   const offAccountsChanged = store.onAccountsChanged((customerIds) => {
     for (const customerId of customerIds) {
       emit('accountsChanged', { customerId, accounts: store.accountsOf(customerId) });
       emit('customerSummaryChanged', summaryOf(customerId));
     }
+    accountKinds.learnFor(customerIds);
   });
   const offSentLinksChanged = store.onSentLinksChanged((customerIds) => {
     for (const customerId of customerIds) emit('customerSummaryChanged', summaryOf(customerId));
+    accountKinds.learnFor(customerIds);
   });
 
   const handlers: ServiceHandlers = {
@@ -413,6 +421,7 @@ export function createOnboardingService(deps: {
       await persist();
       const account = accountOrThrow(customerId, accountId);
       const data = await api.getAccountData(accountId);
+      if (data !== null) store.recordCategory(accountId, data.category);
       return {
         account,
         checkedAt,
@@ -444,10 +453,12 @@ export function createOnboardingService(deps: {
     start() {
       relayClient.start();
       reconcileInBackground();
+      accountKinds.learnFor(store.listCustomers().map((customer) => customer.id));
     },
     async stop() {
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
+      await accountKinds.stop();
       // The store outlives the service (a switch to the other mode and back opens a new one).
       offAccountsChanged();
       offSentLinksChanged();

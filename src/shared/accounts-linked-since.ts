@@ -11,10 +11,10 @@ export interface SentLinkFacts {
 
 /**
  * The accounts StackOne made for the customer since a link to link new ones was made, of the kind
- * it asked for (the second account's label, where it asked for one), oldest first. StackOne offers
- * no way to tell which session made an account, so this is what has happened since, not proof
- * that the customer used this link. A link to re-link an account makes none: that account's own
- * status says how it went.
+ * it asked for (the second account's label, where it asked for one; the kind of system, where it
+ * was for one and the account's is known), oldest first. StackOne offers no way to tell which
+ * session made an account, so this is what has happened since, not proof that the customer used
+ * this link. A link to re-link an account makes none: that account's own status says how it went.
  */
 export function accountsLinkedSince(
   link: SentLinkFacts,
@@ -31,7 +31,11 @@ export function accountsLinkedSince(
     .filter(
       ({ account, linkedAt }) =>
         Date.parse(linkedAt) >= made &&
-        (link.secondAccountLabel === null || account.label === link.secondAccountLabel),
+        (link.secondAccountLabel === null || account.label === link.secondAccountLabel) &&
+        // An account whose kind is not known yet (or could not be read) counts, as before.
+        (link.category === null ||
+          account.category === undefined ||
+          account.category === link.category),
     )
     .sort((a, b) => Date.parse(a.linkedAt) - Date.parse(b.linkedAt));
 }

@@ -125,6 +125,11 @@ export const linkedAccountViewSchema = z.object({
    */
   createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }),
+  /**
+   * The kind of system (StackOne's category, "hris"), where the app has asked: only of accounts
+   * linked since a link for one kind was made, as StackOne's account list does not say it.
+   */
+  category: z.string().min(1).max(64).optional(),
 });
 export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;
 

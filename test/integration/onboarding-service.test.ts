@@ -16,7 +16,7 @@ import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
-import { linkBambooHrThroughHub } from '../support/simulator-hub';
+import { linkBambooHrThroughHub, linkThroughHub } from '../support/simulator-hub';
 import { accountsLinkedSince } from '../../src/shared/accounts-linked-since';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
@@ -454,6 +454,8 @@ describe('account actions', () => {
     expect(check.dataUnavailable).toBeNull();
     expect(Date.parse(check.checkedAt)).toBeLessThanOrEqual(Date.now());
     expect(w.store.getAccount(id)?.status).toBe('active');
+    // Its kind of system is kept, for the links for one kind (see account-kinds).
+    expect(w.store.getAccount(id)?.category).toBe('hris');
 
     // StackOne cannot read an expired account's data: the check says so and why.
     await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
@@ -629,6 +631,57 @@ describe('auth links', () => {
       { url: any.url, category: null },
       { url: hrOnly.url, category: 'hris' },
     ]);
+  });
+
+  it('learns the kind of the accounts linked since a link for one kind: an applicant tracking system linked since leaves a link for their HR system to follow up, an HR system does not', async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const before = await linkActiveBambooHr(w, 'acme');
+    const hrLink = await w.service.handlers.createAuthLink({
+      customerId: 'acme',
+      validForDays: 1,
+      category: 'hris',
+    });
+    const toFollowUp = async () =>
+      (await w.service.handlers.summarizeCustomers({})).find(
+        (summary) => summary.customerId === 'acme',
+      )?.unusedLinksExpireAt;
+
+    const ats = await w.service.handlers.createConnectSession({ customerId: 'acme' });
+    const greenhouse = await linkThroughHub(ats.hubBaseUrl, ats.token, 'int_greenhouse_harvest', {
+      api_key: 'a'.repeat(32),
+    });
+    await w.service.handlers.recordHubSuccess({
+      customerId: 'acme',
+      accountId: greenhouse,
+      provider: 'greenhouse',
+    });
+    await eventually(() => expect(w.store.getAccount(greenhouse)?.category).toBe('ats'));
+    expect(await toFollowUp()).toEqual([hrLink.expiresAt]);
+    // Linked before any link for one kind: never asked about.
+    expect(w.store.getAccount(before)).not.toHaveProperty('category');
+
+    const second = await w.service.handlers.createConnectSession({
+      customerId: 'acme',
+      secondAccount: { label: 'UK entity' },
+    });
+    const ukBambooHr = await linkBambooHrThroughHub(second.hubBaseUrl, second.token, {
+      subdomain: 'acme-uk',
+    });
+    await w.service.handlers.recordHubSuccess({
+      customerId: 'acme',
+      accountId: ukBambooHr,
+      provider: 'bamboohr',
+    });
+    await eventually(() => expect(w.store.getAccount(ukBambooHr)?.category).toBe('hris'));
+    expect(await toFollowUp()).toEqual([]);
+
+    // What was learnt stays through StackOne's later answers and a restart.
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    await w.service.stop();
+    w.startService();
+    expect(w.store.getAccount(greenhouse)?.category).toBe('ats');
   });
 
   it("makes a link to re-link one of the customer's accounts, and only theirs", async () => {

@@ -52,6 +52,21 @@ describe('accountsLinkedSince', () => {
     );
   });
 
+  it('for a link for one kind of system, leaves out accounts known to be of another kind', () => {
+    const accounts = [
+      account('hr', { category: 'hris', createdAt: '2026-12-04T09:00:00.000Z' }),
+      account('ats', { category: 'ats', createdAt: '2026-12-04T09:05:00.000Z' }),
+      // Not asked about yet, or StackOne could not say: counted, as any account linked since.
+      account('unknown', { createdAt: '2026-12-04T09:10:00.000Z' }),
+    ];
+    expect(ids(accountsLinkedSince(linkMade({ category: 'hris' }), accounts))).toEqual([
+      'hr',
+      'unknown',
+    ]);
+    expect(ids(accountsLinkedSince(linkMade({ category: 'crm' }), accounts))).toEqual(['unknown']);
+    expect(ids(accountsLinkedSince(linkMade(), accounts))).toEqual(['hr', 'ats', 'unknown']);
+  });
+
   it('lists none for a link to re-link an account', () => {
     const accounts = [account('new', { createdAt: '2026-12-04T09:00:00.000Z' })];
     expect(accountsLinkedSince(linkMade({ relinkAccountId: 'old' }), accounts)).toEqual([]);
