@@ -83,20 +83,25 @@ export function createAccountChangeWatch(options: {
   };
 }
 
-/** Links sent to the customer that have just expired with nothing linked since: to follow up. */
+/**
+ * Links sent to the customer that have just expired with nothing linked since: to follow up. One
+ * for one kind of system alone says which (`kindOfOne`: "HR system").
+ */
 export function linksExpiredChange(
   customerId: string,
   customerName: string,
   count: number,
+  kindOfOne: string | null = null,
 ): AccountChange {
   const one = count === 1;
+  const forKind = one && kindOfOne !== null ? ` for their ${kindOfOne}` : '';
   return {
     customerId,
     customerName,
     kind: 'link-expired',
     count,
-    title: `${customerName}: ${one ? 'a link' : `${count} links`} expired, nothing linked`,
-    body: `${one ? 'The link' : 'The links'} sent to them expired with nothing linked since. Send another from their page if they still need one.`,
+    title: `${customerName}: ${one ? (forKind === '' ? 'a link' : `the link${forKind}`) : `${count} links`} expired, nothing linked`,
+    body: `${one ? 'The link' : 'The links'} sent to them${forKind} expired with nothing linked since. Send another from their page if they still need one.`,
   };
 }
 

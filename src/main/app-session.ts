@@ -169,9 +169,18 @@ export function createAppSession(deps: {
         const customer = store.getCustomer(customerId);
         // Removed meanwhile: nobody to follow up.
         if (customer === undefined) return;
-        const unused = links.filter((link) => link.relinks === null).length;
+        const unused = links.filter((link) => link.relinks === null);
         tellOf(customerId, [
-          ...(unused === 0 ? [] : [linksExpiredChange(customerId, customer.name, unused)]),
+          ...(unused.length === 0
+            ? []
+            : [
+                linksExpiredChange(
+                  customerId,
+                  customer.name,
+                  unused.length,
+                  unused[0]?.kind ?? null,
+                ),
+              ]),
           ...links.flatMap(({ relinks }) =>
             relinks === null ? [] : [relinkLinkExpiredChange(customerId, customer.name, relinks)],
           ),

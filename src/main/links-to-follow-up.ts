@@ -4,13 +4,15 @@ import {
   sameLinkOutlastingExpiry,
   type SentLinkFacts,
 } from '../shared/accounts-linked-since';
-import { accountDisplayName, type LinkedAccountView } from '../shared/domain';
+import { accountDisplayName, linkCategoryNames, type LinkedAccountView } from '../shared/domain';
 
 /** A link kept for a customer that someone should ask them about once it has expired. */
 export interface LinkToFollowUp {
   expiresAt: string;
   /** The account it re-links, as the app names it ("BambooHR"); null for one to link new ones. */
   relinks: string | null;
+  /** The only kind of system it offered, as the app names it ("HR system"); null for any. */
+  kind: string | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export function linksToFollowUp(
       return {
         expiresAt: link.expiresAt,
         relinks: relinked === undefined ? null : accountDisplayName(relinked),
+        kind: link.category === null ? null : linkCategoryNames[link.category],
       };
     });
 }

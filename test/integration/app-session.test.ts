@@ -928,13 +928,18 @@ describe('the app session', () => {
     expect(JSON.parse(settingsFile())).toMatchObject({ customerShownAlone: 'acme' });
   });
 
-  it('tells of a link that expires with nothing linked as it does, unless something was linked through it, it expired before the start or another customer is shown alone', async () => {
+  it('tells of a link that expires with nothing linked as it does (for one kind of system, naming it), unless something was linked through it, it expired before the start or another customer is shown alone', async () => {
     const cipher = createMemoryKeyCipher();
     const first = await openSession({ cipher });
     const customers = { acme: 'Acme Ltd', globex: 'Globex', hooli: 'Hooli', initech: 'Initech' };
     for (const [id, name] of Object.entries(customers)) {
       await first.handlers.createCustomer({ id, name });
-      await first.handlers.createAuthLink({ customerId: id, validForDays: 1 });
+      // Globex's for their HR system alone, which its notice names.
+      await first.handlers.createAuthLink({
+        customerId: id,
+        validForDays: 1,
+        ...(id === 'globex' && { category: 'hris' as const }),
+      });
     }
     await first.stop();
     // The links made to expire soon (Initech's before the next start), as the file keeps them:
@@ -966,14 +971,14 @@ describe('the app session', () => {
       expect(notices.map((notice) => notice.title)).toEqual([
         'Hooli: BambooHR linked',
         'Acme Ltd: a link expired, nothing linked',
-        'Globex: a link expired, nothing linked',
+        'Globex: the link for their HR system expired, nothing linked',
       ]),
     );
     expect(Date.now()).toBeGreaterThanOrEqual(soon);
     expect(notices.at(-1)).toEqual({
       customerId: 'globex',
-      title: 'Globex: a link expired, nothing linked',
-      body: 'The link sent to them expired with nothing linked since. Send another from their page if they still need one.',
+      title: 'Globex: the link for their HR system expired, nothing linked',
+      body: 'The link sent to them for their HR system expired with nothing linked since. Send another from their page if they still need one.',
     });
     // Past Hooli's link's expiry: nothing more, as an account was linked through it.
     await new Promise((resolve) => setTimeout(resolve, hooliExpiry - Date.now() + 500));

@@ -132,6 +132,17 @@ describe('notices for a burst of changes', () => {
         body: 'The link sent to them expired with nothing linked since. Send another from their page if they still need one.',
       },
     ]);
+    // One for one kind of system alone says which; several together do not.
+    expect(noticesFor([linksExpiredChange('acme', 'Acme Ltd', 1, 'HR system')])).toEqual([
+      {
+        customerId: 'acme',
+        title: 'Acme Ltd: the link for their HR system expired, nothing linked',
+        body: 'The link sent to them for their HR system expired with nothing linked since. Send another from their page if they still need one.',
+      },
+    ]);
+    expect(noticesFor([linksExpiredChange('acme', 'Acme Ltd', 2, 'HR system')])[0]?.title).toBe(
+      'Acme Ltd: 2 links expired, nothing linked',
+    );
     expect(noticesFor([linksExpiredChange('globex', 'Globex', 2)])).toEqual([
       {
         customerId: 'globex',

@@ -7,10 +7,11 @@ const minute = 60_000;
 const day = 24 * 60 * minute;
 const at = (ms: number) => new Date(start + ms).toISOString();
 /** A link to link new accounts, or to re-link the account named, expiring `ms` from the start. */
-const unused = (ms: number): LinkToFollowUp => ({ expiresAt: at(ms), relinks: null });
+const unused = (ms: number): LinkToFollowUp => ({ expiresAt: at(ms), relinks: null, kind: null });
 const relinking = (ms: number, accountName: string): LinkToFollowUp => ({
   expiresAt: at(ms),
   relinks: accountName,
+  kind: null,
 });
 
 describe('watchLinkExpiries', () => {

@@ -36,8 +36,8 @@ describe('linksToFollowUp', () => {
         link({ expiresAt: '2026-12-08T11:00:00.000Z', secondAccountLabel: 'UK entity' }),
       ]),
     ).toEqual([
-      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null },
-      { expiresAt: '2026-12-08T10:00:00.000Z', relinks: null },
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null, kind: null },
+      { expiresAt: '2026-12-08T10:00:00.000Z', relinks: null, kind: null },
     ]);
     // An account linked since the first: it has had its effect.
     expect(
@@ -60,7 +60,9 @@ describe('linksToFollowUp', () => {
         // Its account since deleted.
         link({ expiresAt: '2026-12-08T11:00:00.000Z', relinkAccountId: 'gone' }),
       ]),
-    ).toEqual([{ expiresAt: '2026-12-08T09:00:00.000Z', relinks: 'BambooHR (UK entity)' }]);
+    ).toEqual([
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: 'BambooHR (UK entity)', kind: null },
+    ]);
   });
 
   it('leaves out a link that another for the same, nothing come of it either, outlasts', () => {
@@ -80,10 +82,10 @@ describe('linksToFollowUp', () => {
         relink('2026-12-07T09:00:00.000Z'),
       ]),
     ).toEqual([
-      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null },
-      { expiresAt: '2026-12-04T09:00:00.000Z', relinks: null },
-      { expiresAt: '2026-12-03T09:00:00.000Z', relinks: null },
-      { expiresAt: '2026-12-07T09:00:00.000Z', relinks: 'BambooHR' },
+      { expiresAt: '2026-12-08T09:00:00.000Z', relinks: null, kind: null },
+      { expiresAt: '2026-12-04T09:00:00.000Z', relinks: null, kind: null },
+      { expiresAt: '2026-12-03T09:00:00.000Z', relinks: null, kind: 'HR system' },
+      { expiresAt: '2026-12-07T09:00:00.000Z', relinks: 'BambooHR', kind: null },
     ]);
     // A later link that something came of outlasts nothing: the earlier one stays.
     expect(
@@ -94,6 +96,6 @@ describe('linksToFollowUp', () => {
           newAccounts('2026-12-08T09:00:00.000Z', '2026-12-01T09:00:00.000Z'),
         ],
       ),
-    ).toEqual([{ expiresAt: '2026-12-05T09:00:00.000Z', relinks: null }]);
+    ).toEqual([{ expiresAt: '2026-12-05T09:00:00.000Z', relinks: null, kind: null }]);
   });
 });
