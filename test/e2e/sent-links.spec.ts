@@ -91,10 +91,13 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(link).toContainText(/; works until /);
   const expiredUnused = 'Link expired, nothing linked';
   await expect(customerButton(app, 'Initech')).not.toContainText(expiredUnused);
+  // Its Copy link goes as it expires: the keyboard on it stays in Links sent.
+  await link.getByRole('button', { name: /^Copy link/ }).focus();
   await app.clock.fastForward(3 * 24 * 60 * 60 * 1000 + 60_000);
   await expect(link).toContainText(
     /^To link their systems, made .+; expired .+Nothing linked since it was made: send a new link if they still need one\./,
   );
+  await expect(app.getByRole('heading', { name: 'Links sent' })).toBeFocused();
   await expect(customerButton(app, 'Initech')).toContainText(expiredUnused);
   await expect(customerButton(app, 'Acme Ltd')).not.toContainText('expired');
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);

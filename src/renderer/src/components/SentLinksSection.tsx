@@ -19,6 +19,7 @@ import {
   stillToRelinkText,
   type SentLinkOutcome,
 } from '../sent-link-outcome';
+import { useKeyboardKeptWithin } from '../use-keyboard-kept-within';
 import { useNowPassing } from '../use-now-passing';
 
 /** What came of a link, under it: what to do about it where something is to be done. */
@@ -62,22 +63,17 @@ export function SentLinksSection(props: {
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
   /**
    * Where the keyboard goes once the button it was on is gone and other links remain: a forgotten
-   * link's row, or a Send another… that the links read again no longer offer (the link sent in
-   * its place outlasts it).
+   * link's row, a Copy link as its link expires, or a Send another… that the links read again no
+   * longer offer (the link sent in its place outlasts it).
    */
   const heading = useRef<HTMLHeadingElement>(null);
   const section = useRef<HTMLElement>(null);
+  useKeyboardKeptWithin(section, heading);
 
   useEffect(() => {
     let cancelled = false;
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then((answer) => {
-        if (cancelled) return;
-        const keyboardWasHere = section.current?.contains(document.activeElement) === true;
-        flushSync(() => setListed({ customerId: customer.id, ...answer }));
-        if (keyboardWasHere && section.current?.contains(document.activeElement) === false)
-          heading.current?.focus();
-      })
+      .then((answer) => !cancelled && setListed({ customerId: customer.id, ...answer }))
       .catch(onError);
     return () => {
       cancelled = true;
