@@ -1052,6 +1052,18 @@ test('a question or form opened in place has the keyboard, and Escape or Keep it
   await expect(app.getByText('No linked accounts yet.')).toBeFocused();
 });
 
+test('an account disconnected in StackOne while the keyboard is on its row leaves the keyboard with the list', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  await accountRows(app).first().getByRole('button', { name: 'Verify BambooHR' }).focus();
+  await harness.control(`/_simulator/accounts/${id}/delete`, {});
+  await expect(accountRows(app)).toHaveCount(0);
+  await expect(app.getByText('No linked accounts yet.')).toBeFocused();
+});
+
 test('Escape closes Send a link (no Hub in it), but not the connect dialog', async ({ app }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   const sendLink = app.getByRole('button', { name: 'Send a link' });

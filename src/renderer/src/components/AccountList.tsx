@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useKeyboardKeptWithin } from '../use-keyboard-kept-within';
 import { flushSync } from 'react-dom';
 import {
   needsRelink,
@@ -45,6 +46,8 @@ export function AccountList(props: {
   const keepAsList = (element: HTMLElement | null) => {
     listElement.current = element;
   };
+  // A row that goes with news from StackOne (disconnected elsewhere) takes no keyboard with it.
+  useKeyboardKeptWithin(listElement, listElement);
 
   if (props.accounts.length === 0) {
     return (
