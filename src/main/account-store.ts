@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { sentLinkListedUntil } from '../shared/contract';
 import {
+  accountCategorySchema,
   customerSchema,
   linkCategorySchema,
   linkedAccountViewSchema,
@@ -115,7 +116,10 @@ export interface AccountStore {
   /** StackOne's own view of the account (GET /accounts/{id}). */
   applyVerified(account: StackOneAccount): void;
   applyDeleted(account: { id: string; customerId: string; provider: string }): void;
-  /** The account's kind of system, as StackOne says it (see `account-kinds`). */
+  /**
+   * The account's kind of system, as StackOne says it (see `account-kinds`); one the file could
+   * not keep (empty, too long) is not kept, as the file would then be unreadable.
+   */
   recordCategory(accountId: string, category: string): void;
   readonly relayCursor: number | null;
   setRelayCursor(seq: number): void;
@@ -382,6 +386,7 @@ export function openAccountStore(options: {
     recordCategory(accountId, category) {
       const existing = accounts.get(accountId);
       if (existing === undefined || existing.deleted || existing.category === category) return;
+      if (!accountCategorySchema.safeParse(category).success) return;
       accounts.set(accountId, { ...existing, category });
       markChanged(existing.customerId);
     },

@@ -104,6 +104,9 @@ export const statusReasonSchema = z.object({
   timestamp: z.string(),
 });
 
+/** StackOne's category of an account (`GET /accounts/{id}/meta`), as the account file keeps it. */
+export const accountCategorySchema = z.string().min(1).max(64);
+
 export const linkedAccountViewSchema = z.object({
   id: accountIdSchema,
   /**
@@ -129,7 +132,7 @@ export const linkedAccountViewSchema = z.object({
    * The kind of system (StackOne's category, "hris"), where the app has asked: only of accounts
    * linked since a link for one kind was made, as StackOne's account list does not say it.
    */
-  category: z.string().min(1).max(64).optional(),
+  category: accountCategorySchema.optional(),
 });
 export type LinkedAccountView = z.infer<typeof linkedAccountViewSchema>;
 

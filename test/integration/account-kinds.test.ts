@@ -34,6 +34,8 @@ describe("the accounts' kinds of system", () => {
     const answers = new Map<string, () => Promise<string | null>>([
       ['since', () => Promise.resolve('ats')],
       ['unreadable', () => Promise.resolve(null)],
+      // Not what the account file can keep: kept, it would make the file unreadable.
+      ['odd', () => Promise.resolve('x'.repeat(65))],
     ]);
     let failNext = true;
     answers.set('flaky', () => {
@@ -65,17 +67,22 @@ describe("the accounts' kinds of system", () => {
       secondAccountLabel: null,
       category: 'hris',
     });
-    for (const id of ['since', 'unreadable', 'flaky'])
+    for (const id of ['since', 'unreadable', 'odd', 'flaky'])
       store.applyVerified(linkedAt(id, '2026-12-04T09:30:00.000Z'));
     await eventually(() => expect(store.getAccount('since')?.category).toBe('ats'));
     expect(store.getAccount('before')).not.toHaveProperty('category');
     expect(store.getAccount('unreadable')).not.toHaveProperty('category');
+    expect(store.getAccount('odd')).not.toHaveProperty('category');
 
     // A change (here the kind just learnt) asks again about the one whose call failed, and only
     // that one; once known, it is asked about no more.
     await eventually(() => expect(store.getAccount('flaky')?.category).toBe('hris'));
     kinds.learnFor(['acme']);
     await kinds.stop();
-    expect([...asked].sort()).toEqual(['flaky', 'flaky', 'since', 'unreadable']);
+    expect([...asked].sort()).toEqual(['flaky', 'flaky', 'odd', 'since', 'unreadable']);
+    await store.flush();
+    const reopened = openTestAccountStore(temp.path);
+    expect(reopened.warning).toBeNull();
+    expect(reopened.getAccount('since')?.category).toBe('ats');
   });
 });
