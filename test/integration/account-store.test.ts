@@ -17,6 +17,10 @@ afterEach(async () => {
   temp.remove();
 });
 
+/** An account file as an earlier version, or a damaged disk, left it in the test's folder. */
+const writeAccountFile = (document: object) =>
+  writeFileSync(join(temp.path, 'onboarding.json'), JSON.stringify(document));
+
 /** The account store on a real conf file in `dir`, flushed before the test's folder goes. */
 function openStore(...args: Parameters<typeof openTestAccountStore>): AccountStore {
   const store = openTestAccountStore(...args);
@@ -130,10 +134,7 @@ describe('account store on a conf file', () => {
 
   it('moves aside a file whose JSON is valid but whose contents are not', () => {
     temp = makeTempDir('store');
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({ schemaVersion: 1, customers: 'nope' }),
-    );
+    writeAccountFile({ schemaVersion: 1, customers: 'nope' });
     const store = openStore(temp.path);
     expect(store.warning).toMatch(/contents are not valid/);
     expect(readdirSync(temp.path).some((name) => name.includes('.corrupt-'))).toBe(true);
@@ -272,25 +273,22 @@ describe("a provider's display name", () => {
 
   it('is optional in a file written before it existed', async () => {
     temp = makeTempDir('store');
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T09:00:00.000Z' }],
-        accounts: [
-          {
-            id: 'acc-1',
-            customerId: 'acme',
-            provider: 'bamboohr',
-            status: 'active',
-            statusReasons: [],
-            updatedAt: '2026-01-01T10:00:00.000Z',
-            deleted: false,
-          },
-        ],
-        relayCursor: 3,
-      }),
-    );
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T09:00:00.000Z' }],
+      accounts: [
+        {
+          id: 'acc-1',
+          customerId: 'acme',
+          provider: 'bamboohr',
+          status: 'active',
+          statusReasons: [],
+          updatedAt: '2026-01-01T10:00:00.000Z',
+          deleted: false,
+        },
+      ],
+      relayCursor: 3,
+    });
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.accountsOf('acme')).toMatchObject([{ id: 'acc-1', provider: 'bamboohr' }]);
@@ -402,15 +400,12 @@ describe('auth links kept for copying again', () => {
 
   it('are none in a file written before the app kept them', () => {
     temp = makeTempDir('store');
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
-        accounts: [],
-        relayCursor: 3,
-      }),
-    );
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+      accounts: [],
+      relayCursor: 3,
+    });
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.relayCursor).toBe(3);
@@ -427,16 +422,13 @@ describe('auth links kept for copying again', () => {
       '2026-12-04T09:00:00.000Z',
     );
     expect(category).toBeNull();
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
-        accounts: [],
-        relayCursor: null,
-        sentLinks: [before],
-      }),
-    );
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+      accounts: [],
+      relayCursor: null,
+      sentLinks: [before],
+    });
     const store = openStore(temp.path, { now });
     expect(store.warning).toBeNull();
     expect(store.sentLinksOf('acme')).toEqual([{ ...before, category: null }]);
@@ -462,19 +454,16 @@ describe('whom the links are emailed to', () => {
       createdAt: '2026-01-01T10:00:00.000Z',
       ...fields,
     });
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        customers: [
-          customer('acme', { contactEmail: 'it@acme.example' }),
-          customer('globex', {}),
-          customer('initech', { contactEmails: ['it@initech.example', 'hr@initech.example'] }),
-        ],
-        accounts: [],
-        relayCursor: 3,
-      }),
-    );
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [
+        customer('acme', { contactEmail: 'it@acme.example' }),
+        customer('globex', {}),
+        customer('initech', { contactEmails: ['it@initech.example', 'hr@initech.example'] }),
+      ],
+      accounts: [],
+      relayCursor: 3,
+    });
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.getCustomer('acme')?.contactEmails).toEqual(['it@acme.example']);
@@ -496,17 +485,14 @@ describe('whom the links are emailed to', () => {
 
   it('moves aside a file whose one address is not one, as any file that is not valid', () => {
     temp = makeTempDir('store');
-    writeFileSync(
-      join(temp.path, 'onboarding.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        customers: [
-          { id: 'acme', name: 'Acme', createdAt: '2026-01-01T10:00:00.000Z', contactEmail: 'x' },
-        ],
-        accounts: [],
-        relayCursor: null,
-      }),
-    );
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [
+        { id: 'acme', name: 'Acme', createdAt: '2026-01-01T10:00:00.000Z', contactEmail: 'x' },
+      ],
+      accounts: [],
+      relayCursor: null,
+    });
     const store = openStore(temp.path);
     expect(store.warning).toMatch(/could not be used \(its contents are not valid\)/);
   });
