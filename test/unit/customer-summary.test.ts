@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCustomer } from '../../src/main/customer-summary';
-import type { LinkedAccountView } from '../../src/shared/domain';
+import { acmeAccount, sentLinkFacts } from '../support/links-and-accounts';
 
-const account = (fields: Partial<LinkedAccountView> & { id: string }): LinkedAccountView => ({
-  customerId: 'acme',
-  provider: 'bamboohr',
-  status: 'active',
-  statusReasons: [],
-  updatedAt: '2026-12-03T16:00:00.000Z',
-  ...fields,
-});
-
-const link = (
-  fields: Partial<Parameters<typeof summarizeCustomer>[2][number]> & { expiresAt: string },
-) => ({
-  createdAt: '2026-12-01T09:00:00.000Z',
-  relinkAccountId: null,
-  secondAccountLabel: null,
-  category: null,
-  ...fields,
-});
+const account = acmeAccount;
+const link = sentLinkFacts;
 
 describe('summarizeCustomer', () => {
   it('counts the accounts, those to re-link, and names each system once as the app shows it', () => {

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { linksToFollowUp } from '../../src/main/links-to-follow-up';
 import type { LinkedAccountView } from '../../src/shared/domain';
+import { acmeAccount, sentLinkFacts } from '../support/links-and-accounts';
 
-const account = (fields: Partial<LinkedAccountView> & { id: string }): LinkedAccountView => ({
-  customerId: 'acme',
-  provider: 'bamboohr',
-  providerName: 'BambooHR',
-  status: 'active',
-  statusReasons: [],
-  updatedAt: '2026-12-03T16:00:00.000Z',
-  ...fields,
-});
-
-const link = (
-  fields: Partial<Parameters<typeof linksToFollowUp>[1][number]> & { expiresAt: string },
-) => ({
-  createdAt: '2026-12-01T09:00:00.000Z',
-  relinkAccountId: null,
-  secondAccountLabel: null,
-  category: null,
-  ...fields,
-});
+const account = (fields: Partial<LinkedAccountView> & { id: string }): LinkedAccountView =>
+  acmeAccount({ providerName: 'BambooHR', ...fields });
+const link = sentLinkFacts;
 
 describe('linksToFollowUp', () => {
   it('keeps the links to link accounts with nothing linked since, of any kind', () => {
