@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
@@ -6,6 +6,7 @@ import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { useBusyAction } from '../use-busy-action';
+import { useFieldNote } from '../use-field-note';
 import { InlineConfirmation } from './InlineConfirmation';
 import { BusyButton } from './BusyButton';
 import { EmailAddressesInput } from './EmailAddressesInput';
@@ -30,8 +31,10 @@ export function CustomerHeading(props: {
   const [name, setName] = useState(customer.name);
   const [emailTo, setEmailTo] = useState('');
   const [emailToProblem, setEmailToProblem] = useState<string | null>(null);
-  const emailToHelpId = useId();
-  const emailToProblemId = useId();
+  const emailToNote = useFieldNote(
+    emailToProblem,
+    'The addresses Send a link’s email draft goes to: their IT administrator, say. Several: commas between. Empty: you choose whom in the mail app.',
+  );
   const { busy, error, setError, run: call } = useBusyAction();
   const [copyOutcome, setCopyOutcome] = useState('');
 
@@ -186,8 +189,8 @@ export function CustomerHeading(props: {
               Email their links to
               <EmailAddressesInput
                 value={emailTo}
-                invalid={emailToProblem !== null}
-                describedBy={emailToProblem !== null ? emailToProblemId : emailToHelpId}
+                invalid={emailToNote.invalid}
+                describedBy={emailToNote.describedBy}
                 onChange={setEmailTo}
                 autoFocus
               />
@@ -199,16 +202,7 @@ export function CustomerHeading(props: {
               Cancel
             </button>
           </form>
-          {emailToProblem !== null ? (
-            <p className="error" role="alert" id={emailToProblemId}>
-              {emailToProblem}
-            </p>
-          ) : (
-            <p className="muted" id={emailToHelpId}>
-              The addresses Send a link’s email draft goes to: their IT administrator, say. Several:
-              commas between. Empty: you choose whom in the mail app.
-            </p>
-          )}
+          {emailToNote.note}
         </>
       ) : (
         <p className="muted">

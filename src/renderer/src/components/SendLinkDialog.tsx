@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { forSamePurpose } from '../../../shared/accounts-linked-since';
 import { hasExpired, type AuthLink, type SentAuthLink } from '../../../shared/contract';
 import {
@@ -18,6 +18,7 @@ import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
+import { useFieldNote } from '../use-field-note';
 import { useNowPassing } from '../use-now-passing';
 import { BusyButton } from './BusyButton';
 
@@ -68,8 +69,13 @@ export function SendLinkDialog(props: {
   const emailToField = useRef<HTMLInputElement>(null);
   /** The addresses last sent to main, as the field shows them (leaving it, then Done, sends once). */
   const emailToKept = useRef<string | undefined>(emailToLineText(customer.contactEmails));
-  const emailToErrorId = useId();
-  const emailToHelpId = useId();
+  const emailToNote = useFieldNote(
+    emailToError,
+    <>
+      Kept for {customer.name}’s next link. Several: commas between. Empty: you choose whom in the
+      mail app.
+    </>,
+  );
   /** Kept for the customer's next link once they are addresses (or emptied), as the field is left. */
   const keepEmailTo = () => {
     const line = checkEmailToLine(emailTo);
@@ -290,22 +296,13 @@ export function SendLinkDialog(props: {
             <EmailAddressesInput
               ref={emailToField}
               value={emailTo}
-              invalid={emailToError !== null}
-              describedBy={emailToError !== null ? emailToErrorId : emailToHelpId}
+              invalid={emailToNote.invalid}
+              describedBy={emailToNote.describedBy}
               onChange={setEmailTo}
               onBlur={keepEmailTo}
             />
           </label>
-          {emailToError !== null ? (
-            <p className="error" role="alert" id={emailToErrorId}>
-              {emailToError}
-            </p>
-          ) : (
-            <p className="muted" id={emailToHelpId}>
-              Kept for {customer.name}’s next link. Several: commas between. Empty: you choose whom
-              in the mail app.
-            </p>
-          )}
+          {emailToNote.note}
           <div className="actions">
             <button type="button" onClick={() => copyLink(link.url)}>
               Copy link
