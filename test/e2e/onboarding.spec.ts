@@ -431,9 +431,7 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   await opener.click();
   const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
   await expect(dialog).toBeFocused();
-  await dialog
-    .getByLabel('Valid for')
-    .selectOption({ label: '7 days (the longest StackOne allows)' });
+  await dialog.getByLabel('Valid for').selectOption({ label: '7 days (StackOne’s longest)' });
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const linkField = dialog.getByLabel('Link', { exact: true });
   await expect(linkField).toHaveValue(/\/embedded\/integrations\?token=/);

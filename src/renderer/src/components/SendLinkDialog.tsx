@@ -25,7 +25,7 @@ import { BusyButton } from './BusyButton';
 const validityChoices = [
   { days: 1, label: '1 day' },
   { days: 3, label: '3 days' },
-  { days: 7, label: '7 days (the longest StackOne allows)' },
+  { days: 7, label: '7 days (StackOne’s longest)' },
 ] as const;
 
 const anyCategory = 'any';
