@@ -109,7 +109,11 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await accessibilityViolations(app), 'send a link, not an email address').toEqual([]);
     await app.getByRole('button', { name: 'Done' }).click();
     await expect(app.getByRole('region', { name: 'Links sent' })).toBeVisible();
-    expect(await accessibilityViolations(app), 'links sent').toEqual([]);
+    // The addresses were not kept, and the notice says so once the dialog has gone.
+    const notice = app.getByRole('alert').getByRole('listitem');
+    await expect(notice).toContainText('were not kept');
+    expect(await accessibilityViolations(app), 'links sent, and a notice').toEqual([]);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
     await app.getByRole('button', { name: 'Add addresses' }).click();
     await app.getByLabel('Email their links to').fill('it at acme');
     await app.getByLabel('Email their links to').press('Enter');

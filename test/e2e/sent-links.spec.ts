@@ -604,3 +604,50 @@ test("the addresses a link is emailed to are the draft's recipients and are kept
   await expect.poll(() => harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
   expect((await draft()).pathname).toBe('');
 });
+
+test('addresses that cannot be kept as Send a link closes are said so once it has: not addresses, or not saved', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  const openWithLink = async () => {
+    await app.getByRole('button', { name: 'Send a link' }).click();
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  };
+  const emailTo = dialog.getByLabel('Email it to');
+  const notice = app.getByRole('alert').getByRole('listitem');
+
+  // Typed, and the dialog closed without leaving the field: the typing was not lost unsaid.
+  await openWithLink();
+  await emailTo.fill('it@acme.example, it at acme');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(notice).toHaveText(
+    /^The addresses typed for Acme Ltd’s links were not kept: “it at acme” is not an email address\. Set them with Add addresses, under Acme Ltd’s id\.Dismiss$/,
+  );
+  expect(harness.store.getCustomer('acme')).not.toHaveProperty('contactEmails');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+
+  // Told already, under the field, and closed with Escape: told again, as the field is gone.
+  await openWithLink();
+  await emailTo.fill('hr@');
+  await emailTo.press('Tab');
+  await expect(dialog.getByRole('alert')).toHaveText(/^“hr@” is not an email address/);
+  await emailTo.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(notice).toHaveText(/^The addresses typed for Acme Ltd’s links were not kept: “hr@”/);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+
+  // Addresses main cannot keep (the customer gone from under the dialog): its reason, once closed
+  // (the save began as Done took the keyboard from the field, and failed after).
+  await openWithLink();
+  await emailTo.fill('it@acme.example');
+  await harness.session.handlers.removeCustomer({ id: 'acme' });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(notice.filter({ hasText: 'The addresses typed' })).toHaveText(
+    /^The addresses typed for Acme Ltd’s links were not kept: There is no customer with id "acme" \(it may have been removed\)\..*Dismiss$/,
+  );
+});

@@ -18,6 +18,7 @@ describe('the Email it to line', () => {
     expect(checkEmailToLine('it@acme.example, it at acme, hr@')).toEqual({
       problem:
         '“it at acme” is not an email address: correct it (like it@customer.example; several separated by commas), or empty the field to choose whom in the mail app.',
+      reason: '“it at acme” is not an email address',
     });
     // Spaces alone do not separate addresses.
     expect(checkEmailToLine('it@acme.example hr@acme.example')).toHaveProperty('problem');
@@ -25,6 +26,7 @@ describe('the Email it to line', () => {
     expect(checkEmailToLine(many.slice(0, 10).join(','))).toEqual({ addresses: many.slice(0, 10) });
     expect(checkEmailToLine(many.join(','))).toEqual({
       problem: 'At most 10 addresses: for more, email it to a mailing list.',
+      reason: 'more than 10 addresses',
     });
   });
 });

@@ -287,20 +287,23 @@ export function App() {
           </p>
         )}
         {notices.length > 0 && (
-          <ul className="notices" role="alert">
-            {notices.map((notice, i) => (
-              <li key={notice}>
-                {notice}
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
-                >
-                  Dismiss
-                </button>
-              </li>
-            ))}
-          </ul>
+          // The alert around the list, not on it: that role would take the list's away.
+          <div role="alert">
+            <ul className="notices">
+              {notices.map((notice, i) => (
+                <li key={notice}>
+                  {notice}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
+                  >
+                    Dismiss
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         <div className="layout">
           <aside className="sidebar">
@@ -459,6 +462,7 @@ export function App() {
                     replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
                     onCustomerChanged={replaceCustomer}
+                    onAddressesNotKept={(message) => addNotices([message])}
                     onClose={() => {
                       setOpenDialog(null);
                       setSentLinksVersion((version) => version + 1);

@@ -48,6 +48,8 @@ export function SendLinkDialog(props: {
   accounts: readonly LinkedAccountView[];
   /** The customer as saved with another contact email. */
   onCustomerChanged: (customer: Customer) => void;
+  /** Said once the dialog has closed: the addresses typed could not be kept, and why. */
+  onAddressesNotKept: (message: string) => void;
   onClose: () => void;
 }) {
   const { customer, relink } = props;
@@ -76,11 +78,24 @@ export function SendLinkDialog(props: {
       mail app.
     </>,
   );
-  /** Kept for the customer's next link once they are addresses (or emptied), as the field is left. */
-  const keepEmailTo = () => {
+  /** Closed: a save still under way when it was (the field left as Done was pressed) reports here. */
+  const closed = useRef(false);
+  /**
+   * Kept for the customer's next link once they are addresses (or emptied), as the field is left.
+   * `closing`: the dialog goes, so what was not kept is said where it stays seen.
+   */
+  const keepEmailTo = (closing = false) => {
     const line = checkEmailToLine(emailTo);
+    const notKept = (why: string) =>
+      props.onAddressesNotKept(
+        `The addresses typed for ${customer.name}’s links were not kept: ${why}`,
+      );
     if ('problem' in line) {
-      setEmailToError(line.problem);
+      if (closing)
+        notKept(
+          `${line.reason}. Set them with ${(customer.contactEmails?.length ?? 0) > 0 ? 'Change' : 'Add'} addresses, under ${customer.name}’s id.`,
+        );
+      else setEmailToError(line.problem);
       return;
     }
     setEmailToError(null);
@@ -94,7 +109,9 @@ export function SendLinkDialog(props: {
       .then(props.onCustomerChanged)
       .catch((failure: unknown) => {
         emailToKept.current = undefined;
-        setEmailToError(messageOf(failure));
+        const message = messageOf(failure);
+        if (closed.current) notKept(message);
+        else setEmailToError(message);
       });
   };
   const emailToLine = checkEmailToLine(emailTo);
@@ -180,7 +197,8 @@ export function SendLinkDialog(props: {
       }
       onClose={() => {
         // Escape from the field closes the dialog without leaving it first.
-        if (link !== null) keepEmailTo();
+        if (link !== null) keepEmailTo(true);
+        closed.current = true;
         props.onClose();
       }}
       closeOnEscape
@@ -299,7 +317,7 @@ export function SendLinkDialog(props: {
               invalid={emailToNote.invalid}
               describedBy={emailToNote.describedBy}
               onChange={setEmailTo}
-              onBlur={keepEmailTo}
+              onBlur={() => keepEmailTo()}
             />
           </label>
           {emailToNote.note}
