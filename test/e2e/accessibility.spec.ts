@@ -112,6 +112,9 @@ for (const colorScheme of ['light', 'dark'] as const)
     // The addresses were not kept, and the notice says so once the dialog has gone.
     const notice = app.getByRole('alert').getByRole('listitem');
     await expect(notice).toContainText('were not kept');
+    await expect(notice.getByRole('button', { name: 'Dismiss' })).toHaveAccessibleDescription(
+      /^The addresses typed for Acme Ltd’s links were not kept/,
+    );
     expect(await accessibilityViolations(app), 'links sent, and a notice').toEqual([]);
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await app.getByRole('button', { name: 'Add addresses' }).click();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { MenuCommand } from '../../shared/contract';
 import {
@@ -45,6 +45,7 @@ export function App() {
   const [relay, setRelay] = useState<RelayConnection>({ state: 'connecting', detail: 'Starting…' });
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
+  const noticeId = useId();
   /** The latest account notice, for screen readers (others see the list and its badges). */
   const [announcement, setAnnouncement] = useState('');
   /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
@@ -292,10 +293,12 @@ export function App() {
             <ul className="notices">
               {notices.map((notice, i) => (
                 <li key={notice}>
-                  {notice}
+                  <span id={`${noticeId}-${i}`}>{notice}</span>
                   <button
                     type="button"
                     className="link"
+                    // Of several, each Dismiss says which notice it dismisses.
+                    aria-describedby={`${noticeId}-${i}`}
                     onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
                   >
                     Dismiss
