@@ -651,3 +651,50 @@ test('addresses that cannot be kept as Send a link closes are said so once it ha
     /^The addresses typed for Acme Ltd’s links were not kept: There is no customer with id "acme" \(it may have been removed\)\..*Dismiss$/,
   );
 });
+
+test('removing a customer whose links still work says until when, as what they link with them would not be shown; not once they have expired', async ({
+  app,
+}) => {
+  await app.clock.install();
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const question = app.getByRole('group', { name: 'Remove Acme Ltd?' });
+  const askRemove = async () => {
+    await app.getByRole('button', { name: 'Remove' }).click();
+    await expect(question).toContainText('Nothing changes in StackOne');
+  };
+  await askRemove();
+  await expect(question).not.toContainText('links sent');
+  await expect(question).not.toContainText('link sent');
+  await question.getByRole('button', { name: 'Keep it' }).click();
+
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await dialog.getByLabel('Valid for').selectOption({ label: '1 day' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const links = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+  const untilOf = async (index: number) =>
+    /works until (.+? [AP]M)/.exec((await links.nth(index).textContent()) ?? '')?.[1] ?? '?';
+  const oneDay = await untilOf(0);
+  await askRemove();
+  await expect(question).toContainText(
+    `The link sent to them works until ${oneDay}: what they link with it is linked in StackOne all the same, and shown here once you add them again.`,
+  );
+  await question.getByRole('button', { name: 'Keep it' }).click();
+
+  await sendLink(app, 'Acme Ltd');
+  await expect(links).toHaveCount(2);
+  const threeDays = await untilOf(0);
+  await askRemove();
+  await expect(question).toContainText(
+    `The 2 links sent to them work until ${threeDays}: what they link with them`,
+  );
+  await question.getByRole('button', { name: 'Keep it' }).click();
+
+  // Four days on, both have expired: nothing more to say.
+  await app.clock.fastForward(4 * 24 * 60 * 60 * 1000);
+  await expect(links.first()).toContainText('expired');
+  await askRemove();
+  await expect(question).not.toContainText('sent to them');
+});

@@ -1,9 +1,11 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
+import { hasExpired } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { customerSummaryText } from '../customer-summary-text';
+import { dateTimeText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { useBusyAction } from '../use-busy-action';
 import { useFieldNote } from '../use-field-note';
@@ -37,6 +39,29 @@ export function CustomerHeading(props: {
   );
   const { busy, error, setError, run: call } = useBusyAction();
   const [copyOutcome, setCopyOutcome] = useState('');
+  /**
+   * The links sent to the customer that still work, read before Remove asks (the question says it
+   * whole at once): the customer can link with them after the removal, and the app would not show
+   * it. None, or not read: nothing said.
+   */
+  const [workingLinks, setWorkingLinks] = useState<{ count: number; until: string } | null>(null);
+  const askRemove = () => {
+    const askedAt = Date.now();
+    void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
+      .then(
+        ({ links }) =>
+          links
+            .filter((link) => !hasExpired(link, askedAt))
+            .map((link) => link.expiresAt)
+            .sort(),
+        () => [],
+      )
+      .then((until) => {
+        const last = until.at(-1);
+        setWorkingLinks(last === undefined ? null : { count: until.length, until: last });
+        setEditing('remove');
+      });
+  };
 
   const renameButton = useRef<HTMLButtonElement>(null);
   const removeButton = useRef<HTMLButtonElement>(null);
@@ -138,12 +163,7 @@ export function CustomerHeading(props: {
               Rename
             </button>
             {' · '}
-            <button
-              type="button"
-              className="link"
-              ref={removeButton}
-              onClick={() => setEditing('remove')}
-            >
+            <button type="button" className="link" ref={removeButton} onClick={askRemove}>
               Remove
             </button>
             {' · '}
@@ -242,6 +262,8 @@ export function CustomerHeading(props: {
         >
           Remove {customer.name} from this app? Nothing changes in StackOne; add the customer again
           with the same id to get them back.
+          {workingLinks !== null &&
+            ` ${workingLinks.count === 1 ? 'The link sent to them works' : `The ${workingLinks.count} links sent to them work`} until ${dateTimeText(workingLinks.until)}: what they link with ${workingLinks.count === 1 ? 'it' : 'them'} is linked in StackOne all the same, and shown here once you add them again.`}
         </InlineConfirmation>
       )}
       {error !== null && (
