@@ -83,7 +83,11 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: 'Save sign-in' }).click();
     await expect(app.getByRole('form', { name: 'Proxy sign-in' }).getByRole('alert')).toBeVisible();
     expect(await accessibilityViolations(app), 'proxy sign-in with an error').toEqual([]);
+    await app.getByLabel('Relay URL').fill('wss://relay.example.com/v1/stream');
     await app.keyboard.press('Escape');
+    await expect(app.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+    expect(await accessibilityViolations(app), 'close the settings without saving?').toEqual([]);
+    await app.getByRole('button', { name: 'Close without saving' }).click();
 
     await linkElsewhere(harness, { id: 'initech', name: 'Initech' });
     await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();

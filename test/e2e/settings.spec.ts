@@ -268,14 +268,67 @@ test('who links is saved in the settings, and StackOne records it on each accoun
   await expect(accountRows(app).first()).toContainText('Linked by jo@implementers.example');
 });
 
-test('Escape closes the settings and gives focus back to the Settings button', async ({ app }) => {
+test('Escape closes the settings and gives focus back to the Settings button; with something typed and not saved, it asks first', async ({
+  app,
+}) => {
   const settingsButton = app.getByRole('button', { name: 'Settings' });
   await settingsButton.click();
   const dialog = app.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByLabel('Relay URL').fill('wss://relay.example.com');
+  await expect(dialog.getByLabel('StackOne API URL')).toHaveValue('https://api.stackone.com');
   await app.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(settingsButton).toBeFocused();
+
+  // A key pasted and a relay typed, then Escape: nothing is lost unasked.
+  await settingsButton.click();
+  const relayUrl = dialog.getByLabel('Relay URL');
+  await dialog.getByLabel('StackOne API key').fill('v1.eu1.pasted-key');
+  await relayUrl.fill('wss://relay.example.com/v1/stream');
+  await app.keyboard.press('Escape');
+  const question = dialog.getByRole('group', { name: 'Close without saving?' });
+  await expect(question).toHaveText(
+    /^Typed and not saved: the live settings \(Check and use live mode saves them\)\./,
+  );
+  await expect(question.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(relayUrl).toBeFocused();
+  await expect(relayUrl).toHaveValue('wss://relay.example.com/v1/stream');
+
+  // Who links too; the second time, Close without saving does.
+  await dialog.getByLabel('Your name or email').fill('jo@implementers.example');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(question).toContainText(
+    'Typed and not saved: the live settings (Check and use live mode saves them); your name under Who links (Save name saves it).',
+  );
+  await question.getByRole('button', { name: 'Close without saving' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(settingsButton).toBeFocused();
+  await settingsButton.click();
+  await expect(relayUrl).toHaveValue('');
+  await expect(dialog.getByLabel('StackOne API key')).toHaveValue('');
+
+  // A proxy sign-in begun.
+  await dialog.getByRole('button', { name: 'Enter a proxy sign-in…' }).click();
+  await dialog.getByLabel('Password').fill('proxy-pass');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(question).toContainText(
+    'Typed and not saved: the proxy sign-in (Save sign-in saves it).',
+  );
+  await question.getByRole('button', { name: 'Keep editing' }).click();
+  await dialog
+    .getByRole('form', { name: 'Proxy sign-in' })
+    .getByRole('button', { name: 'Cancel' })
+    .click();
+
+  // Saved, the name is nothing to ask about; typed back as it was, neither is the relay.
+  await dialog.getByLabel('Your name or email').fill('jo@implementers.example');
+  await dialog.getByRole('button', { name: 'Save name' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await relayUrl.fill('wss://x');
+  await relayUrl.fill('');
+  await app.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });
 
 test('a proxy that asks for a sign-in is offered one, and live mode goes through it once given', async ({

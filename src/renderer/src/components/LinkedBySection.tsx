@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { linkedBySchema, type SettingsView } from '../../../shared/live-settings';
 import { onboarding, unwrap } from '../bridge';
 import { useBusyAction } from '../use-busy-action';
 import { ActionOutcome } from './ActionOutcome';
 import { BusyButton } from './BusyButton';
+import type { RegisterUnsaved } from './SettingsDialog';
 
 /**
  * The implementer's name or email, which StackOne records on every account linked from this app
@@ -12,8 +13,18 @@ import { BusyButton } from './BusyButton';
 export function LinkedBySection(props: {
   settings: SettingsView;
   onChanged: (settings: SettingsView) => void;
+  registerUnsaved: RegisterUnsaved;
 }) {
   const [name, setName] = useState(props.settings.linkedBy ?? '');
+  const savedName = props.settings.linkedBy ?? '';
+  const { registerUnsaved } = props;
+  useEffect(
+    () =>
+      registerUnsaved('linked-by', () =>
+        name.trim() === savedName ? null : 'your name under Who links (Save name saves it)',
+      ),
+    [registerUnsaved, name, savedName],
+  );
   const [outcome, setOutcome] = useState('');
   const { busy, error, setError, run } = useBusyAction();
   const hintId = useId();

@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { proxySignInInputSchema, type SettingsView } from '../../../shared/live-settings';
 import { onboarding, unwrap } from '../bridge';
 import { useBusyAction } from '../use-busy-action';
 import { ActionOutcome } from './ActionOutcome';
 import { BusyButton } from './BusyButton';
+import type { RegisterUnsaved } from './SettingsDialog';
 
 /**
  * The user name and password for a network proxy that asks for them. Hidden behind a button
@@ -14,6 +15,7 @@ import { BusyButton } from './BusyButton';
 export function ProxySignInSection(props: {
   settings: SettingsView;
   onChanged: (settings: SettingsView) => void;
+  registerUnsaved: RegisterUnsaved;
 }) {
   const { proxySignIn: saved, proxyAskingForSignIn: asking } = props.settings;
   const [editing, setEditing] = useState(asking !== null && saved === null);
@@ -31,6 +33,17 @@ export function ProxySignInSection(props: {
       setEditing(true);
     }
   }
+
+  // A password typed is what a sign-in cannot be saved without, and what would be lost.
+  const typedUnsaved = editing && (password !== '' || username.trim() !== (saved?.username ?? ''));
+  const { registerUnsaved } = props;
+  useEffect(
+    () =>
+      registerUnsaved('proxy-sign-in', () =>
+        typedUnsaved ? 'the proxy sign-in (Save sign-in saves it)' : null,
+      ),
+    [registerUnsaved, typedUnsaved],
+  );
 
   /** "Enter a proxy sign-in…" or "Change it…": where the keyboard goes once the form closes. */
   const opener = useRef<HTMLButtonElement>(null);

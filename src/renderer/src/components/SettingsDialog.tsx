@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import {
   liveEndpointsSchema,
@@ -16,17 +16,42 @@ import { SlowAnswerNotice } from './SlowAnswerNotice';
 import { BusyButton } from './BusyButton';
 
 /**
+ * What a section of the settings has typed and not saved, named for the question asked as the
+ * dialog closes ("your name under Who links (Save name saves it)"); null for nothing.
+ */
+export type UnsavedCheck = () => string | null;
+/** A section tells the dialog how to ask it; the function it is given undoes that. */
+export type RegisterUnsaved = (section: string, check: UnsavedCheck) => () => void;
+
+const liveEndpointsDefault = {
+  apiUrl: stackOneApiUrlDefault,
+  appUrl: stackOneAppUrlDefault,
+  relayUrl: '',
+};
+
+/**
  * Demo or live, and the live profile's endpoints and secrets. The secrets go to the main process
  * and never come back: a saved one shows as "saved" and is kept when its field is left empty. A
- * switch reloads the page, so every view starts again from the new mode's data.
+ * switch reloads the page, so every view starts again from the new mode's data. Closed with
+ * something typed and not saved (an API key pasted, say), it asks first.
  */
 export function SettingsDialog(props: { onClose: () => void }) {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [apiUrl, setApiUrl] = useState(stackOneApiUrlDefault);
   const [appUrl, setAppUrl] = useState(stackOneAppUrlDefault);
   const [relayUrl, setRelayUrl] = useState('');
+  /** The endpoints as saved (or the defaults), to tell whether those shown were changed. */
+  const [endpointsSaved, setEndpointsSaved] = useState(liveEndpointsDefault);
   const [apiKey, setApiKey] = useState('');
   const [relayToken, setRelayToken] = useState('');
+  const unsavedChecks = useRef(new Map<string, UnsavedCheck>());
+  const registerUnsaved = useCallback<RegisterUnsaved>((section, check) => {
+    unsavedChecks.current.set(section, check);
+    return () => unsavedChecks.current.delete(section);
+  }, []);
+  /** Closing was asked for with these unsaved: the dialog asks whether to close all the same. */
+  const [unsavedOnClose, setUnsavedOnClose] = useState<string[] | null>(null);
+  const closeQuestionTrigger = useRef<Element | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'checking' | 'switching' | 'resetting' | null>(null);
   const [confirmingReset, setConfirmingReset] = useState(false);
@@ -40,6 +65,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           setApiUrl(view.live.apiUrl);
           setAppUrl(view.live.appUrl);
           setRelayUrl(view.live.relayUrl);
+          setEndpointsSaved(view.live);
         }
       })
       .catch((failure: unknown) => setError(messageOf(failure)));
@@ -94,8 +120,45 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const resetDemo = () =>
     changeModeThenReload('resetting', () => unwrap(onboarding().resetDemo({})));
 
+  const liveUnsaved =
+    apiKey.trim() !== '' ||
+    relayToken.trim() !== '' ||
+    apiUrl.trim() !== endpointsSaved.apiUrl ||
+    appUrl.trim() !== endpointsSaved.appUrl ||
+    relayUrl.trim() !== endpointsSaved.relayUrl;
+  /** Done or Escape: closes, unless something typed would be lost unasked (asked once). */
+  const close = () => {
+    const unsaved = [
+      ...(liveUnsaved ? ['the live settings (Check and use live mode saves them)'] : []),
+      ...[...unsavedChecks.current.values()].flatMap((check) => check() ?? []),
+    ];
+    if (unsaved.length === 0 || unsavedOnClose !== null) {
+      props.onClose();
+      return;
+    }
+    closeQuestionTrigger.current = document.activeElement;
+    setUnsavedOnClose(unsaved);
+  };
+  const keepEditing = () => {
+    flushSync(() => setUnsavedOnClose(null));
+    if (closeQuestionTrigger.current instanceof HTMLElement) closeQuestionTrigger.current.focus();
+  };
+
   return (
-    <ModalDialog title="Settings" onClose={props.onClose} closeOnEscape>
+    <ModalDialog title="Settings" onClose={close} closeOnEscape>
+      {unsavedOnClose !== null && (
+        <InlineConfirmation
+          question="Close without saving?"
+          confirmText="Close without saving"
+          busyText="Closing…"
+          cancelText="Keep editing"
+          busy={false}
+          onConfirm={props.onClose}
+          onCancel={keepEditing}
+        >
+          Typed and not saved: {unsavedOnClose.join('; ')}.
+        </InlineConfirmation>
+      )}
       {settings?.mode === 'live' ? (
         <div className="settings-mode">
           <p>
@@ -209,8 +272,20 @@ export function SettingsDialog(props: { onClose: () => void }) {
           </BusyButton>
         </div>
       </form>
-      {settings !== null && <LinkedBySection settings={settings} onChanged={setSettings} />}
-      {settings !== null && <ProxySignInSection settings={settings} onChanged={setSettings} />}
+      {settings !== null && (
+        <LinkedBySection
+          settings={settings}
+          onChanged={setSettings}
+          registerUnsaved={registerUnsaved}
+        />
+      )}
+      {settings !== null && (
+        <ProxySignInSection
+          settings={settings}
+          onChanged={setSettings}
+          registerUnsaved={registerUnsaved}
+        />
+      )}
       <DiagnosticsSection />
     </ModalDialog>
   );
