@@ -42,26 +42,28 @@ export function RelayIndicator({
       </button>
       <div id={detailId} className="relay-detail" role="region" aria-label="Events" hidden={!open}>
         <p>{connection.detail}</p>
-        <div className="actions">
-          {connection.causeInSettings === true && (
-            <button
-              type="button"
-              onClick={() => {
-                setOpen(false);
-                // The settings give the keyboard back to what had it: the indicator, still shown.
-                toggle.current?.focus();
-                onOpenSettings();
-              }}
-            >
-              Open Settings
-            </button>
-          )}
-          {connection.state !== 'connected' && (
-            <button type="button" onClick={onTryNow}>
-              Try now
-            </button>
-          )}
-        </div>
+        {(connection.causeInSettings === true || connection.state !== 'connected') && (
+          <div className="actions">
+            {connection.causeInSettings === true && (
+              <button
+                type="button"
+                onClick={() => {
+                  setOpen(false);
+                  // The settings give the keyboard back to what had it: the indicator, still shown.
+                  toggle.current?.focus();
+                  onOpenSettings();
+                }}
+              >
+                Open Settings
+              </button>
+            )}
+            {connection.state !== 'connected' && (
+              <button type="button" onClick={onTryNow}>
+                Try now
+              </button>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );
