@@ -11,6 +11,17 @@ import {
 import type { Page } from '@playwright/test';
 import { startHarness } from './harness';
 
+/** Send a link for the customer shown, and a way to open it with a link made in it. */
+const sendLinkDialog = (app: Page, customerName: string) => {
+  const dialog = app.getByRole('dialog', { name: `Send ${customerName} a link` });
+  const openWithLink = async () => {
+    await app.getByRole('button', { name: 'Send a link' }).click();
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  };
+  return { dialog, openWithLink };
+};
+
 /** The customer's button in the list, its badges in its name. */
 const customerButton = (app: Page, name: string) =>
   app
@@ -511,12 +522,7 @@ test("the addresses a link is emailed to are the draft's recipients and are kept
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
-  const openWithLink = async () => {
-    await app.getByRole('button', { name: 'Send a link' }).click();
-    await dialog.getByRole('button', { name: 'Create link' }).click();
-    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
-  };
+  const { dialog, openWithLink } = sendLinkDialog(app, 'Acme Ltd');
   const emailTo = dialog.getByLabel('Email it to');
   const emailIt = dialog.getByRole('link', { name: 'Email it…' });
   const draft = async () => new URL((await emailIt.getAttribute('href')) ?? '');
@@ -610,12 +616,7 @@ test('addresses that cannot be kept as Send a link closes are said so once it ha
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
-  const openWithLink = async () => {
-    await app.getByRole('button', { name: 'Send a link' }).click();
-    await dialog.getByRole('button', { name: 'Create link' }).click();
-    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
-  };
+  const { dialog, openWithLink } = sendLinkDialog(app, 'Acme Ltd');
   const emailTo = dialog.getByLabel('Email it to');
   const notice = app.getByRole('alert').getByRole('listitem');
 
