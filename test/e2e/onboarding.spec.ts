@@ -152,6 +152,51 @@ test('the connect dialog takes keyboard focus, keeps it while open, and gives it
   await expect(opener).toBeFocused();
 });
 
+test("Done asks first while the Hub's form has something typed in it (the customer's credentials), not for a search typed or a form left empty", async ({
+  app,
+}) => {
+  await addCustomer(app, 'Hooli', 'hooli');
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Hooli' });
+  const hub = app.getByTestId('stackone-hub');
+  const done = dialog.getByRole('button', { name: 'Done' });
+  const question = dialog.getByRole('group', { name: 'Close without connecting?' });
+
+  // The integrations searched: nothing the customer would have to enter again.
+  await hub.getByPlaceholder('Search Integrations').fill('Bamboo');
+  await done.click();
+  await expect(dialog).toBeHidden();
+
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  await hub.getByText('BambooHR', { exact: true }).click();
+  await hub.getByPlaceholder('acme').fill('hooli');
+  await hub.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await done.click();
+  await expect(question).toContainText(
+    'What is typed in the Hub’s form goes, and would have to be entered again.',
+  );
+  await expect(question.getByRole('button', { name: 'Keep connecting' })).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(done).toBeFocused();
+  await expect(hub.getByPlaceholder('acme')).toHaveValue('hooli');
+
+  // Emptied again, the form is nothing to ask about.
+  await hub.getByPlaceholder('acme').fill('');
+  await hub.locator('input[type=password]').fill(' ');
+  await done.click();
+  await expect(dialog).toBeHidden();
+
+  // Typed, and closed all the same.
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  await hub.getByText('BambooHR', { exact: true }).click();
+  await hub.getByPlaceholder('acme').fill('hooli');
+  await done.click();
+  await question.getByRole('button', { name: 'Close without connecting' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(app.getByRole('button', { name: 'Connect an integration' })).toBeFocused();
+});
+
 test('a broken account is re-linked in place, and an account is disconnected once confirmed', async ({
   app,
   harness,

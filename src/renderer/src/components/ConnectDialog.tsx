@@ -1,9 +1,12 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { hubFormHasTyping } from '../hub-form-typed';
 import { reportWindowError } from '../window-error-reporting';
+import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
 import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
@@ -45,6 +48,24 @@ export function ConnectDialog(props: {
    * another session is started for another account with the label.
    */
   const [linkedSecondId, setLinkedSecondId] = useState<string | null>(null);
+  /** Where the Hub is drawn: what is typed in its form is asked about before Done closes. */
+  const hubArea = useRef<HTMLDivElement>(null);
+  const [askingClose, setAskingClose] = useState(false);
+  const closeButtonHadKeyboard = useRef<Element | null>(null);
+  /** Done: closes, unless the Hub's form has something typed in it (asked once). */
+  const close = () => {
+    if (askingClose || hubArea.current === null || !hubFormHasTyping(hubArea.current)) {
+      onClose();
+      return;
+    }
+    closeButtonHadKeyboard.current = document.activeElement;
+    setAskingClose(true);
+  };
+  const keepConnecting = () => {
+    flushSync(() => setAskingClose(false));
+    if (closeButtonHadKeyboard.current instanceof HTMLElement)
+      closeButtonHadKeyboard.current.focus();
+  };
 
   useEffect(() => {
     let cancelled = false;
@@ -124,9 +145,22 @@ export function ConnectDialog(props: {
             ? `Connect a second account for ${customer.name}`
             : `Connect an integration for ${customer.name}`
       }
-      onClose={onClose}
+      onClose={close}
       dialogRef={dialogRef}
     >
+      {askingClose && (
+        <InlineConfirmation
+          question="Close without connecting?"
+          confirmText="Close without connecting"
+          busyText="Closing…"
+          cancelText="Keep connecting"
+          busy={false}
+          onConfirm={onClose}
+          onCancel={keepConnecting}
+        >
+          What is typed in the Hub’s form goes, and would have to be entered again.
+        </InlineConfirmation>
+      )}
       {props.relink === undefined && (
         <SecondAccountChoice
           accounts={props.accounts.filter((account) => account.id !== linkedSecondId)}
@@ -197,9 +231,11 @@ export function ConnectDialog(props: {
             </div>
           )}
         >
-          <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
-            <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
-          </Suspense>
+          <div ref={hubArea}>
+            <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
+              <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
+            </Suspense>
+          </div>
         </ErrorBoundary>
       )}
     </ModalDialog>
