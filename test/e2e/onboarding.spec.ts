@@ -216,7 +216,13 @@ test('a broken account is re-linked in place, and an account is disconnected onc
   await row.getByRole('button', { name: 'Re-link BambooHR' }).click();
   const dialog = app.getByRole('dialog', { name: 'Re-link BambooHR for Acme Ltd' });
   const hub = dialog.getByTestId('stackone-hub');
-  // The Hub opens on this account, with its settings filled in and its key shown redacted.
+  // The Hub opens on this account, with its settings filled in and its key shown redacted:
+  // nothing typed, so Done closes at once.
+  await expect(hub.getByPlaceholder('acme')).toHaveValue('acme');
+  await hub.getByPlaceholder('acme').focus();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  await row.getByRole('button', { name: 'Re-link BambooHR' }).click();
   await expect(hub.getByPlaceholder('acme')).toHaveValue('acme');
   await hub.getByRole('button', { name: 'Edit', exact: true }).click();
   await hub.locator('input[type=password]').fill('bamboo-key-renewed-0123456789');
@@ -224,7 +230,9 @@ test('a broken account is re-linked in place, and an account is disconnected onc
   await expect(status).toHaveAttribute('data-status', 'active');
   await expect(accountRows(app)).toHaveCount(1);
   await expect(row).not.toContainText('The API key was revoked');
+  // Linked, the form and what was typed in it are gone: nothing to ask.
   await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
 
   // Disconnecting asks first; "Keep it" changes nothing.
   const confirmation = row.getByRole('group', { name: 'Disconnect BambooHR?' });

@@ -1,10 +1,10 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
-import { hubFormHasTyping } from '../hub-form-typed';
+import { watchHubTyping } from '../hub-typing-watch';
 import { reportWindowError } from '../window-error-reporting';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
@@ -48,13 +48,23 @@ export function ConnectDialog(props: {
    * another session is started for another account with the label.
    */
   const [linkedSecondId, setLinkedSecondId] = useState<string | null>(null);
-  /** Where the Hub is drawn: what is typed in its form is asked about before Done closes. */
-  const hubArea = useRef<HTMLDivElement>(null);
+  /** What is typed in the Hub's form, asked about before Done closes (null: no Hub shown). */
+  const hubTyping = useRef<ReturnType<typeof watchHubTyping> | null>(null);
+  // One function for the dialog's life: a new one each render would start a new watch each time.
+  const watchHubArea = useCallback((area: HTMLDivElement | null) => {
+    if (area === null) return;
+    const watch = watchHubTyping(area);
+    hubTyping.current = watch;
+    return () => {
+      watch.stop();
+      if (hubTyping.current === watch) hubTyping.current = null;
+    };
+  }, []);
   const [askingClose, setAskingClose] = useState(false);
   const closeButtonHadKeyboard = useRef<Element | null>(null);
   /** Done: closes, unless the Hub's form has something typed in it (asked once). */
   const close = () => {
-    if (askingClose || hubArea.current === null || !hubFormHasTyping(hubArea.current)) {
+    if (askingClose || hubTyping.current?.typed() !== true) {
       onClose();
       return;
     }
@@ -231,7 +241,7 @@ export function ConnectDialog(props: {
             </div>
           )}
         >
-          <div ref={hubArea}>
+          <div ref={watchHubArea}>
             <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
               <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
             </Suspense>
