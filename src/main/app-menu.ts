@@ -72,6 +72,16 @@ export function appMenuTemplate(options: {
     accelerator: 'CmdOrCtrl+F',
     click: () => options.runCommand('findCustomer'),
   };
+  const connectIntegration: AppMenuItem = {
+    label: 'Connect an Integration…',
+    accelerator: 'CmdOrCtrl+K',
+    click: () => options.runCommand('connectIntegration'),
+  };
+  const sendLink: AppMenuItem = {
+    label: 'Send a Link…',
+    accelerator: 'CmdOrCtrl+L',
+    click: () => options.runCommand('sendLink'),
+  };
   // A shortcut, for when the customer comes to the screen: the list of the others goes at once.
   const showOnlyCustomer: AppMenuItem = {
     label: 'Show Only This Customer',
@@ -135,7 +145,18 @@ export function appMenuTemplate(options: {
           { role: 'quit' },
         ],
       },
-      { label: 'File', submenu: [newCustomer, findCustomer, separator, { role: 'close' }] },
+      {
+        label: 'File',
+        submenu: [
+          newCustomer,
+          findCustomer,
+          separator,
+          connectIntegration,
+          sendLink,
+          separator,
+          { role: 'close' },
+        ],
+      },
       edit,
       view,
       { role: 'windowMenu' },
@@ -144,7 +165,17 @@ export function appMenuTemplate(options: {
   return [
     {
       label: '&File',
-      submenu: [newCustomer, findCustomer, separator, settings, separator, { role: 'quit' }],
+      submenu: [
+        newCustomer,
+        findCustomer,
+        separator,
+        connectIntegration,
+        sendLink,
+        separator,
+        settings,
+        separator,
+        { role: 'quit' },
+      ],
     },
     { ...edit, label: '&Edit' },
     { ...view, label: '&View' },

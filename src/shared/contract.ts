@@ -50,13 +50,15 @@ const relinkOrSecondMessage = {
 
 /**
  * What the app's menu asks of the window: open Settings, start a new customer, find one, show the
- * one shown alone.
+ * one shown alone, connect an integration for the customer shown or send them a link.
  */
 export const menuCommands = [
   'openSettings',
   'newCustomer',
   'findCustomer',
   'showOnlyCustomer',
+  'connectIntegration',
+  'sendLink',
 ] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 

@@ -92,3 +92,35 @@ test("the menu's Show Only This Customer hides the others at once; chosen again,
   await chooseFromMenu(app, 'newCustomer');
   await expect(showAll).toBeFocused();
 });
+
+test("the menu's Connect an Integration and Send a Link open their dialogs for the customer shown, the keyboard back on their buttons after; with no customer, the new customer's name", async ({
+  app,
+}) => {
+  await expect(app.getByText('Events: Connected')).toBeVisible();
+  await chooseFromMenu(app, 'sendLink');
+  await expect(app.getByLabel('Name')).toBeFocused();
+  await expect(app.getByRole('dialog')).toHaveCount(0);
+
+  await addCustomer(app, 'Globex', 'globex');
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await chooseFromMenu(app, 'connectIntegration');
+  const connect = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await expect(connect).toBeFocused();
+  // Not a second dialog over the first.
+  await chooseFromMenu(app, 'sendLink');
+  await expect(app.getByRole('dialog')).toHaveCount(1);
+  await connect.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('button', { name: 'Connect an integration' })).toBeFocused();
+
+  await chooseFromMenu(app, 'sendLink');
+  const sendLink = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await expect(sendLink).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(sendLink).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Send a link' })).toBeFocused();
+
+  // Shown alone, the customer shown is still the one they are for.
+  await app.getByRole('button', { name: 'Show only Acme Ltd' }).click();
+  await chooseFromMenu(app, 'sendLink');
+  await expect(sendLink).toBeFocused();
+});

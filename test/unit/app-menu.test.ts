@@ -71,6 +71,8 @@ describe("the app's menu", () => {
       expect(file.map((item) => item.label ?? item.role)).toEqual([
         'New Customer',
         'Find Customer',
+        'Connect an Integration…',
+        'Send a Link…',
         'Settings',
         'quit',
       ]);
@@ -93,7 +95,7 @@ describe("the app's menu", () => {
   );
 
   it.each(['darwin', 'win32', 'linux'] as const)(
-    'on %s: Settings, New Customer, Find Customer and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
+    'on %s: Settings, New Customer, Find Customer, Connect an Integration, Send a Link and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
     (platform) => {
       const { template, commands, openLogFolder } = menuFor(platform);
       const items = itemsOf(template);
@@ -101,11 +103,22 @@ describe("the app's menu", () => {
       settings?.click?.();
       labelled(items, 'New Customer').click?.();
       labelled(items, 'Find Customer').click?.();
+      labelled(items, 'Connect an Integration…').click?.();
+      labelled(items, 'Send a Link…').click?.();
       labelled(
         menuLabelled(template, platform === 'darwin' ? 'View' : '&View'),
         'Show Only This Customer',
       ).click?.();
-      expect(commands).toEqual(['openSettings', 'newCustomer', 'findCustomer', 'showOnlyCustomer']);
+      expect(commands).toEqual([
+        'openSettings',
+        'newCustomer',
+        'findCustomer',
+        'connectIntegration',
+        'sendLink',
+        'showOnlyCustomer',
+      ]);
+      expect(labelled(items, 'Connect an Integration…').accelerator).toBe('CmdOrCtrl+K');
+      expect(labelled(items, 'Send a Link…').accelerator).toBe('CmdOrCtrl+L');
       expect(labelled(items, 'New Customer').accelerator).toBe('CmdOrCtrl+N');
       expect(labelled(items, 'Find Customer').accelerator).toBe('CmdOrCtrl+F');
       expect(labelled(items, 'Show Only This Customer').accelerator).toBe('CmdOrCtrl+Shift+O');

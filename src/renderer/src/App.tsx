@@ -64,6 +64,7 @@ export function App() {
   const [refreshing, setRefreshing] = useState(false);
   /** Where the keyboard goes when the last link sent is forgotten and its section goes. */
   const sendLinkButton = useRef<HTMLButtonElement>(null);
+  const connectButton = useRef<HTMLButtonElement>(null);
   /** Counts the Send a link dialogs closed: the links sent are read again after each. */
   const [sentLinksVersion, setSentLinksVersion] = useState(0);
 
@@ -144,10 +145,17 @@ export function App() {
   };
   const runMenuCommand = useEffectEvent((command: MenuCommand) => {
     if (openDialog !== null) return;
+    const forCustomerShown = command === 'connectIntegration' || command === 'sendLink';
     if (command === 'openSettings') showDialog({ kind: 'settings' });
+    else if (forCustomerShown && selected !== null) {
+      // From its button, as if pressed: the keyboard goes back to it as the dialog closes.
+      (command === 'sendLink' ? sendLinkButton : connectButton).current?.focus();
+      showDialog({ kind: command === 'sendLink' ? 'send-link' : 'connect' });
+    }
     // With a customer shown alone, the way to the others (and to a new one) is Show all.
     else if (shownAloneId !== null) showAllCustomers.current?.focus();
-    else if (command === 'newCustomer') newCustomerName.current?.focus();
+    // With no customer shown, a customer comes first.
+    else if (command === 'newCustomer' || forCustomerShown) newCustomerName.current?.focus();
     else if (command === 'showOnlyCustomer') {
       if (selected !== null) showAlone(selected.id);
     } else findCustomer();
@@ -400,6 +408,7 @@ export function App() {
                     <button
                       type="button"
                       className="primary"
+                      ref={connectButton}
                       onClick={() => showDialog({ kind: 'connect' })}
                     >
                       Connect an integration
