@@ -57,37 +57,27 @@ export function appMenuTemplate(options: {
   openLogFolder: () => void;
 }): AppMenuItem[] {
   const mac = options.platform === 'darwin';
-  const settings: AppMenuItem = {
-    label: mac ? 'Settings…' : 'Settings',
-    accelerator: 'CmdOrCtrl+,',
-    click: () => options.runCommand('openSettings'),
-  };
-  const newCustomer: AppMenuItem = {
-    label: 'New Customer',
-    accelerator: 'CmdOrCtrl+N',
-    click: () => options.runCommand('newCustomer'),
-  };
-  const findCustomer: AppMenuItem = {
-    label: 'Find Customer',
-    accelerator: 'CmdOrCtrl+F',
-    click: () => options.runCommand('findCustomer'),
-  };
-  const connectIntegration: AppMenuItem = {
-    label: 'Connect an Integration…',
-    accelerator: 'CmdOrCtrl+K',
-    click: () => options.runCommand('connectIntegration'),
-  };
-  const sendLink: AppMenuItem = {
-    label: 'Send a Link…',
-    accelerator: 'CmdOrCtrl+L',
-    click: () => options.runCommand('sendLink'),
-  };
+  /** An item that passes its command on to the window. */
+  const commandItem = (label: string, accelerator: string, command: MenuCommand): AppMenuItem => ({
+    label,
+    accelerator,
+    click: () => options.runCommand(command),
+  });
+  const settings = commandItem(mac ? 'Settings…' : 'Settings', 'CmdOrCtrl+,', 'openSettings');
+  const newCustomer = commandItem('New Customer', 'CmdOrCtrl+N', 'newCustomer');
+  const findCustomer = commandItem('Find Customer', 'CmdOrCtrl+F', 'findCustomer');
+  const connectIntegration = commandItem(
+    'Connect an Integration…',
+    'CmdOrCtrl+K',
+    'connectIntegration',
+  );
+  const sendLink = commandItem('Send a Link…', 'CmdOrCtrl+L', 'sendLink');
   // A shortcut, for when the customer comes to the screen: the list of the others goes at once.
-  const showOnlyCustomer: AppMenuItem = {
-    label: 'Show Only This Customer',
-    accelerator: 'CmdOrCtrl+Shift+O',
-    click: () => options.runCommand('showOnlyCustomer'),
-  };
+  const showOnlyCustomer = commandItem(
+    'Show Only This Customer',
+    'CmdOrCtrl+Shift+O',
+    'showOnlyCustomer',
+  );
   const about: AppMenuItem = { label: `About ${options.appName}`, role: 'about' };
 
   const edit: AppMenuItem = {
