@@ -1,10 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { HubSession } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { watchHubTyping } from '../hub-typing-watch';
+import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
@@ -60,22 +60,8 @@ export function ConnectDialog(props: {
       if (hubTyping.current === watch) hubTyping.current = null;
     };
   }, []);
-  const [askingClose, setAskingClose] = useState(false);
-  const closeButtonHadKeyboard = useRef<Element | null>(null);
   /** Done: closes, unless the Hub's form has something typed in it (asked once). */
-  const close = () => {
-    if (askingClose || hubTyping.current?.typed() !== true) {
-      onClose();
-      return;
-    }
-    closeButtonHadKeyboard.current = document.activeElement;
-    setAskingClose(true);
-  };
-  const keepConnecting = () => {
-    flushSync(() => setAskingClose(false));
-    if (closeButtonHadKeyboard.current instanceof HTMLElement)
-      closeButtonHadKeyboard.current.focus();
-  };
+  const closing = useAskBeforeClosing<'typed in the Hub'>(onClose);
 
   useEffect(() => {
     let cancelled = false;
@@ -155,10 +141,10 @@ export function ConnectDialog(props: {
             ? `Connect a second account for ${customer.name}`
             : `Connect an integration for ${customer.name}`
       }
-      onClose={close}
+      onClose={() => closing.close(hubTyping.current?.typed() === true ? 'typed in the Hub' : null)}
       dialogRef={dialogRef}
     >
-      {askingClose && (
+      {closing.asking !== null && (
         <InlineConfirmation
           question="Close without connecting?"
           confirmText="Close without connecting"
@@ -166,7 +152,7 @@ export function ConnectDialog(props: {
           cancelText="Keep connecting"
           busy={false}
           onConfirm={onClose}
-          onCancel={keepConnecting}
+          onCancel={closing.keepEditing}
         >
           What is typed in the Hub’s form goes, and would have to be entered again.
         </InlineConfirmation>

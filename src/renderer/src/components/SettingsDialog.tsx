@@ -7,6 +7,7 @@ import {
   type SettingsView,
 } from '../../../shared/live-settings';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { InlineConfirmation } from './InlineConfirmation';
 import { LinkedBySection } from './LinkedBySection';
@@ -50,8 +51,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
     return () => unsavedChecks.current.delete(section);
   }, []);
   /** Closing was asked for with these unsaved: the dialog asks whether to close all the same. */
-  const [unsavedOnClose, setUnsavedOnClose] = useState<string[] | null>(null);
-  const closeQuestionTrigger = useRef<Element | null>(null);
+  const closing = useAskBeforeClosing<string[]>(props.onClose);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'checking' | 'switching' | 'resetting' | null>(null);
   const [confirmingReset, setConfirmingReset] = useState(false);
@@ -132,21 +132,12 @@ export function SettingsDialog(props: { onClose: () => void }) {
       ...(liveUnsaved ? ['the live settings (Check and use live mode saves them)'] : []),
       ...[...unsavedChecks.current.values()].flatMap((check) => check() ?? []),
     ];
-    if (unsaved.length === 0 || unsavedOnClose !== null) {
-      props.onClose();
-      return;
-    }
-    closeQuestionTrigger.current = document.activeElement;
-    setUnsavedOnClose(unsaved);
-  };
-  const keepEditing = () => {
-    flushSync(() => setUnsavedOnClose(null));
-    if (closeQuestionTrigger.current instanceof HTMLElement) closeQuestionTrigger.current.focus();
+    closing.close(unsaved.length === 0 ? null : unsaved);
   };
 
   return (
     <ModalDialog title="Settings" onClose={close} closeOnEscape>
-      {unsavedOnClose !== null && (
+      {closing.asking !== null && (
         <InlineConfirmation
           question="Close without saving?"
           confirmText="Close without saving"
@@ -154,9 +145,9 @@ export function SettingsDialog(props: { onClose: () => void }) {
           cancelText="Keep editing"
           busy={false}
           onConfirm={props.onClose}
-          onCancel={keepEditing}
+          onCancel={closing.keepEditing}
         >
-          Typed and not saved: {unsavedOnClose.join('; ')}.
+          Typed and not saved: {closing.asking.join('; ')}.
         </InlineConfirmation>
       )}
       {settings?.mode === 'live' ? (
