@@ -78,6 +78,14 @@ export function appMenuTemplate(options: {
     'CmdOrCtrl+Shift+O',
     'showOnlyCustomer',
   );
+  /** The File menu's own items, on every platform. */
+  const customerItems: AppMenuItem[] = [
+    newCustomer,
+    findCustomer,
+    separator,
+    connectIntegration,
+    sendLink,
+  ];
   const about: AppMenuItem = { label: `About ${options.appName}`, role: 'about' };
 
   const edit: AppMenuItem = {
@@ -135,18 +143,7 @@ export function appMenuTemplate(options: {
           { role: 'quit' },
         ],
       },
-      {
-        label: 'File',
-        submenu: [
-          newCustomer,
-          findCustomer,
-          separator,
-          connectIntegration,
-          sendLink,
-          separator,
-          { role: 'close' },
-        ],
-      },
+      { label: 'File', submenu: [...customerItems, separator, { role: 'close' }] },
       edit,
       view,
       { role: 'windowMenu' },
@@ -155,17 +152,7 @@ export function appMenuTemplate(options: {
   return [
     {
       label: '&File',
-      submenu: [
-        newCustomer,
-        findCustomer,
-        separator,
-        connectIntegration,
-        sendLink,
-        separator,
-        settings,
-        separator,
-        { role: 'quit' },
-      ],
+      submenu: [...customerItems, separator, settings, separator, { role: 'quit' }],
     },
     { ...edit, label: '&Edit' },
     { ...view, label: '&View' },

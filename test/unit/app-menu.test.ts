@@ -43,6 +43,13 @@ describe("the app's menu", () => {
     const appMenu = menuLabelled(template, 'StackOne Onboarding');
     expect(roles(appMenu)).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit']);
     expect(labelled(appMenu, 'Settings…').accelerator).toBe('CmdOrCtrl+,');
+    expect(menuLabelled(template, 'File').map((item) => item.label ?? item.role)).toEqual([
+      'New Customer',
+      'Find Customer',
+      'Connect an Integration…',
+      'Send a Link…',
+      'close',
+    ]);
     expect(roles(menuLabelled(template, 'Edit'))).toEqual([
       'undo',
       'redo',
