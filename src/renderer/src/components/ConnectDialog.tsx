@@ -148,9 +148,7 @@ export function ConnectDialog(props: {
         <InlineConfirmation
           question="Close without connecting?"
           confirmText="Close without connecting"
-          busyText="Closing…"
           cancelText="Keep connecting"
-          busy={false}
           onConfirm={onClose}
           onCancel={closing.keepEditing}
         >

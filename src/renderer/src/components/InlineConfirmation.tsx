@@ -11,19 +11,20 @@ export function InlineConfirmation(props: {
   /** What happens, said before the buttons. */
   children: ReactNode;
   confirmText: string;
-  /** Shown on the confirm button while the action runs. */
-  busyText: string;
+  /** Shown on the confirm button while the action runs (none for one that is done at once). */
+  busyText?: string;
   cancelText: string;
-  busy: boolean;
+  busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const busy = props.busy === true;
   return (
     <div
       role="group"
       aria-label={props.question}
       onKeyDown={(event) => {
-        if (event.key !== 'Escape' || props.busy) return;
+        if (event.key !== 'Escape' || busy) return;
         // One step back: the question goes, not a dialog around it.
         event.stopPropagation();
         event.preventDefault();
@@ -32,10 +33,10 @@ export function InlineConfirmation(props: {
     >
       <p className="muted">{props.children}</p>
       <span className="confirmation-buttons">
-        <BusyButton type="button" className="danger" busy={props.busy} onClick={props.onConfirm}>
-          {props.busy ? props.busyText : props.confirmText}
+        <BusyButton type="button" className="danger" busy={busy} onClick={props.onConfirm}>
+          {busy ? props.busyText : props.confirmText}
         </BusyButton>
-        <button type="button" disabled={props.busy} autoFocus onClick={props.onCancel}>
+        <button type="button" disabled={busy} autoFocus onClick={props.onCancel}>
           {props.cancelText}
         </button>
       </span>

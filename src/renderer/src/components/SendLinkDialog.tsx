@@ -78,20 +78,20 @@ export function SendLinkDialog(props: {
       mail app.
     </>,
   );
-  /** Closed: a save still under way when it was (the field left as Done was pressed) reports here. */
-  const closed = useRef(false);
   /**
-   * Kept for the customer's next link once they are addresses (or emptied), as the field is left.
-   * `closing`: the dialog goes, so what was not kept is said where it stays seen.
+   * Closed: what is not kept is said where it stays seen, not under the field (a save still under
+   * way, as when the field was left as Done was pressed, reports there too).
    */
-  const keepEmailTo = (closing = false) => {
+  const closed = useRef(false);
+  /** Kept for the customer's next link once they are addresses (or emptied), as the field is left. */
+  const keepEmailTo = () => {
     const line = checkEmailToLine(emailTo);
     const notKept = (why: string) =>
       props.onAddressesNotKept(
         `The addresses typed for ${customer.name}’s links were not kept: ${why}`,
       );
     if ('problem' in line) {
-      if (closing)
+      if (closed.current)
         notKept(
           `${line.reason}. Set them with ${(customer.contactEmails?.length ?? 0) > 0 ? 'Change' : 'Add'} addresses, under ${customer.name}’s id.`,
         );
@@ -197,8 +197,8 @@ export function SendLinkDialog(props: {
       }
       onClose={() => {
         // Escape from the field closes the dialog without leaving it first.
-        if (link !== null) keepEmailTo(true);
         closed.current = true;
+        if (link !== null) keepEmailTo();
         props.onClose();
       }}
       closeOnEscape
@@ -317,7 +317,7 @@ export function SendLinkDialog(props: {
               invalid={emailToNote.invalid}
               describedBy={emailToNote.describedBy}
               onChange={setEmailTo}
-              onBlur={() => keepEmailTo()}
+              onBlur={keepEmailTo}
             />
           </label>
           {emailToNote.note}

@@ -41,8 +41,6 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const [apiUrl, setApiUrl] = useState(stackOneApiUrlDefault);
   const [appUrl, setAppUrl] = useState(stackOneAppUrlDefault);
   const [relayUrl, setRelayUrl] = useState('');
-  /** The endpoints as saved (or the defaults), to tell whether those shown were changed. */
-  const [endpointsSaved, setEndpointsSaved] = useState(liveEndpointsDefault);
   const [apiKey, setApiKey] = useState('');
   const [relayToken, setRelayToken] = useState('');
   const unsavedChecks = useRef(new Map<string, UnsavedCheck>());
@@ -65,7 +63,6 @@ export function SettingsDialog(props: { onClose: () => void }) {
           setApiUrl(view.live.apiUrl);
           setAppUrl(view.live.appUrl);
           setRelayUrl(view.live.relayUrl);
-          setEndpointsSaved(view.live);
         }
       })
       .catch((failure: unknown) => setError(messageOf(failure)));
@@ -120,6 +117,8 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const resetDemo = () =>
     changeModeThenReload('resetting', () => unwrap(onboarding().resetDemo({})));
 
+  /** The endpoints as saved (or the defaults), to tell whether those shown were changed. */
+  const endpointsSaved = settings?.live ?? liveEndpointsDefault;
   const liveUnsaved =
     apiKey.trim() !== '' ||
     relayToken.trim() !== '' ||
@@ -141,9 +140,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <InlineConfirmation
           question="Close without saving?"
           confirmText="Close without saving"
-          busyText="Closing…"
           cancelText="Keep editing"
-          busy={false}
           onConfirm={props.onClose}
           onCancel={closing.keepEditing}
         >
