@@ -914,6 +914,38 @@ test("at the window's smallest size, the Hub fits its dialog: its Connect button
   expect(await dialog.evaluate((box) => box.scrollHeight <= box.clientHeight)).toBe(true);
 });
 
+test("a long dialog scrolls under its header: the title and Done stay in view, and the keyboard's place is never hidden under them", async ({
+  app,
+}) => {
+  await app.setViewportSize(windowSize.minimum);
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Settings' });
+  const done = dialog.getByRole('button', { name: 'Done' });
+  await dialog.evaluate((box) => box.scrollTo({ top: box.scrollHeight }));
+  await expect(dialog.getByRole('button', { name: 'Copy diagnostics' })).toBeInViewport();
+  await expect(dialog.getByRole('heading', { name: 'Settings' })).toBeInViewport();
+  await expect(done).toBeInViewport();
+  /** Whether what is drawn at the middle of the control is the control (not the header). */
+  const uncovered = (label: string) =>
+    dialog.getByLabel(label, { exact: true }).evaluate((field) => {
+      const box = field.getBoundingClientRect();
+      return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === field;
+    });
+  // Back up through the fields from the end, as Shift+Tab scrolls each to the dialog's top edge.
+  await dialog.getByLabel('Your name or email').focus();
+  for (const label of ['Relay token', 'Relay URL', 'StackOne API key']) {
+    do await app.keyboard.press('Shift+Tab');
+    while (
+      !(await dialog
+        .getByLabel(label, { exact: true })
+        .evaluate((f) => f === document.activeElement))
+    );
+    expect(await uncovered(label), label).toBe(true);
+  }
+  await done.click();
+  await expect(dialog).toBeHidden();
+});
+
 test("an account's buttons keep to the right of its row, at the window's usual size too", async ({
   app,
   harness,
