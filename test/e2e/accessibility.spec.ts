@@ -175,6 +175,45 @@ test('the Hub draws itself in the system’s appearance, and follows it when it 
   await expect.poll(textLightness).toBeLessThan(60);
 });
 
+test('in a contrast theme (forced colours), what a background alone marked out has a border, and link buttons the link colour', async ({
+  app,
+  harness,
+}) => {
+  await app.emulateMedia({ forcedColors: 'active' });
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  await addCustomer(app, 'Globex', 'globex');
+  await app.getByRole('button', { name: 'Acme Ltd' }).click();
+  const border = (element: HTMLElement | SVGElement) => {
+    const style = getComputedStyle(element);
+    return `${style.borderTopStyle} ${style.borderTopWidth}`;
+  };
+  // The customer shown, against another: not by their background alone, which the theme removes.
+  const customers = app.getByRole('list', { name: 'Customers' });
+  const shown = await customers.getByRole('button', { name: /^Acme Ltd/ }).evaluate(border);
+  const other = await customers.getByRole('button', { name: /^Globex/ }).evaluate(border);
+  expect(shown).not.toBe(other);
+  await expect(app.locator('[data-status="active"]')).toHaveCSS('border-top-style', 'solid');
+  await expect(app.locator('.badge-demo')).toHaveCSS('border-top-style', 'solid');
+  // A button drawn as a link in the theme's colour for links, not for buttons' text.
+  const linkText = await app.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'LinkText';
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color;
+  });
+  await expect(app.getByRole('button', { name: 'Copy summary' })).toHaveCSS('color', linkText);
+  await expect(app.getByRole('button', { name: 'Refresh' })).not.toHaveCSS('color', linkText);
+  // A dialog's edge over the page, as there is no backdrop or shadow to show it.
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(app.getByRole('dialog', { name: 'Send Acme Ltd a link' })).toHaveCSS(
+    'border-top-style',
+    'solid',
+  );
+});
+
 test('the view shown when the window fails to draw passes axe-core’s WCAG 2 AA checks', async ({
   app,
 }) => {
