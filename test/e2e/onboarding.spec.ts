@@ -845,21 +845,36 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveCount(6);
 });
 
-test("at the window's smallest size, a customer's page fits across it: nothing cut off at the right", async ({
+test("at the window's smallest size, and zoomed in to 125% there, a customer's page fits across it: nothing cut off at the right", async ({
   app,
   harness,
 }) => {
-  const { width, height } = windowSize.minimum;
-  await app.setViewportSize({ width, height });
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkActiveBambooHr(app, harness, 'acme');
-  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
-  for (const control of [
-    app.getByRole('button', { name: 'Connect an integration' }),
-    accountRows(app).first().getByRole('button', { name: 'Disconnect' }),
-  ]) {
-    const box = await control.boundingBox();
-    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+  await sendLink(app, 'Acme Ltd');
+  await addCustomer(app, 'Globex', 'globex');
+  await app.getByRole('button', { name: /^Acme Ltd/ }).click();
+  const { width, height } = windowSize.minimum;
+  // View → Zoom In once from 100% is 125% in Chromium: the same window, fewer CSS pixels.
+  const zoomed = { width: width / 1.25, height: height / 1.25 };
+  for (const size of [windowSize.minimum, zoomed]) {
+    await app.setViewportSize(size);
+    expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
+    const page = app.getByRole('main');
+    expect(await page.evaluate((main) => main.scrollWidth - main.clientWidth), 'page cut off').toBe(
+      0,
+    );
+    for (const control of [
+      app.getByRole('button', { name: 'Connect an integration' }),
+      accountRows(app).first().getByRole('button', { name: 'Disconnect' }),
+      app.getByRole('button', { name: 'Forget' }),
+    ]) {
+      const box = await control.boundingBox();
+      expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
+    }
+    // A short list keeps its customers in view; the sidebar scrolls to the form below instead.
+    const customers = app.getByRole('list', { name: 'Customers' }).getByRole('button');
+    for (const customer of await customers.all()) await expect(customer).toBeInViewport();
   }
 });
 
