@@ -34,6 +34,8 @@ export type AppMenuItem =
       label?: string;
       role?: AppMenuRole;
       accelerator?: string;
+      /** False: not drawn, its shortcut working all the same. */
+      visible?: boolean;
       click?: () => void;
       submenu?: AppMenuItem[];
     };
@@ -115,7 +117,12 @@ export function appMenuTemplate(options: {
       separator,
       { role: 'resetZoom' },
       { role: 'zoomIn' },
+      // Zoom In's own shortcut is Ctrl and "+", which takes Shift on most keyboards, and neither
+      // is the keypad's: Ctrl and "=" as browsers have them, and the keypad's + and -, unseen.
+      { role: 'zoomIn', accelerator: 'CmdOrCtrl+=', visible: false },
+      { role: 'zoomIn', accelerator: 'CmdOrCtrl+numadd', visible: false },
       { role: 'zoomOut' },
+      { role: 'zoomOut', accelerator: 'CmdOrCtrl+numsub', visible: false },
       separator,
       { role: 'togglefullscreen' },
     ],

@@ -102,6 +102,29 @@ describe("the app's menu", () => {
   );
 
   it.each(['darwin', 'win32', 'linux'] as const)(
+    'on %s: zoom in by Ctrl and "=" (no Shift) or the keypad\'s +, out by the keypad\'s - too, none of them drawn twice',
+    (platform) => {
+      const view = menuLabelled(
+        menuFor(platform).template,
+        platform === 'darwin' ? 'View' : '&View',
+      );
+      const zoom = (role: 'zoomIn' | 'zoomOut') =>
+        view
+          .filter((item) => item.role === role)
+          .map(
+            (item) =>
+              `${item.accelerator ?? 'its own'} ${item.visible === false ? 'hidden' : 'shown'}`,
+          );
+      expect(zoom('zoomIn')).toEqual([
+        'its own shown',
+        'CmdOrCtrl+= hidden',
+        'CmdOrCtrl+numadd hidden',
+      ]);
+      expect(zoom('zoomOut')).toEqual(['its own shown', 'CmdOrCtrl+numsub hidden']);
+    },
+  );
+
+  it.each(['darwin', 'win32', 'linux'] as const)(
     'on %s: Settings, New Customer, Find Customer, Connect an Integration, Send a Link and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
     (platform) => {
       const { template, commands, openLogFolder } = menuFor(platform);
