@@ -321,6 +321,8 @@ export function createAppSession(deps: {
     listCustomers: delegate('listCustomers'),
     summarizeCustomers: delegate('summarizeCustomers'),
     createCustomer: delegate('createCustomer'),
+    readCustomersFile: delegate('readCustomersFile'),
+    createCustomers: delegate('createCustomers'),
     renameCustomer: delegate('renameCustomer'),
     saveCustomerContactEmails: delegate('saveCustomerContactEmails'),
     removeCustomer: delegate('removeCustomer'),

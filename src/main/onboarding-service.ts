@@ -1,6 +1,11 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { authLinkSchema, type BridgeEventName, type EventPayload } from '../shared/contract';
+import {
+  authLinkSchema,
+  customersFileMaxRows,
+  type BridgeEventName,
+  type EventPayload,
+} from '../shared/contract';
 import { accountDisplayName, type LinkCategory } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
@@ -10,6 +15,7 @@ import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import { summarizeCustomer } from './customer-summary';
+import { readCustomersFile } from './customers-file';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
@@ -280,6 +286,39 @@ export function createOnboardingService(deps: {
       relayClient.resubscribe();
       reconcileInBackground();
       return customer;
+    },
+    async readCustomersFile({ text }) {
+      const { rows, problems } = readCustomersFile(text);
+      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      const toAdd = rows.filter((row) => !inApp.has(row.id));
+      const over = toAdd.splice(customersFileMaxRows);
+      if (over.length > 0) {
+        const after = over.length - 1;
+        problems.push({
+          line: over[0]?.line ?? null,
+          message: `At most ${customersFileMaxRows.toLocaleString('en')} customers are added from one file: ${after === 0 ? 'this line is' : `this line and the ${after.toLocaleString('en')} after it are`} not. Add the rest from a second file.`,
+        });
+      }
+      return { toAdd, alreadyHere: rows.filter((row) => inApp.has(row.id)), problems };
+    },
+    async createCustomers({ customers }) {
+      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      const added = [];
+      for (const { id, name, contactEmails } of customers) {
+        if (inApp.has(id)) continue;
+        inApp.add(id);
+        const customer = store.addCustomer({ id, name });
+        added.push(
+          contactEmails === undefined ? customer : store.saveContactEmails({ id, contactEmails }),
+        );
+      }
+      await persist();
+      // As for one customer: their accounts already in StackOne, and their events from now on.
+      if (added.length > 0) {
+        relayClient.resubscribe();
+        reconcileInBackground();
+      }
+      return added;
     },
     async renameCustomer({ id, name }) {
       const customer = store.renameCustomer({ id, name });

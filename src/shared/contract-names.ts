@@ -8,6 +8,8 @@ export const bridgeCallNames = [
   'listCustomers',
   'summarizeCustomers',
   'createCustomer',
+  'readCustomersFile',
+  'createCustomers',
   'renameCustomer',
   'saveCustomerContactEmails',
   'removeCustomer',

@@ -10,6 +10,8 @@ import {
   customerNameSchema,
   customerSchema,
   customerSummarySchema,
+  customersFileRowSchema,
+  customersFileSchema,
   linkCategorySchema,
   linkedAccountViewSchema,
   providerKeySchema,
@@ -30,6 +32,11 @@ export { bridgeCallNames, bridgeEventNames } from './contract-names';
 export type { BridgeCallName, BridgeEventName } from './contract-names';
 
 const noInput = z.strictObject({});
+
+/** A customer list read from a file: far more than a field team's customers, far less than RAM. */
+export const customersFileMaxRows = 5_000;
+export const customersFileMaxChars = 2 * 1024 * 1024;
+const customersFileTooLarge = 'The file is over 2 MiB: that is not a list of customers.';
 
 /**
  * How a connect session or auth link links: a new account (StackOne reuses the customer's account
@@ -152,6 +159,21 @@ export const bridgeCalls = {
   createCustomer: {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
     output: customerSchema,
+  },
+  /**
+   * A customer list saved as CSV by a spreadsheet, read and checked: what adding it would add.
+   * Changes nothing.
+   */
+  readCustomersFile: {
+    input: z.strictObject({ text: z.string().max(customersFileMaxChars, customersFileTooLarge) }),
+    output: customersFileSchema,
+  },
+  /** Adds those of a file's customers the app does not have yet; resolves to those added. */
+  createCustomers: {
+    input: z.strictObject({
+      customers: z.array(customersFileRowSchema).min(1).max(customersFileMaxRows),
+    }),
+    output: z.array(customerSchema),
   },
   renameCustomer: {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),

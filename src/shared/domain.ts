@@ -38,6 +38,28 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
+/** Customers read from a file (see `readCustomersFile`), each with the line it came from. */
+export const customersFileRowSchema = z.strictObject({
+  line: z.number().int().positive(),
+  id: customerIdSchema,
+  name: customerNameSchema,
+  contactEmails: customerContactEmailsSchema.optional(),
+});
+export type CustomersFileRow = z.infer<typeof customersFileRowSchema>;
+/** A row that is not a customer, or a file that is not a list of them (no line). */
+export const customersFileProblemSchema = z.object({
+  line: z.number().int().positive().nullable(),
+  message: z.string(),
+});
+export type CustomersFileProblem = z.infer<typeof customersFileProblemSchema>;
+/** A file's customers: those to add, those the app has already (not changed), and the rest. */
+export const customersFileSchema = z.object({
+  toAdd: z.array(customersFileRowSchema),
+  alreadyHere: z.array(customersFileRowSchema),
+  problems: z.array(customersFileProblemSchema),
+});
+export type CustomersFile = z.infer<typeof customersFileSchema>;
+
 export const accountIdSchema = z.string().trim().min(1).max(200);
 export const providerKeySchema = z
   .string()

@@ -95,6 +95,16 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await accessibilityViolations(app), 'customers in StackOne').toEqual([]);
     await app.keyboard.press('Escape');
 
+    await app.getByRole('button', { name: 'Import customers from a file…' }).click();
+    await app.getByLabel('CSV file').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('name,id\nAcme Ltd,acme\nUmbrella,umbrella\nBad,bad id\n'),
+    });
+    await expect(app.getByRole('button', { name: 'Add 1 customer' })).toBeVisible();
+    expect(await accessibilityViolations(app), 'customers from a file').toEqual([]);
+    await app.keyboard.press('Escape');
+
     await app.getByRole('button', { name: 'Acme Ltd' }).click();
     await app.getByRole('button', { name: 'Send a link' }).click();
     await app.getByRole('button', { name: 'Link a second account…' }).click();

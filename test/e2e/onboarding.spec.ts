@@ -1283,6 +1283,63 @@ test('a customer already in StackOne is found, added, and brings their accounts 
   await expect(dialog).toBeHidden();
 });
 
+test("customers are added from a spreadsheet's CSV file: what it would add shown first, its bad lines named, those here left alone", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
+  await app.getByRole('button', { name: 'Import customers from a file…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import customers from a file' });
+  const csvFile = (name: string, lines: string[]) => ({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(lines.join('\r\n')),
+  });
+  const chooser = dialog.getByLabel('CSV file');
+  await chooser.setInputFiles(csvFile('contacts.csv', ['Company,Phone', 'Acme,555']));
+  await expect(dialog.getByRole('region', { name: 'What contacts.csv holds' })).toContainText(
+    'No customer to add from contacts.csv.Not added (mend these in the file and choose it again):Line 1: The first row must name the columns',
+  );
+  await expect(dialog.getByRole('button', { name: /^Add \d/ })).toHaveCount(0);
+
+  await chooser.setInputFiles(
+    csvFile('onboarding.csv', [
+      'Name;Customer id;Emails',
+      'Acme Renamed;acme;',
+      'Globex Corporation;globex;it@globex.example, hr@globex.example',
+      'Initech;initech;',
+      'Umbrella;umbrella corp;',
+    ]),
+  );
+  const holds = dialog.getByRole('region', { name: 'What onboarding.csv holds' });
+  await expect(holds.getByRole('listitem')).toHaveText([
+    'Globex Corporation globex',
+    'Initech initech',
+    'Line 5: A customer id may contain only letters, digits and . _ : @ - (no spaces).',
+  ]);
+  await expect(holds).toContainText('Already here, left as they are: Acme Renamed (acme).');
+  // Nothing is added before it is asked for.
+  expect(harness.store.listCustomers().map((c) => c.id)).toEqual(['acme']);
+  await holds.getByRole('button', { name: 'Add 2 customers' }).click();
+
+  await expect(dialog).toBeHidden();
+  await expect(app.getByRole('heading', { name: 'Globex Corporation' })).toBeVisible();
+  await expect(app.getByText('it@globex.example, hr@globex.example')).toBeVisible();
+  // Their account linked on another laptop is read from StackOne at once.
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+  await expect(app.getByRole('list', { name: 'Customers' }).locator('.customer-name')).toHaveText([
+    'Acme Ltd',
+    'Globex Corporation',
+    'Initech',
+  ]);
+  // The keyboard is back where the dialog was opened from.
+  await expect(app.getByRole('button', { name: 'Import customers from a file…' })).toBeFocused();
+});
+
 test('finding customers in StackOne says what went wrong and can be tried again', async ({
   app,
   harness,

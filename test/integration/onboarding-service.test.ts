@@ -997,6 +997,69 @@ describe('customers', () => {
     );
   });
 
+  it("adds a file's customers, leaving those it has alone, and reads their accounts already in StackOne", async () => {
+    const w = await setUp();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
+    const session = await colleague.createConnectSession({
+      originOwnerId: 'globex',
+      originOwnerName: 'Globex',
+    });
+    const globexAccount = await linkBambooHrThroughHub(w.simulator.url, session.token);
+    const text = [
+      'name,id,emails',
+      'Acme Renamed,acme,',
+      'Globex,globex,it@globex.example',
+      'Initech,initech,',
+      'Bad id,bad id,',
+    ].join('\n');
+
+    const file = await w.service.handlers.readCustomersFile({ text });
+    expect(file.toAdd.map((row) => row.id)).toEqual(['globex', 'initech']);
+    expect(file.alreadyHere.map((row) => row.id)).toEqual(['acme']);
+    expect(file.problems.map((problem) => problem.line)).toEqual([5]);
+    // Reading changes nothing.
+    expect((await w.service.handlers.listCustomers({})).map((c) => c.id)).toEqual(['acme']);
+    // More than one file adds: the first 5,000 new ones, and the line the rest start at.
+    const many = ['name,id', ...Array.from({ length: 5_002 }, (_, n) => `Store ${n},store-${n}`)];
+    const tooMany = await w.service.handlers.readCustomersFile({ text: many.join('\n') });
+    expect(tooMany.toAdd).toHaveLength(5_000);
+    expect(tooMany.problems).toEqual([
+      {
+        line: 5_002,
+        message:
+          'At most 5,000 customers are added from one file: this line and the 1 after it are not. Add the rest from a second file.',
+      },
+    ]);
+
+    const added = await w.service.handlers.createCustomers({
+      customers: [...file.alreadyHere, ...file.toAdd],
+    });
+    expect(added).toEqual([
+      expect.objectContaining({
+        id: 'globex',
+        name: 'Globex',
+        contactEmails: ['it@globex.example'],
+      }),
+      expect.objectContaining({ id: 'initech', name: 'Initech' }),
+    ]);
+    // Globex's account, linked by a colleague, is read at once and its events come from now on.
+    await eventually(() => expect(w.store.getAccount(globexAccount)?.status).toBe('active'));
+    await control(w, `/_simulator/accounts/${globexAccount}/status`, { status: 'error' });
+    await eventually(() => expect(w.store.getAccount(globexAccount)?.status).toBe('error'));
+
+    await w.service.stop();
+    w.startService();
+    expect(
+      (await w.service.handlers.listCustomers({})).map((c) => [c.id, c.name, c.contactEmails]),
+    ).toEqual([
+      ['acme', 'Acme Ltd', undefined],
+      ['globex', 'Globex', ['it@globex.example']],
+      ['initech', 'Initech', undefined],
+    ]);
+  });
+
   it('applies an event that names no owner to its own account, and ignores one for an account it does not have', async () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));

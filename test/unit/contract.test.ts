@@ -38,6 +38,28 @@ describe('bridge contract', () => {
     expect(input.safeParse({ id: 'acme', contactEmails: [], name: 'X' }).success).toBe(false);
   });
 
+  it("takes a customer file's text up to 2 MiB, and at most 5,000 valid customers to add at once", () => {
+    const read = bridgeCalls.readCustomersFile.input;
+    expect(read.safeParse({ text: 'name,id\nAcme,acme\n' }).success).toBe(true);
+    expect(read.safeParse({ text: 'x'.repeat(2 * 1024 * 1024) }).success).toBe(true);
+    const tooLarge = read.safeParse({ text: 'x'.repeat(2 * 1024 * 1024 + 1) });
+    expect(tooLarge.error?.issues[0]?.message).toBe(
+      'The file is over 2 MiB: that is not a list of customers.',
+    );
+    expect(read.safeParse({ text: 'name,id', path: '/etc/passwd' }).success).toBe(false);
+
+    const create = bridgeCalls.createCustomers.input;
+    const row = (n: number) => ({ line: n + 2, id: `c${n}`, name: `Customer ${n}` });
+    const valid = (customers: unknown) => create.safeParse({ customers }).success;
+    expect(valid([row(0), { ...row(1), contactEmails: ['it@c1.example'] }])).toBe(true);
+    expect(valid(Array.from({ length: 5000 }, (_, n) => row(n)))).toBe(true);
+    expect(valid(Array.from({ length: 5001 }, (_, n) => row(n)))).toBe(false);
+    expect(valid([])).toBe(false);
+    expect(valid([{ ...row(0), id: 'not an id' }])).toBe(false);
+    expect(valid([{ ...row(0), name: ' ' }])).toBe(false);
+    expect(valid([{ ...row(0), contactEmails: ['it at c0'] }])).toBe(false);
+  });
+
   it('never lets a connect session result carry more than the token and hub URLs', () => {
     const output = bridgeCalls.createConnectSession.output;
     expect(

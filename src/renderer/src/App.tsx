@@ -15,6 +15,7 @@ import { ConnectDialog } from './components/ConnectDialog';
 import { CustomerHeading } from './components/CustomerHeading';
 import { CustomerList } from './components/CustomerList';
 import { CustomersHidden } from './components/CustomersHidden';
+import { CustomersFileDialog } from './components/CustomersFileDialog';
 import { FindCustomerDialog } from './components/FindCustomerDialog';
 import { NewCustomerForm } from './components/NewCustomerForm';
 import { RelayIndicator } from './components/RelayIndicator';
@@ -51,7 +52,7 @@ export function App() {
   /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [openDialog, setOpenDialog] = useState<{
-    kind: 'connect' | 'send-link' | 'settings' | 'find-customer';
+    kind: 'connect' | 'send-link' | 'settings' | 'find-customer' | 'customers-file';
     /** Re-link this account rather than link a new one. */
     relink?: LinkedAccountView;
     /** Send a link for a second account, labelled so (another in place of an expired one). */
@@ -358,6 +359,13 @@ export function App() {
                 >
                   Find a customer already in StackOne…
                 </button>
+                <button
+                  type="button"
+                  className="link find-in-stackone"
+                  onClick={() => showDialog({ kind: 'customers-file' })}
+                >
+                  Import customers from a file…
+                </button>
               </>
             )}
           </aside>
@@ -510,6 +518,16 @@ export function App() {
           <FindCustomerDialog
             onAdded={(customer) => {
               showAddedCustomer(customer);
+              setOpenDialog(null);
+            }}
+            onClose={() => setOpenDialog(null)}
+          />
+        )}
+        {openDialog?.kind === 'customers-file' && (
+          <CustomersFileDialog
+            onAdded={(added) => {
+              setCustomers((list) => [...list, ...added]);
+              if (added[0] !== undefined) setSelectedId(added[0].id);
               setOpenDialog(null);
             }}
             onClose={() => setOpenDialog(null)}

@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import { customersFileMaxChars } from '../../../shared/contract';
+import type { Customer, CustomersFile } from '../../../shared/domain';
+import { messageOf, onboarding, unwrap } from '../bridge';
+import { BusyButton } from './BusyButton';
+import { ModalDialog } from './ModalDialog';
+
+const plural = (count: number, one: string, many: string) =>
+  `${count.toLocaleString()} ${count === 1 ? one : many}`;
+/** Customers named in the dialog; the rest counted. */
+const namesShown = 50;
+
+/**
+ * Adds the customers of a list kept in a spreadsheet (the accounts to onboard this quarter, say),
+ * saved as CSV: main reads and checks the file, the dialog shows what it would add, then adds it.
+ */
+export function CustomersFileDialog(props: {
+  onAdded: (customers: Customer[]) => void;
+  onClose: () => void;
+}) {
+  const [file, setFile] = useState<{ name: string; read: CustomersFile } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+  const [adding, setAdding] = useState(false);
+
+  const choose = (chosen: File | undefined) => {
+    setFile(null);
+    setError(null);
+    if (chosen === undefined) return;
+    if (chosen.size > customersFileMaxChars) {
+      setError(
+        `${chosen.name} is over 2 MiB: that is not a list of customers. Choose another file.`,
+      );
+      return;
+    }
+    setReading(true);
+    chosen
+      .text()
+      .then((text) => unwrap(onboarding().readCustomersFile({ text })))
+      .then((read) => setFile({ name: chosen.name, read }))
+      .catch((failure: unknown) => setError(messageOf(failure)))
+      .finally(() => setReading(false));
+  };
+
+  const add = (toAdd: CustomersFile['toAdd']) => {
+    setAdding(true);
+    setError(null);
+    unwrap(onboarding().createCustomers({ customers: toAdd }))
+      .then(props.onAdded)
+      .catch((failure: unknown) => setError(messageOf(failure)))
+      .finally(() => setAdding(false));
+  };
+
+  const read = file?.read;
+  return (
+    <ModalDialog title="Import customers from a file" onClose={props.onClose} closeOnEscape>
+      <p className="muted">
+        A CSV file, as a spreadsheet saves it: a first row naming the columns, one called “name” and
+        one called “id” (the id your product knows each customer by) and, if you have them, “emails”
+        (whom their links are emailed to; several with semicolons between). Customers already here
+        are left as they are.
+      </p>
+      <label>
+        CSV file
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          disabled={reading || adding}
+          onChange={(event) => choose(event.target.files?.[0])}
+        />
+      </label>
+      <p role="status" className="muted">
+        {reading ? 'Reading the file…' : ''}
+      </p>
+      {file !== null && read !== undefined && (
+        <section aria-label={`What ${file.name} holds`} className="customers-file">
+          {read.toAdd.length === 0 ? (
+            <p>No customer to add from {file.name}.</p>
+          ) : (
+            <>
+              <p id="customers-to-add">
+                {plural(read.toAdd.length, 'customer', 'customers')} to add:
+              </p>
+              {/* A long list scrolls in its box (reachable by the keyboard), the button below in view. */}
+              <ul className="file-rows" tabIndex={0} aria-labelledby="customers-to-add">
+                {read.toAdd.slice(0, namesShown).map((row) => (
+                  <li key={row.id}>
+                    {row.name} <span className="muted">{row.id}</span>
+                  </li>
+                ))}
+                {read.toAdd.length > namesShown && (
+                  <li className="muted">
+                    and {plural(read.toAdd.length - namesShown, 'more', 'more')}
+                  </li>
+                )}
+              </ul>
+            </>
+          )}
+          {read.alreadyHere.length > 0 && (
+            <p className="muted">
+              Already here, left as they are:{' '}
+              {read.alreadyHere
+                .slice(0, namesShown)
+                .map((row) => `${row.name} (${row.id})`)
+                .join(', ')}
+              {read.alreadyHere.length > namesShown &&
+                ` and ${plural(read.alreadyHere.length - namesShown, 'more', 'more')}`}
+              .
+            </p>
+          )}
+          {read.problems.length > 0 && (
+            <>
+              <p id="file-lines-not-added">
+                Not added (mend these in the file and choose it again):
+              </p>
+              <ul className="error file-rows" tabIndex={0} aria-labelledby="file-lines-not-added">
+                {read.problems.map((problem, i) => (
+                  <li key={i}>
+                    {problem.line === null ? '' : `Line ${problem.line}: `}
+                    {problem.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {read.toAdd.length > 0 && (
+            <BusyButton
+              type="button"
+              className="primary"
+              busy={adding}
+              onClick={() => add(read.toAdd)}
+            >
+              {adding ? 'Adding…' : `Add ${plural(read.toAdd.length, 'customer', 'customers')}`}
+            </BusyButton>
+          )}
+        </section>
+      )}
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </ModalDialog>
+  );
+}
