@@ -1,9 +1,11 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import {
   customerContactEmailsMax,
   customerContactEmailsSchema,
   customerIdSchema,
   customerNameSchema,
+  type Customer,
   type CustomersFileRow,
   type CustomersFileProblem,
 } from '../shared/domain';
@@ -97,7 +99,8 @@ export function readCustomersFile(text: string): {
   const rows: CustomersFileRow[] = [];
   const problems: CustomersFileProblem[] = [];
   const lineOfId = new Map<string, number>();
-  for (const { record, info } of body) {
+  for (const { record: cells, info } of body) {
+    const record = cells.map(unguardedCell);
     const line = info.lines;
     const problem = (message: string) => problems.push({ line, message });
     const idRead = customerIdSchema.safeParse(record[id] ?? '');
@@ -144,4 +147,26 @@ export function readCustomersFile(text: string): {
     });
   }
   return { rows, problems };
+}
+
+/**
+ * A spreadsheet runs a cell that starts with = + - or @ as a formula: such a cell (a customer
+ * named "=HYPERLINK(...)" by whoever named the account) is written behind an apostrophe, which
+ * spreadsheets show as text, and read back without it.
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+const guardedCell = (cell: string) => (formulaStart.test(cell) ? `'${cell}` : cell);
+const unguardedCell = (cell: string) =>
+  cell.startsWith("'") && formulaStart.test(cell.slice(1)) ? cell.slice(1) : cell;
+
+/** The customers as a CSV file that `readCustomersFile` reads back (for another computer). */
+export function writeCustomersFile(customers: readonly Customer[]): string {
+  return stringify(
+    customers.map((customer) => ({
+      name: guardedCell(customer.name),
+      id: guardedCell(customer.id),
+      emails: guardedCell((customer.contactEmails ?? []).join('; ')),
+    })),
+    { header: true, columns: ['name', 'id', 'emails'], record_delimiter: 'windows' },
+  );
 }

@@ -6,6 +6,7 @@ import {
   type BridgeEventName,
   type EventPayload,
 } from '../shared/contract';
+import { compareCustomers } from '../shared/customer-order';
 import { accountDisplayName, type LinkCategory } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
@@ -15,7 +16,7 @@ import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import { summarizeCustomer } from './customer-summary';
-import { readCustomersFile } from './customers-file';
+import { readCustomersFile, writeCustomersFile } from './customers-file';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
@@ -300,6 +301,11 @@ export function createOnboardingService(deps: {
         });
       }
       return { toAdd, alreadyHere: rows.filter((row) => inApp.has(row.id)), problems };
+    },
+    async exportCustomersFile() {
+      // In the order the list shows them.
+      const customers = store.listCustomers().toSorted(compareCustomers);
+      return { text: writeCustomersFile(customers), customers: customers.length };
     },
     async createCustomers({ customers }) {
       const inApp = new Set(store.listCustomers().map((customer) => customer.id));

@@ -168,6 +168,11 @@ export const bridgeCalls = {
     input: z.strictObject({ text: z.string().max(customersFileMaxChars, customersFileTooLarge) }),
     output: customersFileSchema,
   },
+  /** Every customer, as a CSV file `readCustomersFile` reads back (for another computer). */
+  exportCustomersFile: {
+    input: noInput,
+    output: z.strictObject({ text: z.string(), customers: z.number().int().nonnegative() }),
+  },
   /** Adds those of a file's customers the app does not have yet; resolves to those added. */
   createCustomers: {
     input: z.strictObject({

@@ -1289,8 +1289,8 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
-  await app.getByRole('button', { name: 'Import customers from a file…' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Import customers from a file' });
+  await app.getByRole('button', { name: 'Import or save customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
   const csvFile = (name: string, lines: string[]) => ({
     name,
     mimeType: 'text/csv',
@@ -1337,7 +1337,56 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
     'Initech',
   ]);
   // The keyboard is back where the dialog was opened from.
-  await expect(app.getByRole('button', { name: 'Import customers from a file…' })).toBeFocused();
+  await expect(app.getByRole('button', { name: 'Import or save customers…' })).toBeFocused();
+});
+
+test('the customers are saved to a CSV file that another computer imports, their addresses with them', async ({
+  app,
+  harness,
+  browser,
+}) => {
+  await addCustomer(app, 'München GmbH', 'muc');
+  await harness.session.handlers.saveCustomerContactEmails({
+    id: 'muc',
+    contactEmails: ['it@muc.example', 'hr@muc.example'],
+  });
+  await addCustomer(app, 'Acme, Ltd', 'acme');
+  await app.getByRole('button', { name: 'Import or save customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
+  const downloading = app.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Save the customers to a file' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/);
+  await expect(dialog.getByRole('status').last()).toHaveText(
+    `2 customers in ${download.suggestedFilename()}.`,
+  );
+  const saved = readFileSync(await download.path(), 'utf8');
+  expect(saved).toBe(
+    '\uFEFFname,id,emails\r\n"Acme, Ltd",acme,\r\nMünchen GmbH,muc,it@muc.example; hr@muc.example\r\n',
+  );
+
+  // Another computer (its accounts would come from StackOne, as for customers added by hand).
+  const elsewhere = await startHarness();
+  try {
+    const context = await browser.newContext();
+    const page = await elsewhere.openApp(context);
+    await page.getByRole('button', { name: 'Import or save customers…' }).click();
+    await page.getByLabel('CSV file').setInputFiles({
+      name: download.suggestedFilename(),
+      mimeType: 'text/csv',
+      buffer: Buffer.from(saved),
+    });
+    await page.getByRole('button', { name: 'Add 2 customers' }).click();
+    await page.getByRole('button', { name: /^München GmbH/ }).click();
+    await expect(page.getByText('it@muc.example, hr@muc.example')).toBeVisible();
+    expect(elsewhere.store.listCustomers().map((c) => [c.id, c.name])).toEqual([
+      ['acme', 'Acme, Ltd'],
+      ['muc', 'München GmbH'],
+    ]);
+    await context.close();
+  } finally {
+    await elsewhere.close();
+  }
 });
 
 test('finding customers in StackOne says what went wrong and can be tried again', async ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCustomersFile } from '../../src/main/customers-file';
+import { readCustomersFile, writeCustomersFile } from '../../src/main/customers-file';
 
 describe('a customer list read from a CSV file', () => {
   it('takes the columns by their names, in any order, with quoted cells and several addresses', () => {
@@ -87,5 +87,52 @@ describe('a customer list read from a CSV file', () => {
         },
       ],
     });
+  });
+});
+
+describe('a customer list written to a CSV file', () => {
+  const createdAt = '2026-12-04T10:00:00.000Z';
+  it('writes what it reads back: names with commas and quotes, several addresses, none', () => {
+    const customers = [
+      {
+        id: 'acme',
+        name: 'Acme, "the" Ltd',
+        createdAt,
+        contactEmails: ['it@acme.example', 'hr@acme.example'],
+      },
+      { id: 'globex', name: 'Globex', createdAt },
+    ];
+    const text = writeCustomersFile(customers);
+    expect(text).toBe(
+      'name,id,emails\r\n"Acme, ""the"" Ltd",acme,it@acme.example; hr@acme.example\r\nGlobex,globex,\r\n',
+    );
+    expect(readCustomersFile(text).rows).toEqual([
+      {
+        line: 2,
+        id: 'acme',
+        name: 'Acme, "the" Ltd',
+        contactEmails: ['it@acme.example', 'hr@acme.example'],
+      },
+      { line: 3, id: 'globex', name: 'Globex' },
+    ]);
+  });
+
+  it('keeps a spreadsheet from running a name as a formula, and reads the name back as it was', () => {
+    const customers = [
+      { id: 'formula', name: '=HYPERLINK("http://evil.example","Open")', createdAt },
+      { id: '-dash', name: '+Plus', createdAt },
+      { id: 'quoted', name: "'Quoted", createdAt },
+    ];
+    const text = writeCustomersFile(customers);
+    expect(text.split('\r\n').slice(1, 4)).toEqual([
+      `"'=HYPERLINK(""http://evil.example"",""Open"")",formula,`,
+      "'+Plus,'-dash,",
+      "'Quoted,quoted,",
+    ]);
+    expect(readCustomersFile(text).rows.map((row) => [row.name, row.id])).toEqual([
+      ['=HYPERLINK("http://evil.example","Open")', 'formula'],
+      ['+Plus', '-dash'],
+      ["'Quoted", 'quoted'],
+    ]);
   });
 });

@@ -364,7 +364,7 @@ export function App() {
                   className="link find-in-stackone"
                   onClick={() => showDialog({ kind: 'customers-file' })}
                 >
-                  Import customers from a file…
+                  Import or save customers…
                 </button>
               </>
             )}

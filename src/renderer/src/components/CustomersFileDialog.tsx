@@ -51,9 +51,29 @@ export function CustomersFileDialog(props: {
       .finally(() => setAdding(false));
   };
 
+  const [saveOutcome, setSaveOutcome] = useState('');
+  /** Hands the file to the system (Electron asks where to save it; a browser downloads it). */
+  const save = () => {
+    setSaveOutcome('');
+    unwrap(onboarding().exportCustomersFile({}))
+      .then(({ text, customers }) => {
+        const name = `customers-${new Date().toISOString().slice(0, 10)}.csv`;
+        // The byte-order mark tells spreadsheets the file is UTF-8 ("München", not "MÃ¼nchen").
+        const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = name;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        setSaveOutcome(`${plural(customers, 'customer', 'customers')} in ${name}.`);
+      })
+      .catch((failure: unknown) => setSaveOutcome(messageOf(failure)));
+  };
+
   const read = file?.read;
   return (
-    <ModalDialog title="Import customers from a file" onClose={props.onClose} closeOnEscape>
+    <ModalDialog title="Import or save customers" onClose={props.onClose} closeOnEscape>
+      <h3>From a spreadsheet</h3>
       <p className="muted">
         A CSV file, as a spreadsheet saves it: a first row naming the columns, one called “name” and
         one called “id” (the id your product knows each customer by) and, if you have them, “emails”
@@ -140,6 +160,17 @@ export function CustomersFileDialog(props: {
           {error}
         </p>
       )}
+      <h3>To another computer</h3>
+      <p className="muted">
+        A new laptop, or customers handed to a colleague: save this app’s customers to a file (the
+        same columns), and import it there. Their accounts come from StackOne; links sent stay here.
+      </p>
+      <button type="button" onClick={save}>
+        Save the customers to a file
+      </button>
+      <p role="status" className="muted">
+        {saveOutcome}
+      </p>
     </ModalDialog>
   );
 }
