@@ -68,6 +68,10 @@ export function appMenuTemplate(options: {
   const settings = commandItem(mac ? 'Settings…' : 'Settings', 'CmdOrCtrl+,', 'openSettings');
   const newCustomer = commandItem('New Customer', 'CmdOrCtrl+N', 'newCustomer');
   const findCustomer = commandItem('Find Customer', 'CmdOrCtrl+F', 'findCustomer');
+  const importOrSaveCustomers: AppMenuItem = {
+    label: 'Import or Save Customers…',
+    click: () => options.runCommand('importOrSaveCustomers'),
+  };
   const connectIntegration = commandItem(
     'Connect an Integration…',
     'CmdOrCtrl+K',
@@ -84,6 +88,7 @@ export function appMenuTemplate(options: {
   const customerItems: AppMenuItem[] = [
     newCustomer,
     findCustomer,
+    importOrSaveCustomers,
     separator,
     connectIntegration,
     sendLink,

@@ -56,13 +56,15 @@ const relinkOrSecondMessage = {
 };
 
 /**
- * What the app's menu asks of the window: open Settings, start a new customer, find one, show the
- * one shown alone, connect an integration for the customer shown or send them a link.
+ * What the app's menu asks of the window: open Settings, start a new customer, find one, import
+ * or save customers, show the one shown alone, connect an integration for the customer shown or
+ * send them a link.
  */
 export const menuCommands = [
   'openSettings',
   'newCustomer',
   'findCustomer',
+  'importOrSaveCustomers',
   'showOnlyCustomer',
   'connectIntegration',
   'sendLink',

@@ -124,3 +124,21 @@ test("the menu's Connect an Integration and Send a Link open their dialogs for t
   await chooseFromMenu(app, 'sendLink');
   await expect(sendLink).toBeFocused();
 });
+
+test("the menu's Import or Save Customers opens that dialog, but not while a customer is shown alone", async ({
+  app,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await chooseFromMenu(app, 'importOrSaveCustomers');
+  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
+  await expect(dialog).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // The dialog would name a file's customers already here: the way there is Show all first.
+  await addCustomer(app, 'Globex', 'globex');
+  await app.getByRole('button', { name: 'Show only Globex' }).click();
+  await chooseFromMenu(app, 'importOrSaveCustomers');
+  await expect(app.getByRole('button', { name: 'Show all customers' })).toBeFocused();
+  await expect(dialog).toHaveCount(0);
+});

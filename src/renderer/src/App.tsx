@@ -153,8 +153,10 @@ export function App() {
       (command === 'sendLink' ? sendLinkButton : connectButton).current?.focus();
       showDialog({ kind: command === 'sendLink' ? 'send-link' : 'connect' });
     }
-    // With a customer shown alone, the way to the others (and to a new one) is Show all.
+    // With a customer shown alone, the way to the others (to a new one, to a file of them) is
+    // Show all: a file's customers already here would be named.
     else if (shownAloneId !== null) showAllCustomers.current?.focus();
+    else if (command === 'importOrSaveCustomers') showDialog({ kind: 'customers-file' });
     // With no customer shown, a customer comes first.
     else if (command === 'newCustomer' || forCustomerShown) newCustomerName.current?.focus();
     else if (command === 'showOnlyCustomer') {
