@@ -68,9 +68,9 @@ export function appMenuTemplate(options: {
   const settings = commandItem(mac ? 'Settings…' : 'Settings', 'CmdOrCtrl+,', 'openSettings');
   const newCustomer = commandItem('New Customer', 'CmdOrCtrl+N', 'newCustomer');
   const findCustomer = commandItem('Find Customer', 'CmdOrCtrl+F', 'findCustomer');
-  const importOrSaveCustomers: AppMenuItem = {
-    label: 'Import or Save Customers…',
-    click: () => options.runCommand('importOrSaveCustomers'),
+  const importOrExportCustomers: AppMenuItem = {
+    label: 'Import or Export Customers…',
+    click: () => options.runCommand('importOrExportCustomers'),
   };
   const connectIntegration = commandItem(
     'Connect an Integration…',
@@ -88,7 +88,7 @@ export function appMenuTemplate(options: {
   const customerItems: AppMenuItem[] = [
     newCustomer,
     findCustomer,
-    importOrSaveCustomers,
+    importOrExportCustomers,
     separator,
     connectIntegration,
     sendLink,

@@ -10,13 +10,17 @@ import {
   type CustomersFileProblem,
 } from '../shared/domain';
 
-/** What a spreadsheet's header may call each column (compared without case, spaces or marks). */
-const columnNames = {
-  name: ['name', 'customer', 'customername', 'company', 'companyname'],
-  id: ['id', 'customerid', 'originownerid', 'ownerid'],
-  emails: ['email', 'emails', 'contactemail', 'contactemails', 'linksemailedto', 'emailto'],
-} as const;
-type Column = keyof typeof columnNames;
+/**
+ * What a spreadsheet's header may call each column (compared without case, spaces or marks): the
+ * names, the ids, and for the addresses any header with "mail" in it ("E-mail", "E-Mail-Adresse").
+ */
+const isColumn = {
+  name: (key: string) =>
+    ['name', 'customer', 'customername', 'company', 'companyname'].includes(key),
+  id: (key: string) => ['id', 'customerid', 'originownerid', 'ownerid'].includes(key),
+  emails: (key: string) => key.includes('mail'),
+};
+type Column = keyof typeof isColumn;
 /** A row of cells, and the line of the file it ended on. */
 interface RecordWithLine {
   record: string[];
@@ -79,9 +83,7 @@ export function readCustomersFile(text: string): {
   if (header === undefined)
     return { rows: [], problems: [{ line: null, message: 'The file has no rows.' }] };
   const columnOf = (column: Column) =>
-    header.record.findIndex((cell) =>
-      (columnNames[column] as readonly string[]).includes(headerKey(cell)),
-    );
+    header.record.findIndex((cell) => isColumn[column](headerKey(cell)));
   const name = columnOf('name');
   const id = columnOf('id');
   const emails = columnOf('emails');

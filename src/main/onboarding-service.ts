@@ -300,6 +300,7 @@ export function createOnboardingService(deps: {
           message: `At most ${customersFileMaxRows.toLocaleString('en')} customers are added from one file: ${after === 0 ? 'this line is' : `this line and the ${after.toLocaleString('en')} after it are`} not. Add the rest from a second file.`,
         });
       }
+      problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       return { toAdd, alreadyHere: rows.filter((row) => inApp.has(row.id)), problems };
     },
     async exportCustomersFile() {

@@ -57,14 +57,14 @@ const relinkOrSecondMessage = {
 
 /**
  * What the app's menu asks of the window: open Settings, start a new customer, find one, import
- * or save customers, show the one shown alone, connect an integration for the customer shown or
+ * or export customers, show the one shown alone, connect an integration for the customer shown or
  * send them a link.
  */
 export const menuCommands = [
   'openSettings',
   'newCustomer',
   'findCustomer',
-  'importOrSaveCustomers',
+  'importOrExportCustomers',
   'showOnlyCustomer',
   'connectIntegration',
   'sendLink',

@@ -95,7 +95,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await accessibilityViolations(app), 'customers in StackOne').toEqual([]);
     await app.keyboard.press('Escape');
 
-    await app.getByRole('button', { name: 'Import or save customers…' }).click();
+    await app.getByRole('button', { name: 'Import or export customers…' }).click();
     await app.getByLabel('CSV file').setInputFiles({
       name: 'customers.csv',
       mimeType: 'text/csv',

@@ -125,12 +125,12 @@ test("the menu's Connect an Integration and Send a Link open their dialogs for t
   await expect(sendLink).toBeFocused();
 });
 
-test("the menu's Import or Save Customers opens that dialog, but not while a customer is shown alone", async ({
+test("the menu's Import or Export Customers opens that dialog, but not while a customer is shown alone", async ({
   app,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await chooseFromMenu(app, 'importOrSaveCustomers');
-  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
+  await chooseFromMenu(app, 'importOrExportCustomers');
+  const dialog = app.getByRole('dialog', { name: 'Import or export customers' });
   await expect(dialog).toBeFocused();
   await app.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
@@ -138,7 +138,7 @@ test("the menu's Import or Save Customers opens that dialog, but not while a cus
   // The dialog would name a file's customers already here: the way there is Show all first.
   await addCustomer(app, 'Globex', 'globex');
   await app.getByRole('button', { name: 'Show only Globex' }).click();
-  await chooseFromMenu(app, 'importOrSaveCustomers');
+  await chooseFromMenu(app, 'importOrExportCustomers');
   await expect(app.getByRole('button', { name: 'Show all customers' })).toBeFocused();
   await expect(dialog).toHaveCount(0);
 });

@@ -1289,12 +1289,12 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
-  await app.getByRole('button', { name: 'Import or save customers…' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
-  const csvFile = (name: string, lines: string[]) => ({
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or export customers' });
+  const csvFile = (name: string, lines: string[], encoding: BufferEncoding = 'utf8') => ({
     name,
     mimeType: 'text/csv',
-    buffer: Buffer.from(lines.join('\r\n')),
+    buffer: Buffer.from(lines.join('\r\n'), encoding),
   });
   const chooser = dialog.getByLabel('CSV file');
   await chooser.setInputFiles(csvFile('contacts.csv', ['Company,Phone', 'Acme,555']));
@@ -1303,25 +1303,32 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
   );
   await expect(dialog.getByRole('button', { name: /^Add \d/ })).toHaveCount(0);
 
+  // As Excel's plain "CSV" saves it on Windows: semicolons (a comma decimal mark), Windows-1252.
   await chooser.setInputFiles(
-    csvFile('onboarding.csv', [
-      'Name;Customer id;Emails',
-      'Acme Renamed;acme;',
-      'Globex Corporation;globex;it@globex.example, hr@globex.example',
-      'Initech;initech;',
-      'Umbrella;umbrella corp;',
-    ]),
+    csvFile(
+      'onboarding.csv',
+      [
+        'Name;Customer id;Emails',
+        'Acme Renamed;acme;',
+        'Globex Corporation;globex;it@globex.example, hr@globex.example',
+        'Initech;initech;',
+        'Müller AG;mueller;',
+        'Umbrella;umbrella corp;',
+      ],
+      'latin1',
+    ),
   );
   const holds = dialog.getByRole('region', { name: 'What onboarding.csv holds' });
   await expect(holds.getByRole('listitem')).toHaveText([
     'Globex Corporation globex',
     'Initech initech',
-    'Line 5: A customer id may contain only letters, digits and . _ : @ - (no spaces).',
+    'Müller AG mueller',
+    'Line 6: A customer id may contain only letters, digits and . _ : @ - (no spaces).',
   ]);
   await expect(holds).toContainText('Already here, left as they are: Acme Renamed (acme).');
   // Nothing is added before it is asked for.
   expect(harness.store.listCustomers().map((c) => c.id)).toEqual(['acme']);
-  await holds.getByRole('button', { name: 'Add 2 customers' }).click();
+  await holds.getByRole('button', { name: 'Add 3 customers' }).click();
 
   await expect(dialog).toBeHidden();
   await expect(app.getByRole('heading', { name: 'Globex Corporation' })).toBeVisible();
@@ -1335,9 +1342,10 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
     'Acme Ltd',
     'Globex Corporation',
     'Initech',
+    'Müller AG',
   ]);
   // The keyboard is back where the dialog was opened from.
-  await expect(app.getByRole('button', { name: 'Import or save customers…' })).toBeFocused();
+  await expect(app.getByRole('button', { name: 'Import or export customers…' })).toBeFocused();
 });
 
 test('the customers are saved to a CSV file that another computer imports, their addresses with them', async ({
@@ -1351,8 +1359,8 @@ test('the customers are saved to a CSV file that another computer imports, their
     contactEmails: ['it@muc.example', 'hr@muc.example'],
   });
   await addCustomer(app, 'Acme, Ltd', 'acme');
-  await app.getByRole('button', { name: 'Import or save customers…' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Import or save customers' });
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or export customers' });
   const downloading = app.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Save the customers to a file' }).click();
   const download = await downloading;
@@ -1370,7 +1378,7 @@ test('the customers are saved to a CSV file that another computer imports, their
   try {
     const context = await browser.newContext();
     const page = await elsewhere.openApp(context);
-    await page.getByRole('button', { name: 'Import or save customers…' }).click();
+    await page.getByRole('button', { name: 'Import or export customers…' }).click();
     await page.getByLabel('CSV file').setInputFiles({
       name: download.suggestedFilename(),
       mimeType: 'text/csv',

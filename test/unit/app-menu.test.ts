@@ -46,7 +46,7 @@ describe("the app's menu", () => {
     expect(menuLabelled(template, 'File').map((item) => item.label ?? item.role)).toEqual([
       'New Customer',
       'Find Customer',
-      'Import or Save Customers…',
+      'Import or Export Customers…',
       'Connect an Integration…',
       'Send a Link…',
       'close',
@@ -79,7 +79,7 @@ describe("the app's menu", () => {
       expect(file.map((item) => item.label ?? item.role)).toEqual([
         'New Customer',
         'Find Customer',
-        'Import or Save Customers…',
+        'Import or Export Customers…',
         'Connect an Integration…',
         'Send a Link…',
         'Settings',
@@ -127,7 +127,7 @@ describe("the app's menu", () => {
   );
 
   it.each(['darwin', 'win32', 'linux'] as const)(
-    'on %s: Settings, New Customer, Find Customer, Import or Save Customers, Connect an Integration, Send a Link and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
+    'on %s: Settings, New Customer, Find Customer, Import or Export Customers, Connect an Integration, Send a Link and Show Only This Customer go to the window, the log folder to main; no shortcut twice',
     (platform) => {
       const { template, commands, openLogFolder } = menuFor(platform);
       const items = itemsOf(template);
@@ -135,7 +135,7 @@ describe("the app's menu", () => {
       settings?.click?.();
       labelled(items, 'New Customer').click?.();
       labelled(items, 'Find Customer').click?.();
-      labelled(items, 'Import or Save Customers…').click?.();
+      labelled(items, 'Import or Export Customers…').click?.();
       labelled(items, 'Connect an Integration…').click?.();
       labelled(items, 'Send a Link…').click?.();
       labelled(
@@ -146,7 +146,7 @@ describe("the app's menu", () => {
         'openSettings',
         'newCustomer',
         'findCustomer',
-        'importOrSaveCustomers',
+        'importOrExportCustomers',
         'connectIntegration',
         'sendLink',
         'showOnlyCustomer',

@@ -38,6 +38,11 @@ describe('a customer list read from a CSV file', () => {
     expect(readCustomersFile('name\tid\nInitech\tinitech\n').rows).toEqual([
       { line: 2, id: 'initech', name: 'Initech' },
     ]);
+    expect(
+      readCustomersFile('Name;ID;E-Mail-Adresse\nMüller AG;mueller;it@mueller.example\n').rows,
+    ).toEqual([
+      { line: 2, id: 'mueller', name: 'Müller AG', contactEmails: ['it@mueller.example'] },
+    ]);
   });
 
   it('names the line of each row that is not a customer, and keeps the rest', () => {

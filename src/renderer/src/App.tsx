@@ -156,7 +156,7 @@ export function App() {
     // With a customer shown alone, the way to the others (to a new one, to a file of them) is
     // Show all: a file's customers already here would be named.
     else if (shownAloneId !== null) showAllCustomers.current?.focus();
-    else if (command === 'importOrSaveCustomers') showDialog({ kind: 'customers-file' });
+    else if (command === 'importOrExportCustomers') showDialog({ kind: 'customers-file' });
     // With no customer shown, a customer comes first.
     else if (command === 'newCustomer' || forCustomerShown) newCustomerName.current?.focus();
     else if (command === 'showOnlyCustomer') {
@@ -366,7 +366,7 @@ export function App() {
                   className="link find-in-stackone"
                   onClick={() => showDialog({ kind: 'customers-file' })}
                 >
-                  Import or save customers…
+                  Import or export customers…
                 </button>
               </>
             )}

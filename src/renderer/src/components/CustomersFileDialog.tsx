@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { customersFileMaxChars } from '../../../shared/contract';
 import type { Customer, CustomersFile } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { spreadsheetText } from '../spreadsheet-text';
 import { BusyButton } from './BusyButton';
 import { ModalDialog } from './ModalDialog';
 
@@ -35,8 +36,8 @@ export function CustomersFileDialog(props: {
     }
     setReading(true);
     chosen
-      .text()
-      .then((text) => unwrap(onboarding().readCustomersFile({ text })))
+      .arrayBuffer()
+      .then((bytes) => unwrap(onboarding().readCustomersFile({ text: spreadsheetText(bytes) })))
       .then((read) => setFile({ name: chosen.name, read }))
       .catch((failure: unknown) => setError(messageOf(failure)))
       .finally(() => setReading(false));
@@ -72,7 +73,7 @@ export function CustomersFileDialog(props: {
 
   const read = file?.read;
   return (
-    <ModalDialog title="Import or save customers" onClose={props.onClose} closeOnEscape>
+    <ModalDialog title="Import or export customers" onClose={props.onClose} closeOnEscape>
       <h3>From a spreadsheet</h3>
       <p className="muted">
         A CSV file, as a spreadsheet saves it: a first row naming the columns, one called “name” and
