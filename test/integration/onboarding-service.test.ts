@@ -135,6 +135,19 @@ async function linkBambooHr(w: World, customerId: string): Promise<string> {
   return id;
 }
 
+/**
+ * A colleague links a BambooHR for this owner in the same StackOne project, on another laptop:
+ * its webhook goes through the same relay. Resolves to the account's id.
+ */
+async function linkByColleague(w: World, owner: { id: string; name: string }): Promise<string> {
+  const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
+  const session = await colleague.createConnectSession({
+    originOwnerId: owner.id,
+    originOwnerName: owner.name,
+  });
+  return linkBambooHrThroughHub(w.simulator.url, session.token);
+}
+
 const relayConnections = (w: World) =>
   w.events.filter(
     (e) =>
@@ -938,13 +951,7 @@ describe('customers', () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await addCustomer(w, 'acme', 'Acme Ltd');
-    // A colleague links Globex's BambooHR in the same StackOne project, through the same relay.
-    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
-    const session = await colleague.createConnectSession({
-      originOwnerId: 'globex',
-      originOwnerName: 'Globex',
-    });
-    const globexAccount = await linkBambooHrThroughHub(w.simulator.url, session.token);
+    const globexAccount = await linkByColleague(w, { id: 'globex', name: 'Globex' });
     await linkActiveBambooHr(w, 'acme');
     // Globex's webhook was stored first (seq 1); the app got acme's (seq 2) and nothing else.
     await eventually(() => expect(w.store.relayCursor).toBe(2));
@@ -966,7 +973,6 @@ describe('customers', () => {
     const w = await setUp();
     await addCustomer(w, 'acme', 'Acme Ltd');
     await linkActiveBambooHr(w, 'acme');
-    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
     // StackOne files a second link with the same owner, name and provider as the same account:
     // Initech's second account is linked under the name it has since.
     for (const [id, name] of [
@@ -974,11 +980,7 @@ describe('customers', () => {
       ['globex', 'Globex'],
       ['initech', 'Initech Inc'],
     ] as const) {
-      const session = await colleague.createConnectSession({
-        originOwnerId: id,
-        originOwnerName: name,
-      });
-      await linkBambooHrThroughHub(w.simulator.url, session.token);
+      await linkByColleague(w, { id, name });
       await new Promise((resolve) => setTimeout(resolve, 5)); // a later updated_at for the next
     }
 
@@ -1001,12 +1003,7 @@ describe('customers', () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await addCustomer(w, 'acme', 'Acme Ltd');
-    const colleague = createStackOneApi({ apiKey, baseUrl: w.simulator.url });
-    const session = await colleague.createConnectSession({
-      originOwnerId: 'globex',
-      originOwnerName: 'Globex',
-    });
-    const globexAccount = await linkBambooHrThroughHub(w.simulator.url, session.token);
+    const globexAccount = await linkByColleague(w, { id: 'globex', name: 'Globex' });
     const text = [
       'name,id,emails',
       'Acme Renamed,acme,',
