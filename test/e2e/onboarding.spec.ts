@@ -1302,6 +1302,8 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
     'No customer to add from contacts.csv.Not added (mend these in the file and choose it again):Line 1: The first row must name the columns',
   );
   await expect(dialog.getByRole('button', { name: /^Add \d/ })).toHaveCount(0);
+  // The chooser is emptied, so that the same file, mended, is read again when chosen again.
+  await expect(chooser).toHaveValue('');
 
   // As Excel's plain "CSV" saves it on Windows: semicolons (a comma decimal mark), Windows-1252.
   await chooser.setInputFiles(

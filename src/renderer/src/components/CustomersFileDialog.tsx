@@ -87,14 +87,19 @@ export function CustomersFileDialog(props: {
           type="file"
           accept=".csv,text/csv"
           disabled={reading || adding}
-          onChange={(event) => choose(event.target.files?.[0])}
+          onChange={(event) => {
+            const chosen = event.target.files?.[0];
+            // Emptied, so that the same file, mended, is taken when chosen again.
+            event.target.value = '';
+            choose(chosen);
+          }}
         />
       </label>
       <p role="status" className="muted">
         {reading ? 'Reading the file…' : ''}
       </p>
       {file !== null && read !== undefined && (
-        <section aria-label={`What ${file.name} holds`} className="customers-file">
+        <section aria-label={`What ${file.name} holds`}>
           {read.toAdd.length === 0 ? (
             <p>No customer to add from {file.name}.</p>
           ) : (
