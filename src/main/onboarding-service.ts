@@ -105,6 +105,7 @@ export function createOnboardingService(deps: {
     }
   }
 
+  const customerIdsInApp = () => new Set(store.listCustomers().map((customer) => customer.id));
   const customerOrThrow = (customerId: string) => {
     const customer = store.getCustomer(customerId);
     if (!customer) {
@@ -290,7 +291,7 @@ export function createOnboardingService(deps: {
     },
     async readCustomersFile({ text }) {
       const { rows, problems } = readCustomersFile(text);
-      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      const inApp = customerIdsInApp();
       const toAdd = rows.filter((row) => !inApp.has(row.id));
       const over = toAdd.splice(customersFileMaxRows);
       if (over.length > 0) {
@@ -309,7 +310,7 @@ export function createOnboardingService(deps: {
       return { text: writeCustomersFile(customers), customers: customers.length };
     },
     async createCustomers({ customers }) {
-      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      const inApp = customerIdsInApp();
       const added = [];
       for (const { id, name, contactEmails } of customers) {
         if (inApp.has(id)) continue;
@@ -345,7 +346,7 @@ export function createOnboardingService(deps: {
     },
     async findStackOneCustomers() {
       const read = await api.listProjectAccounts(stackOneCustomersMaxAccounts);
-      const inApp = new Set(store.listCustomers().map((customer) => customer.id));
+      const inApp = customerIdsInApp();
       return stackOneCustomersOf(read, inApp);
     },
     async createConnectSession({ provider, categories, ...linking }) {

@@ -254,9 +254,11 @@ export function App() {
   const replaceCustomer = (changed: Customer) =>
     setCustomers((list) => list.map((c) => (c.id === changed.id ? changed : c)));
 
-  const showAddedCustomer = (customer: Customer) => {
-    setCustomers((list) => [...list.filter((c) => c.id !== customer.id), customer]);
-    setSelectedId(customer.id);
+  /** Customers just added (one, or a file's), the first of them shown. */
+  const showAddedCustomers = (...added: Customer[]) => {
+    const ids = new Set(added.map((customer) => customer.id));
+    setCustomers((list) => [...list.filter((c) => !ids.has(c.id)), ...added]);
+    if (added[0] !== undefined) setSelectedId(added[0].id);
   };
 
   const accounts = accountList?.customerId === selectedId ? accountList.accounts : [];
@@ -352,7 +354,7 @@ export function App() {
                   searchBoxRef={customerSearchBox}
                   listRef={customerList}
                 />
-                <NewCustomerForm onCreated={showAddedCustomer} nameInputRef={newCustomerName} />
+                <NewCustomerForm onCreated={showAddedCustomers} nameInputRef={newCustomerName} />
                 <button
                   type="button"
                   ref={findInStackOne}
@@ -519,7 +521,7 @@ export function App() {
         {openDialog?.kind === 'find-customer' && (
           <FindCustomerDialog
             onAdded={(customer) => {
-              showAddedCustomer(customer);
+              showAddedCustomers(customer);
               setOpenDialog(null);
             }}
             onClose={() => setOpenDialog(null)}
@@ -528,8 +530,7 @@ export function App() {
         {openDialog?.kind === 'customers-file' && (
           <CustomersFileDialog
             onAdded={(added) => {
-              setCustomers((list) => [...list, ...added]);
-              if (added[0] !== undefined) setSelectedId(added[0].id);
+              showAddedCustomers(...added);
               setOpenDialog(null);
             }}
             onClose={() => setOpenDialog(null)}

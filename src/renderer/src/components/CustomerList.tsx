@@ -2,6 +2,7 @@ import { useState, type KeyboardEvent, type RefObject } from 'react';
 import { compareCustomers } from '../../../shared/customer-order';
 import { countUnusedLinks, sentLinkTurningPoints } from '../../../shared/contract';
 import type { Customer, CustomerSummary } from '../../../shared/domain';
+import { countText } from '../count-text';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { useNowPassing } from '../use-now-passing';
 import { CustomerSearchBox } from './CustomerSearchBox';
@@ -140,7 +141,7 @@ function RelinkBadge({ summary }: { summary: CustomerSummary | undefined }) {
   if (summary === undefined || summary.needingRelink === 0) return null;
   return (
     <span className="badge badge-attention">
-      {summary.needingRelink === 1 ? '1 account' : `${summary.needingRelink} accounts`} to re-link
+      {countText(summary.needingRelink, 'account', 'accounts')} to re-link
     </span>
   );
 }

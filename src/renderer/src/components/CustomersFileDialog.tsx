@@ -2,12 +2,11 @@ import { useState } from 'react';
 import { customersFileMaxChars } from '../../../shared/contract';
 import type { Customer, CustomersFile } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { countText } from '../count-text';
 import { spreadsheetText } from '../spreadsheet-text';
 import { BusyButton } from './BusyButton';
 import { ModalDialog } from './ModalDialog';
 
-const plural = (count: number, one: string, many: string) =>
-  `${count.toLocaleString()} ${count === 1 ? one : many}`;
 /** Customers named in the dialog; the rest counted. */
 const namesShown = 50;
 
@@ -66,7 +65,7 @@ export function CustomersFileDialog(props: {
         link.download = name;
         link.click();
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        setSaveOutcome(`${plural(customers, 'customer', 'customers')} in ${name}.`);
+        setSaveOutcome(`${countText(customers, 'customer', 'customers')} in ${name}.`);
       })
       .catch((failure: unknown) => setSaveOutcome(messageOf(failure)));
   };
@@ -105,7 +104,7 @@ export function CustomersFileDialog(props: {
           ) : (
             <>
               <p id="customers-to-add">
-                {plural(read.toAdd.length, 'customer', 'customers')} to add:
+                {countText(read.toAdd.length, 'customer', 'customers')} to add:
               </p>
               {/* A long list scrolls in its box (reachable by the keyboard), the button below in view. */}
               <ul className="file-rows" tabIndex={0} aria-labelledby="customers-to-add">
@@ -116,7 +115,7 @@ export function CustomersFileDialog(props: {
                 ))}
                 {read.toAdd.length > namesShown && (
                   <li className="muted">
-                    and {plural(read.toAdd.length - namesShown, 'more', 'more')}
+                    and {(read.toAdd.length - namesShown).toLocaleString()} more
                   </li>
                 )}
               </ul>
@@ -130,7 +129,7 @@ export function CustomersFileDialog(props: {
                 .map((row) => `${row.name} (${row.id})`)
                 .join(', ')}
               {read.alreadyHere.length > namesShown &&
-                ` and ${plural(read.alreadyHere.length - namesShown, 'more', 'more')}`}
+                ` and ${(read.alreadyHere.length - namesShown).toLocaleString()} more`}
               .
             </p>
           )}
@@ -156,7 +155,7 @@ export function CustomersFileDialog(props: {
               busy={adding}
               onClick={() => add(read.toAdd)}
             >
-              {adding ? 'Adding…' : `Add ${plural(read.toAdd.length, 'customer', 'customers')}`}
+              {adding ? 'Adding…' : `Add ${countText(read.toAdd.length, 'customer', 'customers')}`}
             </BusyButton>
           )}
         </section>

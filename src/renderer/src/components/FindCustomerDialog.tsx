@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { Customer, StackOneCustomer, StackOneCustomers } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
+import { countText } from '../count-text';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { CustomerSearchBox } from './CustomerSearchBox';
 import { ModalDialog } from './ModalDialog';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 import { BusyButton } from './BusyButton';
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * The customers StackOne already has accounts for that this app does not (linked on another
@@ -90,7 +89,7 @@ export function FindCustomerDialog(props: {
                 <li key={customer.id}>
                   <span className="customer-name">{customer.name}</span>
                   <span className="muted">
-                    {customer.id} · {plural(customer.accounts, 'account', 'accounts')}
+                    {customer.id} · {countText(customer.accounts, 'account', 'accounts')}
                   </span>
                   <BusyButton
                     type="button"
@@ -112,7 +111,7 @@ export function FindCustomerDialog(props: {
           )}
           {found.unusableIds > 0 && (
             <p className="muted">
-              {plural(found.unusableIds, 'customer', 'customers')} in StackOne{' '}
+              {countText(found.unusableIds, 'customer', 'customers')} in StackOne{' '}
               {found.unusableIds === 1 ? 'has an id' : 'have ids'} this app cannot take (only
               letters, digits and . _ : @ - are allowed), so{' '}
               {found.unusableIds === 1 ? 'it is' : 'they are'} not listed.
