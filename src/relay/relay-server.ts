@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
+import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 
 export interface RelayServerOptions {
   host?: string;
@@ -167,6 +168,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   });
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    ignoreErrorsBeforeHandshake(socket);
     const path = (request.url ?? '').split('?')[0];
     if (path !== streamPath || shuttingDown) {
       metrics.refused('bad_path');

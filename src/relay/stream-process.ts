@@ -16,6 +16,7 @@ import {
   type LogPosition,
 } from './stream-process-protocol';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
+import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 
 // This process loads no logger and no metrics library (each would cost it memory it is measured
 // on, docs/relay-benchmark-log.md, "2026-12-02: a leaner stream process"): it sends its log lines
@@ -86,6 +87,7 @@ const events = {
 };
 
 process.on('message', (received: unknown, handle?: Socket) => {
+  if (handle !== undefined) ignoreErrorsBeforeHandshake(handle);
   const checked = checkMessage(toStreamProcessSchema, received);
   if ('problem' in checked) {
     handle?.destroy();

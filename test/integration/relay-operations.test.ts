@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -508,6 +508,68 @@ describe("the command line relay's stream process", () => {
     for (const socket of sockets) socket.destroy();
     relay.child.kill('SIGTERM');
   });
+});
+
+describe('relay connections a client resets', () => {
+  /** Asks for a stream on a raw socket, and resets it (RST, not FIN) when `resetWhen` says so. */
+  function resetUpgrade(
+    url: string,
+    path: string,
+    bearer: string,
+    resetWhen: 'answered' | 'sent',
+  ): Promise<void> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: Upgrade\r\n` +
+            'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+            `Authorization: Bearer ${bearer}\r\n\r\n`,
+        );
+        if (resetWhen === 'sent') {
+          socket.resetAndDestroy();
+          resolve();
+        }
+      });
+      socket.once('data', () => {
+        socket.resetAndDestroy();
+        resolve();
+      });
+      // The relay may reset first (its own end of a refusal); the test asks whether it lives on.
+      socket.once('error', () => resolve());
+    });
+  }
+
+  it.each([
+    { streams: 'in a process of their own', flags: [] },
+    { streams: 'in the relay process', flags: ['--single-process'] },
+  ])(
+    'survives clients that reset as they are refused or handed over, streams $streams',
+    async ({ flags }) => {
+      const temp = makeTempDir('relay-resets');
+      cleanups.push(() => temp.remove());
+      const relay = await spawnRelay(temp.path, 0, flags);
+      for (let round = 0; round < 20; round++) {
+        await Promise.all([
+          resetUpgrade(relay.url, '/v1/stream', 'not-a-client-token', 'answered'),
+          resetUpgrade(relay.url, '/elsewhere', token, 'answered'),
+          ...Array.from({ length: 10 }, () => resetUpgrade(relay.url, '/v1/stream', token, 'sent')),
+        ]);
+      }
+      expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+      const client = subscriber(relay.url, null);
+      await eventually(() =>
+        expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true),
+      );
+      expect((await post(relay.url, webhookBody())).status).toBe(200);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      client.ws.close();
+      expect(relay.output()).not.toContain('the stream process exited');
+      relay.child.kill('SIGTERM');
+    },
+    30_000,
+  );
 });
 
 describe('relay memory', () => {

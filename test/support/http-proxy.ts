@@ -54,6 +54,9 @@ export async function startTestProxy(
     const status = options.refuseWith;
     server = createServer();
     server.on('connect', (_request, socket) => {
+      // Node hands a CONNECT's socket over without an error listener: a client that resets it
+      // after reading the refusal must not be an uncaught exception in the test run.
+      socket.on('error', () => {});
       socket.end(`HTTP/1.1 ${status} Blocked\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
     });
   }
