@@ -511,22 +511,16 @@ describe("the command line relay's stream process", () => {
 });
 
 describe('relay connections a client resets', () => {
-  /** Asks for a stream on a raw socket, and resets it (RST, not FIN) when `resetWhen` says so. */
-  function resetUpgrade(
+  /** Sends `request` on a raw socket, and resets it (RST, not FIN) when `resetWhen` says so. */
+  function sendAndReset(
     url: string,
-    path: string,
-    bearer: string,
+    request: string,
     resetWhen: 'answered' | 'sent',
   ): Promise<void> {
     const { hostname, port } = new URL(url);
     return new Promise((resolve) => {
       const socket = connect(Number(port), hostname, () => {
-        socket.write(
-          `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: Upgrade\r\n` +
-            'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
-            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
-            `Authorization: Bearer ${bearer}\r\n\r\n`,
-        );
+        socket.write(request.replaceAll('{host}', hostname));
         if (resetWhen === 'sent') {
           socket.resetAndDestroy();
           resolve();
@@ -540,21 +534,32 @@ describe('relay connections a client resets', () => {
       socket.once('error', () => resolve());
     });
   }
+  const upgrade = (path: string, bearer: string) =>
+    `GET ${path} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+    `Authorization: Bearer ${bearer}\r\n\r\n`;
+  // With a signature of the right shape, so that the relay reads the body to check it.
+  const webhookCutShort =
+    'POST /webhooks/stackone HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n' +
+    `X-StackOne-Signature: ${'A'.repeat(43)}\r\nContent-Length: 1000\r\n\r\n{"event":"account.`;
 
   it.each([
     { streams: 'in a process of their own', flags: [] },
     { streams: 'in the relay process', flags: ['--single-process'] },
   ])(
-    'survives clients that reset as they are refused or handed over, streams $streams',
+    'survives clients that reset as they are refused, handed over or mid-webhook, streams $streams',
     async ({ flags }) => {
       const temp = makeTempDir('relay-resets');
       cleanups.push(() => temp.remove());
       const relay = await spawnRelay(temp.path, 0, flags);
       for (let round = 0; round < 20; round++) {
         await Promise.all([
-          resetUpgrade(relay.url, '/v1/stream', 'not-a-client-token', 'answered'),
-          resetUpgrade(relay.url, '/elsewhere', token, 'answered'),
-          ...Array.from({ length: 10 }, () => resetUpgrade(relay.url, '/v1/stream', token, 'sent')),
+          sendAndReset(relay.url, upgrade('/v1/stream', 'not-a-client-token'), 'answered'),
+          sendAndReset(relay.url, upgrade('/elsewhere', token), 'answered'),
+          sendAndReset(relay.url, webhookCutShort, 'sent'),
+          ...Array.from({ length: 10 }, () =>
+            sendAndReset(relay.url, upgrade('/v1/stream', token), 'sent'),
+          ),
         ]);
       }
       expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
