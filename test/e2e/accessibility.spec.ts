@@ -103,6 +103,18 @@ for (const colorScheme of ['light', 'dark'] as const)
     });
     await expect(app.getByRole('button', { name: 'Add 1 customer' })).toBeVisible();
     expect(await accessibilityViolations(app), 'customers from a file').toEqual([]);
+    // Lists long enough to scroll in their boxes, each then a tab stop.
+    await app.getByLabel('CSV file').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        ['name,id', ...Array.from({ length: 30 }, (_, n) => `C${n},c${n}\nD${n},d ${n}`)].join(
+          '\n',
+        ),
+      ),
+    });
+    await expect(app.getByRole('button', { name: 'Add 30 customers' })).toBeVisible();
+    expect(await accessibilityViolations(app), 'long lists from a file').toEqual([]);
     await app.keyboard.press('Escape');
 
     await app.getByRole('button', { name: 'Acme Ltd' }).click();

@@ -1350,6 +1350,50 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
   await expect(app.getByRole('button', { name: 'Import or export customers…' })).toBeFocused();
 });
 
+test("a file's lists are tab stops only while they scroll: the keyboard passes over a short one and can scroll a long one", async ({
+  app,
+}) => {
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or export customers' });
+  const chooser = dialog.getByLabel('CSV file');
+  const choose = async (rows: number, badRows: number) => {
+    const lines = ['name,id'];
+    for (let n = 1; n <= rows; n++) lines.push(`Customer ${n},customer-${n}`);
+    for (let n = 1; n <= badRows; n++) lines.push(`Bad ${n},bad id ${n}`);
+    await chooser.setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n')),
+    });
+    await expect(dialog.getByRole('button', { name: `Add ${rows} customers` })).toBeVisible();
+  };
+  const toAdd = dialog.getByRole('list', { name: /customers to add/ });
+  const notAdded = dialog.getByRole('list', { name: /^Not added/ });
+
+  await choose(3, 2);
+  await chooser.focus();
+  await app.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Add 3 customers' })).toBeFocused();
+
+  await choose(40, 30);
+  await chooser.focus();
+  await app.keyboard.press('Tab');
+  await expect(toAdd).toBeFocused();
+  await expect(toAdd.getByRole('listitem').last()).not.toBeInViewport();
+  await app.keyboard.press('End');
+  await expect(toAdd.getByRole('listitem').last()).toBeInViewport();
+  await app.keyboard.press('Tab');
+  await expect(notAdded).toBeFocused();
+  await app.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Add 40 customers' })).toBeFocused();
+
+  // Shorter again, in the same dialog: passed over again.
+  await choose(2, 1);
+  await chooser.focus();
+  await app.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Add 2 customers' })).toBeFocused();
+});
+
 test('the customers are saved to a CSV file that another computer imports, their addresses with them', async ({
   app,
   harness,

@@ -4,6 +4,7 @@ import type { Customer, CustomersFile } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { countText } from '../count-text';
 import { spreadsheetText } from '../spreadsheet-text';
+import { useTabStopWhileScrolling } from '../use-tab-stop-while-scrolling';
 import { BusyButton } from './BusyButton';
 import { ModalDialog } from './ModalDialog';
 
@@ -22,6 +23,8 @@ export function CustomersFileDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [reading, setReading] = useState(false);
   const [adding, setAdding] = useState(false);
+  const toAddScrolling = useTabStopWhileScrolling<HTMLUListElement>();
+  const problemsScrolling = useTabStopWhileScrolling<HTMLUListElement>();
 
   const choose = (chosen: File | undefined) => {
     setFile(null);
@@ -106,8 +109,8 @@ export function CustomersFileDialog(props: {
               <p id="customers-to-add">
                 {countText(read.toAdd.length, 'customer', 'customers')} to add:
               </p>
-              {/* A long list scrolls in its box (reachable by the keyboard), the button below in view. */}
-              <ul className="file-rows" tabIndex={0} aria-labelledby="customers-to-add">
+              {/* A long list scrolls in its box (a tab stop while it does), the button below in view. */}
+              <ul className="file-rows" {...toAddScrolling} aria-labelledby="customers-to-add">
                 {read.toAdd.slice(0, namesShown).map((row) => (
                   <li key={row.id}>
                     {row.name} <span className="muted">{row.id}</span>
@@ -138,7 +141,11 @@ export function CustomersFileDialog(props: {
               <p id="file-lines-not-added">
                 Not added (mend these in the file and choose it again):
               </p>
-              <ul className="error file-rows" tabIndex={0} aria-labelledby="file-lines-not-added">
+              <ul
+                className="error file-rows"
+                {...problemsScrolling}
+                aria-labelledby="file-lines-not-added"
+              >
                 {read.problems.map((problem, i) => (
                   <li key={i}>
                     {problem.line === null ? '' : `Line ${problem.line}: `}
