@@ -845,21 +845,26 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveCount(6);
 });
 
-test("at the window's smallest size, and zoomed in twice there (120%), a customer's page fits across it: nothing cut off at the right", async ({
+test("at the window's smallest size, and zoomed in twice and three times there (120%, 131%), a customer's page fits across it: nothing cut off at the right", async ({
   app,
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
-  await linkActiveBambooHr(app, harness, 'acme');
+  const accountId = await linkActiveBambooHr(app, harness, 'acme');
+  // The widest status there is.
+  await harness.control(`/_simulator/accounts/${accountId}/status`, { status: 'pending' });
+  await expect(accountRows(app).first()).toContainText('Pending verification');
   await sendLink(app, 'Acme Ltd');
   await addCustomer(app, 'Globex', 'globex');
   await app.getByRole('button', { name: /^Acme Ltd/ }).click();
   const { width, height } = windowSize.minimum;
   // Electron's Zoom In adds half a zoom level, and a level is 20%: twice is 120%, the same window
-  // in fewer CSS pixels.
-  const twice = 1.2 ** (2 * 0.5);
-  const zoomed = { width: Math.round(width / twice), height: Math.round(height / twice) };
-  for (const size of [windowSize.minimum, zoomed]) {
+  // in fewer CSS pixels; three times about 131%.
+  const zoomedIn = (times: number) => ({
+    width: Math.round(width / 1.2 ** (times * 0.5)),
+    height: Math.round(height / 1.2 ** (times * 0.5)),
+  });
+  for (const size of [windowSize.minimum, zoomedIn(2), zoomedIn(3)]) {
     await app.setViewportSize(size);
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
     const page = app.getByRole('main');
