@@ -2,7 +2,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { StreamMetrics } from './stream-reporting';
 
 export type WebhookRejectReason =
-  'bad_signature' | 'bad_json' | 'bad_envelope' | 'too_large' | 'bad_content_type' | 'other';
+  | 'bad_signature'
+  | 'bad_json'
+  | 'bad_envelope'
+  | 'too_large'
+  | 'bad_content_type'
+  | 'aborted'
+  | 'other';
 
 /** Seconds: from 1 ms (a quiet disk, an idle relay) to 2.5 s (a disk stalled behind other writers). */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];

@@ -154,6 +154,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    // The sender closed its connection before the whole body arrived (Node says ECONNRESET of a
+    // reset and of a plain close alike): nothing the relay refused, and no one left to answer.
+    if (error.code === 'ECONNRESET') {
+      metrics.rejected('aborted');
+      logger.warn({ reason: 'aborted' }, 'webhook cut short by its sender');
+      return reply.code(400).send({ error: 'request aborted' });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) logger.error({ code: error.code }, 'relay request failed');
     else logger.warn({ reason: error.code }, 'webhook rejected');

@@ -64,6 +64,14 @@ const post = (url: string, body: string) =>
     'x-stackone-signature': sign(body, secret),
   });
 
+/**
+ * The start of a webhook whose body never comes whole, for `{host}`; with a signature of the right
+ * shape, so that the relay reads the body to check it.
+ */
+const webhookCutShort =
+  'POST /webhooks/stackone HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n' +
+  `X-StackOne-Signature: ${'A'.repeat(43)}\r\nContent-Length: 1000\r\n\r\n{"event":"account.`;
+
 describe.each([
   { streams: 'in the relay process', ownProcess: false },
   { streams: 'in a process of their own', ownProcess: true },
@@ -85,13 +93,30 @@ describe.each([
       'content-type': 'application/json',
       'x-stackone-signature': 'bad',
     });
+    // One its sender gives up on mid-body, closing the connection.
+    const { hostname, port } = new URL(relay.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.end(webhookCutShort.replace('{host}', hostname)),
+      );
+      // Read (the relay's answer, to no one), so that the relay's close is seen.
+      socket.resume();
+      socket.once('close', () => resolve());
+      socket.once('error', () => undefined);
+    });
     await eventually(() => expect(client.events()).toHaveLength(1));
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+        /^relay_webhooks_rejected_total\{reason="aborted"\} 1$/m,
+      ),
+    );
     const text = await (await fetch(`${relay.url}/metrics`)).text();
     expect(text).toMatch(/^relay_events_stored_total 1$/m);
     expect(text).toMatch(/^relay_events_duplicate_total 1$/m);
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{reason="other"\}/m);
     // Nothing slow has happened: the window is at its 8 ms minimum (a hair above if the runner
     // took the CPU away mid-fan-out).
     const window = Number(/^relay_fan_out_window_seconds (\S+)$/m.exec(text)?.[1]);
@@ -538,10 +563,6 @@ describe('relay connections a client resets', () => {
     `GET ${path} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
     'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
     `Authorization: Bearer ${bearer}\r\n\r\n`;
-  // With a signature of the right shape, so that the relay reads the body to check it.
-  const webhookCutShort =
-    'POST /webhooks/stackone HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n' +
-    `X-StackOne-Signature: ${'A'.repeat(43)}\r\nContent-Length: 1000\r\n\r\n{"event":"account.`;
 
   it.each([
     { streams: 'in a process of their own', flags: [] },
