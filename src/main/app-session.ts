@@ -323,6 +323,7 @@ export function createAppSession(deps: {
     createCustomer: delegate('createCustomer'),
     readCustomersFile: delegate('readCustomersFile'),
     createCustomers: delegate('createCustomers'),
+    saveCustomersContactEmails: delegate('saveCustomersContactEmails'),
     exportCustomersFile: delegate('exportCustomersFile'),
     renameCustomer: delegate('renameCustomer'),
     saveCustomerContactEmails: delegate('saveCustomerContactEmails'),

@@ -7,7 +7,7 @@ import {
   type EventPayload,
 } from '../shared/contract';
 import { compareCustomers } from '../shared/customer-order';
-import { accountDisplayName, type LinkCategory } from '../shared/domain';
+import { accountDisplayName, type CustomersFileRow, type LinkCategory } from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -106,6 +106,20 @@ export function createOnboardingService(deps: {
   }
 
   const customerIdsInApp = () => new Set(store.listCustomers().map((customer) => customer.id));
+  /** Of a file's rows for customers the app has, those giving other addresses than the app's. */
+  const otherAddressesOf = (rows: readonly CustomersFileRow[]) =>
+    rows.flatMap(({ line, id, contactEmails }) => {
+      const customer = store.getCustomer(id);
+      if (customer === undefined || contactEmails === undefined) return [];
+      const current = customer.contactEmails ?? [];
+      const comparable = (addresses: readonly string[]) =>
+        addresses
+          .map((address) => address.toLowerCase())
+          .toSorted()
+          .join('\n');
+      if (comparable(current) === comparable(contactEmails)) return [];
+      return [{ line, id, name: customer.name, contactEmails, current }];
+    });
   const customerOrThrow = (customerId: string) => {
     const customer = store.getCustomer(customerId);
     if (!customer) {
@@ -302,7 +316,8 @@ export function createOnboardingService(deps: {
         });
       }
       problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-      return { toAdd, alreadyHere: rows.filter((row) => inApp.has(row.id)), problems };
+      const alreadyHere = rows.filter((row) => inApp.has(row.id));
+      return { toAdd, alreadyHere, otherAddresses: otherAddressesOf(alreadyHere), problems };
     },
     async exportCustomersFile() {
       // In the order the list shows them.
@@ -327,6 +342,14 @@ export function createOnboardingService(deps: {
         reconcileInBackground();
       }
       return added;
+    },
+    async saveCustomersContactEmails({ customers }) {
+      const inApp = customerIdsInApp();
+      const changed = customers
+        .filter(({ id }) => inApp.has(id))
+        .map(({ id, contactEmails }) => store.saveContactEmails({ id, contactEmails }));
+      await persist();
+      return changed;
     },
     async renameCustomer({ id, name }) {
       const customer = store.renameCustomer({ id, name });

@@ -10,6 +10,7 @@ export const bridgeCallNames = [
   'createCustomer',
   'readCustomersFile',
   'createCustomers',
+  'saveCustomersContactEmails',
   'exportCustomersFile',
   'renameCustomer',
   'saveCustomerContactEmails',

@@ -182,6 +182,19 @@ export const bridgeCalls = {
     }),
     output: z.array(customerSchema),
   },
+  /**
+   * A file's addresses for customers the app has (one write); resolves to those changed (a
+   * customer removed meanwhile is skipped).
+   */
+  saveCustomersContactEmails: {
+    input: z.strictObject({
+      customers: z
+        .array(z.strictObject({ id: customerIdSchema, contactEmails: customerContactEmailsSchema }))
+        .min(1)
+        .max(customersFileMaxRows),
+    }),
+    output: z.array(customerSchema),
+  },
   renameCustomer: {
     input: z.strictObject({ id: customerIdSchema, name: customerNameSchema }),
     output: customerSchema,

@@ -52,10 +52,23 @@ export const customersFileProblemSchema = z.object({
   message: z.string(),
 });
 export type CustomersFileProblem = z.infer<typeof customersFileProblemSchema>;
-/** A file's customers: those to add, those the app has already (not changed), and the rest. */
+/** A customer the app has, for whom a file gives other addresses than the app's (`current`). */
+export const customersFileOtherAddressesSchema = z.strictObject({
+  line: z.number().int().positive(),
+  id: customerIdSchema,
+  /** The app's name for them. */
+  name: customerNameSchema,
+  contactEmails: customerContactEmailsSchema,
+  current: z.array(customerContactEmailSchema),
+});
+/**
+ * A file's customers: those to add, those the app has already (not changed unless asked: of
+ * those, `otherAddresses` are the ones the file gives other addresses for), and the rest.
+ */
 export const customersFileSchema = z.object({
   toAdd: z.array(customersFileRowSchema),
   alreadyHere: z.array(customersFileRowSchema),
+  otherAddresses: z.array(customersFileOtherAddressesSchema),
   problems: z.array(customersFileProblemSchema),
 });
 export type CustomersFile = z.infer<typeof customersFileSchema>;

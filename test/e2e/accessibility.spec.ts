@@ -99,9 +99,14 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByLabel('CSV file').setInputFiles({
       name: 'customers.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('name,id\nAcme Ltd,acme\nUmbrella,umbrella\nBad,bad id\n'),
+      buffer: Buffer.from(
+        'name,id,emails\nAcme Ltd,acme,it@acme.example\nUmbrella,umbrella,\nBad,bad id,\n',
+      ),
     });
     await expect(app.getByRole('button', { name: 'Add 1 customer' })).toBeVisible();
+    await expect(
+      app.getByRole('button', { name: 'Use the file’s addresses for 1 customer' }),
+    ).toBeVisible();
     expect(await accessibilityViolations(app), 'customers from a file').toEqual([]);
     // Lists long enough to scroll in their boxes, each then a tab stop.
     await app.getByLabel('CSV file').setInputFiles({

@@ -1355,6 +1355,54 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
   await expect(app.getByRole('button', { name: 'Import or export customers…' })).toBeFocused();
 });
 
+test("a file's other addresses for customers already here are shown, and taken only when asked", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await harness.session.handlers.saveCustomerContactEmails({
+    id: 'acme',
+    contactEmails: ['old@acme.example'],
+  });
+  await addCustomer(app, 'Globex', 'globex');
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Import or export customers' });
+  await dialog.getByLabel('CSV file').setInputFiles({
+    name: 'customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'name,id,emails\nAcme Ltd,acme,it@acme.example; hr@acme.example\nGlobex,globex,\nInitech,initech,\n',
+    ),
+  });
+  const holds = dialog.getByRole('region', { name: 'What customers.csv holds' });
+  const otherAddresses = holds.getByRole('list', {
+    name: 'The file has other addresses for 1 of them:',
+  });
+  await expect(otherAddresses.getByRole('listitem')).toHaveText([
+    'Acme Ltd: it@acme.example, hr@acme.example (now old@acme.example)',
+  ]);
+  const acmeAddresses = () =>
+    harness.store.listCustomers().find((customer) => customer.id === 'acme')?.contactEmails;
+  // Nothing is changed before it is asked for.
+  expect(acmeAddresses()).toEqual(['old@acme.example']);
+
+  await holds.getByRole('button', { name: 'Use the file’s addresses for 1 customer' }).click();
+  await expect(holds.getByRole('status')).toHaveText(
+    '1 customer’s links are now emailed to the file’s addresses.',
+  );
+  await expect(otherAddresses).toHaveCount(0);
+  // The button gone, the keyboard stays in the dialog (not on the page behind it).
+  await expect(dialog).toBeFocused();
+  expect(acmeAddresses()).toEqual(['it@acme.example', 'hr@acme.example']);
+  // Initech is still there to add.
+  await expect(holds.getByRole('button', { name: 'Add 1 customer' })).toBeVisible();
+
+  // The window has them too, without a reload.
+  await app.keyboard.press('Escape');
+  await app.getByRole('button', { name: /^Acme Ltd/ }).click();
+  await expect(app.getByText('it@acme.example, hr@acme.example')).toBeVisible();
+});
+
 test("a file's lists are tab stops only while they scroll: the keyboard passes over a short one and can scroll a long one", async ({
   app,
 }) => {

@@ -1057,6 +1057,72 @@ describe('customers', () => {
     ]);
   });
 
+  it("offers a file's other addresses for customers it has, and takes them when asked, no one else's", async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await addCustomer(w, 'globex', 'Globex');
+    await addCustomer(w, 'initech', 'Initech');
+    await addCustomer(w, 'hooli', 'Hooli');
+    const { handlers } = w.service;
+    await handlers.saveCustomerContactEmails({
+      id: 'globex',
+      contactEmails: ['old@globex.example'],
+    });
+    await handlers.saveCustomerContactEmails({
+      id: 'initech',
+      contactEmails: ['it@initech.example'],
+    });
+    await handlers.saveCustomerContactEmails({ id: 'hooli', contactEmails: ['it@hooli.example'] });
+    const text = [
+      'name,id,emails',
+      'Acme Renamed,acme,it@acme.example',
+      'Globex,globex,new@globex.example; old@globex.example',
+      // The same addresses, written otherwise: nothing to take.
+      'Initech,initech,IT@Initech.example',
+      // No addresses in the file: the app's stay.
+      'Hooli,hooli,',
+      'Umbrella,umbrella,it@umbrella.example',
+    ].join('\n');
+
+    const file = await handlers.readCustomersFile({ text });
+    expect(file.otherAddresses).toEqual([
+      {
+        line: 2,
+        id: 'acme',
+        name: 'Acme Ltd',
+        contactEmails: ['it@acme.example'],
+        current: [],
+      },
+      {
+        line: 3,
+        id: 'globex',
+        name: 'Globex',
+        contactEmails: ['new@globex.example', 'old@globex.example'],
+        current: ['old@globex.example'],
+      },
+    ]);
+    expect(file.toAdd.map((row) => row.id)).toEqual(['umbrella']);
+
+    // Acme was removed meanwhile (on this computer, from another window's view of the list).
+    await handlers.removeCustomer({ id: 'acme' });
+    const changed = await handlers.saveCustomersContactEmails({
+      customers: file.otherAddresses.map(({ id, contactEmails }) => ({ id, contactEmails })),
+    });
+    expect(changed.map((c) => [c.id, c.contactEmails])).toEqual([
+      ['globex', ['new@globex.example', 'old@globex.example']],
+    ]);
+
+    await w.service.stop();
+    w.startService();
+    expect(
+      (await w.service.handlers.listCustomers({})).map((c) => [c.id, c.name, c.contactEmails]),
+    ).toEqual([
+      ['globex', 'Globex', ['new@globex.example', 'old@globex.example']],
+      ['initech', 'Initech', ['it@initech.example']],
+      ['hooli', 'Hooli', ['it@hooli.example']],
+    ]);
+  });
+
   it('applies an event that names no owner to its own account, and ignores one for an account it does not have', async () => {
     const w = await setUp();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));

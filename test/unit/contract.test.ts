@@ -58,6 +58,19 @@ describe('bridge contract', () => {
     expect(valid([{ ...row(0), id: 'not an id' }])).toBe(false);
     expect(valid([{ ...row(0), name: ' ' }])).toBe(false);
     expect(valid([{ ...row(0), contactEmails: ['it at c0'] }])).toBe(false);
+
+    const addresses = bridgeCalls.saveCustomersContactEmails.input;
+    const takes = (customers: unknown) => addresses.safeParse({ customers }).success;
+    const entry = (n: number) => ({ id: `c${n}`, contactEmails: [`it@c${n}.example`] });
+    expect(takes([entry(0)])).toBe(true);
+    expect(takes(Array.from({ length: 5000 }, (_, n) => entry(n)))).toBe(true);
+    expect(takes(Array.from({ length: 5001 }, (_, n) => entry(n)))).toBe(false);
+    expect(takes([])).toBe(false);
+    // Not a way to clear addresses, nor to rename: only addresses to take.
+    expect(takes([{ id: 'c0', contactEmails: [] }])).toBe(false);
+    expect(takes([{ ...entry(0), name: 'Renamed' }])).toBe(false);
+    expect(takes([{ ...entry(0), contactEmails: ['it at c0'] }])).toBe(false);
+    expect(takes([{ ...entry(0), id: 'not an id' }])).toBe(false);
   });
 
   it('never lets a connect session result carry more than the token and hub URLs', () => {

@@ -251,8 +251,10 @@ export function App() {
     return off;
   }, [selectedId, report]);
 
-  const replaceCustomer = (changed: Customer) =>
-    setCustomers((list) => list.map((c) => (c.id === changed.id ? changed : c)));
+  const replaceCustomers = (...changed: Customer[]) => {
+    const byId = new Map(changed.map((customer) => [customer.id, customer]));
+    setCustomers((list) => list.map((c) => byId.get(c.id) ?? c));
+  };
 
   /** Customers just added (one, or a file's), the first of them shown. */
   const showAddedCustomers = (...added: Customer[]) => {
@@ -387,7 +389,7 @@ export function App() {
                     key={selected.id}
                     customer={selected}
                     accounts={accounts}
-                    onChanged={replaceCustomer}
+                    onChanged={replaceCustomers}
                     onRemoved={(remaining) => {
                       if (shownAloneId !== null) changeShownAlone(null);
                       setCustomers(remaining);
@@ -485,7 +487,7 @@ export function App() {
                     category={openDialog.category}
                     replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
-                    onCustomerChanged={replaceCustomer}
+                    onCustomerChanged={replaceCustomers}
                     onAddressesNotKept={(message) => addNotices([message])}
                     onClose={() => {
                       setOpenDialog(null);
@@ -533,6 +535,7 @@ export function App() {
               showAddedCustomers(...added);
               setOpenDialog(null);
             }}
+            onCustomersChanged={(changed) => replaceCustomers(...changed)}
             onClose={() => setOpenDialog(null)}
           />
         )}

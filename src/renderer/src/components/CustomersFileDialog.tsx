@@ -17,6 +17,8 @@ const namesShown = 50;
  */
 export function CustomersFileDialog(props: {
   onAdded: (customers: Customer[]) => void;
+  /** Customers here whose addresses the file's replaced. */
+  onCustomersChanged: (customers: Customer[]) => void;
   onClose: () => void;
 }) {
   const [file, setFile] = useState<{ name: string; read: CustomersFile } | null>(null);
@@ -25,10 +27,14 @@ export function CustomersFileDialog(props: {
   const [adding, setAdding] = useState(false);
   const toAddScrolling = useTabStopWhileScrolling<HTMLUListElement>();
   const problemsScrolling = useTabStopWhileScrolling<HTMLUListElement>();
+  const otherAddressesScrolling = useTabStopWhileScrolling<HTMLUListElement>();
+  const [takingAddresses, setTakingAddresses] = useState(false);
+  const [addressesOutcome, setAddressesOutcome] = useState('');
 
   const choose = (chosen: File | undefined) => {
     setFile(null);
     setError(null);
+    setAddressesOutcome('');
     if (chosen === undefined) return;
     if (chosen.size > customersFileMaxChars) {
       setError(
@@ -52,6 +58,29 @@ export function CustomersFileDialog(props: {
       .then(props.onAdded)
       .catch((failure: unknown) => setError(messageOf(failure)))
       .finally(() => setAdding(false));
+  };
+
+  /** The file's addresses for the customers here it gives others for; the rest as they were. */
+  const takeAddresses = (chosen: { name: string; read: CustomersFile }) => {
+    setTakingAddresses(true);
+    setError(null);
+    unwrap(
+      onboarding().saveCustomersContactEmails({
+        customers: chosen.read.otherAddresses.map(({ id, contactEmails }) => ({
+          id,
+          contactEmails,
+        })),
+      }),
+    )
+      .then((changed) => {
+        props.onCustomersChanged(changed);
+        setFile({ ...chosen, read: { ...chosen.read, otherAddresses: [] } });
+        setAddressesOutcome(
+          `${countText(changed.length, 'customer’s links are', 'customers’ links are')} now emailed to the file’s addresses.`,
+        );
+      })
+      .catch((failure: unknown) => setError(messageOf(failure)))
+      .finally(() => setTakingAddresses(false));
   };
 
   const [saveOutcome, setSaveOutcome] = useState('');
@@ -81,7 +110,7 @@ export function CustomersFileDialog(props: {
         A CSV file, as a spreadsheet saves it: a first row naming the columns, one called “name” and
         one called “id” (the id your product knows each customer by) and, if you have them, “emails”
         (whom their links are emailed to; several with semicolons between). Customers already here
-        are left as they are.
+        are left as they are, but for their addresses if you choose the file’s.
       </p>
       <label>
         CSV file
@@ -136,6 +165,45 @@ export function CustomersFileDialog(props: {
               .
             </p>
           )}
+          {read.otherAddresses.length > 0 && (
+            <>
+              <p id="file-other-addresses">
+                The file has other addresses for {read.otherAddresses.length.toLocaleString()} of
+                them:
+              </p>
+              <ul
+                className="file-rows"
+                {...otherAddressesScrolling}
+                aria-labelledby="file-other-addresses"
+              >
+                {read.otherAddresses.slice(0, namesShown).map((row) => (
+                  <li key={row.id}>
+                    {row.name}: {row.contactEmails.join(', ')}{' '}
+                    <span className="muted">
+                      (now {row.current.length === 0 ? 'none' : row.current.join(', ')})
+                    </span>
+                  </li>
+                ))}
+                {read.otherAddresses.length > namesShown && (
+                  <li className="muted">
+                    and {(read.otherAddresses.length - namesShown).toLocaleString()} more
+                  </li>
+                )}
+              </ul>
+              <BusyButton
+                type="button"
+                busy={takingAddresses}
+                onClick={() => file !== null && takeAddresses(file)}
+              >
+                {takingAddresses
+                  ? 'Taking the addresses…'
+                  : `Use the file’s addresses for ${countText(read.otherAddresses.length, 'customer', 'customers')}`}
+              </BusyButton>
+            </>
+          )}
+          <p role="status" className="muted">
+            {addressesOutcome}
+          </p>
           {read.problems.length > 0 && (
             <>
               <p id="file-lines-not-added">

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
+import { useKeyboardKeptWithin } from '../use-keyboard-kept-within';
 
 /**
  * A modal dialog over the app. It is rendered outside the app's own tree, which the app makes
@@ -24,6 +25,9 @@ export function ModalDialog(props: {
   useEffect(() => {
     dialogRef.current?.focus();
   }, [dialogRef]);
+  // A button that goes once used (a file's addresses taken, say) leaves the keyboard in the dialog,
+  // where Escape and Tab still work, not on the page behind it.
+  useKeyboardKeptWithin(dialogRef, dialogRef);
 
   return createPortal(
     <div className="dialog-backdrop">
