@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type Key, type ReactNode } from 'react';
 import { customersFileMaxChars } from '../../../shared/contract';
 import type { Customer, CustomersFile } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
@@ -25,9 +25,6 @@ export function CustomersFileDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [reading, setReading] = useState(false);
   const [adding, setAdding] = useState(false);
-  const toAddScrolling = useTabStopWhileScrolling<HTMLUListElement>();
-  const problemsScrolling = useTabStopWhileScrolling<HTMLUListElement>();
-  const otherAddressesScrolling = useTabStopWhileScrolling<HTMLUListElement>();
   const [takingAddresses, setTakingAddresses] = useState(false);
   const [addressesOutcome, setAddressesOutcome] = useState('');
 
@@ -138,19 +135,18 @@ export function CustomersFileDialog(props: {
               <p id="customers-to-add">
                 {countText(read.toAdd.length, 'customer', 'customers')} to add:
               </p>
-              {/* A long list scrolls in its box (a tab stop while it does), the button below in view. */}
-              <ul className="file-rows" {...toAddScrolling} aria-labelledby="customers-to-add">
-                {read.toAdd.slice(0, namesShown).map((row) => (
-                  <li key={row.id}>
-                    {row.name} <span className="muted">{row.id}</span>
-                  </li>
-                ))}
-                {read.toAdd.length > namesShown && (
-                  <li className="muted">
-                    and {(read.toAdd.length - namesShown).toLocaleString()} more
-                  </li>
-                )}
-              </ul>
+              <FileRows
+                labelledBy="customers-to-add"
+                items={read.toAdd.map((row) => ({
+                  key: row.id,
+                  content: (
+                    <>
+                      {row.name} <span className="muted">{row.id}</span>
+                    </>
+                  ),
+                }))}
+                shown={namesShown}
+              />
             </>
           )}
           {read.alreadyHere.length > 0 && (
@@ -171,25 +167,21 @@ export function CustomersFileDialog(props: {
                 The file has other addresses for {read.otherAddresses.length.toLocaleString()} of
                 them:
               </p>
-              <ul
-                className="file-rows"
-                {...otherAddressesScrolling}
-                aria-labelledby="file-other-addresses"
-              >
-                {read.otherAddresses.slice(0, namesShown).map((row) => (
-                  <li key={row.id}>
-                    {row.name}: {row.contactEmails.join(', ')}{' '}
-                    <span className="muted">
-                      (now {row.current.length === 0 ? 'none' : row.current.join(', ')})
-                    </span>
-                  </li>
-                ))}
-                {read.otherAddresses.length > namesShown && (
-                  <li className="muted">
-                    and {(read.otherAddresses.length - namesShown).toLocaleString()} more
-                  </li>
-                )}
-              </ul>
+              <FileRows
+                labelledBy="file-other-addresses"
+                items={read.otherAddresses.map((row) => ({
+                  key: row.id,
+                  content: (
+                    <>
+                      {row.name}: {row.contactEmails.join(', ')}{' '}
+                      <span className="muted">
+                        (now {row.current.length === 0 ? 'none' : row.current.join(', ')})
+                      </span>
+                    </>
+                  ),
+                }))}
+                shown={namesShown}
+              />
               <BusyButton
                 type="button"
                 busy={takingAddresses}
@@ -209,18 +201,14 @@ export function CustomersFileDialog(props: {
               <p id="file-lines-not-added">
                 Not added (mend these in the file and choose it again):
               </p>
-              <ul
-                className="error file-rows"
-                {...problemsScrolling}
-                aria-labelledby="file-lines-not-added"
-              >
-                {read.problems.map((problem, i) => (
-                  <li key={i}>
-                    {problem.line === null ? '' : `Line ${problem.line}: `}
-                    {problem.message}
-                  </li>
-                ))}
-              </ul>
+              <FileRows
+                labelledBy="file-lines-not-added"
+                error
+                items={read.problems.map((problem, i) => ({
+                  key: i,
+                  content: `${problem.line === null ? '' : `Line ${problem.line}: `}${problem.message}`,
+                }))}
+              />
             </>
           )}
           {read.toAdd.length > 0 && (
@@ -252,5 +240,33 @@ export function CustomersFileDialog(props: {
         {saveOutcome}
       </p>
     </ModalDialog>
+  );
+}
+
+/**
+ * A file's rows in a box: a long list scrolls in it (a tab stop while it does), the buttons below
+ * it in view; past `shown` rows, how many more.
+ */
+function FileRows(props: {
+  labelledBy: string;
+  error?: boolean;
+  items: readonly { key: Key; content: ReactNode }[];
+  shown?: number;
+}) {
+  const scrolling = useTabStopWhileScrolling<HTMLUListElement>();
+  const shown = props.shown ?? props.items.length;
+  return (
+    <ul
+      className={props.error === true ? 'error file-rows' : 'file-rows'}
+      {...scrolling}
+      aria-labelledby={props.labelledBy}
+    >
+      {props.items.slice(0, shown).map((item) => (
+        <li key={item.key}>{item.content}</li>
+      ))}
+      {props.items.length > shown && (
+        <li className="muted">and {(props.items.length - shown).toLocaleString()} more</li>
+      )}
+    </ul>
   );
 }
