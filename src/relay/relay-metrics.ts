@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StreamMetrics } from './stream-reporting';
+import type { HttpClientErrorReason } from './http-client-error';
 
 export type WebhookRejectReason =
   | 'bad_signature'
@@ -50,6 +51,14 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     labelNames: ['reason'],
     registers: [registry],
   });
+  // Apart from the webhooks: a connection can fail before any request exists (a port scanner's
+  // garbage, a client that gives up mid-headers); one cut short mid-webhook is counted in both.
+  const connectionErrors = new Counter({
+    name: 'relay_http_connection_errors_total',
+    help: 'HTTP connections that failed: cut short by the client (closed or reset mid-request), timed out, headers too large or not HTTP, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'relay_head_seq',
     help: 'Newest stored seq.',
@@ -66,6 +75,7 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     duplicate: () => duplicates.inc(),
     rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
     refused: (reason: 'bad_token' | 'bad_path' | 'unavailable') => refused.inc({ reason }),
+    connectionError: (reason: HttpClientErrorReason) => connectionErrors.inc({ reason }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
+import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
 import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 
 export interface RelayServerOptions {
@@ -79,7 +80,19 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       );
   let shuttingDown = false;
 
-  const app = Fastify({ bodyLimit: maxBodyBytes, logger: false });
+  const app = Fastify({
+    bodyLimit: maxBodyBytes,
+    logger: false,
+    clientErrorHandler(error, socket) {
+      const reason = httpClientErrorReason(error.code);
+      metrics.connectionError(reason);
+      // The error itself is never logged: it holds the request's bytes, headers and all.
+      if (reason === 'cut_short')
+        logger.debug({ reason }, 'HTTP connection cut short by its client');
+      else logger.warn({ reason }, 'HTTP request refused before it was read');
+      answerHttpClientError(reason, socket);
+    },
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),

@@ -232,6 +232,84 @@ async function provokeLoggedRejections(
   return [secret, token, wrongToken, marker, sign(body, secret).slice(0, 12)];
 }
 
+describe('relay HTTP connections that fail before a request', () => {
+  /** Sends `bytes` on a raw socket; what the relay answered, once it has closed the connection. */
+  function answerTo(url: string, bytes: string): Promise<string> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => socket.write(bytes));
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.once('close', () => resolve(answer));
+      // The relay closes with the rest of a long request unread, which resets the connection.
+      socket.once('error', () => undefined);
+    });
+  }
+
+  it('answers what is not HTTP 400 and headers too large 431, counts those and connections cut short (a webhook among them) by reason, and logs none of their bytes', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
+    const marker = 'header-bytes-marker-3d9a';
+    expect(await answerTo(relay.url, `HELLO ${marker}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(
+      await answerTo(
+        relay.url,
+        `GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Big: ${marker}${'a'.repeat(20_000)}\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 431 /);
+    // Webhooks' senders that close, or reset, their connection before their headers are through.
+    const { hostname, port } = new URL(relay.url);
+    for (const giveUp of ['close', 'reset'] as const) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(`POST /webhooks/stackone HTTP/1.1\r\nHost: ${hostname}\r\n`);
+          if (giveUp === 'close') socket.end();
+          else socket.resetAndDestroy();
+          resolve();
+        });
+        socket.once('error', () => undefined);
+      });
+    }
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+        /^relay_http_connection_errors_total\{reason="cut_short"\} 2$/m,
+      ),
+    );
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_http_connection_errors_total\{reason="malformed"\} 1$/m);
+    expect(text).toMatch(/^relay_http_connection_errors_total\{reason="headers_too_large"\} 1$/m);
+    // None of them was a webhook the relay refused.
+    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{/m);
+    // One reset mid-webhook, once the relay has its headers (it says to go on with the body), is
+    // both: a webhook cut short and a connection cut short.
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(
+          `${webhookCutShort.replace('{host}', hostname).split('\r\n\r\n')[0]}\r\n` +
+            'Expect: 100-continue\r\n\r\n',
+        ),
+      );
+      socket.once('data', () => {
+        socket.resetAndDestroy();
+        resolve();
+      });
+    });
+    await eventually(async () => {
+      const after = await (await fetch(`${relay.url}/metrics`)).text();
+      expect(after).toMatch(/^relay_webhooks_rejected_total\{reason="aborted"\} 1$/m);
+      expect(after).toMatch(/^relay_http_connection_errors_total\{reason="cut_short"\} 3$/m);
+    });
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+    await relay.close();
+    const lines = logs.join('');
+    expect(lines).toMatch(/"reason":"malformed".*HTTP request refused before it was read/);
+    expect(lines).toMatch(/"reason":"headers_too_large".*HTTP request refused before it was read/);
+    expect(lines).toMatch(/"reason":"cut_short".*HTTP connection cut short by its client/);
+    expect(lines).not.toContain(marker);
+  });
+});
+
 describe('relay logs', () => {
   it('never writes secrets, tokens or webhook bodies to its logs', async () => {
     const logs: string[] = [];
