@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { windowSize } from '../../src/main/window-bounds';
 import { blockFile } from '../support/blocked-file';
 import { addCustomer, expect, linkActiveBambooHr, linkElsewhere, test } from './fixtures';
 
@@ -61,6 +62,17 @@ for (const colorScheme of ['light', 'dark'] as const)
       await app.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
     ).toBe(colorScheme === 'dark' ? 'rgb(18, 21, 28)' : 'rgb(245, 246, 249)');
     expect(await accessibilityViolations(app), 'main screen').toEqual([]);
+    // Zoomed in eight times (207%) at the window's smallest size, where each account is a card.
+    const viewport = app.viewportSize();
+    await app.setViewportSize({
+      width: Math.round(windowSize.minimum.width / 1.2 ** 4),
+      height: Math.round(windowSize.minimum.height / 1.2 ** 4),
+    });
+    await app.getByRole('button', { name: /^Acme Ltd/ }).click();
+    await expect(app.locator('table.accounts tr').first()).toHaveCSS('display', 'flex');
+    expect(await accessibilityViolations(app), 'main screen at 207%').toEqual([]);
+    if (viewport !== null) await app.setViewportSize(viewport);
+    await app.getByRole('button', { name: /^Globex/ }).click();
 
     await app.getByRole('button', { name: 'Events: Connected' }).click();
     await expect(app.getByRole('region', { name: 'Events' })).toBeVisible();

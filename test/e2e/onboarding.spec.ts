@@ -845,7 +845,7 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveCount(6);
 });
 
-test("at the window's smallest size, and zoomed in twice and three times there (120%, 131%), a customer's page fits across it: nothing cut off at the right", async ({
+test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits across it: nothing cut off at the right, nothing in an account's row cut off or overlapped", async ({
   app,
   harness,
 }) => {
@@ -859,12 +859,12 @@ test("at the window's smallest size, and zoomed in twice and three times there (
   await app.getByRole('button', { name: /^Acme Ltd/ }).click();
   const { width, height } = windowSize.minimum;
   // Electron's Zoom In adds half a zoom level, and a level is 20%: twice is 120%, the same window
-  // in fewer CSS pixels; three times about 131%.
+  // in fewer CSS pixels; three times about 131%, four 144%, eight 207% (twice the text's size).
   const zoomedIn = (times: number) => ({
     width: Math.round(width / 1.2 ** (times * 0.5)),
     height: Math.round(height / 1.2 ** (times * 0.5)),
   });
-  for (const size of [windowSize.minimum, zoomedIn(2), zoomedIn(3)]) {
+  for (const size of [windowSize.minimum, zoomedIn(2), zoomedIn(3), zoomedIn(4), zoomedIn(8)]) {
     await app.setViewportSize(size);
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
     const page = app.getByRole('main');
@@ -872,6 +872,7 @@ test("at the window's smallest size, and zoomed in twice and three times there (
       0,
     );
     for (const control of [
+      app.getByRole('button', { name: 'Settings' }),
       app.getByRole('button', { name: 'Connect an integration' }),
       accountRows(app).first().getByRole('button', { name: 'Disconnect' }),
       app.getByRole('button', { name: 'Forget' }),
@@ -879,6 +880,12 @@ test("at the window's smallest size, and zoomed in twice and three times there (
       const box = await control.boundingBox();
       expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
     }
+    // Four columns where they fit, else a card: either way no cell's text runs out of it (under
+    // the status beside it).
+    for (const cell of await accountRows(app).first().getByRole('cell').all())
+      expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(
+        0,
+      );
     // A short list keeps its customers in view; the sidebar scrolls to the form below instead.
     const customers = app.getByRole('list', { name: 'Customers' }).getByRole('button');
     for (const customer of await customers.all()) await expect(customer).toBeInViewport();

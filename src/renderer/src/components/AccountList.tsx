@@ -81,105 +81,109 @@ export function AccountList(props: {
   };
 
   return (
-    <table className="accounts" aria-label="Linked accounts" tabIndex={-1} ref={keepAsList}>
-      <thead>
-        <tr>
-          <th>Account</th>
-          <th>Status</th>
-          <th>Updated</th>
-          <th>
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.accounts.map((account) => {
-          const name = accountDisplayName(account);
-          const check = checks.get(account.id);
-          const updated = dateTimeHalves(account.updatedAt);
-          return (
-            <tr key={account.id} data-account-id={account.id}>
-              <td>
-                <div title={account.provider}>{name}</div>
-                <div className="muted mono account-id">{account.id}</div>
-                {account.linkedBy !== undefined && (
-                  <div className="muted linked-by">Linked by {account.linkedBy}</div>
-                )}
-              </td>
-              <td>
-                <span className={`status status-${account.status}`} data-status={account.status}>
-                  {accountStatusLabel(account.status)}
-                </span>
-                {account.statusReasons.map((reason, i) => (
-                  <div key={i} className="muted">
-                    {reason.description ?? reason.code}
+    // The frame is what the table measures itself against to lay its rows out as cards.
+    <div className="accounts-frame">
+      <table className="accounts" aria-label="Linked accounts" tabIndex={-1} ref={keepAsList}>
+        <thead>
+          <tr>
+            <th>Account</th>
+            <th>Status</th>
+            <th>Updated</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.accounts.map((account) => {
+            const name = accountDisplayName(account);
+            const check = checks.get(account.id);
+            const updated = dateTimeHalves(account.updatedAt);
+            return (
+              <tr key={account.id} data-account-id={account.id}>
+                <td>
+                  <div title={account.provider}>{name}</div>
+                  <div className="muted mono account-id">{account.id}</div>
+                  {account.linkedBy !== undefined && (
+                    <div className="muted linked-by">Linked by {account.linkedBy}</div>
+                  )}
+                </td>
+                <td>
+                  <span className={`status status-${account.status}`} data-status={account.status}>
+                    {accountStatusLabel(account.status)}
+                  </span>
+                  {account.statusReasons.map((reason, i) => (
+                    <div key={i} className="muted">
+                      {reason.description ?? reason.code}
+                    </div>
+                  ))}
+                  <div className="muted account-check" role="status">
+                    {check !== undefined ? checkOutcome(check) : ''}
                   </div>
-                ))}
-                <div className="muted account-check" role="status">
-                  {check !== undefined ? checkOutcome(check) : ''}
-                </div>
-              </td>
-              <td>
-                <time dateTime={account.updatedAt}>
-                  <span>{updated.date}</span>
-                  {updated.separator}
-                  <span>{updated.time}</span>
-                </time>
-              </td>
-              <td className="row-actions">
-                {confirmingId === account.id ? (
-                  <InlineConfirmation
-                    question={`Disconnect ${name}?`}
-                    confirmText="Disconnect"
-                    busyText="Disconnecting…"
-                    cancelText="Keep it"
-                    busy={disconnectingId === account.id}
-                    onConfirm={() => disconnect(account)}
-                    onCancel={() => {
-                      flushSync(() => setConfirmingId(null));
-                      disconnectButtons.current.get(account.id)?.focus();
-                    }}
-                  >
-                    Disconnect {name}? The customer has to link it again to undo this.
-                  </InlineConfirmation>
-                ) : (
-                  <>
-                    <BusyButton
-                      type="button"
-                      title="Ask StackOne for this account's status now, and what data it offers"
-                      aria-label={`Verify ${name}`}
-                      busy={verifyingId === account.id}
-                      onClick={() => verify(account)}
-                    >
-                      {verifyingId === account.id ? 'Verifying…' : 'Verify'}
-                    </BusyButton>
-                    <button
-                      type="button"
-                      className={needsRelink(account) ? 'primary' : undefined}
-                      title="Enter this account's credentials again in the StackOne Hub"
-                      aria-label={`Re-link ${name}`}
-                      onClick={() => props.onRelink(account)}
-                    >
-                      Re-link
-                    </button>
-                    <button
-                      type="button"
-                      aria-label={`Disconnect ${name}`}
-                      ref={(button) => {
-                        if (button) disconnectButtons.current.set(account.id, button);
-                        else disconnectButtons.current.delete(account.id);
+                </td>
+                <td>
+                  <span className="card-label">Updated </span>
+                  <time dateTime={account.updatedAt}>
+                    <span>{updated.date}</span>
+                    {updated.separator}
+                    <span>{updated.time}</span>
+                  </time>
+                </td>
+                <td className="row-actions">
+                  {confirmingId === account.id ? (
+                    <InlineConfirmation
+                      question={`Disconnect ${name}?`}
+                      confirmText="Disconnect"
+                      busyText="Disconnecting…"
+                      cancelText="Keep it"
+                      busy={disconnectingId === account.id}
+                      onConfirm={() => disconnect(account)}
+                      onCancel={() => {
+                        flushSync(() => setConfirmingId(null));
+                        disconnectButtons.current.get(account.id)?.focus();
                       }}
-                      onClick={() => setConfirmingId(account.id)}
                     >
-                      Disconnect
-                    </button>
-                  </>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                      Disconnect {name}? The customer has to link it again to undo this.
+                    </InlineConfirmation>
+                  ) : (
+                    <>
+                      <BusyButton
+                        type="button"
+                        title="Ask StackOne for this account's status now, and what data it offers"
+                        aria-label={`Verify ${name}`}
+                        busy={verifyingId === account.id}
+                        onClick={() => verify(account)}
+                      >
+                        {verifyingId === account.id ? 'Verifying…' : 'Verify'}
+                      </BusyButton>
+                      <button
+                        type="button"
+                        className={needsRelink(account) ? 'primary' : undefined}
+                        title="Enter this account's credentials again in the StackOne Hub"
+                        aria-label={`Re-link ${name}`}
+                        onClick={() => props.onRelink(account)}
+                      >
+                        Re-link
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`Disconnect ${name}`}
+                        ref={(button) => {
+                          if (button) disconnectButtons.current.set(account.id, button);
+                          else disconnectButtons.current.delete(account.id);
+                        }}
+                        onClick={() => setConfirmingId(account.id)}
+                      >
+                        Disconnect
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
