@@ -55,7 +55,7 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
   // garbage, a client that gives up mid-headers); one cut short mid-webhook is counted in both.
   const connectionErrors = new Counter({
     name: 'relay_http_connection_errors_total',
-    help: 'HTTP connections that failed: cut short by the client (closed or reset mid-request), timed out, headers too large or not HTTP, by reason.',
+    help: 'HTTP connections that failed: cut short by the client (closed mid-request, or reset), timed out, headers too large or not HTTP, by reason.',
     labelNames: ['reason'],
     registers: [registry],
   });
