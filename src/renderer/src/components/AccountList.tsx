@@ -101,7 +101,7 @@ export function AccountList(props: {
             const updated = dateTimeHalves(account.updatedAt);
             return (
               <tr key={account.id} data-account-id={account.id}>
-                <td>
+                <td className="account">
                   <div title={account.provider}>{name}</div>
                   <div className="muted mono account-id">{account.id}</div>
                   {account.linkedBy !== undefined && (
@@ -121,7 +121,7 @@ export function AccountList(props: {
                     {check !== undefined ? checkOutcome(check) : ''}
                   </div>
                 </td>
-                <td>
+                <td className="updated">
                   <span className="card-label">Updated </span>
                   <time dateTime={account.updatedAt}>
                     <span>{updated.date}</span>
