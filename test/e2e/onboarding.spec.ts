@@ -845,7 +845,7 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveCount(6);
 });
 
-test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits across it: nothing cut off at the right, nothing in an account's row cut off or overlapped", async ({
+test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits in it: nothing cut off at the right, nothing in an account's row cut off or overlapped, the window not scrolling", async ({
   app,
   harness,
 }) => {
@@ -867,6 +867,8 @@ test("at the window's smallest size, and zoomed in there twice, three, four and 
   for (const size of [windowSize.minimum, zoomedIn(2), zoomedIn(3), zoomedIn(4), zoomedIn(8)]) {
     await app.setViewportSize(size);
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
+    // Nor does the window scroll down: the customer list and the page scroll on their own.
+    expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(size.height);
     const page = app.getByRole('main');
     expect(await page.evaluate((main) => main.scrollWidth - main.clientWidth), 'page cut off').toBe(
       0,
