@@ -71,6 +71,9 @@ for (const colorScheme of ['light', 'dark'] as const)
     await app.getByRole('button', { name: /^Acme Ltd/ }).click();
     await expect(app.locator('table.accounts tr').first()).toHaveCSS('display', 'flex');
     expect(await accessibilityViolations(app), 'main screen at 207%').toEqual([]);
+    // A maximised window zoomed to 400%: one column.
+    await app.setViewportSize({ width: 320, height: 200 });
+    expect(await accessibilityViolations(app), 'main screen at 320 px').toEqual([]);
     if (viewport !== null) await app.setViewportSize(viewport);
     await app.getByRole('button', { name: /^Globex/ }).click();
 

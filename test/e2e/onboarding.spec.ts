@@ -894,6 +894,43 @@ test("at the window's smallest size, and zoomed in there twice, three, four and 
   }
 });
 
+test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the window scrolling as a page: the header, the customers in a box of their own, then the customer's page, nothing cut off at the right", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  await sendLink(app, 'Acme Ltd');
+  for (let n = 1; n <= 12; n++)
+    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
+  await app.reload();
+  await app.getByRole('button', { name: /^Acme Ltd/ }).click();
+  const size = { width: 320, height: 200 };
+  await app.setViewportSize(size);
+  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
+  // One column: the customer's page under the customers, not beside them.
+  const sidebar = await app.getByRole('complementary').boundingBox();
+  const page = await app.getByRole('main').boundingBox();
+  expect(page?.y).toBeGreaterThanOrEqual((sidebar?.y ?? Infinity) + (sidebar?.height ?? 0));
+  const customers = app.getByRole('list', { name: 'Customers' });
+  expect(await customers.evaluate((list) => list.scrollHeight > list.clientHeight)).toBe(true);
+  for (const control of [
+    app.getByRole('button', { name: 'Settings' }),
+    app.getByRole('button', { name: 'Add customer' }),
+    app.getByRole('button', { name: 'Connect an integration' }),
+    accountRows(app).first().getByRole('button', { name: 'Disconnect' }),
+    app.getByRole('button', { name: 'Forget' }),
+  ]) {
+    // Reached by scrolling the window, as a page's reader does.
+    await control.scrollIntoViewIfNeeded();
+    await expect(control).toBeInViewport();
+    const box = await control.boundingBox();
+    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
+  }
+  for (const cell of await accountRows(app).first().getByRole('cell').all())
+    expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
+});
+
 test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({
   app,
   harness,
