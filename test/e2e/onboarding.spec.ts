@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { windowSize } from '../../src/main/window-bounds';
 import { blockFile } from '../support/blocked-file';
@@ -845,6 +846,15 @@ test('the customer id is explained; a long customer list is in name order, searc
   await expect(names).toHaveCount(6);
 });
 
+/**
+ * The first account's row laid out as four columns where they fit, else as a card: either way no
+ * cell's text runs out of it (under the status beside it).
+ */
+async function expectFirstAccountRowWhole(app: Page): Promise<void> {
+  for (const cell of await accountRows(app).first().getByRole('cell').all())
+    expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
+}
+
 test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits in it: nothing cut off at the right, nothing in an account's row cut off or overlapped, the window not scrolling", async ({
   app,
   harness,
@@ -882,12 +892,7 @@ test("at the window's smallest size, and zoomed in there twice, three, four and 
       const box = await control.boundingBox();
       expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
     }
-    // Four columns where they fit, else a card: either way no cell's text runs out of it (under
-    // the status beside it).
-    for (const cell of await accountRows(app).first().getByRole('cell').all())
-      expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(
-        0,
-      );
+    await expectFirstAccountRowWhole(app);
     // A short list keeps its customers in view; the sidebar scrolls to the form below instead.
     const customers = app.getByRole('list', { name: 'Customers' }).getByRole('button');
     for (const customer of await customers.all()) await expect(customer).toBeInViewport();
@@ -927,8 +932,7 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
     const box = await control.boundingBox();
     expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
   }
-  for (const cell of await accountRows(app).first().getByRole('cell').all())
-    expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
+  await expectFirstAccountRowWhole(app);
 });
 
 test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({
