@@ -913,6 +913,13 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
   const size = { width: 320, height: 200 };
   await app.setViewportSize(size);
   expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
+  // The window scrolls as a page; the customer's page does not scroll on its own.
+  expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(
+    size.height,
+  );
+  expect(
+    await app.getByRole('main').evaluate((main) => main.scrollHeight - main.clientHeight),
+  ).toBe(0);
   // One column: the customer's page under the customers, not beside them.
   const sidebar = await app.getByRole('complementary').boundingBox();
   const page = await app.getByRole('main').boundingBox();
