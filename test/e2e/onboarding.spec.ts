@@ -942,6 +942,49 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
   await expectFirstAccountRowWhole(app);
 });
 
+test("in one column, a customer picked is brought into view: their page at the window's top, the keyboard on their name; beside the list, the keyboard stays in the list", async ({
+  app,
+  harness,
+}) => {
+  for (let n = 1; n <= 12; n++)
+    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
+  await app.reload();
+  await app.setViewportSize({ width: 320, height: 200 });
+  const pick = (name: string) =>
+    app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
+  const expectBroughtIntoView = async (name: string) => {
+    const heading = app.getByRole('heading', { name, exact: true });
+    await expect(heading).toBeFocused();
+    await expect(heading).toBeInViewport();
+    const page = await app.getByRole('main').boundingBox();
+    expect(Math.abs(page?.y ?? Infinity)).toBeLessThan(1);
+  };
+  const backToTop = () => app.evaluate(() => window.scrollTo({ top: 0 }));
+
+  await pick('Customer 7 c7').click();
+  await expectBroughtIntoView('Customer 7');
+  // The customer shown, picked again once scrolled away: their page again.
+  await backToTop();
+  await pick('Customer 7 c7').click();
+  await expectBroughtIntoView('Customer 7');
+  await backToTop();
+  await app.getByLabel('Find a customer').fill('Customer 3');
+  await app.getByLabel('Find a customer').press('Enter');
+  await expectBroughtIntoView('Customer 3');
+  await app.getByLabel('Find a customer').fill('');
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await expectBroughtIntoView('Acme Ltd');
+  await backToTop();
+  await app.evaluate(() => window.__onboardingDeliver?.('showCustomer', { customerId: 'c5' }));
+  await expectBroughtIntoView('Customer 5');
+
+  const { width, height } = windowSize.preferred;
+  await app.setViewportSize({ width, height });
+  await pick('Customer 9 c9').click();
+  await expect(app.getByRole('heading', { name: 'Customer 9', exact: true })).toBeVisible();
+  await expect(pick('Customer 9 c9')).toBeFocused();
+});
+
 test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({
   app,
   harness,

@@ -25,6 +25,7 @@ import { SentLinksSection } from './components/SentLinksSection';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 import { customerToShow, rememberCustomerShown } from './remembered-customer';
+import { useCustomerPageBroughtIntoView } from './use-customer-page-brought-into-view';
 import { windowTitle } from './window-title';
 
 export function App() {
@@ -91,6 +92,18 @@ export function App() {
   useEffect(() => {
     customerPage.current?.scrollTo({ top: 0 });
   }, [selectedId]);
+  const sidebar = useRef<HTMLElement>(null);
+  const customerHeading = useRef<HTMLHeadingElement>(null);
+  const bringCustomerPageIntoView = useCustomerPageBroughtIntoView({
+    customers: sidebar,
+    page: customerPage,
+    heading: customerHeading,
+  });
+  /** A customer picked (in the list, from a notification, just added): their page is shown. */
+  const pickCustomer = (customerId: string) => {
+    setSelectedId(customerId);
+    bringCustomerPageIntoView();
+  };
 
   // A failure that repeats (Refresh pressed again on a bad network) is said once, not stacked.
   const addNotices = useCallback(
@@ -169,7 +182,7 @@ export function App() {
       (shownAloneId === null || shownAloneId === customerId) &&
       customers.some((customer) => customer.id === customerId)
     )
-      setSelectedId(customerId);
+      pickCustomer(customerId);
   });
   useEffect(() => {
     const bridge = onboarding();
@@ -324,7 +337,7 @@ export function App() {
           </div>
         )}
         <div className="layout">
-          <aside className="sidebar">
+          <aside className="sidebar" ref={sidebar}>
             <div className="sidebar-heading">
               <h2>Customers</h2>
               {shownAloneId === null && selected !== null && customers.length > 1 && (
@@ -352,11 +365,17 @@ export function App() {
                   customers={customers}
                   summaries={summaries}
                   selectedId={selectedId}
-                  onSelect={setSelectedId}
+                  onSelect={pickCustomer}
                   searchBoxRef={customerSearchBox}
                   listRef={customerList}
                 />
-                <NewCustomerForm onCreated={showAddedCustomers} nameInputRef={newCustomerName} />
+                <NewCustomerForm
+                  onCreated={(customer) => {
+                    showAddedCustomers(customer);
+                    bringCustomerPageIntoView();
+                  }}
+                  nameInputRef={newCustomerName}
+                />
                 <button
                   type="button"
                   ref={findInStackOne}
@@ -388,6 +407,7 @@ export function App() {
                   <CustomerHeading
                     key={selected.id}
                     customer={selected}
+                    headingRef={customerHeading}
                     accounts={accounts}
                     onChanged={replaceCustomers}
                     onRemoved={(remaining) => {

@@ -21,13 +21,15 @@ import { EmailAddressesInput } from './EmailAddressesInput';
  */
 export function CustomerHeading(props: {
   customer: Customer;
+  /** The customer's name: the keyboard's place as their page is brought into view. */
+  headingRef?: RefObject<HTMLHeadingElement | null>;
   /** The customer's accounts, for the summary to copy. */
   accounts: readonly LinkedAccountView[];
   /** The customer as saved renamed or with other addresses. */
   onChanged: (customer: Customer) => void;
   onRemoved: (remaining: Customer[]) => void;
 }) {
-  const { customer } = props;
+  const { customer, headingRef } = props;
   const emailToKept = customer.contactEmails ?? [];
   const [editing, setEditing] = useState<'rename' | 'remove' | 'email-to' | null>(null);
   const [name, setName] = useState(customer.name);
@@ -147,7 +149,9 @@ export function CustomerHeading(props: {
           </button>
         </form>
       ) : (
-        <h2>{customer.name}</h2>
+        <h2 ref={headingRef} tabIndex={-1}>
+          {customer.name}
+        </h2>
       )}
       <p className="muted">
         <span className="customer-id">Customer id {customer.id}</span>
