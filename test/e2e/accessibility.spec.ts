@@ -74,6 +74,13 @@ for (const colorScheme of ['light', 'dark'] as const)
     // A maximised window zoomed to 400%: one column.
     await app.setViewportSize({ width: 320, height: 200 });
     expect(await accessibilityViolations(app), 'main screen at 320 px').toEqual([]);
+    // With a notice held over the page (a failed Refresh).
+    await harness.control('/_simulator/faults', { failure_rate: 1 });
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    await expect(app.getByRole('alert').getByRole('listitem')).toHaveCount(1);
+    await harness.control('/_simulator/faults', { failure_rate: 0 });
+    expect(await accessibilityViolations(app), 'a notice at 320 px').toEqual([]);
+    await app.getByRole('button', { name: 'Dismiss' }).click();
     if (viewport !== null) await app.setViewportSize(viewport);
     await app.getByRole('button', { name: /^Globex/ }).click();
 

@@ -985,6 +985,51 @@ test("in one column, a customer picked is brought into view: their page at the w
   await expect(pick('Customer 9 c9')).toBeFocused();
 });
 
+test("in one column, a notice stays in view over the page the window is scrolled to, and the keyboard's place comes out from under it", async ({
+  app,
+  harness,
+}) => {
+  for (let n = 1; n <= 12; n++)
+    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
+  await app.reload();
+  await app.setViewportSize({ width: 320, height: 200 });
+  await app
+    .getByRole('list', { name: 'Customers' })
+    .getByRole('button', { name: 'Customer 7 c7' })
+    .click();
+  await expect(app.getByRole('heading', { name: 'Customer 7', exact: true })).toBeFocused();
+  await harness.control('/_simulator/faults', { failure_rate: 1 });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  const notice = app.getByRole('alert').getByRole('listitem');
+  await expect(notice).toContainText('StackOne had a problem');
+  expect(await app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  await expect(notice.getByRole('button', { name: 'Dismiss' })).toBeInViewport({ ratio: 1 });
+
+  /** Whether what is drawn at the middle of the keyboard's place is it (not the notice over it). */
+  const focusedUncovered = () =>
+    app.evaluate(() => {
+      const focused = document.activeElement;
+      if (!(focused instanceof HTMLElement)) return false;
+      const box = focused.getBoundingClientRect();
+      const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      return drawn !== null && focused.contains(drawn);
+    });
+  // Back from Refresh through the customer's heading's controls, each scrolled into view.
+  for (let step = 0; step < 4; step++) {
+    await app.keyboard.press('Shift+Tab');
+    expect(await focusedUncovered(), `step ${step}`).toBe(true);
+  }
+  // Dismissed, it leaves no room behind: a customer picked again is brought to the very top.
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+  await app
+    .getByRole('list', { name: 'Customers' })
+    .getByRole('button', { name: 'Customer 7 c7' })
+    .click();
+  await expect(app.getByRole('heading', { name: 'Customer 7', exact: true })).toBeFocused();
+  expect(Math.abs((await app.getByRole('main').boundingBox())?.y ?? Infinity)).toBeLessThan(1);
+});
+
 test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({
   app,
   harness,

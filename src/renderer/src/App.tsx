@@ -26,6 +26,7 @@ import { SettingsDialog } from './components/SettingsDialog';
 import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 import { customerToShow, rememberCustomerShown } from './remembered-customer';
 import { useCustomerPageBroughtIntoView } from './use-customer-page-brought-into-view';
+import { useScrollPaddingUnder } from './use-scroll-padding-under';
 import { windowTitle } from './window-title';
 
 export function App() {
@@ -48,6 +49,7 @@ export function App() {
   const [mode, setMode] = useState<'demo' | 'live' | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const noticeId = useId();
+  const noticesBar = useScrollPaddingUnder<HTMLDivElement>();
   /** The latest account notice, for screen readers (others see the list and its badges). */
   const [announcement, setAnnouncement] = useState('');
   /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
@@ -317,7 +319,7 @@ export function App() {
         )}
         {notices.length > 0 && (
           // The alert around the list, not on it: that role would take the list's away.
-          <div role="alert">
+          <div role="alert" className="notices-bar" ref={noticesBar}>
             <ul className="notices">
               {notices.map((notice, i) => (
                 <li key={notice}>
