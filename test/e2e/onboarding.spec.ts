@@ -985,7 +985,7 @@ test("in one column, a customer picked is brought into view: their page at the w
   await expect(pick('Customer 9 c9')).toBeFocused();
 });
 
-test("in one column, a notice stays in view over the page the window is scrolled to, and the keyboard's place comes out from under it", async ({
+test("in one column, a notice, or that the account list is not saved, stays in view over the page the window is scrolled to, and the keyboard's place comes out from under it", async ({
   app,
   harness,
 }) => {
@@ -1028,6 +1028,21 @@ test("in one column, a notice stays in view over the page the window is scrolled
     .click();
   await expect(app.getByRole('heading', { name: 'Customer 7', exact: true })).toBeFocused();
   expect(Math.abs((await app.getByRole('main').boundingBox())?.y ?? Infinity)).toBeLessThan(1);
+
+  // That the account list is not saved is held in view the same way.
+  const blocked = blockFile(join(harness.storeDir, 'onboarding.json'));
+  try {
+    await app.getByRole('button', { name: 'Rename' }).click();
+    await app.getByLabel('Customer name').fill('Customer 7 Ltd');
+    await app.getByRole('button', { name: 'Save' }).click();
+    await expect(app.getByRole('heading', { name: 'Customer 7 Ltd' })).toBeVisible();
+    const problem = app.getByRole('alert').filter({ hasText: 'could not be saved' });
+    await expect(problem).toBeVisible();
+    expect(await app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    await expect(problem).toBeInViewport();
+  } finally {
+    blocked.unblock();
+  }
 });
 
 test('the window does not scroll: a customer low in a long list is shown with the header and the new-customer form still in view, their page at its top', async ({

@@ -312,30 +312,34 @@ export function App() {
             Settings
           </button>
         </header>
-        {saveProblem !== null && (
-          <p className="save-problem" role="alert">
-            {saveProblem}
-          </p>
-        )}
-        {notices.length > 0 && (
-          // The alert around the list, not on it: that role would take the list's away.
-          <div role="alert" className="notices-bar" ref={noticesBar}>
-            <ul className="notices">
-              {notices.map((notice, i) => (
-                <li key={notice}>
-                  <span id={`${noticeId}-${i}`}>{notice}</span>
-                  <button
-                    type="button"
-                    className="link"
-                    // Of several, each Dismiss says which notice it dismisses.
-                    aria-describedby={`${noticeId}-${i}`}
-                    onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
-                  >
-                    Dismiss
-                  </button>
-                </li>
-              ))}
-            </ul>
+        {(saveProblem !== null || notices.length > 0) && (
+          <div className="notices-bar" ref={noticesBar}>
+            {saveProblem !== null && (
+              <p className="save-problem" role="alert">
+                {saveProblem}
+              </p>
+            )}
+            {notices.length > 0 && (
+              // The alert around the list, not on it: that role would take the list's away.
+              <div role="alert">
+                <ul className="notices">
+                  {notices.map((notice, i) => (
+                    <li key={notice}>
+                      <span id={`${noticeId}-${i}`}>{notice}</span>
+                      <button
+                        type="button"
+                        className="link"
+                        // Of several, each Dismiss says which notice it dismisses.
+                        aria-describedby={`${noticeId}-${i}`}
+                        onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
+                      >
+                        Dismiss
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </div>
         )}
         <div className="layout">
