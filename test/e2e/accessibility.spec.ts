@@ -200,6 +200,11 @@ for (const colorScheme of ['light', 'dark'] as const)
     await harness.control(`/_simulator/accounts/${id}/status`, { status: 'active' });
     await expect(app.getByRole('alert').filter({ hasText: 'could not be saved' })).toBeVisible();
     expect(await accessibilityViolations(app), 'the account list not saved').toEqual([]);
+    // In one column, held over the page in a bar that scrolls.
+    const viewportBefore = app.viewportSize();
+    await app.setViewportSize({ width: 320, height: 200 });
+    expect(await accessibilityViolations(app), 'not saved, at 320 px').toEqual([]);
+    if (viewportBefore !== null) await app.setViewportSize(viewportBefore);
     blocked.unblock();
   });
 

@@ -27,6 +27,7 @@ import { SlowAnswerNotice } from './components/SlowAnswerNotice';
 import { customerToShow, rememberCustomerShown } from './remembered-customer';
 import { useCustomerPageBroughtIntoView } from './use-customer-page-brought-into-view';
 import { useScrollPaddingUnder } from './use-scroll-padding-under';
+import { useTabStopWhileScrolling } from './use-tab-stop-while-scrolling';
 import { windowTitle } from './window-title';
 
 export function App() {
@@ -50,6 +51,7 @@ export function App() {
   const [notices, setNotices] = useState<string[]>([]);
   const noticeId = useId();
   const noticesBar = useScrollPaddingUnder<HTMLDivElement>();
+  const noticesScrolling = useTabStopWhileScrolling<HTMLDivElement>();
   /** The latest account notice, for screen readers (others see the list and its badges). */
   const [announcement, setAnnouncement] = useState('');
   /** Why the account list is not on disk: shown for as long as it lasts, not dismissed. */
@@ -101,7 +103,7 @@ export function App() {
     page: customerPage,
     heading: customerHeading,
   });
-  /** A customer picked (in the list, from a notification, just added): their page is shown. */
+  /** A customer picked (in the list, or from a notification): their page is shown. */
   const pickCustomer = (customerId: string) => {
     setSelectedId(customerId);
     bringCustomerPageIntoView();
@@ -314,32 +316,39 @@ export function App() {
         </header>
         {(saveProblem !== null || notices.length > 0) && (
           <div className="notices-bar" ref={noticesBar}>
-            {saveProblem !== null && (
-              <p className="save-problem" role="alert">
-                {saveProblem}
-              </p>
-            )}
-            {notices.length > 0 && (
-              // The alert around the list, not on it: that role would take the list's away.
-              <div role="alert">
-                <ul className="notices">
-                  {notices.map((notice, i) => (
-                    <li key={notice}>
-                      <span id={`${noticeId}-${i}`}>{notice}</span>
-                      <button
-                        type="button"
-                        className="link"
-                        // Of several, each Dismiss says which notice it dismisses.
-                        aria-describedby={`${noticeId}-${i}`}
-                        onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
-                      >
-                        Dismiss
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
+            <div
+              className="notices-scroll"
+              role="region"
+              aria-label="Notices"
+              {...noticesScrolling}
+            >
+              {saveProblem !== null && (
+                <p className="save-problem" role="alert">
+                  {saveProblem}
+                </p>
+              )}
+              {notices.length > 0 && (
+                // The alert around the list, not on it: that role would take the list's away.
+                <div role="alert">
+                  <ul className="notices">
+                    {notices.map((notice, i) => (
+                      <li key={notice}>
+                        <span id={`${noticeId}-${i}`}>{notice}</span>
+                        <button
+                          type="button"
+                          className="link"
+                          // Of several, each Dismiss says which notice it dismisses.
+                          aria-describedby={`${noticeId}-${i}`}
+                          onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}
+                        >
+                          Dismiss
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+            </div>
           </div>
         )}
         <div className="layout">
