@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { windowSize } from '../../src/main/window-bounds';
 import { blockFile } from '../support/blocked-file';
-import { startHarness } from './harness';
+import { startHarness, type Harness } from './harness';
 import {
   accountRows,
   addCustomer,
@@ -942,16 +942,23 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
   await expectFirstAccountRowWhole(app);
 });
 
-test("in one column, a customer picked is brought into view: their page at the window's top, the keyboard on their name; beside the list, the keyboard stays in the list", async ({
-  app,
-  harness,
-}) => {
+/** Twelve customers, in a window of one column (320 × 200: a maximised window zoomed to 400%). */
+async function twelveCustomersInOneColumn(app: Page, harness: Harness): Promise<void> {
   for (let n = 1; n <= 12; n++)
     await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
   await app.reload();
   await app.setViewportSize({ width: 320, height: 200 });
-  const pick = (name: string) =>
-    app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
+}
+
+const customerInList = (app: Page, name: string) =>
+  app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
+
+test("in one column, a customer picked is brought into view: their page at the window's top, the keyboard on their name; beside the list, the keyboard stays in the list", async ({
+  app,
+  harness,
+}) => {
+  await twelveCustomersInOneColumn(app, harness);
+  const pick = (name: string) => customerInList(app, name);
   const expectBroughtIntoView = async (name: string) => {
     const heading = app.getByRole('heading', { name, exact: true });
     await expect(heading).toBeFocused();
@@ -989,14 +996,8 @@ test("in one column, a notice, or that the account list is not saved, stays in v
   app,
   harness,
 }) => {
-  for (let n = 1; n <= 12; n++)
-    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
-  await app.reload();
-  await app.setViewportSize({ width: 320, height: 200 });
-  await app
-    .getByRole('list', { name: 'Customers' })
-    .getByRole('button', { name: 'Customer 7 c7' })
-    .click();
+  await twelveCustomersInOneColumn(app, harness);
+  await customerInList(app, 'Customer 7 c7').click();
   await expect(app.getByRole('heading', { name: 'Customer 7', exact: true })).toBeFocused();
   await harness.control('/_simulator/faults', { failure_rate: 1 });
   await app.getByRole('button', { name: 'Refresh' }).click();
@@ -1022,10 +1023,7 @@ test("in one column, a notice, or that the account list is not saved, stays in v
   // Dismissed, it leaves no room behind: a customer picked again is brought to the very top.
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
-  await app
-    .getByRole('list', { name: 'Customers' })
-    .getByRole('button', { name: 'Customer 7 c7' })
-    .click();
+  await customerInList(app, 'Customer 7 c7').click();
   await expect(app.getByRole('heading', { name: 'Customer 7', exact: true })).toBeFocused();
   expect(Math.abs((await app.getByRole('main').boundingBox())?.y ?? Infinity)).toBeLessThan(1);
 
