@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { windowSize } from '../../src/main/window-bounds';
 import { blockFile } from '../support/blocked-file';
@@ -1006,20 +1006,39 @@ test("in one column, a notice, or that the account list is not saved, stays in v
   expect(await app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   await expect(notice.getByRole('button', { name: 'Dismiss' })).toBeInViewport({ ratio: 1 });
 
-  /** Whether what is drawn at the middle of the keyboard's place is it (not the notice over it). */
-  const focusedUncovered = () =>
-    app.evaluate(() => {
-      const focused = document.activeElement;
-      if (!(focused instanceof HTMLElement)) return false;
-      const box = focused.getBoundingClientRect();
+  /** Whether what is drawn at the middle of the element is it (not the notice over it). */
+  const uncovered = (element: Locator) =>
+    element.evaluate((shown) => {
+      const box = shown.getBoundingClientRect();
       const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-      return drawn !== null && focused.contains(drawn);
+      return drawn !== null && shown.contains(drawn);
     });
   // Back from Refresh through the customer's heading's controls, each scrolled into view.
   for (let step = 0; step < 4; step++) {
     await app.keyboard.press('Shift+Tab');
-    expect(await focusedUncovered(), `step ${step}`).toBe(true);
+    expect(await uncovered(app.locator(':focus')), `step ${step}`).toBe(true);
   }
+  // A dialog opened meanwhile is drawn over it, its title and Done uncovered. (The page behind
+  // a dialog is inert, which hit testing passes through: it is tested as if it were not.)
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Customer 7 a link' });
+  for (const part of [
+    dialog.getByRole('heading', { name: 'Send Customer 7 a link' }),
+    dialog.getByRole('button', { name: 'Done' }),
+  ]) {
+    const drawnOnTop = await part.evaluate((shown) => {
+      const page = document.querySelector<HTMLElement>('.app[inert]');
+      if (page === null) return false;
+      page.inert = false;
+      const box = shown.getBoundingClientRect();
+      const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      page.inert = true;
+      return drawn !== null && shown.contains(drawn);
+    });
+    expect(drawnOnTop).toBe(true);
+  }
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
   // Dismissed, it leaves no room behind: a customer picked again is brought to the very top.
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
