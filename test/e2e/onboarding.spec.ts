@@ -855,6 +855,25 @@ async function expectFirstAccountRowWhole(app: Page): Promise<void> {
     expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
 }
 
+/**
+ * Whether what is drawn at the middle of the element is it, not something over it (a sticky
+ * header, a notice). The page behind an open dialog is inert, which hit testing passes through:
+ * it is tested as if it were not.
+ */
+function drawnOnTop(element: Locator): Promise<boolean> {
+  return element.evaluate((shown) => {
+    const inertPage = document.querySelector<HTMLElement>('.app[inert]');
+    if (inertPage !== null) inertPage.inert = false;
+    const box = shown.getBoundingClientRect();
+    const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    if (inertPage !== null) inertPage.inert = true;
+    return drawn !== null && shown.contains(drawn);
+  });
+}
+
+/** A maximised window zoomed to 400%: one column. */
+const oneColumnSize = { width: 320, height: 200 };
+
 test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits in it: nothing cut off at the right, nothing in an account's row cut off or overlapped, the window not scrolling", async ({
   app,
   harness,
@@ -910,12 +929,11 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
     await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
   await app.reload();
   await app.getByRole('button', { name: /^Acme Ltd/ }).click();
-  const size = { width: 320, height: 200 };
-  await app.setViewportSize(size);
-  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
+  await app.setViewportSize(oneColumnSize);
+  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBe(oneColumnSize.width);
   // The window scrolls as a page; the customer's page does not scroll on its own.
   expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(
-    size.height,
+    oneColumnSize.height,
   );
   expect(
     await app.getByRole('main').evaluate((main) => main.scrollHeight - main.clientHeight),
@@ -937,17 +955,17 @@ test("a maximised window zoomed to 400% (320 × 200 CSS px) is one column, the w
     await control.scrollIntoViewIfNeeded();
     await expect(control).toBeInViewport();
     const box = await control.boundingBox();
-    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(size.width);
+    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(oneColumnSize.width);
   }
   await expectFirstAccountRowWhole(app);
 });
 
-/** Twelve customers, in a window of one column (320 × 200: a maximised window zoomed to 400%). */
+/** Twelve customers, in a window of one column. */
 async function twelveCustomersInOneColumn(app: Page, harness: Harness): Promise<void> {
   for (let n = 1; n <= 12; n++)
     await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
   await app.reload();
-  await app.setViewportSize({ width: 320, height: 200 });
+  await app.setViewportSize(oneColumnSize);
 }
 
 const customerInList = (app: Page, name: string) =>
@@ -958,7 +976,6 @@ test("in one column, a customer picked is brought into view: their page at the w
   harness,
 }) => {
   await twelveCustomersInOneColumn(app, harness);
-  const pick = (name: string) => customerInList(app, name);
   const expectBroughtIntoView = async (name: string) => {
     const heading = app.getByRole('heading', { name, exact: true });
     await expect(heading).toBeFocused();
@@ -968,11 +985,11 @@ test("in one column, a customer picked is brought into view: their page at the w
   };
   const backToTop = () => app.evaluate(() => window.scrollTo({ top: 0 }));
 
-  await pick('Customer 7 c7').click();
+  await customerInList(app, 'Customer 7 c7').click();
   await expectBroughtIntoView('Customer 7');
   // The customer shown, picked again once scrolled away: their page again.
   await backToTop();
-  await pick('Customer 7 c7').click();
+  await customerInList(app, 'Customer 7 c7').click();
   await expectBroughtIntoView('Customer 7');
   await backToTop();
   await app.getByLabel('Find a customer').fill('Customer 3');
@@ -987,9 +1004,9 @@ test("in one column, a customer picked is brought into view: their page at the w
 
   const { width, height } = windowSize.preferred;
   await app.setViewportSize({ width, height });
-  await pick('Customer 9 c9').click();
+  await customerInList(app, 'Customer 9 c9').click();
   await expect(app.getByRole('heading', { name: 'Customer 9', exact: true })).toBeVisible();
-  await expect(pick('Customer 9 c9')).toBeFocused();
+  await expect(customerInList(app, 'Customer 9 c9')).toBeFocused();
 });
 
 test("in one column, a notice, or that the account list is not saved, stays in view over the page the window is scrolled to, and the keyboard's place comes out from under it", async ({
@@ -1006,37 +1023,19 @@ test("in one column, a notice, or that the account list is not saved, stays in v
   expect(await app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   await expect(notice.getByRole('button', { name: 'Dismiss' })).toBeInViewport({ ratio: 1 });
 
-  /** Whether what is drawn at the middle of the element is it (not the notice over it). */
-  const uncovered = (element: Locator) =>
-    element.evaluate((shown) => {
-      const box = shown.getBoundingClientRect();
-      const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-      return drawn !== null && shown.contains(drawn);
-    });
   // Back from Refresh through the customer's heading's controls, each scrolled into view.
   for (let step = 0; step < 4; step++) {
     await app.keyboard.press('Shift+Tab');
-    expect(await uncovered(app.locator(':focus')), `step ${step}`).toBe(true);
+    expect(await drawnOnTop(app.locator(':focus')), `step ${step}`).toBe(true);
   }
-  // A dialog opened meanwhile is drawn over it, its title and Done uncovered. (The page behind
-  // a dialog is inert, which hit testing passes through: it is tested as if it were not.)
+  // A dialog opened meanwhile is drawn over it, its title and Done uncovered.
   await app.getByRole('button', { name: 'Send a link' }).click();
   const dialog = app.getByRole('dialog', { name: 'Send Customer 7 a link' });
   for (const part of [
     dialog.getByRole('heading', { name: 'Send Customer 7 a link' }),
     dialog.getByRole('button', { name: 'Done' }),
-  ]) {
-    const drawnOnTop = await part.evaluate((shown) => {
-      const page = document.querySelector<HTMLElement>('.app[inert]');
-      if (page === null) return false;
-      page.inert = false;
-      const box = shown.getBoundingClientRect();
-      const drawn = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-      page.inert = true;
-      return drawn !== null && shown.contains(drawn);
-    });
-    expect(drawnOnTop).toBe(true);
-  }
+  ])
+    expect(await drawnOnTop(part)).toBe(true);
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toBeHidden();
   // Dismissed, it leaves no room behind: a customer picked again is brought to the very top.
@@ -1071,9 +1070,7 @@ test('the window does not scroll: a customer low in a long list is shown with th
   for (let n = 1; n <= 30; n++)
     await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
   await app.reload();
-  const pick = (name: string) =>
-    app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
-  await pick('Customer 29 c29').click();
+  await customerInList(app, 'Customer 29 c29').click();
   await expect(app.getByRole('heading', { name: 'Customer 29' })).toBeInViewport();
   await expect(app.getByRole('banner')).toBeInViewport();
   await expect(app.getByLabel('Name', { exact: true })).toBeInViewport();
@@ -1081,16 +1078,16 @@ test('the window does not scroll: a customer low in a long list is shown with th
 
   // In a window too short for a customer's page, it scrolls on its own, and the next starts at
   // its top.
-  await pick('Customer 30 c30').click();
+  await customerInList(app, 'Customer 30 c30').click();
   await sendLink(app, 'Customer 30');
-  await pick('Customer 29 c29').click();
+  await customerInList(app, 'Customer 29 c29').click();
   await sendLink(app, 'Customer 29');
   await app.setViewportSize({ width, height: 260 });
   const page = app.getByRole('main');
   expect(await page.evaluate((main) => main.scrollHeight > main.clientHeight)).toBe(true);
   await page.evaluate((main) => main.scrollTo({ top: main.scrollHeight }));
   await expect(app.getByRole('heading', { name: 'Customer 29' })).not.toBeInViewport();
-  await pick('Customer 30 c30').click();
+  await customerInList(app, 'Customer 30 c30').click();
   await expect(app.getByRole('heading', { name: 'Customer 30' })).toBeInViewport();
   expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(260);
 });
@@ -1124,12 +1121,7 @@ test("a long dialog scrolls under its header: the title and Done stay in view, a
   await expect(dialog.getByRole('button', { name: 'Copy diagnostics' })).toBeInViewport();
   await expect(dialog.getByRole('heading', { name: 'Settings' })).toBeInViewport();
   await expect(done).toBeInViewport();
-  /** Whether what is drawn at the middle of the control is the control (not the header). */
-  const uncovered = (label: string) =>
-    dialog.getByLabel(label, { exact: true }).evaluate((field) => {
-      const box = field.getBoundingClientRect();
-      return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === field;
-    });
+  const uncovered = (label: string) => drawnOnTop(dialog.getByLabel(label, { exact: true }));
   // Back up through the fields from the end, as Shift+Tab scrolls each to the dialog's top edge.
   await dialog.getByLabel('Your name or email').focus();
   for (const label of ['Relay token', 'Relay URL', 'StackOne API key']) {
