@@ -971,7 +971,7 @@ async function twelveCustomersInOneColumn(app: Page, harness: Harness): Promise<
 const customerInList = (app: Page, name: string) =>
   app.getByRole('list', { name: 'Customers' }).getByRole('button', { name });
 
-test("in one column, a customer picked is brought into view: their page at the window's top, the keyboard on their name; beside the list, the keyboard stays in the list", async ({
+test("in one column, a customer picked, or added, is brought into view: their page at the window's top, the keyboard on their name; beside the list, the keyboard stays in the list", async ({
   app,
   harness,
 }) => {
@@ -1001,6 +1001,21 @@ test("in one column, a customer picked is brought into view: their page at the w
   await backToTop();
   await app.evaluate(() => window.__onboardingDeliver?.('showCustomer', { customerId: 'c5' }));
   await expectBroughtIntoView('Customer 5');
+  // Added from a dialog opened from under the list: the first of them, rather than the opener.
+  await backToTop();
+  await linkElsewhere(harness, { id: 'globex', name: 'Globex Corporation' });
+  await app.getByRole('button', { name: 'Find a customer already in StackOne…' }).click();
+  await app.getByRole('button', { name: 'Add Globex Corporation' }).click();
+  await expectBroughtIntoView('Globex Corporation');
+  await backToTop();
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  await app.getByLabel('CSV file').setInputFiles({
+    name: 'customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Name,Customer id\r\nInitech,initech\r\nHooli,hooli'),
+  });
+  await app.getByRole('button', { name: 'Add 2 customers' }).click();
+  await expectBroughtIntoView('Initech');
 
   const { width, height } = windowSize.preferred;
   await app.setViewportSize({ width, height });

@@ -75,7 +75,8 @@ export function App() {
   const [sentLinksVersion, setSentLinksVersion] = useState(0);
 
   // What had focus when a dialog opened from the page gets it back when the last dialog closes
-  // (from one dialog to the next, the page behind stays inert and cannot take it).
+  // (from one dialog to the next, the page behind stays inert and cannot take it), unless the
+  // dialog added customers whose page is then brought into view (in one column), after this.
   const dialogOpener = useRef<Element | null>(null);
   const showDialog = (dialog: NonNullable<typeof openDialog>) => {
     if (openDialog === null) dialogOpener.current = document.activeElement;
@@ -560,6 +561,7 @@ export function App() {
             onAdded={(customer) => {
               showAddedCustomers(customer);
               setOpenDialog(null);
+              bringCustomerPageIntoView();
             }}
             onClose={() => setOpenDialog(null)}
           />
@@ -569,6 +571,7 @@ export function App() {
             onAdded={(added) => {
               showAddedCustomers(...added);
               setOpenDialog(null);
+              bringCustomerPageIntoView();
             }}
             onCustomersChanged={(changed) => replaceCustomers(...changed)}
             onClose={() => setOpenDialog(null)}
