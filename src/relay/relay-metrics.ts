@@ -53,9 +53,10 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
   });
   // Apart from the webhooks: a connection can fail before any request exists (a port scanner's
   // garbage, a client that gives up mid-headers); one cut short mid-webhook is counted in both.
+  // One reset with no request begun (a load balancer's TCP check) has failed at nothing.
   const connectionErrors = new Counter({
     name: 'relay_http_connection_errors_total',
-    help: 'HTTP connections that failed: cut short by the client (closed mid-request, or reset), timed out, headers too large or not HTTP, by reason.',
+    help: 'HTTP connections that failed: cut short by the client (closed or reset with a request begun), timed out, headers too large or not HTTP, by reason.',
     labelNames: ['reason'],
     registers: [registry],
   });

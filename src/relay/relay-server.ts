@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
 import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
+import { watchHttpRequestsBegun } from './http-requests-begun';
 import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 
 export interface RelayServerOptions {
@@ -85,14 +86,19 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     logger: false,
     clientErrorHandler(error, socket) {
       const reason = httpClientErrorReason(error.code);
-      metrics.connectionError(reason);
       // The error itself is never logged: it holds the request's bytes, headers and all.
-      if (reason === 'cut_short')
-        logger.debug({ reason }, 'HTTP connection cut short by its client');
-      else logger.warn({ reason }, 'HTTP request refused before it was read');
+      if (reason === 'cut_short' && !requestBegun(socket))
+        logger.debug('HTTP connection reset by its client between requests');
+      else {
+        metrics.connectionError(reason);
+        if (reason === 'cut_short')
+          logger.debug({ reason }, 'HTTP connection cut short by its client');
+        else logger.warn({ reason }, 'HTTP request refused before it was read');
+      }
       answerHttpClientError(reason, socket);
     },
   });
+  const requestBegun = watchHttpRequestsBegun(app.server);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),

@@ -308,6 +308,45 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(lines).toMatch(/"reason":"cut_short".*HTTP connection cut short by its client/);
     expect(lines).not.toContain(marker);
   });
+  it('counts no failure for a connection its client resets with no request begun, before any or between keep-alive requests, and one reset with a request begun after an answer as cut short', async () => {
+    const relay = await relayInProcess();
+    const { hostname, port } = new URL(relay.url);
+    const healthz = `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`;
+    /** Has one request answered whole on a connection (or none), sends `begun`, then resets it. */
+    const resetAfter = (answered: 0 | 1, begun: string) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          if (answered === 0) resetWith(begun);
+          else socket.write(healthz);
+        });
+        const resetWith = (bytes: string) => {
+          if (bytes === '') socket.resetAndDestroy();
+          else socket.write(bytes, () => socket.resetAndDestroy());
+          resolve();
+        };
+        let answer = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          answer += chunk;
+          if (/^HTTP\/1\.1 200 [^]*\r\n\r\n\{.*\}$/.test(answer)) resetWith(begun);
+        });
+        socket.once('error', () => undefined);
+      });
+    // A load balancer's TCP check; a keep-alive pool letting a connection go; a second request
+    // given up on mid-headers.
+    await resetAfter(0, '');
+    await resetAfter(1, '');
+    await resetAfter(1, `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n`);
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+        /^relay_http_connection_errors_total\{reason="cut_short"\} 1$/m,
+      ),
+    );
+    expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+      /^relay_http_connection_errors_total\{reason="cut_short"\} 1$/m,
+    );
+    await relay.close();
+  });
 });
 
 describe('relay logs', () => {
