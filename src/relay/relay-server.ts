@@ -24,6 +24,12 @@ export interface RelayServerOptions {
   eventLog: EventLog;
   logger: Logger;
   maxBodyBytes?: number;
+  /**
+   * How long a client may take to send a request whole (timed from its connection, or from a
+   * later request's first byte) before the relay answers 408 and closes the connection (default
+   * 30 s): slow or silent senders hold no connection and no half-read body for long.
+   */
+  requestTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 8). */
   fanOutWindowMs?: number;
@@ -81,8 +87,15 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       );
   let shuttingDown = false;
 
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     bodyLimit: maxBodyBytes,
+    // Fastify's default lets a request's body trickle in for ever.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(requestTimeoutMs, 5_000),
+    },
     logger: false,
     clientErrorHandler(error, socket) {
       const reason = httpClientErrorReason(error.code);

@@ -27,7 +27,12 @@ afterEach(async () => {
 let streamsInOwnProcess = false;
 
 async function relayInProcess(
-  options: { heartbeatIntervalMs?: number; fanOutWindowMs?: number; logs?: string[] } = {},
+  options: {
+    heartbeatIntervalMs?: number;
+    fanOutWindowMs?: number;
+    requestTimeoutMs?: number;
+    logs?: string[];
+  } = {},
 ): Promise<RunningRelay> {
   const temp = makeTempDir('relay-ops');
   const logStream = new Writable({
@@ -48,6 +53,7 @@ async function relayInProcess(
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     }),
     ...(options.fanOutWindowMs !== undefined && { fanOutWindowMs: options.fanOutWindowMs }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     streamsInOwnProcess,
   });
   cleanups.push(() => temp.remove());
@@ -134,6 +140,18 @@ describe.each([
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
     );
+    client.ws.close();
+  });
+
+  it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
+    const relay = await relayInProcess({ requestTimeoutMs: 200 });
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    // Nothing on the connection, either way, for five times the timeout (no heartbeat is due).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await post(relay.url, webhookBody());
+    await eventually(() => expect(client.events()).toHaveLength(1));
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
     client.ws.close();
   });
 
@@ -308,6 +326,24 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(lines).toMatch(/"reason":"cut_short".*HTTP connection cut short by its client/);
     expect(lines).not.toContain(marker);
   });
+  it('answers 408 to a request not sent whole in time (its headers, or its body, trickling in, or nothing sent at all), closing the connection, and counts the timeouts', async () => {
+    const relay = await relayInProcess({ requestTimeoutMs: 300 });
+    const { hostname } = new URL(relay.url);
+    const [slowHeaders, slowBody, silent] = await Promise.all([
+      answerTo(relay.url, `POST /webhooks/stackone HTTP/1.1\r\nHost: ${hostname}\r\n`),
+      answerTo(relay.url, webhookCutShort.replace('{host}', hostname)),
+      answerTo(relay.url, ''),
+    ]);
+    expect(slowHeaders).toMatch(/^HTTP\/1\.1 408 /);
+    expect(slowBody).toMatch(/^HTTP\/1\.1 408 /);
+    expect(silent).toMatch(/^HTTP\/1\.1 408 /);
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_http_connection_errors_total\{reason="timeout"\} 3$/m);
+    expect(text).not.toMatch(/^relay_http_connection_errors_total\{reason="cut_short"\}/m);
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+    await relay.close();
+  });
+
   it('counts no failure for a connection its client resets with no request begun, before any or between keep-alive requests, and one reset with a request begun after an answer as cut short', async () => {
     const relay = await relayInProcess();
     const { hostname, port } = new URL(relay.url);
