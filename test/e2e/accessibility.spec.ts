@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { windowSize } from '../../src/main/window-bounds';
 import { blockFile } from '../support/blocked-file';
-import { addCustomer, expect, linkActiveBambooHr, linkElsewhere, test } from './fixtures';
+import {
+  addCustomer,
+  expect,
+  linkActiveBambooHr,
+  linkElsewhere,
+  oneColumnSize,
+  test,
+} from './fixtures';
 
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -72,7 +79,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     await expect(app.locator('table.accounts tr').first()).toHaveCSS('display', 'flex');
     expect(await accessibilityViolations(app), 'main screen at 207%').toEqual([]);
     // A maximised window zoomed to 400%: one column.
-    await app.setViewportSize({ width: 320, height: 200 });
+    await app.setViewportSize(oneColumnSize);
     expect(await accessibilityViolations(app), 'main screen at 320 px').toEqual([]);
     // With a notice held over the page (a failed Refresh).
     await harness.control('/_simulator/faults', { failure_rate: 1 });
@@ -202,7 +209,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await accessibilityViolations(app), 'the account list not saved').toEqual([]);
     // In one column, held over the page in a bar that scrolls.
     const viewportBefore = app.viewportSize();
-    await app.setViewportSize({ width: 320, height: 200 });
+    await app.setViewportSize(oneColumnSize);
     expect(await accessibilityViolations(app), 'not saved, at 320 px').toEqual([]);
     if (viewportBefore !== null) await app.setViewportSize(viewportBefore);
     blocked.unblock();

@@ -15,6 +15,9 @@ export const test = base.extend<{ harness: Harness; app: Page }>({
 });
 export { expect };
 
+/** A maximised window zoomed to 400% (CSS px): one column. */
+export const oneColumnSize = { width: 320, height: 200 };
+
 export async function addCustomer(page: Page, name: string, id: string): Promise<void> {
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Customer id').fill(id);

@@ -13,6 +13,7 @@ import {
   linkBambooHrFromAuthLink,
   linkBambooHrUntilActive,
   linkElsewhere,
+  oneColumnSize,
   openHubOn,
   sendLink,
   submitBambooHr,
@@ -870,9 +871,6 @@ function drawnOnTop(element: Locator): Promise<boolean> {
     return drawn !== null && shown.contains(drawn);
   });
 }
-
-/** A maximised window zoomed to 400%: one column. */
-const oneColumnSize = { width: 320, height: 200 };
 
 test("at the window's smallest size, and zoomed in there twice, three, four and eight times (120%, 131%, 144%, 207%), a customer's page fits in it: nothing cut off at the right, nothing in an account's row cut off or overlapped, the window not scrolling", async ({
   app,
