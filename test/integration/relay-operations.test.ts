@@ -326,6 +326,7 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(lines).toMatch(/"reason":"cut_short".*HTTP connection cut short by its client/);
     expect(lines).not.toContain(marker);
   });
+
   it('answers 408 to a request not sent whole in time (its headers, or its body, trickling in, or nothing sent at all), closing the connection, and counts the timeouts', async () => {
     const relay = await relayInProcess({ requestTimeoutMs: 300 });
     const { hostname } = new URL(relay.url);
@@ -378,6 +379,7 @@ describe('relay HTTP connections that fail before a request', () => {
         /^relay_http_connection_errors_total\{reason="cut_short"\} 1$/m,
       ),
     );
+    // And stays there: the resets with none begun, sent first, were seen by now and not counted.
     expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
       /^relay_http_connection_errors_total\{reason="cut_short"\} 1$/m,
     );
