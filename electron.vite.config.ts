@@ -22,6 +22,10 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src/renderer'),
     build: {
       minify: true,
+      // Vite warns of chunks over 500 kB, as a page fetched over a network would wait for them.
+      // The one over it is the Hub's (1.37 MB), split off already and read from the app's own
+      // files when the connect dialog first opens; a chunk growing past this still warns.
+      chunkSizeWarningLimit: 1_600,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
     plugins: [react()],
