@@ -327,7 +327,7 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(lines).not.toContain(marker);
   });
 
-  it('answers 408 to a request not sent whole in time (its headers, or its body, trickling in, or nothing sent at all), closing the connection, and counts the timeouts', async () => {
+  it('answers 408 to a request not sent whole in time (its headers, or its body, trickling in, or nothing sent at all), closing the connection, and counts the timeouts; a kept-alive connection idle between requests is not timed', async () => {
     const relay = await relayInProcess({ requestTimeoutMs: 300 });
     const { hostname } = new URL(relay.url);
     const [slowHeaders, slowBody, silent] = await Promise.all([
@@ -338,6 +338,29 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(slowHeaders).toMatch(/^HTTP\/1\.1 408 /);
     expect(slowBody).toMatch(/^HTTP\/1\.1 408 /);
     expect(silent).toMatch(/^HTTP\/1\.1 408 /);
+    // A kept-alive connection idle between requests for longer than the timeout is not cut: the
+    // time runs from a request's first byte.
+    const { port } = new URL(relay.url);
+    const keptAlive = connect(Number(port), hostname);
+    keptAlive.setEncoding('utf8');
+    keptAlive.on('error', () => undefined);
+    /** The relay's answer to `request` on that connection, or that it was closed instead. */
+    const askKeptAlive = (request: string) =>
+      new Promise<string>((resolve) => {
+        if (keptAlive.closed) return resolve('closed');
+        keptAlive.once('data', resolve);
+        keptAlive.once('close', () => resolve('closed'));
+        keptAlive.write(request);
+      });
+    const healthz = `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`;
+    const first = await askKeptAlive(healthz);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const second = await askKeptAlive(healthz);
+    keptAlive.destroy();
+    expect([first, second]).toEqual([
+      expect.stringMatching(/^HTTP\/1\.1 200 /),
+      expect.stringMatching(/^HTTP\/1\.1 200 /),
+    ]);
     const text = await (await fetch(`${relay.url}/metrics`)).text();
     expect(text).toMatch(/^relay_http_connection_errors_total\{reason="timeout"\} 3$/m);
     expect(text).not.toMatch(/^relay_http_connection_errors_total\{reason="cut_short"\}/m);
