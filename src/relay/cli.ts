@@ -5,6 +5,7 @@ import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-ev
 import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
+  defaultRequestTimeoutMs,
   startRelayServer,
   streamPath,
   webhookPath,
@@ -39,6 +40,9 @@ Usage: npm run relay -- [options]
                           The window grows up to this while sending to every subscriber takes
                           more than 40% of it (many subscribers, a busy machine), so the relay
                           batches more instead of falling behind (default ${defaultFanOutWindowMaxMs})
+  --request-timeout <s>   A request not sent whole this long after its connection (or its
+                          first byte) is answered 408 and its connection closed, so slow or
+                          silent senders hold nothing for long (default ${defaultRequestTimeoutMs / 1000})
   --single-process        Serve stream subscribers from the main process instead of a second
                           one: 10-20 MB less memory, a higher latency tail under heavy load;
                           for a machine with one core (run Node with --max-semi-space-size=8)
@@ -77,6 +81,7 @@ const values = orFail(
         'retention-mib': { type: 'string', default: String(defaultRetention.mib) },
         'fan-out-window': { type: 'string', default: String(defaultFanOutWindowMs) },
         'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
+        'request-timeout': { type: 'string', default: String(defaultRequestTimeoutMs / 1000) },
         'single-process': { type: 'boolean', default: false },
         'stream-process': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -107,6 +112,7 @@ const positiveInteger = (flag: string, text: string): number => {
 const retentionHours = positiveInteger('retention-hours', values['retention-hours']);
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
+const requestTimeoutSeconds = positiveInteger('request-timeout', values['request-timeout']);
 // Deployed with a heap cap (docs/relay.md, Memory): one too small for the relay's caches and
 // connections is refused now rather than found out under load. The index of retained events is
 // outside the heap (event-index.ts).
@@ -162,6 +168,7 @@ const relay = await startRelayServer({
   clientTokens,
   fanOutWindowMs,
   fanOutWindowMaxMs,
+  requestTimeoutMs: requestTimeoutSeconds * 1000,
   eventLog,
   logger,
   streamsInOwnProcess: !values['single-process'],

@@ -53,6 +53,8 @@ export const webhookPath = '/webhooks/stackone';
 /** The fan-out window's minimum and how far it may grow, in ms (the CLI's defaults too). */
 export const defaultFanOutWindowMs = 8;
 export const defaultFanOutWindowMaxMs = 50;
+/** How long a client may take to send a request whole, in ms (the CLI's default too). */
+export const defaultRequestTimeoutMs = 30_000;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
@@ -87,7 +89,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       );
   let shuttingDown = false;
 
-  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const app = Fastify({
     bodyLimit: maxBodyBytes,
     // Fastify's default lets a request's body trickle in for ever.

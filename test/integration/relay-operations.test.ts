@@ -250,21 +250,21 @@ async function provokeLoggedRejections(
   return [secret, token, wrongToken, marker, sign(body, secret).slice(0, 12)];
 }
 
-describe('relay HTTP connections that fail before a request', () => {
-  /** Sends `bytes` on a raw socket; what the relay answered, once it has closed the connection. */
-  function answerTo(url: string, bytes: string): Promise<string> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve) => {
-      let answer = '';
-      const socket = connect(Number(port), hostname, () => socket.write(bytes));
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => (answer += chunk));
-      socket.once('close', () => resolve(answer));
-      // The relay closes with the rest of a long request unread, which resets the connection.
-      socket.once('error', () => undefined);
-    });
-  }
+/** Sends `bytes` on a raw socket; what the relay answered, once it has closed the connection. */
+function answerTo(url: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.once('close', () => resolve(answer));
+    // The relay closes with the rest of a long request unread, which resets the connection.
+    socket.once('error', () => undefined);
+  });
+}
 
+describe('relay HTTP connections that fail before a request', () => {
   it('answers what is not HTTP 400 and headers too large 431, counts those and connections cut short (a webhook among them) by reason, and logs none of their bytes', async () => {
     const logs: string[] = [];
     const relay = await relayInProcess({ logs });
@@ -538,6 +538,7 @@ describe('relay command line', () => {
       '--stream-process',
       '--fan-out-window',
       '--fan-out-window-max',
+      '--request-timeout',
     ])
       expect(help.stdout).toContain(flag);
 
@@ -552,6 +553,10 @@ describe('relay command line', () => {
         '--retention-mib must be a whole number of 1 or more, got "0"',
       ],
       [['--port', '70000', ...credentials], '--port must be 0-65535'],
+      [
+        ['--request-timeout', '0', ...credentials],
+        '--request-timeout must be a whole number of 1 or more, got "0"',
+      ],
       [
         ['--fan-out-window', '2.5', ...credentials],
         '--fan-out-window must be 0-1000 ms, got "2.5"',
@@ -629,6 +634,17 @@ describe('relay command line', () => {
     );
     expect((await post(first.url, webhookBody())).status).toBe(200);
     first.child.kill('SIGTERM');
+  }, 30_000);
+
+  it('applies --request-timeout: a request not sent whole in that many seconds is answered 408', async () => {
+    const temp = makeTempDir('relay-request-timeout');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, ['--request-timeout', '1']);
+    const { hostname } = new URL(relay.url);
+    expect(
+      await answerTo(relay.url, `POST /webhooks/stackone HTTP/1.1\r\nHost: ${hostname}\r\n`),
+    ).toMatch(/^HTTP\/1\.1 408 /);
+    relay.child.kill('SIGTERM');
   }, 30_000);
 
   it('applies the retention flags: a client whose cursor is past them is told of the gap', async () => {
