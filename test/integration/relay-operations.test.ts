@@ -144,11 +144,12 @@ describe.each([
   });
 
   it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
-    const relay = await relayInProcess({ requestTimeoutMs: 200 });
+    // Long enough that a runner busy elsewhere does not hold the handshake up past it.
+    const relay = await relayInProcess({ requestTimeoutMs: 500 });
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.subscribed()).toBe(true));
     // Nothing on the connection, either way, for five times the timeout (no heartbeat is due).
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     await post(relay.url, webhookBody());
     await eventually(() => expect(client.events()).toHaveLength(1));
     expect(client.ws.readyState).toBe(client.ws.OPEN);
@@ -328,7 +329,8 @@ describe('relay HTTP connections that fail before a request', () => {
   });
 
   it('answers 408 to a request not sent whole in time (its headers, or its body, trickling in, or nothing sent at all), closing the connection, and counts the timeouts; a kept-alive connection idle between requests is not timed', async () => {
-    const relay = await relayInProcess({ requestTimeoutMs: 300 });
+    // Long enough that a runner busy elsewhere does not hold up the kept-alive request past it.
+    const relay = await relayInProcess({ requestTimeoutMs: 500 });
     const { hostname } = new URL(relay.url);
     const [slowHeaders, slowBody, silent] = await Promise.all([
       answerTo(relay.url, `POST /webhooks/stackone HTTP/1.1\r\nHost: ${hostname}\r\n`),
@@ -354,7 +356,7 @@ describe('relay HTTP connections that fail before a request', () => {
       });
     const healthz = `GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`;
     const first = await askKeptAlive(healthz);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const second = await askKeptAlive(healthz);
     keptAlive.destroy();
     expect([first, second]).toEqual([
