@@ -3,8 +3,16 @@ import type { Socket } from 'node:net';
 /** Why an HTTP connection failed before (or outside) a request the relay could handle. */
 export type HttpClientErrorReason = 'cut_short' | 'timeout' | 'headers_too_large' | 'malformed';
 
-/** Node's error codes on an HTTP server's connections, by what the operator reads of them. */
-export function httpClientErrorReason(code: string | undefined): HttpClientErrorReason {
+/**
+ * Node's error codes on an HTTP server's connections, by what the operator reads of them; null
+ * for a connection reset with no request begun (a load balancer's TCP check, a keep-alive pool
+ * letting one go), which has failed at nothing.
+ */
+export function httpClientErrorReason(
+  code: string | undefined,
+  requestBegun: boolean,
+): HttpClientErrorReason | null {
+  if (code === 'ECONNRESET' && !requestBegun) return null;
   // Reset, or closed with a request begun (Node's parser then calls the end of input an error).
   if (code === 'ECONNRESET' || code === 'HPE_INVALID_EOF_STATE') return 'cut_short';
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'timeout';

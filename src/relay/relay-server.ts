@@ -100,16 +100,17 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     },
     logger: false,
     clientErrorHandler(error, socket) {
-      const reason = httpClientErrorReason(error.code);
-      // The error itself is never logged: it holds the request's bytes, headers and all.
-      if (reason === 'cut_short' && !requestBegun(socket))
+      const reason = httpClientErrorReason(error.code, requestBegun(socket));
+      if (reason === null) {
         logger.debug('HTTP connection reset by its client between requests');
-      else {
-        metrics.connectionError(reason);
-        if (reason === 'cut_short')
-          logger.debug({ reason }, 'HTTP connection cut short by its client');
-        else logger.warn({ reason }, 'HTTP request refused before it was read');
+        socket.destroy();
+        return;
       }
+      metrics.connectionError(reason);
+      // The error itself is never logged: it holds the request's bytes, headers and all.
+      if (reason === 'cut_short')
+        logger.debug({ reason }, 'HTTP connection cut short by its client');
+      else logger.warn({ reason }, 'HTTP request refused before it was read');
       answerHttpClientError(reason, socket);
     },
   });

@@ -25,12 +25,15 @@ async function clientReads(answer: (serverSide: Socket) => void): Promise<string
 
 describe('HTTP connections that fail before a request', () => {
   it("names Node's error codes by what they mean to an operator", () => {
-    expect(httpClientErrorReason('ECONNRESET')).toBe('cut_short');
-    expect(httpClientErrorReason('HPE_INVALID_EOF_STATE')).toBe('cut_short');
-    expect(httpClientErrorReason('ERR_HTTP_REQUEST_TIMEOUT')).toBe('timeout');
-    expect(httpClientErrorReason('HPE_HEADER_OVERFLOW')).toBe('headers_too_large');
-    expect(httpClientErrorReason('HPE_INVALID_METHOD')).toBe('malformed');
-    expect(httpClientErrorReason(undefined)).toBe('malformed');
+    expect(httpClientErrorReason('ECONNRESET', true)).toBe('cut_short');
+    expect(httpClientErrorReason('HPE_INVALID_EOF_STATE', true)).toBe('cut_short');
+    expect(httpClientErrorReason('ERR_HTTP_REQUEST_TIMEOUT', true)).toBe('timeout');
+    expect(httpClientErrorReason('HPE_HEADER_OVERFLOW', true)).toBe('headers_too_large');
+    expect(httpClientErrorReason('HPE_INVALID_METHOD', true)).toBe('malformed');
+    expect(httpClientErrorReason(undefined, true)).toBe('malformed');
+    // A reset with no request begun is no failure; a silent connection timed out still is one.
+    expect(httpClientErrorReason('ECONNRESET', false)).toBeNull();
+    expect(httpClientErrorReason('ERR_HTTP_REQUEST_TIMEOUT', false)).toBe('timeout');
   });
 
   it.each([
