@@ -400,6 +400,62 @@ test("a second account's label the customer has already is warned of as it is ty
   );
 });
 
+test("an account disconnected elsewhere while a second account is asked for: the label's form goes and what it held back comes back; a label chosen is still said", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const disconnectElsewhere = async (accountId: string) => {
+    await harness.control(`/_simulator/accounts/${accountId}/delete`, {});
+    await expect(accountRows(app)).toHaveCount(0);
+  };
+
+  // The connect dialog hides the Hub while the label is typed: it is back, not an empty dialog.
+  const first = await linkActiveBambooHr(app, harness, 'acme');
+  await app.getByRole('button', { name: 'Connect an integration' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await dialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await dialog.getByLabel('Label for the new account').fill('UK entity');
+  await expect(dialog.getByTestId('stackone-hub')).toHaveCount(0);
+  await disconnectElsewhere(first);
+  await expect(dialog.getByLabel('Label for the new account')).toHaveCount(0);
+  await expect(
+    dialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }),
+  ).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  // Send a link holds back Create link while it is typed: it can be pressed again.
+  const second = await linkActiveBambooHr(app, harness, 'acme');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const sendDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await sendDialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeDisabled();
+  await expect(sendDialog.getByLabel('Label for the new account')).toBeFocused();
+  await disconnectElsewhere(second);
+  await expect(sendDialog.getByLabel('Label for the new account')).toHaveCount(0);
+  // The keyboard stays in the dialog, where Tab and Escape work.
+  await expect(sendDialog).toBeFocused();
+  await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeEnabled();
+  // Linked again meanwhile, the customer has the system again: the form is not back by itself.
+  await linkElsewhere(harness, { id: 'acme', name: 'Acme Ltd' });
+  await expect(accountRows(app)).toHaveCount(1);
+  await expect(sendDialog.getByRole('button', { name: 'Link a second account…' })).toBeVisible();
+  await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeEnabled();
+
+  // A label chosen stays said, with the way back to an ordinary account, once none is left.
+  await sendDialog.getByRole('button', { name: 'Link a second account…' }).click();
+  await sendDialog.getByLabel('Label for the new account').fill('Payroll');
+  await sendDialog.getByRole('button', { name: 'Use this label' }).click();
+  await disconnectElsewhere(harness.store.accountsOf('acme')[0]?.id ?? '');
+  await expect(sendDialog).toContainText('A second account, labelled “Payroll”');
+  await sendDialog.getByRole('button', { name: 'Link an ordinary account instead' }).click();
+  await expect(sendDialog).not.toContainText('second account');
+  await sendDialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(sendDialog.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await sendDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).not.toContainText('second account');
+});
+
 test('an expired OAuth account is re-linked through a new provider window', async ({
   app,
   harness,

@@ -8,7 +8,11 @@ import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
-import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
+import {
+  SecondAccountChoice,
+  useSecondAccountChoosing,
+  type SecondAccount,
+} from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
@@ -36,8 +40,6 @@ export function ConnectDialog(props: {
   const linked = useRef(false);
   const dialogRef = useRef<HTMLElement>(null);
   const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(null);
-  /** While a second account's label is entered the Hub is hidden: it would link an ordinary one. */
-  const [choosingSecond, setChoosingSecond] = useState(false);
   const secondLabel = secondAccount?.label;
   const [accountsBefore] = useState(() => new Set(props.accounts.map((account) => account.id)));
   /** The Hub's success was an account the customer already had: said, with what to do instead. */
@@ -48,6 +50,9 @@ export function ConnectDialog(props: {
    * another session is started for another account with the label.
    */
   const [linkedSecondId, setLinkedSecondId] = useState<string | null>(null);
+  const accountsBesideSecond = props.accounts.filter((account) => account.id !== linkedSecondId);
+  /** While a second account's label is entered the Hub is hidden: it would link an ordinary one. */
+  const [choosingSecond, setChoosingSecond] = useSecondAccountChoosing(accountsBesideSecond);
   /** What is typed in the Hub's form, asked about before Done closes (null: no Hub shown). */
   const hubTyping = useRef<ReturnType<typeof watchHubTyping> | null>(null);
   // One function for the dialog's life: a new one each render would start a new watch each time.
@@ -157,10 +162,11 @@ export function ConnectDialog(props: {
       )}
       {props.relink === undefined && (
         <SecondAccountChoice
-          accounts={props.accounts.filter((account) => account.id !== linkedSecondId)}
+          accounts={accountsBesideSecond}
           linkedWithLabel={props.accounts.find((account) => account.id === linkedSecondId) ?? null}
           value={secondAccount}
           onChange={chooseSecondAccount}
+          choosing={choosingSecond}
           onChoosingChange={setChoosingSecond}
         />
       )}

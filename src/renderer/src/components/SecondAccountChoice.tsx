@@ -13,9 +13,24 @@ export interface SecondAccount {
 }
 
 /**
+ * Whether a second account's label is being entered, kept by the dialog around the choice, which
+ * holds back meanwhile what would link an ordinary one. The form goes with the customer's last
+ * account (disconnected elsewhere: a second account would be beside none), and the dialog's
+ * Hub or Create link with it; linked again, the choice is offered anew, not the form.
+ */
+export function useSecondAccountChoosing(
+  accounts: readonly LinkedAccountView[],
+): [choosing: boolean, setChoosing: (choosing: boolean) => void] {
+  const [choosing, setChoosing] = useState(false);
+  const offered = accounts.length > 0;
+  if (choosing && !offered) setChoosing(false);
+  return [choosing && offered, setChoosing];
+}
+
+/**
  * StackOne takes a link for a provider the customer already has as that account's credentials
  * entered again. This lets the user ask for a second account instead, labelled to tell the two
- * apart. Nothing for a customer with no account yet.
+ * apart. Not offered to a customer with no account.
  */
 export function SecondAccountChoice(props: {
   /** The customer's accounts: the first names the example ("another BambooHR"). */
@@ -27,15 +42,12 @@ export function SecondAccountChoice(props: {
   linkedWithLabel?: LinkedAccountView | null;
   value: SecondAccount | null;
   onChange: (value: SecondAccount | null) => void;
-  /** While the label is being entered, the dialog holds back what would link an ordinary one. */
+  /** The label being entered (`useSecondAccountChoosing`, for these accounts). */
+  choosing: boolean;
   onChoosingChange: (choosing: boolean) => void;
   disabled?: boolean;
 }) {
-  const [choosing, setChoosingState] = useState(false);
-  const setChoosing = (value: boolean) => {
-    setChoosingState(value);
-    props.onChoosingChange(value);
-  };
+  const { choosing, onChoosingChange: setChoosing } = props;
   const [label, setLabel] = useState('');
   const [error, setError] = useState<string | null>(null);
   const helpId = useId();
@@ -65,8 +77,6 @@ export function SecondAccountChoice(props: {
     });
   };
 
-  const firstAccount = props.accounts[0];
-  if (firstAccount === undefined) return null;
   if (choosing) {
     const labelled = accountsLabelled(props.accounts, label);
     const describedBy = [
@@ -165,6 +175,9 @@ export function SecondAccountChoice(props: {
       </p>
     );
   }
+  // Offered only beside an account: a label chosen is said (and can be taken back) whatever goes.
+  const firstAccount = props.accounts[0];
+  if (firstAccount === undefined) return null;
   return (
     <p className="muted second-account">
       Adding a second account of a system already linked (another{' '}

@@ -16,7 +16,11 @@ import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
-import { SecondAccountChoice, type SecondAccount } from './SecondAccountChoice';
+import {
+  SecondAccountChoice,
+  useSecondAccountChoosing,
+  type SecondAccount,
+} from './SecondAccountChoice';
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 import { useFieldNote } from '../use-field-note';
 import { useNowPassing } from '../use-now-passing';
@@ -65,7 +69,8 @@ export function SendLinkDialog(props: {
   const [secondAccount, setSecondAccount] = useState<SecondAccount | null>(
     props.secondAccount ?? null,
   );
-  const [choosingSecond, setChoosingSecond] = useState(false);
+  /** While a second account's label is entered, Create link would make a link for an ordinary one. */
+  const [choosingSecond, setChoosingSecond] = useSecondAccountChoosing(props.accounts);
   const [emailTo, setEmailTo] = useState(emailToLineText(customer.contactEmails));
   const [emailToError, setEmailToError] = useState<string | null>(null);
   const emailToField = useRef<HTMLInputElement>(null);
@@ -219,6 +224,7 @@ export function SendLinkDialog(props: {
           accounts={props.accounts}
           value={secondAccount}
           onChange={setSecondAccount}
+          choosing={choosingSecond}
           onChoosingChange={setChoosingSecond}
           disabled={creating}
         />
