@@ -456,6 +456,53 @@ test("an account disconnected elsewhere while a second account is asked for: the
   await expect(app.getByRole('region', { name: 'Links sent' })).not.toContainText('second account');
 });
 
+test('an account disconnected elsewhere while it is being re-linked is said to be gone, and the dialog offers to link it anew', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const gone =
+    'BambooHR has been disconnected meanwhile (in StackOne, or from another app): there is nothing left to re-link.';
+
+  // In the Hub: it goes, where what it would do is update an account no longer there.
+  const first = await linkActiveBambooHr(app, harness, 'acme');
+  await app.getByRole('button', { name: 'Re-link BambooHR' }).click();
+  const relinkDialog = app.getByRole('dialog', { name: 'Re-link BambooHR for Acme Ltd' });
+  await expect(relinkDialog.getByTestId('stackone-hub').getByText('Subdomain')).toBeVisible();
+  await harness.control(`/_simulator/accounts/${first}/delete`, {});
+  await expect(relinkDialog.getByRole('status')).toHaveText(gone);
+  await expect(relinkDialog.getByTestId('stackone-hub')).toHaveCount(0);
+  await expect(relinkDialog).toBeFocused();
+  await relinkDialog.getByRole('button', { name: 'Connect an integration instead' }).click();
+  const connectDialog = app.getByRole('dialog', { name: 'Connect an integration for Acme Ltd' });
+  await connectDialog.getByTestId('stackone-hub').getByText('BambooHR', { exact: true }).click();
+  await submitBambooHr(app);
+  await expect(accountRows(app).locator('[data-status]')).toHaveAttribute('data-status', 'active');
+  const second = harness.store.accountsOf('acme')[0]?.id ?? '';
+  expect(second).not.toBe(first);
+  await connectDialog.getByRole('button', { name: 'Done' }).click();
+
+  // In Send a link: no link to re-link it is made; one to link it anew is.
+  await app.getByRole('button', { name: 'Re-link BambooHR' }).click();
+  await relinkDialog.getByRole('button', { name: 'Send them a link to re-link it' }).click();
+  const relinkLinkDialog = app.getByRole('dialog', {
+    name: 'Send Acme Ltd a link to re-link BambooHR',
+  });
+  await expect(relinkLinkDialog.getByRole('button', { name: 'Create link' })).toBeEnabled();
+  await harness.control(`/_simulator/accounts/${second}/delete`, {});
+  await expect(relinkLinkDialog.getByRole('status').filter({ hasText: gone })).toHaveCount(1);
+  await expect(relinkLinkDialog.getByRole('button', { name: 'Create link' })).toBeDisabled();
+  await relinkLinkDialog.getByRole('button', { name: 'Send a link to link it anew' }).click();
+  const linkDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  await linkDialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(linkDialog.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await linkDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByRole('region', { name: 'Links sent' })).toContainText(
+    'To link their systems',
+  );
+  await expect(app.getByRole('region', { name: 'Links sent' })).not.toContainText('re-link');
+});
+
 test('an expired OAuth account is re-linked through a new provider window', async ({
   app,
   harness,

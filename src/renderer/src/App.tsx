@@ -517,6 +517,9 @@ export function App() {
                 />
                 {openDialog?.kind === 'send-link' && (
                   <SendLinkDialog
+                    // Anew when one to re-link an account disconnected meanwhile makes way for an
+                    // ordinary one (and the same below).
+                    key={openDialog.relink?.id}
                     customer={selected}
                     relink={openDialog.relink}
                     secondAccount={openDialog.secondAccount}
@@ -525,6 +528,7 @@ export function App() {
                     accounts={accounts}
                     onCustomerChanged={replaceCustomers}
                     onAddressesNotKept={(message) => addNotices([message])}
+                    onLinkAnewInstead={() => showDialog({ kind: 'send-link' })}
                     onClose={() => {
                       setOpenDialog(null);
                       setSentLinksVersion((version) => version + 1);
@@ -533,12 +537,14 @@ export function App() {
                 )}
                 {openDialog?.kind === 'connect' && (
                   <ConnectDialog
+                    key={openDialog.relink?.id}
                     customer={selected}
                     relink={openDialog.relink}
                     accounts={accounts}
                     onSendLinkInstead={() =>
                       showDialog({ kind: 'send-link', relink: openDialog.relink })
                     }
+                    onConnectInstead={() => showDialog({ kind: 'connect' })}
                     onLinked={(account) =>
                       setAccountList((current) =>
                         current === null ||

@@ -8,6 +8,7 @@ import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
+import { RelinkGoneNotice } from './RelinkGoneNotice';
 import {
   SecondAccountChoice,
   useSecondAccountChoosing,
@@ -23,15 +24,21 @@ export function ConnectDialog(props: {
   customer: Customer;
   /** Re-link: the Hub opens this account to enter its credentials again. */
   relink?: LinkedAccountView;
-  /** The customer's accounts as the dialog opens. */
+  /** The customer's accounts, as they stand. */
   accounts: readonly LinkedAccountView[];
   /** Offered when re-linking: hand the customer a link to do it themselves instead. */
   onSendLinkInstead: () => void;
+  /** Offered when the account to re-link has been disconnected meanwhile: link one anew. */
+  onConnectInstead: () => void;
   onLinked: (account: LinkedAccountView) => void;
   onClose: () => void;
 }) {
   const { customer, onLinked, onClose } = props;
   const relinkId = props.relink?.id;
+  /** The account to re-link, once disconnected meanwhile (elsewhere): nothing is left to re-link. */
+  const relinkDisconnected = props.accounts.some((account) => account.id === relinkId)
+    ? undefined
+    : props.relink;
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -160,83 +167,95 @@ export function ConnectDialog(props: {
           What is typed in the Hub’s form goes, and would have to be entered again.
         </InlineConfirmation>
       )}
-      {props.relink === undefined && (
-        <SecondAccountChoice
-          accounts={accountsBesideSecond}
-          linkedWithLabel={props.accounts.find((account) => account.id === linkedSecondId) ?? null}
-          value={secondAccount}
-          onChange={chooseSecondAccount}
-          choosing={choosingSecond}
-          onChoosingChange={setChoosingSecond}
+      {relinkDisconnected !== undefined ? (
+        <RelinkGoneNotice
+          accountName={accountDisplayName(relinkDisconnected)}
+          actionText="Connect an integration instead"
+          onAction={props.onConnectInstead}
         />
-      )}
-      {linkedAgain !== null && (
-        <p className="dialog-notice" role="status">
-          {linkedAgain}
-        </p>
-      )}
-      {props.relink !== undefined && (
-        <p className="muted">
-          Not with the customer?{' '}
-          <button type="button" className="link" onClick={props.onSendLinkInstead}>
-            Send them a link to re-link it
-          </button>
-        </p>
-      )}
-      {error !== null && (
-        <div className="dialog-error">
-          <p className="error" role="alert">
-            {error}
-          </p>
-          {session === null && (
-            <button type="button" onClick={tryAgain}>
-              Try again
-            </button>
+      ) : (
+        <>
+          {props.relink === undefined && (
+            <SecondAccountChoice
+              accounts={accountsBesideSecond}
+              linkedWithLabel={
+                props.accounts.find((account) => account.id === linkedSecondId) ?? null
+              }
+              value={secondAccount}
+              onChange={chooseSecondAccount}
+              choosing={choosingSecond}
+              onChoosingChange={setChoosingSecond}
+            />
           )}
-        </div>
-      )}
-      {session === null && error === null && (
-        <p className="muted">Opening a secure connect session…</p>
-      )}
-      <SlowAnswerNotice waiting={session === null && error === null} />
-      {session !== null && expired && (
-        <div className="dialog-error">
-          <p className="error" role="alert">
-            This connect session has expired, so the Hub can no longer link an account with it.
-            Start a new one; what was entered in the Hub has to be entered again.
-          </p>
-          <button type="button" onClick={tryAgain}>
-            Start a new session
-          </button>
-        </div>
-      )}
-      {session !== null && !expired && !choosingSecond && (
-        // The Hub is another company's code: if it fails, the dialog says so, not a blank window.
-        <ErrorBoundary
-          resetKeys={[session]}
-          onError={(failure, info) => {
-            reportWindowError('hub', failure, info.componentStack);
-            // A lazy component keeps a failed load's error: the next try loads anew.
-            HubPanel = lazy(loadHubPanel);
-          }}
-          fallbackRender={() => (
+          {linkedAgain !== null && (
+            <p className="dialog-notice" role="status">
+              {linkedAgain}
+            </p>
+          )}
+          {props.relink !== undefined && (
+            <p className="muted">
+              Not with the customer?{' '}
+              <button type="button" className="link" onClick={props.onSendLinkInstead}>
+                Send them a link to re-link it
+              </button>
+            </p>
+          )}
+          {error !== null && (
             <div className="dialog-error">
               <p className="error" role="alert">
-                The StackOne Hub could not be shown. Try again; if it keeps failing, close this and
-                use Send a link, and copy the diagnostics in Settings for support.
+                {error}
+              </p>
+              {session === null && (
+                <button type="button" onClick={tryAgain}>
+                  Try again
+                </button>
+              )}
+            </div>
+          )}
+          {session === null && error === null && (
+            <p className="muted">Opening a secure connect session…</p>
+          )}
+          <SlowAnswerNotice waiting={session === null && error === null} />
+          {session !== null && expired && (
+            <div className="dialog-error">
+              <p className="error" role="alert">
+                This connect session has expired, so the Hub can no longer link an account with it.
+                Start a new one; what was entered in the Hub has to be entered again.
               </p>
               <button type="button" onClick={tryAgain}>
-                Try again
+                Start a new session
               </button>
             </div>
           )}
-        >
-          <div ref={watchHubArea}>
-            <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
-              <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
-            </Suspense>
-          </div>
-        </ErrorBoundary>
+          {session !== null && !expired && !choosingSecond && (
+            // The Hub is another company's code: if it fails, the dialog says so, not a blank window.
+            <ErrorBoundary
+              resetKeys={[session]}
+              onError={(failure, info) => {
+                reportWindowError('hub', failure, info.componentStack);
+                // A lazy component keeps a failed load's error: the next try loads anew.
+                HubPanel = lazy(loadHubPanel);
+              }}
+              fallbackRender={() => (
+                <div className="dialog-error">
+                  <p className="error" role="alert">
+                    The StackOne Hub could not be shown. Try again; if it keeps failing, close this
+                    and use Send a link, and copy the diagnostics in Settings for support.
+                  </p>
+                  <button type="button" onClick={tryAgain}>
+                    Try again
+                  </button>
+                </div>
+              )}
+            >
+              <div ref={watchHubArea}>
+                <Suspense fallback={<p className="muted">Loading the StackOne Hub…</p>}>
+                  <HubPanel session={session} onSuccess={handleSuccess} onClose={onClose} />
+                </Suspense>
+              </div>
+            </ErrorBoundary>
+          )}
+        </>
       )}
     </ModalDialog>
   );

@@ -16,6 +16,7 @@ import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
+import { RelinkGoneNotice } from './RelinkGoneNotice';
 import {
   SecondAccountChoice,
   useSecondAccountChoosing,
@@ -54,10 +55,15 @@ export function SendLinkDialog(props: {
   onCustomerChanged: (customer: Customer) => void;
   /** Said once the dialog has closed: the addresses typed could not be kept, and why. */
   onAddressesNotKept: (message: string) => void;
+  /** Offered when the account to re-link has been disconnected meanwhile: a link to link anew. */
+  onLinkAnewInstead: () => void;
   onClose: () => void;
 }) {
   const { customer, relink } = props;
   const relinkName = relink && accountDisplayName(relink);
+  /** Disconnected meanwhile (elsewhere): a link (another link) would re-link nothing. */
+  const relinkDisconnected =
+    relink !== undefined && !props.accounts.some((account) => account.id === relink.id);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   /** Only systems of this kind offered (not for a re-link); null for any. */
@@ -219,6 +225,13 @@ export function SendLinkDialog(props: {
           nothing to re-link: this link is for the customer to link the system anew.
         </p>
       )}
+      {relinkDisconnected && relinkName !== undefined && (
+        <RelinkGoneNotice
+          accountName={relinkName}
+          actionText="Send a link to link it anew"
+          onAction={props.onLinkAnewInstead}
+        />
+      )}
       {relink === undefined && (
         <SecondAccountChoice
           accounts={props.accounts}
@@ -291,7 +304,7 @@ export function SendLinkDialog(props: {
           type="button"
           className="primary"
           busy={creating}
-          disabled={choosingSecond}
+          disabled={choosingSecond || relinkDisconnected}
           onClick={createLink}
         >
           {creating ? 'Creating…' : link === null ? 'Create link' : 'Create a new link'}
