@@ -14,7 +14,13 @@ export interface AccountNotice {
 export interface AccountChange {
   customerId: string;
   customerName: string;
-  kind: 'linked' | 'relinked' | 'needs-relink' | 'link-expired' | 'relink-link-expired';
+  kind:
+    | 'linked'
+    | 'relinked'
+    | 'needs-relink'
+    | 'disconnected'
+    | 'link-expired'
+    | 'relink-link-expired';
   /** How many accounts or links it tells of: one, but for links that expired together. */
   count: number;
   title: string;
@@ -27,24 +33,58 @@ const noticesPerBurstMax = 3;
 /**
  * Watches the accounts' statuses for the changes an implementer acts on while the app is in the
  * background: an account newly linked and active, or active again after a re-link (the customer
- * finished an auth link on their own device), and an account that came to need re-linking.
- * Everything else (pending, verified unchanged, disconnected) says nothing.
+ * finished an auth link on their own device), an account that came to need re-linking, and one
+ * disconnected elsewhere (in StackOne, or from another app). Everything else (pending, verified
+ * unchanged, disconnected from this app) says nothing.
  */
 export function createAccountChangeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
   accounts: readonly LinkedAccountView[];
   customerName: (customerId: string) => string | undefined;
 }) {
-  const lastStatus = new Map(options.accounts.map((account) => [account.id, account.status]));
+  /** Each customer's accounts as last seen, by id: one gone since has been disconnected. */
+  const lastSeen = new Map<string, Map<string, LinkedAccountView>>();
+  for (const account of options.accounts) {
+    const ofCustomer = lastSeen.get(account.customerId) ?? new Map<string, LinkedAccountView>();
+    lastSeen.set(account.customerId, ofCustomer.set(account.id, account));
+  }
+  /** Accounts this app is disconnecting: their going is the implementer's own doing. */
+  const disconnectingHere = new Set<string>();
 
   return {
+    /**
+     * Runs this app's own disconnect of the account: the account's going, seen meanwhile, is not
+     * news.
+     */
+    async disconnectingHere<T>(accountId: string, disconnect: () => Promise<T>): Promise<T> {
+      disconnectingHere.add(accountId);
+      try {
+        return await disconnect();
+      } finally {
+        disconnectingHere.delete(accountId);
+      }
+    },
     /** The changes worth telling in a customer's accounts as they are now. */
     changed(customerId: string, accounts: readonly LinkedAccountView[]): AccountChange[] {
       const customerName = options.customerName(customerId) ?? customerId;
       const changes: AccountChange[] = [];
+      const seenBefore = lastSeen.get(customerId) ?? new Map<string, LinkedAccountView>();
+      const seen = new Map(accounts.map((account) => [account.id, account]));
+      lastSeen.set(customerId, seen);
+      for (const [id, gone] of seenBefore) {
+        if (seen.has(id) || disconnectingHere.has(id)) continue;
+        const name = accountDisplayName(gone);
+        changes.push({
+          customerId,
+          customerName,
+          kind: 'disconnected',
+          count: 1,
+          title: `${customerName}: ${name} disconnected`,
+          body: `${name} was disconnected in StackOne or from another app. Link it again from their page if they still need it.`,
+        });
+      }
       for (const account of accounts) {
-        const before = lastStatus.get(account.id);
-        lastStatus.set(account.id, account.status);
+        const before = seenBefore.get(account.id)?.status;
         if (before === account.status) continue;
         const name = accountDisplayName(account);
         const wasBroken = before !== undefined && needsRelink({ status: before });
@@ -82,6 +122,8 @@ export function createAccountChangeWatch(options: {
     },
   };
 }
+
+export type AccountChangeWatch = ReturnType<typeof createAccountChangeWatch>;
 
 /**
  * Links sent to the customer that have just expired with nothing linked since: to follow up. One
@@ -135,6 +177,7 @@ export function noticesFor(changes: readonly AccountChange[]): AccountNotice[] {
   const summary = [
     ...counted(['linked', 'relinked'], (s) => `account${s} linked`),
     ...counted(['needs-relink'], (s) => `account${s} to re-link`),
+    ...counted(['disconnected'], (s) => `account${s} disconnected`),
     ...counted(['link-expired'], (s) => `link${s} expired unused`),
     ...counted(['relink-link-expired'], (s) => `link${s} to re-link expired`),
   ].join(', ');

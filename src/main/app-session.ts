@@ -4,6 +4,7 @@ import type { SettingsView } from '../shared/live-settings';
 import {
   createAccountChangeWatch,
   createNoticeBurst,
+  type AccountChangeWatch,
   linksExpiredChange,
   relinkLinkExpiredChange,
   type AccountNotice,
@@ -108,6 +109,7 @@ export function createAppSession(deps: {
     profile: Profile;
     service: OnboardingService;
     linkExpiries: LinkExpiryWatch;
+    changeWatch: AccountChangeWatch;
   } | null = null;
   let startWarning: string | null = null;
   let windowRestartWarning: string | null = null;
@@ -217,7 +219,7 @@ export function createAppSession(deps: {
       emit,
       linkedBy: () => settings.linkedBy,
     });
-    active = { profile, service, linkExpiries };
+    active = { profile, service, linkExpiries, changeWatch };
     service.start();
     for (const customer of store.listCustomers()) watchLinksOf(customer.id);
     logger.info({ mode: profile.mode }, 'profile active');
@@ -336,7 +338,12 @@ export function createAppSession(deps: {
     listAccounts: delegate('listAccounts'),
     recordHubSuccess: delegate('recordHubSuccess'),
     refreshAccounts: delegate('refreshAccounts'),
-    disconnectAccount: delegate('disconnectAccount'),
+    async disconnectAccount(input) {
+      const { service, changeWatch } = await activeMode();
+      return changeWatch.disconnectingHere(input.accountId, () =>
+        service.handlers.disconnectAccount(input),
+      );
+    },
     checkRelayConnection: delegate('checkRelayConnection'),
     verifyAccount: delegate('verifyAccount'),
     async getDiagnostics() {

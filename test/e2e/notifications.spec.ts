@@ -1,6 +1,6 @@
 import { addCustomer, expect, linkBambooHrFromAuthLink, test } from './fixtures';
 
-test('a link finished on the customer’s device, and an account that breaks, are told (to screen readers in the window too); a click shows that customer', async ({
+test('a link finished on the customer’s device, an account that breaks and one disconnected elsewhere are told (to screen readers in the window too); a click shows that customer', async ({
   app,
   harness,
   browser,
@@ -53,6 +53,18 @@ test('a link finished on the customer’s device, and an account that breaks, ar
   ).toBeVisible();
   await app.getByRole('button', { name: 'Done' }).click();
   await expect(app.getByRole('heading', { name: 'Acme Ltd' })).toBeVisible();
+
+  // Disconnected elsewhere (in StackOne, say): told too, as it goes from the list.
+  await harness.control(`/_simulator/accounts/${id}/delete`, {});
+  await expect
+    .poll(() => harness.notices.map((notice) => notice.title))
+    .toEqual([
+      'Acme Ltd: BambooHR linked',
+      'Acme Ltd: BambooHR needs re-linking',
+      'Acme Ltd: BambooHR disconnected',
+    ]);
+  await expect(announced).toHaveText('Acme Ltd: BambooHR disconnected');
+  await expect(app.getByRole('table', { name: 'Linked accounts' })).toHaveCount(0);
 });
 
 test('a customer shown alone (the screen shared with them): no other is listed, told to screen readers or notified, after a reload too, until all are shown again', async ({

@@ -56,27 +56,52 @@ afterEach(async () => {
   world.temp.remove();
 });
 
-/** A session on the world's settings and account files, as the app opens one at each launch. */
 /**
- * StackOne changes an account's status (and sends its webhook), as the simulator lets: the demo's,
- * or the live profile's given `world.live`.
+ * StackOne changes an account (and sends its webhook), as the simulator lets: the demo's, or the
+ * live profile's given `world.live`.
  */
-async function setDemoAccountStatus(
+async function changeDemoAccount(
   accountId: string | undefined,
-  status: string,
+  change: { status: string } | 'delete',
   backend: DemoBackend | undefined = world.demo,
 ): Promise<void> {
-  const control = await fetch(`${backend?.simulatorUrl}/_simulator/accounts/${accountId}/status`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${backend?.profile.apiKey}:`).toString('base64')}`,
-      'content-type': 'application/json',
+  const action = change === 'delete' ? 'delete' : 'status';
+  const control = await fetch(
+    `${backend?.simulatorUrl}/_simulator/accounts/${accountId}/${action}`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${backend?.profile.apiKey}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(change === 'delete' ? {} : change),
     },
-    body: JSON.stringify({ status }),
-  });
+  );
   expect(control.ok).toBe(true);
 }
 
+const setDemoAccountStatus = (
+  accountId: string | undefined,
+  status: string,
+  backend?: DemoBackend,
+): Promise<void> => changeDemoAccount(accountId, { status }, backend);
+
+/**
+ * Links a BambooHR account, the customer's only one, through the session's Hub; resolves to its
+ * id once it is active.
+ */
+async function linkActiveBambooHr(session: AppSession, customerId: string): Promise<string> {
+  const hubSession = await session.handlers.createConnectSession({ customerId });
+  const id = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+  await eventually(async () =>
+    expect(await session.handlers.listAccounts({ customerId })).toEqual([
+      expect.objectContaining({ id, status: 'active' }),
+    ]),
+  );
+  return id;
+}
+
+/** A session on the world's settings and account files, as the app opens one at each launch. */
 async function openSession(
   options: {
     cipher?: SecretCipher;
@@ -834,18 +859,11 @@ describe('the app session', () => {
     const session = await openSession({ notices });
     await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
-    const linkFor = async (customerId: string) => {
-      const hubSession = await session.handlers.createConnectSession({ customerId });
-      await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
-      await eventually(async () =>
-        expect((await session.handlers.listAccounts({ customerId }))[0]?.status).toBe('active'),
-      );
-    };
     const told = () => world.events.filter((e) => e.event === 'accountNotice');
 
     await session.handlers.showOnlyCustomer({ customerId: 'acme' });
-    await linkFor('globex');
-    await linkFor('acme');
+    await linkActiveBambooHr(session, 'globex');
+    await linkActiveBambooHr(session, 'acme');
     await eventually(() =>
       expect(notices).toEqual([expect.objectContaining({ title: 'Acme Ltd: BambooHR linked' })]),
     );
@@ -860,6 +878,24 @@ describe('the app session', () => {
         'Globex: BambooHR needs re-linking',
       ]),
     );
+  });
+
+  it('tells of an account disconnected elsewhere (in StackOne), not of one disconnected from the app', async () => {
+    const notices: AccountNotice[] = [];
+    const session = await openSession({ notices });
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+
+    const first = await linkActiveBambooHr(session, 'acme');
+    await session.handlers.disconnectAccount({ customerId: 'acme', accountId: first });
+    await changeDemoAccount(await linkActiveBambooHr(session, 'acme'), 'delete');
+    await eventually(() =>
+      expect(notices.map((notice) => notice.title)).toEqual([
+        'Acme Ltd: BambooHR linked',
+        'Acme Ltd: BambooHR linked',
+        'Acme Ltd: BambooHR disconnected',
+      ]),
+    );
+    expect(await session.handlers.listAccounts({ customerId: 'acme' })).toEqual([]);
   });
 
   it('keeps the customer shown alone for the next start: what StackOne did meanwhile names no other customer', async () => {
@@ -1098,16 +1134,6 @@ describe('the app session', () => {
   });
 
   it('starts the demo afresh: its customers, accounts and links gone, in the app and in its StackOne; live mode untouched', async () => {
-    const linkActive = async (session: AppSession, customerId: string) => {
-      const hubSession = await session.handlers.createConnectSession({ customerId });
-      const id = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
-      await eventually(async () =>
-        expect(await session.handlers.listAccounts({ customerId })).toEqual([
-          expect.objectContaining({ id, status: 'active' }),
-        ]),
-      );
-      return id;
-    };
     const session = await openSession();
     await session.handlers.switchToLiveMode(liveInput());
     await session.handlers.createCustomer({ id: 'live-customer', name: 'Live Customer' });
@@ -1115,7 +1141,7 @@ describe('the app session', () => {
     await session.handlers.switchToDemoMode({});
 
     await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    await linkActive(session, 'acme');
+    await linkActiveBambooHr(session, 'acme');
     await session.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
     const view = await session.handlers.resetDemo({});
     expect(view.mode).toBe('demo');
@@ -1128,7 +1154,7 @@ describe('the app session', () => {
 
     // The fresh demo works: its relay's events reach the app (the cursor went with the rest).
     await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
-    const id = await linkActive(session, 'globex');
+    const id = await linkActiveBambooHr(session, 'globex');
     await session.stop();
     const restarted = await openSession();
     expect((await restarted.handlers.listCustomers({})).map((c) => c.id)).toEqual(['globex']);

@@ -67,12 +67,51 @@ describe('account changes worth telling', () => {
   it('nothing of the accounts as they were when watching started, nor of other changes', () => {
     const watch = watching([account('a1', 'active'), account('a2', 'error')]);
     expect(titles(watch, [account('a1', 'active'), account('a2', 'error')])).toEqual([]);
-    expect(titles(watch, [account('a1', 'suspended')])).toEqual([]);
-    expect(watch.changed('acme', [])).toEqual([]);
+    expect(titles(watch, [account('a1', 'suspended'), account('a2', 'error')])).toEqual([]);
     // A customer the app has no name for is named by id.
     expect(titles(watching(), [account('i1', 'active', { customerId: 'initech' })])).toEqual([
       'initech: BambooHR linked',
     ]);
+  });
+});
+
+describe('accounts disconnected elsewhere', () => {
+  it('an account gone from its customer’s list is told once, by the name the app gives it', () => {
+    const watch = watching([
+      account('a1', 'active'),
+      account('a2', 'error', { label: 'UK entity' }),
+      account('g1', 'active', { customerId: 'globex' }),
+    ]);
+    expect(watch.changed('acme', [account('a1', 'active')])).toEqual([
+      {
+        customerId: 'acme',
+        customerName: 'Acme Ltd',
+        kind: 'disconnected',
+        count: 1,
+        title: 'Acme Ltd: BambooHR (UK entity) disconnected',
+        body: 'BambooHR (UK entity) was disconnected in StackOne or from another app. Link it again from their page if they still need it.',
+      },
+    ]);
+    expect(titles(watch, [account('a1', 'active')])).toEqual([]);
+    // Globex's account was not gone from Acme's list above; from Globex's, it is.
+    expect(titles(watch, [account('g2', 'pending', { customerId: 'globex' })])).toEqual([
+      'Globex: BambooHR disconnected',
+    ]);
+    // One gone while it was pending, too: seen since, not only as watching started.
+    expect(titles(watch, [account('g2', 'pending', { customerId: 'globex' })])).toEqual([]);
+    expect(watch.changed('globex', [])[0]?.title).toBe('Globex: BambooHR disconnected');
+  });
+
+  it('not one this app disconnects, unless its disconnect fails', async () => {
+    const watch = watching([account('a1', 'active'), account('a2', 'active')]);
+    const remaining = await watch.disconnectingHere('a1', async () =>
+      titles(watch, [account('a2', 'active')]),
+    );
+    expect(remaining).toEqual([]);
+    await expect(
+      watch.disconnectingHere('a2', () => Promise.reject(new Error('StackOne refused'))),
+    ).rejects.toThrow('StackOne refused');
+    expect(watch.changed('acme', [])).toMatchObject([{ title: 'Acme Ltd: BambooHR disconnected' }]);
   });
 });
 
@@ -122,6 +161,10 @@ describe('notices for a burst of changes', () => {
         body: 'Open the app to see which.',
       },
     ]);
+    const disconnected = watching([account('a9', 'active')]).changed('acme', []);
+    expect(noticesFor([...acmeChanges.slice(0, 3), ...disconnected])[0]?.title).toBe(
+      'Acme Ltd: 3 accounts linked, 1 account disconnected',
+    );
   });
 
   it('of links that expired with nothing linked: one, several together, and counted in a sum', () => {
