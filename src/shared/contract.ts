@@ -363,8 +363,9 @@ export const bridgeEvents = {
   /** The user clicked a notification about this customer's accounts: show them. */
   showCustomer: z.object({ customerId: z.string() }),
   /**
-   * An account newly linked, linked again, or needing re-linking (or a burst of them summed up):
-   * the window says it to screen readers, as the system notification says it to everyone else.
+   * An account newly linked, linked again, needing re-linking or disconnected elsewhere, or a link
+   * expired to follow up (or a burst of them summed up): the window says it to screen readers, as
+   * the system notification says it to everyone else.
    */
   accountNotice: z.object({
     customerId: z.string().nullable(),
