@@ -8,7 +8,7 @@ import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
-import { RelinkGoneNotice } from './RelinkGoneNotice';
+import { isRelinkGone, RelinkGoneNotice } from './RelinkGoneNotice';
 import {
   SecondAccountChoice,
   useSecondAccountChoosing,
@@ -35,10 +35,6 @@ export function ConnectDialog(props: {
 }) {
   const { customer, onLinked, onClose } = props;
   const relinkId = props.relink?.id;
-  /** The account to re-link, once disconnected meanwhile (elsewhere): nothing is left to re-link. */
-  const relinkDisconnected = props.accounts.some((account) => account.id === relinkId)
-    ? undefined
-    : props.relink;
   const [session, setSession] = useState<HubSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -167,9 +163,9 @@ export function ConnectDialog(props: {
           What is typed in the Hub’s form goes, and would have to be entered again.
         </InlineConfirmation>
       )}
-      {relinkDisconnected !== undefined ? (
+      {isRelinkGone(props.relink, props.accounts) ? (
         <RelinkGoneNotice
-          accountName={accountDisplayName(relinkDisconnected)}
+          account={props.relink}
           actionText="Connect an integration instead"
           onAction={props.onConnectInstead}
         />

@@ -16,7 +16,7 @@ import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
 import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
-import { RelinkGoneNotice } from './RelinkGoneNotice';
+import { isRelinkGone, RelinkGoneNotice } from './RelinkGoneNotice';
 import {
   SecondAccountChoice,
   useSecondAccountChoosing,
@@ -61,9 +61,8 @@ export function SendLinkDialog(props: {
 }) {
   const { customer, relink } = props;
   const relinkName = relink && accountDisplayName(relink);
-  /** Disconnected meanwhile (elsewhere): a link (another link) would re-link nothing. */
-  const relinkDisconnected =
-    relink !== undefined && !props.accounts.some((account) => account.id === relink.id);
+  /** A link (another link) would re-link nothing. */
+  const relinkGone = isRelinkGone(relink, props.accounts);
   const [validForDays, setValidForDays] = useState(3);
   const [creating, setCreating] = useState(false);
   /** Only systems of this kind offered (not for a re-link); null for any. */
@@ -225,9 +224,9 @@ export function SendLinkDialog(props: {
           nothing to re-link: this link is for the customer to link the system anew.
         </p>
       )}
-      {relinkDisconnected && relinkName !== undefined && (
+      {relinkGone && (
         <RelinkGoneNotice
-          accountName={relinkName}
+          account={relink}
           actionText="Send a link to link it anew"
           onAction={props.onLinkAnewInstead}
         />
@@ -304,7 +303,7 @@ export function SendLinkDialog(props: {
           type="button"
           className="primary"
           busy={creating}
-          disabled={choosingSecond || relinkDisconnected}
+          disabled={choosingSecond || relinkGone}
           onClick={createLink}
         >
           {creating ? 'Creating…' : link === null ? 'Create link' : 'Create a new link'}
