@@ -644,6 +644,39 @@ test('a link for the customer: copied, emailed or scanned, and the account it li
   await expect(row.getByTitle('bamboohr')).toHaveText('BambooHR');
 });
 
+test('in the demo a link opens on this computer only: the dialog says so, and opens it here for the implementer to play the customer', async ({
+  app,
+  context,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+  const notice = dialog.getByText('In the demo this link opens on this computer only');
+  await expect(dialog.getByRole('button', { name: 'Create link' })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
+  await expect(notice).toContainText('a phone or another computer cannot reach it');
+  // In the app the page opens in the system browser (the window-open policy's unit test); here
+  // Chromium opens it as a page of its own.
+  const customerPageOpened = context.waitForEvent('page');
+  await dialog.getByRole('link', { name: 'Open it in the browser' }).click();
+  const customerPage = await customerPageOpened;
+  expect(customerPage.url()).toBe(url);
+  await customerPage.getByText('BambooHR', { exact: true }).click();
+  await customerPage.getByPlaceholder('acme').fill('acme');
+  await customerPage.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await customerPage.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(customerPage.getByText('Your account is connected.')).toBeVisible();
+  await customerPage.close();
+
+  await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
+    'data-status',
+    'active',
+  );
+});
+
 test("Copy summary puts where the customer's linking stands on the clipboard", async ({
   app,
   harness,

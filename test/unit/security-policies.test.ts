@@ -41,6 +41,22 @@ describe('window-open policy', () => {
     ).toBe('deny');
   });
 
+  it('sends the demo’s auth link page (the simulator’s, plain http) to the system browser', () => {
+    const simulator = 'http://127.0.0.1:4010';
+    expect(decideWindowOpen(`${simulator}/embedded/integrations?token=t`, simulator).action).toBe(
+      'open-in-system-browser',
+    );
+    // Nothing else of the simulator's, nor the page on another port or with a sign-in.
+    for (const url of [
+      `${simulator}/embedded/integrations/x?token=t`,
+      `${simulator}/_simulator/accounts`,
+      'http://127.0.0.1:4011/embedded/integrations?token=t',
+      'http://user:pass@127.0.0.1:4010/embedded/integrations?token=t',
+    ]) {
+      expect(decideWindowOpen(url, simulator).action, url).toBe('deny');
+    }
+  });
+
   it('honours a hub base URL with a path', () => {
     expect(
       decideWindowOpen('https://eu.example/api/connect/oauth2/x', 'https://eu.example/api/').action,

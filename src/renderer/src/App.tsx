@@ -526,6 +526,7 @@ export function App() {
                     category={openDialog.category}
                     replacesRelinkOfDisconnected={openDialog.replacesRelinkOfDisconnected}
                     accounts={accounts}
+                    demo={mode === 'demo'}
                     onCustomerChanged={replaceCustomers}
                     onAddressesNotKept={(message) => addNotices([message])}
                     onLinkAnewInstead={() => showDialog({ kind: 'send-link' })}

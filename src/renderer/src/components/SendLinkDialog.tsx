@@ -51,6 +51,8 @@ export function SendLinkDialog(props: {
   replacesRelinkOfDisconnected?: boolean;
   /** The customer's accounts. */
   accounts: readonly LinkedAccountView[];
+  /** The demo's StackOne runs on this computer: its links open here only. */
+  demo: boolean;
   /** The customer as saved with another contact email. */
   onCustomerChanged: (customer: Customer) => void;
   /** Said once the dialog has closed: the addresses typed could not be kept, and why. */
@@ -327,6 +329,18 @@ export function SendLinkDialog(props: {
             />
           </label>
           <p className="muted">Valid until {validUntil}. Anyone with the link can use it.</p>
+          {props.demo && (
+            <div className="dialog-notice">
+              <p>
+                In the demo this link opens on this computer only (the demo’s StackOne runs here): a
+                phone or another computer cannot reach it. The QR code and the email show what the
+                customer gets in live mode; to play their part, open it here.
+              </p>
+              <a className="button" href={link.url} target="_blank" rel="noreferrer">
+                Open it in the browser
+              </a>
+            </div>
+          )}
           <label className="email-to">
             Email it to
             <EmailAddressesInput
