@@ -40,7 +40,7 @@ export async function checkLiveProfile(
 export function regionHint(apiKey: string, apiBaseUrl: string): string | null {
   const euHost = 'api.eu1.stackone.com';
   if (!apiKey.startsWith('v1.eu1.') || new URL(apiBaseUrl).hostname === euHost) return null;
-  return `The key is for StackOne's EU region, whose API URL is https://${euHost}.`;
+  return `The key is for StackOne’s EU region, whose API URL is https://${euHost}.`;
 }
 
 function checkRelayToken(

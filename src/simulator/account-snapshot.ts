@@ -89,7 +89,7 @@ export function accountSnapshotFile(
       if (parsed === null) {
         const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
         renameSync(path, aside);
-        return `The demo's saved accounts in ${path} could not be used; the file was kept as ${aside} and the demo starts with none.`;
+        return `The demo’s saved accounts in ${path} could not be used; the file was kept as ${aside} and the demo starts with none.`;
       }
       for (const account of parsed.accounts) state.accounts.set(account.id, restored(account));
       for (const account of parsed.deletedAccounts)

@@ -354,12 +354,12 @@ test('a proxy that asks for a sign-in is offered one, and live mode goes through
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await fillLiveSettings(page, live.profile);
     await expect(dialog.getByRole('alert')).toContainText(
-      `the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
+      `the network’s proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
     );
 
     const section = dialog.getByRole('region', { name: 'Proxy sign-in' });
     await expect(section).toContainText(
-      `The network's proxy ${corporate.address} asks for a sign-in.`,
+      `The network’s proxy ${corporate.address} asks for a sign-in.`,
     );
     const form = section.getByRole('form', { name: 'Proxy sign-in' });
     await expect(form.getByLabel('Proxy')).toHaveValue(corporate.address);

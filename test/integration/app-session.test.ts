@@ -324,7 +324,7 @@ describe('the app session', () => {
       });
       const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
       expect(refused.userMessage).toContain(
-        `the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
+        `the network’s proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
       );
       expect(await session.handlers.getSettings({})).toMatchObject({
         mode: 'demo',
@@ -592,7 +592,7 @@ describe('the app session', () => {
       "an EU key against another region's URL",
       { apiKey: 'v1.eu1.wrong' },
       'stackone_unauthorized',
-      "StackOne refused the API key while trying to list linked accounts. Check the API key in Settings (it may have been revoked or belong to another project). The key is for StackOne's EU region, whose API URL is https://api.eu1.stackone.com.",
+      'StackOne refused the API key while trying to list linked accounts. Check the API key in Settings (it may have been revoked or belong to another project). The key is for StackOne’s EU region, whose API URL is https://api.eu1.stackone.com.',
     ],
     [
       'a wrong relay token',
@@ -1185,7 +1185,7 @@ describe('the app session', () => {
     writeFileSync(join(world.temp.path, 'demo-accounts.json'), 'not json');
     const session = await openSession();
     expect((await session.handlers.getAppStatus({})).warnings).toEqual([
-      expect.stringContaining("The demo's saved accounts"),
+      expect.stringContaining('The demo’s saved accounts'),
     ]);
   });
 });

@@ -143,11 +143,11 @@ describe('the routed network', () => {
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.code).toBe('stackone_unreachable');
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${gone}), which the system's proxy settings name for 127.0.0.1, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${gone}), which the system’s proxy settings name for 127.0.0.1, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`,
     );
     const { changes } = relayClient(network);
     await eventually(() =>
-      expect(changes.at(-1)?.detail).toContain(`the network's proxy (${gone})`),
+      expect(changes.at(-1)?.detail).toContain(`the network’s proxy (${gone})`),
     );
     expect(changes.at(-1)?.state).toBe('offline');
   });
@@ -159,7 +159,7 @@ describe('the routed network', () => {
 
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
     );
     // Not retried: asking again cannot help; the settings offer to sign in to it.
     expect(corporate.connects).toEqual([stackOne()]);
@@ -174,7 +174,7 @@ describe('the routed network', () => {
     expect(check.code).toBe('relay_unreachable');
     expect(check.userMessage).toMatch(
       new RegExp(
-        `^Could not reach the relay at ${relay()}: the network's proxy .* asks for a sign-in`,
+        `^Could not reach the relay at ${relay()}: the network’s proxy .* asks for a sign-in`,
       ),
     );
   });
@@ -209,7 +209,7 @@ describe('the routed network', () => {
 
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`,
     );
     expect(corporate.connects).toHaveLength(1);
     const { changes } = relayClient(network);
@@ -232,7 +232,7 @@ describe('the routed network', () => {
     const network = everywhere(`PROXY ${corporate.address}`);
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network's administrators to let 127.0.0.1 through without one, or use another network.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network’s administrators to let 127.0.0.1 through without one, or use another network.`,
     );
     // Nothing to offer in the settings.
     expect(network.proxyAskingForSignIn()).toBeNull();
@@ -244,7 +244,7 @@ describe('the routed network', () => {
 
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${corporate.address}) refused to connect to 127.0.0.1 (HTTP 403); the network may block it. Ask the network's administrators to allow 127.0.0.1, or use another network.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) refused to connect to 127.0.0.1 (HTTP 403); the network may block it. Ask the network’s administrators to allow 127.0.0.1, or use another network.`,
     );
     const { changes } = relayClient(network);
     await eventually(() => expect(changes.at(-1)?.detail).toContain('(HTTP 403)'));
@@ -278,7 +278,7 @@ describe('the routed network', () => {
     const network = everywhere('QUIC 127.0.0.1:1080');
     const error = await failure(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toContain(
-      "the system's proxy settings name a proxy the app cannot use for 127.0.0.1 (QUIC 127.0.0.1:1080; HTTP, HTTPS and SOCKS proxies work)",
+      'the system’s proxy settings name a proxy the app cannot use for 127.0.0.1 (QUIC 127.0.0.1:1080; HTTP, HTTPS and SOCKS proxies work)',
     );
   });
 });
@@ -314,14 +314,14 @@ describe('a SOCKS proxy', () => {
     const network = everywhere(`SOCKS5 ${socks.address}`);
     const asking = await failure(api(network).listAccounts(['nobody-here']));
     expect(asking.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${socks.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${socks.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
     );
     expect(network.proxyAskingForSignIn()).toBe(socks.address);
 
     network.useProxySignIn({ proxy: socks.address, ...signIn, password: 'not it' });
     const rejected = await failure(api(network).listAccounts(['nobody-here']));
     expect(rejected.userMessage).toContain(
-      `the network's proxy (${socks.address}) did not accept the sign-in saved for it`,
+      `the network’s proxy (${socks.address}) did not accept the sign-in saved for it`,
     );
 
     network.useProxySignIn({ proxy: socks.address, ...signIn });
@@ -336,14 +336,14 @@ describe('a SOCKS proxy', () => {
       api(everywhere(`SOCKS5 ${blocking.address}`)).listAccounts(['nobody-here']),
     );
     expect(error.userMessage).toBe(
-      `Could not reach StackOne to list linked accounts: the network's proxy (${blocking.address}) refused to connect to 127.0.0.1; the network may block it. Ask the network's administrators to allow 127.0.0.1, or use another network.`,
+      `Could not reach StackOne to list linked accounts: the network’s proxy (${blocking.address}) refused to connect to 127.0.0.1; the network may block it. Ask the network’s administrators to allow 127.0.0.1, or use another network.`,
     );
 
     const gone = await closedAddress();
     const network = everywhere(`SOCKS5 ${gone}; DIRECT`);
     expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
     const only = await failure(api(everywhere(`SOCKS5 ${gone}`)).listAccounts(['nobody-here']));
-    expect(only.userMessage).toContain(`the network's proxy (${gone})`);
+    expect(only.userMessage).toContain(`the network’s proxy (${gone})`);
     expect(only.userMessage).toContain('does not answer');
   });
 });

@@ -107,7 +107,7 @@ describe('the simulator with an accounts file', () => {
     const lines: string[] = [];
     const simulator = await start(1, lines);
     expect(await (await api(simulator, '/accounts')).json()).toEqual([]);
-    expect(lines.join('')).toContain("The demo's saved accounts");
+    expect(lines.join('')).toContain('The demo’s saved accounts');
     expect(readdirSync(temp.path).filter((name) => name.includes('.corrupt-'))).toHaveLength(1);
   });
 

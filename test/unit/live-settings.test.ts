@@ -133,7 +133,7 @@ describe('liveProfile', () => {
 describe('regionHint', () => {
   it('points an EU key at the EU API URL, and says nothing it does not know', () => {
     expect(regionHint('v1.eu1.abc', 'https://api.stackone.com')).toBe(
-      "The key is for StackOne's EU region, whose API URL is https://api.eu1.stackone.com.",
+      'The key is for StackOne’s EU region, whose API URL is https://api.eu1.stackone.com.',
     );
     expect(regionHint('v1.eu1.abc', 'https://api.eu1.stackone.com')).toBeNull();
     expect(regionHint('v1.us1.abc', 'https://api.stackone.com')).toBeNull();

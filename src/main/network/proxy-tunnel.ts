@@ -51,17 +51,17 @@ export class ProxyFailure extends Error {
     const { proxy, targetHost: host } = this;
     switch (this.kind) {
       case 'unreachable':
-        return `Could not ${attempt}: the network's proxy (${proxy}), which the system's proxy settings name for ${host}, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`;
+        return `Could not ${attempt}: the network’s proxy (${proxy}), which the system’s proxy settings name for ${host}, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`;
       case 'sign_in':
         return this.takesPasswordSignIn
-          ? `Could not ${attempt}: the network's proxy (${proxy}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`
-          : `Could not ${attempt}: the network's proxy (${proxy}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network's administrators to let ${host} through without one, or use another network.`;
+          ? `Could not ${attempt}: the network’s proxy (${proxy}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`
+          : `Could not ${attempt}: the network’s proxy (${proxy}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network’s administrators to let ${host} through without one, or use another network.`;
       case 'sign_in_rejected':
-        return `Could not ${attempt}: the network's proxy (${proxy}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`;
+        return `Could not ${attempt}: the network’s proxy (${proxy}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`;
       case 'refused':
-        return `Could not ${attempt}: the network's proxy (${proxy}) refused to connect to ${host}${this.status === undefined ? '' : ` (HTTP ${this.status})`}; the network may block it. Ask the network's administrators to allow ${host}, or use another network.`;
+        return `Could not ${attempt}: the network’s proxy (${proxy}) refused to connect to ${host}${this.status === undefined ? '' : ` (HTTP ${this.status})`}; the network may block it. Ask the network’s administrators to allow ${host}, or use another network.`;
       case 'unsupported':
-        return `Could not ${attempt}: the system's proxy settings name a proxy the app cannot use for ${host} (${proxy}; HTTP, HTTPS and SOCKS proxies work). Use another network, or ask the network's administrators for an HTTP proxy.`;
+        return `Could not ${attempt}: the system’s proxy settings name a proxy the app cannot use for ${host} (${proxy}; HTTP, HTTPS and SOCKS proxies work). Use another network, or ask the network’s administrators for an HTTP proxy.`;
     }
   }
 }

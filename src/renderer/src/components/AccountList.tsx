@@ -149,7 +149,7 @@ export function AccountList(props: {
                     <>
                       <BusyButton
                         type="button"
-                        title="Ask StackOne for this account's status now, and what data it offers"
+                        title="Ask StackOne for this account’s status now, and what data it offers"
                         aria-label={`Verify ${name}`}
                         busy={verifyingId === account.id}
                         onClick={() => verify(account)}
@@ -159,7 +159,7 @@ export function AccountList(props: {
                       <button
                         type="button"
                         className={needsRelink(account) ? 'primary' : undefined}
-                        title="Enter this account's credentials again in the StackOne Hub"
+                        title="Enter this account’s credentials again in the StackOne Hub"
                         aria-label={`Re-link ${name}`}
                         onClick={() => props.onRelink(account)}
                       >

@@ -174,7 +174,7 @@ export function CustomerHeading(props: {
             <button
               type="button"
               className="link"
-              title="Where this customer's linking stands, as text for a handover note or an email"
+              title="Where this customer’s linking stands, as text for a handover note or an email"
               onClick={() =>
                 void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
                   .then(

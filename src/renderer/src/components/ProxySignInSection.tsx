@@ -88,7 +88,7 @@ export function ProxySignInSection(props: {
         does). They are given to that proxy alone.
       </p>
       {asking !== null && (
-        <p className="warning">The network&apos;s proxy {asking} asks for a sign-in.</p>
+        <p className="warning">The network’s proxy {asking} asks for a sign-in.</p>
       )}
       {saved !== null && (
         <p>

@@ -221,7 +221,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           />
         </label>
         <p id="relay-url-hint" className="muted hint">
-          Your company&apos;s relay, which receives StackOne&apos;s webhooks.
+          Your company’s relay, which receives StackOne’s webhooks.
         </p>
         <SecretField
           label="Relay token"
