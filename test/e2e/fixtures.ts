@@ -102,12 +102,17 @@ export async function linkBambooHrFromAuthLink(browser: Browser, url: string): P
   try {
     const page = await customerDevice.newPage();
     await page.goto(url);
-    await page.getByText('BambooHR', { exact: true }).click();
-    await page.getByPlaceholder('acme').fill('acme');
-    await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect(page.getByText('Your account is connected.')).toBeVisible();
+    await linkBambooHrOnAuthLinkPage(page);
   } finally {
     await customerDevice.close();
   }
+}
+
+/** Links BambooHR on an auth link's page, open in `page`, as the customer would. */
+export async function linkBambooHrOnAuthLinkPage(page: Page): Promise<void> {
+  await page.getByText('BambooHR', { exact: true }).click();
+  await page.getByPlaceholder('acme').fill('acme');
+  await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByText('Your account is connected.')).toBeVisible();
 }

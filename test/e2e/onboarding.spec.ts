@@ -11,6 +11,7 @@ import {
   expect,
   linkActiveBambooHr,
   linkBambooHrFromAuthLink,
+  linkBambooHrOnAuthLinkPage,
   linkBambooHrUntilActive,
   linkElsewhere,
   oneColumnSize,
@@ -664,11 +665,7 @@ test('in the demo a link opens on this computer only: the dialog says so, and op
   await dialog.getByRole('link', { name: 'Open it in the browser' }).click();
   const customerPage = await customerPageOpened;
   expect(customerPage.url()).toBe(url);
-  await customerPage.getByText('BambooHR', { exact: true }).click();
-  await customerPage.getByPlaceholder('acme').fill('acme');
-  await customerPage.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
-  await customerPage.getByRole('button', { name: 'Connect', exact: true }).click();
-  await expect(customerPage.getByText('Your account is connected.')).toBeVisible();
+  await linkBambooHrOnAuthLinkPage(customerPage);
   await customerPage.close();
 
   await expect(accountRows(app).first().locator('[data-status]')).toHaveAttribute(
