@@ -1303,6 +1303,31 @@ test("an account's buttons keep to the right of its row, at the window's usual s
   }
 });
 
+test("an account's row is on one line from half a wide screen up (960 px wide): its id whole, its buttons side by side", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  const row = accountRows(app).first();
+  // Half a 1920 px screen, each side of the narrower customer list's breakpoint, the usual size.
+  for (const width of [960, 1040, 1041, 1100, windowSize.preferred.width]) {
+    await app.setViewportSize({ width, height: 700 });
+    const lines = await row.locator('.account-id').evaluate((id) => {
+      const text = document.createRange();
+      text.selectNodeContents(id);
+      return text.getClientRects().length;
+    });
+    expect(lines, `the id's lines at ${width} px`).toBe(1);
+    const tops = await row
+      .getByRole('button')
+      .evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().top));
+    expect(tops, `the buttons at ${width} px`).toHaveLength(3);
+    expect(new Set(tops).size, `the buttons' rows at ${width} px`).toBe(1);
+    await expectFirstAccountRowWhole(app);
+  }
+});
+
 test('the window comes back to the customer it showed, after a reload (a crash) or a restart', async ({
   app,
   harness,
