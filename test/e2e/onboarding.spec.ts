@@ -1303,27 +1303,49 @@ test("an account's buttons keep to the right of its row, at the window's usual s
   }
 });
 
-test("an account's row is on one line from half a wide screen up (960 px wide): its id whole, its buttons side by side", async ({
+test("an account's buttons stay side by side from the window's smallest size up, and from half a wide screen (960 px wide) its row is on one line, its id whole", async ({
   app,
   harness,
 }) => {
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkActiveBambooHr(app, harness, 'acme');
   const row = accountRows(app).first();
-  // Half a 1920 px screen, each side of the narrower customer list's breakpoint, the usual size.
-  for (const width of [960, 1040, 1041, 1100, windowSize.preferred.width]) {
-    await app.setViewportSize({ width, height: 700 });
-    const lines = await row.locator('.account-id').evaluate((id) => {
+  const idLines = () =>
+    row.locator('.account-id').evaluate((id) => {
       const text = document.createRange();
       text.selectNodeContents(id);
       return text.getClientRects().length;
     });
-    expect(lines, `the id's lines at ${width} px`).toBe(1);
+  // The smallest size; half a 1920 px screen; each side of the narrower customer list's
+  // breakpoint; the usual size.
+  for (const width of [
+    windowSize.minimum.width,
+    960,
+    1040,
+    1041,
+    1100,
+    windowSize.preferred.width,
+  ]) {
+    await app.setViewportSize({ width, height: windowSize.minimum.height });
     const tops = await row
       .getByRole('button')
       .evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().top));
     expect(tops, `the buttons at ${width} px`).toHaveLength(3);
     expect(new Set(tops).size, `the buttons' rows at ${width} px`).toBe(1);
+    if (width >= 960) expect(await idLines(), `the id's lines at ${width} px`).toBe(1);
+    await expectFirstAccountRowWhole(app);
+  }
+
+  // A name of one long word breaks rather than push the table past its frame.
+  await row
+    .locator('.account-name')
+    .evaluate((name) => (name.textContent = 'SmartRecruitersWorkforce'));
+  for (const width of [windowSize.minimum.width, 960]) {
+    await app.setViewportSize({ width, height: windowSize.minimum.height });
+    const frameOverflow = await app
+      .locator('.accounts-frame')
+      .evaluate((frame) => frame.scrollWidth - frame.clientWidth);
+    expect(frameOverflow, `past the frame at ${width} px`).toBe(0);
     await expectFirstAccountRowWhole(app);
   }
 });

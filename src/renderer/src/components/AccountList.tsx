@@ -102,7 +102,9 @@ export function AccountList(props: {
             return (
               <tr key={account.id} data-account-id={account.id}>
                 <td className="account">
-                  <div title={account.provider}>{name}</div>
+                  <div className="account-name" title={account.provider}>
+                    {name}
+                  </div>
                   <div className="muted mono account-id">{account.id}</div>
                   {account.linkedBy !== undefined && (
                     <div className="muted linked-by">Linked by {account.linkedBy}</div>
