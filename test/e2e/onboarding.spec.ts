@@ -672,6 +672,15 @@ test('in the demo a link opens on this computer only: the dialog says so, and op
     'data-status',
     'active',
   );
+
+  // Links sent opens it again, as long as it works.
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const openedAgain = context.waitForEvent('page');
+  await app
+    .getByRole('region', { name: 'Links sent' })
+    .getByRole('link', { name: /^Open link made .+ in the browser$/ })
+    .click();
+  expect((await openedAgain).url()).toBe(url);
 });
 
 test("Copy summary puts where the customer's linking stands on the clipboard", async ({

@@ -98,8 +98,11 @@ test('a link says which accounts StackOne has made for the customer since it was
   // Initech never uses theirs. Three days on (the links' default) it expires while shown, and
   // Acme's is found expired when shown again.
   await addCustomer(app, 'Initech', 'initech');
-  await sendLink(app, 'Initech');
+  const initechUrl = await sendLink(app, 'Initech');
   await expect(link).toContainText(/; works until /);
+  // In the demo a working link opens in the browser here; an expired one does not.
+  const openInBrowser = link.getByRole('link', { name: /^Open link made .+ in the browser$/ });
+  await expect(openInBrowser).toHaveAttribute('href', initechUrl);
   const expiredUnused = 'Link expired, nothing linked';
   await expect(customerButton(app, 'Initech')).not.toContainText(expiredUnused);
   // Its Copy link goes as it expires: the keyboard on it stays in Links sent.
@@ -112,6 +115,7 @@ test('a link says which accounts StackOne has made for the customer since it was
   await expect(customerButton(app, 'Initech')).toContainText(expiredUnused);
   await expect(customerButton(app, 'Acme Ltd')).not.toContainText('expired');
   await expect(link.getByRole('button', { name: /^Copy link/ })).toHaveCount(0);
+  await expect(openInBrowser).toHaveCount(0);
   await expect(link.getByRole('button', { name: /^Forget link/ })).toHaveCount(1);
 
   // Another in its place, from the row; the expired one stays until forgotten.

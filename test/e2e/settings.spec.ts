@@ -75,7 +75,8 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   }).then((response) => response.json())) as unknown[];
   expect(linked).toHaveLength(1);
 
-  // A link made in live mode is not said to open on this computer only, as the demo's are.
+  // A link made in live mode is not said to open on this computer only, nor opened here, as the
+  // demo's are.
   await app.getByRole('button', { name: 'Send a link' }).click();
   const sendDialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
   await sendDialog.getByRole('button', { name: 'Create link' }).click();
@@ -83,6 +84,9 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   await expect(sendDialog.getByText('Valid until')).toBeVisible();
   await expect(sendDialog.getByText('In the demo this link')).toHaveCount(0);
   await sendDialog.getByRole('button', { name: 'Done' }).click();
+  await expect(
+    app.getByRole('region', { name: 'Links sent' }).getByRole('link', { name: /^Open link/ }),
+  ).toHaveCount(0);
 
   // The secrets never came back: the form shows them as saved, with empty fields.
   await app.getByRole('button', { name: 'Settings' }).click();

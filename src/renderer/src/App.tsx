@@ -500,6 +500,7 @@ export function App() {
                   version={sentLinksVersion}
                   onError={report}
                   onLastForgotten={() => sendLinkButton.current?.focus()}
+                  demo={mode === 'demo'}
                   onSendAnother={(link) => {
                     const relink = accounts.find((account) => account.id === link.relinkAccountId);
                     showDialog({

@@ -47,6 +47,8 @@ export function SentLinksSection(props: {
   onError: (error: unknown) => void;
   /** The last link is forgotten and the section goes: the page says where the keyboard goes. */
   onLastForgotten: () => void;
+  /** The demo's StackOne runs on this computer: its links open here only, to play the customer. */
+  demo: boolean;
   /** Opens Send a link for another link like this expired one. */
   onSendAnother: (link: SentAuthLink) => void;
 }) {
@@ -153,6 +155,18 @@ export function SentLinksSection(props: {
                   >
                     Copy link
                   </button>
+                )}
+                {!expired && props.demo && (
+                  <a
+                    className="button"
+                    href={link.url}
+                    target="_blank"
+                    rel="noreferrer"
+                    aria-label={`Open link made ${made} in the browser`}
+                    title="In the demo a link opens on this computer only: play the customer’s part here"
+                  >
+                    Open
+                  </a>
                 )}
                 <button
                   type="button"
