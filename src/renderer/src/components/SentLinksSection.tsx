@@ -142,31 +142,33 @@ export function SentLinksSection(props: {
                   </button>
                 )}
                 {!expired && (
-                  <button
-                    type="button"
-                    aria-label={`Copy link made ${made}`}
-                    onClick={() =>
-                      void copyText(
-                        link.url,
-                        'Link copied.',
-                        `The link could not be copied. Make a new one with Send a link.`,
-                      ).then((message) => setOutcome({ linkId: link.id, message }))
-                    }
-                  >
-                    Copy link
-                  </button>
-                )}
-                {!expired && props.demo && (
-                  <a
-                    className="button"
-                    href={link.url}
-                    target="_blank"
-                    rel="noreferrer"
-                    aria-label={`Open link made ${made} in the browser`}
-                    title="In the demo a link opens on this computer only: play the customer’s part here"
-                  >
-                    Open
-                  </a>
+                  <>
+                    <button
+                      type="button"
+                      aria-label={`Copy link made ${made}`}
+                      onClick={() =>
+                        void copyText(
+                          link.url,
+                          'Link copied.',
+                          `The link could not be copied. Make a new one with Send a link.`,
+                        ).then((message) => setOutcome({ linkId: link.id, message }))
+                      }
+                    >
+                      Copy link
+                    </button>
+                    {props.demo && (
+                      <a
+                        className="button"
+                        href={link.url}
+                        target="_blank"
+                        rel="noreferrer"
+                        aria-label={`Open link made ${made} in the browser`}
+                        title="In the demo a link opens on this computer only: play the customer’s part here"
+                      >
+                        Open
+                      </a>
+                    )}
+                  </>
                 )}
                 <button
                   type="button"
