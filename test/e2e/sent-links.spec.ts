@@ -103,6 +103,11 @@ test('a link says which accounts StackOne has made for the customer since it was
   // In the demo a working link opens in the browser here; an expired one does not.
   const openInBrowser = link.getByRole('link', { name: /^Open link made .+ in the browser$/ });
   await expect(openInBrowser).toHaveAttribute('href', initechUrl);
+  // Apart from Copy link beside it, as the row's buttons are from one another.
+  const copyBox = await link.getByRole('button', { name: /^Copy link/ }).boundingBox();
+  const openBox = await openInBrowser.boundingBox();
+  const copyRight = (copyBox?.x ?? 0) + (copyBox?.width ?? 0);
+  expect((openBox?.x ?? 0) - copyRight).toBeGreaterThanOrEqual(4);
   const expiredUnused = 'Link expired, nothing linked';
   await expect(customerButton(app, 'Initech')).not.toContainText(expiredUnused);
   // Its Copy link goes as it expires: the keyboard on it stays in Links sent.
