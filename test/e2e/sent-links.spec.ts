@@ -374,6 +374,12 @@ test('Send a link says when a link for the same still works, and copies that one
   await dialog.getByRole('button', { name: 'Copy that link' }).click();
   await expect(dialog.getByRole('status').first()).toHaveText('That link copied.');
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  // In the demo it opens here too, as the link just made does (in live mode: settings.spec).
+  const opened = context.waitForEvent('page');
+  await dialog.getByRole('link', { name: 'Open that link in the browser' }).click();
+  const customerPage = await opened;
+  expect(customerPage.url()).toBe(url);
+  await customerPage.close();
   // A second account's link is for something else.
   await dialog.getByRole('button', { name: 'Link a second account…' }).click();
   await dialog.getByLabel('Label for the new account').fill('Payroll');

@@ -87,6 +87,11 @@ test('live mode: checked settings, its own accounts linked through its StackOne 
   const linksSent = app.getByRole('region', { name: 'Links sent' });
   await expect(linksSent.getByRole('button', { name: /^Copy link made / })).toHaveCount(1);
   await expect(linksSent.getByRole('link', { name: /^Open link/ })).toHaveCount(0);
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await expect(sendDialog.getByRole('button', { name: 'Copy that link' })).toBeVisible();
+  await expect(sendDialog.getByRole('link', { name: /^Open that link/ })).toHaveCount(0);
+  await app.keyboard.press('Escape');
+  await expect(sendDialog).toHaveCount(0);
 
   // The secrets never came back: the form shows them as saved, with empty fields.
   await app.getByRole('button', { name: 'Settings' }).click();

@@ -250,18 +250,25 @@ export function SendLinkDialog(props: {
             {dateTimeText(workingForSame.expiresAt)}: if they lost it, copy it again rather than
             make another.
           </p>
-          <button
-            type="button"
-            onClick={() =>
-              void copyText(
-                workingForSame.url,
-                'That link copied.',
-                'That link could not be copied: copy it from Links sent.',
-              ).then(setWorkingCopyOutcome)
-            }
-          >
-            Copy that link
-          </button>
+          <div className="actions">
+            <button
+              type="button"
+              onClick={() =>
+                void copyText(
+                  workingForSame.url,
+                  'That link copied.',
+                  'That link could not be copied: copy it from Links sent.',
+                ).then(setWorkingCopyOutcome)
+              }
+            >
+              Copy that link
+            </button>
+            {props.demo && (
+              <a className="button" href={workingForSame.url} target="_blank" rel="noreferrer">
+                Open that link in the browser
+              </a>
+            )}
+          </div>
           <p role="status" className="muted">
             {workingCopyOutcome}
           </p>
