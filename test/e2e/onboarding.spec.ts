@@ -1359,6 +1359,47 @@ test("an account's buttons stay side by side from the window's smallest size up,
   }
 });
 
+test("beside a check's long outcome an account's id stays whole at 1,000-1,040 px wide and from 1,060 px, and when it was updated from the window's usual size; nothing past the table's frame from the smallest size up", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  await harness.control(`/_simulator/accounts/${id}/status`, { status: 'expired' });
+  const row = accountRows(app).first();
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'expired');
+  await row.getByRole('button', { name: /^Verify/ }).click();
+  await expect(row.getByRole('status')).toContainText('StackOne cannot read data');
+  const linesOf = (cell: Locator) =>
+    cell.evaluate((shown) => {
+      const text = document.createRange();
+      text.selectNodeContents(shown);
+      const drawn = [...text.getClientRects()].filter((line) => line.width > 0);
+      return new Set(drawn.map((line) => Math.round(line.top))).size;
+    });
+  // The smallest size; each side of the narrower customer list's breakpoint; the usual size.
+  for (const width of [
+    windowSize.minimum.width,
+    1000,
+    1040,
+    1041,
+    1060,
+    windowSize.preferred.width,
+  ]) {
+    await app.setViewportSize({ width, height: windowSize.minimum.height });
+    const frameOverflow = await app
+      .locator('.accounts-frame')
+      .evaluate((frame) => frame.scrollWidth - frame.clientWidth);
+    expect(frameOverflow, `past the frame at ${width} px`).toBe(0);
+    await expectFirstAccountRowWhole(app);
+    // Just past 1,040 px the customer list and the cells' padding widen: the id wraps there.
+    if (width !== windowSize.minimum.width && width !== 1041)
+      expect(await linesOf(row.locator('.account-id')), `the id's lines at ${width} px`).toBe(1);
+    if (width >= windowSize.preferred.width)
+      expect(await linesOf(row.locator('td.updated')), `the date's lines at ${width} px`).toBe(1);
+  }
+});
+
 test('the window comes back to the customer it showed, after a reload (a crash) or a restart', async ({
   app,
   harness,
