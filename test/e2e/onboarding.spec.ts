@@ -1000,6 +1000,19 @@ async function expectFirstAccountRowWhole(app: Page): Promise<void> {
     expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
 }
 
+/** How far the account table reaches past its frame, in CSS px. */
+const accountTablePastItsFrame = (app: Page) =>
+  app.locator('.accounts-frame').evaluate((frame) => frame.scrollWidth - frame.clientWidth);
+
+/** The lines the element's text is drawn on. */
+const linesOf = (element: Locator) =>
+  element.evaluate((shown) => {
+    const text = document.createRange();
+    text.selectNodeContents(shown);
+    const drawn = [...text.getClientRects()].filter((line) => line.width > 0);
+    return new Set(drawn.map((line) => Math.round(line.top))).size;
+  });
+
 /**
  * Whether what is drawn at the middle of the element is it, not something over it (a sticky
  * header, a notice). The page behind an open dialog is inert, which hit testing passes through:
@@ -1319,12 +1332,6 @@ test("an account's buttons stay side by side from the window's smallest size up,
   await addCustomer(app, 'Acme Ltd', 'acme');
   await linkActiveBambooHr(app, harness, 'acme');
   const row = accountRows(app).first();
-  const idLines = () =>
-    row.locator('.account-id').evaluate((id) => {
-      const text = document.createRange();
-      text.selectNodeContents(id);
-      return text.getClientRects().length;
-    });
   // The smallest size; half a 1920 px screen; each side of the narrower customer list's
   // breakpoint; the usual size.
   for (const width of [
@@ -1341,7 +1348,8 @@ test("an account's buttons stay side by side from the window's smallest size up,
       .evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().top));
     expect(tops, `the buttons at ${width} px`).toHaveLength(3);
     expect(new Set(tops).size, `the buttons' rows at ${width} px`).toBe(1);
-    if (width >= 960) expect(await idLines(), `the id's lines at ${width} px`).toBe(1);
+    if (width >= 960)
+      expect(await linesOf(row.locator('.account-id')), `the id's lines at ${width} px`).toBe(1);
     await expectFirstAccountRowWhole(app);
   }
 
@@ -1351,10 +1359,7 @@ test("an account's buttons stay side by side from the window's smallest size up,
     .evaluate((name) => (name.textContent = 'SmartRecruitersWorkforce'));
   for (const width of [windowSize.minimum.width, 960]) {
     await app.setViewportSize({ width, height: windowSize.minimum.height });
-    const frameOverflow = await app
-      .locator('.accounts-frame')
-      .evaluate((frame) => frame.scrollWidth - frame.clientWidth);
-    expect(frameOverflow, `past the frame at ${width} px`).toBe(0);
+    expect(await accountTablePastItsFrame(app), `past the frame at ${width} px`).toBe(0);
     await expectFirstAccountRowWhole(app);
   }
 });
@@ -1370,13 +1375,6 @@ test("beside a check's long outcome an account's id stays whole at 1,000-1,040 p
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'expired');
   await row.getByRole('button', { name: /^Verify/ }).click();
   await expect(row.getByRole('status')).toContainText('StackOne cannot read data');
-  const linesOf = (cell: Locator) =>
-    cell.evaluate((shown) => {
-      const text = document.createRange();
-      text.selectNodeContents(shown);
-      const drawn = [...text.getClientRects()].filter((line) => line.width > 0);
-      return new Set(drawn.map((line) => Math.round(line.top))).size;
-    });
   // The smallest size; each side of the narrower customer list's breakpoint; the usual size.
   for (const width of [
     windowSize.minimum.width,
@@ -1387,10 +1385,7 @@ test("beside a check's long outcome an account's id stays whole at 1,000-1,040 p
     windowSize.preferred.width,
   ]) {
     await app.setViewportSize({ width, height: windowSize.minimum.height });
-    const frameOverflow = await app
-      .locator('.accounts-frame')
-      .evaluate((frame) => frame.scrollWidth - frame.clientWidth);
-    expect(frameOverflow, `past the frame at ${width} px`).toBe(0);
+    expect(await accountTablePastItsFrame(app), `past the frame at ${width} px`).toBe(0);
     await expectFirstAccountRowWhole(app);
     // Just past 1,040 px the customer list and the cells' padding widen: the id wraps there.
     if (width !== windowSize.minimum.width && width !== 1041)
