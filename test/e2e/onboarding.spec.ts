@@ -1262,6 +1262,35 @@ test('the window does not scroll: a customer low in a long list is shown with th
   expect(await app.evaluate(() => document.documentElement.scrollHeight)).toBe(260);
 });
 
+test("in a long customer list, the customer shown comes into the list's view: added, shown again at the app's start, or found and the search cleared", async ({
+  app,
+  harness,
+}) => {
+  await app.setViewportSize(windowSize.preferred);
+  for (let n = 1; n <= 30; n++)
+    await harness.session.handlers.createCustomer({ id: `c${n}`, name: `Customer ${n}` });
+  await app.reload();
+  const wholeInView = { ratio: 1 };
+
+  // Last in name order, far below the list's fold.
+  await addCustomer(app, 'Zeta Corp', 'zeta');
+  const zeta = customerInList(app, 'Zeta Corp zeta');
+  await expect(zeta).toHaveAttribute('aria-current', 'true');
+  await expect(zeta).toBeInViewport(wholeInView);
+
+  await app.reload();
+  await expect(app.getByRole('heading', { name: 'Zeta Corp' })).toBeVisible();
+  await expect(zeta).toBeInViewport(wholeInView);
+
+  const search = app.getByLabel('Find a customer');
+  await search.fill('Customer 7');
+  await search.press('Enter');
+  await expect(app.getByRole('heading', { name: 'Customer 7' })).toBeVisible();
+  await search.fill('');
+  await expect(zeta).toHaveCount(1);
+  await expect(customerInList(app, 'Customer 7 c7')).toBeInViewport(wholeInView);
+});
+
 test("at the window's smallest size, the Hub fits its dialog: its Connect button in view without scrolling", async ({
   app,
   harness,

@@ -5,6 +5,7 @@ import type { Customer, CustomerSummary } from '../../../shared/domain';
 import { countText } from '../count-text';
 import { matchesCustomerSearch, searchBoxFrom } from '../customer-search';
 import { useNowPassing } from '../use-now-passing';
+import { useCurrentItemKeptInView } from '../use-current-item-kept-in-view';
 import { CustomerSearchBox } from './CustomerSearchBox';
 
 export function CustomerList({
@@ -27,8 +28,6 @@ export function CustomerList({
       summary.unusedLinksExpireAt.flatMap(sentLinkTurningPoints),
     ),
   );
-  if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
-
   const toFollowUp = (customer: Customer) => {
     const summary = props.summaries.get(customer.id);
     return (summary?.needingRelink ?? 0) > 0 || linksExpiredUnused(summary, now) > 0;
@@ -49,6 +48,8 @@ export function CustomerList({
         (!filteringFollowUp || toFollowUp(customer)),
     )
     .sort(compareCustomers);
+  useCurrentItemKeptInView(listRef, props.selectedId, shown.length);
+  if (props.customers.length === 0) return <p className="muted">No customers yet.</p>;
 
   const customerButtons = () =>
     Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>(':scope > li > button') ?? []);
