@@ -1764,6 +1764,8 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
     ),
   );
   const holds = dialog.getByRole('region', { name: 'What onboarding.csv holds' });
+  // The file is named, as the chooser, emptied, names none.
+  await expect(holds.getByText('3 customers to add from onboarding.csv:')).toBeVisible();
   await expect(holds.getByRole('listitem')).toHaveText([
     'Globex Corporation globex',
     'Initech initech',

@@ -133,7 +133,7 @@ export function CustomersFileDialog(props: {
           ) : (
             <>
               <p id="customers-to-add">
-                {countText(read.toAdd.length, 'customer', 'customers')} to add:
+                {countText(read.toAdd.length, 'customer', 'customers')} to add from {file.name}:
               </p>
               <FileRows
                 labelledBy="customers-to-add"
