@@ -1795,6 +1795,34 @@ test("customers are added from a spreadsheet's CSV file: what it would add shown
   await expect(app.getByRole('button', { name: 'Import or export customers…' })).toBeFocused();
 });
 
+test("a long word of the user's, a file's name or a customer's, breaks rather than run past the edge of a dialog, the customer list or the customer's page", async ({
+  app,
+}) => {
+  await app.setViewportSize(windowSize.minimum);
+  const pastItsEdge = (box: Locator) =>
+    box.evaluate((shown) => shown.scrollWidth - shown.clientWidth);
+  await app.getByRole('button', { name: 'Import or export customers…' }).click();
+  const fileDialog = app.getByRole('dialog', { name: 'Import or export customers' });
+  const fileName = `${'customers_exported_from_the_crm_'.repeat(4)}.csv`;
+  await fileDialog.getByLabel('CSV file').setInputFiles({
+    name: fileName,
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,id\r\nUmbrella Corp,umbrella'),
+  });
+  await expect(fileDialog.getByText(`1 customer to add from ${fileName}:`)).toBeVisible();
+  expect(await pastItsEdge(fileDialog)).toBe(0);
+  await app.keyboard.press('Escape');
+
+  const name = 'Aktiengesellschaftsverwaltungsgesellschaftsbeteiligungsholdingverwaltung';
+  await addCustomer(app, name, 'holding');
+  expect(await pastItsEdge(app.getByRole('list', { name: 'Customers' }))).toBe(0);
+  expect(await pastItsEdge(app.getByRole('main'))).toBe(0);
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const sendDialog = app.getByRole('dialog', { name: `Send ${name} a link` });
+  await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeVisible();
+  expect(await pastItsEdge(sendDialog)).toBe(0);
+});
+
 test("a file's other addresses for customers already here are shown, and taken only when asked", async ({
   app,
   harness,
