@@ -1813,10 +1813,19 @@ test("a long word of the user's, a file's name or a customer's, breaks rather th
   expect(await pastItsEdge(fileDialog)).toBe(0);
   await app.keyboard.press('Escape');
 
+  // A second customer, so that the list offers to show this one alone.
+  await addCustomer(app, 'Acme Ltd', 'acme');
   const name = 'Aktiengesellschaftsverwaltungsgesellschaftsbeteiligungsholdingverwaltung';
   await addCustomer(app, name, 'holding');
+  const customers = app.getByRole('complementary');
+  await expect(customers.getByRole('button', { name: `Show only ${name}` })).toBeVisible();
+  expect(await pastItsEdge(customers)).toBe(0);
   expect(await pastItsEdge(app.getByRole('list', { name: 'Customers' }))).toBe(0);
   expect(await pastItsEdge(app.getByRole('main'))).toBe(0);
+  await customers.getByRole('button', { name: `Show only ${name}` }).click();
+  await expect(customers).toContainText(`Only ${name} is shown`);
+  expect(await pastItsEdge(customers)).toBe(0);
+  await customers.getByRole('button', { name: 'Show all customers' }).click();
   await app.getByRole('button', { name: 'Send a link' }).click();
   const sendDialog = app.getByRole('dialog', { name: `Send ${name} a link` });
   await expect(sendDialog.getByRole('button', { name: 'Create link' })).toBeVisible();
