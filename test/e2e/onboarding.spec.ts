@@ -1000,9 +1000,11 @@ async function expectFirstAccountRowWhole(app: Page): Promise<void> {
     expect(await cell.evaluate((td) => td.scrollWidth - td.clientWidth), 'cell overflows').toBe(0);
 }
 
-/** How far the account table reaches past its frame, in CSS px. */
-const accountTablePastItsFrame = (app: Page) =>
-  app.locator('.accounts-frame').evaluate((frame) => frame.scrollWidth - frame.clientWidth);
+/** How far what the box holds reaches past its edge, in CSS px. */
+const pastItsEdge = (box: Locator) =>
+  box.evaluate((shown) => shown.scrollWidth - shown.clientWidth);
+
+const accountTablePastItsFrame = (app: Page) => pastItsEdge(app.locator('.accounts-frame'));
 
 /** The lines the element's text is drawn on. */
 const linesOf = (element: Locator) =>
@@ -1799,8 +1801,6 @@ test("a long word of the user's, a file's name or a customer's, breaks rather th
   app,
 }) => {
   await app.setViewportSize(windowSize.minimum);
-  const pastItsEdge = (box: Locator) =>
-    box.evaluate((shown) => shown.scrollWidth - shown.clientWidth);
   await app.getByRole('button', { name: 'Import or export customers…' }).click();
   const fileDialog = app.getByRole('dialog', { name: 'Import or export customers' });
   const fileName = `${'customers_exported_from_the_crm_'.repeat(4)}.csv`;
