@@ -675,11 +675,12 @@ test('in the demo a link opens on this computer only: the dialog says so, and op
 
   // Links sent opens it again, as long as it works.
   await dialog.getByRole('button', { name: 'Done' }).click();
-  const openedAgain = context.waitForEvent('page');
-  await app
+  const openAgain = app
     .getByRole('region', { name: 'Links sent' })
-    .getByRole('link', { name: /^Open link made .+ in the browser$/ })
-    .click();
+    .getByRole('link', { name: /^Open link made .+ in the browser$/ });
+  await expect(openAgain).toHaveAccessibleDescription(/opens on this computer only/);
+  const openedAgain = context.waitForEvent('page');
+  await openAgain.click();
   expect((await openedAgain).url()).toBe(url);
 });
 

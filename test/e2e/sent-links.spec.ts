@@ -375,8 +375,13 @@ test('Send a link says when a link for the same still works, and copies that one
   await expect(dialog.getByRole('status').first()).toHaveText('That link copied.');
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(url);
   // In the demo it opens here too, as the link just made does (in live mode: settings.spec).
+  const openThatLink = dialog.getByRole('link', { name: 'Open that link in the browser' });
+  // Before a link is made the dialog does not say why the demo opens links here; its tooltip does.
+  await expect(openThatLink).toHaveAccessibleDescription(
+    'In the demo a link opens on this computer only: play the customer’s part here',
+  );
   const opened = context.waitForEvent('page');
-  await dialog.getByRole('link', { name: 'Open that link in the browser' }).click();
+  await openThatLink.click();
   const customerPage = await opened;
   expect(customerPage.url()).toBe(url);
   await customerPage.close();

@@ -14,6 +14,7 @@ import { messageOf, onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
 import { dateTimeText, dateTimeWithZoneText } from '../date-time-text';
 import { checkEmailToLine, emailToLineText } from '../email-to-line';
+import { DemoLinkOpener } from './DemoLinkOpener';
 import { EmailAddressesInput } from './EmailAddressesInput';
 import { ModalDialog } from './ModalDialog';
 import { isRelinkGone, RelinkGoneNotice } from './RelinkGoneNotice';
@@ -264,9 +265,9 @@ export function SendLinkDialog(props: {
               Copy that link
             </button>
             {props.demo && (
-              <a className="button" href={workingForSame.url} target="_blank" rel="noreferrer">
+              <DemoLinkOpener url={workingForSame.url}>
                 Open that link in the browser
-              </a>
+              </DemoLinkOpener>
             )}
           </div>
           <p role="status" className="muted">
@@ -343,9 +344,7 @@ export function SendLinkDialog(props: {
                 phone or another computer cannot reach it. The QR code and the email show what the
                 customer gets in live mode; to play their part, open it here.
               </p>
-              <a className="button" href={link.url} target="_blank" rel="noreferrer">
-                Open it in the browser
-              </a>
+              <DemoLinkOpener url={link.url}>Open it in the browser</DemoLinkOpener>
             </div>
           )}
           <label className="email-to">

@@ -21,6 +21,7 @@ import {
 } from '../sent-link-outcome';
 import { useKeyboardKeptWithin } from '../use-keyboard-kept-within';
 import { useNowPassing } from '../use-now-passing';
+import { DemoLinkOpener } from './DemoLinkOpener';
 
 /** What came of a link, under it: what to do about it where something is to be done. */
 function sentLinkOutcomeText(outcome: SentLinkOutcome): string {
@@ -157,16 +158,12 @@ export function SentLinksSection(props: {
                       Copy link
                     </button>
                     {props.demo && (
-                      <a
-                        className="button"
-                        href={link.url}
-                        target="_blank"
-                        rel="noreferrer"
-                        aria-label={`Open link made ${made} in the browser`}
-                        title="In the demo a link opens on this computer only: play the customer’s part here"
+                      <DemoLinkOpener
+                        url={link.url}
+                        accessibleName={`Open link made ${made} in the browser`}
                       >
                         Open
-                      </a>
+                      </DemoLinkOpener>
                     )}
                   </>
                 )}
