@@ -1396,7 +1396,7 @@ test("an account's buttons stay side by side from the window's smallest size up,
   }
 });
 
-test("beside a check's long outcome an account's id stays whole at 1,000-1,040 px wide and from 1,060 px, and when it was updated from the window's usual size; nothing past the table's frame from the smallest size up", async ({
+test("beside a check's long outcome an account's name stays whole, its id at 1,000-1,040 px wide and from 1,060 px, and when it was updated from the window's usual size; nothing past the table's frame from the smallest size up", async ({
   app,
   harness,
 }) => {
@@ -1419,6 +1419,8 @@ test("beside a check's long outcome an account's id stays whole at 1,000-1,040 p
     await app.setViewportSize({ width, height: windowSize.minimum.height });
     expect(await accountTablePastItsFrame(app), `past the frame at ${width} px`).toBe(0);
     await expectFirstAccountRowWhole(app);
+    // A name may break anywhere (one long word), yet the table keeps the system's name whole.
+    expect(await linesOf(row.locator('.account-name')), `the name's lines at ${width} px`).toBe(1);
     // Just past 1,040 px the customer list and the cells' padding widen: the id wraps there.
     if (width !== windowSize.minimum.width && width !== 1041)
       expect(await linesOf(row.locator('.account-id')), `the id's lines at ${width} px`).toBe(1);
