@@ -2073,3 +2073,64 @@ test('Verify asks StackOne about an account now and says what data it offers', a
     'StackOne cannot read data through this account while it is expired. Re-link it',
   );
 });
+
+test("what StackOne could not do for an account (Verify, Disconnect) is said in that account's row, which stays", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  await linkActiveBambooHr(app, harness, 'acme');
+  await linkElsewhere(harness, { id: 'acme', name: 'Acme Ltd' }, { label: 'Payroll' });
+  const second = accountRows(app).filter({ hasText: 'BambooHR (Payroll)' });
+  await expect(second).toHaveCount(1);
+  const first = accountRows(app).filter({ hasNotText: 'BambooHR (Payroll)' });
+  const firstOutcome = first.getByRole('status');
+
+  await harness.control('/_simulator/faults', { failure_rate: 1 });
+  const verify = first.getByRole('button', { name: 'Verify BambooHR', exact: true });
+  await verify.click();
+  await expect(firstOutcome).toHaveText(
+    /^Tried at .+: StackOne had a problem \(HTTP 503\) while trying to check the linked account\. Try again in a few minutes\.$/,
+  );
+  await expect(firstOutcome).toHaveClass(/\berror\b/);
+  await expect(verify).toBeFocused();
+  // Said of that account alone, not at the window's top where it could be any of them.
+  await expect(second.getByRole('status')).toHaveText('');
+  await expect(app.getByRole('region', { name: 'Notices' })).toHaveCount(0);
+
+  const disconnect = first.getByRole('button', { name: 'Disconnect BambooHR', exact: true });
+  await disconnect.click();
+  await first.getByRole('group').getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await expect(firstOutcome).toHaveText(
+    /^Tried at .+: StackOne had a problem \(HTTP 503\) while trying to disconnect the account\. Try again in a few minutes\.$/,
+  );
+  await expect(accountRows(app)).toHaveCount(2);
+  await expect(disconnect).toBeFocused();
+  await expect(app.getByRole('region', { name: 'Notices' })).toHaveCount(0);
+  // At the window's smallest size the row holds it, its name whole.
+  await app.setViewportSize(windowSize.minimum);
+  expect(await accountTablePastItsFrame(app)).toBe(0);
+  expect(await linesOf(first.locator('.account-name'))).toBe(1);
+
+  // Tried again once StackOne answers, the outcome takes the failure's place.
+  await harness.control('/_simulator/faults', { failure_rate: 0 });
+  await verify.click();
+  await expect(firstOutcome).toHaveText(/^Checked at .+: StackOne reads /);
+  await expect(firstOutcome).not.toHaveClass(/\berror\b/);
+});
+
+test('Verify of an account StackOne no longer has says so at the window’s top, as its row goes', async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Ltd', 'acme');
+  const id = await linkActiveBambooHr(app, harness, 'acme');
+  // Deleted in StackOne with no webhook to tell the app.
+  await harness.control('/_simulator/webhooks/pause', {});
+  await harness.control(`/_simulator/accounts/${id}/delete`, {});
+  await accountRows(app).first().getByRole('button', { name: 'Verify BambooHR' }).click();
+  await expect(accountRows(app)).toHaveCount(0);
+  await expect(app.getByRole('region', { name: 'Notices' })).toContainText(
+    'StackOne no longer has this BambooHR account: it was disconnected there, so it is gone from the list.',
+  );
+});

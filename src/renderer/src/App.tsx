@@ -8,7 +8,7 @@ import {
   type LinkedAccountView,
   type RelayConnection,
 } from '../../shared/domain';
-import { messageOf, onboarding, unwrap } from './bridge';
+import { isRecordGone, messageOf, onboarding, unwrap } from './bridge';
 import { AccountList } from './components/AccountList';
 import { BusyButton } from './components/BusyButton';
 import { ConnectDialog } from './components/ConnectDialog';
@@ -476,6 +476,7 @@ export function App() {
                         accountId: account.id,
                       }),
                     ).catch((failure: unknown) => {
+                      if (!isRecordGone(failure)) throw failure;
                       report(failure);
                       return null;
                     })
@@ -488,7 +489,10 @@ export function App() {
                       }),
                     )
                       .then((list) => setAccountList({ customerId: selected.id, accounts: list }))
-                      .catch(report)
+                      .catch((failure: unknown) => {
+                        if (!isRecordGone(failure)) throw failure;
+                        report(failure);
+                      })
                   }
                 />
                 <SentLinksSection

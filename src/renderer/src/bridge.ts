@@ -28,3 +28,7 @@ export const messageOf = (error: unknown): string =>
   error instanceof BridgeCallError
     ? error.message
     : 'The app could not reach its background service. Restart the app.';
+
+/** Main, or StackOne, has no such customer or account: what showed it goes with it. */
+export const isRecordGone = (error: unknown): boolean =>
+  error instanceof BridgeCallError && error.code === 'not_found';

@@ -8,6 +8,7 @@ import {
   type LinkedAccountView,
 } from '../../../shared/domain';
 import { accountStatusLabel } from '../account-status-label';
+import { messageOf } from '../bridge';
 import { dateTimeHalves } from '../date-time-text';
 import { InlineConfirmation } from './InlineConfirmation';
 import { BusyButton } from './BusyButton';
@@ -18,6 +19,10 @@ function listOfModels(models: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
+
+/** What came of the last Verify or Disconnect asked of an account, said in its row. */
+type AccountActionOutcome =
+  { kind: 'checked'; check: AccountCheck } | { kind: 'failed'; at: Date; message: string };
 
 function checkOutcome(check: AccountCheck): string {
   const at = new Date(check.checkedAt).toLocaleTimeString();
@@ -30,15 +35,22 @@ function checkOutcome(check: AccountCheck): string {
 export function AccountList(props: {
   accounts: LinkedAccountView[];
   onRelink: (account: LinkedAccountView) => void;
-  /** Asks StackOne about the account now; null when the check failed (and was reported). */
+  /**
+   * Asks StackOne about the account now. Null where the account is gone (said elsewhere, as its
+   * row goes); rejects with what went wrong otherwise, said in the account's row.
+   */
   onVerify: (account: LinkedAccountView) => Promise<AccountCheck | null>;
-  /** Settles when StackOne has answered, either way. */
+  /** Rejects with what went wrong, said in the account's row, where the account stays. */
   onDisconnect: (account: LinkedAccountView) => Promise<void>;
 }) {
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [disconnectingId, setDisconnectingId] = useState<string | null>(null);
   const [verifyingId, setVerifyingId] = useState<string | null>(null);
-  const [checks, setChecks] = useState<ReadonlyMap<string, AccountCheck>>(new Map());
+  const [outcomes, setOutcomes] = useState<ReadonlyMap<string, AccountActionOutcome>>(new Map());
+  const keepOutcome = (accountId: string, outcome: AccountActionOutcome) =>
+    setOutcomes((current) => new Map(current).set(accountId, outcome));
+  const keepFailure = (accountId: string, failure: unknown) =>
+    keepOutcome(accountId, { kind: 'failed', at: new Date(), message: messageOf(failure) });
   /** Where focus goes back to when a disconnection is not confirmed. */
   const disconnectButtons = useRef(new Map<string, HTMLButtonElement>());
   /** The table, or what says there is none: focus goes there once a disconnected row is gone. */
@@ -60,23 +72,29 @@ export function AccountList(props: {
 
   const disconnect = (account: LinkedAccountView) => {
     setDisconnectingId(account.id);
-    void props.onDisconnect(account).finally(() => {
-      flushSync(() => {
-        setDisconnectingId(null);
-        setConfirmingId(null);
+    void props
+      .onDisconnect(account)
+      .catch((failure: unknown) => keepFailure(account.id, failure))
+      .finally(() => {
+        flushSync(() => {
+          setDisconnectingId(null);
+          setConfirmingId(null);
+        });
+        // Its own button where StackOne could not disconnect it, else the list it has left.
+        (disconnectButtons.current.get(account.id) ?? listElement.current)?.focus();
       });
-      // Its own button where StackOne could not disconnect it, else the list it has left.
-      (disconnectButtons.current.get(account.id) ?? listElement.current)?.focus();
-    });
   };
 
   const verify = (account: LinkedAccountView) => {
     setVerifyingId(account.id);
     void props
       .onVerify(account)
-      .then((check) => {
-        if (check !== null) setChecks((current) => new Map(current).set(account.id, check));
-      })
+      .then(
+        (check) => {
+          if (check !== null) keepOutcome(account.id, { kind: 'checked', check });
+        },
+        (failure: unknown) => keepFailure(account.id, failure),
+      )
       .finally(() => setVerifyingId(null));
   };
 
@@ -97,7 +115,7 @@ export function AccountList(props: {
         <tbody>
           {props.accounts.map((account) => {
             const name = accountDisplayName(account);
-            const check = checks.get(account.id);
+            const outcome = outcomes.get(account.id);
             const updated = dateTimeHalves(account.updatedAt);
             return (
               <tr key={account.id} data-account-id={account.id}>
@@ -119,8 +137,15 @@ export function AccountList(props: {
                       {reason.description ?? reason.code}
                     </div>
                   ))}
-                  <div className="muted account-check" role="status">
-                    {check !== undefined ? checkOutcome(check) : ''}
+                  <div
+                    className={`account-check ${outcome?.kind === 'failed' ? 'error' : 'muted'}`}
+                    role="status"
+                  >
+                    {outcome === undefined
+                      ? ''
+                      : outcome.kind === 'checked'
+                        ? checkOutcome(outcome.check)
+                        : `Tried at ${outcome.at.toLocaleTimeString()}: ${outcome.message}`}
                   </div>
                 </td>
                 <td className="updated">
