@@ -85,8 +85,11 @@ for (const colorScheme of ['light', 'dark'] as const)
     await harness.control('/_simulator/faults', { failure_rate: 1 });
     await app.getByRole('button', { name: 'Refresh' }).click();
     await expect(app.getByRole('alert').getByRole('listitem')).toHaveCount(1);
+    // And a check that failed, said in the account's row.
+    await app.getByRole('button', { name: 'Verify BambooHR' }).click();
+    await expect(app.locator('table.accounts .account-check.error')).toContainText('Tried at');
     await harness.control('/_simulator/faults', { failure_rate: 0 });
-    expect(await accessibilityViolations(app), 'a notice at 320 px').toEqual([]);
+    expect(await accessibilityViolations(app), 'a notice and a failed check at 320 px').toEqual([]);
     await app.getByRole('button', { name: 'Dismiss' }).click();
     if (viewport !== null) await app.setViewportSize(viewport);
     await app.getByRole('button', { name: /^Globex/ }).click();
