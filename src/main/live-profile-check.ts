@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { AppError } from './app-error';
+import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 import type { RoutedNetwork } from './network/routed-network';
 import type { Profile } from './profile';
@@ -19,7 +20,6 @@ export async function checkLiveProfile(
     apiKey: profile.apiKey,
     baseUrl: profile.apiBaseUrl,
     timeoutMs,
-    maxRetryElapsedMs: timeoutMs,
     ...(network && { fetch: network.fetch }),
   });
   // An owner id no customer has: one short page, whatever the size of the project.
@@ -78,12 +78,15 @@ function checkRelayToken(
     });
     socket.on('error', (error) => {
       const atProxy = findProxyFailure(error);
+      const failure = findConnectionFailure(error);
       reject(
         new AppError(
           'relay_unreachable',
           atProxy !== null
             ? atProxy.describe(`reach the relay at ${where}`)
-            : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
+            : failure !== null
+              ? describeConnectionFailure(failure, 'reach the relay', where)
+              : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
         ),
       );
     });

@@ -9,6 +9,7 @@ import {
   type RelayEventMessage,
 } from '../shared/relay-protocol';
 import type { Logger } from './logger';
+import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
@@ -106,6 +107,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     let closeReason =
       'Could not reach the relay. Check the network connection, and the relay URL in Settings.';
     let closeCauseInSettings = false;
+    let opened = false;
     let livenessTimer: NodeJS.Timeout | null = null;
     // Called for every message: refresh() restarts the one timer instead of making a new one.
     const stillAlive = () => {
@@ -120,6 +122,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       }, livenessTimeoutMs);
     };
     ws.on('open', () => {
+      opened = true;
       closeReason = 'Lost the connection to the relay.';
       retryMs = initialRetryMs;
       stillAlive();
@@ -211,6 +214,13 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           (atProxy.kind === 'sign_in' && atProxy.takesPasswordSignIn);
         return;
       }
+      const failure = opened ? null : findConnectionFailure(error);
+      if (failure !== null)
+        closeReason = describeConnectionFailure(
+          failure,
+          'reach the relay',
+          new URL(options.streamUrl).host,
+        );
       logger.debug({ err: error.message }, 'relay socket error');
     });
   }

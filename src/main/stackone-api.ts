@@ -17,6 +17,7 @@ import {
   type ConnectorCategory,
 } from '../shared/domain';
 import { AppError } from './app-error';
+import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 
 export interface ConnectSessionRequest {
@@ -106,31 +107,49 @@ export function ownerIdGroups(originOwnerIds: readonly string[]): string[][] {
 export interface StackOneApiOptions {
   apiKey: string;
   baseUrl: string;
-  /** Per-request timeout. */
+  /** For a request and its retries together (the SDK gives them one abort signal). */
   timeoutMs?: number;
-  /** Upper bound on retrying 429/408/connection errors; the SDK's own default is an hour. */
+  /**
+   * Upper bound on retrying 429/408/connection errors (the SDK's own default is an hour); never
+   * so long that the timeout would end the retries.
+   */
   maxRetryElapsedMs?: number;
   /** Sends the SDK's requests (e.g. through the system's proxy); the global fetch when absent. */
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 }
 
+/** The longest wait between two attempts, before the up to 1 s the SDK adds at random. */
+const maxRetryIntervalMs = 4_000;
+
 export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  // Retries end before the timeout, so that what failed last (a name not found, a connection
+  // refused) is what the implementer is told, rather than that time ran out.
+  const retryWindowMs = Math.max(0, timeoutMs - maxRetryIntervalMs - 1_000);
   const sdk = new StackOne({
     serverURL: options.baseUrl,
     security: { username: options.apiKey, password: '' },
     ...(options.fetch ? { httpClient: new HTTPClient({ fetcher: options.fetch }) } : {}),
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs,
     retryConfig: {
       strategy: 'backoff',
       backoff: {
         initialInterval: 250,
-        maxInterval: 4_000,
+        maxInterval: maxRetryIntervalMs,
         exponent: 2,
-        maxElapsedTime: options.maxRetryElapsedMs ?? 20_000,
+        maxElapsedTime: Math.min(options.maxRetryElapsedMs ?? retryWindowMs, retryWindowMs),
       },
       retryConnectionErrors: true,
     },
   });
+  const host = new URL(options.baseUrl).host;
+  const callStackOne = async <T>(action: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw translateStackOneError(action, error, host);
+    }
+  };
 
   async function listPages(
     filter: { originOwnerIds?: string[] },
@@ -191,7 +210,7 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
         response = await sdk.accounts.getAccountMetaInfo({ id: accountId });
       } catch (error) {
         if (error instanceof StackOneError && error.statusCode === 412) return null;
-        throw translateStackOneError(action, error);
+        throw translateStackOneError(action, error, host);
       }
       const meta = response.linkedAccountMeta;
       if (meta === undefined) throw unexpectedResponse(action);
@@ -254,16 +273,11 @@ async function nullWhenNotFound<T>(call: Promise<T>): Promise<T | null> {
   }
 }
 
-async function callStackOne<T>(action: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw translateStackOneError(action, error);
-  }
-}
-
-/** Turns SDK errors into messages for the implementer. Never includes the request or its key. */
-export function translateStackOneError(action: string, error: unknown): AppError {
+/**
+ * Turns SDK errors into messages for the implementer (`host`: StackOne's, as the URL in Settings
+ * has it). Never includes the request or its key.
+ */
+export function translateStackOneError(action: string, error: unknown, host: string): AppError {
   if (error instanceof StackOneError) {
     const status = error.statusCode;
     if (status === 401 || status === 403) {
@@ -303,6 +317,12 @@ export function translateStackOneError(action: string, error: unknown): AppError
     const atProxy = findProxyFailure(error);
     if (atProxy !== null)
       return new AppError('stackone_unreachable', atProxy.describe(`reach StackOne to ${action}`));
+    const failure = findConnectionFailure(error);
+    if (failure !== null)
+      return new AppError(
+        'stackone_unreachable',
+        describeConnectionFailure(failure, `reach StackOne to ${action}`, host),
+      );
     return new AppError(
       'stackone_unreachable',
       `Could not reach StackOne to ${action}. Check the network connection and try again.`,

@@ -138,7 +138,9 @@ test('the events indicator opens to say why it is offline, and tries again on re
   const before = checks();
   await detail.getByRole('button', { name: 'Try now' }).click();
   await expect.poll(checks).toBe(before + 1);
-  await expect(detail).toContainText(/^Could not reach the relay\. .* Retrying in \d+ s\./);
+  await expect(detail).toContainText(
+    /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection .* Retrying in \d+ s\./,
+  );
 
   // Escape closes it from inside, and the keyboard is back on the indicator.
   await detail.getByRole('button', { name: 'Try now' }).focus();

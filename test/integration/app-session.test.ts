@@ -601,10 +601,10 @@ describe('the app session', () => {
       'refused the relay token',
     ],
     [
-      'a relay URL that is not the stream',
+      'a relay URL where nothing answers',
       { relayUrl: 'ws://127.0.0.1:9/' },
       'relay_unreachable',
-      'Could not reach the relay at 127.0.0.1:9',
+      'Could not reach the relay: 127.0.0.1:9 refused the connection',
     ],
   ])('refuses %s, saves nothing and stays in demo mode', async (_case, change, code, message) => {
     const session = await openSession();

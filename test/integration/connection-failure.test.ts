@@ -1,0 +1,177 @@
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/main/app-error';
+import { checkLiveProfile } from '../../src/main/live-profile-check';
+import { silentLogger } from '../../src/main/logger';
+import { createRoutedNetwork } from '../../src/main/network/routed-network';
+import type { Profile } from '../../src/main/profile';
+import { createRelayClient } from '../../src/main/relay-client';
+import { createStackOneApi } from '../../src/main/stackone-api';
+import type { RelayConnection } from '../../src/shared/domain';
+import { eventually } from '../support/eventually';
+import { closedAddress } from '../support/http-proxy';
+import { selfSignedCertificateText } from '../support/self-signed-certificate';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Listens on loopback until the test ends (its connections ended then); resolves to host:port. */
+async function listening(server: Server): Promise<string> {
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    for (const socket of connections) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A name that is never found (RFC 6761's .invalid), online or not. */
+const unknownName = 'stackone.invalid';
+
+/** The places a connection fails, each as a host:port (or a name) and what it is. */
+const failingPlaces = {
+  nameNotFound: async () => unknownName,
+  refused: closedAddress,
+  cut: () => listening(createServer((socket) => socket.destroy())),
+  silent: () => listening(createServer(() => undefined)),
+};
+
+async function failureOf(call: Promise<unknown>): Promise<AppError> {
+  const error = await call.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+/** StackOne at `baseUrl`, tried once (retries are the SDK's), given `timeoutMs` to answer. */
+const stackOneAt = (baseUrl: string, fetch?: typeof globalThis.fetch, timeoutMs = 20_000) =>
+  createStackOneApi({
+    apiKey: 'v1.test.key-that-is-never-shown',
+    baseUrl,
+    timeoutMs,
+    maxRetryElapsedMs: 0,
+    ...(fetch && { fetch }),
+  });
+
+const attempt = 'Could not reach StackOne to list linked accounts';
+
+describe('a StackOne that cannot be reached', () => {
+  it.each([
+    ['Node’s own fetch', undefined],
+    [
+      'the app’s network, going direct',
+      createRoutedNetwork({ resolveProxy: async () => 'DIRECT' }).fetch,
+    ],
+  ])('is said for why, through %s', async (_through, fetch) => {
+    const listAccounts = (host: string, timeoutMs?: number) =>
+      stackOneAt(`http://${host}`, fetch, timeoutMs).listAccounts(['nobody']);
+
+    const nameNotFound = await failureOf(listAccounts(await failingPlaces.nameNotFound()));
+    expect(nameNotFound.code).toBe('stackone_unreachable');
+    expect(nameNotFound.userMessage).toBe(
+      `${attempt}: the name ${unknownName} was not found. Check that this computer is online and that the address in Settings is spelt right, then try again.`,
+    );
+    const refused = await failingPlaces.refused();
+    expect((await failureOf(listAccounts(refused))).userMessage).toBe(
+      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the address in Settings, then try again.`,
+    );
+    const cut = await failingPlaces.cut();
+    expect((await failureOf(listAccounts(cut))).userMessage).toBe(
+      `${attempt}: the connection to ${cut} was cut before an answer came (a firewall or filter on this network may stop it). Try again, or use another network.`,
+    );
+    const silent = await failingPlaces.silent();
+    expect((await failureOf(listAccounts(silent, 500))).userMessage).toBe(
+      `${attempt}: ${silent} did not answer in time. The network may be slow or may block it: try again, or use another network.`,
+    );
+  });
+
+  it('is said for why after the retries too, which end before the time given runs out', async () => {
+    const refused = await failingPlaces.refused();
+    // The SDK's one timeout covers every attempt: retries up to it would end in "did not answer".
+    const api = createStackOneApi({
+      apiKey: 'v1.test.key',
+      baseUrl: `http://${refused}`,
+      timeoutMs: 6_500,
+    });
+    expect((await failureOf(api.listAccounts(['nobody']))).userMessage).toBe(
+      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the address in Settings, then try again.`,
+    );
+  });
+
+  it('is said to answer with a certificate this computer does not trust', async (context) => {
+    const certificate = selfSignedCertificateText();
+    if (certificate === null) {
+      context.skip('openssl is not installed: no certificate to serve');
+      return;
+    }
+    const host = await listening(
+      createHttpsServer(certificate, (_request, response) => response.end('[]')),
+    );
+    const error = await failureOf(stackOneAt(`https://${host}`).listAccounts(['nobody']));
+    expect(error.userMessage).toBe(
+      `${attempt}: the certificate that answered for ${host} is not one this computer trusts. A network that inspects encrypted traffic needs its certificate authority installed in this computer’s certificate store (then restart the app); otherwise use another network.`,
+    );
+    expect(error.userMessage).not.toContain('never-shown');
+  });
+});
+
+describe('a relay that cannot be reached', () => {
+  const profileWithRelay = (relayHost: string, stackOneBaseUrl: string): Profile => ({
+    mode: 'live',
+    apiBaseUrl: stackOneBaseUrl,
+    hubBaseUrl: 'https://app.stackone.com',
+    hubAppUrl: 'https://app.stackone.com',
+    apiKey: 'v1.test.key',
+    relayStreamUrl: `ws://${relayHost}/v1/stream`,
+    relayToken: 'relay-token-never-shown',
+  });
+
+  it('is said for why by the client as it waits to try again, and by the settings check', async () => {
+    const refused = await failingPlaces.refused();
+    const changes: RelayConnection[] = [];
+    const client = createRelayClient({
+      streamUrl: `ws://${refused}/v1/stream`,
+      token: 'relay-token-never-shown',
+      cursor: () => null,
+      applyEvents: async () => 'persisted',
+      onConnectionChange: (connection) => changes.push(connection),
+      logger: silentLogger(),
+      initialRetryMs: 60_000,
+    });
+    client.start();
+    cleanups.push(() => client.stop());
+    await eventually(() =>
+      expect(changes.at(-1)?.detail).toMatch(
+        new RegExp(
+          `^Could not reach the relay: ${refused} refused the connection \\(nothing answers at that address and port\\)\\. Check the address in Settings, then try again\\. Retrying in \\d+ s\\.$`,
+        ),
+      ),
+    );
+
+    // The check of the settings gets past StackOne (a stand-in answering no accounts) first.
+    const stackOne = await listening(
+      createServer((socket) =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]',
+        ),
+      ),
+    );
+    const error = await failureOf(
+      checkLiveProfile(profileWithRelay(unknownName, `http://${stackOne}`), { timeoutMs: 2_000 }),
+    );
+    expect(error.code).toBe('relay_unreachable');
+    expect(error.userMessage).toBe(
+      `Could not reach the relay: the name ${unknownName} was not found. Check that this computer is online and that the address in Settings is spelt right, then try again.`,
+    );
+  });
+});
