@@ -19,8 +19,9 @@ function useStillWaiting(waiting: boolean, afterMs = slowAnswerAfterMs): boolean
 }
 
 /**
- * Shown while a call to StackOne is slow: the main process retries failed and timed-out requests
- * for about 20 s (each may wait 15 s), so without it a poor network looks like a hung app.
+ * Shown while a call to StackOne is slow: the main process retries failed requests for up to 10 s
+ * within 15 s for the request and its retries (the settings check then asks the relay too), so
+ * without it a poor network looks like a hung app.
  */
 export function SlowAnswerNotice({ waiting }: { waiting: boolean }) {
   if (!useStillWaiting(waiting)) return null;
