@@ -85,7 +85,7 @@ function checkRelayToken(
           atProxy !== null
             ? atProxy.describe(`reach the relay at ${where}`)
             : failure !== null
-              ? describeConnectionFailure(failure, 'reach the relay', where)
+              ? describeConnectionFailure(failure, 'reach the relay', where, 'the relay URL')
               : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
         ),
       );

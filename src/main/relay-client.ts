@@ -220,6 +220,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           failure,
           'reach the relay',
           new URL(options.streamUrl).host,
+          'the relay URL',
         );
       logger.debug({ err: error.message }, 'relay socket error');
     });

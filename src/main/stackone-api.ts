@@ -321,7 +321,12 @@ export function translateStackOneError(action: string, error: unknown, host: str
     if (failure !== null)
       return new AppError(
         'stackone_unreachable',
-        describeConnectionFailure(failure, `reach StackOne to ${action}`, host),
+        describeConnectionFailure(
+          failure,
+          `reach StackOne to ${action}`,
+          host,
+          'the StackOne API URL',
+        ),
       );
     return new AppError(
       'stackone_unreachable',

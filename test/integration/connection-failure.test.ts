@@ -79,11 +79,11 @@ describe('a StackOne that cannot be reached', () => {
     const nameNotFound = await failureOf(listAccounts(await failingPlaces.nameNotFound()));
     expect(nameNotFound.code).toBe('stackone_unreachable');
     expect(nameNotFound.userMessage).toBe(
-      `${attempt}: the name ${unknownName} was not found. Check that this computer is online and that the address in Settings is spelt right, then try again.`,
+      `${attempt}: the name ${unknownName} was not found. Check that this computer is online and that the StackOne API URL in Settings is spelt right, then try again.`,
     );
     const refused = await failingPlaces.refused();
     expect((await failureOf(listAccounts(refused))).userMessage).toBe(
-      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the address in Settings, then try again.`,
+      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the StackOne API URL in Settings, then try again.`,
     );
     const cut = await failingPlaces.cut();
     expect((await failureOf(listAccounts(cut))).userMessage).toBe(
@@ -104,7 +104,7 @@ describe('a StackOne that cannot be reached', () => {
       timeoutMs: 6_500,
     });
     expect((await failureOf(api.listAccounts(['nobody']))).userMessage).toBe(
-      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the address in Settings, then try again.`,
+      `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the StackOne API URL in Settings, then try again.`,
     );
   });
 
@@ -153,7 +153,7 @@ describe('a relay that cannot be reached', () => {
     await eventually(() =>
       expect(changes.at(-1)?.detail).toMatch(
         new RegExp(
-          `^Could not reach the relay: ${refused} refused the connection \\(nothing answers at that address and port\\)\\. Check the address in Settings, then try again\\. Retrying in \\d+ s\\.$`,
+          `^Could not reach the relay: ${refused} refused the connection \\(nothing answers at that address and port\\)\\. Check the relay URL in Settings, then try again\\. Retrying in \\d+ s\\.$`,
         ),
       ),
     );
@@ -171,7 +171,7 @@ describe('a relay that cannot be reached', () => {
     );
     expect(error.code).toBe('relay_unreachable');
     expect(error.userMessage).toBe(
-      `Could not reach the relay: the name ${unknownName} was not found. Check that this computer is online and that the address in Settings is spelt right, then try again.`,
+      `Could not reach the relay: the name ${unknownName} was not found. Check that this computer is online and that the relay URL in Settings is spelt right, then try again.`,
     );
   });
 });

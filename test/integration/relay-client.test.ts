@@ -290,7 +290,7 @@ describe('relay client checks, for when the network may have changed', () => {
     // Never connected: not "lost".
     await eventually(() =>
       expect(client.connection.detail).toMatch(
-        /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection \(nothing answers at that address and port\)\. Check the address in Settings, then try again\. Retrying in \d+ s\.$/,
+        /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection \(nothing answers at that address and port\)\. Check the relay URL in Settings, then try again\. Retrying in \d+ s\.$/,
       ),
     );
 

@@ -39,12 +39,13 @@ describe('a failed connection', () => {
         'certificate_for_another_name',
         'reach the relay',
         'relay.example:443',
+        'the relay URL',
       ),
     ).toBe(
-      'Could not reach the relay: the certificate that answered for relay.example:443 is for another name. Check the address in Settings; if it is right, this network intercepts the connection: use another network.',
+      'Could not reach the relay: the certificate that answered for relay.example:443 is for another name. Check the relay URL in Settings; if it is right, this network intercepts the connection: use another network.',
     );
     expect(
-      describeConnectionFailure('certificate_out_of_date', 'reach the relay', 'r.example'),
+      describeConnectionFailure('certificate_out_of_date', 'reach the relay', 'r', 'the relay URL'),
     ).toContain('Check this computer’s date and time');
   });
 });

@@ -66,18 +66,19 @@ export function findConnectionFailure(error: unknown): ConnectionFailureKind | n
 /**
  * What happened and what to do, for the person using the app. `attempt` says what the app was
  * trying to do ("reach StackOne to list linked accounts"); `host` is where it was connecting to
- * (with its port where not the scheme's own).
+ * (with its port where not the scheme's own), as `setting` has it ("the StackOne API URL").
  */
 export function describeConnectionFailure(
   kind: ConnectionFailureKind,
   attempt: string,
   host: string,
+  setting: string,
 ): string {
   switch (kind) {
     case 'name_not_found':
-      return `Could not ${attempt}: the name ${host} was not found. Check that this computer is online and that the address in Settings is spelt right, then try again.`;
+      return `Could not ${attempt}: the name ${host} was not found. Check that this computer is online and that ${setting} in Settings is spelt right, then try again.`;
     case 'refused':
-      return `Could not ${attempt}: ${host} refused the connection (nothing answers at that address and port). Check the address in Settings, then try again.`;
+      return `Could not ${attempt}: ${host} refused the connection (nothing answers at that address and port). Check ${setting} in Settings, then try again.`;
     case 'no_answer':
       return `Could not ${attempt}: ${host} did not answer in time. The network may be slow or may block it: try again, or use another network.`;
     case 'cut':
@@ -85,7 +86,7 @@ export function describeConnectionFailure(
     case 'untrusted_certificate':
       return `Could not ${attempt}: the certificate that answered for ${host} is not one this computer trusts. A network that inspects encrypted traffic needs its certificate authority installed in this computer’s certificate store (then restart the app); otherwise use another network.`;
     case 'certificate_for_another_name':
-      return `Could not ${attempt}: the certificate that answered for ${host} is for another name. Check the address in Settings; if it is right, this network intercepts the connection: use another network.`;
+      return `Could not ${attempt}: the certificate that answered for ${host} is for another name. Check ${setting} in Settings; if it is right, this network intercepts the connection: use another network.`;
     case 'certificate_out_of_date':
       return `Could not ${attempt}: the certificate that answered for ${host} has expired or is not valid yet by this computer’s clock. Check this computer’s date and time, then try again.`;
   }
