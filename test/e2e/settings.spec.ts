@@ -5,7 +5,14 @@ import { silentLogger } from '../../src/main/logger';
 import { createRoutedNetwork } from '../../src/main/network/routed-network';
 import { startTestProxy } from '../support/http-proxy';
 import { makeTempDir } from '../support/temp-dir';
-import { accountRows, addCustomer, expect, linkBambooHrUntilActive, test } from './fixtures';
+import {
+  accountRows,
+  addCustomer,
+  expect,
+  linkBambooHrUntilActive,
+  oneColumnSize,
+  test,
+} from './fixtures';
 import { startHarness } from './harness';
 
 /** A StackOne project (the simulator) and a company relay, reached as a live profile would. */
@@ -141,6 +148,19 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await expect(detail).toContainText(
     /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection .* Retrying in \d+ s\./,
   );
+  // Whole across the window, in one column too (a maximised window zoomed to 400%).
+  const viewport = app.viewportSize();
+  for (const size of [viewport, oneColumnSize]) {
+    if (size !== null) await app.setViewportSize(size);
+    const width = size?.width ?? 0;
+    const box = await detail.boundingBox();
+    expect(box?.x, `the left edge at ${width} px`).toBeGreaterThanOrEqual(0);
+    expect(
+      (box?.x ?? 0) + (box?.width ?? Infinity),
+      `the right edge at ${width} px`,
+    ).toBeLessThanOrEqual(width);
+  }
+  if (viewport !== null) await app.setViewportSize(viewport);
 
   // Escape closes it from inside, and the keyboard is back on the indicator.
   await detail.getByRole('button', { name: 'Try now' }).focus();
