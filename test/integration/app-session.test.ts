@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountStoreName, type AccountStore } from '../../src/main/account-store';
-import { AppError } from '../../src/main/app-error';
 import type { AccountNotice } from '../../src/main/account-notices';
 import { createAppSession, type AppSession } from '../../src/main/app-session';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
@@ -20,6 +19,7 @@ import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { startTestProxy } from '../support/http-proxy';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { makeTempDir } from '../support/temp-dir';
+import { appErrorOf } from '../support/app-error-of';
 
 interface World {
   temp: ReturnType<typeof makeTempDir>;
@@ -175,15 +175,6 @@ const liveInput = () => ({
 
 const settingsFile = () => readFileSync(join(world.storeDir, 'settings.json'), 'utf8');
 
-async function refusal(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => null,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 describe('the app session', () => {
   it('starts in demo mode, with no live settings', async () => {
     const session = await openSession();
@@ -257,7 +248,7 @@ describe('the app session', () => {
   it('changes nothing and says why when the settings cannot be saved, and saves them once they can', async () => {
     const session = await openSession();
     const blocked = blockFile(join(world.storeDir, 'settings.json'));
-    const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
+    const refused = await appErrorOf(session.handlers.switchToLiveMode(liveInput()));
     expect(refused.userMessage).toBe(
       `The settings could not be saved to ${join(world.storeDir, 'settings.json')} (the system said EISDIR), so nothing was changed. Check the disk, then try again.`,
     );
@@ -322,7 +313,7 @@ describe('the app session', () => {
         liveNetwork: network(),
         logger: createLogger({ name: 'main', destination: { write: (line) => lines.push(line) } }),
       });
-      const refused = await refusal(session.handlers.switchToLiveMode(liveInput()));
+      const refused = await appErrorOf(session.handlers.switchToLiveMode(liveInput()));
       expect(refused.userMessage).toContain(
         `the network’s proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in`,
       );
@@ -374,7 +365,7 @@ describe('the app session', () => {
 
   it('cannot save a proxy password where secrets cannot be stored, and says why', async () => {
     const session = await openSession({ cipher: createMemoryKeyCipher('unavailable') });
-    const refused = await refusal(
+    const refused = await appErrorOf(
       session.handlers.saveProxySignIn({ proxy: 'proxy.corp:8080', username: 'j', password: 'p' }),
     );
     expect(refused.code).toBe('secret_storage_unavailable');
@@ -544,7 +535,7 @@ describe('the app session', () => {
     expect(session.profile.apiKey).toBe(away.profile.apiKey);
     expect((await session.handlers.getAppStatus({})).relay.state).not.toBe('connected');
     // Anything changed (here a secret entered again): checked, and refused while out of reach.
-    const error = await refusal(
+    const error = await appErrorOf(
       session.handlers.switchToLiveMode({ ...awayEndpoints, apiKey: away.profile.apiKey }),
     );
     expect(error.code).toBe('stackone_unreachable');
@@ -566,7 +557,7 @@ describe('the app session', () => {
       expect.stringContaining('The saved API key and relay token could not be read'),
     ]);
     const endpoints = liveEndpoints();
-    const error = await refusal(second.handlers.switchToLiveMode(endpoints));
+    const error = await appErrorOf(second.handlers.switchToLiveMode(endpoints));
     expect(error.code).toBe('invalid_input');
     expect(error.userMessage).toContain('Enter both again.');
   });
@@ -574,7 +565,7 @@ describe('the app session', () => {
   it('refuses a live profile without secrets when none are saved', async () => {
     const session = await openSession();
     const withoutKey = { ...liveEndpoints(), relayToken: world.live.profile.relayToken };
-    const error = await refusal(session.handlers.switchToLiveMode(withoutKey));
+    const error = await appErrorOf(session.handlers.switchToLiveMode(withoutKey));
     expect(error).toMatchObject({
       code: 'invalid_input',
       userMessage: 'Enter the StackOne API key and the relay token.',
@@ -609,7 +600,9 @@ describe('the app session', () => {
   ])('refuses %s, saves nothing and stays in demo mode', async (_case, change, code, message) => {
     const session = await openSession();
     const before = settingsFile();
-    const error = await refusal(session.handlers.switchToLiveMode({ ...liveInput(), ...change }));
+    const error = await appErrorOf(
+      session.handlers.switchToLiveMode({ ...liveInput(), ...change }),
+    );
     expect(error.code).toBe(code);
     expect(error.userMessage).toContain(message);
     expect(error.userMessage).not.toContain(world.live.profile.apiKey);
@@ -620,7 +613,7 @@ describe('the app session', () => {
 
   it('refuses StackOne when it cannot be reached', async () => {
     const session = await openSession();
-    const error = await refusal(
+    const error = await appErrorOf(
       session.handlers.switchToLiveMode({ ...liveInput(), apiUrl: 'http://127.0.0.1:9' }),
     );
     expect(error.code).toBe('stackone_unreachable');
@@ -660,7 +653,7 @@ describe('the app session', () => {
   it('refuses to save secrets where they cannot be stored, and warns where they are only obfuscated', async () => {
     const unavailable = await openSession({ cipher: createMemoryKeyCipher('unavailable') });
     expect((await unavailable.handlers.getSettings({})).secretStorage).toBe('unavailable');
-    const error = await refusal(unavailable.handlers.switchToLiveMode(liveInput()));
+    const error = await appErrorOf(unavailable.handlers.switchToLiveMode(liveInput()));
     expect(error.code).toBe('secret_storage_unavailable');
     await unavailable.stop();
 
@@ -681,7 +674,7 @@ describe('the app session', () => {
     const keyringAdvice =
       '(it may be locked, or the app was not allowed to use it), so nothing was saved. Unlock the keyring, allow the app if the system asks, and try again.';
 
-    const live = await refusal(session.handlers.switchToLiveMode(liveInput()));
+    const live = await appErrorOf(session.handlers.switchToLiveMode(liveInput()));
     expect(live.code).toBe('secret_storage_unavailable');
     expect(live.userMessage).toBe(
       `The system keyring did not encrypt the API key and relay token ${keyringAdvice}`,
@@ -689,7 +682,7 @@ describe('the app session', () => {
     expect(session.profile.mode).toBe('demo');
     expect(JSON.parse(settingsFile())).toMatchObject({ mode: 'demo', live: null });
 
-    const proxy = await refusal(
+    const proxy = await appErrorOf(
       session.handlers.saveProxySignIn({
         proxy: 'proxy.example:8080',
         username: 'field',
@@ -945,7 +938,7 @@ describe('the app session', () => {
     await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
     const blocked = blockFile(join(world.storeDir, 'settings.json'));
-    const refused = await refusal(session.handlers.showOnlyCustomer({ customerId: 'acme' }));
+    const refused = await appErrorOf(session.handlers.showOnlyCustomer({ customerId: 'acme' }));
     expect(refused.userMessage).toBe(
       `The settings could not be saved to ${join(world.storeDir, 'settings.json')} (the system said EISDIR), so only this customer is shown now but every customer at the next start. Check the disk, then try again.`,
     );

@@ -1,7 +1,6 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/main/app-error';
 import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
 import { createRoutedNetwork } from '../../src/main/network/routed-network';
@@ -12,6 +11,7 @@ import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { closedAddress } from '../support/http-proxy';
 import { selfSignedCertificateText } from '../support/self-signed-certificate';
+import { appErrorOf } from '../support/app-error-of';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -36,24 +36,11 @@ async function listening(server: Server): Promise<string> {
 /** A name that is never found (RFC 6761's .invalid), online or not. */
 const unknownName = 'stackone.invalid';
 
-/** The places a connection fails, each as a host:port (or a name) and what it is. */
-const failingPlaces = {
-  nameNotFound: async () => unknownName,
-  refused: closedAddress,
-  cut: () => listening(createServer((socket) => socket.destroy())),
-  silent: () => listening(createServer(() => undefined)),
-};
+/** A server that cuts every connection at once, and one that never answers. */
+const cuttingServer = () => listening(createServer((socket) => socket.destroy()));
+const silentServer = () => listening(createServer(() => undefined));
 
-async function failureOf(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-/** StackOne at `baseUrl`, tried once (retries are the SDK's), given `timeoutMs` to answer. */
+/** StackOne at `baseUrl`, asked once (no retries), given `timeoutMs` to answer. */
 const stackOneAt = (baseUrl: string, fetch?: typeof globalThis.fetch, timeoutMs = 20_000) =>
   createStackOneApi({
     apiKey: 'v1.test.key-that-is-never-shown',
@@ -76,34 +63,34 @@ describe('a StackOne that cannot be reached', () => {
     const listAccounts = (host: string, timeoutMs?: number) =>
       stackOneAt(`http://${host}`, fetch, timeoutMs).listAccounts(['nobody']);
 
-    const nameNotFound = await failureOf(listAccounts(await failingPlaces.nameNotFound()));
+    const nameNotFound = await appErrorOf(listAccounts(unknownName));
     expect(nameNotFound.code).toBe('stackone_unreachable');
     expect(nameNotFound.userMessage).toBe(
       `${attempt}: the name ${unknownName} was not found. Check that this computer is online and that the StackOne API URL in Settings is spelt right, then try again.`,
     );
-    const refused = await failingPlaces.refused();
-    expect((await failureOf(listAccounts(refused))).userMessage).toBe(
+    const refused = await closedAddress();
+    expect((await appErrorOf(listAccounts(refused))).userMessage).toBe(
       `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the StackOne API URL in Settings, then try again.`,
     );
-    const cut = await failingPlaces.cut();
-    expect((await failureOf(listAccounts(cut))).userMessage).toBe(
+    const cut = await cuttingServer();
+    expect((await appErrorOf(listAccounts(cut))).userMessage).toBe(
       `${attempt}: the connection to ${cut} was cut before an answer came (a firewall or filter on this network may stop it). Try again, or use another network.`,
     );
-    const silent = await failingPlaces.silent();
-    expect((await failureOf(listAccounts(silent, 500))).userMessage).toBe(
+    const silent = await silentServer();
+    expect((await appErrorOf(listAccounts(silent, 500))).userMessage).toBe(
       `${attempt}: ${silent} did not answer in time. The network may be slow or may block it: try again, or use another network.`,
     );
   });
 
   it('is said for why after the retries too, which end before the time given runs out', async () => {
-    const refused = await failingPlaces.refused();
+    const refused = await closedAddress();
     // The SDK's one timeout covers every attempt: retries up to it would end in "did not answer".
     const api = createStackOneApi({
       apiKey: 'v1.test.key',
       baseUrl: `http://${refused}`,
       timeoutMs: 6_500,
     });
-    expect((await failureOf(api.listAccounts(['nobody']))).userMessage).toBe(
+    expect((await appErrorOf(api.listAccounts(['nobody']))).userMessage).toBe(
       `${attempt}: ${refused} refused the connection (nothing answers at that address and port). Check the StackOne API URL in Settings, then try again.`,
     );
   });
@@ -117,7 +104,7 @@ describe('a StackOne that cannot be reached', () => {
     const host = await listening(
       createHttpsServer(certificate, (_request, response) => response.end('[]')),
     );
-    const error = await failureOf(stackOneAt(`https://${host}`).listAccounts(['nobody']));
+    const error = await appErrorOf(stackOneAt(`https://${host}`).listAccounts(['nobody']));
     expect(error.userMessage).toBe(
       `${attempt}: the certificate that answered for ${host} is not one this computer trusts. A network that inspects encrypted traffic needs its certificate authority installed in this computer’s certificate store (then restart the app); otherwise use another network.`,
     );
@@ -137,7 +124,7 @@ describe('a relay that cannot be reached', () => {
   });
 
   it('is said for why by the client as it waits to try again, and by the settings check', async () => {
-    const refused = await failingPlaces.refused();
+    const refused = await closedAddress();
     const changes: RelayConnection[] = [];
     const client = createRelayClient({
       streamUrl: `ws://${refused}/v1/stream`,
@@ -166,7 +153,7 @@ describe('a relay that cannot be reached', () => {
         ),
       ),
     );
-    const error = await failureOf(
+    const error = await appErrorOf(
       checkLiveProfile(profileWithRelay(unknownName, `http://${stackOne}`), { timeoutMs: 2_000 }),
     );
     expect(error.code).toBe('relay_unreachable');

@@ -3,7 +3,6 @@ import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { AppError } from '../../src/main/app-error';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
@@ -16,6 +15,7 @@ import { closedAddress, startTestProxy, type TestProxy } from '../support/http-p
 import { selfSignedCertificateText } from '../support/self-signed-certificate';
 import { startTestSocksProxy } from '../support/socks-proxy';
 import { makeTempDir } from '../support/temp-dir';
+import { appErrorOf } from '../support/app-error-of';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 let backend: DemoBackend;
@@ -70,15 +70,6 @@ function relayClient(network: RoutedNetwork) {
   client.start();
   cleanups.push(() => client.stop());
   return { client, changes };
-}
-
-async function failure(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe('the routed network', () => {
@@ -140,7 +131,7 @@ describe('the routed network', () => {
     const gone = await closedAddress();
     const network = everywhere(`PROXY ${gone}`);
 
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.code).toBe('stackone_unreachable');
     expect(error.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${gone}), which the system’s proxy settings name for 127.0.0.1, does not answer. Check the network connection and that the proxy settings fit this network, then try again.`,
@@ -157,7 +148,7 @@ describe('the routed network', () => {
     const network = everywhere(`PROXY ${corporate.address}`);
     expect(network.proxyAskingForSignIn()).toBeNull();
 
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
     );
@@ -168,7 +159,7 @@ describe('the routed network', () => {
     const onlyRelayProxied = routedBy((url) =>
       authority(url) === relay() ? `PROXY ${corporate.address}` : 'DIRECT',
     );
-    const check = await failure(
+    const check = await appErrorOf(
       checkLiveProfile(backend.profile, { network: onlyRelayProxied, timeoutMs: 3_000 }),
     );
     expect(check.code).toBe('relay_unreachable');
@@ -183,7 +174,7 @@ describe('the routed network', () => {
     const signIn = { username: 'j.doe@corp', password: 'pass:word ü 1' };
     const corporate = await proxy({ signIn });
     const network = everywhere(`PROXY ${corporate.address}`);
-    await failure(api(network).listAccounts(['nobody-here']));
+    await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(network.proxyAskingForSignIn()).toBe(corporate.address);
 
     network.useProxySignIn({ proxy: corporate.address, ...signIn });
@@ -207,7 +198,7 @@ describe('the routed network', () => {
     );
     network.useProxySignIn({ proxy: corporate.address, username: 'j.doe', password: 'wrong' });
 
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) did not accept the sign-in saved for it. Check the user name and password in Settings, under Proxy sign-in, then try again.`,
     );
@@ -230,7 +221,7 @@ describe('the routed network', () => {
   it('says a Windows sign-in (Negotiate) is one the app cannot give', async () => {
     const corporate = await proxy({ negotiate: true });
     const network = everywhere(`PROXY ${corporate.address}`);
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) asks for a Windows sign-in (NTLM or Kerberos), which the app cannot give. Ask the network’s administrators to let 127.0.0.1 through without one, or use another network.`,
     );
@@ -242,7 +233,7 @@ describe('the routed network', () => {
     const corporate = await proxy({ refuseWith: 403 });
     const network = everywhere(`PROXY ${corporate.address}`);
 
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${corporate.address}) refused to connect to 127.0.0.1 (HTTP 403); the network may block it. Ask the network’s administrators to allow 127.0.0.1, or use another network.`,
     );
@@ -276,7 +267,7 @@ describe('the routed network', () => {
 
   it('says a QUIC proxy cannot be used, and tries nothing else', async () => {
     const network = everywhere('QUIC 127.0.0.1:1080');
-    const error = await failure(api(network).listAccounts(['nobody-here']));
+    const error = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(error.userMessage).toContain(
       'the system’s proxy settings name a proxy the app cannot use for 127.0.0.1 (QUIC 127.0.0.1:1080; HTTP, HTTPS and SOCKS proxies work)',
     );
@@ -312,14 +303,14 @@ describe('a SOCKS proxy', () => {
     const signIn = { username: 'j.doe', password: 'socks-pass 1' };
     const socks = await socksProxy({ signIn });
     const network = everywhere(`SOCKS5 ${socks.address}`);
-    const asking = await failure(api(network).listAccounts(['nobody-here']));
+    const asking = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(asking.userMessage).toBe(
       `Could not reach StackOne to list linked accounts: the network’s proxy (${socks.address}) asks for a sign-in. Enter your user name and password for it in Settings, under Proxy sign-in, then try again.`,
     );
     expect(network.proxyAskingForSignIn()).toBe(socks.address);
 
     network.useProxySignIn({ proxy: socks.address, ...signIn, password: 'not it' });
-    const rejected = await failure(api(network).listAccounts(['nobody-here']));
+    const rejected = await appErrorOf(api(network).listAccounts(['nobody-here']));
     expect(rejected.userMessage).toContain(
       `the network’s proxy (${socks.address}) did not accept the sign-in saved for it`,
     );
@@ -332,7 +323,7 @@ describe('a SOCKS proxy', () => {
 
   it('says when it refuses the destination, and tries the next route when it does not answer', async () => {
     const blocking = await socksProxy({ refuse: true });
-    const error = await failure(
+    const error = await appErrorOf(
       api(everywhere(`SOCKS5 ${blocking.address}`)).listAccounts(['nobody-here']),
     );
     expect(error.userMessage).toBe(
@@ -342,7 +333,7 @@ describe('a SOCKS proxy', () => {
     const gone = await closedAddress();
     const network = everywhere(`SOCKS5 ${gone}; DIRECT`);
     expect(await api(network).listAccounts(['nobody-here'])).toEqual([]);
-    const only = await failure(api(everywhere(`SOCKS5 ${gone}`)).listAccounts(['nobody-here']));
+    const only = await appErrorOf(api(everywhere(`SOCKS5 ${gone}`)).listAccounts(['nobody-here']));
     expect(only.userMessage).toContain(`the network’s proxy (${gone})`);
     expect(only.userMessage).toContain('does not answer');
   });
