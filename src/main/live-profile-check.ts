@@ -53,10 +53,21 @@ function checkRelayToken(
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(streamUrl, {
       headers: { authorization: `Bearer ${token}` },
-      handshakeTimeout: timeoutMs,
       ...(network && { agent: network.webSocketAgent(streamUrl) }),
     });
+    // ws's own handshake timeout fails with no code to tell it by; this one says why.
+    const handshakeTimer = setTimeout(() => {
+      reject(
+        new AppError(
+          'relay_unreachable',
+          describeConnectionFailure('no_answer', 'reach the relay', where, 'the relay URL'),
+        ),
+      );
+      socket.terminate();
+    }, timeoutMs);
+    socket.on('close', () => clearTimeout(handshakeTimer));
     socket.on('open', () => {
+      clearTimeout(handshakeTimer);
       socket.close(1000, 'settings check');
       resolve();
     });

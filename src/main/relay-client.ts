@@ -9,7 +9,11 @@ import {
   type RelayEventMessage,
 } from '../shared/relay-protocol';
 import type { Logger } from './logger';
-import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
+import {
+  describeConnectionFailure,
+  findConnectionFailure,
+  type ConnectionFailureKind,
+} from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
@@ -51,6 +55,8 @@ export interface RelayClientOptions {
   livenessTimeoutMs?: number;
   /** How long `checkConnection` waits for the relay to answer its ping (default 5 s). */
   checkTimeoutMs?: number;
+  /** How long a connection may take to open (TCP, TLS, the upgrade) before it is given up. */
+  handshakeTimeoutMs?: number;
 }
 
 export interface RelayClient {
@@ -77,6 +83,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const maxRetryMs = options.maxRetryMs ?? 30_000;
   const livenessTimeoutMs = options.livenessTimeoutMs ?? 45_000;
   const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const relayHost = new URL(options.streamUrl).host;
+  const unreachedBecause = (failure: ConnectionFailureKind) =>
+    describeConnectionFailure(failure, 'reach the relay', relayHost, 'the relay URL');
   let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
   let socket: WebSocket | null = null;
   let retryMs = initialRetryMs;
@@ -99,7 +109,6 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     if (!quietly) setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
     const ws = new WebSocket(options.streamUrl, {
       headers: { authorization: `Bearer ${options.token}` },
-      handshakeTimeout: 10_000,
       ...(options.webSocketAgent && { agent: options.webSocketAgent(options.streamUrl) }),
     });
     socket = ws;
@@ -108,6 +117,11 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       'Could not reach the relay. Check the network connection, and the relay URL in Settings.';
     let closeCauseInSettings = false;
     let opened = false;
+    // ws's own handshake timeout fails with no code to tell it by; this one says why.
+    const handshakeTimer = setTimeout(() => {
+      closeReason = unreachedBecause('no_answer');
+      ws.terminate();
+    }, handshakeTimeoutMs);
     let livenessTimer: NodeJS.Timeout | null = null;
     // Called for every message: refresh() restarts the one timer instead of making a new one.
     const stillAlive = () => {
@@ -123,6 +137,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     };
     ws.on('open', () => {
       opened = true;
+      clearTimeout(handshakeTimer);
       closeReason = 'Lost the connection to the relay.';
       retryMs = initialRetryMs;
       stillAlive();
@@ -186,6 +201,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       }
     });
     ws.on('close', () => {
+      clearTimeout(handshakeTimer);
       if (livenessTimer !== null) clearTimeout(livenessTimer);
       if (socket === ws) {
         socket = null;
@@ -215,13 +231,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         return;
       }
       const failure = opened ? null : findConnectionFailure(error);
-      if (failure !== null)
-        closeReason = describeConnectionFailure(
-          failure,
-          'reach the relay',
-          new URL(options.streamUrl).host,
-          'the relay URL',
-        );
+      if (failure !== null) closeReason = unreachedBecause(failure);
       logger.debug({ err: error.message }, 'relay socket error');
     });
   }

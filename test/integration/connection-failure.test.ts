@@ -123,20 +123,41 @@ describe('a relay that cannot be reached', () => {
     relayToken: 'relay-token-never-shown',
   });
 
-  it('is said for why by the client as it waits to try again, and by the settings check', async () => {
-    const refused = await closedAddress();
+  /** The relay client's connection states, trying the relay at `host` (once: a minute apart). */
+  function relayClientTrying(host: string, handshakeTimeoutMs?: number): RelayConnection[] {
     const changes: RelayConnection[] = [];
     const client = createRelayClient({
-      streamUrl: `ws://${refused}/v1/stream`,
+      streamUrl: `ws://${host}/v1/stream`,
       token: 'relay-token-never-shown',
       cursor: () => null,
       applyEvents: async () => 'persisted',
       onConnectionChange: (connection) => changes.push(connection),
       logger: silentLogger(),
       initialRetryMs: 60_000,
+      ...(handshakeTimeoutMs !== undefined && { handshakeTimeoutMs }),
     });
     client.start();
     cleanups.push(() => client.stop());
+    return changes;
+  }
+
+  /** Checks settings whose StackOne (a stand-in answering no accounts) passes, and relay does not. */
+  async function checkingRelayAt(host: string, timeoutMs: number) {
+    const stackOne = await listening(
+      createServer((socket) =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]',
+        ),
+      ),
+    );
+    return appErrorOf(
+      checkLiveProfile(profileWithRelay(host, `http://${stackOne}`), { timeoutMs }),
+    );
+  }
+
+  it('is said for why by the client as it waits to try again, and by the settings check', async () => {
+    const refused = await closedAddress();
+    const changes = relayClientTrying(refused);
     await eventually(() =>
       expect(changes.at(-1)?.detail).toMatch(
         new RegExp(
@@ -145,20 +166,22 @@ describe('a relay that cannot be reached', () => {
       ),
     );
 
-    // The check of the settings gets past StackOne (a stand-in answering no accounts) first.
-    const stackOne = await listening(
-      createServer((socket) =>
-        socket.end(
-          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]',
-        ),
-      ),
-    );
-    const error = await appErrorOf(
-      checkLiveProfile(profileWithRelay(unknownName, `http://${stackOne}`), { timeoutMs: 2_000 }),
-    );
+    const error = await checkingRelayAt(unknownName, 2_000);
     expect(error.code).toBe('relay_unreachable');
     expect(error.userMessage).toBe(
       `Could not reach the relay: the name ${unknownName} was not found. Check that this computer is online and that the relay URL in Settings is spelt right, then try again.`,
     );
+  });
+
+  it('is said not to answer in time where the connection opens and nothing more comes', async () => {
+    const silent = await silentServer();
+    const noAnswer = `Could not reach the relay: ${silent} did not answer in time. The network may be slow or may block it: try again, or use another network.`;
+    const changes = relayClientTrying(silent, 300);
+    await eventually(() =>
+      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+ s\.$/, '')).toBe(noAnswer),
+    );
+    const error = await checkingRelayAt(silent, 500);
+    expect(error.code).toBe('relay_unreachable');
+    expect(error.userMessage).toBe(noAnswer);
   });
 });
