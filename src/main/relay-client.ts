@@ -157,15 +157,24 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     ws.on('ping', stillAlive);
     ws.on('pong', stillAlive);
     ws.on('unexpected-response', (_request, response) => {
-      const refused = response.statusCode === 401 || response.statusCode === 403;
-      logger.warn({ status: response.statusCode }, 'relay refused the connection');
+      const status = response.statusCode ?? 0;
+      logger.warn({ status }, 'relay refused the connection');
       ws.terminate();
-      scheduleRetry(
-        refused
-          ? 'The relay refused this app’s token. Check the relay token in Settings.'
-          : `The relay answered HTTP ${response.statusCode}.`,
-        refused,
-      );
+      if (status === 401 || status === 403)
+        scheduleRetry(
+          'The relay refused this app’s token. Check the relay token in Settings.',
+          true,
+        );
+      else if (status === 404)
+        scheduleRetry(
+          `The relay at ${relayHost} has no stream at that address (HTTP 404). Check the relay URL in Settings (it ends in /v1/stream).`,
+          true,
+        );
+      else if (status >= 500)
+        scheduleRetry(
+          `The relay at ${relayHost} answered HTTP ${status}: it may be down or restarting.`,
+        );
+      else scheduleRetry(`The relay at ${relayHost} answered HTTP ${status}.`);
     });
     ws.on('message', (data) => {
       stillAlive();

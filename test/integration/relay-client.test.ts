@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -120,6 +121,35 @@ describe('relay client refusals', () => {
     const { changes: unreached } = startClient(`ws://${await closedAddress()}/v1/stream`);
     await eventually(() => expect(unreached.at(-1)?.state).toBe('offline'));
     expect(unreached.at(-1)?.causeInSettings).toBeUndefined();
+  });
+
+  it('says what a relay that answers but not with the stream means: a wrong URL, or a relay down', async () => {
+    const { relay, streamUrl } = await startRelay();
+    const where = new URL(relay.url).host;
+    const { changes: wrongPath } = startClient(streamUrl.replace('/v1/stream', '/v1/streams'));
+    await eventually(() => expect(wrongPath.at(-1)?.state).toBe('offline'));
+    expect(wrongPath.at(-1)).toMatchObject({
+      detail: expect.stringMatching(
+        new RegExp(
+          `^The relay at ${where} has no stream at that address \\(HTTP 404\\)\\. Check the relay URL in Settings \\(it ends in /v1/stream\\)\\. Retrying in \\d+ s\\.$`,
+        ),
+      ),
+      causeInSettings: true,
+    });
+
+    // A load balancer in front of a relay that is down answers for it.
+    const balancer = createServer((_request, response) => response.writeHead(503).end());
+    await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => balancer.close(() => resolve())));
+    const down = `127.0.0.1:${(balancer.address() as AddressInfo).port}`;
+    const { changes: relayDown } = startClient(`ws://${down}/v1/stream`);
+    await eventually(() => expect(relayDown.at(-1)?.state).toBe('offline'));
+    expect(relayDown.at(-1)?.detail).toMatch(
+      new RegExp(
+        `^The relay at ${down} answered HTTP 503: it may be down or restarting\\. Retrying in \\d+ s\\.$`,
+      ),
+    );
+    expect(relayDown.at(-1)?.causeInSettings).toBeUndefined();
   });
 });
 
