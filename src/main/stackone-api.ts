@@ -277,7 +277,7 @@ async function nullWhenNotFound<T>(call: Promise<T>): Promise<T | null> {
  * Turns SDK errors into messages for the implementer (`host`: StackOne's, as the URL in Settings
  * has it). Never includes the request or its key.
  */
-export function translateStackOneError(action: string, error: unknown, host: string): AppError {
+function translateStackOneError(action: string, error: unknown, host: string): AppError {
   if (error instanceof StackOneError) {
     const status = error.statusCode;
     if (status === 401 || status === 403) {

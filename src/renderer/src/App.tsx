@@ -116,6 +116,11 @@ export function App() {
     [],
   );
   const report = useCallback((error: unknown) => addNotices([messageOf(error)]), [addNotices]);
+  /** A record gone is told here, as what showed it goes; another failure is the caller's to say. */
+  const reportIfGone = (failure: unknown) => {
+    if (!isRecordGone(failure)) throw failure;
+    report(failure);
+  };
   /** Main is told too: it keeps the choice, and gives no notification of another customer. */
   const changeShownAlone = (customerId: string | null) => {
     setShownAloneId(customerId);
@@ -476,8 +481,7 @@ export function App() {
                         accountId: account.id,
                       }),
                     ).catch((failure: unknown) => {
-                      if (!isRecordGone(failure)) throw failure;
-                      report(failure);
+                      reportIfGone(failure);
                       return null;
                     })
                   }
@@ -489,10 +493,7 @@ export function App() {
                       }),
                     )
                       .then((list) => setAccountList({ customerId: selected.id, accounts: list }))
-                      .catch((failure: unknown) => {
-                        if (!isRecordGone(failure)) throw failure;
-                        report(failure);
-                      })
+                      .catch(reportIfGone)
                   }
                 />
                 <SentLinksSection
