@@ -4,6 +4,7 @@ import { describeConnectionFailure, findConnectionFailure } from './network/conn
 import { findProxyFailure } from './network/proxy-tunnel';
 import type { RoutedNetwork } from './network/routed-network';
 import type { Profile } from './profile';
+import { describeRelayAnswer } from './relay-answer';
 import { createStackOneApi } from './stackone-api';
 
 /**
@@ -75,16 +76,12 @@ function checkRelayToken(
       const status = response.statusCode ?? 0;
       response.resume();
       socket.terminate();
+      const answer = describeRelayAnswer(status, where, response.headers.location);
       reject(
-        status === 401 || status === 403
-          ? new AppError(
-              'relay_unauthorized',
-              `The relay at ${where} refused the relay token. Check the token with whoever runs the relay.`,
-            )
-          : new AppError(
-              'relay_unreachable',
-              `The relay at ${where} answered HTTP ${status}: it may be down, or the relay URL may be wrong (it ends in /v1/stream). Check the URL and try again.`,
-            ),
+        new AppError(
+          answer.tokenRefused ? 'relay_unauthorized' : 'relay_unreachable',
+          answer.message,
+        ),
       );
     });
     socket.on('error', (error) => {

@@ -15,6 +15,7 @@ import {
   type ConnectionFailureKind,
 } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
+import { describeRelayAnswer } from './relay-answer';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
 export type EventsApplied = 'persisted' | 'kept_in_memory';
@@ -160,21 +161,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const status = response.statusCode ?? 0;
       logger.warn({ status }, 'relay refused the connection');
       ws.terminate();
-      if (status === 401 || status === 403)
-        scheduleRetry(
-          'The relay refused this app’s token. Check the relay token in Settings.',
-          true,
-        );
-      else if (status === 404)
-        scheduleRetry(
-          `The relay at ${relayHost} has no stream at that address (HTTP 404). Check the relay URL in Settings (it ends in /v1/stream).`,
-          true,
-        );
-      else if (status >= 500)
-        scheduleRetry(
-          `The relay at ${relayHost} answered HTTP ${status}: it may be down or restarting.`,
-        );
-      else scheduleRetry(`The relay at ${relayHost} answered HTTP ${status}.`);
+      const answer = describeRelayAnswer(status, relayHost, response.headers.location);
+      scheduleRetry(answer.message, answer.causeInSettings);
     });
     ws.on('message', (data) => {
       stillAlive();

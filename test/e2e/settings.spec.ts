@@ -181,7 +181,7 @@ test('the events indicator offers the settings when what is wrong is in them', a
     window.__onboardingDeliver?.('relayConnectionChanged', {
       state: 'offline',
       detail:
-        'The relay refused this app’s token. Check the relay token in Settings. Retrying in 4 s.',
+        'The relay at relay.example.com refused this app’s relay token (HTTP 401). Check the relay token in Settings with whoever runs the relay. Retrying in 4 s.',
       causeInSettings: true,
     }),
   );

@@ -589,7 +589,7 @@ describe('the app session', () => {
       'a wrong relay token',
       { relayToken: 'wrong-token' },
       'relay_unauthorized',
-      'refused the relay token',
+      'refused this app’s relay token',
     ],
     [
       'a relay URL where nothing answers',

@@ -1,10 +1,8 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkLiveProfile } from '../../src/main/live-profile-check';
 import { silentLogger } from '../../src/main/logger';
 import { createRoutedNetwork } from '../../src/main/network/routed-network';
-import type { Profile } from '../../src/main/profile';
 import { createRelayClient } from '../../src/main/relay-client';
 import { createStackOneApi } from '../../src/main/stackone-api';
 import type { RelayConnection } from '../../src/shared/domain';
@@ -12,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { closedAddress } from '../support/http-proxy';
 import { selfSignedCertificateText } from '../support/self-signed-certificate';
 import { appErrorOf } from '../support/app-error-of';
+import { relaySettingsCheckError } from '../support/relay-settings-check';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -113,16 +112,6 @@ describe('a StackOne that cannot be reached', () => {
 });
 
 describe('a relay that cannot be reached', () => {
-  const profileWithRelay = (relayHost: string, stackOneBaseUrl: string): Profile => ({
-    mode: 'live',
-    apiBaseUrl: stackOneBaseUrl,
-    hubBaseUrl: 'https://app.stackone.com',
-    hubAppUrl: 'https://app.stackone.com',
-    apiKey: 'v1.test.key',
-    relayStreamUrl: `ws://${relayHost}/v1/stream`,
-    relayToken: 'relay-token-never-shown',
-  });
-
   /** The relay client's connection states, trying the relay at `host` (once: a minute apart). */
   function relayClientTrying(host: string, handshakeTimeoutMs?: number): RelayConnection[] {
     const changes: RelayConnection[] = [];
@@ -141,20 +130,6 @@ describe('a relay that cannot be reached', () => {
     return changes;
   }
 
-  /** Checks settings whose StackOne (a stand-in answering no accounts) passes, and relay does not. */
-  async function checkingRelayAt(host: string, timeoutMs: number) {
-    const stackOne = await listening(
-      createServer((socket) =>
-        socket.end(
-          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]',
-        ),
-      ),
-    );
-    return appErrorOf(
-      checkLiveProfile(profileWithRelay(host, `http://${stackOne}`), { timeoutMs }),
-    );
-  }
-
   it('is said for why by the client as it waits to try again, and by the settings check', async () => {
     const refused = await closedAddress();
     const changes = relayClientTrying(refused);
@@ -166,7 +141,7 @@ describe('a relay that cannot be reached', () => {
       ),
     );
 
-    const error = await checkingRelayAt(unknownName, 2_000);
+    const error = await relaySettingsCheckError(`ws://${unknownName}/v1/stream`, 2_000);
     expect(error.code).toBe('relay_unreachable');
     expect(error.userMessage).toBe(
       `Could not reach the relay: the name ${unknownName} was not found. Check that this computer is online and that the relay URL in Settings is spelt right, then try again.`,
@@ -180,7 +155,7 @@ describe('a relay that cannot be reached', () => {
     await eventually(() =>
       expect(changes.at(-1)?.detail.replace(/ Retrying in \d+ s\.$/, '')).toBe(noAnswer),
     );
-    const error = await checkingRelayAt(silent, 500);
+    const error = await relaySettingsCheckError(`ws://${silent}/v1/stream`, 500);
     expect(error.code).toBe('relay_unreachable');
     expect(error.userMessage).toBe(noAnswer);
   });

@@ -14,6 +14,7 @@ import type { RelayConnection } from '../../src/shared/domain';
 import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
 import { closedAddress } from '../support/http-proxy';
+import { relaySettingsCheckError } from '../support/relay-settings-check';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
@@ -106,50 +107,90 @@ async function startScriptedRelay() {
   return { connections, fromClient, streamUrl: `ws://127.0.0.1:${port}/v1/stream` };
 }
 
-describe('relay client refusals', () => {
-  it('says a refused token is one to check in Settings, and offers them; not a relay that is down', async () => {
-    const { streamUrl } = await startRelay();
-    const { changes } = startClient(streamUrl, { token: 'not-the-relay-token' });
-    await eventually(() => expect(changes.at(-1)?.state).toBe('offline'));
-    expect(changes.at(-1)).toMatchObject({
-      detail: expect.stringMatching(
-        /^The relay refused this app’s token\. Check the relay token in Settings\. Retrying in \d+ s\.$/,
-      ),
-      causeInSettings: true,
+describe('a relay that answers, but not with the stream', () => {
+  /** A loopback server answering every request with `status` and `headers`; resolves to host:port. */
+  async function answeringServer(status: number, headers: Record<string, string> = {}) {
+    const server = createServer((_request, response) => response.writeHead(status, headers).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
     });
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
 
+  const realRelayHost = async () => new URL((await startRelay()).relay.url).host;
+
+  it.each([
+    {
+      answer: 'a token refused',
+      at: async () => ({ host: await realRelayHost(), path: '/v1/stream', token: 'wrong-token' }),
+      code: 'relay_unauthorized',
+      causeInSettings: true,
+      says: (host: string) =>
+        `The relay at ${host} refused this app’s relay token (HTTP 401). Check the relay token in Settings with whoever runs the relay.`,
+    },
+    {
+      answer: 'no stream at that path',
+      at: async () => ({ host: await realRelayHost(), path: '/v1/streams', token }),
+      code: 'relay_unreachable',
+      causeInSettings: true,
+      says: (host: string) =>
+        `The relay at ${host} has no stream at that address (HTTP 404). Check the relay URL in Settings (it ends in /v1/stream).`,
+    },
+    {
+      // A load balancer in front of a relay that is down answers for it.
+      answer: 'a relay down',
+      at: async () => ({ host: await answeringServer(503), path: '/v1/stream', token }),
+      code: 'relay_unreachable',
+      causeInSettings: false,
+      says: (host: string) =>
+        `The relay at ${host} answered HTTP 503: it may be down or restarting. Try again in a few minutes; if it goes on, tell whoever runs the relay.`,
+    },
+    {
+      // A server that sends plain HTTP to HTTPS, which a sign-in page's state may ride along with.
+      answer: 'a redirect',
+      at: async () => ({
+        host: await answeringServer(301, {
+          location: 'https://relay.example.com/v1/stream?state=sign-in-state-never-shown',
+        }),
+        path: '/v1/stream',
+        token,
+      }),
+      code: 'relay_unreachable',
+      causeInSettings: true,
+      says: (host: string) =>
+        `The relay at ${host} sends the stream to another address (HTTP 301, to https://relay.example.com/v1/stream). Check the relay URL in Settings: it is the stream’s own address, starting wss:// where the relay is on https://.`,
+    },
+    {
+      answer: 'a web page',
+      at: async () => ({ host: await answeringServer(200), path: '/', token }),
+      code: 'relay_unreachable',
+      causeInSettings: true,
+      says: (host: string) =>
+        `The relay at ${host} answered HTTP 200, not with its stream. Check the relay URL in Settings (it ends in /v1/stream).`,
+    },
+  ])(
+    'says what $answer means, the same as the client waits to retry and in the settings check',
+    async ({ at, code, causeInSettings, says }) => {
+      const { host, path, token: clientToken } = await at();
+      const streamUrl = `ws://${host}${path}`;
+      const { changes } = startClient(streamUrl, { token: clientToken, initialRetryMs: 60_000 });
+      await eventually(() => expect(changes.at(-1)?.state).toBe('offline'));
+      expect(changes.at(-1)?.detail).toMatch(/ Retrying in \d+ s\.$/);
+      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+ s\.$/, '')).toBe(says(host));
+      expect(changes.at(-1)?.causeInSettings).toBe(causeInSettings ? true : undefined);
+
+      const error = await relaySettingsCheckError(streamUrl, 2_000, clientToken);
+      expect(error.code).toBe(code);
+      expect(error.userMessage).toBe(says(host));
+    },
+  );
+
+  it('is told from a relay not reached, which offers no settings to open', async () => {
     const { changes: unreached } = startClient(`ws://${await closedAddress()}/v1/stream`);
     await eventually(() => expect(unreached.at(-1)?.state).toBe('offline'));
     expect(unreached.at(-1)?.causeInSettings).toBeUndefined();
-  });
-
-  it('says what a relay that answers but not with the stream means: a wrong URL, or a relay down', async () => {
-    const { relay, streamUrl } = await startRelay();
-    const where = new URL(relay.url).host;
-    const { changes: wrongPath } = startClient(streamUrl.replace('/v1/stream', '/v1/streams'));
-    await eventually(() => expect(wrongPath.at(-1)?.state).toBe('offline'));
-    expect(wrongPath.at(-1)).toMatchObject({
-      detail: expect.stringMatching(
-        new RegExp(
-          `^The relay at ${where} has no stream at that address \\(HTTP 404\\)\\. Check the relay URL in Settings \\(it ends in /v1/stream\\)\\. Retrying in \\d+ s\\.$`,
-        ),
-      ),
-      causeInSettings: true,
-    });
-
-    // A load balancer in front of a relay that is down answers for it.
-    const balancer = createServer((_request, response) => response.writeHead(503).end());
-    await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => balancer.close(() => resolve())));
-    const down = `127.0.0.1:${(balancer.address() as AddressInfo).port}`;
-    const { changes: relayDown } = startClient(`ws://${down}/v1/stream`);
-    await eventually(() => expect(relayDown.at(-1)?.state).toBe('offline'));
-    expect(relayDown.at(-1)?.detail).toMatch(
-      new RegExp(
-        `^The relay at ${down} answered HTTP 503: it may be down or restarting\\. Retrying in \\d+ s\\.$`,
-      ),
-    );
-    expect(relayDown.at(-1)?.causeInSettings).toBeUndefined();
   });
 });
 

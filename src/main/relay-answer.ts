@@ -1,0 +1,52 @@
+/** What a relay's HTTP answer in place of the stream means, said once for every place that reads it. */
+export interface RelayAnswer {
+  /** The relay refused the token (the settings check's code tells it from an unreachable relay). */
+  tokenRefused: boolean;
+  /** What is in Settings (the relay URL or token) is the likely cause, rather than the relay. */
+  causeInSettings: boolean;
+  /** What happened and what to do, for the person using the app. */
+  message: string;
+}
+
+/**
+ * Reads the status (and a redirect's Location) a relay at `host` answered the stream's upgrade
+ * with. A redirect's target is shown without its query, which may carry a sign-in's state.
+ */
+export function describeRelayAnswer(status: number, host: string, location?: string): RelayAnswer {
+  const inSettings = (message: string) => ({ tokenRefused: false, causeInSettings: true, message });
+  if (status === 401 || status === 403)
+    return {
+      tokenRefused: true,
+      causeInSettings: true,
+      message: `The relay at ${host} refused this app’s relay token (HTTP ${status}). Check the relay token in Settings with whoever runs the relay.`,
+    };
+  if (status === 404)
+    return inSettings(
+      `The relay at ${host} has no stream at that address (HTTP 404). Check the relay URL in Settings (it ends in /v1/stream).`,
+    );
+  if (status >= 300 && status < 400) {
+    const target = redirectTarget(location, host);
+    return inSettings(
+      `The relay at ${host} sends the stream to another address (HTTP ${status}${target === null ? '' : `, to ${target}`}). Check the relay URL in Settings: it is the stream’s own address, starting wss:// where the relay is on https://.`,
+    );
+  }
+  if (status >= 500)
+    return {
+      tokenRefused: false,
+      causeInSettings: false,
+      message: `The relay at ${host} answered HTTP ${status}: it may be down or restarting. Try again in a few minutes; if it goes on, tell whoever runs the relay.`,
+    };
+  return inSettings(
+    `The relay at ${host} answered HTTP ${status}, not with its stream. Check the relay URL in Settings (it ends in /v1/stream).`,
+  );
+}
+
+function redirectTarget(location: string | undefined, host: string): string | null {
+  if (location === undefined || location === '') return null;
+  try {
+    const target = new URL(location, `http://${host}/`);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return null;
+  }
+}
