@@ -79,6 +79,10 @@ describe('a StackOne that cannot be reached', () => {
     expect((await appErrorOf(listAccounts(silent, 500))).userMessage).toBe(
       `${attempt}: ${silent} did not answer in time. The network may be slow or may block it: try again, or use another network.`,
     );
+    // X11's port: fetch will not connect to it, whatever listens there.
+    expect((await appErrorOf(listAccounts('127.0.0.1:6000'))).userMessage).toBe(
+      `${attempt}: 127.0.0.1:6000 is at a port web connections may not use (it is kept for other services, such as mail). Check the StackOne API URL in Settings; if it is right, the service needs another port.`,
+    );
   });
 
   it('is said for why after the retries too, which end before the time given runs out', async () => {

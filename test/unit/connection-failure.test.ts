@@ -21,10 +21,15 @@ describe('a failed connection', () => {
     expect(findConnectionFailure(nodeError('ERR_TLS_CERT_ALTNAME_INVALID'))).toBe(
       'certificate_for_another_name',
     );
+    // fetch's refusal of a port kept for other services has only its message to go by.
+    const barred = new TypeError('fetch failed', { cause: new Error('bad port') });
+    expect(findConnectionFailure(barred)).toBe('port_barred');
+    expect(
+      findConnectionFailure(Object.assign(new Error('bad port'), { code: 'OTHER' })),
+    ).toBeNull();
   });
 
   it('is not made up where the error says nothing of the connection', () => {
-    expect(findConnectionFailure(new Error('bad port'))).toBeNull();
     expect(findConnectionFailure(nodeError('ERR_INVALID_URL'))).toBeNull();
     expect(findConnectionFailure('not an error')).toBeNull();
     // A cause that leads back to itself ends the search.

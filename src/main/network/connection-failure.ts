@@ -13,7 +13,9 @@ export type ConnectionFailureKind =
   /** A certificate for another name (a wrong address, or a network intercepting it). */
   | 'certificate_for_another_name'
   /** A certificate out of its dates by this computer's clock. */
-  | 'certificate_out_of_date';
+  | 'certificate_out_of_date'
+  /** A port fetch will not connect to at all (kept for other services, such as mail: 25, 6000). */
+  | 'port_barred';
 
 /** Node's and undici's error codes (and a timeout's name), by what they mean. */
 const kindOfCode: Readonly<Record<string, ConnectionFailureKind>> = {
@@ -57,6 +59,8 @@ export function findConnectionFailure(error: unknown): ConnectionFailureKind | n
     const code = (cause as { code?: unknown }).code;
     const kind = kindOfCode[typeof code === 'string' ? code : cause.name];
     if (kind !== undefined) return kind;
+    // fetch's refusal carries no code: its message is the whole of what it says.
+    if (code === undefined && cause.message === 'bad port') return 'port_barred';
     if (cause instanceof AggregateError) pending.push(...(cause.errors as unknown[]));
     pending.push(cause.cause);
   }
@@ -89,5 +93,7 @@ export function describeConnectionFailure(
       return `Could not ${attempt}: the certificate that answered for ${host} is for another name. Check ${setting} in Settings; if it is right, this network intercepts the connection: use another network.`;
     case 'certificate_out_of_date':
       return `Could not ${attempt}: the certificate that answered for ${host} has expired or is not valid yet by this computer’s clock. Check this computer’s date and time, then try again.`;
+    case 'port_barred':
+      return `Could not ${attempt}: ${host} is at a port web connections may not use (it is kept for other services, such as mail). Check ${setting} in Settings; if it is right, the service needs another port.`;
   }
 }
