@@ -27,7 +27,7 @@ export function describeRelayAnswer(status: number, host: string, location?: str
   if (status >= 300 && status < 400) {
     const target = redirectTarget(location, host);
     return inSettings(
-      `The relay at ${host} sends the stream to another address (HTTP ${status}${target === null ? '' : `, to ${target}`}). Check the relay URL in Settings: it is the stream’s own address, starting wss:// where the relay is on https://.`,
+      `The relay at ${host} sends the stream to another address (HTTP ${status}${target === null ? '' : `, to ${target}`}). Check the relay URL in Settings: it must be the stream’s own address (wss:// for a relay on https://).`,
     );
   }
   if (status >= 500)

@@ -160,7 +160,7 @@ describe('a relay that answers, but not with the stream', () => {
       code: 'relay_unreachable',
       causeInSettings: true,
       says: (host: string) =>
-        `The relay at ${host} sends the stream to another address (HTTP 301, to https://relay.example.com/v1/stream). Check the relay URL in Settings: it is the stream’s own address, starting wss:// where the relay is on https://.`,
+        `The relay at ${host} sends the stream to another address (HTTP 301, to https://relay.example.com/v1/stream). Check the relay URL in Settings: it must be the stream’s own address (wss:// for a relay on https://).`,
     },
     {
       answer: 'a web page',
