@@ -74,7 +74,7 @@ if (!existsSync(relayCli)) {
 
 const apiKey = 'v1.bench.app';
 const webhookSecret = 'bench-app-secret';
-const relayToken = 'bench-app-token';
+const relayToken = 'bench-app-relay-token-0123';
 const temp = mkdtempSync(join(tmpdir(), 'app-bench-'));
 const relay = spawn(
   process.execPath,

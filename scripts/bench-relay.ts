@@ -162,7 +162,7 @@ if (cpuLimitCores !== undefined) {
   }
 }
 const secret = 'bench-secret';
-const token = 'bench-token';
+const token = 'bench-relay-token-0123';
 
 const relayCli = 'out/relay/cli.js';
 if (!existsSync(relayCli))

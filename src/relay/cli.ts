@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
+import { clientTokenProblem } from './client-token-rules';
 import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
   defaultFanOutWindowMaxMs,
@@ -25,7 +26,8 @@ Usage: npm run relay -- [options]
   --webhook-secret <s>    A StackOne webhook signing secret (repeatable, for rotation);
                           also RELAY_WEBHOOK_SECRETS, comma-separated
   --client-token <t>      A token apps present as "Authorization: Bearer <t>" (repeatable);
-                          also RELAY_CLIENT_TOKENS, comma-separated
+                          also RELAY_CLIENT_TOKENS, comma-separated. At least 16 characters,
+                          made at random: openssl rand -hex 24
   --retention-hours <n>   Keep events for replay this long
                           (default ${defaultRetention.hours}, ${defaultRetention.hours / 24} days)
   --retention-events <n>  Keep at most this many events for replay
@@ -143,6 +145,10 @@ const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS
 if (webhookSecrets.length === 0)
   fail('give at least one --webhook-secret (or RELAY_WEBHOOK_SECRETS)');
 if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
+for (const [index, clientToken] of clientTokens.entries()) {
+  const problem = clientTokenProblem(clientToken, index + 1);
+  if (problem !== null) fail(problem);
+}
 
 const eventLog = orFail(() =>
   openFileEventLog({

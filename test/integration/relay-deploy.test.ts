@@ -53,7 +53,7 @@ describe('the relay as a systemd service (deploy/onboarding-relay.service)', () 
       env: {
         PATH: process.env.PATH,
         RELAY_WEBHOOK_SECRETS: secret,
-        RELAY_CLIENT_TOKENS: 'deploy-token',
+        RELAY_CLIENT_TOKENS: 'deploy-token-0123456789',
         LOG_LEVEL: 'warn',
       },
     });

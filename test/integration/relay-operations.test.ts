@@ -573,6 +573,15 @@ describe('relay command line', () => {
       ],
       [['--client-token', token], 'give at least one --webhook-secret'],
       [['--webhook-secret', secret], 'give at least one --client-token'],
+      // Too short to withstand guessing; then one that no app's Authorization header could carry.
+      [
+        [...credentials, '--client-token', 'short-token-0'],
+        'client token 2 is 13 characters long; give each at least 16, made at random (openssl rand -hex 24 makes one)',
+      ],
+      [
+        ['--webhook-secret', secret, '--client-token', 'a token with spaces in it'],
+        'client token 1 holds a character a bearer token may not',
+      ],
     ];
     for (const [args, message] of refusals) {
       const run = await runRelayCli(args);
@@ -580,6 +589,7 @@ describe('relay command line', () => {
       expect(run.stderr).toContain(message);
       expect(run.stderr).toContain('Run with --help');
       expect(run.stderr).not.toContain(secret);
+      expect(run.stderr).not.toMatch(/short-token-0|a token with spaces/);
     }
 
     // A heap cap too small for the relay is refused before anything starts.
