@@ -43,12 +43,14 @@ import { Agent, request } from 'node:http';
 import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { watchRelayOutput } from './bench-relay/relay-output';
 import { nowUs } from './bench-relay/monotonic-clock';
 import { percentile } from './bench-relay/percentile';
+import { readRelayHoldUps, type RelayHoldUps } from './bench-relay/relay-hold-ups';
 import {
   readMachineTicks,
   readProcessCpu,
@@ -461,15 +463,33 @@ async function settledClientCount(expected: number): Promise<number> {
   }
 }
 
-/** The relay's own delay histogram (accepted to written to subscribers): cumulative count per bucket bound in seconds. */
-async function relayDelayHistogram(): Promise<Map<string, number>> {
+/**
+ * The relay's /metrics now: its own delay histogram (accepted to written to subscribers:
+ * cumulative count per bucket bound in seconds) and what held its main process up since the
+ * last scrape (which resets the event loop's worst delay).
+ */
+async function relayMetricsNow(): Promise<{
+  fanOutDelay: Map<string, number>;
+  holdUps: RelayHoldUps;
+}> {
   const text = await (await fetch(`${relayUrl}/metrics`)).text();
-  const buckets = new Map<string, number>();
+  const fanOutDelay = new Map<string, number>();
   for (const match of text.matchAll(
     /^relay_event_fan_out_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
   ))
-    buckets.set(match[1] as string, Number(match[2]));
-  return buckets;
+    fanOutDelay.set(match[1] as string, Number(match[2]));
+  return { fanOutDelay, holdUps: readRelayHoldUps(text) };
+}
+
+/** This process's (the poster's) event loop: a webhook cannot be posted while it is held up. */
+const posterLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+posterLoopDelay.enable();
+
+/** The worst event loop delays in a round, and the relay's longer garbage collection pauses. */
+interface RoundHoldUps {
+  relayMainMs: number;
+  relayGcPausesOverTenMs: number;
+  posterMs: number;
 }
 
 /** The share of the measured window's events the relay sent within 5, 10, 25 and 50 ms. */
@@ -490,6 +510,7 @@ interface Round {
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
   relayDelay: string;
+  holdUps: RoundHoldUps;
   machineStalls: ProbeStalls;
   cpu: CpuFigures | undefined;
 }
@@ -507,8 +528,11 @@ async function runRound(clients: number): Promise<Round> {
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
   // The relay's histogram as the measured window starts (its fan-out reports lag by a window).
-  const delayAtStart = new Promise<Map<string, number>>((resolve) =>
-    setTimeout(() => resolve(relayDelayHistogram()), warmupSeconds * 1000),
+  const metricsAtStart = new Promise<Awaited<ReturnType<typeof relayMetricsNow>>>((resolve) =>
+    setTimeout(() => {
+      posterLoopDelay.reset();
+      resolve(relayMetricsNow());
+    }, warmupSeconds * 1000),
   );
   const cpuAtStart = new Promise<CpuReading>((resolve) =>
     setTimeout(() => resolve(readCpu()), warmupSeconds * 1000),
@@ -542,7 +566,15 @@ async function runRound(clients: number): Promise<Round> {
   const answers = await Promise.all(measured);
   const elapsedSeconds = (performance.now() - measuredStarted) / 1000;
   const warmupAnswers = await Promise.all(warmup);
-  const relayDelay = relayDelayShares(await delayAtStart, await relayDelayHistogram());
+  const posterMs = posterLoopDelay.max / 1e6;
+  const atStart = await metricsAtStart;
+  const atEnd = await relayMetricsNow();
+  const relayDelay = relayDelayShares(atStart.fanOutDelay, atEnd.fanOutDelay);
+  const holdUps: RoundHoldUps = {
+    relayMainMs: atEnd.holdUps.loopDelayMaxMs,
+    relayGcPausesOverTenMs: atEnd.holdUps.gcPausesOverTenMs - atStart.holdUps.gcPausesOverTenMs,
+    posterMs,
+  };
   const isStored = (answer: { status: number }) => answer.status === 200;
   const answered = answers.filter(isStored).length;
   const result = await ask(
@@ -562,6 +594,7 @@ async function runRound(clients: number): Promise<Round> {
     acceptLatencies: Float64Array.from(answers, (answer) => answer.ms).sort(),
     elapsedSeconds,
     relayDelay,
+    holdUps,
     cpu,
   };
 }
@@ -583,6 +616,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
+      `  held up at worst (an event loop's delay): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
@@ -615,6 +649,11 @@ function roundsSummary(rounds: Round[]): string {
       ' ms',
     ),
     inRoundOrder(
+      "held up at worst, the relay's main process / the poster",
+      (round) => `${round.holdUps.relayMainMs.toFixed(1)} / ${round.holdUps.posterMs.toFixed(1)}`,
+      ' ms',
+    ),
+    inRoundOrder(
       "CPU of every process together / the relay's waiting for a core, % of a core",
       (round) =>
         round.cpu
@@ -639,7 +678,7 @@ await probeReady;
 // The first fetch() loads undici, which takes this process tens of ms: done in the middle of a
 // round (the measured window's first scrape), it held up the poster and put a cluster of slow
 // answers at the start of every measurement.
-await relayDelayHistogram();
+await relayMetricsNow();
 /** Runs `roundCount` measured rounds, numbered from `firstNumber`, and sums them up. */
 async function measureRounds(firstNumber: number, label: string): Promise<void> {
   const measuredRounds: Round[] = [];

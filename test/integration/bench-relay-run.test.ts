@@ -206,6 +206,17 @@ describe('relay benchmark run', () => {
             .map((i) => `${roundP99s[i]} / ${machineStalls[i]}`)
             .join(', ')} ms`,
         );
+      // And what held up the relay's main process and the poster, as each round reported it.
+      const heldUp = [
+        ...stdout.matchAll(
+          /^ {2}held up at worst \(an event loop's delay\): the relay's main process ([\d.]+) ms \(garbage collection pauses over 10 ms: \d+\), the poster ([\d.]+) ms$/gm,
+        ),
+      ].map((match) => `${match[1]} / ${match[2]}`);
+      expect(heldUp).toHaveLength(4);
+      for (const rounds of [heldUp.slice(0, 2), heldUp.slice(2, 4)])
+        expect(stdout).toContain(
+          `held up at worst, the relay's main process / the poster: ${rounds.join(', ')} ms`,
+        );
       // And each one's CPU, all processes together beside the relay's waiting for a core (the sum
       // of its processes' figures, which are printed rounded).
       const cpuInAll = [...stdout.matchAll(/; all ([\d.]+) of the machine's/g)].map(

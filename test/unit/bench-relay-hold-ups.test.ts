@@ -1,0 +1,37 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { readRelayHoldUps } from '../../scripts/bench-relay/relay-hold-ups';
+
+describe('what held the relay’s main process up, from its /metrics', () => {
+  it('reads a blocked event loop from prom-client’s own metrics, and only since the last scrape', async () => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    await registry.metrics();
+    // The first timer after a reset only sets where the next delay is measured from.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const blockedUntil = performance.now() + 120;
+    while (performance.now() < blockedUntil);
+    // The loop's delay is sampled by a timer: it must fire once after the hold-up to be seen.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(readRelayHoldUps(await registry.metrics()).loopDelayMaxMs).toBeGreaterThanOrEqual(100);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(readRelayHoldUps(await registry.metrics()).loopDelayMaxMs).toBeLessThan(100);
+  });
+
+  it('counts garbage collection pauses of every kind, and those over 10 ms', () => {
+    const metrics = [
+      'nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor"} 40',
+      'nodejs_gc_duration_seconds_bucket{le="0.01",kind="minor"} 49',
+      'nodejs_gc_duration_seconds_bucket{le="0.1",kind="minor"} 50',
+      'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="minor"} 50',
+      'nodejs_gc_duration_seconds_bucket{le="0.01",kind="major"} 2',
+      'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="major"} 5',
+      'nodejs_eventloop_lag_max_seconds 0.0123',
+    ].join('\n');
+    expect(readRelayHoldUps(metrics)).toEqual({
+      loopDelayMaxMs: 12.3,
+      gcPauses: 55,
+      gcPausesOverTenMs: 4,
+    });
+  });
+});
