@@ -50,7 +50,12 @@ import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine
 import { watchRelayOutput } from './bench-relay/relay-output';
 import { nowUs } from './bench-relay/monotonic-clock';
 import { percentile } from './bench-relay/percentile';
-import { readRelayHoldUps, type RelayHoldUps } from './bench-relay/relay-hold-ups';
+import {
+  heldUpMs,
+  loopSamplingMs,
+  readRelayHoldUps,
+  type RelayHoldUps,
+} from './bench-relay/relay-hold-ups';
 import {
   readMachineTicks,
   readProcessCpu,
@@ -482,7 +487,7 @@ async function relayMetricsNow(): Promise<{
 }
 
 /** This process's (the poster's) event loop: a webhook cannot be posted while it is held up. */
-const posterLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+const posterLoopDelay = monitorEventLoopDelay({ resolution: loopSamplingMs });
 posterLoopDelay.enable();
 
 /** The worst event loop delays in a round, and the relay's longer garbage collection pauses. */
@@ -566,7 +571,7 @@ async function runRound(clients: number): Promise<Round> {
   const answers = await Promise.all(measured);
   const elapsedSeconds = (performance.now() - measuredStarted) / 1000;
   const warmupAnswers = await Promise.all(warmup);
-  const posterMs = posterLoopDelay.max / 1e6;
+  const posterMs = heldUpMs(posterLoopDelay.max);
   const atStart = await metricsAtStart;
   const atEnd = await relayMetricsNow();
   const relayDelay = relayDelayShares(atStart.fanOutDelay, atEnd.fanOutDelay);
@@ -616,7 +621,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
-      `  held up at worst (an event loop's delay): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
+      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,

@@ -4,11 +4,22 @@
  * its garbage collections' pauses by length, cumulative.
  */
 export interface RelayHoldUps {
+  /** Beyond the sampling timer's own period: 0 for a loop that ran each timer on time. */
   loopDelayMaxMs: number;
   /** Garbage collection pauses so far (every kind), and how many of them were over 10 ms. */
   gcPauses: number;
   gcPausesOverTenMs: number;
 }
+
+/**
+ * prom-client's default `eventLoopMonitoringPrecision`, the period of Node's event loop delay
+ * monitor's timer, whose figures are the time between the timer's runs, that period included.
+ */
+export const loopSamplingMs = 10;
+
+/** An event loop delay monitor's worst figure (nanoseconds) as the time the loop was held up. */
+export const heldUpMs = (maxNanoseconds: number) =>
+  Math.max(0, maxNanoseconds / 1e6 - loopSamplingMs);
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
   const loopDelayMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1];
@@ -21,7 +32,7 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     else if (match[1] === '0.01') withinTenMs += Number(match[2]);
   }
   return {
-    loopDelayMaxMs: loopDelayMax === undefined ? Number.NaN : Number(loopDelayMax) * 1000,
+    loopDelayMaxMs: loopDelayMax === undefined ? Number.NaN : heldUpMs(Number(loopDelayMax) * 1e9),
     gcPauses,
     gcPausesOverTenMs: gcPauses - withinTenMs,
   };

@@ -13,7 +13,10 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     while (performance.now() < blockedUntil);
     // The loop's delay is sampled by a timer: it must fire once after the hold-up to be seen.
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(readRelayHoldUps(await registry.metrics()).loopDelayMaxMs).toBeGreaterThanOrEqual(100);
+    const heldUp = readRelayHoldUps(await registry.metrics()).loopDelayMaxMs;
+    // Held 120 ms: the monitor's own 10 ms period is not counted as holding it up.
+    expect(heldUp).toBeGreaterThanOrEqual(105);
+    expect(heldUp).toBeLessThan(200);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(readRelayHoldUps(await registry.metrics()).loopDelayMaxMs).toBeLessThan(100);
   });
@@ -26,7 +29,7 @@ describe('what held the relay’s main process up, from its /metrics', () => {
       'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="minor"} 50',
       'nodejs_gc_duration_seconds_bucket{le="0.01",kind="major"} 2',
       'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="major"} 5',
-      'nodejs_eventloop_lag_max_seconds 0.0123',
+      'nodejs_eventloop_lag_max_seconds 0.0223',
     ].join('\n');
     expect(readRelayHoldUps(metrics)).toEqual({
       loopDelayMaxMs: 12.3,
