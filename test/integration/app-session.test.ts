@@ -20,6 +20,7 @@ import { startTestProxy } from '../support/http-proxy';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { makeTempDir } from '../support/temp-dir';
 import { appErrorOf } from '../support/app-error-of';
+import { closedAddress } from '../support/http-proxy';
 
 interface World {
   temp: ReturnType<typeof makeTempDir>;
@@ -613,10 +614,12 @@ describe('the app session', () => {
 
   it('refuses StackOne when it cannot be reached', async () => {
     const session = await openSession();
+    const closed = await closedAddress();
     const error = await appErrorOf(
-      session.handlers.switchToLiveMode({ ...liveInput(), apiUrl: 'http://127.0.0.1:9' }),
+      session.handlers.switchToLiveMode({ ...liveInput(), apiUrl: `http://${closed}` }),
     );
     expect(error.code).toBe('stackone_unreachable');
+    expect(error.userMessage).toContain(`${closed} refused the connection`);
     expect(session.profile.mode).toBe('demo');
   });
 

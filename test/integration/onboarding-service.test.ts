@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/simul
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import type { BridgeEventName } from '../../src/shared/contract';
 import { blockFile } from '../support/blocked-file';
+import { closedAddress } from '../support/http-proxy';
 import { openTestAccountStore } from '../support/conf-store';
 import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { makeTempDir } from '../support/temp-dir';
@@ -329,16 +330,17 @@ describe('onboarding service over the real simulator and relay', () => {
 
   it('explains a StackOne that cannot be reached, and an unknown customer', async () => {
     const w = await setUp();
+    const closed = await closedAddress();
     const unreachable = createStackOneApi({
       apiKey,
-      baseUrl: 'http://127.0.0.1:9',
+      baseUrl: `http://${closed}`,
       maxRetryElapsedMs: 300,
     });
     await expect(
       unreachable.createConnectSession({ originOwnerId: 'a', originOwnerName: 'A' }),
     ).rejects.toMatchObject({
       code: 'stackone_unreachable',
-      userMessage: expect.stringContaining('Check the network connection'),
+      userMessage: expect.stringContaining(`${closed} refused the connection`),
     });
     await expect(
       w.service.handlers.createConnectSession({ customerId: 'nobody' }),
