@@ -256,7 +256,19 @@ export function openAccountStore(options: {
     if (failure !== null) throw failure;
   }
 
-  const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => account;
+  // StackOne names a provider alike in every account of it, so the name it gave one names the
+  // others until it is asked about them: an account just linked through the Hub, still pending,
+  // shows "BambooHR" rather than the provider's key.
+  const providerNames = new Map<string, string>();
+  const learnProviderName = (account: StoredAccount) => {
+    if (account.providerName !== undefined)
+      providerNames.set(account.provider, account.providerName);
+  };
+  for (const account of accounts.values()) learnProviderName(account);
+  const view = ({ deleted: _deleted, ...account }: StoredAccount): LinkedAccountView => {
+    const learnt = account.providerName ?? providerNames.get(account.provider);
+    return learnt === undefined ? account : { ...account, providerName: learnt };
+  };
   const isKept = (link: StoredSentLink) => sentLinkListedUntil(link.expiresAt) > now().getTime();
 
   return {
@@ -365,6 +377,7 @@ export function openAccountStore(options: {
       // Reconciliation confirms most accounts unchanged: no write and no push for those.
       if (isDeepStrictEqual(existing, verified)) return;
       accounts.set(remote.id, verified);
+      learnProviderName(verified);
       markChanged(remote.originOwnerId);
     },
     applyDeleted({ id, customerId, provider }) {

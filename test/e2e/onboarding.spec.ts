@@ -53,6 +53,23 @@ test.describe('linking an account through the embedded StackOne Hub', () => {
     expect(harness.store.relayCursor).toBe(1);
   });
 
+  test('an account just linked is named as StackOne names its provider in the others, before StackOne is asked about it', async ({
+    app,
+    harness,
+  }) => {
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await linkBambooHrUntilActive(app);
+    await addCustomer(app, 'Globex', 'globex');
+    await harness.control('/_simulator/webhooks/pause', {});
+    await openHubOn(app, 'BambooHR');
+    await submitBambooHr(app);
+
+    const row = accountRows(app).first();
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'pending');
+    await expect(row.getByTitle('bamboohr')).toHaveText('BambooHR');
+    await expect(app.getByRole('dialog')).toContainText('(another BambooHR, say)');
+  });
+
   test('a provider error from the form is shown by the Hub and adds no account', async ({
     app,
     harness,

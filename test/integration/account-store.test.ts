@@ -262,6 +262,30 @@ describe("a provider's display name", () => {
     expect(stored.accounts).toMatchObject([{ providerName: 'BambooHR', deleted: true }]);
   });
 
+  it('names an account StackOne has not named yet after another of its provider, here and after a reopen', async () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.applyVerified(remote({ providerName: 'BambooHR' }));
+    // Another customer's, just linked through the Hub; and one of a provider never named.
+    store.recordPending({ id: 'acc-2', customerId: 'globex', provider: 'bamboohr' });
+    store.recordPending({ id: 'acc-3', customerId: 'globex', provider: 'hibob' });
+    expect(store.accountsOf('globex')).toMatchObject([
+      { id: 'acc-2', status: 'pending', providerName: 'BambooHR' },
+      { id: 'acc-3', status: 'pending' },
+    ]);
+    expect(store.getAccount('acc-3')?.providerName).toBeUndefined();
+    await store.flush();
+    // Borrowed for showing, never written as StackOne's word on that account.
+    const stored = JSON.parse(readFileSync(join(temp.path, 'onboarding.json'), 'utf8')) as {
+      accounts: { id: string; providerName?: string }[];
+    };
+    expect(stored.accounts.find((account) => account.id === 'acc-2')?.providerName).toBeUndefined();
+
+    const reopened = openStore(temp.path);
+    reopened.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    expect(reopened.getAccount('acc-2')?.providerName).toBe('BambooHR');
+  });
+
   it("is not carried over to another provider's answer for the same account id", () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);
