@@ -266,7 +266,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     retryMs = Math.min(retryMs * 2, maxRetryMs);
     setConnection({
       state: 'offline',
-      detail: `${reason} Retrying in ${Math.ceil(delay / 1000)} s.`,
+      // A no-break space: the number stays with its unit where the window wraps the line.
+      detail: `${reason} Retrying in ${Math.ceil(delay / 1000)}\u00a0s.`,
       ...(causeInSettings && { causeInSettings: true }),
     });
     retryTimer = setTimeout(() => {

@@ -138,7 +138,9 @@ test('the events indicator opens to say why it is offline, and tries again on re
   // The company's relay goes away.
   await closeLive();
   await expect(indicator).toHaveText('Events: Offline');
-  await expect(detail).toContainText(/^Lost the connection to the relay\. Retrying in \d+ s\./);
+  await expect(detail).toContainText(
+    /^Lost the connection to the relay\. Retrying in \d+\u00a0s\./,
+  );
   // Nothing in the settings would mend a relay that went away.
   await expect(detail.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
   const checks = () => harness.callsMade.filter((name) => name === 'checkRelayConnection').length;
@@ -146,7 +148,7 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await detail.getByRole('button', { name: 'Try now' }).click();
   await expect.poll(checks).toBe(before + 1);
   await expect(detail).toContainText(
-    /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection .* Retrying in \d+ s\./,
+    /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection .* Retrying in \d+\u00a0s\./,
   );
   // Whole across the window, in one column too (a maximised window zoomed to 400%).
   const viewport = app.viewportSize();

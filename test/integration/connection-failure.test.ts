@@ -140,7 +140,7 @@ describe('a relay that cannot be reached', () => {
     await eventually(() =>
       expect(changes.at(-1)?.detail).toMatch(
         new RegExp(
-          `^Could not reach the relay: ${refused} refused the connection \\(nothing answers at that address and port\\)\\. Check the relay URL in Settings, then try again\\. Retrying in \\d+ s\\.$`,
+          `^Could not reach the relay: ${refused} refused the connection \\(nothing answers at that address and port\\)\\. Check the relay URL in Settings, then try again\\. Retrying in \\d+\\u00a0s\\.$`,
         ),
       ),
     );
@@ -157,7 +157,7 @@ describe('a relay that cannot be reached', () => {
     const noAnswer = `Could not reach the relay: ${silent} did not answer in time. The network may be slow or may block it: try again, or use another network.`;
     const changes = relayClientTrying(silent, 300);
     await eventually(() =>
-      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+ s\.$/, '')).toBe(noAnswer),
+      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+\u00a0s\.$/, '')).toBe(noAnswer),
     );
     const error = await relaySettingsCheckError(`ws://${silent}/v1/stream`, 500);
     expect(error.code).toBe('relay_unreachable');

@@ -177,8 +177,8 @@ describe('a relay that answers, but not with the stream', () => {
       const streamUrl = `ws://${host}${path}`;
       const { changes } = startClient(streamUrl, { token: clientToken, initialRetryMs: 60_000 });
       await eventually(() => expect(changes.at(-1)?.state).toBe('offline'));
-      expect(changes.at(-1)?.detail).toMatch(/ Retrying in \d+ s\.$/);
-      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+ s\.$/, '')).toBe(says(host));
+      expect(changes.at(-1)?.detail).toMatch(/ Retrying in \d+\u00a0s\.$/);
+      expect(changes.at(-1)?.detail.replace(/ Retrying in \d+\u00a0s\.$/, '')).toBe(says(host));
       expect(changes.at(-1)?.causeInSettings).toBe(causeInSettings ? true : undefined);
 
       const error = await relaySettingsCheckError(streamUrl, 2_000, clientToken);
@@ -361,7 +361,7 @@ describe('relay client checks, for when the network may have changed', () => {
     // Never connected: not "lost".
     await eventually(() =>
       expect(client.connection.detail).toMatch(
-        /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection \(nothing answers at that address and port\)\. Check the relay URL in Settings, then try again\. Retrying in \d+ s\.$/,
+        /^Could not reach the relay: 127\.0\.0\.1:\d+ refused the connection \(nothing answers at that address and port\)\. Check the relay URL in Settings, then try again\. Retrying in \d+\u00a0s\.$/,
       ),
     );
 
