@@ -1,10 +1,10 @@
 import WebSocket from 'ws';
 import { AppError } from './app-error';
-import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
+import { findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 import type { RoutedNetwork } from './network/routed-network';
 import type { Profile } from './profile';
-import { describeRelayAnswer } from './relay-answer';
+import { describeRelayAnswer, describeRelayUnreached } from './relay-answer';
 import { createStackOneApi } from './stackone-api';
 
 /**
@@ -58,12 +58,7 @@ function checkRelayToken(
     });
     // ws's own handshake timeout fails with no code to tell it by; this one says why.
     const handshakeTimer = setTimeout(() => {
-      reject(
-        new AppError(
-          'relay_unreachable',
-          describeConnectionFailure('no_answer', 'reach the relay', where, 'the relay URL'),
-        ),
-      );
+      reject(new AppError('relay_unreachable', describeRelayUnreached('no_answer', where)));
       socket.terminate();
     }, timeoutMs);
     socket.on('close', () => clearTimeout(handshakeTimer));
@@ -93,7 +88,7 @@ function checkRelayToken(
           atProxy !== null
             ? atProxy.describe(`reach the relay at ${where}`)
             : failure !== null
-              ? describeConnectionFailure(failure, 'reach the relay', where, 'the relay URL')
+              ? describeRelayUnreached(failure, where)
               : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
         ),
       );

@@ -1,3 +1,8 @@
+import {
+  describeConnectionFailure,
+  type ConnectionFailureKind,
+} from './network/connection-failure';
+
 /** What a relay's HTTP answer in place of the stream means, said once for every place that reads it. */
 export interface RelayAnswer {
   /** The relay refused the token (the settings check's code tells it from an unreachable relay). */
@@ -40,6 +45,10 @@ export function describeRelayAnswer(status: number, host: string, location?: str
     `The relay at ${host} answered HTTP ${status}, not with its stream. Check the relay URL in Settings (it ends in /v1/stream).`,
   );
 }
+
+/** Why the relay at `host` could not be reached, said alike by the relay client and the check. */
+export const describeRelayUnreached = (failure: ConnectionFailureKind, host: string): string =>
+  describeConnectionFailure(failure, 'reach the relay', host, 'the relay URL');
 
 function redirectTarget(location: string | undefined, host: string): string | null {
   if (location === undefined || location === '') return null;

@@ -9,13 +9,9 @@ import {
   type RelayEventMessage,
 } from '../shared/relay-protocol';
 import type { Logger } from './logger';
-import {
-  describeConnectionFailure,
-  findConnectionFailure,
-  type ConnectionFailureKind,
-} from './network/connection-failure';
+import { findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
-import { describeRelayAnswer } from './relay-answer';
+import { describeRelayAnswer, describeRelayUnreached } from './relay-answer';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
 export type EventsApplied = 'persisted' | 'kept_in_memory';
@@ -86,8 +82,6 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const relayHost = new URL(options.streamUrl).host;
-  const unreachedBecause = (failure: ConnectionFailureKind) =>
-    describeConnectionFailure(failure, 'reach the relay', relayHost, 'the relay URL');
   let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
   let socket: WebSocket | null = null;
   let retryMs = initialRetryMs;
@@ -120,7 +114,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     let opened = false;
     // ws's own handshake timeout fails with no code to tell it by; this one says why.
     const handshakeTimer = setTimeout(() => {
-      closeReason = unreachedBecause('no_answer');
+      closeReason = describeRelayUnreached('no_answer', relayHost);
       ws.terminate();
     }, handshakeTimeoutMs);
     let livenessTimer: NodeJS.Timeout | null = null;
@@ -228,7 +222,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         return;
       }
       const failure = opened ? null : findConnectionFailure(error);
-      if (failure !== null) closeReason = unreachedBecause(failure);
+      if (failure !== null) closeReason = describeRelayUnreached(failure, relayHost);
       logger.debug({ err: error.message }, 'relay socket error');
     });
   }
