@@ -42,7 +42,9 @@ export function measureReadCost(batches = 5, readsPerBatch = 50_000): number {
 }
 
 // The worker waits for the shared word to become "asked", sets it back to "idle" and wakes the
-// main thread; "stop" ends it. It counts its answers in the second word.
+// main thread; "stop" ends it. It counts its answers in the second word. Each side waits until
+// the word has changed, not merely until it is woken: a notify can arrive late, meant for the
+// wake-up before (one taken for a new "asked" made the worker answer 3,001 of 3,000).
 const idle = 0;
 const asked = 1;
 const stop = 2;
@@ -50,7 +52,7 @@ const answeringWorker = `
 const { workerData } = require('node:worker_threads');
 const words = new Int32Array(workerData);
 for (;;) {
-  Atomics.wait(words, 0, ${idle});
+  while (Atomics.load(words, 0) === ${idle}) Atomics.wait(words, 0, ${idle});
   if (Atomics.load(words, 0) === ${stop}) break;
   Atomics.add(words, 1, 1);
   Atomics.store(words, 0, ${idle});
@@ -76,11 +78,15 @@ export async function measureWakeUpRoundTrip(
     const times = new Float64Array(roundTrips);
     for (let trip = 0; trip < roundTrips; trip++) {
       const start = process.hrtime.bigint();
+      const deadline = performance.now() + answerWithinMs;
       Atomics.store(words, 0, asked);
       Atomics.notify(words, 0);
-      // Returns at once ("not-equal") if the worker has already answered.
-      if (Atomics.wait(words, 0, asked, answerWithinMs) === 'timed-out')
-        throw new Error(`a worker thread did not answer a wake-up within ${answerWithinMs} ms`);
+      // Until the worker has answered this wake-up, not the one before (see answeringWorker).
+      while (Atomics.load(words, 0) === asked) {
+        const left = Math.max(0, deadline - performance.now());
+        if (Atomics.wait(words, 0, asked, left) === 'timed-out')
+          throw new Error(`a worker thread did not answer a wake-up within ${answerWithinMs} ms`);
+      }
       times[trip] = elapsedUs(start);
     }
     Atomics.store(words, 0, stop);
