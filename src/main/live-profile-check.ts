@@ -4,7 +4,11 @@ import { findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
 import type { RoutedNetwork } from './network/routed-network';
 import type { Profile } from './profile';
-import { describeRelayAnswer, describeRelayUnreached } from './relay-answer';
+import {
+  describeRelayAnswer,
+  describeRelayHandshakeFault,
+  describeRelayUnreached,
+} from './relay-answer';
 import { createStackOneApi } from './stackone-api';
 
 /**
@@ -62,6 +66,11 @@ function checkRelayToken(
       socket.terminate();
     }, timeoutMs);
     socket.on('close', () => clearTimeout(handshakeTimer));
+    // A server answered the upgrade: a failure from then until open is its handshake's fault.
+    let upgraded = false;
+    socket.on('upgrade', () => {
+      upgraded = true;
+    });
     socket.on('open', () => {
       clearTimeout(handshakeTimer);
       socket.close(1000, 'settings check');
@@ -85,11 +94,13 @@ function checkRelayToken(
       reject(
         new AppError(
           'relay_unreachable',
-          atProxy !== null
-            ? atProxy.describe(`reach the relay at ${where}`)
-            : failure !== null
-              ? describeRelayUnreached(failure, where)
-              : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
+          upgraded
+            ? describeRelayHandshakeFault(where)
+            : atProxy !== null
+              ? atProxy.describe(`reach the relay at ${where}`)
+              : failure !== null
+                ? describeRelayUnreached(failure, where)
+                : `Could not reach the relay at ${where}. Check the relay URL and the network connection, then try again.`,
         ),
       );
     });

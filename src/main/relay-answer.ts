@@ -50,6 +50,14 @@ export function describeRelayAnswer(status: number, host: string, location?: str
 export const describeRelayUnreached = (failure: ConnectionFailureKind, host: string): string =>
   describeConnectionFailure(failure, 'reach the relay', host, 'the relay URL');
 
+/**
+ * What a server at `host` that answered the stream's upgrade with a handshake no WebSocket client
+ * accepts (a wrong Sec-WebSocket-Accept, a subprotocol not asked for) means: not the relay, or a
+ * relay behind something on the network that alters the connection.
+ */
+export const describeRelayHandshakeFault = (host: string): string =>
+  `Something at ${host} answered the stream’s request, but not as a relay does (its WebSocket handshake was not valid). Check the relay URL in Settings; if it is right, a proxy or filter on this network may be altering the connection: try another network, and if it goes on, tell whoever runs the relay.`;
+
 function redirectTarget(location: string | undefined, host: string): string | null {
   if (location === undefined || location === '') return null;
   try {

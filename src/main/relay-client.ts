@@ -11,7 +11,11 @@ import {
 import type { Logger } from './logger';
 import { findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
-import { describeRelayAnswer, describeRelayUnreached } from './relay-answer';
+import {
+  describeRelayAnswer,
+  describeRelayHandshakeFault,
+  describeRelayUnreached,
+} from './relay-answer';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
 export type EventsApplied = 'persisted' | 'kept_in_memory';
@@ -112,6 +116,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       'Could not reach the relay. Check the network connection, and the relay URL in Settings.';
     let closeCauseInSettings = false;
     let opened = false;
+    // A server answered the upgrade: a failure from then until open is its handshake's fault.
+    let upgraded = false;
     // ws's own handshake timeout fails with no code to tell it by; this one says why.
     const handshakeTimer = setTimeout(() => {
       closeReason = describeRelayUnreached('no_answer', relayHost);
@@ -148,6 +154,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         ws.ping();
       };
       send(ws, subscription(options.cursor(), options.originOwnerIds?.()));
+    });
+    ws.on('upgrade', () => {
+      upgraded = true;
     });
     ws.on('ping', stillAlive);
     ws.on('pong', stillAlive);
@@ -219,6 +228,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         closeCauseInSettings =
           atProxy.kind === 'sign_in_rejected' ||
           (atProxy.kind === 'sign_in' && atProxy.takesPasswordSignIn);
+        return;
+      }
+      if (upgraded && !opened) {
+        closeReason = describeRelayHandshakeFault(relayHost);
+        closeCauseInSettings = true;
+        logger.warn({ err: error.message }, 'relay answered with a handshake not valid');
         return;
       }
       const failure = opened ? null : findConnectionFailure(error);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,8 @@ import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
 const token = 'relay-client-token-5e6f';
+/** RFC 6455's key that a server's Sec-WebSocket-Accept hashes with the client's key. */
+const webSocketGuid = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -119,7 +122,35 @@ describe('a relay that answers, but not with the stream', () => {
     return `127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * A loopback server that answers every upgrade with 101 and a handshake a WebSocket client must
+   * refuse: the accept key wrong (a filter rewriting headers), or right but with a subprotocol
+   * never asked for (another WebSocket service at that address). Resolves to host:port.
+   */
+  async function wrongHandshakeServer(fault: 'accept key' | 'subprotocol') {
+    const server = createServer((_request, response) => response.writeHead(426).end());
+    server.on('upgrade', (request, socket) => {
+      const accept = createHash('sha1')
+        .update(`${String(request.headers['sec-websocket-key'])}${webSocketGuid}`)
+        .digest('base64');
+      socket.end(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          (fault === 'accept key'
+            ? 'Sec-WebSocket-Accept: bm90LXRoZS1yaWdodC1rZXk=\r\n\r\n'
+            : `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: graphql-ws\r\n\r\n`),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
   const realRelayHost = async () => new URL((await startRelay()).relay.url).host;
+  const handshakeFault = (host: string) =>
+    `Something at ${host} answered the stream’s request, but not as a relay does (its WebSocket handshake was not valid). Check the relay URL in Settings; if it is right, a proxy or filter on this network may be altering the connection: try another network, and if it goes on, tell whoever runs the relay.`;
 
   it.each([
     {
@@ -169,6 +200,28 @@ describe('a relay that answers, but not with the stream', () => {
       causeInSettings: true,
       says: (host: string) =>
         `The relay at ${host} answered HTTP 200, not with its stream. Check the relay URL in Settings (it ends in /v1/stream).`,
+    },
+    {
+      answer: 'a handshake whose accept key is wrong',
+      at: async () => ({
+        host: await wrongHandshakeServer('accept key'),
+        path: '/v1/stream',
+        token,
+      }),
+      code: 'relay_unreachable',
+      causeInSettings: true,
+      says: handshakeFault,
+    },
+    {
+      answer: 'a handshake with a subprotocol not asked for',
+      at: async () => ({
+        host: await wrongHandshakeServer('subprotocol'),
+        path: '/v1/stream',
+        token,
+      }),
+      code: 'relay_unreachable',
+      causeInSettings: true,
+      says: handshakeFault,
     },
   ])(
     'says what $answer means, the same as the client waits to retry and in the settings check',
