@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
+import { clientTokenProblem } from './client-token-rules';
 import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
 import { watchHttpRequestsBegun } from './http-requests-begun';
 import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
@@ -63,6 +64,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     throw new Error('The relay needs at least one webhook secret.');
   if (options.clientTokens.length === 0)
     throw new Error('The relay needs at least one client token.');
+  for (const [index, clientToken] of options.clientTokens.entries()) {
+    const problem = clientTokenProblem(clientToken, index + 1);
+    if (problem !== null) throw new Error(`The relay cannot take its ${problem}.`);
+  }
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });

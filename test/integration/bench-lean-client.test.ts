@@ -16,7 +16,7 @@ import { postWebhook, sign, webhookBody } from '../support/webhooks';
 // The benchmark's lean client is only worth its figures if it speaks the real protocol to the
 // real relay, so it is checked against one here.
 const secret = 'whsec_bench';
-const token = 'bench-token';
+const token = 'bench-lean-client-token';
 let temp: ReturnType<typeof makeTempDir>;
 let relay: RunningRelay;
 

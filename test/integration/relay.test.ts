@@ -14,7 +14,7 @@ import { logEvent, postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
 
 const secret = 'whsec_test';
-const token = 'client-token-1';
+const token = 'client-token-1-c0ffee';
 let temp: ReturnType<typeof makeTempDir>;
 let relay: RunningRelay;
 /** Set by the suite below: every test runs with streams in the relay's process and in their own. */
@@ -172,6 +172,25 @@ describe.each([
   });
 
   describe('relay stream', () => {
+    it('will not start with a client token too short to withstand guessing, or one no app could send', async () => {
+      for (const [clientTokens, problem] of [
+        [[token, 'fifteen-chars-x'], 'client token 2 is 15 characters long; give each at least 16'],
+        [['a token with spaces'], 'client token 1 holds a character a bearer token may not'],
+      ] as const) {
+        const eventLog = openFileEventLog({ dataDir: join(temp.path, 'refused') });
+        const refused = startRelayServer({
+          webhookSecrets: [secret],
+          clientTokens,
+          eventLog,
+          logger: silentLogger(),
+          streamsInOwnProcess,
+        });
+        await expect(refused).rejects.toThrow(`The relay cannot take its ${problem}`);
+        await expect(refused).rejects.not.toThrow(clientTokens.at(-1) as string);
+        await eventLog.close();
+      }
+    });
+
     it('refuses a wrong or missing token before any data flows', async () => {
       for (const headers of [{ authorization: 'Bearer nope' }, {}]) {
         const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers });
