@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
-import { clientTokenProblem } from './client-token-rules';
+import { clientTokenProblem, ordinal } from './client-token-rules';
 import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
   defaultFanOutWindowMaxMs,
@@ -141,14 +141,21 @@ if (fanOutWindowMaxMs < fanOutWindowMs)
 if (values['single-process'] && values['stream-process'])
   fail('give --single-process or --stream-process, not both');
 const webhookSecrets = [...values['webhook-secret'], ...fromEnv('RELAY_WEBHOOK_SECRETS')];
-const clientTokens = [...values['client-token'], ...fromEnv('RELAY_CLIENT_TOKENS')];
+const tokensFromFlags = values['client-token'];
+const tokensFromEnv = fromEnv('RELAY_CLIENT_TOKENS');
 if (webhookSecrets.length === 0)
   fail('give at least one --webhook-secret (or RELAY_WEBHOOK_SECRETS)');
-if (clientTokens.length === 0) fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
-for (const [index, clientToken] of clientTokens.entries()) {
-  const problem = clientTokenProblem(clientToken, index + 1);
-  if (problem !== null) fail(problem);
-}
+if (tokensFromFlags.length + tokensFromEnv.length === 0)
+  fail('give at least one --client-token (or RELAY_CLIENT_TOKENS)');
+for (const [tokens, which] of [
+  [tokensFromFlags, (n: number) => `the ${ordinal(n)} --client-token`],
+  [tokensFromEnv, (n: number) => `the ${ordinal(n)} token of RELAY_CLIENT_TOKENS`],
+] as const)
+  for (const [index, clientToken] of tokens.entries()) {
+    const problem = clientTokenProblem(clientToken, which(index + 1));
+    if (problem !== null) fail(problem);
+  }
+const clientTokens = [...tokensFromFlags, ...tokensFromEnv];
 
 const eventLog = orFail(() =>
   openFileEventLog({

@@ -65,8 +65,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   if (options.clientTokens.length === 0)
     throw new Error('The relay needs at least one client token.');
   for (const [index, clientToken] of options.clientTokens.entries()) {
-    const problem = clientTokenProblem(clientToken, index + 1);
-    if (problem !== null) throw new Error(`The relay cannot take its ${problem}.`);
+    const problem = clientTokenProblem(clientToken, `client token ${index + 1}`);
+    if (problem !== null) throw new Error(`The relay cannot take ${problem}.`);
   }
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;

@@ -507,10 +507,11 @@ async function spawnRelay(
 function runRelayCli(
   args: string[],
   nodeFlags: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [...nodeFlags, '--import', tsxLoader, cli, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RELAY_WEBHOOK_SECRETS: '', RELAY_CLIENT_TOKENS: '' },
+    env: { ...process.env, RELAY_WEBHOOK_SECRETS: '', RELAY_CLIENT_TOKENS: '', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -576,11 +577,11 @@ describe('relay command line', () => {
       // Too short to withstand guessing; then one that no app's Authorization header could carry.
       [
         [...credentials, '--client-token', 'short-token-0'],
-        'client token 2 is 13 characters long; give each at least 16, made at random (openssl rand -hex 24 makes one)',
+        'the 2nd --client-token is 13 characters long; give each at least 16, made at random (openssl rand -hex 24 makes one)',
       ],
       [
         ['--webhook-secret', secret, '--client-token', 'a token with spaces in it'],
-        'client token 1 holds a character a bearer token may not',
+        'the 1st --client-token holds a character a bearer token may not',
       ],
     ];
     for (const [args, message] of refusals) {
@@ -591,6 +592,16 @@ describe('relay command line', () => {
       expect(run.stderr).not.toContain(secret);
       expect(run.stderr).not.toMatch(/short-token-0|a token with spaces/);
     }
+
+    // The environment's tokens are named by their place there, not after the flags' ones.
+    const shortInEnv = await runRelayCli(credentials, [], {
+      RELAY_CLIENT_TOKENS: `${token}-second,short-token-0`,
+    });
+    expect(shortInEnv.code).toBe(2);
+    expect(shortInEnv.stderr).toContain(
+      'the 2nd token of RELAY_CLIENT_TOKENS is 13 characters long',
+    );
+    expect(shortInEnv.stderr).not.toContain('short-token-0');
 
     // A heap cap too small for the relay is refused before anything starts.
     const cramped = await runRelayCli(credentials, ['--max-old-space-size=32']);

@@ -185,7 +185,7 @@ describe.each([
           logger: silentLogger(),
           streamsInOwnProcess,
         });
-        await expect(refused).rejects.toThrow(`The relay cannot take its ${problem}`);
+        await expect(refused).rejects.toThrow(`The relay cannot take ${problem}`);
         await expect(refused).rejects.not.toThrow(clientTokens.at(-1) as string);
         await eventLog.close();
       }
