@@ -494,6 +494,8 @@ posterLoopDelay.enable();
 interface RoundHoldUps {
   relayMainMs: number;
   relayGcPausesOverTenMs: number;
+  /** NaN with --single-process. */
+  relayStreamsMs: number;
   posterMs: number;
 }
 
@@ -578,6 +580,7 @@ async function runRound(clients: number): Promise<Round> {
   const holdUps: RoundHoldUps = {
     relayMainMs: atEnd.holdUps.loopDelayMaxMs,
     relayGcPausesOverTenMs: atEnd.holdUps.gcPausesOverTenMs - atStart.holdUps.gcPausesOverTenMs,
+    relayStreamsMs: atEnd.holdUps.streamLoopDelayMaxMs,
     posterMs,
   };
   const isStored = (answer: { status: number }) => answer.status === 200;
@@ -621,7 +624,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
-      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
+      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), ${values['single-process'] ? '' : `its stream process ${round.holdUps.relayStreamsMs.toFixed(1)} ms, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
@@ -654,8 +657,15 @@ function roundsSummary(rounds: Round[]): string {
       ' ms',
     ),
     inRoundOrder(
-      "held up at worst, the relay's main process / the poster",
-      (round) => `${round.holdUps.relayMainMs.toFixed(1)} / ${round.holdUps.posterMs.toFixed(1)}`,
+      `held up at worst, the relay's main process${values['single-process'] ? '' : ' / its stream process'} / the poster`,
+      (round) =>
+        [
+          round.holdUps.relayMainMs,
+          ...(values['single-process'] ? [] : [round.holdUps.relayStreamsMs]),
+          round.holdUps.posterMs,
+        ]
+          .map((ms) => ms.toFixed(1))
+          .join(' / '),
       ' ms',
     ),
     inRoundOrder(

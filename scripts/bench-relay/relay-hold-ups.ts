@@ -1,11 +1,14 @@
 /**
- * What held the relay's main process up, read from its /metrics (prom-client's default metrics):
- * its event loop's worst delay since the previous scrape (prom-client resets it on each one) and
- * its garbage collections' pauses by length, cumulative.
+ * What held the relay's processes up, read from its /metrics: the main process's event loop's
+ * worst delay since the previous scrape (prom-client's default metrics, reset on each one) and
+ * its garbage collections' pauses by length, cumulative; the stream process's worst delay since
+ * the previous scrape, measured alike.
  */
 export interface RelayHoldUps {
   /** Beyond the sampling timer's own period: 0 for a loop that ran each timer on time. */
   loopDelayMaxMs: number;
+  /** The stream process's, alike; NaN for a relay serving its streams in its main process. */
+  streamLoopDelayMaxMs: number;
   /** Garbage collection pauses so far (every kind), and how many of them were over 10 ms. */
   gcPauses: number;
   gcPausesOverTenMs: number;
@@ -23,6 +26,9 @@ export const heldUpMs = (maxNanoseconds: number) =>
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
   const loopDelayMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1];
+  const streamLoopDelayMax = /^relay_stream_process_eventloop_lag_max_seconds (\S+)$/m.exec(
+    metrics,
+  )?.[1];
   let gcPauses = 0;
   let withinTenMs = 0;
   for (const match of metrics.matchAll(
@@ -33,6 +39,8 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
   }
   return {
     loopDelayMaxMs: loopDelayMax === undefined ? Number.NaN : heldUpMs(Number(loopDelayMax) * 1e9),
+    streamLoopDelayMaxMs:
+      streamLoopDelayMax === undefined ? Number.NaN : heldUpMs(Number(streamLoopDelayMax) * 1e9),
     gcPauses,
     gcPausesOverTenMs: gcPauses - withinTenMs,
   };

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StreamProcessFigures } from './stream-process-protocol';
 import type { StreamMetrics } from './stream-reporting';
 import type { HttpClientErrorReason } from './http-client-error';
 
@@ -89,7 +90,12 @@ export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
  */
 export function createStreamMetrics(
   registry: Registry,
-  options: { clients: () => number; fanOutWindowMs: () => number },
+  options: {
+    clients: () => number;
+    fanOutWindowMs: () => number;
+    /** With streams in a process of their own: its figures as it last gave them. */
+    streamProcess?: () => StreamProcessFigures | undefined;
+  },
 ): StreamMetrics {
   const delivered = new Counter({
     name: 'relay_events_delivered_total',
@@ -124,6 +130,40 @@ export function createStreamMetrics(
       this.set(options.fanOutWindowMs() / 1000);
     },
   });
+
+  const { streamProcess } = options;
+  if (streamProcess !== undefined) {
+    // The default metrics (process_resident_memory_bytes, nodejs_*) are the main process's alone.
+    const streamProcessGauge = (
+      name: string,
+      help: string,
+      value: (figures: StreamProcessFigures) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          const figures = streamProcess();
+          if (figures !== undefined) this.set(value(figures));
+        },
+      });
+    streamProcessGauge(
+      'relay_stream_process_resident_memory_bytes',
+      "The stream process's resident memory, in bytes (process_resident_memory_bytes is the main process's).",
+      (figures) => figures.residentBytes,
+    );
+    streamProcessGauge(
+      'relay_stream_process_heap_used_bytes',
+      "The stream process's JavaScript heap in use, in bytes.",
+      (figures) => figures.heapUsedBytes,
+    );
+    streamProcessGauge(
+      'relay_stream_process_eventloop_lag_max_seconds',
+      "The stream process's worst event loop delay since the last scrape, as nodejs_eventloop_lag_max_seconds has the main process's.",
+      (figures) => figures.loopDelayMaxMs / 1000,
+    );
+  }
 
   return {
     /** `ms` from the wall clock: clamped at 0 should the clock step back in between. */

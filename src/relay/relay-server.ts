@@ -81,6 +81,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const streamMetrics = createStreamMetrics(metrics.registry, {
     clients: () => streamStatus.clients,
     fanOutWindowMs: () => streamStatus.fanOutWindowMs,
+    ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus.process }),
   });
   const streams = options.streamsInOwnProcess
     ? await startStreamProcess({ eventLog, logger, metrics: streamMetrics, ...streamOptions })
@@ -127,13 +128,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
 
   app.get('/healthz', async (_request, reply) => {
     if (shuttingDown) return reply.code(503).send({ status: 'shutting_down' });
-    const status = await streams.status(statusTimeoutMs);
+    const status = await streams.status(statusTimeoutMs, false);
     if (status === null) return reply.code(503).send({ status: 'streams_unavailable' });
     return { status: 'ok', headSeq: eventLog.headSeq(), clients: status.clients };
   });
   app.get('/metrics', async (_request, reply) => {
     // Without an answer in time, the stream gauges show what it said last.
-    streamStatus = (await streams.status(statusTimeoutMs)) ?? streamStatus;
+    streamStatus = (await streams.status(statusTimeoutMs, true)) ?? streamStatus;
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -11,6 +11,7 @@ import {
   checkMessage,
   fromStreamProcessSchema,
   notUnderstood,
+  type StreamProcessFigures,
   type ToStreamProcess,
 } from './stream-process-protocol';
 import type { StreamMetrics } from './stream-reporting';
@@ -24,15 +25,18 @@ export interface Streams {
   accept(request: UpgradeRequest, socket: Duplex, head: Buffer): boolean;
   /**
    * What the stream metrics' gauges show, with every count made before it in the metrics; null
-   * when the stream process does not answer within `timeoutMs`.
+   * when the stream process does not answer within `timeoutMs`. `forMetrics`: asked for a scrape
+   * of /metrics, after which the stream process's worst event loop delay starts anew.
    */
-  status(timeoutMs: number): Promise<StreamStatus | null>;
+  status(timeoutMs: number, forMetrics: boolean): Promise<StreamStatus | null>;
   close(drainTimeoutMs: number): Promise<void>;
 }
 
 export interface StreamStatus {
   clients: number;
   fanOutWindowMs: number;
+  /** Served in a process of their own: that process's memory and event loop. */
+  process?: StreamProcessFigures;
 }
 
 const restartDelayMs = 1_000;
@@ -121,6 +125,7 @@ export async function startStreamProcess(options: {
       statusRequests.get(message.id)?.({
         clients: message.clients,
         fanOutWindowMs: message.fanOutWindowMs,
+        process: message.process,
       });
       statusRequests.delete(message.id);
     }
@@ -229,7 +234,7 @@ export async function startStreamProcess(options: {
       });
       return true;
     },
-    status(timeoutMs) {
+    status(timeoutMs, forMetrics) {
       const target = child;
       if (target === null || !target.connected) return Promise.resolve(null);
       const id = nextId++;
@@ -242,7 +247,7 @@ export async function startStreamProcess(options: {
           clearTimeout(timer);
           resolve(reply);
         });
-        send({ type: 'status', id });
+        send({ type: 'status', id, forMetrics });
       });
     },
     async close(drainTimeoutMs) {

@@ -15,6 +15,18 @@ export interface LogPosition {
   oldestSeq: number | null;
 }
 
+/** The stream process's own memory and event loop, for the main process's /metrics. */
+export interface StreamProcessFigures {
+  residentBytes: number;
+  heapUsedBytes: number;
+  /**
+   * Its event loop's worst delay since the last scrape of /metrics, as Node's event loop delay
+   * monitor measures it (its sampling period included), like the main process's
+   * `nodejs_eventloop_lag_max_seconds`.
+   */
+  loopDelayMaxMs: number;
+}
+
 export type ToStreamProcess =
   | ({
       type: 'init';
@@ -37,13 +49,20 @@ export type ToStreamProcess =
     }
   /** The main process has closed its copy of the socket: the handshake may go ahead. */
   | { type: 'upgrade-go'; id: number }
-  | { type: 'status'; id: number }
+  /** `forMetrics`: a scrape of /metrics, after which the event loop's worst delay starts anew. */
+  | { type: 'status'; id: number; forMetrics: boolean }
   | { type: 'close'; drainTimeoutMs: number };
 
 export type FromStreamProcess =
   | { type: 'ready' }
   | { type: 'read'; id: number; cursor: number; limit: number }
-  | { type: 'status-result'; id: number; clients: number; fanOutWindowMs: number }
+  | {
+      type: 'status-result';
+      id: number;
+      clients: number;
+      fanOutWindowMs: number;
+      process: StreamProcessFigures;
+    }
   /** Counted since the last such message; the main process's metrics add them up. */
   | { type: 'metrics'; delivered: number; acked: number; fanOutDelaysMs: number[] }
   /** A line for the main process's log. */
@@ -100,7 +119,7 @@ export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discrimin
     head: z.string(),
   }),
   z.object({ type: z.literal('upgrade-go'), id: positiveWholeNumber() }),
-  z.object({ type: z.literal('status'), id: positiveWholeNumber() }),
+  z.object({ type: z.literal('status'), id: positiveWholeNumber(), forMetrics: z.boolean() }),
   z.object({ type: z.literal('close'), drainTimeoutMs: milliseconds() }),
 ]);
 
@@ -119,6 +138,11 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       id: positiveWholeNumber(),
       clients: wholeNumber(),
       fanOutWindowMs: milliseconds(),
+      process: z.object({
+        residentBytes: wholeNumber(),
+        heapUsedBytes: wholeNumber(),
+        loopDelayMaxMs: milliseconds(),
+      }),
     }),
     z.object({
       type: z.literal('metrics'),

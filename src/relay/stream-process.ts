@@ -6,6 +6,7 @@
  * process's webhooks and durable writes.
  */
 import type { Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { StoredEvent } from './event-log';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import {
@@ -53,6 +54,11 @@ const metrics: StreamMetrics = {
   },
 };
 setInterval(sendMetrics, metricsFlushMs).unref();
+
+// This process's event loop delays, sampled as prom-client samples the main process's (every
+// 10 ms, its default), for /metrics: the worst since the last scrape.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const position: LogPosition = { headSeq: 0, oldestSeq: null };
 const commitListeners = new Set<(events: readonly StoredEvent[]) => void>();
@@ -139,15 +145,23 @@ process.on('message', (received: unknown, handle?: Socket) => {
       upgrades.get(message.id)?.();
       upgrades.delete(message.id);
       return;
-    case 'status':
+    case 'status': {
       sendMetrics();
+      const { rss, heapUsed } = process.memoryUsage();
       toMain({
         type: 'status-result',
         id: message.id,
         clients: hub?.clients() ?? 0,
         fanOutWindowMs: hub?.fanOutWindowMs() ?? 0,
+        process: {
+          residentBytes: rss,
+          heapUsedBytes: heapUsed,
+          loopDelayMaxMs: loopDelay.count > 0 ? loopDelay.max / 1e6 : 0,
+        },
       });
+      if (message.forMetrics) loopDelay.reset();
       return;
+    }
     case 'close':
       // The main process waits for this process to exit.
       void (hub?.close(message.drainTimeoutMs) ?? Promise.resolve()).then(() => {

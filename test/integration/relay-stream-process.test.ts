@@ -108,6 +108,39 @@ describe('relay stream process', () => {
     resumed.ws.close();
   });
 
+  it('reports in /metrics the stream process’s own memory, and its event loop’s worst delay since the last scrape', async () => {
+    const relay = await startRelay();
+    const pid = streamProcessPid() as number;
+    const scrape = async () => {
+      const text = await (await fetch(`${relay.url}/metrics`)).text();
+      return (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+
+    const metrics = await scrape();
+    const residentKib = Number(
+      /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1],
+    );
+    const resident = metrics('relay_stream_process_resident_memory_bytes');
+    expect(resident / (residentKib * 1024)).toBeGreaterThan(0.8);
+    expect(resident / (residentKib * 1024)).toBeLessThan(1.25);
+    const heapUsed = metrics('relay_stream_process_heap_used_bytes');
+    expect(heapUsed).toBeGreaterThan(1_000_000);
+    expect(heapUsed).toBeLessThan(resident);
+    // Not the main process's figure, which the default metrics give.
+    expect(resident).not.toBe(metrics('process_resident_memory_bytes'));
+
+    // The stream process held up (stopped) for 300 ms: the next scrape says so, even after a
+    // health check in between; the one after it no longer does.
+    process.kill(pid, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(pid, 'SIGCONT');
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+    expect((await scrape())('relay_stream_process_eventloop_lag_max_seconds')).toBeGreaterThan(
+      0.25,
+    );
+    expect((await scrape())('relay_stream_process_eventloop_lag_max_seconds')).toBeLessThan(0.25);
+  });
+
   it('stops the stream process when the relay closes', async () => {
     const relay = await startRelay();
     const pid = streamProcessPid();

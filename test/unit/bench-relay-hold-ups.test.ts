@@ -33,8 +33,19 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     ].join('\n');
     expect(readRelayHoldUps(metrics)).toEqual({
       loopDelayMaxMs: 12.3,
+      streamLoopDelayMaxMs: Number.NaN,
       gcPauses: 55,
       gcPausesOverTenMs: 4,
     });
+  });
+
+  it('reads the stream process’s, where the relay has one, alike', () => {
+    const metrics = [
+      'nodejs_eventloop_lag_max_seconds 0.0223',
+      'relay_stream_process_eventloop_lag_max_seconds 0.0311',
+    ].join('\n');
+    const holdUps = readRelayHoldUps(metrics);
+    expect(holdUps.loopDelayMaxMs).toBeCloseTo(12.3, 6);
+    expect(holdUps.streamLoopDelayMaxMs).toBeCloseTo(21.1, 6);
   });
 });

@@ -38,13 +38,19 @@ const toStreamProcess: ToStreamProcess[] = [
     head: '',
   },
   { type: 'upgrade-go', id: 1 },
-  { type: 'status', id: 2 },
+  { type: 'status', id: 2, forMetrics: true },
   { type: 'close', drainTimeoutMs: 5_000 },
 ];
 const fromStreamProcess: FromStreamProcess[] = [
   { type: 'ready' },
   { type: 'read', id: 3, cursor: 0, limit: 256 },
-  { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
+  {
+    type: 'status-result',
+    id: 2,
+    clients: 200,
+    fanOutWindowMs: 8.5,
+    process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
+  },
   { type: 'metrics', delivered: 400, acked: 2, fanOutDelaysMs: [1.5, 9] },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
 ];
@@ -66,6 +72,8 @@ describe("the relay's messages between its two processes", () => {
       { type: 'commit', events: [{ ...event, seq: 0 }], ...position },
       { type: 'commit', events: [event], headSeq: -1, oldestSeq: 1 },
       { type: 'upgrade-go', id: '1' },
+      // From a main process of a version before the stream process's own figures.
+      { type: 'status', id: 2 },
       { type: 'close' },
     ];
     for (const message of refusedToStream)
@@ -74,6 +82,14 @@ describe("the relay's messages between its two processes", () => {
       { type: 'read', id: 3, cursor: -1, limit: 256 },
       { type: 'read', id: 3, cursor: 0, limit: 0 },
       { type: 'metrics', delivered: 1.5, acked: 0, fanOutDelaysMs: [] },
+      { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
+      {
+        type: 'status-result',
+        id: 2,
+        clients: 200,
+        fanOutWindowMs: 8.5,
+        process: { residentBytes: -1, heapUsedBytes: 0, loopDelayMaxMs: 0 },
+      },
       { type: 'log', level: 'info', fields: {}, message: 'x' },
       { type: 'log', level: 'warn', fields: { nested: { a: 1 } }, message: 'x' },
     ];
