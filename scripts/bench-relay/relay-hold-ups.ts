@@ -1,7 +1,7 @@
 /**
  * What held the relay's processes up, read from its /metrics: the main process's event loop's
  * worst delay since the previous scrape (prom-client's default metrics, reset on each one) and
- * its garbage collections' pauses by length, cumulative; the stream process's worst delay since
+ * its garbage collection pauses over 10 ms, cumulative; the stream process's worst delay since
  * the previous scrape, measured alike.
  */
 export interface RelayHoldUps {
@@ -9,8 +9,7 @@ export interface RelayHoldUps {
   loopDelayMaxMs: number;
   /** The stream process's, alike; NaN for a relay serving its streams in its main process. */
   streamLoopDelayMaxMs: number;
-  /** Garbage collection pauses so far (every kind), and how many of them were over 10 ms. */
-  gcPauses: number;
+  /** Garbage collection pauses over 10 ms so far, of every kind. */
   gcPausesOverTenMs: number;
 }
 
@@ -41,7 +40,6 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     loopDelayMaxMs: loopDelayMax === undefined ? Number.NaN : heldUpMs(Number(loopDelayMax) * 1e9),
     streamLoopDelayMaxMs:
       streamLoopDelayMax === undefined ? Number.NaN : heldUpMs(Number(streamLoopDelayMax) * 1e9),
-    gcPauses,
     gcPausesOverTenMs: gcPauses - withinTenMs,
   };
 }

@@ -21,7 +21,7 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     expect(readRelayHoldUps(await registry.metrics()).loopDelayMaxMs).toBeLessThan(100);
   });
 
-  it('counts garbage collection pauses of every kind, and those over 10 ms', () => {
+  it('counts garbage collection pauses over 10 ms, of every kind', () => {
     const metrics = [
       'nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor"} 40',
       'nodejs_gc_duration_seconds_bucket{le="0.01",kind="minor"} 49',
@@ -34,7 +34,6 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     expect(readRelayHoldUps(metrics)).toEqual({
       loopDelayMaxMs: 12.3,
       streamLoopDelayMaxMs: Number.NaN,
-      gcPauses: 55,
       gcPausesOverTenMs: 4,
     });
   });
