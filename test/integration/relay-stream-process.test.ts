@@ -130,7 +130,9 @@ describe('relay stream process', () => {
     expect(resident).not.toBe(metrics('process_resident_memory_bytes'));
 
     // The stream process held up (stopped) for 300 ms: the next scrape says so, even after a
-    // health check in between; the one after it no longer does.
+    // health check in between; the one after it no longer does. Not at once after the scrape:
+    // the monitor's first timer after a scrape only sets where its next delay is measured from.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     process.kill(pid, 'SIGSTOP');
     await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(pid, 'SIGCONT');
