@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -111,9 +111,8 @@ async function startScriptedRelay() {
 }
 
 describe('a relay that answers, but not with the stream', () => {
-  /** A loopback server answering every request with `status` and `headers`; resolves to host:port. */
-  async function answeringServer(status: number, headers: Record<string, string> = {}) {
-    const server = createServer((_request, response) => response.writeHead(status, headers).end());
+  /** Listens on loopback until the test ends; resolves to host:port. */
+  async function onLoopback(server: Server) {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => {
       server.closeAllConnections();
@@ -121,6 +120,10 @@ describe('a relay that answers, but not with the stream', () => {
     });
     return `127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
+
+  /** A loopback server answering every request with `status` and `headers`; resolves to host:port. */
+  const answeringServer = (status: number, headers: Record<string, string> = {}) =>
+    onLoopback(createServer((_request, response) => response.writeHead(status, headers).end()));
 
   /**
    * A loopback server that answers every upgrade with 101 and a handshake a WebSocket client must
@@ -140,12 +143,7 @@ describe('a relay that answers, but not with the stream', () => {
             : `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: graphql-ws\r\n\r\n`),
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return onLoopback(server);
   }
 
   const realRelayHost = async () => new URL((await startRelay()).relay.url).host;
