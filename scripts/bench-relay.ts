@@ -307,6 +307,8 @@ const machineStalls = (fromUs: number): Promise<ProbeStalls> =>
 let peakRss = 0;
 /** The same, counting the Node binary's pages (mapped by both processes) once, as they are held. */
 let peakRssSharedOnce = 0;
+/** Where `peakRssSharedOnce` was when it was reached: which process's own pages, and the binary's. */
+let peakParts = { mainPrivate: 0, streamPrivate: 0, fileBacked: 0 };
 let relayProcesses = 1;
 const relayProcFiles = `/proc/${relayProcess.pid}`;
 /** The relay's child processes (its stream process, unless it runs with --single-process). */
@@ -334,22 +336,33 @@ async function sampleRelayMemory(): Promise<void> {
     ),
   );
   let rss = 0;
-  let privateBytes = 0;
+  const privateOf: number[] = [];
   let fileBacked = 0;
   for (const status of statuses) {
     rss += kilobytes(status, 'VmRSS');
-    privateBytes += kilobytes(status, 'RssAnon') + kilobytes(status, 'RssShmem');
+    privateOf.push(kilobytes(status, 'RssAnon') + kilobytes(status, 'RssShmem'));
     fileBacked = Math.max(fileBacked, kilobytes(status, 'RssFile'));
   }
+  const [mainPrivate = 0, ...childrenPrivate] = privateOf;
+  const streamPrivate = childrenPrivate.reduce((sum, bytes) => sum + bytes, 0);
   peakRss = Math.max(peakRss, rss);
-  peakRssSharedOnce = Math.max(peakRssSharedOnce, privateBytes + fileBacked);
+  if (mainPrivate + streamPrivate + fileBacked > peakRssSharedOnce) {
+    peakRssSharedOnce = mainPrivate + streamPrivate + fileBacked;
+    peakParts = { mainPrivate, streamPrivate, fileBacked };
+  }
   relayProcesses = Math.max(relayProcesses, statuses.filter(Boolean).length);
 }
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const memoryLine = () =>
+/** With `parts`, what the peak was made of: so a run near the memory target says where it went. */
+const memoryLine = ({ parts = false } = {}) =>
   relayProcesses > 1
-    ? `${megabytes(peakRssSharedOnce)} MB (${relayProcesses} processes; ${megabytes(peakRss)} MB ` +
-      'counting the Node binary they share in each)'
+    ? `${megabytes(peakRssSharedOnce)} MB (${relayProcesses} processes; ` +
+      (parts
+        ? `at the peak the main process's own pages ${megabytes(peakParts.mainPrivate)} MB, ` +
+          `the stream process's ${megabytes(peakParts.streamPrivate)} MB and the Node binary's ` +
+          `${megabytes(peakParts.fileBacked)} MB; `
+        : '') +
+      `${megabytes(peakRss)} MB counting the Node binary they share in each)`
     : `${megabytes(peakRss)} MB (1 process)`;
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
 
@@ -719,7 +732,7 @@ if (cycles > 0) {
 
 clearInterval(memoryTimer);
 await sampleRelayMemory().catch(() => undefined);
-console.log(`relay peak RSS: ${memoryLine()}`);
+console.log(`relay peak RSS: ${memoryLine({ parts: true })}`);
 /** Resolves once `child` has exited, at once if it already has. */
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) =>
