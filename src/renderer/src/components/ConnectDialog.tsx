@@ -4,8 +4,10 @@ import type { HubSession } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { watchHubTyping } from '../hub-typing-watch';
+import { moduleUrlToRetry } from '../module-load-retry';
 import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
+import type HubPanelComponent from './HubPanel';
 import { InlineConfirmation } from './InlineConfirmation';
 import { ModalDialog } from './ModalDialog';
 import { isRelinkGone, RelinkGoneNotice } from './RelinkGoneNotice';
@@ -17,8 +19,22 @@ import {
 import { SlowAnswerNotice } from './SlowAnswerNotice';
 
 // The Hub is the heaviest part of the UI: it loads only when the dialog opens.
-const loadHubPanel = () => import('./HubPanel');
+interface HubPanelModule {
+  default: typeof HubPanelComponent;
+}
+const loadHubPanel = (): Promise<HubPanelModule> => import('./HubPanel');
 let HubPanel = lazy(loadHubPanel);
+let hubPanelLoadRetries = 0;
+
+/** The Hub's code loaded anew after `failure`: a lazy component keeps a failed load's error. */
+function reloadHubPanel(failure: unknown): void {
+  const retryUrl = moduleUrlToRetry(failure, ++hubPanelLoadRetries, window.location.href);
+  HubPanel = lazy(
+    retryUrl === null
+      ? loadHubPanel
+      : () => import(/* @vite-ignore */ retryUrl) as Promise<HubPanelModule>,
+  );
+}
 
 export function ConnectDialog(props: {
   customer: Customer;
@@ -229,8 +245,7 @@ export function ConnectDialog(props: {
               resetKeys={[session]}
               onError={(failure, info) => {
                 reportWindowError('hub', failure, info.componentStack);
-                // A lazy component keeps a failed load's error: the next try loads anew.
-                HubPanel = lazy(loadHubPanel);
+                reloadHubPanel(failure);
               }}
               fallbackRender={() => (
                 <div className="dialog-error">
