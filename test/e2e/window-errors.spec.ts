@@ -58,6 +58,30 @@ test('a Hub that cannot be shown is said in the dialog, told to main, and a new 
   expect(harness.callsMade.filter((name) => name === 'createConnectSession')).toHaveLength(2);
 });
 
+test("a link's QR code whose library cannot be loaded says so, and the link is there to copy or email", async ({
+  app,
+  harness,
+}) => {
+  await addCustomer(app, 'Acme Corp', 'acme');
+  // The QR code library's chunk (qrcode's browser build) could not be loaded.
+  await app.route(/\/assets\/browser-[\w-]+\.js$/, (route) =>
+    route.fulfill({ status: 404, body: '' }),
+  );
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Corp a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+  await expect(
+    dialog.getByText(
+      'The QR code could not be made: part of the app could not be loaded. Copy the link or email it instead.',
+    ),
+  ).toBeVisible();
+  await expect(dialog.getByRole('img', { name: /QR code/ })).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Copy link' })).toBeEnabled();
+  // Said in the dialog, not a failure nothing handled.
+  expect(reports(harness.callsMade)).toBe(0);
+});
+
 test('an error outside drawing (a timer, a promise nothing waited for) reaches main, and the window carries on', async ({
   app,
   harness,
