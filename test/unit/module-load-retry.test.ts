@@ -45,6 +45,14 @@ describe('moduleUrlToRetry', () => {
 
   it('is null for a module of another origin, or a name that is not a URL', () => {
     expect(moduleUrlToRetry(fetchFailure('https://example.com/HubPanel.js'), 1, page)).toBeNull();
+    expect(moduleUrlToRetry(fetchFailure('app://another/HubPanel.js'), 1, page)).toBeNull();
+    expect(
+      moduleUrlToRetry(
+        fetchFailure('http://127.0.0.1:5174/HubPanel.js'),
+        1,
+        'http://127.0.0.1:5173/',
+      ),
+    ).toBeNull();
     expect(moduleUrlToRetry(fetchFailure('HubPanel.js'), 1, page)).toBeNull();
   });
 });

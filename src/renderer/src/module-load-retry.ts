@@ -19,7 +19,9 @@ export function moduleUrlToRetry(
   const named = failedFetchMessage.exec(failure.message)?.[1];
   if (named === undefined || !URL.canParse(named)) return null;
   const url = new URL(named);
-  if (url.origin !== new URL(pageUrl).origin) return null;
+  const page = new URL(pageUrl);
+  // Not by `origin`, which is "null" for every URL of a scheme the URL standard does not know (app:).
+  if (url.protocol !== page.protocol || url.host !== page.host) return null;
   url.searchParams.set('try', String(attempt));
   return url.href;
 }
