@@ -24,10 +24,11 @@ export const heldUpMs = (maxNanoseconds: number) =>
   Math.max(0, maxNanoseconds / 1e6 - loopSamplingMs);
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
-  const loopDelayMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1];
-  const streamLoopDelayMax = /^relay_stream_process_eventloop_lag_max_seconds (\S+)$/m.exec(
-    metrics,
-  )?.[1];
+  /** A gauge of a worst event loop delay, in seconds, as held up: NaN where /metrics has none. */
+  const heldUpByGauge = (name: string) => {
+    const seconds = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1];
+    return seconds === undefined ? Number.NaN : heldUpMs(Number(seconds) * 1e9);
+  };
   let gcPauses = 0;
   let withinTenMs = 0;
   for (const match of metrics.matchAll(
@@ -37,9 +38,8 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     else if (match[1] === '0.01') withinTenMs += Number(match[2]);
   }
   return {
-    loopDelayMaxMs: loopDelayMax === undefined ? Number.NaN : heldUpMs(Number(loopDelayMax) * 1e9),
-    streamLoopDelayMaxMs:
-      streamLoopDelayMax === undefined ? Number.NaN : heldUpMs(Number(streamLoopDelayMax) * 1e9),
+    loopDelayMaxMs: heldUpByGauge('nodejs_eventloop_lag_max_seconds'),
+    streamLoopDelayMaxMs: heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
     gcPausesOverTenMs: gcPauses - withinTenMs,
   };
 }
