@@ -46,6 +46,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
+import {
+  describeKernelMemoryMonitor,
+  readKernelMemoryMonitor,
+} from './bench-relay/kernel-memory-monitor';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { watchRelayOutput } from './bench-relay/relay-output';
 import { nowUs } from './bench-relay/monotonic-clock';
@@ -371,6 +375,30 @@ interface CpuReading {
   /** By name: the process's pid and its CPU times (undefined without /proc). */
   processes: Map<string, { pid: number | undefined; times: CpuTimes | undefined }>;
   machine: MachineTicks | undefined;
+  /** The kernel's running kdamond threads (DAMON), their CPU times summed; none where it is off. */
+  kdamond: { pids: number[]; times: CpuTimes | undefined };
+}
+async function readKdamondCpu(): Promise<CpuReading['kdamond']> {
+  const pids = (await readKernelMemoryMonitor())?.runningPids ?? [];
+  const times = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
+  if (times.some((reading) => reading === undefined)) return { pids, times: undefined };
+  return {
+    pids,
+    times: times.reduce<CpuTimes>(
+      (sum, reading) => ({
+        runNs: sum.runNs + (reading?.runNs ?? 0),
+        waitNs: sum.waitNs + (reading?.waitNs ?? 0),
+      }),
+      { runNs: 0, waitNs: 0 },
+    ),
+  };
+}
+/** The kdamond threads' % of a core between two readings, where the same ones ran at both. */
+function kdamondShare(start: CpuReading, end: CpuReading, elapsedMs: number): number | undefined {
+  const [before, after] = [start.kdamond, end.kdamond];
+  if (before.pids.length === 0 || before.pids.join() !== after.pids.join()) return undefined;
+  if (!before.times || !after.times) return undefined;
+  return shareOfACore(before.times, after.times, elapsedMs).busy;
 }
 /** Every process of the relay and of the benchmark, by name, and the machine's counters, now. */
 async function readCpu(): Promise<CpuReading> {
@@ -389,6 +417,7 @@ async function readCpu(): Promise<CpuReading> {
     atMs: performance.now(),
     processes: new Map(pids.map(([name, pid], i) => [name, { pid, times: times[i] }])),
     machine: await readMachineTicks(),
+    kdamond: await readKdamondCpu(),
   };
 }
 
@@ -399,6 +428,8 @@ interface CpuFigures {
   allBusy: number;
   /** The relay's processes' % of a core spent ready to run but waiting for one. */
   relayWaiting: number;
+  /** The kernel's kdamond threads' % of a core; undefined where none ran all through the round. */
+  kdamondBusy: number | undefined;
 }
 function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined {
   const elapsedMs = end.atMs - start.atMs;
@@ -418,12 +449,16 @@ function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined 
     start.machine && end.machine
       ? `; steal ${stealShare(start.machine, end.machine).toFixed(1)}% of the machine's time`
       : '';
+  const kdamondBusy = kdamondShare(start, end, elapsedMs);
+  const kdamond =
+    kdamondBusy === undefined ? '' : `; the kernel's kdamond ${kdamondBusy.toFixed(1)}`;
   return {
     line:
       `${parts.join(', ')}; all ${allBusy.toFixed(1)} of the machine's ${availableParallelism() * 100}` +
-      `${cpuLimit ? ` (of the limit's ${Math.round(cpuLimit.cores * 100)})` : ''}${steal}`,
+      `${cpuLimit ? ` (of the limit's ${Math.round(cpuLimit.cores * 100)})` : ''}${steal}${kdamond}`,
     allBusy,
     relayWaiting,
+    kdamondBusy,
   };
 }
 
@@ -688,6 +723,13 @@ function roundsSummary(rounds: Round[]): string {
           ? `${round.cpu.allBusy.toFixed(1)} / ${round.cpu.relayWaiting.toFixed(1)}`
           : 'not measured',
     ),
+    ...(rounds.some((round) => round.cpu?.kdamondBusy !== undefined)
+      ? [
+          inRoundOrder("the kernel's kdamond, % of a core", (round) =>
+            round.cpu?.kdamondBusy === undefined ? 'not running' : round.cpu.kdamondBusy.toFixed(1),
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -695,6 +737,7 @@ console.log(
   `machine: ${cpus()[0]?.model ?? 'an unknown CPU'}, ${availableParallelism()} cores, ${type()} ${release()}, Node ${process.version}`,
 );
 console.log(describeMachineCosts(machineCosts));
+console.log(describeKernelMemoryMonitor(await readKernelMemoryMonitor()));
 if (cpuLimit) console.log(`CPU limit: ${cpuLimit.description}`);
 if (values['relay-arg'].length > 0)
   console.log(`relay arguments added: ${values['relay-arg'].join(' ')}`);

@@ -4,6 +4,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeKernelMemoryMonitor,
+  readKernelMemoryMonitor,
+} from '../../scripts/bench-relay/kernel-memory-monitor';
 import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -135,6 +139,7 @@ describe('relay benchmark run', () => {
       ]);
 
       expect(code).toBe(0);
+      const kernelMemoryMonitor = await readKernelMemoryMonitor();
       // The relay's log lines after it listens are passed on; a clean run has no warning.
       expect(stderr).not.toMatch(/^relay: /m);
       const reports = stdout
@@ -167,6 +172,10 @@ describe('relay benchmark run', () => {
         // The poster signs and sends every webhook, so it cannot have been idle.
         expect(Number(cpu?.[1])).toBeGreaterThan(0.5);
         expect(Number(cpu?.[2])).toBeGreaterThan(Number(cpu?.[1]));
+        // Where the kernel's DAMON runs (as on the AMD VMs), its thread's CPU is given too.
+        if (kernelMemoryMonitor?.runningPids.length)
+          expect(report).toMatch(/of the machine's time; the kernel's kdamond [\d.]+$/m);
+        else expect(report).not.toMatch(/kdamond/);
       }
       expect(stdout).toMatch(
         new RegExp(
@@ -177,6 +186,11 @@ describe('relay benchmark run', () => {
       expect(stdout).toMatch(
         /^machine costs, measured before the run: a 1-byte read from JavaScript [\d.]+ us, a wake-up round trip between two threads p50 [\d.]+ us \(p99 [\d.]+ us\)$/m,
       );
+      expect(stdout).toContain(`\n${describeKernelMemoryMonitor(kernelMemoryMonitor)}\n`);
+      if (kernelMemoryMonitor?.runningPids.length)
+        expect(stdout).toMatch(
+          /^ {2}in round order, the kernel's kdamond, % of a core: [\d.]+, [\d.]+$/m,
+        );
       const relayArgs = flags.filter((flag) => flag.startsWith('--relay-arg='));
       if (relayArgs.length > 0)
         expect(stdout).toMatch(/^relay arguments added: --retention-events=100000$/m);

@@ -1,0 +1,89 @@
+/**
+ * Whether the kernel's DAMON (its data access monitor) is running on this machine, and what it
+ * does. Its kdamond thread samples which pages are used, and, by a scheme, pages out or otherwise
+ * handles those left idle. On the AMD (PVM) VMs it runs with a pageout scheme, and with it running
+ * the relay's p99 rose round by round where without it it held
+ * (docs/relay-benchmark-log.md, "2026-12-05, night"). Printed with the machine's line, and its CPU
+ * with each round's, it says which kind of machine a run's figures came from.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where the kernel lets DAMON be seen and set (Linux 5.18 and later). */
+export const DAMON_SYSFS = '/sys/kernel/mm/damon/admin';
+
+export interface KernelMemoryMonitor {
+  /** The kdamond threads configured, running or not. */
+  threadCount: number;
+  /** The running ones' pids. */
+  runningPids: number[];
+  /** What the running ones' schemes do to the pages they select (pageout, stat, ...), each once. */
+  schemeActions: string[];
+  /** The running ones' shortest sampling interval, µs. */
+  shortestSampleUs: number | undefined;
+}
+
+const readTrimmed = (path: string) => readFile(path, 'utf8').then((text) => text.trim());
+const numberedEntries = async (dir: string) =>
+  (await readdir(dir).catch(() => [])).filter((name) => /^\d+$/.test(name));
+
+/** DAMON's state under `root`; undefined where the kernel has none (or it cannot be read). */
+export async function readKernelMemoryMonitor(
+  root = DAMON_SYSFS,
+): Promise<KernelMemoryMonitor | undefined> {
+  const kdamondsDir = join(root, 'kdamonds');
+  let threads: string[];
+  try {
+    await readFile(join(kdamondsDir, 'nr_kdamonds'), 'utf8');
+    threads = await numberedEntries(kdamondsDir);
+  } catch {
+    return undefined;
+  }
+  const runningPids: number[] = [];
+  const schemeActions = new Set<string>();
+  let shortestSampleUs: number | undefined;
+  for (const thread of threads) {
+    const threadDir = join(kdamondsDir, thread);
+    if ((await readTrimmed(join(threadDir, 'state')).catch(() => 'off')) !== 'on') continue;
+    const pid = Number(await readTrimmed(join(threadDir, 'pid')).catch(() => ''));
+    if (Number.isSafeInteger(pid) && pid > 0) runningPids.push(pid);
+    for (const context of await numberedEntries(join(threadDir, 'contexts'))) {
+      const contextDir = join(threadDir, 'contexts', context);
+      const sampleUs = Number(
+        await readTrimmed(join(contextDir, 'monitoring_attrs/intervals/sample_us')).catch(() => ''),
+      );
+      if (Number.isSafeInteger(sampleUs) && sampleUs > 0)
+        shortestSampleUs = Math.min(shortestSampleUs ?? sampleUs, sampleUs);
+      for (const scheme of await numberedEntries(join(contextDir, 'schemes'))) {
+        const action = await readTrimmed(join(contextDir, 'schemes', scheme, 'action')).catch(
+          () => '',
+        );
+        if (/^[\w-]+$/.test(action)) schemeActions.add(action);
+      }
+    }
+  }
+  return {
+    threadCount: threads.length,
+    runningPids,
+    schemeActions: [...schemeActions].sort(),
+    shortestSampleUs,
+  };
+}
+
+/** One line for the benchmark's head. */
+export function describeKernelMemoryMonitor(monitor: KernelMemoryMonitor | undefined): string {
+  const name = "the kernel's memory access monitor (DAMON)";
+  const threads = (count: number) => `${count} kdamond thread${count === 1 ? '' : 's'}`;
+  if (!monitor) return `${name}: not in this kernel, or not readable here`;
+  if (monitor.runningPids.length === 0)
+    return `${name}: not running (${threads(monitor.threadCount)} set up)`;
+  const sampling =
+    monitor.shortestSampleUs === undefined
+      ? ''
+      : `, sampling every ${monitor.shortestSampleUs / 1000} ms`;
+  const actions =
+    monitor.schemeActions.length > 0
+      ? `; what it does to the pages it selects: ${monitor.schemeActions.join(', ')}`
+      : '; no schemes';
+  return `${name}: running (${threads(monitor.runningPids.length)}${sampling}${actions})`;
+}
