@@ -1,8 +1,9 @@
 /**
  * Whether the kernel's DAMON (its data access monitor) is running on this machine, and what it
  * does. Its kdamond thread samples which pages are used, and, by a scheme, pages out or otherwise
- * handles those left idle. On the AMD (PVM) VMs it runs with a pageout scheme, and with it running
- * the relay's p99 rose round by round where without it it held
+ * handles those left idle. On the AMD (PVM) VM of 2026-12-05 it ran with a pageout scheme, taking a
+ * core for up to 12 ms at a time on a kernel that does not preempt its own threads, and with it
+ * running the relay's p99 rose round by round where without it it held
  * (docs/relay-benchmark-log.md, "2026-12-05, night"). Printed with the machine's line, and its CPU
  * with each round's, it says which kind of machine a run's figures came from.
  */
