@@ -48,7 +48,10 @@ import { parseArgs } from 'node:util';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import {
   describeKernelMemoryMonitor,
+  kdamondShare,
+  readKdamondCpu,
   readKernelMemoryMonitor,
+  type KdamondCpu,
 } from './bench-relay/kernel-memory-monitor';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { watchRelayOutput } from './bench-relay/relay-output';
@@ -375,30 +378,7 @@ interface CpuReading {
   /** By name: the process's pid and its CPU times (undefined without /proc). */
   processes: Map<string, { pid: number | undefined; times: CpuTimes | undefined }>;
   machine: MachineTicks | undefined;
-  /** The kernel's running kdamond threads (DAMON), their CPU times summed; none where it is off. */
-  kdamond: { pids: number[]; times: CpuTimes | undefined };
-}
-async function readKdamondCpu(): Promise<CpuReading['kdamond']> {
-  const pids = (await readKernelMemoryMonitor())?.runningPids ?? [];
-  const times = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
-  if (times.some((reading) => reading === undefined)) return { pids, times: undefined };
-  return {
-    pids,
-    times: times.reduce<CpuTimes>(
-      (sum, reading) => ({
-        runNs: sum.runNs + (reading?.runNs ?? 0),
-        waitNs: sum.waitNs + (reading?.waitNs ?? 0),
-      }),
-      { runNs: 0, waitNs: 0 },
-    ),
-  };
-}
-/** The kdamond threads' % of a core between two readings, where the same ones ran at both. */
-function kdamondShare(start: CpuReading, end: CpuReading, elapsedMs: number): number | undefined {
-  const [before, after] = [start.kdamond, end.kdamond];
-  if (before.pids.length === 0 || before.pids.join() !== after.pids.join()) return undefined;
-  if (!before.times || !after.times) return undefined;
-  return shareOfACore(before.times, after.times, elapsedMs).busy;
+  kdamond: KdamondCpu;
 }
 /** Every process of the relay and of the benchmark, by name, and the machine's counters, now. */
 async function readCpu(): Promise<CpuReading> {
@@ -449,7 +429,7 @@ function cpuFigures(start: CpuReading, end: CpuReading): CpuFigures | undefined 
     start.machine && end.machine
       ? `; steal ${stealShare(start.machine, end.machine).toFixed(1)}% of the machine's time`
       : '';
-  const kdamondBusy = kdamondShare(start, end, elapsedMs);
+  const kdamondBusy = kdamondShare(start.kdamond, end.kdamond, elapsedMs);
   const kdamond =
     kdamondBusy === undefined ? '' : `; the kernel's kdamond ${kdamondBusy.toFixed(1)}`;
   return {

@@ -9,6 +9,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readProcessCpu, shareOfACore, type CpuTimes } from './process-cpu';
 
 /** Where the kernel lets DAMON be seen and set (Linux 5.18 and later). */
 export const DAMON_SYSFS = '/sys/kernel/mm/damon/admin';
@@ -69,6 +70,39 @@ export async function readKernelMemoryMonitor(
     schemeActions: [...schemeActions].sort(),
     shortestSampleUs,
   };
+}
+
+/** The running kdamond threads and their CPU times summed; no times where one could not be read. */
+export interface KdamondCpu {
+  pids: number[];
+  times: CpuTimes | undefined;
+}
+
+export async function readKdamondCpu(root = DAMON_SYSFS): Promise<KdamondCpu> {
+  const pids = (await readKernelMemoryMonitor(root))?.runningPids ?? [];
+  const times = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
+  if (times.some((reading) => reading === undefined)) return { pids, times: undefined };
+  return {
+    pids,
+    times: times.reduce<CpuTimes>(
+      (sum, reading) => ({
+        runNs: sum.runNs + (reading?.runNs ?? 0),
+        waitNs: sum.waitNs + (reading?.waitNs ?? 0),
+      }),
+      { runNs: 0, waitNs: 0 },
+    ),
+  };
+}
+
+/** The kdamond threads' % of a core between two readings; undefined unless the same ones ran at both. */
+export function kdamondShare(
+  before: KdamondCpu,
+  after: KdamondCpu,
+  elapsedMs: number,
+): number | undefined {
+  if (before.pids.length === 0 || before.pids.join() !== after.pids.join()) return undefined;
+  if (!before.times || !after.times) return undefined;
+  return shareOfACore(before.times, after.times, elapsedMs).busy;
 }
 
 /** One line for the benchmark's head. */

@@ -1,16 +1,30 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   describeKernelMemoryMonitor,
+  kdamondShare,
+  readKdamondCpu,
   readKernelMemoryMonitor,
 } from '../../scripts/bench-relay/kernel-memory-monitor';
 
 const roots: string[] = [];
+const started: ChildProcess[] = [];
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  for (const child of started.splice(0)) child.kill('SIGKILL');
 });
+
+/** A process that keeps a core busy, standing in for a kdamond thread; its pid. */
+async function busyProcess(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  started.push(child);
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+  return child.pid as number;
+}
 
 /** A DAMON sysfs tree (as Linux 6.x lays it out) in a temporary directory, from path → content. */
 function damonTree(files: Record<string, string>): string {
@@ -99,5 +113,49 @@ describe("the relay benchmark's view of the kernel's memory access monitor (DAMO
     expect(describeKernelMemoryMonitor(undefined)).toBe(
       "the kernel's memory access monitor (DAMON): not in this kernel, or not readable here",
     );
+  });
+
+  it("gives the running threads' share of a core between two readings, from their /proc times", async () => {
+    const pid = await busyProcess();
+    const root = damonTree({
+      'kdamonds/nr_kdamonds': '2',
+      ...kdamond(0, 'on', pid, 500_000, ['pageout']),
+      ...kdamond(1, 'off', 0, 500_000, ['stat']),
+    });
+    const before = await readKdamondCpu(root);
+    const from = performance.now();
+    await sleep(400);
+    const after = await readKdamondCpu(root);
+    expect(after.pids).toEqual([pid]);
+    // A busy loop runs most of the time even on a loaded machine, and never over a whole core.
+    const share = kdamondShare(before, after, performance.now() - from);
+    expect(share).toBeGreaterThan(30);
+    expect(share).toBeLessThanOrEqual(101);
+  });
+
+  it('gives no share where none runs, where another thread ran at the end, or where one has gone', async () => {
+    const stopped = damonTree({
+      'kdamonds/nr_kdamonds': '1',
+      ...kdamond(0, 'off', 0, 500_000, ['pageout']),
+    });
+    const none = await readKdamondCpu(stopped);
+    expect(none).toEqual({ pids: [], times: { runNs: 0, waitNs: 0 } });
+    expect(kdamondShare(none, none, 1_000)).toBeUndefined();
+
+    const [first, second] = [await busyProcess(), await busyProcess()];
+    const before = await readKdamondCpu(
+      damonTree({ 'kdamonds/nr_kdamonds': '1', ...kdamond(0, 'on', first, 500_000, []) }),
+    );
+    const restarted = await readKdamondCpu(
+      damonTree({ 'kdamonds/nr_kdamonds': '1', ...kdamond(0, 'on', second, 500_000, []) }),
+    );
+    expect(before.times).toBeDefined();
+    expect(kdamondShare(before, restarted, 1_000)).toBeUndefined();
+
+    const gone = await readKdamondCpu(
+      damonTree({ 'kdamonds/nr_kdamonds': '1', ...kdamond(0, 'on', 2 ** 22 + 1, 500_000, []) }),
+    );
+    expect(gone.times).toBeUndefined();
+    expect(kdamondShare(gone, gone, 1_000)).toBeUndefined();
   });
 });

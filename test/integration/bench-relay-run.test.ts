@@ -172,7 +172,7 @@ describe('relay benchmark run', () => {
         // The poster signs and sends every webhook, so it cannot have been idle.
         expect(Number(cpu?.[1])).toBeGreaterThan(0.5);
         expect(Number(cpu?.[2])).toBeGreaterThan(Number(cpu?.[1]));
-        // Where the kernel's DAMON runs (as on the AMD VMs), its thread's CPU is given too.
+        // Where the kernel's DAMON runs (as on the AMD VM of 2026-12-05), its thread's CPU is given too.
         if (kernelMemoryMonitor?.runningPids.length)
           expect(report).toMatch(/of the machine's time; the kernel's kdamond [\d.]+$/m);
         else expect(report).not.toMatch(/kdamond/);
