@@ -93,8 +93,11 @@ export function createStreamMetrics(
   options: {
     clients: () => number;
     fanOutWindowMs: () => number;
-    /** With streams in a process of their own: its figures as it last gave them. */
-    streamProcess?: () => StreamProcessFigures | undefined;
+    /**
+     * With streams in a process of their own: its figures as it gave them for this scrape, null
+     * when it did not answer in time (restarting, or held up).
+     */
+    streamProcess?: () => StreamProcessFigures | null;
   },
 ): StreamMetrics {
   const delivered = new Counter({
@@ -116,7 +119,7 @@ export function createStreamMetrics(
   });
   new Gauge({
     name: 'relay_clients',
-    help: 'Connected stream clients.',
+    help: 'Connected stream clients (NaN while the stream process does not answer).',
     registers: [registry],
     collect() {
       this.set(options.clients());
@@ -145,9 +148,18 @@ export function createStreamMetrics(
         registers: [registry],
         collect() {
           const figures = streamProcess();
-          if (figures !== undefined) this.set(value(figures));
+          // NaN, Prometheus's "no value": the last figures would be a process's that is gone.
+          this.set(figures === null ? Number.NaN : value(figures));
         },
       });
+    new Gauge({
+      name: 'relay_stream_process_up',
+      help: 'Whether the stream process answered this scrape (1) or not (0: restarting, or held up); its gauges and relay_clients are NaN while it does not.',
+      registers: [registry],
+      collect() {
+        this.set(streamProcess() === null ? 0 : 1);
+      },
+    });
     streamProcessGauge(
       'relay_stream_process_resident_memory_bytes',
       "The stream process's resident memory, in bytes (process_resident_memory_bytes is the main process's).",

@@ -76,12 +76,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,
     fanOutWindowMaxMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
   };
-  /** As the stream side last answered; /metrics asks it again before answering. */
-  let streamStatus: StreamStatus = { clients: 0, fanOutWindowMs: streamOptions.fanOutWindowMs };
+  /** As the stream side answered /metrics' question before its gauges are read; null: no answer. */
+  let streamStatus: StreamStatus | null = null;
   const streamMetrics = createStreamMetrics(metrics.registry, {
-    clients: () => streamStatus.clients,
-    fanOutWindowMs: () => streamStatus.fanOutWindowMs,
-    ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus.process }),
+    clients: () => streamStatus?.clients ?? Number.NaN,
+    fanOutWindowMs: () => streamStatus?.fanOutWindowMs ?? Number.NaN,
+    ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus?.process ?? null }),
   });
   const streams = options.streamsInOwnProcess
     ? await startStreamProcess({ eventLog, logger, metrics: streamMetrics, ...streamOptions })
@@ -133,8 +133,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return { status: 'ok', headSeq: eventLog.headSeq(), clients: status.clients };
   });
   app.get('/metrics', async (_request, reply) => {
-    // Without an answer in time, the stream gauges show what it said last.
-    streamStatus = (await streams.status(statusTimeoutMs, true)) ?? streamStatus;
+    streamStatus = await streams.status(statusTimeoutMs, true);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -122,7 +122,8 @@ describe.each([
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
     // A stream process's own figures only where there is one (the default metrics cover the rest).
-    expect(text.match(/^relay_stream_process_\w+ \S+$/gm) ?? []).toHaveLength(ownProcess ? 3 : 0);
+    expect(text.match(/^relay_stream_process_\w+ \S+$/gm) ?? []).toHaveLength(ownProcess ? 4 : 0);
+    if (ownProcess) expect(text).toMatch(/^relay_stream_process_up 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
     expect(text).not.toMatch(/^relay_webhooks_rejected_total\{reason="other"\}/m);
     // Nothing slow has happened: the window is at its 8 ms minimum (a hair above if the runner

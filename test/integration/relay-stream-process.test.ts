@@ -46,6 +46,17 @@ const post = (url: string, body: string) =>
 
 const subscriber = (url: string, cursor: number | null) => streamSubscriber(url, token, cursor);
 
+/** The relay's /metrics, as a lookup of an unlabelled metric's value by its name. */
+async function scrape(url: string): Promise<(name: string) => number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return (name) => {
+    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+    if (value === undefined) throw new Error(`/metrics has no ${name}`);
+    // Prometheus reads its values case-blind: prom-client writes no value as "Nan".
+    return /^nan$/i.test(value) ? Number.NaN : Number(value);
+  };
+}
+
 /** The pid of this process's child running the relay's stream process. */
 function streamProcessPid(): number | undefined {
   const children = readdirSync(`/proc/${process.pid}/task`).flatMap((thread) =>
@@ -93,6 +104,13 @@ describe('relay stream process', () => {
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: 'streams_unavailable' });
+    // Its gauges give no value rather than the figures of a process that is gone.
+    const whileDown = await scrape(relay.url);
+    expect(whileDown('relay_stream_process_up')).toBe(0);
+    expect(whileDown('relay_clients')).toBeNaN();
+    expect(whileDown('relay_fan_out_window_seconds')).toBeNaN();
+    expect(whileDown('relay_stream_process_resident_memory_bytes')).toBeNaN();
+    expect(whileDown('relay_stream_process_eventloop_lag_max_seconds')).toBeNaN();
     expect(await refusedStream(relay.url, token)).toBe(503);
     expect((await post(relay.url, webhookBody({ account_id: 'while-down' }))).status).toBe(200);
 
@@ -100,6 +118,11 @@ describe('relay stream process', () => {
     expect(streamProcessPid()).not.toBe(pid);
     const resumed = subscriber(relay.url, first.events().at(-1)?.seq ?? null);
     await eventually(() => expect(resumed.events()).toHaveLength(1));
+    const replaced = await scrape(relay.url);
+    expect(replaced('relay_stream_process_up')).toBe(1);
+    expect(replaced('relay_clients')).toBe(1);
+    expect(replaced('relay_fan_out_window_seconds')).toBeGreaterThan(0);
+    expect(replaced('relay_stream_process_resident_memory_bytes')).toBeGreaterThan(1_000_000);
     expect(JSON.parse(resumed.events()[0]?.body ?? '{}')).toMatchObject({
       account_id: 'while-down',
     });
@@ -111,12 +134,8 @@ describe('relay stream process', () => {
   it('reports in /metrics the stream process’s own memory, and its event loop’s worst delay since the last scrape', async () => {
     const relay = await startRelay();
     const pid = streamProcessPid() as number;
-    const scrape = async () => {
-      const text = await (await fetch(`${relay.url}/metrics`)).text();
-      return (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-    };
 
-    const metrics = await scrape();
+    const metrics = await scrape(relay.url);
     const residentKib = Number(
       /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1],
     );
@@ -137,10 +156,12 @@ describe('relay stream process', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(pid, 'SIGCONT');
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
-    expect((await scrape())('relay_stream_process_eventloop_lag_max_seconds')).toBeGreaterThan(
-      0.25,
-    );
-    expect((await scrape())('relay_stream_process_eventloop_lag_max_seconds')).toBeLessThan(0.25);
+    expect(
+      (await scrape(relay.url))('relay_stream_process_eventloop_lag_max_seconds'),
+    ).toBeGreaterThan(0.25);
+    expect(
+      (await scrape(relay.url))('relay_stream_process_eventloop_lag_max_seconds'),
+    ).toBeLessThan(0.25);
   });
 
   it('stops the stream process when the relay closes', async () => {
