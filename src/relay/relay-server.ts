@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
 import type { EventLog } from './event-log';
+import { closeAfterSocketHoldersExit } from './handed-over-sockets';
 import { createRelayMetrics, createStreamMetrics } from './relay-metrics';
 import {
   couldBeStackOneSignature,
@@ -121,6 +122,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     },
   });
   const requestBegun = watchHttpRequestsBegun(app.server);
+  closeAfterSocketHoldersExit(app.server);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),

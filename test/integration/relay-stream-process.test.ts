@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -14,6 +14,7 @@ import type { FromStreamProcess, ToStreamProcess } from '../../src/relay/stream-
 import { eventually } from '../support/eventually';
 import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
 import { initForEmptyLog } from '../support/stream-process-messages';
+import { streamProcessPid } from '../support/stream-process-pid';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
@@ -55,23 +56,6 @@ async function scrape(url: string): Promise<(name: string) => number> {
     // Prometheus reads its values case-blind: prom-client writes no value as "Nan".
     return /^nan$/i.test(value) ? Number.NaN : Number(value);
   };
-}
-
-/** The pid of this process's child running the relay's stream process. */
-function streamProcessPid(): number | undefined {
-  const children = readdirSync(`/proc/${process.pid}/task`).flatMap((thread) =>
-    readFileSync(`/proc/${process.pid}/task/${thread}/children`, 'utf8')
-      .split(' ')
-      .filter(Boolean)
-      .map(Number),
-  );
-  return children.find((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('stream-process');
-    } catch {
-      return false;
-    }
-  });
 }
 
 describe('relay stream process', () => {
@@ -162,6 +146,25 @@ describe('relay stream process', () => {
     expect(
       (await scrape(relay.url))('relay_stream_process_eventloop_lag_max_seconds'),
     ).toBeLessThan(0.25);
+  });
+
+  it.each([
+    ['once its replacement runs, with no connection sent to it', true],
+    ['while it is being replaced', false],
+  ])('closes after a stream process that had connections died, %s', async (_when, replaced) => {
+    const relay = await startRelay();
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    process.kill(streamProcessPid() as number, 'SIGKILL');
+    expect(await client.closed).toBe(1006);
+    if (replaced)
+      await eventually(async () => expect((await fetch(`${relay.url}/healthz`)).status).toBe(200));
+    // Node's server.close() had waited for ever here for the process that held the connection.
+    const closed = await Promise.race([
+      relay.close(100).then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still closing after 10 s'), 10_000)),
+    ]);
+    expect(closed).toBe('closed');
   });
 
   it('stops the stream process when the relay closes', async () => {
