@@ -7,7 +7,11 @@
 export interface RelayHoldUps {
   /** Beyond the sampling timer's own period: 0 for a loop that ran each timer on time. */
   loopDelayMaxMs: number;
-  /** The stream process's, alike; NaN for a relay serving its streams in its main process. */
+  /**
+   * The stream process's, alike; NaN for a relay serving its streams in its main process, and
+   * Infinity where the stream process did not answer the scrape (held up for the relay's 2 s
+   * wait or more, or being replaced).
+   */
   streamLoopDelayMaxMs: number;
   /** Garbage collection pauses over 10 ms so far, of every kind. */
   gcPausesOverTenMs: number;
@@ -22,6 +26,10 @@ export const loopSamplingMs = 10;
 /** An event loop delay monitor's worst figure (nanoseconds) as the time the loop was held up. */
 export const heldUpMs = (maxNanoseconds: number) =>
   Math.max(0, maxNanoseconds / 1e6 - loopSamplingMs);
+
+/** A hold-up as the benchmark prints it, in ms: Infinity (no answer) said as such. */
+export const heldUpText = (ms: number) =>
+  ms === Number.POSITIVE_INFINITY ? 'over 2,000 (no answer)' : ms.toFixed(1);
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
   /** A gauge of a worst event loop delay, in seconds, as held up: NaN where /metrics has none. */
@@ -39,7 +47,9 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
   }
   return {
     loopDelayMaxMs: heldUpByGauge('nodejs_eventloop_lag_max_seconds'),
-    streamLoopDelayMaxMs: heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
+    streamLoopDelayMaxMs: /^relay_stream_process_up 0$/m.test(metrics)
+      ? Number.POSITIVE_INFINITY
+      : heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
     gcPausesOverTenMs: gcPauses - withinTenMs,
   };
 }

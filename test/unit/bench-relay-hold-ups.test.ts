@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { readRelayHoldUps } from '../../scripts/bench-relay/relay-hold-ups';
+import { heldUpText, readRelayHoldUps } from '../../scripts/bench-relay/relay-hold-ups';
 
 describe('what held the relay’s main process up, from its /metrics', () => {
   it('reads a blocked event loop from prom-client’s own metrics, and only since the last scrape', async () => {
@@ -46,5 +46,19 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     const holdUps = readRelayHoldUps(metrics);
     expect(holdUps.loopDelayMaxMs).toBeCloseTo(12.3, 6);
     expect(holdUps.streamLoopDelayMaxMs).toBeCloseTo(21.1, 6);
+    expect(heldUpText(holdUps.streamLoopDelayMaxMs)).toBe('21.1');
+  });
+
+  it('takes a stream process that did not answer the scrape for one held up beyond the wait', () => {
+    const metrics = [
+      'nodejs_eventloop_lag_max_seconds 0.0223',
+      'relay_stream_process_up 0',
+      // prom-client's way of writing NaN, Prometheus's "no value".
+      'relay_stream_process_eventloop_lag_max_seconds Nan',
+    ].join('\n');
+    const holdUps = readRelayHoldUps(metrics);
+    expect(holdUps.loopDelayMaxMs).toBeCloseTo(12.3, 6);
+    expect(holdUps.streamLoopDelayMaxMs).toBe(Number.POSITIVE_INFINITY);
+    expect(heldUpText(holdUps.streamLoopDelayMaxMs)).toBe('over 2,000 (no answer)');
   });
 });
