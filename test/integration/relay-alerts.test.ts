@@ -2,13 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/main/logger';
-import { openFileEventLog } from '../../src/relay/file-event-log';
-import { startRelayServer } from '../../src/relay/relay-server';
 import { eventually } from '../support/eventually';
 import { streamProcessPid } from '../support/stream-process-pid';
+import { startStreamProcessRelay } from '../support/stream-process-relay';
 import { streamSubscriber } from '../support/stream-subscriber';
-import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
 const deployDir = join(import.meta.dirname, '../../deploy');
@@ -59,16 +56,12 @@ describe.skipIf(promtool === undefined)(
     });
 
     it('use metrics a running relay gives, in a form Prometheus reads, its stream process up or not', async () => {
-      const temp = makeTempDir('relay-alerts');
-      cleanups.push(() => temp.remove());
-      const relay = await startRelayServer({
-        webhookSecrets: [secret],
-        clientTokens: [token],
-        eventLog: openFileEventLog({ dataDir: temp.path }),
-        logger: silentLogger(),
-        streamsInOwnProcess: true,
+      const { relay, stop } = await startStreamProcessRelay({
+        secret,
+        token,
+        dirPrefix: 'relay-alerts',
       });
-      cleanups.push(() => relay.close(100).catch(() => undefined));
+      cleanups.push(stop);
       // Every kind of series the rules read: a stored webhook, a refused one, a subscriber.
       const subscriber = streamSubscriber(relay.url, token, null);
       cleanups.push(() => subscriber.ws.close());

@@ -6,16 +6,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { silentLogger } from '../../src/main/logger';
-import { openFileEventLog } from '../../src/relay/file-event-log';
-import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import type { RunningRelay } from '../../src/relay/relay-server';
 import type { StoredEvent } from '../../src/relay/event-log';
 import type { FromStreamProcess, ToStreamProcess } from '../../src/relay/stream-process-protocol';
 import { eventually } from '../support/eventually';
 import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
 import { initForEmptyLog } from '../support/stream-process-messages';
 import { streamProcessPid } from '../support/stream-process-pid';
-import { makeTempDir } from '../support/temp-dir';
+import { startStreamProcessRelay } from '../support/stream-process-relay';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 
 const secret = 'whsec_stream_process';
@@ -26,16 +24,12 @@ afterEach(async () => {
 });
 
 async function startRelay(): Promise<RunningRelay> {
-  const temp = makeTempDir('relay-stream-process');
-  const relay = await startRelayServer({
-    webhookSecrets: [secret],
-    clientTokens: [token],
-    eventLog: openFileEventLog({ dataDir: temp.path }),
-    logger: silentLogger(),
-    streamsInOwnProcess: true,
+  const { relay, stop } = await startStreamProcessRelay({
+    secret,
+    token,
+    dirPrefix: 'relay-stream-process',
   });
-  cleanups.push(() => temp.remove());
-  cleanups.push(() => relay.close(100).catch(() => undefined));
+  cleanups.push(stop);
   return relay;
 }
 
