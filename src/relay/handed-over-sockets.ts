@@ -12,10 +12,10 @@ interface HandOverState {
  * using workers, and its close asks each such child still running to say when its sockets are
  * closed. Once all of them have exited their list is empty, but the mark stays, and close then
  * waits for an answer no one will give: its callback never comes, nor Fastify's close with it
- * (seen with Node 22). Here that happens when the stream process is replaced and
- * the relay stops before its replacement is sent a connection. With none left to ask, close has
- * nothing to wait for but the server's own connections, so the mark is cleared as close begins.
- * Where Node keeps no such state, this changes nothing.
+ * (seen with Node 22). Here that happens when the stream process is replaced and the relay stops
+ * before its replacement is sent a connection. With none left to ask, close has nothing to wait
+ * for but the server's own connections, so the mark is cleared as close begins. Where Node keeps
+ * no such state, this changes nothing.
  */
 export function closeAfterSocketHoldersExit(server: Server): void {
   const close = server.close.bind(server);

@@ -154,7 +154,7 @@ export function createStreamMetrics(
       });
     new Gauge({
       name: 'relay_stream_process_up',
-      help: 'Whether the stream process answered this scrape (1) or not (0: restarting, or held up); its gauges and relay_clients are NaN while it does not.',
+      help: 'Whether the stream process answered this scrape (1) or not (0: restarting, or held up); its gauges, relay_clients and relay_fan_out_window_seconds are NaN while it does not.',
       registers: [registry],
       collect() {
         this.set(streamProcess() === null ? 0 : 1);
