@@ -29,10 +29,13 @@ const readTrimmed = (path: string) => readFile(path, 'utf8').then((text) => text
 const numberedEntries = async (dir: string) =>
   (await readdir(dir).catch(() => [])).filter((name) => /^\d+$/.test(name));
 
-/** DAMON's state under `root`; undefined where the kernel has none (or it cannot be read). */
-export async function readKernelMemoryMonitor(
-  root = DAMON_SYSFS,
-): Promise<KernelMemoryMonitor | undefined> {
+/**
+ * The kdamond threads set up under `root` and the running ones (their sysfs directories and
+ * pids); undefined where the kernel has no DAMON (or it cannot be read).
+ */
+async function readKdamondThreads(
+  root: string,
+): Promise<{ count: number; running: { dir: string; pid: number | undefined }[] } | undefined> {
   const kdamondsDir = join(root, 'kdamonds');
   let threads: string[];
   try {
@@ -41,14 +44,28 @@ export async function readKernelMemoryMonitor(
   } catch {
     return undefined;
   }
-  const runningPids: number[] = [];
+  const running: { dir: string; pid: number | undefined }[] = [];
+  for (const thread of threads) {
+    const dir = join(kdamondsDir, thread);
+    if ((await readTrimmed(join(dir, 'state')).catch(() => 'off')) !== 'on') continue;
+    const pid = Number(await readTrimmed(join(dir, 'pid')).catch(() => ''));
+    running.push({ dir, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined });
+  }
+  return { count: threads.length, running };
+}
+
+const pidsOf = (running: { pid: number | undefined }[]) =>
+  running.flatMap(({ pid }) => (pid === undefined ? [] : [pid]));
+
+/** DAMON's state under `root`; undefined where the kernel has none (or it cannot be read). */
+export async function readKernelMemoryMonitor(
+  root = DAMON_SYSFS,
+): Promise<KernelMemoryMonitor | undefined> {
+  const threads = await readKdamondThreads(root);
+  if (threads === undefined) return undefined;
   const schemeActions = new Set<string>();
   let shortestSampleUs: number | undefined;
-  for (const thread of threads) {
-    const threadDir = join(kdamondsDir, thread);
-    if ((await readTrimmed(join(threadDir, 'state')).catch(() => 'off')) !== 'on') continue;
-    const pid = Number(await readTrimmed(join(threadDir, 'pid')).catch(() => ''));
-    if (Number.isSafeInteger(pid) && pid > 0) runningPids.push(pid);
+  for (const { dir: threadDir } of threads.running) {
     for (const context of await numberedEntries(join(threadDir, 'contexts'))) {
       const contextDir = join(threadDir, 'contexts', context);
       const sampleUs = Number(
@@ -65,8 +82,8 @@ export async function readKernelMemoryMonitor(
     }
   }
   return {
-    threadCount: threads.length,
-    runningPids,
+    threadCount: threads.count,
+    runningPids: pidsOf(threads.running),
     schemeActions: [...schemeActions].sort(),
     shortestSampleUs,
   };
@@ -78,8 +95,9 @@ export interface KdamondCpu {
   times: CpuTimes | undefined;
 }
 
+/** Read twice a round: the running threads' pids only, not their contexts and schemes. */
 export async function readKdamondCpu(root = DAMON_SYSFS): Promise<KdamondCpu> {
-  const pids = (await readKernelMemoryMonitor(root))?.runningPids ?? [];
+  const pids = pidsOf((await readKdamondThreads(root))?.running ?? []);
   const times = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
   if (times.some((reading) => reading === undefined)) return { pids, times: undefined };
   return {
