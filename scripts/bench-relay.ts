@@ -653,7 +653,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
-      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), ${values['single-process'] ? '' : `its stream process ${heldUpText(round.holdUps.relayStreamsMs)} ms, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
+      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), ${values['single-process'] ? '' : `its stream process ${heldUpText(round.holdUps.relayStreamsMs, ' ms')}, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
@@ -693,7 +693,7 @@ function roundsSummary(rounds: Round[]): string {
           ...(values['single-process'] ? [] : [round.holdUps.relayStreamsMs]),
           round.holdUps.posterMs,
         ]
-          .map(heldUpText)
+          .map((ms) => heldUpText(ms))
           .join(' / '),
       ' ms',
     ),

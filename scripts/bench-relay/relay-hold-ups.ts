@@ -27,9 +27,12 @@ export const loopSamplingMs = 10;
 export const heldUpMs = (maxNanoseconds: number) =>
   Math.max(0, maxNanoseconds / 1e6 - loopSamplingMs);
 
-/** A hold-up as the benchmark prints it, in ms: Infinity (no answer) said as such. */
-export const heldUpText = (ms: number) =>
-  ms === Number.POSITIVE_INFINITY ? 'over 2,000 (no answer)' : ms.toFixed(1);
+/**
+ * A hold-up as the benchmark prints it, in ms followed by `unit`: Infinity (a stream process that
+ * did not answer the relay's 2 s wait) said as such, with no unit after it.
+ */
+export const heldUpText = (ms: number, unit = '') =>
+  ms === Number.POSITIVE_INFINITY ? 'no answer (over 2 s)' : `${ms.toFixed(1)}${unit}`;
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
   /** A gauge of a worst event loop delay, in seconds, as held up: NaN where /metrics has none. */

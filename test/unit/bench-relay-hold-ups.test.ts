@@ -59,6 +59,7 @@ describe('what held the relay’s main process up, from its /metrics', () => {
     const holdUps = readRelayHoldUps(metrics);
     expect(holdUps.loopDelayMaxMs).toBeCloseTo(12.3, 6);
     expect(holdUps.streamLoopDelayMaxMs).toBe(Number.POSITIVE_INFINITY);
-    expect(heldUpText(holdUps.streamLoopDelayMaxMs)).toBe('over 2,000 (no answer)');
+    expect(heldUpText(holdUps.streamLoopDelayMaxMs, ' ms')).toBe('no answer (over 2 s)');
+    expect(heldUpText(holdUps.loopDelayMaxMs, ' ms')).toBe('12.3 ms');
   });
 });
