@@ -119,7 +119,7 @@ export function createStreamMetrics(
   });
   new Gauge({
     name: 'relay_clients',
-    help: 'Connected stream clients (NaN while the stream process does not answer).',
+    help: 'Connected stream clients (0 while no stream process runs; NaN while one runs and does not answer).',
     registers: [registry],
     collect() {
       this.set(options.clients());
@@ -154,7 +154,7 @@ export function createStreamMetrics(
       });
     new Gauge({
       name: 'relay_stream_process_up',
-      help: 'Whether the stream process answered this scrape (1) or not (0: restarting, or held up); its gauges, relay_clients and relay_fan_out_window_seconds are NaN while it does not.',
+      help: 'Whether the stream process answered this scrape (1) or not (0: restarting, or held up); its gauges and relay_fan_out_window_seconds are NaN while it does not, as is relay_clients unless none runs (0).',
       registers: [registry],
       collect() {
         this.set(streamProcess() === null ? 0 : 1);

@@ -80,7 +80,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   /** As the stream side answered /metrics' question before its gauges are read; null: no answer. */
   let streamStatus: StreamStatus | null = null;
   const streamMetrics = createStreamMetrics(metrics.registry, {
-    clients: () => streamStatus?.clients ?? Number.NaN,
+    // With no stream process running, none is connected; with one that did not answer, unknown.
+    clients: () => streamStatus?.clients ?? (streams.running() ? Number.NaN : 0),
     fanOutWindowMs: () => streamStatus?.fanOutWindowMs ?? Number.NaN,
     ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus?.process ?? null }),
   });
@@ -283,6 +284,7 @@ function inProcessStreams(hub: StreamHub): Streams {
       return true;
     },
     status: () => Promise.resolve({ clients: hub.clients(), fanOutWindowMs: hub.fanOutWindowMs() }),
+    running: () => true,
     close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };
 }

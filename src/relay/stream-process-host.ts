@@ -29,6 +29,11 @@ export interface Streams {
    * of /metrics, after which the stream process's worst event loop delay starts anew.
    */
   status(timeoutMs: number, forMetrics: boolean): Promise<StreamStatus | null>;
+  /**
+   * False between a stream process's exit and its replacement's start: no client is connected
+   * then, as its connections ended with it.
+   */
+  running(): boolean;
   close(drainTimeoutMs: number): Promise<void>;
 }
 
@@ -250,6 +255,7 @@ export async function startStreamProcess(options: {
         send({ type: 'status', id, forMetrics });
       });
     },
+    running: () => child !== null,
     async close(drainTimeoutMs) {
       closing = true;
       stopListening();

@@ -79,13 +79,14 @@ describe('relay stream process', () => {
     expect(pid).toBeDefined();
     process.kill(pid as number, 'SIGKILL');
     expect(await first.closed).toBe(1006);
+    // Its exit seen, before its replacement starts (a second later): no client is connected.
+    await eventually(async () => expect((await scrape(relay.url))('relay_clients')).toBe(0));
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: 'streams_unavailable' });
     // Its gauges give no value rather than the figures of a process that is gone.
     const whileDown = await scrape(relay.url);
     expect(whileDown('relay_stream_process_up')).toBe(0);
-    expect(whileDown('relay_clients')).toBeNaN();
     expect(whileDown('relay_fan_out_window_seconds')).toBeNaN();
     expect(whileDown('relay_stream_process_resident_memory_bytes')).toBeNaN();
     expect(whileDown('relay_stream_process_eventloop_lag_max_seconds')).toBeNaN();
@@ -140,6 +141,26 @@ describe('relay stream process', () => {
     expect(
       (await scrape(relay.url))('relay_stream_process_eventloop_lag_max_seconds'),
     ).toBeLessThan(0.25);
+  });
+
+  it('gives no client count while a running stream process does not answer', async () => {
+    const relay = await startRelay();
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    const pid = streamProcessPid() as number;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Held up past the scrape's 2 s wait: its one client may or may not be connected still.
+      const whileHeldUp = await scrape(relay.url);
+      expect(whileHeldUp('relay_stream_process_up')).toBe(0);
+      expect(whileHeldUp('relay_clients')).toBeNaN();
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const after = await scrape(relay.url);
+    expect(after('relay_stream_process_up')).toBe(1);
+    expect(after('relay_clients')).toBe(1);
+    client.ws.close();
   });
 
   it.each([
