@@ -58,15 +58,18 @@ test('a Hub that cannot be shown is said in the dialog, told to main, and a new 
   expect(harness.callsMade.filter((name) => name === 'createConnectSession')).toHaveLength(2);
 });
 
-test("a link's QR code whose library cannot be loaded says so, and the link is there to copy or email", async ({
+test("a link's QR code whose library cannot be loaded says so, the link is there to copy or email, and the next link's QR code asks for the library anew", async ({
   app,
   harness,
 }) => {
   await addCustomer(app, 'Acme Corp', 'acme');
-  // The QR code library's chunk (qrcode's browser build) could not be loaded.
-  await app.route(/\/assets\/browser-[\w-]+\.js$/, (route) =>
-    route.fulfill({ status: 404, body: '' }),
-  );
+  // The QR code library's chunk (qrcode's browser build) could not be loaded, nor at once again
+  // under a new URL; then it can.
+  const qrLibraryLoads: string[] = [];
+  await app.route(/\/assets\/browser-[\w-]+\.js(?:\?try=\d+)?$/, (route) => {
+    qrLibraryLoads.push(new URL(route.request().url()).search);
+    return qrLibraryLoads.length <= 2 ? route.fulfill({ status: 404, body: '' }) : route.continue();
+  });
   await app.getByRole('button', { name: 'Send a link' }).click();
   const dialog = app.getByRole('dialog', { name: 'Send Acme Corp a link' });
   await dialog.getByRole('button', { name: 'Create link' }).click();
@@ -78,8 +81,30 @@ test("a link's QR code whose library cannot be loaded says so, and the link is t
   ).toBeVisible();
   await expect(dialog.getByRole('img', { name: /QR code/ })).toHaveCount(0);
   await expect(dialog.getByRole('button', { name: 'Copy link' })).toBeEnabled();
+  expect(qrLibraryLoads).toEqual(['', '?try=1']);
   // Said in the dialog, not a failure nothing handled.
   expect(reports(harness.callsMade)).toBe(0);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByRole('img', { name: /QR code/ })).toBeVisible();
+  expect(qrLibraryLoads).toEqual(['', '?try=1', '?try=2']);
+});
+
+test("a link's QR code is shown when its library's first fetch fails and the one at once after it does not", async ({
+  app,
+}) => {
+  await addCustomer(app, 'Acme Corp', 'acme');
+  let qrLibraryLoads = 0;
+  await app.route(/\/assets\/browser-[\w-]+\.js(?:\?try=\d+)?$/, (route) =>
+    qrLibraryLoads++ === 0 ? route.fulfill({ status: 404, body: '' }) : route.continue(),
+  );
+  await app.getByRole('button', { name: 'Send a link' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Send Acme Corp a link' });
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  await expect(dialog.getByRole('img', { name: /QR code/ })).toBeVisible();
+  expect(qrLibraryLoads).toBe(2);
 });
 
 test('an error outside drawing (a timer, a promise nothing waited for) reaches main, and the window carries on', async ({

@@ -1,6 +1,36 @@
 import type QRCodeLibrary from 'qrcode';
+import { moduleUrlToRetry } from './module-load-retry';
 
 export type QrCodeResult = { dataUrl: string } | { problem: string };
+
+type QrLibrary = Pick<typeof QRCodeLibrary, 'toDataURL'>;
+
+// Loaded with the first link, not with the window: most sessions never make one.
+let importQrLibrary = (): Promise<{ default: QrLibrary }> => import('qrcode');
+let qrLibraryRetries = 0;
+
+/**
+ * The QR code library. A fetch of it that failed is tried again at once under a new URL (a page
+ * keeps a failed module fetch for its life: `moduleUrlToRetry`), and a link made later starts from
+ * the last URL tried, so each link's QR code gets its own new fetch until one loads.
+ */
+async function loadQrLibrary(): Promise<QrLibrary> {
+  try {
+    return (await importQrLibrary()).default;
+  } catch (failure) {
+    const retryUrl = moduleUrlToRetry(failure, ++qrLibraryRetries, window.location.href);
+    if (retryUrl === null) throw failure;
+    importQrLibrary = async () => {
+      // The chunk itself, not the import the build wrote: its default export is the library.
+      const chunk = (await import(/* @vite-ignore */ retryUrl)) as { default?: Partial<QrLibrary> };
+      const library = chunk.default;
+      if (typeof library?.toDataURL !== 'function')
+        throw new Error('The QR code library loaded without toDataURL.');
+      return { default: library as QrLibrary };
+    };
+    return (await importQrLibrary()).default;
+  }
+}
 
 /**
  * The auth link as a QR code image (a data: URL), or why there is none: a QR code holds at most
@@ -8,10 +38,9 @@ export type QrCodeResult = { dataUrl: string } | { problem: string };
  * may not load.
  */
 export async function authLinkQrCode(url: string): Promise<QrCodeResult> {
-  let QRCode: typeof QRCodeLibrary;
+  let QRCode: QrLibrary;
   try {
-    // Loaded with the first link, not with the window: most sessions never make one.
-    ({ default: QRCode } = await import('qrcode'));
+    QRCode = await loadQrLibrary();
   } catch {
     return {
       problem:
