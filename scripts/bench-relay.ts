@@ -523,6 +523,7 @@ posterLoopDelay.enable();
 interface RoundHoldUps {
   relayMainMs: number;
   relayGcPausesOverTenMs: number;
+  relayStoresOverTwentyFiveMs: number;
   /** NaN with --single-process. */
   relayStreamsMs: number;
   posterMs: number;
@@ -609,6 +610,8 @@ async function runRound(clients: number): Promise<Round> {
   const holdUps: RoundHoldUps = {
     relayMainMs: atEnd.holdUps.loopDelayMaxMs,
     relayGcPausesOverTenMs: atEnd.holdUps.gcPausesOverTenMs - atStart.holdUps.gcPausesOverTenMs,
+    relayStoresOverTwentyFiveMs:
+      atEnd.holdUps.storesOverTwentyFiveMs - atStart.holdUps.storesOverTwentyFiveMs,
     relayStreamsMs: atEnd.holdUps.streamLoopDelayMaxMs,
     posterMs,
   };
@@ -653,7 +656,7 @@ function report(label: string, round: Round, clients: number): void {
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
-      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}), ${values['single-process'] ? '' : `its stream process ${heldUpText(round.holdUps.relayStreamsMs, ' ms')}, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
+      `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}; webhooks whose storing took over 25 ms: ${round.holdUps.relayStoresOverTwentyFiveMs}), ${values['single-process'] ? '' : `its stream process ${heldUpText(round.holdUps.relayStreamsMs, ' ms')}, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
       `  CPU over the measured seconds, % of a core (and % waiting for one): ${round.cpu?.line ?? 'not measured (no /proc here, or a relay process restarted)'}`,
       `  relay peak RSS so far: ${memoryLine()}`,
@@ -696,6 +699,11 @@ function roundsSummary(rounds: Round[]): string {
           .map((ms) => heldUpText(ms))
           .join(' / '),
       ' ms',
+    ),
+    inRoundOrder(
+      "webhooks whose storing took over 25 ms / the relay's garbage collection pauses over 10 ms",
+      (round) =>
+        `${round.holdUps.relayStoresOverTwentyFiveMs} / ${round.holdUps.relayGcPausesOverTenMs}`,
     ),
     inRoundOrder(
       "CPU of every process together / the relay's waiting for a core, % of a core",

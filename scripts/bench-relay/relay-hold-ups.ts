@@ -15,6 +15,11 @@ export interface RelayHoldUps {
   streamLoopDelayMaxMs: number;
   /** Garbage collection pauses over 10 ms so far, of every kind. */
   gcPausesOverTenMs: number;
+  /**
+   * Webhooks so far whose storing (the group commit's wait and the durable write) took over 25
+   * ms: where the main process was held up in a durable write, these were waiting on it.
+   */
+  storesOverTwentyFiveMs: number;
 }
 
 /**
@@ -48,11 +53,17 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     if (match[1] === '+Inf') gcPauses += Number(match[2]);
     else if (match[1] === '0.01') withinTenMs += Number(match[2]);
   }
+  const storeBuckets = new Map<string, number>();
+  for (const match of metrics.matchAll(
+    /^relay_webhook_store_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
+  ))
+    storeBuckets.set(match[1] as string, Number(match[2]));
   return {
     loopDelayMaxMs: heldUpByGauge('nodejs_eventloop_lag_max_seconds'),
     streamLoopDelayMaxMs: /^relay_stream_process_up 0$/m.test(metrics)
       ? Number.POSITIVE_INFINITY
       : heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
     gcPausesOverTenMs: gcPauses - withinTenMs,
+    storesOverTwentyFiveMs: (storeBuckets.get('+Inf') ?? 0) - (storeBuckets.get('0.025') ?? 0),
   };
 }

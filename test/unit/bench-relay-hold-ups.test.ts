@@ -31,11 +31,24 @@ describe('what held the relay’s main process up, from its /metrics', () => {
       'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="major"} 5',
       'nodejs_eventloop_lag_max_seconds 0.0223',
     ].join('\n');
-    expect(readRelayHoldUps(metrics)).toEqual({
+    expect(readRelayHoldUps(metrics)).toMatchObject({
       loopDelayMaxMs: 12.3,
       streamLoopDelayMaxMs: Number.NaN,
       gcPausesOverTenMs: 4,
     });
+  });
+
+  it('counts the webhooks whose storing took over 25 ms', () => {
+    const metrics = [
+      'relay_webhook_store_seconds_bucket{le="0.01"} 990',
+      'relay_webhook_store_seconds_bucket{le="0.025"} 997',
+      'relay_webhook_store_seconds_bucket{le="0.05"} 999',
+      'relay_webhook_store_seconds_bucket{le="+Inf"} 1000',
+      'relay_webhook_store_seconds_sum 2.5',
+      'relay_webhook_store_seconds_count 1000',
+    ].join('\n');
+    expect(readRelayHoldUps(metrics).storesOverTwentyFiveMs).toBe(3);
+    expect(readRelayHoldUps('').storesOverTwentyFiveMs).toBe(0);
   });
 
   it('reads the stream process’s, where the relay has one, alike', () => {
