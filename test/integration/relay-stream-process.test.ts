@@ -150,7 +150,7 @@ describe('relay stream process', () => {
     const pid = streamProcessPid() as number;
     process.kill(pid, 'SIGSTOP');
     try {
-      // Held up past the scrape's 2 s wait: its one client may or may not be connected still.
+      // Held up past the scrape's 2 s wait: its client is connected still, unknown to the relay.
       const whileHeldUp = await scrape(relay.url);
       expect(whileHeldUp('relay_stream_process_up')).toBe(0);
       expect(whileHeldUp('relay_clients')).toBeNaN();
