@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { moduleUrlToRetry } from '../../src/renderer/src/module-load-retry';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importAfterFailure, moduleUrlToRetry } from '../../src/renderer/src/module-load-retry';
 
 const page = 'app://onboarding/index.html';
 const fetchFailure = (url: string) =>
@@ -54,5 +58,34 @@ describe('moduleUrlToRetry', () => {
       ),
     ).toBeNull();
     expect(moduleUrlToRetry(fetchFailure('HubPanel.js'), 1, page)).toBeNull();
+  });
+});
+
+describe('importAfterFailure', () => {
+  // The URL it is fetched under ("?try=1") is seen in the browser (test/e2e/window-errors.spec.ts):
+  // vitest's module runner drops a file URL's query.
+  it('imports the module a failed fetch names, not the plain import', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'module-load-retry-'));
+    try {
+      const path = join(dir, 'chunk.mjs');
+      writeFileSync(path, 'export default { loadedFrom: import.meta.url };');
+      const url = pathToFileURL(path).href;
+      const plain = () => Promise.reject(new Error('not asked'));
+      const retry = importAfterFailure<{ default: { loadedFrom: string } }>(
+        fetchFailure(url),
+        1,
+        pathToFileURL(join(dir, 'index.html')).href,
+        plain,
+      );
+      expect(retry).not.toBe(plain);
+      expect(new URL((await retry()).default.loadedFrom).pathname).toBe(new URL(url).pathname);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is the plain import again after a failure that was no fetch', () => {
+    const plain = () => Promise.resolve({});
+    expect(importAfterFailure(new TypeError('x is not a function'), 1, page, plain)).toBe(plain);
   });
 });

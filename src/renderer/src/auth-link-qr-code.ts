@@ -1,12 +1,13 @@
 import type QRCodeLibrary from 'qrcode';
-import { moduleUrlToRetry } from './module-load-retry';
+import { importAfterFailure } from './module-load-retry';
 
 export type QrCodeResult = { dataUrl: string } | { problem: string };
 
 type QrLibrary = Pick<typeof QRCodeLibrary, 'toDataURL'>;
 
 // Loaded with the first link, not with the window: most sessions never make one.
-let importQrLibrary = (): Promise<{ default: QrLibrary }> => import('qrcode');
+const importQrLibraryPlain = (): Promise<{ default: QrLibrary }> => import('qrcode');
+let importQrLibrary = importQrLibraryPlain;
 let qrLibraryRetries = 0;
 
 /**
@@ -15,21 +16,22 @@ let qrLibraryRetries = 0;
  * the last URL tried, so each link's QR code gets its own new fetch until one loads.
  */
 async function loadQrLibrary(): Promise<QrLibrary> {
+  let library: Partial<QrLibrary> | undefined;
   try {
-    return (await importQrLibrary()).default;
+    library = (await importQrLibrary()).default;
   } catch (failure) {
-    const retryUrl = moduleUrlToRetry(failure, ++qrLibraryRetries, window.location.href);
-    if (retryUrl === null) throw failure;
-    importQrLibrary = async () => {
-      // The chunk itself, not the import the build wrote: its default export is the library.
-      const chunk = (await import(/* @vite-ignore */ retryUrl)) as { default?: Partial<QrLibrary> };
-      const library = chunk.default;
-      if (typeof library?.toDataURL !== 'function')
-        throw new Error('The QR code library loaded without toDataURL.');
-      return { default: library as QrLibrary };
-    };
-    return (await importQrLibrary()).default;
+    importQrLibrary = importAfterFailure(
+      failure,
+      ++qrLibraryRetries,
+      window.location.href,
+      importQrLibraryPlain,
+    );
+    library = (await importQrLibrary()).default;
   }
+  // Imported under a new URL it is the build's chunk itself, whose default export is the library.
+  if (typeof library?.toDataURL !== 'function')
+    throw new Error('The QR code library loaded without toDataURL.');
+  return library as QrLibrary;
 }
 
 /**

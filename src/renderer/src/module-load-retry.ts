@@ -25,3 +25,18 @@ export function moduleUrlToRetry(
   url.searchParams.set('try', String(attempt));
   return url.href;
 }
+
+/**
+ * The import to try after `failure` of a module loaded with `plain`: the same module under a new
+ * URL where its fetch failed (`moduleUrlToRetry`), `plain` again otherwise. The module is this
+ * app's own chunk, whose exports the caller knows as `T`.
+ */
+export function importAfterFailure<T>(
+  failure: unknown,
+  attempt: number,
+  pageUrl: string,
+  plain: () => Promise<T>,
+): () => Promise<T> {
+  const retryUrl = moduleUrlToRetry(failure, attempt, pageUrl);
+  return retryUrl === null ? plain : () => import(/* @vite-ignore */ retryUrl) as Promise<T>;
+}

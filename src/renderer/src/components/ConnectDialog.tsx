@@ -4,7 +4,7 @@ import type { HubSession } from '../../../shared/contract';
 import { accountDisplayName, type Customer, type LinkedAccountView } from '../../../shared/domain';
 import { messageOf, onboarding, unwrap } from '../bridge';
 import { watchHubTyping } from '../hub-typing-watch';
-import { moduleUrlToRetry } from '../module-load-retry';
+import { importAfterFailure } from '../module-load-retry';
 import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { reportWindowError } from '../window-error-reporting';
 import type HubPanelComponent from './HubPanel';
@@ -28,11 +28,8 @@ let hubPanelLoadRetries = 0;
 
 /** The Hub's code loaded anew after `failure`: a lazy component keeps a failed load's error. */
 function reloadHubPanel(failure: unknown): void {
-  const retryUrl = moduleUrlToRetry(failure, ++hubPanelLoadRetries, window.location.href);
   HubPanel = lazy(
-    retryUrl === null
-      ? loadHubPanel
-      : () => import(/* @vite-ignore */ retryUrl) as Promise<HubPanelModule>,
+    importAfterFailure(failure, ++hubPanelLoadRetries, window.location.href, loadHubPanel),
   );
 }
 
