@@ -98,14 +98,15 @@ export interface KdamondCpu {
 /** Read twice a round: the running threads' pids only, not their contexts and schemes. */
 export async function readKdamondCpu(root = DAMON_SYSFS): Promise<KdamondCpu> {
   const pids = pidsOf((await readKdamondThreads(root))?.running ?? []);
-  const times = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
-  if (times.some((reading) => reading === undefined)) return { pids, times: undefined };
+  const readings = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
+  const times = readings.filter((reading): reading is CpuTimes => reading !== undefined);
+  if (times.length < readings.length) return { pids, times: undefined };
   return {
     pids,
     times: times.reduce<CpuTimes>(
       (sum, reading) => ({
-        runNs: sum.runNs + (reading?.runNs ?? 0),
-        waitNs: sum.waitNs + (reading?.waitNs ?? 0),
+        runNs: sum.runNs + reading.runNs,
+        waitNs: sum.waitNs + reading.waitNs,
       }),
       { runNs: 0, waitNs: 0 },
     ),
