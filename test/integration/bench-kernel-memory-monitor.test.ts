@@ -20,7 +20,8 @@ afterEach(() => {
 
 /** A process that keeps a core busy, standing in for a kdamond thread; its pid. */
 async function busyProcess(): Promise<number> {
-  // A shell's loop has one thread, where Node's helper threads could take a core's worth and more.
+  // A shell's loop runs on one thread: a Node process's helper threads (compiling, collecting
+  // garbage) ran beside its loop and took it past a whole core.
   const child = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
   started.push(child);
   await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
