@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCpuHierarchy, limitCpu } from '../../scripts/bench-relay/cpu-limit';
-import { readProcessCpu, shareOfACore } from '../../scripts/bench-relay/process-cpu';
+import { cpuSharesOver } from '../support/cpu-shares';
 
 const repoRoot = join(import.meta.dirname, '../..');
 
@@ -30,15 +30,6 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
-async function shareOver(pid: number, ms: number): Promise<number> {
-  const before = await readProcessCpu(pid);
-  const from = performance.now();
-  await sleep(ms);
-  const after = await readProcessCpu(pid);
-  if (!before || !after) throw new Error(`process ${pid} has no CPU times in /proc`);
-  return shareOfACore(before, after, performance.now() - from).busy;
-}
-
 describe.skipIf(!hierarchy)('the benchmark CPU limit, with real cgroups', () => {
   it('holds a spinning process to its share of a core, and lets it go on release', async () => {
     const spinner = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
@@ -52,15 +43,16 @@ describe.skipIf(!hierarchy)('the benchmark CPU limit, with real cgroups', () => 
     try {
       expect(existsSync(group)).toBe(true);
       // A quarter of a core, give or take the scheduler's accounting over one second.
-      const limited = await shareOver(pid, 1000);
-      expect(limited).toBeGreaterThan(15);
-      expect(limited).toBeLessThan(35);
+      const [limited] = await cpuSharesOver([pid], 1000);
+      expect(limited?.busy).toBeGreaterThan(15);
+      expect(limited?.busy).toBeLessThan(35);
 
       limit.release();
       released = true;
       expect(existsSync(group)).toBe(false);
       // Free again: far more than the quarter it had (the other tests may be busy too).
-      expect(await shareOver(pid, 1000)).toBeGreaterThan(50);
+      const [free] = await cpuSharesOver([pid], 1000);
+      expect(free?.busy).toBeGreaterThan(50);
     } finally {
       if (!released) limit.release();
     }

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProcessCpu, shareOfACore } from '../../scripts/bench-relay/process-cpu';
+import { readProcessCpu } from '../../scripts/bench-relay/process-cpu';
+import { cpuSharesOver } from '../support/cpu-shares';
 
 const started: ChildProcess[] = [];
 afterEach(() => {
@@ -25,20 +26,6 @@ async function startNode(code: string, pinned: boolean): Promise<number> {
   return child.pid as number;
 }
 
-/** Each process's share of a core over `ms` (and its share waiting for one). */
-async function sharesOver(pids: number[], ms: number) {
-  const before = await Promise.all(pids.map(readProcessCpu));
-  const from = performance.now();
-  await sleep(ms);
-  const after = await Promise.all(pids.map(readProcessCpu));
-  const elapsedMs = performance.now() - from;
-  return pids.map((_, i) => {
-    const [atStart, atEnd] = [before[i], after[i]];
-    if (!atStart || !atEnd) throw new Error(`process ${pids[i]} has no CPU times in /proc`);
-    return shareOfACore(atStart, atEnd, elapsedMs);
-  });
-}
-
 describe("the benchmark's CPU accounting, on real processes", () => {
   it('tells time on a core from time waiting for one: three spinning processes sharing one core', async () => {
     const spin = 'for (;;) {}';
@@ -48,7 +35,7 @@ describe("the benchmark's CPU accounting, on real processes", () => {
       await startNode(spin, true),
     ];
     await sleep(200);
-    for (const { busy, waiting } of await sharesOver(pids, 600)) {
+    for (const { busy, waiting } of await cpuSharesOver(pids, 600)) {
       // Always ready to run, so on the core or waiting for it all the time: about a third on it
       // (less if anything else runs on that core), two thirds waiting.
       expect(busy + waiting).toBeGreaterThan(85);
@@ -61,7 +48,7 @@ describe("the benchmark's CPU accounting, on real processes", () => {
   it('shows an idle process as neither busy nor waiting, and a process that has gone as unknown', async () => {
     const pid = await startNode('setInterval(() => {}, 1000)', false);
     await sleep(300);
-    const [idle] = await sharesOver([pid], 400);
+    const [idle] = await cpuSharesOver([pid], 400);
     expect((idle?.busy ?? NaN) + (idle?.waiting ?? NaN)).toBeLessThan(10);
 
     started[0]?.kill('SIGKILL');
