@@ -39,6 +39,16 @@ export const heldUpMs = (maxNanoseconds: number) =>
 export const heldUpText = (ms: number, unit = '') =>
   ms === Number.POSITIVE_INFINITY ? 'no answer (over 2 s)' : `${ms.toFixed(1)}${unit}`;
 
+/**
+ * A histogram's observations over the bucket bound `le`, from its cumulative buckets: 0 where it
+ * has none yet, NaN where it has no such bucket (not every observation, as a missing bound read as
+ * 0 would make them).
+ */
+function observationsOver(buckets: Map<string, number>, le: string): number {
+  if (buckets.size === 0) return 0;
+  return (buckets.get('+Inf') ?? Number.NaN) - (buckets.get(le) ?? Number.NaN);
+}
+
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
   /** A gauge of a worst event loop delay, in seconds, as held up: NaN where /metrics has none. */
   const heldUpByGauge = (name: string) => {
@@ -64,6 +74,6 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
       ? Number.POSITIVE_INFINITY
       : heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
     gcPausesOverTenMs: gcPauses - withinTenMs,
-    storesOverTwentyFiveMs: (storeBuckets.get('+Inf') ?? 0) - (storeBuckets.get('0.025') ?? 0),
+    storesOverTwentyFiveMs: observationsOver(storeBuckets, '0.025'),
   };
 }
