@@ -13,7 +13,10 @@ export interface RelayHoldUps {
    * wait or more, or being replaced).
    */
   streamLoopDelayMaxMs: number;
-  /** Garbage collection pauses over 10 ms so far, of every kind. */
+  /**
+   * Garbage collection pauses over 10 ms so far, of every kind: NaN where a kind's histogram has no
+   * 10 ms bound.
+   */
   gcPausesOverTenMs: number;
   /**
    * Webhooks so far whose storing (the group commit's wait and the durable write) took over 25
@@ -55,14 +58,18 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     const seconds = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1];
     return seconds === undefined ? Number.NaN : heldUpMs(Number(seconds) * 1e9);
   };
-  let gcPauses = 0;
-  let withinTenMs = 0;
+  const gcBucketsByKind = new Map<string, Map<string, number>>();
   for (const match of metrics.matchAll(
-    /^nodejs_gc_duration_seconds_bucket\{le="([^"]+)",kind="[^"]+"\} (\d+)$/gm,
+    /^nodejs_gc_duration_seconds_bucket\{le="([^"]+)",kind="([^"]+)"\} (\d+)$/gm,
   )) {
-    if (match[1] === '+Inf') gcPauses += Number(match[2]);
-    else if (match[1] === '0.01') withinTenMs += Number(match[2]);
+    const kind = match[2] as string;
+    const buckets = gcBucketsByKind.get(kind) ?? new Map<string, number>();
+    buckets.set(match[1] as string, Number(match[3]));
+    gcBucketsByKind.set(kind, buckets);
   }
+  let gcPausesOverTenMs = 0;
+  for (const buckets of gcBucketsByKind.values())
+    gcPausesOverTenMs += observationsOver(buckets, '0.01');
   const storeBuckets = new Map<string, number>();
   for (const match of metrics.matchAll(
     /^relay_webhook_store_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
@@ -73,7 +80,7 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     streamLoopDelayMaxMs: /^relay_stream_process_up 0$/m.test(metrics)
       ? Number.POSITIVE_INFINITY
       : heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
-    gcPausesOverTenMs: gcPauses - withinTenMs,
+    gcPausesOverTenMs,
     storesOverTwentyFiveMs: observationsOver(storeBuckets, '0.025'),
   };
 }
