@@ -11,12 +11,12 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
+import { lockDataDir } from './data-dir-lock';
 import { createEventIndex, dedupeKeyBytes } from './event-index';
 import { encodeRecord, scanRecords } from './log-record';
 
@@ -474,49 +474,6 @@ function makeDataDir(dir: string): void {
     throw new Error(`cannot create the data directory ${dir}: ${(error as Error).message}`, {
       cause: error,
     });
-  }
-}
-
-/**
- * Two relays appending to one log would overwrite each other's records, answered 200 or not. The
- * lock file holds the owner's pid; one left by a relay that died (kill -9, a crash) is taken over.
- * Within one process the caller is trusted: a log reopened without closing (as tests of crash
- * recovery do) takes the lock over too.
- */
-function lockDataDir(dataDir: string): () => void {
-  const path = join(dataDir, 'relay.lock');
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // Already gone: nothing to release.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new Error(
-        `${dataDir} is in use by another relay (process ${owner}). Stop it, or give this one ` +
-          `its own --data-dir. If no relay is running, delete ${path}.`,
-      );
-    }
-    unlinkSync(path);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -370,10 +370,34 @@ describe('file event log', () => {
     const exited = spawnSync(process.execPath, ['-e', '']);
     writeFileSync(lock, String(exited.pid)); // left behind by a relay killed with -9
     const log = openFileEventLog({ dataDir: temp.path });
-    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    // Its pid, the machine's boot, and when it started, in clock ticks (100 a second) after boot.
+    const [pid, bootId, startTicks] = readFileSync(lock, 'utf8').split('\n');
+    expect(pid).toBe(String(process.pid));
+    expect(bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    const startedSecondsAfterBoot =
+      Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) - process.uptime();
+    expect(Math.abs(Number(startTicks) / 100 - startedSecondsAfterBoot)).toBeLessThan(1);
     await log.append(event(1));
     await log.close();
     expect(readdirSync(temp.path)).not.toContain('relay.lock');
+  });
+
+  it('takes over a lock whose pid another process has now: one left before the machine restarted, or since reused', async () => {
+    temp = makeTempDir('event-log');
+    const lock = join(temp.path, 'relay.lock');
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const lockOf = (pid: number, boot: string, startTicks: number) =>
+      `${pid}\n${boot}\n${startTicks}\n`;
+    // The test runner's parent runs, but is not the relay either lock names.
+    for (const leftBehind of [
+      lockOf(process.ppid, '3a9c4d2e-0000-4000-8000-000000000000', 1),
+      lockOf(process.ppid, bootId, 1),
+    ]) {
+      writeFileSync(lock, leftBehind);
+      const log = openFileEventLog({ dataDir: temp.path });
+      expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
+      await log.close();
+    }
   });
 
   it('takes over the single events.log written by earlier versions', async () => {
