@@ -256,6 +256,7 @@ export function createOnboardingService(deps: {
     cursor: () => store.relayCursor,
     originOwnerIds: () => store.listCustomers().map((customer) => customer.id),
     applyEvents: applyRelayEvents,
+    forgetCursor: () => store.forgetRelayCursor(),
     onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
     onConnected: reconcileInBackground,
     logger,

@@ -17,6 +17,11 @@ import {
   describeRelayUnreached,
 } from './relay-answer';
 
+/** Where the relay's gap said to forget the cursor, among the events queued to be applied. */
+const forgetCursorMark = { type: 'forget_cursor' } as const;
+const isEvent = (item: RelayEventMessage | typeof forgetCursorMark): item is RelayEventMessage =>
+  item !== forgetCursorMark;
+
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
 export type EventsApplied = 'persisted' | 'kept_in_memory';
 
@@ -38,6 +43,12 @@ export interface RelayClientOptions {
    * kept in memory only (the disk could not be written) are acked with a later burst that is.
    */
   applyEvents: (events: RelayEventMessage[]) => Promise<EventsApplied>;
+  /**
+   * Forgets the cursor: the relay holds less than it says (its log was reset, or restored from a
+   * backup) and starts over behind it, so what it sends from there must be applied, seqs already
+   * seen included, as they may now be other events. Called in order with `applyEvents`.
+   */
+  forgetCursor: () => void;
   onConnectionChange: (connection: RelayConnection) => void;
   /**
    * Called after each (re)connection and each gap, where events may have been missed, so the app
@@ -91,7 +102,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let retryMs = initialRetryMs;
   let retryTimer: NodeJS.Timeout | null = null;
   let stopped = true;
-  let queue: RelayEventMessage[] = [];
+  const queue: (RelayEventMessage | typeof forgetCursorMark)[] = [];
   let draining: Promise<void> | null = null;
   /** The socket being closed to subscribe again; its close connects at once. */
   let replacing: WebSocket | null = null;
@@ -193,6 +204,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
             { requested: message.requestedCursor, oldest: message.oldestAvailableSeq },
             'relay gap',
           );
+          // A cursor the relay starts over behind (not one retention left behind): its log holds
+          // less than the app has seen.
+          if (message.requestedCursor >= message.oldestAvailableSeq) {
+            queue.push(forgetCursorMark);
+            draining ??= drain(ws).finally(() => {
+              draining = null;
+            });
+          }
           options.onConnected?.();
           break;
         case 'error':
@@ -247,8 +266,13 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     // Let the rest of what arrived in the same read join the first burst.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
-      const burst = queue;
-      queue = [];
+      const markAt = queue.indexOf(forgetCursorMark);
+      if (markAt === 0) {
+        queue.shift();
+        options.forgetCursor();
+        continue;
+      }
+      const burst = queue.splice(0, markAt === -1 ? queue.length : markAt).filter(isEvent);
       const cursor = options.cursor() ?? 0;
       const fresh = burst.filter((e) => e.seq > cursor);
       let applied: EventsApplied = 'persisted';

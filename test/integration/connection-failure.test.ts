@@ -123,6 +123,7 @@ describe('a relay that cannot be reached', () => {
       streamUrl: `ws://${host}/v1/stream`,
       token: 'relay-token-never-shown',
       cursor: () => null,
+      forgetCursor: () => undefined,
       applyEvents: async () => 'persisted',
       onConnectionChange: (connection) => changes.push(connection),
       logger: silentLogger(),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../src/main/account-store';
@@ -283,6 +283,32 @@ describe('onboarding service over the real simulator and relay', () => {
         .map((a) => a.id)
         .sort(),
     ).toEqual([first, second].sort());
+  });
+
+  it('takes a relay whose log was reset as such: its events applied under seqs seen before, the cursor saved from its start', async () => {
+    const w = await setUp();
+    await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    await linkActiveBambooHr(w, 'acme');
+    await linkActiveBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.relayCursor).toBe(2));
+
+    // The relay comes back at the same address with its data directory gone (a disk replaced).
+    const port = w.relay.port;
+    await w.relay.close();
+    rmSync(join(w.temp.path, 'relay'), { recursive: true });
+    w.relay = await w.startRelay(port);
+    await eventually(
+      () => expect(w.service.relayClient.connection.state).toBe('connected'),
+      10_000,
+    );
+    const third = await linkBambooHr(w, 'acme');
+    // Its webhook is the new log's first event: applied, not passed over as seen.
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
+    await eventually(() => expect(w.store.getAccount(third)?.status).toBe('active'));
+
+    await w.service.stop();
+    w.startService();
+    expect(w.store.relayCursor).toBe(1);
   });
 
   it('looks each account up once per burst, however many events it had', async () => {

@@ -58,19 +58,24 @@ async function startRelay(
 }
 
 /**
- * A started client that records the seqs it applied (its cursor is the last of them) and its
- * connection changes; `options` override the rest.
+ * A started client that records the seqs it applied (its cursor is the last of them, until it is
+ * told to forget it) and its connection changes; `options` override the rest.
  */
 function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {}) {
   const applied: number[] = [];
   const changes: RelayConnection[] = [];
+  let cursor: number | null = null;
   const client: RelayClient = createRelayClient({
     streamUrl,
     token,
-    cursor: () => applied.at(-1) ?? null,
+    cursor: () => cursor,
     applyEvents: async (events) => {
       applied.push(...events.map((event) => event.seq));
+      cursor = applied.at(-1) ?? cursor;
       return 'persisted';
+    },
+    forgetCursor: () => {
+      cursor = null;
     },
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
@@ -325,6 +330,30 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([3, 4, 5]));
     // Once for the connection and once for the gap: event 2 is gone, and only StackOne knows it.
     expect(reconciles).toBe(2);
+  });
+
+  it('applies what a relay whose log was reset sends, seqs it had seen before included, from the relay’s start and on', async () => {
+    const { relay: before, streamUrl } = await startRelay({
+      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `before-${n}` })),
+    });
+    let reconciles = 0;
+    const { client, applied } = startClient(streamUrl, { onConnected: () => (reconciles += 1) });
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5]));
+
+    // The relay comes back at the same address on an empty data directory (a disk replaced, a
+    // container without its volume) and stores two webhooks before the app is back.
+    await before.close(100);
+    await eventually(() => expect(client.connection.state).not.toBe('connected'));
+    const { eventLog } = await startRelay({
+      port: before.port,
+      events: [1, 2].map((n) => ({ account_id: `after-${n}` })),
+    });
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2]), 5_000);
+    // Live events go on under seqs the app had seen from the relay before.
+    await eventLog.append(logEvent({ account_id: 'after-3' }));
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2, 3]));
+    // The first connection, the second, and its gap: StackOne has what happened in between.
+    expect(reconciles).toBe(3);
   });
 });
 

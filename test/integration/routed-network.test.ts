@@ -62,6 +62,7 @@ function relayClient(network: RoutedNetwork) {
     token: backend.profile.relayToken,
     webSocketAgent: network.webSocketAgent,
     cursor: () => null,
+    forgetCursor: () => undefined,
     applyEvents: async () => 'persisted',
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
