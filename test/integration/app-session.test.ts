@@ -627,14 +627,19 @@ describe('the app session', () => {
     const session = await openSession();
     await session.handlers.switchToLiveMode(liveInput());
     const liveStore = world.stores.get('live');
-    liveStore?.setRelayCursor(41);
+    // A cursor the relay gave: that of an account's webhook.
+    await session.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hubSession = await session.handlers.createConnectSession({ customerId: 'acme' });
+    await linkBambooHrThroughHub(world.live.simulatorUrl, hubSession.token);
+    await eventually(() => expect(liveStore?.relayCursor).not.toBeNull());
+    const cursor = liveStore?.relayCursor;
     await liveStore?.flush();
     await session.handlers.switchToLiveMode(liveInput());
-    expect(liveStore?.relayCursor).toBe(41);
+    expect(liveStore?.relayCursor).toBe(cursor);
     // The same relay by its bare address.
     const bare = `ws://${new URL(world.live.profile.relayStreamUrl).host}`;
     await session.handlers.switchToLiveMode({ ...liveInput(), relayUrl: bare });
-    expect(liveStore?.relayCursor).toBe(41);
+    expect(liveStore?.relayCursor).toBe(cursor);
 
     const other = await startDemoBackend({
       relayDataDir: join(world.temp.path, 'other-relay'),
