@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { openFileEventLog, seqsAboveNow } from '../relay/file-event-log';
+import { openFileEventLog } from '../relay/file-event-log';
 import { startRelayServer, webhookPath } from '../relay/relay-server';
 import { relayStreamPath } from '../shared/relay-protocol';
 import { startSimulator } from '../simulator/simulator-server';
@@ -41,7 +41,7 @@ export async function startDemoBackend(options: {
   const relay = await startRelayServer({
     webhookSecrets: [webhookSecret],
     clientTokens: [relayToken],
-    eventLog: openFileEventLog({ dataDir: options.relayDataDir, seqsAbove: seqsAboveNow() }),
+    eventLog: openFileEventLog({ dataDir: options.relayDataDir }),
     logger: options.logger.child({ component: 'demo-relay' }),
   });
   const simulator = await startSimulator({

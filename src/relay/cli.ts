@@ -2,12 +2,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
 import { clientTokenProblem, ordinal } from './client-token-rules';
-import {
-  defaultRetention,
-  defaultSegmentMib,
-  openFileEventLog,
-  seqsAboveNow,
-} from './file-event-log';
+import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
@@ -168,7 +163,6 @@ const eventLog = orFail(() =>
     retentionMs: retentionHours * 3600 * 1000,
     maxEvents: retentionEvents,
     maxBytes: retentionMib * 1024 * 1024,
-    seqsAbove: seqsAboveNow(),
   }),
 );
 

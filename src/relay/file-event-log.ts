@@ -49,13 +49,6 @@ export interface FileEventLogOptions {
   memoryBytes?: number;
   now?: () => number;
   /**
-   * The seqs of the events appended from this open on are above this (default 0: they follow the
-   * newest held). The relay gives the time in microseconds, so that no two events ever have the
-   * same seq: a log lost, or restored from a backup, would otherwise number new events as the
-   * lost ones were, and an app that had seen those would pass the new ones over unawares.
-   */
-  seqsAbove?: number;
-  /**
    * Writes bytes durably at a file position, or throws; tests replace it to simulate a failing
    * disk.
    */
@@ -106,12 +99,6 @@ const legacyLogName = 'events.log';
 // O_DSYNC: a write returns only once its bytes (and the file's new size) are on disk, so one
 // system call both writes and syncs a batch.
 const appendFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
-
-/**
- * The time in microseconds, for `seqsAbove`: above every seq that a log opened earlier gave, unless
- * it stored more than a million events a second over its life (or the clock went back).
- */
-export const seqsAboveNow = () => Date.now() * 1000;
 
 /** How long, how many and how many MiB of events are kept for replay unless told (CLI too). */
 export const defaultRetention = { hours: 168, events: 100_000, mib: 1024 } as const;
@@ -248,11 +235,6 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     // every event before it has been deleted.
     head = Math.max(head, Number(segmentPattern.exec(name)?.[1] ?? 0) - 1);
   });
-  const seqsAbove = options.seqsAbove ?? 0;
-  if (!Number.isSafeInteger(seqsAbove) || seqsAbove < 0)
-    throw new RangeError(`seqsAbove must be a whole number from 0, got ${seqsAbove}`);
-  /** The seq the next event appended follows; `head` stays the newest stored, as clients see it. */
-  const lastSeqGiven = () => Math.max(head, seqsAbove);
   if (segments.length === 0) startSegment();
 
   function active(): Segment {
@@ -260,7 +242,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   }
 
   function startSegment(): void {
-    const path = join(dataDir, segmentName(lastSeqGiven() + 1));
+    const path = join(dataDir, segmentName(head + 1));
     segments.push({ number: segmentsOpened++, path, fd: openSync(path, appendFlags), bytes: 0 });
     // The new file's name must survive a crash as well as the records written into it.
     syncDirectory(dataDir);
@@ -399,7 +381,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
         results.push({ seq: earlier, duplicate: true });
         continue;
       }
-      const stored: StoredEvent = { seq: lastSeqGiven() + added.length + 1, ...item.event };
+      const stored: StoredEvent = { seq: head + added.length + 1, ...item.event };
       batchKeys.set(batchKey, stored.seq);
       added.push({ event: stored, key: item.dedupeKey });
       records.push(encodeRecord(stored));

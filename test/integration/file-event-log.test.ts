@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
-  cpSync,
   existsSync,
   readdirSync,
   readFileSync,
@@ -399,43 +398,6 @@ describe('file event log', () => {
       expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
       await log.close();
     }
-  });
-
-  it('numbers what it stores after each open above `seqsAbove`, so that a log lost or restored from a backup never gives one seq to two events', async () => {
-    temp = makeTempDir('event-log');
-    const dataDir = join(temp.path, 'relay');
-    const backup = join(temp.path, 'backup');
-    const seqsOf = (log: EventLog) => readAll(log, 0).map((e) => e.seq);
-    const first = openFileEventLog({ dataDir, seqsAbove: 1000 });
-    expect(first.headSeq()).toBe(0);
-    for (const n of [1, 2]) await first.append(event(n));
-    await first.close();
-    // A new log's first segment is named after the first seq it holds.
-    expect(segmentFiles(dataDir)).toEqual(['events-0000000000001001.log']);
-    cpSync(dataDir, backup, { recursive: true });
-
-    const reopened = openFileEventLog({ dataDir, seqsAbove: 2000 });
-    // Clients are told of the newest seq stored, not of the one the next event will have.
-    expect(reopened.headSeq()).toBe(1002);
-    await reopened.append(event(3));
-    expect(seqsOf(reopened)).toEqual([1001, 1002, 2001]);
-    await reopened.close();
-
-    // The backup, taken before event 3, restored later: its next event is not a second 2001.
-    const restored = openFileEventLog({ dataDir: backup, seqsAbove: 3000 });
-    await restored.append(event(4));
-    expect(seqsOf(restored)).toEqual([1001, 1002, 3001]);
-    await restored.close();
-
-    // Without it (the default), seqs follow the newest held.
-    const dense = openFileEventLog({ dataDir: backup });
-    await dense.append(event(5));
-    expect(seqsOf(dense).at(-1)).toBe(3002);
-    await dense.close();
-
-    expect(() => openFileEventLog({ dataDir, seqsAbove: -1 })).toThrow(
-      'seqsAbove must be a whole number from 0, got -1',
-    );
   });
 
   it('takes over the single events.log written by earlier versions', async () => {
