@@ -195,9 +195,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           break;
         case 'event':
           queue.push(message);
-          draining ??= drain(ws).finally(() => {
-            draining = null;
-          });
+          drainSoon(ws);
           break;
         case 'gap':
           logger.warn(
@@ -208,9 +206,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           // less than the app has seen.
           if (message.requestedCursor >= message.oldestAvailableSeq) {
             queue.push(forgetCursorMark);
-            draining ??= drain(ws).finally(() => {
-              draining = null;
-            });
+            drainSoon(ws);
           }
           options.onConnected?.();
           break;
@@ -258,6 +254,13 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const failure = opened ? null : findConnectionFailure(error);
       if (failure !== null) closeReason = describeRelayUnreached(failure, relayHost);
       logger.debug({ err: error.message }, 'relay socket error');
+    });
+  }
+
+  /** Starts applying what is queued, unless that is under way. */
+  function drainSoon(ws: WebSocket): void {
+    draining ??= drain(ws).finally(() => {
+      draining = null;
     });
   }
 

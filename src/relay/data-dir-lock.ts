@@ -14,7 +14,7 @@ interface LockOwner {
   startTime: string | null;
 }
 
-export const lockFileName = 'relay.lock';
+const lockFileName = 'relay.lock';
 
 /**
  * Takes the data directory for this process, or throws where a running relay holds it. Two relays
