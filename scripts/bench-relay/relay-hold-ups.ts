@@ -43,13 +43,27 @@ export const heldUpText = (ms: number, unit = '') =>
   ms === Number.POSITIVE_INFINITY ? 'no answer (over 2 s)' : `${ms.toFixed(1)}${unit}`;
 
 /**
- * A histogram's observations over the bucket bound `le`, from its cumulative buckets: 0 where it
- * has none yet, NaN where it has no such bucket (not every observation, as a missing bound read as
- * 0 would make them).
+ * A histogram's observations over the bucket bound `le`, summed over its series (the label sets
+ * besides `le`, such as garbage collection's `kind`): 0 where it has none yet, NaN where a series
+ * has no such bound (not all its observations, as a missing bound read as 0 would make them).
  */
-function observationsOver(buckets: Map<string, number>, le: string): number {
-  if (buckets.size === 0) return 0;
-  return (buckets.get('+Inf') ?? Number.NaN) - (buckets.get(le) ?? Number.NaN);
+function observationsOver(metrics: string, histogram: string, le: string): number {
+  const bucketsBySeries = new Map<string, Map<string, number>>();
+  for (const match of metrics.matchAll(
+    new RegExp(`^${histogram}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm'),
+  )) {
+    const labels = match[1] as string;
+    const bound = /(?:^|,)le="([^"]+)"/.exec(labels)?.[1];
+    if (bound === undefined) continue;
+    const series = labels.replace(/(?:^|,)le="[^"]+"/, '');
+    const buckets = bucketsBySeries.get(series) ?? new Map<string, number>();
+    buckets.set(bound, Number(match[2]));
+    bucketsBySeries.set(series, buckets);
+  }
+  let over = 0;
+  for (const buckets of bucketsBySeries.values())
+    over += (buckets.get('+Inf') ?? Number.NaN) - (buckets.get(le) ?? Number.NaN);
+  return over;
 }
 
 export function readRelayHoldUps(metrics: string): RelayHoldUps {
@@ -58,29 +72,12 @@ export function readRelayHoldUps(metrics: string): RelayHoldUps {
     const seconds = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1];
     return seconds === undefined ? Number.NaN : heldUpMs(Number(seconds) * 1e9);
   };
-  const gcBucketsByKind = new Map<string, Map<string, number>>();
-  for (const match of metrics.matchAll(
-    /^nodejs_gc_duration_seconds_bucket\{le="([^"]+)",kind="([^"]+)"\} (\d+)$/gm,
-  )) {
-    const kind = match[2] as string;
-    const buckets = gcBucketsByKind.get(kind) ?? new Map<string, number>();
-    buckets.set(match[1] as string, Number(match[3]));
-    gcBucketsByKind.set(kind, buckets);
-  }
-  let gcPausesOverTenMs = 0;
-  for (const buckets of gcBucketsByKind.values())
-    gcPausesOverTenMs += observationsOver(buckets, '0.01');
-  const storeBuckets = new Map<string, number>();
-  for (const match of metrics.matchAll(
-    /^relay_webhook_store_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
-  ))
-    storeBuckets.set(match[1] as string, Number(match[2]));
   return {
     loopDelayMaxMs: heldUpByGauge('nodejs_eventloop_lag_max_seconds'),
     streamLoopDelayMaxMs: /^relay_stream_process_up 0$/m.test(metrics)
       ? Number.POSITIVE_INFINITY
       : heldUpByGauge('relay_stream_process_eventloop_lag_max_seconds'),
-    gcPausesOverTenMs,
-    storesOverTwentyFiveMs: observationsOver(storeBuckets, '0.025'),
+    gcPausesOverTenMs: observationsOver(metrics, 'nodejs_gc_duration_seconds', '0.01'),
+    storesOverTwentyFiveMs: observationsOver(metrics, 'relay_webhook_store_seconds', '0.025'),
   };
 }
