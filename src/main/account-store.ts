@@ -9,6 +9,7 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../shared/domain';
+import { relayLogIdPattern } from '../shared/relay-protocol';
 import { AppError } from './app-error';
 import { openValidatedDocument, type JsonFileStore } from './persisted-document';
 import { describeFileFailure, remedyForFileFailure } from './file-failure';
@@ -40,6 +41,9 @@ export const accountDocumentSchema = z.object({
   customers: z.array(customerSchema),
   accounts: z.array(storedAccountSchema),
   relayCursor: z.number().int().nonnegative().nullable(),
+  // The relay's log the cursor is a seq of. Files written before relays named their logs have
+  // none; one that is not an id (edited by hand) is dropped rather than cost the account list.
+  relayLogId: z.string().regex(relayLogIdPattern).nullable().default(null).catch(null),
   // Files written before the app kept its links have none.
   sentLinks: z.array(storedSentLinkSchema).default([]),
 });
@@ -50,6 +54,7 @@ const emptyDocument = (): AccountDocument => ({
   customers: [],
   accounts: [],
   relayCursor: null,
+  relayLogId: null,
   sentLinks: [],
 });
 
@@ -123,8 +128,17 @@ export interface AccountStore {
   recordCategory(accountId: string, category: string): void;
   readonly relayCursor: number | null;
   setRelayCursor(seq: number): void;
-  /** For another relay, whose seqs are not this one's: the next connection replays everything. */
+  /** For a relay's log that starts over behind the cursor (a gap says so): its log id stays. */
   forgetRelayCursor(): void;
+  /** For another relay, whose seqs are not this one's: the next connection replays everything. */
+  forgetRelayLog(): void;
+  /** The id of the relay's log the cursor is a seq of; null where the relay gave none yet. */
+  readonly relayLogId: string | null;
+  /**
+   * Keeps the relay's log id. Another kept before makes the cursor one of another log: it is
+   * forgotten. Where none was kept (a file from before log ids), the cursor is taken as this log's.
+   */
+  enterRelayLog(logId: string): void;
   /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` past its expiry. */
   recordSentLink(link: StoredSentLink): void;
   /** The customer's links kept, newest first: those that work, and those expired lately. */
@@ -235,6 +249,7 @@ export function openAccountStore(options: {
         customers: state.customers,
         accounts: [...accounts.values()],
         relayCursor: state.relayCursor,
+        relayLogId: state.relayLogId,
         sentLinks: state.sentLinks,
       } satisfies AccountDocument;
     } catch (error) {
@@ -416,11 +431,27 @@ export function openAccountStore(options: {
       state.relayCursor = null;
       markChanged();
     },
+    forgetRelayLog() {
+      if (state.relayCursor === null && state.relayLogId === null) return;
+      state.relayCursor = null;
+      state.relayLogId = null;
+      markChanged();
+    },
+    get relayLogId() {
+      return state.relayLogId;
+    },
+    enterRelayLog(logId) {
+      if (state.relayLogId === logId) return;
+      if (state.relayLogId !== null) state.relayCursor = null;
+      state.relayLogId = logId;
+      markChanged();
+    },
     clear() {
       const customerIds = state.customers.map((customer) => customer.id);
       state.customers = [];
       accounts.clear();
       state.relayCursor = null;
+      state.relayLogId = null;
       state.sentLinks = [];
       for (const customerId of customerIds) markChanged(customerId);
       markChanged();

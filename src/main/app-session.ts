@@ -453,7 +453,7 @@ export function createAppSession(deps: {
         // Another relay's seqs are not this one's (the same relay written two ways is the same).
         if (previous !== null && relayStreamUrlOf(previous.relayUrl) !== profile.relayStreamUrl) {
           const store = storeFor('live');
-          store.forgetRelayCursor();
+          store.forgetRelayLog();
           await flushOrKeepInMemory(store);
         }
         startWarning = null;

@@ -257,6 +257,8 @@ export function createOnboardingService(deps: {
     originOwnerIds: () => store.listCustomers().map((customer) => customer.id),
     applyEvents: applyRelayEvents,
     forgetCursor: () => store.forgetRelayCursor(),
+    logId: () => store.relayLogId,
+    enterLog: (logId) => store.enterRelayLog(logId),
     onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
     onConnected: reconcileInBackground,
     logger,

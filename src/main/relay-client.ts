@@ -4,6 +4,8 @@ import type { RelayConnection } from '../shared/domain';
 import {
   relayClientMessageMaxBytes,
   relayClientMessageSchema,
+  relayLogIdHeader,
+  relayLogIdPattern,
   relayServerMessageSchema,
   type RelayClientMessage,
   type RelayEventMessage,
@@ -19,8 +21,13 @@ import {
 
 /** Where the relay's gap said to forget the cursor, among the events queued to be applied. */
 const forgetCursorMark = { type: 'forget_cursor' } as const;
-const isEvent = (item: RelayEventMessage | typeof forgetCursorMark): item is RelayEventMessage =>
-  item !== forgetCursorMark;
+/** Where the events queued start to be another log's (the relay's log id changed). */
+interface EnterLogMark {
+  type: 'enter_log';
+  logId: string;
+}
+type Queued = RelayEventMessage | typeof forgetCursorMark | EnterLogMark;
+const isEvent = (item: Queued): item is RelayEventMessage => item.type === 'event';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
 export type EventsApplied = 'persisted' | 'kept_in_memory';
@@ -33,6 +40,13 @@ export interface RelayClientOptions {
   webSocketAgent?: (url: string) => http.Agent;
   /** The last seq applied and persisted, or null for a first connection. */
   cursor: () => number | null;
+  /** The id of the relay's log the cursor is a seq of; null where none was given yet. */
+  logId: () => string | null;
+  /**
+   * Takes the relay's log id, in order with `applyEvents`. Where another was kept, the cursor is
+   * forgotten with it: that log's seqs mean nothing in this one.
+   */
+  enterLog: (logId: string) => void;
   /**
    * The customers (origin_owner_ids) whose events this app wants, read at each subscription; the
    * relay then sends only theirs (and events that name no owner). Omitted: every event.
@@ -102,7 +116,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let retryMs = initialRetryMs;
   let retryTimer: NodeJS.Timeout | null = null;
   let stopped = true;
-  const queue: (RelayEventMessage | typeof forgetCursorMark)[] = [];
+  const queue: Queued[] = [];
+  /** The log id of the newest `enter_log` queued, until it is applied. */
+  let logIdQueued: string | null = null;
   let draining: Promise<void> | null = null;
   /** The socket being closed to subscribe again; its close connects at once. */
   let replacing: WebSocket | null = null;
@@ -129,6 +145,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     let opened = false;
     // A server answered the upgrade: a failure from then until open is its handshake's fault.
     let upgraded = false;
+    /** The log id the relay gave in its answer; null from a relay that gives none. */
+    let relayLogId: string | null = null;
     // ws's own handshake timeout fails with no code to tell it by; this one says why.
     const handshakeTimer = setTimeout(() => {
       closeReason = describeRelayUnreached('no_answer', relayHost);
@@ -164,10 +182,25 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         ws.once('close', () => clearTimeout(unanswered));
         ws.ping();
       };
-      send(ws, subscription(options.cursor(), options.originOwnerIds?.()));
+      let cursor = options.cursor();
+      // The log the events queued last are of: the one kept, or one still on its way there.
+      const currentLogId = logIdQueued ?? options.logId();
+      const logId = relayLogId;
+      if (logId !== null && logId !== currentLogId) {
+        queue.push({ type: 'enter_log', logId });
+        logIdQueued = logId;
+        drainSoon(ws);
+        // Another log's cursor would pass over this one's events numbered up to it. With none
+        // kept (an app from before log ids), it is taken as this log's.
+        if (currentLogId !== null) cursor = null;
+      }
+      send(ws, subscription(cursor, options.originOwnerIds?.()));
     });
-    ws.on('upgrade', () => {
+    ws.on('upgrade', (response) => {
       upgraded = true;
+      const header = response.headers[relayLogIdHeader];
+      if (typeof header === 'string' && relayLogIdPattern.test(header)) relayLogId = header;
+      else if (header !== undefined) logger.warn('ignoring a relay log id that is not one');
     });
     ws.on('ping', stillAlive);
     ws.on('pong', stillAlive);
@@ -269,12 +302,17 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     // Let the rest of what arrived in the same read join the first burst.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
-      const markAt = queue.indexOf(forgetCursorMark);
-      if (markAt === 0) {
+      const first = queue[0] as Queued;
+      if (!isEvent(first)) {
         queue.shift();
-        options.forgetCursor();
+        if (first.type === 'forget_cursor') options.forgetCursor();
+        else {
+          options.enterLog(first.logId);
+          if (logIdQueued === first.logId) logIdQueued = null;
+        }
         continue;
       }
+      const markAt = queue.findIndex((item) => !isEvent(item));
       const burst = queue.splice(0, markAt === -1 ? queue.length : markAt).filter(isEvent);
       const cursor = options.cursor() ?? 0;
       const fresh = burst.filter((e) => e.seq > cursor);

@@ -168,6 +168,8 @@ const eventLog = orFail(() =>
 
 const logger = createLogger({ name: 'relay' });
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
+// The id tells, in the logs, a log started anew (a data directory lost) from one carried on.
+logger.info({ logId: eventLog.logId, headSeq: eventLog.headSeq() }, 'event log opened');
 for (const { segment, fromByte, bytes, keptAs } of eventLog.setAside)
   logger.warn(
     { segment, fromByte, bytes, keptAs },

@@ -24,6 +24,11 @@ export interface AppendResult {
  * same interface.
  */
 export interface EventLog {
+  /**
+   * Names this log (`relayLogIdPattern`): a client keeps it with its cursor, whose seqs mean
+   * something only in this log. A log that starts over (its storage lost) has another.
+   */
+  readonly logId: string;
   append(event: NewEvent): Promise<AppendResult>;
   /**
    * Events with seq > cursor, oldest first: at most `limit`, and fewer when they are large (at

@@ -11,13 +11,14 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  writeSync,
 } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
 import { lockDataDir } from './data-dir-lock';
+import { syncDirectory, writeFileDurably, writeFully } from './durable-files';
 import { createEventIndex, dedupeKeyBytes } from './event-index';
+import { readOrMakeLogId } from './log-id';
 import { encodeRecord, scanRecords } from './log-record';
 
 export interface FileEventLogOptions {
@@ -129,6 +130,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const removeFile = options.removeFile ?? unlink;
   makeDataDir(dataDir);
   const releaseLock = lockDataDir(dataDir);
+  const logId = readOrMakeLogId(dataDir);
 
   const index = createEventIndex();
   /** The sum of the retained events' record sizes. */
@@ -422,6 +424,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
 
   prune();
   return {
+    logId,
     setAside,
     append(event) {
       if (closed) return Promise.reject(new Error('event log is closed'));
@@ -474,32 +477,6 @@ function makeDataDir(dir: string): void {
     throw new Error(`cannot create the data directory ${dir}: ${(error as Error).message}`, {
       cause: error,
     });
-  }
-}
-
-/** Writes all of `buffer` at `position` (a write may take only part of it). */
-export function writeFully(fd: number, buffer: Buffer, position: number): void {
-  for (let written = 0; written < buffer.length;)
-    written += writeSync(fd, buffer, written, buffer.length - written, position + written);
-}
-
-function writeFileDurably(path: string, bytes: Buffer): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeFully(fd, bytes, 0);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  syncDirectory(dirname(path));
-}
-
-function syncDirectory(path: string): void {
-  const fd = openSync(path, constants.O_RDONLY);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

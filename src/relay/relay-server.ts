@@ -89,6 +89,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     ? await startStreamProcess({ eventLog, logger, metrics: streamMetrics, ...streamOptions })
     : inProcessStreams(
         createStreamHub({
+          logId: eventLog.logId,
           events: eventLog,
           log: logger,
           metrics: streamMetrics,

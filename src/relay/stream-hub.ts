@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { relayClientMessageMaxBytes } from '../shared/relay-protocol';
+import { relayClientMessageMaxBytes, relayLogIdHeader } from '../shared/relay-protocol';
 import type { EventLog } from './event-log';
 import { createFanOut } from './fan-out';
 import {
@@ -16,6 +16,8 @@ import type { StreamLog, StreamMetrics } from './stream-reporting';
 export type UpgradeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>;
 
 export interface StreamHubOptions {
+  /** Sent in each connection's handshake (`relayLogIdHeader`), beside the seqs it is for. */
+  logId: string;
   events: StreamEventSource & Pick<EventLog, 'onCommit'>;
   log: StreamLog;
   metrics: StreamMetrics;
@@ -56,6 +58,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     maxPayload: relayClientMessageMaxBytes,
     perMessageDeflate: false,
   });
+  wss.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${options.logId}`));
 
   return {
     accept(request, socket, head) {

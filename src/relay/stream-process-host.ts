@@ -191,6 +191,7 @@ export async function startStreamProcess(options: {
       onReady = resolve;
       send({
         type: 'init',
+        logId: eventLog.logId,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         fanOutWindowMs: options.fanOutWindowMs,
         fanOutWindowMaxMs: options.fanOutWindowMaxMs,

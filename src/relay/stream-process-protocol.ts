@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { relayLogIdPattern } from '../shared/relay-protocol';
 import type { StoredEvent } from './event-log';
 
 /**
@@ -30,6 +31,8 @@ export interface StreamProcessFigures {
 export type ToStreamProcess =
   | ({
       type: 'init';
+      /** The event log's id, for each connection's handshake. */
+      logId: string;
       heartbeatIntervalMs: number;
       fanOutWindowMs: number;
       fanOutWindowMaxMs: number;
@@ -97,6 +100,7 @@ const storedEvents = z.array(
 export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
+    logId: z.string().check(z.regex(relayLogIdPattern)),
     heartbeatIntervalMs: milliseconds(),
     fanOutWindowMs: milliseconds(),
     fanOutWindowMaxMs: milliseconds(),

@@ -105,6 +105,7 @@ process.on('message', (received: unknown, handle?: Socket) => {
     case 'init':
       updatePosition(message);
       hub = createStreamHub({
+        logId: message.logId,
         events,
         log,
         metrics,

@@ -9,6 +9,14 @@ import * as z from 'zod/mini';
  */
 export const relayStreamPath = '/v1/stream';
 
+/**
+ * The response header of the stream's upgrade that names the relay's event log (docs
+ * relay-protocol.md, "Log id"): seqs are that log's, and mean nothing in another.
+ */
+export const relayLogIdHeader = 'relay-log-id';
+/** What a log id may be: a token that goes in a header as it is. */
+export const relayLogIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
+
 /** The largest message a relay accepts from a client; a larger one closes the connection. */
 export const relayClientMessageMaxBytes = 64 * 1024;
 

@@ -56,6 +56,57 @@ describe('account store on a conf file', () => {
     expect(reopened.relayCursor).toBe(7);
   });
 
+  it('keeps the relay log its cursor is of, and forgets the cursor when another log comes', async () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.setRelayCursor(7);
+    // A file from before log ids: its cursor is taken as the first log named's.
+    store.enterRelayLog('relay-log-0001');
+    expect(store.relayCursor).toBe(7);
+    store.setRelayCursor(9);
+    store.enterRelayLog('relay-log-0001');
+    expect(store.relayCursor).toBe(9);
+    await store.flush();
+
+    const reopened = openStore(temp.path);
+    expect(reopened.relayLogId).toBe('relay-log-0001');
+    expect(reopened.relayCursor).toBe(9);
+    reopened.enterRelayLog('relay-log-0002');
+    expect(reopened.relayLogId).toBe('relay-log-0002');
+    expect(reopened.relayCursor).toBeNull();
+    reopened.setRelayCursor(2);
+    // A gap from a log that starts over behind the cursor: the log is still this one.
+    reopened.forgetRelayCursor();
+    expect(reopened.relayLogId).toBe('relay-log-0002');
+    expect(reopened.relayCursor).toBeNull();
+    reopened.setRelayCursor(1);
+    // Settings given another relay: its log is another.
+    reopened.forgetRelayLog();
+    expect(reopened.relayLogId).toBeNull();
+    expect(reopened.relayCursor).toBeNull();
+    reopened.enterRelayLog('relay-log-0003');
+    reopened.setRelayCursor(4);
+    reopened.clear();
+    expect(reopened.relayLogId).toBeNull();
+    expect(reopened.relayCursor).toBeNull();
+  });
+
+  it('reads a file whose relay log id is not one (edited by hand) without it, and keeps the rest', () => {
+    temp = makeTempDir('store');
+    writeAccountFile({
+      schemaVersion: 1,
+      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+      accounts: [],
+      relayCursor: 3,
+      relayLogId: 'not an id',
+    });
+    const store = openStore(temp.path);
+    expect(store.warning).toBeNull();
+    expect(store.listCustomers().map((c) => c.id)).toEqual(['acme']);
+    expect(store.relayLogId).toBeNull();
+    expect(store.relayCursor).toBe(3);
+  });
+
   it('writes a burst of changes once and tells listeners once per customer', async () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);

@@ -11,6 +11,8 @@ import { createLogger, silentLogger, type Logger } from '../../src/main/logger';
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import { createRoutedNetwork, type RoutedNetwork } from '../../src/main/network/routed-network';
 import { openSettingsStore } from '../../src/main/settings-store';
+import { logIdFileName } from '../../src/relay/log-id';
+import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import type { BridgeEventName } from '../../src/shared/contract';
 import { blockFile } from '../support/blocked-file';
 import { eventually } from '../support/eventually';
@@ -623,7 +625,7 @@ describe('the app session', () => {
     expect(session.profile.mode).toBe('demo');
   });
 
-  it('forgets the relay cursor when the relay changes, and not otherwise', async () => {
+  it('forgets the relay cursor and log id when the relay changes, and not otherwise', async () => {
     const session = await openSession();
     await session.handlers.switchToLiveMode(liveInput());
     const liveStore = world.stores.get('live');
@@ -633,6 +635,8 @@ describe('the app session', () => {
     await linkBambooHrThroughHub(world.live.simulatorUrl, hubSession.token);
     await eventually(() => expect(liveStore?.relayCursor).not.toBeNull());
     const cursor = liveStore?.relayCursor;
+    const logId = liveStore?.relayLogId;
+    expect(logId).toMatch(relayLogIdPattern);
     await liveStore?.flush();
     await session.handlers.switchToLiveMode(liveInput());
     expect(liveStore?.relayCursor).toBe(cursor);
@@ -640,6 +644,7 @@ describe('the app session', () => {
     const bare = `ws://${new URL(world.live.profile.relayStreamUrl).host}`;
     await session.handlers.switchToLiveMode({ ...liveInput(), relayUrl: bare });
     expect(liveStore?.relayCursor).toBe(cursor);
+    expect(liveStore?.relayLogId).toBe(logId);
 
     const other = await startDemoBackend({
       relayDataDir: join(world.temp.path, 'other-relay'),
@@ -652,6 +657,8 @@ describe('the app session', () => {
         relayToken: other.profile.relayToken,
       });
       expect(liveStore?.relayCursor).toBeNull();
+      const otherLogId = readFileSync(join(world.temp.path, 'other-relay', logIdFileName), 'utf8');
+      await eventually(() => expect(liveStore?.relayLogId).toBe(otherLogId.trim()));
     } finally {
       await session.handlers.switchToDemoMode({});
       await other.close();

@@ -124,6 +124,8 @@ describe('a relay that cannot be reached', () => {
       token: 'relay-token-never-shown',
       cursor: () => null,
       forgetCursor: () => undefined,
+      logId: () => null,
+      enterLog: () => undefined,
       applyEvents: async () => 'persisted',
       onConnectionChange: (connection) => changes.push(connection),
       logger: silentLogger(),

@@ -12,7 +12,10 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
-import { openFileEventLog, writeFully } from '../../src/relay/file-event-log';
+import { writeFully } from '../../src/relay/durable-files';
+import { openFileEventLog } from '../../src/relay/file-event-log';
+import { logIdFileName } from '../../src/relay/log-id';
+import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { bytesOnDisk, damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -397,6 +400,44 @@ describe('file event log', () => {
       const log = openFileEventLog({ dataDir: temp.path });
       expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
       await log.close();
+    }
+  });
+
+  it('names its log for good: the same id on each reopen, another in another data directory', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: join(temp.path, 'a') });
+    const other = openFileEventLog({ dataDir: join(temp.path, 'b') });
+    expect(log.logId).toMatch(relayLogIdPattern);
+    expect(other.logId).toMatch(relayLogIdPattern);
+    expect(other.logId).not.toBe(log.logId);
+    await Promise.all([log.close(), other.close()]);
+
+    const reopened = openFileEventLog({ dataDir: join(temp.path, 'a') });
+    expect(reopened.logId).toBe(log.logId);
+    await reopened.close();
+    expect(readFileSync(join(temp.path, 'a', logIdFileName), 'utf8')).toBe(`${log.logId}\n`);
+    expect(readdirSync(join(temp.path, 'a'))).not.toContain(`${logIdFileName}.tmp`);
+  });
+
+  it('names its log anew where its id was deleted (after a restore) or does not hold one', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({ dataDir: temp.path });
+    await log.append(event(1));
+    await log.close();
+    const ids = [log.logId];
+    for (const undo of [
+      () => unlink(join(temp.path, logIdFileName)),
+      () => writeFileSync(join(temp.path, logIdFileName), 'not an id\n'),
+      () => writeFileSync(join(temp.path, logIdFileName), ''),
+    ]) {
+      await undo();
+      const reopened = openFileEventLog({ dataDir: temp.path });
+      expect(reopened.logId).toMatch(relayLogIdPattern);
+      expect(ids).not.toContain(reopened.logId);
+      ids.push(reopened.logId);
+      // Its events stay: only clients' cursors are taken as another log's.
+      expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1]);
+      await reopened.close();
     }
   });
 

@@ -8,6 +8,7 @@ import { simulatorProfile } from '../../src/main/demo-backend';
 import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import { logIdFileName } from '../../src/relay/log-id';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server';
 import type { SecretCipher } from '../../src/main/secret-cipher';
 import type { BridgeEventName } from '../../src/shared/contract';
@@ -285,12 +286,15 @@ describe('onboarding service over the real simulator and relay', () => {
     ).toEqual([first, second].sort());
   });
 
-  it('takes a relay whose log was reset as such: its events applied under seqs seen before, the cursor saved from its start', async () => {
+  it('takes a relay whose data directory was lost as another log: its events applied under seqs seen before, the cursor saved from its start', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
     await linkActiveBambooHr(w, 'acme');
     await linkActiveBambooHr(w, 'acme');
     await eventually(() => expect(w.store.relayCursor).toBe(2));
+    const relayLogId = () => readFileSync(join(w.temp.path, 'relay', logIdFileName), 'utf8').trim();
+    const logBefore = relayLogId();
+    expect(w.store.relayLogId).toBe(logBefore);
 
     // The relay comes back at the same address with its data directory gone (a disk replaced).
     const port = w.relay.port;
@@ -305,10 +309,13 @@ describe('onboarding service over the real simulator and relay', () => {
     // Its webhook is the new log's first event: applied, not passed over as seen.
     await eventually(() => expect(w.store.relayCursor).toBe(1));
     await eventually(() => expect(w.store.getAccount(third)?.status).toBe('active'));
+    expect(w.store.relayLogId).toBe(relayLogId());
+    expect(w.store.relayLogId).not.toBe(logBefore);
 
     await w.service.stop();
     w.startService();
     expect(w.store.relayCursor).toBe(1);
+    expect(w.store.relayLogId).toBe(relayLogId());
   });
 
   it('looks each account up once per burst, however many events it had', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../../src/main/logger';
@@ -10,8 +12,10 @@ import {
   type RelayClientOptions,
 } from '../../src/main/relay-client';
 import { openFileEventLog } from '../../src/relay/file-event-log';
+import { logIdFileName } from '../../src/relay/log-id';
 import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
+import { relayLogIdHeader, relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
 import { closedAddress } from '../support/http-proxy';
@@ -34,10 +38,14 @@ async function startRelay(
     port?: number;
     heartbeatIntervalMs?: number;
     maxEvents?: number;
+    /** The log id its data directory holds already (one restored from a backup). */
+    logId?: string;
   } = {},
 ) {
   const temp = makeTempDir('relay-client');
   cleanups.push(() => temp.remove());
+  if (options.logId !== undefined)
+    writeFileSync(join(temp.path, logIdFileName), `${options.logId}\n`);
   const eventLog = openFileEventLog({
     dataDir: temp.path,
     ...(options.maxEvents !== undefined && { maxEvents: options.maxEvents }),
@@ -59,12 +67,18 @@ async function startRelay(
 
 /**
  * A started client that records the seqs it applied (its cursor is the last of them, until it is
- * told to forget it) and its connection changes; `options` override the rest.
+ * told to forget it) and its connection changes; it starts with the cursor and log id `kept`, and
+ * `options` override the rest.
  */
-function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {}) {
+function startClient(
+  streamUrl: string,
+  options: Partial<RelayClientOptions> = {},
+  kept: { cursor?: number; logId?: string } = {},
+) {
   const applied: number[] = [];
   const changes: RelayConnection[] = [];
-  let cursor: number | null = null;
+  let cursor: number | null = kept.cursor ?? null;
+  let logId: string | null = kept.logId ?? null;
   const client: RelayClient = createRelayClient({
     streamUrl,
     token,
@@ -77,6 +91,11 @@ function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {
     forgetCursor: () => {
       cursor = null;
     },
+    logId: () => logId,
+    enterLog: (entered) => {
+      if (logId !== null && entered !== logId) cursor = null;
+      logId = entered;
+    },
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),
     initialRetryMs: 50,
@@ -84,15 +103,18 @@ function startClient(streamUrl: string, options: Partial<RelayClientOptions> = {
   });
   client.start();
   cleanups.push(() => client.stop());
-  return { client, applied, changes };
+  return { client, applied, changes, logId: () => logId };
 }
 
 /**
  * A stand-in relay that answers each subscription and then sends only what the test sends on its
  * connections, recording every message the client sends; closed after the test.
  */
-async function startScriptedRelay() {
+async function startScriptedRelay(options: { logIdHeader?: string } = {}) {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const { logIdHeader } = options;
+  if (logIdHeader !== undefined)
+    server.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${logIdHeader}`));
   const connections: WebSocket[] = [];
   const fromClient: { type: string }[] = [];
   server.on('connection', (ws) => {
@@ -332,21 +354,26 @@ describe('relay client gaps', () => {
     expect(reconciles).toBe(2);
   });
 
-  it('applies what a relay whose log was reset sends, seqs it had seen before included, from the relay’s start and on', async () => {
-    const { relay: before, streamUrl } = await startRelay({
+  it('applies what a relay whose log was restored from a backup sends, seqs it had seen before included, from the relay’s start and on', async () => {
+    const {
+      relay: before,
+      eventLog: logBefore,
+      streamUrl,
+    } = await startRelay({
       events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `before-${n}` })),
     });
     let reconciles = 0;
     const { client, applied } = startClient(streamUrl, { onConnected: () => (reconciles += 1) });
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5]));
 
-    // The relay comes back at the same address on an empty data directory (a disk replaced, a
-    // container without its volume) and stores two webhooks before the app is back.
+    // The relay comes back at the same address on its data directory as a backup had it, before
+    // events 3-5 (its log id, then, the same), and stores two webhooks before the app is back.
     await before.close(100);
     await eventually(() => expect(client.connection.state).not.toBe('connected'));
     const { eventLog } = await startRelay({
       port: before.port,
       events: [1, 2].map((n) => ({ account_id: `after-${n}` })),
+      logId: logBefore.logId,
     });
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2]), 5_000);
     // Live events go on under seqs the app had seen from the relay before.
@@ -354,6 +381,66 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2, 3]));
     // The first connection, the second, and its gap: StackOne has what happened in between.
     expect(reconciles).toBe(3);
+  });
+
+  it('starts over on a relay whose data directory started anew, though its log has passed the app’s cursor', async () => {
+    const { relay: before, streamUrl } = await startRelay({
+      events: [1, 2, 3].map((n) => ({ account_id: `before-${n}` })),
+    });
+    let reconciles = 0;
+    const { client, applied, logId } = startClient(streamUrl, {
+      onConnected: () => (reconciles += 1),
+    });
+    await eventually(() => expect(applied).toEqual([1, 2, 3]));
+    const logBefore = logId();
+    expect(logBefore).toMatch(relayLogIdPattern);
+
+    // Back on an empty data directory (a disk replaced, a container without its volume), the
+    // relay stores five webhooks before the app is back: seqs 1-5, past the app's cursor (3).
+    await before.close(100);
+    await eventually(() => expect(client.connection.state).not.toBe('connected'));
+    const { eventLog } = await startRelay({
+      port: before.port,
+      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `after-${n}` })),
+    });
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 1, 2, 3, 4, 5]), 5_000);
+    expect(logId()).toBe(eventLog.logId);
+    expect(logId()).not.toBe(logBefore);
+    await eventLog.append(logEvent({ account_id: 'after-6' }));
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6]));
+    // Each connection; no gap, since the app asked for the new log from its start.
+    expect(reconciles).toBe(2);
+  });
+
+  it('takes its cursor for the relay’s log where it kept no log id (an app from before them)', async () => {
+    const { eventLog, streamUrl } = await startRelay({
+      events: [1, 2, 3, 4].map((n) => ({ account_id: `kept-${n}` })),
+    });
+    const { applied, logId } = startClient(streamUrl, {}, { cursor: 2 });
+    await eventually(() => expect(applied).toEqual([3, 4]));
+    expect(logId()).toBe(eventLog.logId);
+  });
+
+  it.each([
+    ['names no log (a relay from before log ids)', undefined],
+    ['gives a log id that is not one', 'not an id'],
+  ])('resumes from its cursor on a relay that %s', async (_, logIdHeader) => {
+    const { fromClient, streamUrl } = await startScriptedRelay({
+      ...(logIdHeader !== undefined && { logIdHeader }),
+    });
+    const kept = { cursor: 7, logId: 'kept-log-0001' };
+    const { client, logId } = startClient(streamUrl, {}, kept);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    expect(fromClient[0]).toEqual({ type: 'subscribe', cursor: 7 });
+    expect(logId()).toBe(kept.logId);
+  });
+
+  it('subscribes from the start of a relay’s log that is not its cursor’s', async () => {
+    const { fromClient, streamUrl } = await startScriptedRelay({ logIdHeader: 'other-log-0002' });
+    const { client, logId } = startClient(streamUrl, {}, { cursor: 7, logId: 'kept-log-0001' });
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    expect(fromClient[0]).toEqual({ type: 'subscribe', cursor: null });
+    await eventually(() => expect(logId()).toBe('other-log-0002'));
   });
 });
 

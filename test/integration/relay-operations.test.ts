@@ -10,6 +10,7 @@ import type WebSocket from 'ws';
 import { redactedLogPaths } from '../../src/main/logger';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
+import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
@@ -474,6 +475,7 @@ async function spawnRelay(
   port: number,
   extraArgs: string[] = [],
   nodeFlags: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(
     process.execPath,
@@ -489,7 +491,7 @@ async function spawnRelay(
       ...credentials,
       ...extraArgs,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } },
   );
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -661,6 +663,22 @@ describe('relay command line', () => {
     expect((await post(first.url, webhookBody())).status).toBe(200);
     first.child.kill('SIGTERM');
   }, 30_000);
+
+  it('logs at start the id of its event log, the one its stream process gives in each handshake', async () => {
+    const temp = makeTempDir('relay-log-id');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, [], [], { LOG_LEVEL: 'info' });
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    const line = relay
+      .output()
+      .split('\n')
+      .find((entry) => entry.includes('event log opened'));
+    expect(client.logId()).toMatch(relayLogIdPattern);
+    expect(JSON.parse(line ?? '')).toMatchObject({ level: 30, logId: client.logId(), headSeq: 0 });
+    client.ws.close();
+    relay.child.kill('SIGTERM');
+  });
 
   it('applies --request-timeout: a request not sent whole in that many seconds is answered 408', async () => {
     const temp = makeTempDir('relay-request-timeout');

@@ -7,7 +7,11 @@ import { silentLogger } from '../../src/main/logger';
 import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
-import type { RelayServerMessage } from '../../src/shared/relay-protocol';
+import {
+  relayLogIdHeader,
+  relayLogIdPattern,
+  type RelayServerMessage,
+} from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
 import { logEvent, postWebhook, sign, webhookBody } from '../support/webhooks';
@@ -46,12 +50,14 @@ const signed = (body: string) =>
     'x-stackone-signature': sign(body, secret),
   });
 
-/** A stream client that collects every message it receives. */
+/** A stream client that collects every message it receives, and the log id of its handshake. */
 async function subscribe(cursor: number | null, filters?: Record<string, string[]>) {
   const messages: RelayServerMessage[] = [];
   const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
     headers: { authorization: `Bearer ${token}` },
   });
+  let logId: string | string[] | undefined;
+  ws.once('upgrade', (response) => (logId = response.headers[relayLogIdHeader]));
   ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -59,7 +65,7 @@ async function subscribe(cursor: number | null, filters?: Record<string, string[
   });
   ws.send(JSON.stringify({ type: 'subscribe', cursor, ...(filters && { filters }) }));
   const events = () => messages.filter((m) => m.type === 'event');
-  return { ws, messages, events };
+  return { ws, messages, events, logId };
 }
 
 describe.each([
@@ -424,6 +430,9 @@ describe.each([
         const otherClient = new WebSocket(`${other.url.replace('http', 'ws')}/v1/stream`, {
           headers: { authorization: `Bearer ${token}` },
         });
+        const otherLogId = new Promise<unknown>((resolve) =>
+          otherClient.once('upgrade', (response) => resolve(response.headers[relayLogIdHeader])),
+        );
         const received = new Promise<string>((resolve) =>
           otherClient.on('message', (data) => {
             const message = JSON.parse(data.toString()) as RelayServerMessage;
@@ -435,6 +444,11 @@ describe.each([
         );
         expect(await received).toBe(theirs);
         expect(client.events()[0]?.body).toBe(mine);
+        // Each names its own log, so that a client moved from one to the other knows its cursor
+        // is no seq of the other's.
+        expect(client.logId).toMatch(relayLogIdPattern);
+        expect(await otherLogId).toMatch(relayLogIdPattern);
+        expect(await otherLogId).not.toBe(client.logId);
         otherClient.close();
         client.ws.close();
       } finally {
@@ -443,12 +457,32 @@ describe.each([
       }
     });
 
-    it('keeps events across a restart of the relay', async () => {
+    it('keeps events, and the name of their log, across a restart of the relay', async () => {
       await signed(webhookBody({ account_id: 'x' }));
+      const before = await subscribe(null);
+      before.ws.close();
       await relay.close();
       await start();
       const client = await subscribe(null);
       await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      expect(before.logId).toMatch(relayLogIdPattern);
+      expect(client.logId).toBe(before.logId);
+      client.ws.close();
+    });
+
+    it('names another log once its data directory starts anew, though its seqs start over', async () => {
+      await signed(webhookBody({ account_id: 'lost' }));
+      const before = await subscribe(null);
+      before.ws.close();
+      await relay.close();
+      temp.remove();
+      temp = makeTempDir('relay');
+      await start();
+      await signed(webhookBody({ account_id: 'new' }));
+      const client = await subscribe(null);
+      await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1]));
+      expect(client.logId).toMatch(relayLogIdPattern);
+      expect(client.logId).not.toBe(before.logId);
       client.ws.close();
     });
   });

@@ -63,6 +63,8 @@ function relayClient(network: RoutedNetwork) {
     webSocketAgent: network.webSocketAgent,
     cursor: () => null,
     forgetCursor: () => undefined,
+    logId: () => null,
+    enterLog: () => undefined,
     applyEvents: async () => 'persisted',
     onConnectionChange: (connection) => changes.push(connection),
     logger: silentLogger(),

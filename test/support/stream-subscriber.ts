@@ -1,7 +1,10 @@
 import WebSocket from 'ws';
-import type { RelayServerMessage } from '../../src/shared/relay-protocol';
+import { relayLogIdHeader, type RelayServerMessage } from '../../src/shared/relay-protocol';
 
-/** A stream client that subscribes as soon as it is connected and collects every message. */
+/**
+ * A stream client that subscribes as soon as it is connected and collects every message, and the
+ * log id its handshake gave.
+ */
 export function streamSubscriber(
   url: string,
   token: string,
@@ -14,13 +17,15 @@ export function streamSubscriber(
     ...options,
   });
   ws.on('error', () => undefined);
+  let logId: string | string[] | undefined;
+  ws.once('upgrade', (response) => (logId = response.headers[relayLogIdHeader]));
   ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
   ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   const events = () =>
     messages.filter((m): m is Extract<RelayServerMessage, { type: 'event' }> => m.type === 'event');
   const subscribed = () => messages.some((m) => m.type === 'subscribed');
-  return { ws, messages, events, subscribed, closed };
+  return { ws, messages, events, subscribed, closed, logId: () => logId };
 }
 
 /** A stream connection the relay should refuse; resolves with the HTTP status it answered. */
