@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -22,32 +22,75 @@ const lockFileName = 'relay.lock';
  * relay that died (kill -9, a crash, the machine losing power) is taken over, even where its pid
  * now belongs to another process. Within one process the caller is trusted: a log reopened without
  * closing (as tests of crash recovery do) takes the lock over too. Returns the release.
+ *
+ * Relays started at the same moment take the lock one at a time: the lock appears whole (linked
+ * from a draft written first, where creating it and then writing it would let another read it
+ * empty and take it for a torn lock), and a stale lock is removed only as it was read (moved aside
+ * and compared, where deleting it by name could delete one another relay has just put there).
  */
 export function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, lockFileName);
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, formatLockOwner(ownerOf(process.pid)));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // Already gone: nothing to release.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, formatLockOwner(ownerOf(process.pid)));
+  try {
+    for (;;) {
+      try {
+        linkSync(draft, path);
+        return () => {
+          try {
+            unlinkSync(path);
+          } catch {
+            // Already gone: nothing to release.
+          }
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const seen = readIfPresent(path);
+      if (seen === null) continue;
+      const owner = parseLockOwner(seen);
+      if (owner && owner.pid !== process.pid && isStillRunning(owner)) {
+        throw new Error(
+          `${dataDir} is in use by another relay (process ${owner.pid}). Stop it, or give this ` +
+            `one its own --data-dir. If no relay is running, delete ${path}.`,
+        );
+      }
+      removeIfUnchanged(path, seen);
     }
-    const owner = parseLockOwner(readFileSync(path, 'utf8'));
-    if (owner && owner.pid !== process.pid && isStillRunning(owner)) {
-      throw new Error(
-        `${dataDir} is in use by another relay (process ${owner.pid}). Stop it, or give this one ` +
-          `its own --data-dir. If no relay is running, delete ${path}.`,
-      );
-    }
-    unlinkSync(path);
+  } finally {
+    unlinkSync(draft);
+  }
+}
+
+/**
+ * Removes the lock at `path` if it still reads `seen`. Moved aside first, since only one process
+ * can move a given file: one that finds it has moved another's lock (made since it read `seen`)
+ * puts it back.
+ */
+function removeIfUnchanged(path: string, seen: string): void {
+  const aside = `${path}.${process.pid}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== seen) linkSync(aside, path);
+  } catch (error) {
+    // A third relay took the lock in between: the caller reads its lock next.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(aside);
+  }
+}
+
+function readIfPresent(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 
