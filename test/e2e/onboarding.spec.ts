@@ -1413,7 +1413,7 @@ test("an account's buttons stay side by side from the window's smallest size up,
   }
 });
 
-test("beside a check's long outcome an account's name stays whole, its id at 1,000-1,040 px wide and from 1,060 px, and when it was updated from the window's usual size; nothing past the table's frame from the smallest size up", async ({
+test("beside a check's long outcome an account's name stays whole, its id from half a wide screen (960 px wide) up, and when it was updated from the window's usual size; nothing past the table's frame from the smallest size up", async ({
   app,
   harness,
 }) => {
@@ -1424,25 +1424,38 @@ test("beside a check's long outcome an account's name stays whole, its id at 1,0
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'expired');
   await row.getByRole('button', { name: /^Verify/ }).click();
   await expect(row.getByRole('status')).toContainText('StackOne cannot read data');
-  // The smallest size; each side of the narrower customer list's breakpoint; the usual size.
-  for (const width of [
-    windowSize.minimum.width,
-    1000,
-    1040,
-    1041,
-    1060,
-    windowSize.preferred.width,
-  ]) {
+  // The smallest size; half a 1920 px screen; each side of the narrower customer list's
+  // breakpoint, and of the frame's width where the cells' padding widens; the usual size.
+  const widths = [windowSize.minimum.width, 960, 1000, 1040, 1041, 1055, 1075];
+  for (const width of [...widths, windowSize.preferred.width]) {
     await app.setViewportSize({ width, height: windowSize.minimum.height });
     expect(await accountTablePastItsFrame(app), `past the frame at ${width} px`).toBe(0);
     await expectFirstAccountRowWhole(app);
     // A name may break anywhere (one long word), yet the table keeps the system's name whole.
     expect(await linesOf(row.locator('.account-name')), `the name's lines at ${width} px`).toBe(1);
-    // Just past 1,040 px the customer list and the cells' padding widen: the id wraps there.
-    if (width !== windowSize.minimum.width && width !== 1041)
+    if (width >= 960)
       expect(await linesOf(row.locator('.account-id')), `the id's lines at ${width} px`).toBe(1);
     if (width >= windowSize.preferred.width)
       expect(await linesOf(row.locator('td.updated')), `the date's lines at ${width} px`).toBe(1);
+  }
+
+  // What went wrong naming a host, beside the longest status: the host breaks, not the frame.
+  await row
+    .getByRole('status')
+    .evaluate(
+      (outcome) =>
+        (outcome.textContent =
+          'Tried at 10:00:00: Could not reach api.stackone.com: it refused the connection.'),
+    );
+  await row
+    .locator('[data-status]')
+    .evaluate((status) => (status.textContent = 'Pending verification'));
+  for (const width of widths) {
+    await app.setViewportSize({ width, height: windowSize.minimum.height });
+    expect(await accountTablePastItsFrame(app), `past the frame at ${width} px`).toBe(0);
+    await expectFirstAccountRowWhole(app);
+    if (width >= 960)
+      expect(await linesOf(row.locator('.account-id')), `the id's lines at ${width} px`).toBe(1);
   }
 });
 

@@ -133,7 +133,7 @@ export function AccountList(props: {
                     {accountStatusLabel(account.status)}
                   </span>
                   {account.statusReasons.map((reason, i) => (
-                    <div key={i} className="muted">
+                    <div key={i} className="muted status-reason">
                       {reason.description ?? reason.code}
                     </div>
                   ))}
