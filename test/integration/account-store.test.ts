@@ -21,6 +21,15 @@ afterEach(async () => {
 const writeAccountFile = (document: object) =>
   writeFileSync(join(temp.path, 'onboarding.json'), JSON.stringify(document));
 
+/** An account file holding one customer, no account and relay cursor 3, and `fields`. */
+const fileOfAcmeAlone = (fields: object = {}) => ({
+  schemaVersion: 1,
+  customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
+  accounts: [],
+  relayCursor: 3,
+  ...fields,
+});
+
 /** The account store on a real conf file in `dir`, flushed before the test's folder goes. */
 function openStore(...args: Parameters<typeof openTestAccountStore>): AccountStore {
   const store = openTestAccountStore(...args);
@@ -93,13 +102,7 @@ describe('account store on a conf file', () => {
 
   it('reads a file whose relay log id is not one (edited by hand) without it, and keeps the rest', () => {
     temp = makeTempDir('store');
-    writeAccountFile({
-      schemaVersion: 1,
-      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
-      accounts: [],
-      relayCursor: 3,
-      relayLogId: 'not an id',
-    });
+    writeAccountFile(fileOfAcmeAlone({ relayLogId: 'not an id' }));
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.listCustomers().map((c) => c.id)).toEqual(['acme']);
@@ -475,12 +478,7 @@ describe('auth links kept for copying again', () => {
 
   it('are none in a file written before the app kept them', () => {
     temp = makeTempDir('store');
-    writeAccountFile({
-      schemaVersion: 1,
-      customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: '2026-01-01T10:00:00.000Z' }],
-      accounts: [],
-      relayCursor: 3,
-    });
+    writeAccountFile(fileOfAcmeAlone());
     const store = openStore(temp.path);
     expect(store.warning).toBeNull();
     expect(store.relayCursor).toBe(3);
