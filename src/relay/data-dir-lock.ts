@@ -1,10 +1,19 @@
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Who holds a data directory: the relay's pid and, where the machine has Linux's /proc, the
- * machine's boot and the process's start, which tell a relay that died (or ran before the machine
- * restarted) from another process given its pid since.
+ * Who holds a data directory: the relay's pid and, where the machine has Linux's /proc, what tells
+ * a relay that died (or ran before the machine restarted) from another process given its pid
+ * since, and a relay in another container, or on another machine, from one on this one.
  */
 interface LockOwner {
   pid: number;
@@ -12,120 +21,243 @@ interface LockOwner {
   bootId: string | null;
   /** When the owner started, in clock ticks after that boot (`/proc/<pid>/stat`'s 22nd field). */
   startTime: string | null;
+  /** The owner's pid namespace (`/proc/self/ns/pid`'s link): a container has its own. */
+  pidNamespace: string | null;
+  /** The machine's id (`/etc/machine-id`), the same across its boots. */
+  machineId: string | null;
+}
+
+export interface DataDirLockOptions {
+  /**
+   * How often the holder renews its lock, by touching its file (default 10 s). Another relay that
+   * cannot see the holder's process (in another container or on another machine) takes a lock not
+   * renewed for `lockLapseMs` for a dead relay's.
+   */
+  renewEveryMs?: number;
 }
 
 const lockFileName = 'relay.lock';
+const defaultRenewEveryMs = 10_000;
+/** Three renewals missed; comfortably longer than a busy machine delays a timer. */
+export const lockLapseMs = 30_000;
+const guardLapseMs = 5_000;
+/** For a synchronous wait of a millisecond while another process holds the takeover guard. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Takes the data directory for this process, or throws where a running relay holds it. Two relays
  * appending to one log would overwrite each other's records, answered 200 or not. A lock left by a
  * relay that died (kill -9, a crash, the machine losing power) is taken over, even where its pid
- * now belongs to another process. Within one process the caller is trusted: a log reopened without
- * closing (as tests of crash recovery do) takes the lock over too. Returns the release.
+ * now belongs to another process; one left in another container or on another machine, whose
+ * process cannot be looked at from here, once it has not been renewed for `lockLapseMs`. Within
+ * one process the caller is trusted: a log reopened without closing (as tests of crash recovery
+ * do) takes the lock over too. Returns the release.
  *
  * Relays started at the same moment take the lock one at a time: the lock appears whole (linked
  * from a draft written first, where creating it and then writing it would let another read it
- * empty and take it for a torn lock), and a stale lock is removed only as it was read (moved aside
- * and compared, where deleting it by name could delete one another relay has just put there).
+ * empty and take it for a torn lock), and a stale lock is removed by one process at a time, only
+ * as it was read (deleting it by name could delete one another relay has just put there).
  */
-export function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): () => void {
   const path = join(dataDir, lockFileName);
+  const mine = formatLockOwner(ownerOf(process.pid));
   const draft = `${path}.${process.pid}.draft`;
-  writeFileSync(draft, formatLockOwner(ownerOf(process.pid)));
+  writeFileSync(draft, mine);
   try {
     for (;;) {
       try {
         linkSync(draft, path);
-        return () => {
-          try {
-            unlinkSync(path);
-          } catch {
-            // Already gone: nothing to release.
-          }
-        };
+        return holdLock(path, mine, options.renewEveryMs ?? defaultRenewEveryMs);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const seen = readIfPresent(path);
       if (seen === null) continue;
-      const owner = parseLockOwner(seen);
-      if (owner && owner.pid !== process.pid && isStillRunning(owner)) {
-        throw new Error(
-          `${dataDir} is in use by another relay (process ${owner.pid}). Stop it, or give this ` +
-            `one its own --data-dir. If no relay is running, delete ${path}.`,
-        );
-      }
-      removeIfUnchanged(path, seen);
+      const refusal = refusalOf(parseLockOwner(seen.text), seen.modifiedMs, dataDir, path);
+      if (refusal !== null) throw new Error(refusal);
+      removeIfUnchanged(path, seen.text, draft);
     }
   } finally {
     unlinkSync(draft);
   }
 }
 
+/** Renews the lock while it is this process's; returns the release, which deletes it if so. */
+function holdLock(path: string, mine: string, renewEveryMs: number): () => void {
+  const isMine = () => readIfPresent(path)?.text === mine;
+  const renewal = setInterval(() => {
+    try {
+      if (isMine()) utimesSync(path, new Date(), new Date());
+    } catch {
+      // Deleted between the read and the touch: nothing to renew.
+    }
+  }, renewEveryMs);
+  renewal.unref();
+  return () => {
+    clearInterval(renewal);
+    try {
+      // A relay that took the lock over (this one's process frozen past the lapse) keeps its own.
+      if (isMine()) unlinkSync(path);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+}
+
 /**
- * Removes the lock at `path` if it still reads `seen`. Moved aside first, since only one process
- * can move a given file: one that finds it has moved another's lock (made since it read `seen`)
- * puts it back.
+ * Why the lock's owner keeps the directory from this process, or null where the lock is to be
+ * taken over: this process's own, or one a relay that no longer runs left.
  */
-function removeIfUnchanged(path: string, seen: string): void {
-  const aside = `${path}.${process.pid}.stale`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+function refusalOf(
+  owner: LockOwner | null,
+  modifiedMs: number,
+  dataDir: string,
+  path: string,
+): string | null {
+  // No pid: a lock torn as an earlier version wrote it, or something else's file.
+  if (owner === null) return null;
+  const here = ownerOf(process.pid);
+  const otherBoot = differs(owner.bootId, here.bootId);
+  if (
+    owner.pid === process.pid &&
+    !otherBoot &&
+    !differs(owner.pidNamespace, here.pidNamespace) &&
+    !differs(owner.startTime, here.startTime)
+  )
+    return null;
+  // Another boot of this machine: everything of the one before has stopped.
+  if (otherBoot && owner.machineId !== null && owner.machineId === here.machineId) return null;
+  if (otherBoot || differs(owner.pidNamespace, here.pidNamespace)) {
+    const renewedMsAgo = Math.max(0, Date.now() - modifiedMs);
+    if (renewedMsAgo >= lockLapseMs) return null;
+    return (
+      `${dataDir} is in use by a relay in another container or on another machine (process ` +
+      `${owner.pid} there, which renewed its lock ${Math.round(renewedMsAgo / 1000)} s ago). ` +
+      `Stop it, or give this one its own --data-dir. A lock not renewed for ` +
+      `${lockLapseMs / 1000} s is taken over: if no relay is running, start this one again ` +
+      `then, or delete ${path}.`
+    );
   }
+  if (differs(owner.startTime, readStartTime(owner.pid)) || !isRunning(owner.pid)) return null;
+  return (
+    `${dataDir} is in use by another relay (process ${owner.pid}). Stop it, or give this one ` +
+    `its own --data-dir. If no relay is running, delete ${path}.`
+  );
+}
+
+/** Whether both are known and differ: where either side lacks one, it tells nothing. */
+const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+
+/**
+ * Removes the lock at `path` if it still reads `seen`. Only one process at a time removes a lock,
+ * holding `relay.lock.takeover` meanwhile: while the lock is there no other can be put in its
+ * place, so the lock it reads under that guard is the one it removes, never one another relay has
+ * just made.
+ */
+function removeIfUnchanged(path: string, seen: string, draft: string): void {
+  const guard = `${path}.takeover`;
+  takeGuard(guard, draft);
+  const mine = readFileSync(draft, 'utf8');
   try {
-    if (readFileSync(aside, 'utf8') !== seen) linkSync(aside, path);
-  } catch (error) {
-    // A third relay took the lock in between: the caller reads its lock next.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (readIfPresent(path)?.text === seen) unlinkSync(path);
   } finally {
-    unlinkSync(aside);
+    if (readIfPresent(guard)?.text === mine) unlinkSync(guard);
   }
 }
 
-function readIfPresent(path: string): string | null {
+/**
+ * Holds for microseconds, so another's guard is waited out; one older than `guardLapseMs` was left
+ * by a process that died holding it, and goes (moved aside and compared, as two processes may
+ * find it at once).
+ */
+function takeGuard(guard: string, draft: string): void {
+  for (;;) {
+    try {
+      linkSync(draft, guard);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const held = readIfPresent(guard);
+    if (held === null) continue;
+    if (Date.now() - held.modifiedMs < guardLapseMs) {
+      Atomics.wait(pause, 0, 0, 1);
+      continue;
+    }
+    const aside = `${guard}.${process.pid}.stale`;
+    try {
+      renameSync(guard, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    try {
+      if (readFileSync(aside, 'utf8') !== held.text) linkSync(aside, guard);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(aside);
+    }
+  }
+}
+
+function readIfPresent(path: string): { text: string; modifiedMs: number } | null {
   try {
-    return readFileSync(path, 'utf8');
+    const modifiedMs = statSync(path).mtimeMs;
+    return { text: readFileSync(path, 'utf8'), modifiedMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }
 
-/** The lock file's text: the pid on its first line (as pid files have it), then boot and start. */
+/**
+ * The lock file's text: the pid on its first line (as pid files have it), then the boot, the
+ * start, the pid namespace and the machine, one a line.
+ */
 function formatLockOwner(owner: LockOwner): string {
-  return `${owner.pid}\n${owner.bootId ?? ''}\n${owner.startTime ?? ''}\n`;
+  const { pid, bootId, startTime, pidNamespace, machineId } = owner;
+  return `${[pid, bootId, startTime, pidNamespace, machineId].map((value) => value ?? '').join('\n')}\n`;
 }
 
-/** A lock file's owner; null where it names no pid (a lock torn as it was written). */
+/** A lock file's owner; null where it names no pid. Earlier versions wrote the first three lines. */
 function parseLockOwner(text: string): LockOwner | null {
-  const [pidLine = '', bootId = '', startTime = ''] = text.split('\n').map((line) => line.trim());
+  const [pidLine = '', bootId, startTime, pidNamespace, machineId] = text
+    .split('\n')
+    .map((line) => line.trim() || null);
   const pid = Number(pidLine);
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  return { pid, bootId: bootId || null, startTime: startTime || null };
+  return {
+    pid,
+    bootId: bootId ?? null,
+    startTime: startTime ?? null,
+    pidNamespace: pidNamespace ?? null,
+    machineId: machineId ?? null,
+  };
 }
 
-/**
- * Whether the lock's owner still runs: a process with its pid, in the same boot and started when
- * it did. Where either side lacks a boot or a start (no /proc, a lock of an earlier version), the
- * pid alone decides.
- */
-function isStillRunning(owner: LockOwner): boolean {
-  const now = ownerOf(owner.pid);
-  if (owner.bootId && now.bootId && owner.bootId !== now.bootId) return false;
-  if (owner.startTime && now.startTime && owner.startTime !== now.startTime) return false;
-  return isRunning(owner.pid);
-}
-
+/** This process's owner fields; `pid` another's start time, for comparison. */
 function ownerOf(pid: number): LockOwner {
-  return { pid, bootId: readBootId(), startTime: readStartTime(pid) };
+  return {
+    pid,
+    bootId: readTrimmed('/proc/sys/kernel/random/boot_id'),
+    startTime: readStartTime(pid),
+    pidNamespace: readPidNamespace(),
+    machineId: readTrimmed('/etc/machine-id') ?? readTrimmed('/var/lib/dbus/machine-id'),
+  };
 }
 
-function readBootId(): string | null {
+function readTrimmed(path: string): string | null {
   try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    return readFileSync(path, 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function readPidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return null;
   }

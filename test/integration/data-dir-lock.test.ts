@@ -1,40 +1,74 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockDataDir } from '../../src/relay/data-dir-lock';
+import { lockDataDir, lockLapseMs } from '../../src/relay/data-dir-lock';
 import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const lockModule = join(import.meta.dirname, '../../src/relay/data-dir-lock.ts');
+/** A boot id of no boot of this machine. */
+const otherBoot = '3a9c4d2e-0000-4000-8000-000000000000';
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-/** Another process that takes `dataDir`'s lock and runs on; the lock's text once it is written. */
-async function holderOf(dataDir: string): Promise<{ child: ChildProcess; lock: string }> {
-  const child = spawn(
+/**
+ * Another process that takes `dataDir`'s lock, renewing it every `renewEveryMs`, and runs on
+ * (under `wrapper`, a command that runs it, where given); the lock's text once it is written.
+ */
+async function holderOf(
+  dataDir: string,
+  options: { renewEveryMs?: number; wrapper?: string[] } = {},
+): Promise<{ child: ChildProcess; lock: string }> {
+  const lockOptions = JSON.stringify({ renewEveryMs: options.renewEveryMs ?? 10_000 });
+  const node = [
     process.execPath,
-    [
-      '--import',
-      tsxLoader,
-      '-e',
-      `import(${JSON.stringify(lockModule)}).then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}); setInterval(() => {}, 1000); });`,
-    ],
-    { stdio: 'ignore' },
-  );
+    '--import',
+    tsxLoader,
+    '-e',
+    `import(${JSON.stringify(lockModule)}).then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}, ${lockOptions}); setInterval(() => {}, 1000); });`,
+  ];
+  const [command = '', ...args] = [...(options.wrapper ?? []), ...node];
+  const child = spawn(command, args, { stdio: 'ignore' });
   cleanups.push(() => child.kill('SIGKILL'));
   const path = join(dataDir, 'relay.lock');
   let lock = '';
   await eventually(() => {
     lock = readFileSync(path, 'utf8');
-    expect(lock.split('\n')[0]).toBe(String(child.pid));
+    expect(lock).toMatch(/^\d+\n/);
   }, 10_000);
   return { child, lock };
 }
+
+/** Sets the lock's file's time back, as if its holder last renewed it `msAgo` ago. */
+function renewedAgo(path: string, msAgo: number): void {
+  const then = new Date(Date.now() - msAgo);
+  utimesSync(path, then, then);
+}
+
+/** A pid no process has now: that of one that has exited. */
+function pidOfAnExitedProcess(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
+}
+
+const canUnsharePid =
+  spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+if (!canUnsharePid)
+  console.log(
+    "data directory lock from another pid namespace, with a real one: skipped, as `unshare --pid` cannot run here (it needs root and util-linux); the lock's fields are tested without it",
+  );
 
 /**
  * Starts `count` processes that, in each of `rounds` rounds, try at the same moment to take the
@@ -106,11 +140,7 @@ describe("a data directory's lock", () => {
     ['a directory with no lock', () => undefined],
     [
       'a directory whose lock a relay that died left',
-      (dir: string) =>
-        writeFileSync(
-          join(dir, 'relay.lock'),
-          `${process.pid}\n3a9c4d2e-0000-4000-8000-000000000000\n1\n`,
-        ),
+      (dir: string) => writeFileSync(join(dir, 'relay.lock'), `${pidOfAnExitedProcess()}\n`),
     ],
   ])(
     'goes to one of several relays started at the same moment on %s',
@@ -125,23 +155,111 @@ describe("a data directory's lock", () => {
     60_000,
   );
 
-  it('is refused while the relay that holds it runs, and taken over where only its boot or only its start differs', async () => {
+  it('is refused while the relay that holds it runs, and taken over where it ran before the machine restarted, or its pid was given out again', async () => {
     const temp = makeTempDir('data-dir-lock');
     cleanups.push(() => temp.remove());
     const { child, lock } = await holderOf(temp.path);
-    const [pid, bootId, startTime] = lock.split('\n');
+    const [pid, bootId, startTime, pidNamespace, machineId] = lock.split('\n');
+    expect(pid).toBe(String(child.pid));
+    expect(pidNamespace).toBe(readlinkSync('/proc/self/ns/pid'));
     const path = join(temp.path, 'relay.lock');
     const refusal = `${temp.path} is in use by another relay (process ${child.pid}).`;
     expect(() => lockDataDir(temp.path)).toThrow(refusal);
 
-    // The same pid in another boot: the machine restarted and gave it to this process.
-    writeFileSync(path, `${pid}\n3a9c4d2e-0000-4000-8000-000000000000\n${startTime}\n`);
-    lockDataDir(temp.path)();
+    // The same pid in another boot of this machine: it restarted and gave the pid to this process.
+    // A machine with no id (some containers) cannot tell that from another machine: see below.
+    writeFileSync(path, `${pid}\n${otherBoot}\n${startTime}\n${pidNamespace}\n${machineId}\n`);
+    if (machineId) lockDataDir(temp.path)();
+    else expect(() => lockDataDir(temp.path)).toThrow('in another container or on another machine');
     // The same pid and boot, started at another time: the pid was given out again.
-    writeFileSync(path, `${pid}\n${bootId}\n${Number(startTime) + 1}\n`);
+    writeFileSync(
+      path,
+      `${pid}\n${bootId}\n${Number(startTime) + 1}\n${pidNamespace}\n${machineId}\n`,
+    );
+    lockDataDir(temp.path)();
+    // Written by an earlier version (three lines), before the machine restarted, and not renewed.
+    writeFileSync(path, `${pid}\n${otherBoot}\n${startTime}\n`);
+    renewedAgo(path, lockLapseMs + 1_000);
     lockDataDir(temp.path)();
     // Written as it was, it is the running holder's again.
     writeFileSync(path, lock);
     expect(() => lockDataDir(temp.path)).toThrow(refusal);
   });
+
+  it.each([
+    ['in another container on this machine (another pid namespace)', 'namespace'],
+    ['on another machine sharing the directory (another machine and boot)', 'machine'],
+  ])(
+    'held by a relay %s, is refused while renewed and taken over once not renewed for the lapse',
+    async (_, where) => {
+      const temp = makeTempDir('data-dir-lock');
+      cleanups.push(() => temp.remove());
+      const { lock } = await holderOf(temp.path);
+      const [, bootId, , pidNamespace, machineId] = lock.split('\n');
+      const path = join(temp.path, 'relay.lock');
+      // Its pid is this process's (as every container's relay may be pid 1), its start the same.
+      const [ownPid, , ownStart] = [process.pid, null, readFileSync(`/proc/self/stat`, 'utf8')];
+      const startTime = ownStart.slice(ownStart.lastIndexOf(')') + 2).split(' ')[19];
+      const elsewhere =
+        where === 'namespace'
+          ? `${ownPid}\n${bootId}\n${startTime}\npid:[4026530000]\n${machineId}\n`
+          : `${ownPid}\n${otherBoot}\n${startTime}\n${pidNamespace}\nanother-machine-id\n`;
+      writeFileSync(path, elsewhere);
+      renewedAgo(path, lockLapseMs - 5_000);
+      expect(() => lockDataDir(temp.path)).toThrow(
+        `${temp.path} is in use by a relay in another container or on another machine (process ${ownPid} there, which renewed its lock 25 s ago).`,
+      );
+      expect(readFileSync(path, 'utf8')).toBe(elsewhere);
+      renewedAgo(path, lockLapseMs + 1_000);
+      lockDataDir(temp.path)();
+    },
+  );
+
+  it('is taken over from a dead relay though a process died removing another stale lock', () => {
+    const temp = makeTempDir('data-dir-lock');
+    cleanups.push(() => temp.remove());
+    const path = join(temp.path, 'relay.lock');
+    writeFileSync(path, `${pidOfAnExitedProcess()}\n`);
+    // Its guard over the removal, left behind: waited out only until it is seen to be stale.
+    writeFileSync(`${path}.takeover`, `${pidOfAnExitedProcess()}\n`);
+    renewedAgo(`${path}.takeover`, 4_800);
+    lockDataDir(temp.path)();
+    expect(readdirSync(temp.path)).toEqual([]);
+  });
+
+  it('is renewed while held, and released only while it is its holder’s', async () => {
+    const temp = makeTempDir('data-dir-lock');
+    cleanups.push(() => temp.remove());
+    const path = join(temp.path, 'relay.lock');
+    await holderOf(temp.path, { renewEveryMs: 100 });
+    renewedAgo(path, 60_000);
+    await eventually(() => expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(5_000));
+
+    const other = join(temp.path, 'other');
+    mkdirSync(other);
+    const release = lockDataDir(other);
+    // Taken over meanwhile by a relay elsewhere (this one frozen past the lapse): left to it.
+    const theirs = `${pidOfAnExitedProcess()}\n${otherBoot}\n1\n\nanother-machine-id\n`;
+    writeFileSync(join(other, 'relay.lock'), theirs);
+    release();
+    expect(readFileSync(join(other, 'relay.lock'), 'utf8')).toBe(theirs);
+  });
+
+  it.runIf(canUnsharePid)(
+    'held by a relay in a pid namespace of its own (as in a container), is refused here while renewed',
+    async () => {
+      const temp = makeTempDir('data-dir-lock');
+      cleanups.push(() => temp.remove());
+      const { lock } = await holderOf(temp.path, {
+        wrapper: ['unshare', '--pid', '--fork', '--mount-proc'],
+      });
+      const [pid, , , pidNamespace] = lock.split('\n');
+      // pid 1 in its namespace, as a container's relay often is.
+      expect(pid).toBe('1');
+      expect(pidNamespace).not.toBe(readlinkSync('/proc/self/ns/pid'));
+      expect(() => lockDataDir(temp.path)).toThrow(
+        `${temp.path} is in use by a relay in another container or on another machine (process 1 there`,
+      );
+    },
+  );
 });
