@@ -40,6 +40,12 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     buckets: latencyBuckets,
     registers: [registry],
   });
+  // Not a rejection: the webhook was valid, and the disk would not take it (full, or failing).
+  const storeFailures = new Counter({
+    name: 'relay_webhook_store_failures_total',
+    help: 'Valid webhooks that could not be stored (the disk full or failing), answered 503.',
+    registers: [registry],
+  });
   const rejected = new Counter({
     name: 'relay_webhooks_rejected_total',
     help: 'Webhooks refused, by reason.',
@@ -74,6 +80,7 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     registry,
     stored: () => stored.inc(),
     storeTook: (seconds: number) => storeSeconds.observe(seconds),
+    storeFailed: () => storeFailures.inc(),
     duplicate: () => duplicates.inc(),
     rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
     refused: (reason: 'bad_token' | 'bad_path' | 'unavailable') => refused.inc({ reason }),

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
-import type { EventLog } from './event-log';
+import type { AppendResult, EventLog } from './event-log';
 import { closeAfterSocketHoldersExit } from './handed-over-sockets';
 import { createRelayMetrics, createStreamMetrics } from './relay-metrics';
 import {
@@ -180,13 +180,26 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
     }
     const storeStarted = performance.now();
-    const stored = await eventLog.append({
-      body,
-      signature,
-      receivedAt: new Date().toISOString(),
-      event: parsed.data.event,
-      originOwnerId: parsed.data.origin_owner_id ?? null,
-    });
+    let stored: AppendResult;
+    try {
+      stored = await eventLog.append({
+        body,
+        signature,
+        receivedAt: new Date().toISOString(),
+        event: parsed.data.event,
+        originOwnerId: parsed.data.origin_owner_id ?? null,
+      });
+    } catch (error) {
+      metrics.storeFailed();
+      // Its code (ENOSPC, EIO, ...) alone: what the disk did, and nothing of the webhook.
+      logger.error(
+        { code: (error as NodeJS.ErrnoException).code ?? 'unknown' },
+        'webhook could not be stored (answered 503): see docs/relay.md, Disk',
+      );
+      return reply
+        .code(503)
+        .send({ error: 'the relay could not store the webhook; send it again later' });
+    }
     metrics.storeTook((performance.now() - storeStarted) / 1000);
     if (stored.duplicate) {
       metrics.duplicate();

@@ -8,7 +8,8 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { redactedLogPaths } from '../../src/main/logger';
-import { openFileEventLog } from '../../src/relay/file-event-log';
+import { writeFully } from '../../src/relay/durable-files';
+import { openFileEventLog, type FileEventLogOptions } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
@@ -33,6 +34,8 @@ async function relayInProcess(
     fanOutWindowMs?: number;
     requestTimeoutMs?: number;
     logs?: string[];
+    /** The event log's durable write (a disk that fails, in a test). */
+    writeAt?: FileEventLogOptions['writeAt'];
   } = {},
 ): Promise<RunningRelay> {
   const temp = makeTempDir('relay-ops');
@@ -45,7 +48,10 @@ async function relayInProcess(
   const relay = await startRelayServer({
     webhookSecrets: [secret],
     clientTokens: [token],
-    eventLog: openFileEventLog({ dataDir: temp.path }),
+    eventLog: openFileEventLog({
+      dataDir: temp.path,
+      ...(options.writeAt && { writeAt: options.writeAt }),
+    }),
     logger: pino(
       { level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } },
       logStream,
@@ -413,6 +419,42 @@ describe('relay HTTP connections that fail before a request', () => {
       /^relay_http_connection_errors_total\{reason="cut_short"\} 1$/m,
     );
     await relay.close();
+  });
+});
+
+describe('relay on a disk that will not take a write', () => {
+  it('answers 503, counts the webhook and logs the disk’s error code alone, and stores it once the disk takes it again', async () => {
+    let diskFull = false;
+    const logs: string[] = [];
+    const relay = await relayInProcess({
+      logs,
+      writeAt(fd, bytes, position) {
+        if (diskFull) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        writeFully(fd, bytes, position);
+      },
+    });
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    const body = webhookBody({ account_id: 'not-stored-marker-3d4e' });
+
+    diskFull = true;
+    const refused = await post(relay.url, body);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: 'the relay could not store the webhook; send it again later',
+    });
+    // StackOne sends it again once the disk has room.
+    diskFull = false;
+    expect((await post(relay.url, body)).status).toBe(200);
+    await eventually(() => expect(client.events().map((event) => event.body)).toEqual([body]));
+
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_webhook_store_failures_total 1$/m);
+    expect(text).toMatch(/^relay_events_stored_total 1$/m);
+    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{/m);
+    const line = logs.find((entry) => entry.includes('webhook could not be stored'));
+    expect(JSON.parse(line ?? '')).toMatchObject({ level: 50, code: 'ENOSPC' });
+    expect(logs.join('')).not.toContain('not-stored-marker-3d4e');
   });
 });
 
