@@ -56,6 +56,11 @@ export interface FileEventLogOptions {
   writeAt?: (fd: number, bytes: Buffer, position: number) => void;
   /** Deletes an expired segment file; tests replace it to simulate a failing disk. */
   removeFile?: (path: string) => Promise<void>;
+  /**
+   * Makes a new segment file durably (the file, then its name in the directory) and returns its
+   * descriptor, or throws; tests replace it to simulate a disk that will not make one.
+   */
+  createSegmentFile?: (path: string) => number;
 }
 
 /** Bytes recovery could not read as records, kept in a file of their own (see `setAside`). */
@@ -128,6 +133,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const memoryBytes = options.memoryBytes ?? 16 * 1024 * 1024;
   const writeAt = options.writeAt ?? writeFully;
   const removeFile = options.removeFile ?? unlink;
+  const createSegmentFile = options.createSegmentFile ?? createSegmentFileDurably;
   makeDataDir(dataDir);
   const releaseLock = lockDataDir(dataDir);
   const logId = readOrMakeLogId(dataDir);
@@ -245,9 +251,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
 
   function startSegment(): void {
     const path = join(dataDir, segmentName(head + 1));
-    segments.push({ number: segmentsOpened++, path, fd: openSync(path, appendFlags), bytes: 0 });
-    // The new file's name must survive a crash as well as the records written into it.
-    syncDirectory(dataDir);
+    segments.push({ number: segmentsOpened++, path, fd: createSegmentFile(path), bytes: 0 });
   }
 
   function prune(): void {
@@ -412,7 +416,15 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
         offset += size;
       });
       segment.bytes = offset;
-      if (segment.bytes >= segmentBytes) startSegment();
+      // The batch is stored: a segment the disk will not make now (full, out of file descriptors)
+      // is tried again after the next batch, which goes on the current one meanwhile.
+      if (segment.bytes >= segmentBytes) {
+        try {
+          startSegment();
+        } catch {
+          // Tried again after the next batch.
+        }
+      }
     }
     prune();
     batch.forEach((item, i) => {
@@ -478,6 +490,22 @@ function makeDataDir(dir: string): void {
       cause: error,
     });
   }
+}
+
+/**
+ * Opens a new segment file for appending, and makes its name durable: records written into it
+ * must survive a crash, and so must the name they are found by. Where the name cannot be made
+ * durable the file is not used.
+ */
+export function createSegmentFileDurably(path: string): number {
+  const fd = openSync(path, appendFlags);
+  try {
+    syncDirectory(dirname(path));
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
 }
 
 /** 128 bits of SHA-256 of the body: collisions are out of reach, and the index stays small. */

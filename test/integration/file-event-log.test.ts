@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, NewEvent, StoredEvent } from '../../src/relay/event-log';
 import { writeFully } from '../../src/relay/durable-files';
-import { openFileEventLog } from '../../src/relay/file-event-log';
+import { createSegmentFileDurably, openFileEventLog } from '../../src/relay/file-event-log';
 import { logIdFileName } from '../../src/relay/log-id';
 import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { bytesOnDisk, damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
@@ -258,6 +258,38 @@ describe('file event log', () => {
     expect(reopened.readAfter(0, 10).map((e) => e.body)).toEqual(
       [1, 2, 3].map((n) => event(n).body),
     );
+    await reopened.close();
+  });
+
+  it('keeps a batch it stored where the disk will not make the next segment, and makes it after the next batch', async () => {
+    temp = makeTempDir('event-log');
+    let refuse = false;
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      // Every batch fills a segment.
+      segmentBytes: 1,
+      createSegmentFile(path) {
+        if (refuse) throw Object.assign(new Error('too many open files'), { code: 'EMFILE' });
+        return createSegmentFileDurably(path);
+      },
+    });
+    const committed: number[] = [];
+    log.onCommit((events) => committed.push(...events.map((e) => e.seq)));
+    refuse = true;
+    expect(await log.append(event(1))).toEqual({ seq: 1, duplicate: false });
+    refuse = false;
+    expect(await log.append(event(2))).toEqual({ seq: 2, duplicate: false });
+    expect(await log.append(event(3))).toEqual({ seq: 3, duplicate: false });
+    expect(committed).toEqual([1, 2, 3]);
+    await log.close();
+    // Events 1 and 2 in the first segment, 3 in the one made after event 2's batch.
+    expect(segmentFiles(temp.path)).toEqual([
+      'events-0000000000000001.log',
+      'events-0000000000000003.log',
+      'events-0000000000000004.log',
+    ]);
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1, 2, 3]);
     await reopened.close();
   });
 
