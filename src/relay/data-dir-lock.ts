@@ -75,7 +75,7 @@ export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): 
       if (seen === null) continue;
       const refusal = refusalOf(parseLockOwner(seen.text), seen.modifiedMs, dataDir, path);
       if (refusal !== null) throw new Error(refusal);
-      removeIfUnchanged(path, seen.text, draft);
+      removeIfUnchanged(path, seen.text, { draft, mine });
     }
   } finally {
     unlinkSync(draft);
@@ -118,16 +118,17 @@ function refusalOf(
   if (owner === null) return null;
   const here = ownerOf(process.pid);
   const otherBoot = differs(owner.bootId, here.bootId);
+  const otherNamespace = differs(owner.pidNamespace, here.pidNamespace);
   if (
     owner.pid === process.pid &&
     !otherBoot &&
-    !differs(owner.pidNamespace, here.pidNamespace) &&
+    !otherNamespace &&
     !differs(owner.startTime, here.startTime)
   )
     return null;
   // Another boot of this machine: everything of the one before has stopped.
   if (otherBoot && owner.machineId !== null && owner.machineId === here.machineId) return null;
-  if (otherBoot || differs(owner.pidNamespace, here.pidNamespace)) {
+  if (otherBoot || otherNamespace) {
     const renewedMsAgo = Math.max(0, Date.now() - modifiedMs);
     if (renewedMsAgo >= lockLapseMs) return null;
     return (
@@ -154,10 +155,13 @@ const differs = (a: string | null, b: string | null) => a !== null && b !== null
  * place, so the lock it reads under that guard is the one it removes, never one another relay has
  * just made.
  */
-function removeIfUnchanged(path: string, seen: string, draft: string): void {
+function removeIfUnchanged(
+  path: string,
+  seen: string,
+  { draft, mine }: { draft: string; mine: string },
+): void {
   const guard = `${path}.takeover`;
   takeGuard(guard, draft);
-  const mine = readFileSync(draft, 'utf8');
   try {
     if (readIfPresent(path)?.text === seen) unlinkSync(path);
   } finally {

@@ -399,9 +399,9 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       try {
         writeAt(segment.fd, bytes, segment.bytes);
       } catch (error) {
-        // Disk full or an I/O error: this batch is refused (the relay answers 500 and StackOne
-        // retries), and whatever part of it reached the file is cut off, so that the next batch
-        // does not land behind a torn record, where recovery would stop and lose it.
+        // Disk full or an I/O error: this batch is refused (the relay answers 503, for StackOne to
+        // send it again), and whatever part of it reached the file is cut off, so that the next
+        // batch does not land behind a torn record, where recovery would stop and lose it.
         try {
           ftruncateSync(segment.fd, segment.bytes);
         } catch {

@@ -194,20 +194,21 @@ describe("a data directory's lock", () => {
     async (_, where) => {
       const temp = makeTempDir('data-dir-lock');
       cleanups.push(() => temp.remove());
-      const { lock } = await holderOf(temp.path);
-      const [, bootId, , pidNamespace, machineId] = lock.split('\n');
+      // This process's own lock, as a start: its pid and start are the other relay's too (as
+      // every container's relay may be pid 1).
       const path = join(temp.path, 'relay.lock');
-      // Its pid is this process's (as every container's relay may be pid 1), its start the same.
-      const [ownPid, , ownStart] = [process.pid, null, readFileSync(`/proc/self/stat`, 'utf8')];
-      const startTime = ownStart.slice(ownStart.lastIndexOf(')') + 2).split(' ')[19];
+      lockDataDir(temp.path, { renewEveryMs: 60_000 });
+      const [pid, bootId, startTime, pidNamespace, machineId] = readFileSync(path, 'utf8').split(
+        '\n',
+      );
       const elsewhere =
         where === 'namespace'
-          ? `${ownPid}\n${bootId}\n${startTime}\npid:[4026530000]\n${machineId}\n`
-          : `${ownPid}\n${otherBoot}\n${startTime}\n${pidNamespace}\nanother-machine-id\n`;
+          ? `${pid}\n${bootId}\n${startTime}\npid:[4026530000]\n${machineId}\n`
+          : `${pid}\n${otherBoot}\n${startTime}\n${pidNamespace}\nanother-machine-id\n`;
       writeFileSync(path, elsewhere);
       renewedAgo(path, lockLapseMs - 5_000);
       expect(() => lockDataDir(temp.path)).toThrow(
-        `${temp.path} is in use by a relay in another container or on another machine (process ${ownPid} there, which renewed its lock 25 s ago).`,
+        `${temp.path} is in use by a relay in another container or on another machine (process ${pid} there, which renewed its lock 25 s ago).`,
       );
       expect(readFileSync(path, 'utf8')).toBe(elsewhere);
       renewedAgo(path, lockLapseMs + 1_000);
