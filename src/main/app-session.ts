@@ -365,6 +365,10 @@ export function createAppSession(deps: {
           relay: profile.relayStreamUrl,
         },
         relay: status.relay,
+        relayPosition: {
+          cursor: storeFor(profile.mode).relayCursor,
+          logId: storeFor(profile.mode).relayLogId,
+        },
         routes:
           profile.mode === 'demo'
             ? 'on this computer'

@@ -11,6 +11,11 @@ export interface DiagnosticsFacts {
   mode: 'demo' | 'live';
   endpoints: { api: string; app: string; relay: string };
   relay: RelayConnection;
+  /**
+   * How far the app has applied the relay's events (its cursor) and in which of the relay's logs
+   * (its log id), to compare with the relay's `/healthz` and its log's `event log opened`.
+   */
+  relayPosition: { cursor: number | null; logId: string | null };
   /** How the app reaches StackOne's API and the relay, by the system's proxy settings. */
   routes: { api: string; relay: string } | 'on this computer';
   /** The proxy a sign-in is saved for (not the user name), if any. */
@@ -38,6 +43,11 @@ const secretStorageText: Record<SettingsView['secretStorage'], string> = {
   unavailable: 'unavailable',
 };
 
+function relayPositionText({ cursor, logId }: DiagnosticsFacts['relayPosition']): string {
+  if (cursor === null) return 'none yet (the next connection replays the relay’s log)';
+  return `through seq ${cursor} of ${logId === null ? 'a log the relay has not named' : `log ${logId}`}`;
+}
+
 /** A plain-text report to paste into a message to support. */
 export function diagnosticsReport(facts: DiagnosticsFacts): string {
   const runtime = (['electron', 'chrome', 'node'] as const)
@@ -54,6 +64,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Mode: ${facts.mode}`,
     `StackOne API: ${facts.endpoints.api} (app ${facts.endpoints.app})`,
     `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
+    `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'
       : `Network: StackOne API ${facts.routes.api}; relay ${facts.routes.relay}`,

@@ -401,6 +401,11 @@ describe('the app session', () => {
     expect(lines).toContain('Mode: live');
     expect(lines).toContain(`StackOne API: ${apiUrl} (app ${appUrl})`);
     expect(lines).toContain(`Relay: ${relayUrl}: connected (Receiving account events live.)`);
+    const liveStore = world.stores.get('live');
+    expect(liveStore?.relayLogId).toMatch(relayLogIdPattern);
+    expect(lines).toContain(
+      `Relay events applied: through seq ${liveStore?.relayCursor} of log ${liveStore?.relayLogId}`,
+    );
     expect(lines).toContain('Secret storage: encrypted by the system keyring');
     expect(lines).toContain('Customers: 1; accounts linked: 1, to re-link: 0');
     expect(lines).toContain(

@@ -12,6 +12,7 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
     relay: 'ws://127.0.0.1:5200/v1/stream',
   },
   relay: { state: 'offline', detail: 'Lost the connection to the relay. Retrying in 4 s.' },
+  relayPosition: { cursor: 1234, logId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' },
   routes: 'on this computer',
   proxySignInFor: null,
   secretStorage: 'obfuscated',
@@ -34,6 +35,7 @@ describe('the diagnostics report', () => {
       'Mode: demo',
       'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
+      'Relay events applied: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
       'Network: direct (the demo’s servers are on this computer)',
       'Proxy sign-in: none saved',
       'Secret storage: obfuscated only (no keyring)',
@@ -44,6 +46,15 @@ describe('the diagnostics report', () => {
       'Window errors: none',
       'Not included: the API key, the relay token, the proxy sign-in, who links, and customers’ and accounts’ names and ids.',
     ]);
+  });
+
+  it('says where the app is in the relay’s log: nowhere yet, or in a log the relay did not name', () => {
+    expect(diagnosticsReport(facts({ relayPosition: { cursor: null, logId: null } }))).toContain(
+      '\nRelay events applied: none yet (the next connection replays the relay’s log)\n',
+    );
+    expect(diagnosticsReport(facts({ relayPosition: { cursor: 7, logId: null } }))).toContain(
+      '\nRelay events applied: through seq 7 of a log the relay has not named\n',
+    );
   });
 
   it('lists each warning, and only the runtimes there are', () => {
