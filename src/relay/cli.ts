@@ -157,16 +157,25 @@ for (const [tokens, which] of [
   }
 const clientTokens = [...tokensFromFlags, ...tokensFromEnv];
 
+const logger = createLogger({ name: 'relay' });
 const eventLog = orFail(() =>
   openFileEventLog({
     dataDir: values['data-dir'],
     retentionMs: retentionHours * 3600 * 1000,
     maxEvents: retentionEvents,
     maxBytes: retentionMib * 1024 * 1024,
+    onLockLost() {
+      // Not a graceful close: that would write on, beside the relay that may hold the lock now.
+      logger.fatal(
+        { dataDir: values['data-dir'] },
+        "the data directory's lock is no longer this relay's (another relay took it over, or it " +
+          'was deleted): stopping, so that two relays do not write one log',
+      );
+      process.exit(1);
+    },
   }),
 );
 
-const logger = createLogger({ name: 'relay' });
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
 // The id tells, in the logs, a log started anew (a data directory lost) from one carried on.
 logger.info({ logId: eventLog.logId, headSeq: eventLog.headSeq() }, 'event log opened');

@@ -34,6 +34,12 @@ export interface DataDirLockOptions {
    * renewed for `lockLapseMs` for a dead relay's.
    */
   renewEveryMs?: number;
+  /**
+   * Called once where a renewal finds the lock no longer this process's: another relay took it
+   * over (this one did not renew it for `lockLapseMs`: a paused machine, a stopped process), or it
+   * was deleted. The holder must stop writing: another relay may be writing the same log.
+   */
+  onLost?: () => void;
 }
 
 const lockFileName = 'relay.lock';
@@ -67,7 +73,7 @@ export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): 
     for (;;) {
       try {
         linkSync(draft, path);
-        return holdLock(path, mine, options.renewEveryMs ?? defaultRenewEveryMs);
+        return holdLock(path, mine, options);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -82,16 +88,26 @@ export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): 
   }
 }
 
-/** Renews the lock while it is this process's; returns the release, which deletes it if so. */
-function holdLock(path: string, mine: string, renewEveryMs: number): () => void {
+/**
+ * Renews the lock while it is this process's, and says when it no longer is; returns the release,
+ * which deletes it if it still is.
+ */
+function holdLock(path: string, mine: string, options: DataDirLockOptions): () => void {
   const isMine = () => readIfPresent(path)?.text === mine;
   const renewal = setInterval(() => {
+    let renewed = false;
     try {
-      if (isMine()) utimesSync(path, new Date(), new Date());
+      if (isMine()) {
+        utimesSync(path, new Date(), new Date());
+        renewed = true;
+      }
     } catch {
-      // Deleted between the read and the touch: nothing to renew.
+      // Deleted between the read and the touch: lost too.
     }
-  }, renewEveryMs);
+    if (renewed) return;
+    clearInterval(renewal);
+    options.onLost?.();
+  }, options.renewEveryMs ?? defaultRenewEveryMs);
   renewal.unref();
   return () => {
     clearInterval(renewal);

@@ -61,6 +61,11 @@ export interface FileEventLogOptions {
    * descriptor, or throws; tests replace it to simulate a disk that will not make one.
    */
   createSegmentFile?: (path: string) => number;
+  /**
+   * Called where the data directory's lock is found to be no longer this log's (`lockDataDir`'s
+   * `onLost`): another relay may be writing here, so the caller should stop at once.
+   */
+  onLockLost?: () => void;
 }
 
 /** Bytes recovery could not read as records, kept in a file of their own (see `setAside`). */
@@ -135,7 +140,9 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const removeFile = options.removeFile ?? unlink;
   const createSegmentFile = options.createSegmentFile ?? createSegmentFileDurably;
   makeDataDir(dataDir);
-  const releaseLock = lockDataDir(dataDir);
+  const releaseLock = lockDataDir(dataDir, {
+    ...(options.onLockLost && { onLost: options.onLockLost }),
+  });
   const logId = readOrMakeLogId(dataDir);
 
   const index = createEventIndex();

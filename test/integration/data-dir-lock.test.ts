@@ -5,6 +5,7 @@ import {
   readFileSync,
   readlinkSync,
   statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -226,6 +227,27 @@ describe("a data directory's lock", () => {
     renewedAgo(`${path}.takeover`, 4_800);
     lockDataDir(temp.path)();
     expect(readdirSync(temp.path)).toEqual([]);
+  });
+
+  it('tells its holder, once, when a renewal finds it is no longer its own: taken over, or deleted', async () => {
+    const temp = makeTempDir('data-dir-lock');
+    cleanups.push(() => temp.remove());
+    for (const [name, takeAway] of [
+      ['taken over', (path: string) => writeFileSync(path, `${pidOfAnExitedProcess()}\n`)],
+      ['deleted', (path: string) => unlinkSync(path)],
+    ] as const) {
+      const dir = join(temp.path, name);
+      mkdirSync(dir);
+      const lost: string[] = [];
+      const release = lockDataDir(dir, { renewEveryMs: 50, onLost: () => lost.push(name) });
+      cleanups.push(release);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(lost).toEqual([]);
+      takeAway(join(dir, 'relay.lock'));
+      await eventually(() => expect(lost).toEqual([name]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(lost).toEqual([name]);
+    }
   });
 
   it('is renewed while held, and released only while it is its holder’s', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -721,6 +721,20 @@ describe('relay command line', () => {
     client.ws.close();
     relay.child.kill('SIGTERM');
   });
+
+  it("stops, with exit code 1, once its data directory's lock is no longer its own, leaving the lock as it is", async () => {
+    const temp = makeTempDir('relay-lock-lost');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0);
+    const exited = new Promise<number | null>((resolve) => relay.child.once('exit', resolve));
+    // As a relay elsewhere would write it, having taken the lock over.
+    const theirs = '4242\n3a9c4d2e-0000-4000-8000-000000000000\n1\n\nanother-machine-id\n';
+    writeFileSync(join(temp.path, 'relay.lock'), theirs);
+    // Found at the next renewal, within 10 s.
+    expect(await exited).toBe(1);
+    expect(relay.output()).toContain("the data directory's lock is no longer this relay's");
+    expect(readFileSync(join(temp.path, 'relay.lock'), 'utf8')).toBe(theirs);
+  }, 20_000);
 
   it('applies --request-timeout: a request not sent whole in that many seconds is answered 408', async () => {
     const temp = makeTempDir('relay-request-timeout');
