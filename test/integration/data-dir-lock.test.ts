@@ -65,7 +65,7 @@ function pidOfAnExitedProcess(): number {
 }
 
 const canUnsharePid =
-  spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+  spawnSync('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', 'true']).status === 0;
 if (!canUnsharePid)
   console.log(
     "data directory lock from another pid namespace, with a real one: skipped, as `unshare --pid` cannot run here (it needs root and util-linux); the lock's fields are tested without it",
@@ -274,7 +274,7 @@ describe("a data directory's lock", () => {
       const temp = makeTempDir('data-dir-lock');
       cleanups.push(() => temp.remove());
       const { lock } = await holderOf(temp.path, {
-        wrapper: ['unshare', '--pid', '--fork', '--mount-proc'],
+        wrapper: ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc'],
       });
       const [pid, , , pidNamespace] = lock.split('\n');
       // pid 1 in its namespace, as a container's relay often is.
