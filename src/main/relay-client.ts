@@ -117,8 +117,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let retryTimer: NodeJS.Timeout | null = null;
   let stopped = true;
   const queue: Queued[] = [];
-  /** The log id of the newest `enter_log` queued, until it is applied. */
-  let logIdQueued: string | null = null;
+  /** The log the events queued last are of: one still on its way to the app, or the one kept. */
+  const logIdOfQueue = () =>
+    queue.findLast((item): item is EnterLogMark => item.type === 'enter_log')?.logId ??
+    options.logId();
   let draining: Promise<void> | null = null;
   /** The socket being closed to subscribe again; its close connects at once. */
   let replacing: WebSocket | null = null;
@@ -183,12 +185,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         ws.ping();
       };
       let cursor = options.cursor();
-      // The log the events queued last are of: the one kept, or one still on its way there.
-      const currentLogId = logIdQueued ?? options.logId();
+      const currentLogId = logIdOfQueue();
       const logId = relayLogId;
       if (logId !== null && logId !== currentLogId) {
         queue.push({ type: 'enter_log', logId });
-        logIdQueued = logId;
         drainSoon(ws);
         // Another log's cursor would pass over this one's events numbered up to it. With none
         // kept (an app from before log ids), it is taken as this log's.
@@ -306,10 +306,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (!isEvent(first)) {
         queue.shift();
         if (first.type === 'forget_cursor') options.forgetCursor();
-        else {
-          options.enterLog(first.logId);
-          if (logIdQueued === first.logId) logIdQueued = null;
-        }
+        else options.enterLog(first.logId);
         continue;
       }
       const markAt = queue.findIndex((item) => !isEvent(item));

@@ -66,7 +66,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  */
 export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): () => void {
   const path = join(dataDir, lockFileName);
-  const mine = formatLockOwner(ownerOf(process.pid));
+  const here = ownerOf(process.pid);
+  const mine = formatLockOwner(here);
   const draft = `${path}.${process.pid}.draft`;
   writeFileSync(draft, mine);
   try {
@@ -79,7 +80,10 @@ export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): 
       }
       const seen = readIfPresent(path);
       if (seen === null) continue;
-      const refusal = refusalOf(parseLockOwner(seen.text), seen.modifiedMs, dataDir, path);
+      const refusal = refusalOf(parseLockOwner(seen.text), here, seen.modifiedMs, {
+        dataDir,
+        path,
+      });
       if (refusal !== null) throw new Error(refusal);
       removeIfUnchanged(path, seen.text, { draft, mine });
     }
@@ -121,18 +125,17 @@ function holdLock(path: string, mine: string, options: DataDirLockOptions): () =
 }
 
 /**
- * Why the lock's owner keeps the directory from this process, or null where the lock is to be
- * taken over: this process's own, or one a relay that no longer runs left.
+ * Why the lock's owner keeps the directory from this process (`here`), or null where the lock is
+ * to be taken over: this process's own, or one a relay that no longer runs left.
  */
 function refusalOf(
   owner: LockOwner | null,
+  here: LockOwner,
   modifiedMs: number,
-  dataDir: string,
-  path: string,
+  { dataDir, path }: { dataDir: string; path: string },
 ): string | null {
   // No pid: a lock torn as an earlier version wrote it, or something else's file.
   if (owner === null) return null;
-  const here = ownerOf(process.pid);
   const otherBoot = differs(owner.bootId, here.bootId);
   const otherNamespace = differs(owner.pidNamespace, here.pidNamespace);
   if (
