@@ -35,11 +35,25 @@ export interface DataDirLockOptions {
    */
   renewEveryMs?: number;
   /**
-   * Called once where a renewal finds the lock no longer this process's: another relay took it
-   * over (this one did not renew it for `lockLapseMs`: a paused machine, a stopped process), or it
-   * was deleted. The holder must stop writing: another relay may be writing the same log.
+   * Called once where a renewal, or `stillHeld`, finds the lock no longer this process's: another
+   * relay took it over (this one did not renew it for `lockLapseMs`: a paused machine, a stopped
+   * process), or it was deleted. The holder must stop writing: another relay may be writing the
+   * same log.
    */
   onLost?: () => void;
+}
+
+export interface DataDirLock {
+  /**
+   * Whether the lock is still this process's, to ask before each write. While its renewals are on
+   * time this is known without a look at the disk; where one is overdue the process was held up
+   * (frozen, or its event loop blocked) and another relay may have taken the lock over meanwhile:
+   * the lock is read (and renewed, if still its own) first. Without this, a relay resuming after a
+   * freeze would write the webhooks that arrived meanwhile before its renewal timer ran.
+   */
+  stillHeld(): boolean;
+  /** Deletes the lock if it is still this process's. */
+  release(): void;
 }
 
 const lockFileName = 'relay.lock';
@@ -57,14 +71,14 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * now belongs to another process; one left in another container or on another machine, whose
  * process cannot be looked at from here, once it has not been renewed for `lockLapseMs`. Within
  * one process the caller is trusted: a log reopened without closing (as tests of crash recovery
- * do) takes the lock over too. Returns the release.
+ * do) takes the lock over too.
  *
  * Relays started at the same moment take the lock one at a time: the lock appears whole (linked
  * from a draft written first, where creating it and then writing it would let another read it
  * empty and take it for a torn lock), and a stale lock is removed by one process at a time, only
  * as it was read (deleting it by name could delete one another relay has just put there).
  */
-export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): () => void {
+export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): DataDirLock {
   const path = join(dataDir, lockFileName);
   const here = ownerOf(process.pid);
   const mine = formatLockOwner(here);
@@ -92,35 +106,43 @@ export function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): 
   }
 }
 
-/**
- * Renews the lock while it is this process's, and says when it no longer is; returns the release,
- * which deletes it if it still is.
- */
-function holdLock(path: string, mine: string, options: DataDirLockOptions): () => void {
+/** Renews the lock while it is this process's, and says when it no longer is. */
+function holdLock(path: string, mine: string, options: DataDirLockOptions): DataDirLock {
+  const renewEveryMs = options.renewEveryMs ?? defaultRenewEveryMs;
   const isMine = () => readIfPresent(path)?.text === mine;
-  const renewal = setInterval(() => {
-    let renewed = false;
+  // Monotonic: a wall clock set back or forward must not hide a hold-up or make one up.
+  let renewedAt = performance.now();
+  let lost = false;
+  /** Touches the lock if it is still this process's; otherwise it is lost, and the holder told. */
+  const renew = (): boolean => {
+    if (lost) return false;
     try {
       if (isMine()) {
         utimesSync(path, new Date(), new Date());
-        renewed = true;
+        renewedAt = performance.now();
+        return true;
       }
     } catch {
       // Deleted between the read and the touch: lost too.
     }
-    if (renewed) return;
+    lost = true;
     clearInterval(renewal);
     options.onLost?.();
-  }, options.renewEveryMs ?? defaultRenewEveryMs);
+    return false;
+  };
+  const renewal = setInterval(renew, renewEveryMs);
   renewal.unref();
-  return () => {
-    clearInterval(renewal);
-    try {
-      // A relay that took the lock over (this one's process frozen past the lapse) keeps its own.
-      if (isMine()) unlinkSync(path);
-    } catch {
-      // Already gone: nothing to release.
-    }
+  return {
+    stillHeld: () => !lost && (performance.now() - renewedAt <= renewEveryMs || renew()),
+    release() {
+      clearInterval(renewal);
+      try {
+        // A relay that took the lock over (this one's process frozen past the lapse) keeps its own.
+        if (isMine()) unlinkSync(path);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    },
   };
 }
 

@@ -66,6 +66,8 @@ export interface FileEventLogOptions {
    * `onLost`): another relay may be writing here, so the caller should stop at once.
    */
   onLockLost?: () => void;
+  /** How often the lock is renewed (`lockDataDir`'s `renewEveryMs`); tests shorten it. */
+  lockRenewEveryMs?: number;
 }
 
 /** Bytes recovery could not read as records, kept in a file of their own (see `setAside`). */
@@ -140,8 +142,9 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   const removeFile = options.removeFile ?? unlink;
   const createSegmentFile = options.createSegmentFile ?? createSegmentFileDurably;
   makeDataDir(dataDir);
-  const releaseLock = lockDataDir(dataDir, {
+  const lock = lockDataDir(dataDir, {
     ...(options.onLockLost && { onLost: options.onLockLost }),
+    ...(options.lockRenewEveryMs !== undefined && { renewEveryMs: options.lockRenewEveryMs }),
   });
   const logId = readOrMakeLogId(dataDir);
 
@@ -401,6 +404,14 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       results.push({ seq: stored.seq, duplicate: false });
     }
     if (records.length > 0) {
+      if (!lock.stillHeld())
+        throw Object.assign(
+          new Error(
+            "the data directory is no longer this relay's: another relay took its lock over " +
+              'while this one was held up, or the lock was deleted',
+          ),
+          { code: 'RELAY_LOCK_LOST' },
+        );
       const segment = active();
       const bytes = Buffer.concat(records);
       try {
@@ -471,7 +482,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       while (commitScheduled || queue.length > 0) await new Promise((r) => setImmediate(r));
       await Promise.all(deletions);
       for (const segment of segments) closeSync(segment.fd);
-      releaseLock();
+      lock.release();
     },
   };
 }

@@ -170,18 +170,18 @@ describe("a data directory's lock", () => {
     // The same pid in another boot of this machine: it restarted and gave the pid to this process.
     // A machine with no id (some containers) cannot tell that from another machine: see below.
     writeFileSync(path, `${pid}\n${otherBoot}\n${startTime}\n${pidNamespace}\n${machineId}\n`);
-    if (machineId) lockDataDir(temp.path)();
+    if (machineId) lockDataDir(temp.path).release();
     else expect(() => lockDataDir(temp.path)).toThrow('in another container or on another machine');
     // The same pid and boot, started at another time: the pid was given out again.
     writeFileSync(
       path,
       `${pid}\n${bootId}\n${Number(startTime) + 1}\n${pidNamespace}\n${machineId}\n`,
     );
-    lockDataDir(temp.path)();
+    lockDataDir(temp.path).release();
     // Written by an earlier version (three lines), before the machine restarted, and not renewed.
     writeFileSync(path, `${pid}\n${otherBoot}\n${startTime}\n`);
     renewedAgo(path, lockLapseMs + 1_000);
-    lockDataDir(temp.path)();
+    lockDataDir(temp.path).release();
     // Written as it was, it is the running holder's again.
     writeFileSync(path, lock);
     expect(() => lockDataDir(temp.path)).toThrow(refusal);
@@ -213,7 +213,7 @@ describe("a data directory's lock", () => {
       );
       expect(readFileSync(path, 'utf8')).toBe(elsewhere);
       renewedAgo(path, lockLapseMs + 1_000);
-      lockDataDir(temp.path)();
+      lockDataDir(temp.path).release();
     },
   );
 
@@ -225,7 +225,7 @@ describe("a data directory's lock", () => {
     // Its guard over the removal, left behind: waited out only until it is seen to be stale.
     writeFileSync(`${path}.takeover`, `${pidOfAnExitedProcess()}\n`);
     renewedAgo(`${path}.takeover`, 4_800);
-    lockDataDir(temp.path)();
+    lockDataDir(temp.path).release();
     expect(readdirSync(temp.path)).toEqual([]);
   });
 
@@ -239,7 +239,7 @@ describe("a data directory's lock", () => {
       const dir = join(temp.path, name);
       mkdirSync(dir);
       const lost: string[] = [];
-      const release = lockDataDir(dir, { renewEveryMs: 50, onLost: () => lost.push(name) });
+      const { release } = lockDataDir(dir, { renewEveryMs: 50, onLost: () => lost.push(name) });
       cleanups.push(release);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(lost).toEqual([]);
@@ -248,6 +248,31 @@ describe("a data directory's lock", () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(lost).toEqual([name]);
     }
+  });
+
+  it('looks again before a write once a renewal is overdue: renewed if still its own, else lost', () => {
+    const temp = makeTempDir('data-dir-lock');
+    cleanups.push(() => temp.remove());
+    const path = join(temp.path, 'relay.lock');
+    const lost: string[] = [];
+    const lock = lockDataDir(temp.path, { renewEveryMs: 100, onLost: () => lost.push('lost') });
+    cleanups.push(lock.release);
+    const holdUp = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+
+    // Held up past a renewal (its timer could not run), still its own: renewed there and then.
+    renewedAgo(path, 20_000);
+    holdUp();
+    expect(lock.stillHeld()).toBe(true);
+    expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(5_000);
+
+    // Held up again, and taken over meanwhile by a relay elsewhere: lost, told once, and left.
+    const theirs = `${pidOfAnExitedProcess()}\n${otherBoot}\n1\n\nanother-machine-id\n`;
+    holdUp();
+    writeFileSync(path, theirs);
+    expect(lock.stillHeld()).toBe(false);
+    expect(lock.stillHeld()).toBe(false);
+    expect(lost).toEqual(['lost']);
+    expect(readFileSync(path, 'utf8')).toBe(theirs);
   });
 
   it('is renewed while held, and released only while it is its holder’s', async () => {
@@ -260,7 +285,7 @@ describe("a data directory's lock", () => {
 
     const other = join(temp.path, 'other');
     mkdirSync(other);
-    const release = lockDataDir(other);
+    const { release } = lockDataDir(other);
     // Taken over meanwhile by a relay elsewhere (this one frozen past the lapse): left to it.
     const theirs = `${pidOfAnExitedProcess()}\n${otherBoot}\n1\n\nanother-machine-id\n`;
     writeFileSync(join(other, 'relay.lock'), theirs);

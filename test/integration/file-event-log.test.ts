@@ -7,6 +7,7 @@ import {
   readlinkSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -427,6 +428,37 @@ describe('file event log', () => {
     const log = openFileEventLog({ dataDir: temp.path });
     expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
     await log.close();
+  });
+
+  it('writes nothing once its lock was taken over while it was held up, and tells its holder', async () => {
+    temp = makeTempDir('event-log');
+    const lock = join(temp.path, 'relay.lock');
+    const lost: string[] = [];
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      lockRenewEveryMs: 100,
+      onLockLost: () => lost.push('lost'),
+    });
+    await log.append(event(1));
+    // Frozen past its renewal (a paused machine), taken over meanwhile by a relay elsewhere, and
+    // then given the webhooks that arrived while it was frozen.
+    const theirs = `${spawnSync(process.execPath, ['-e', '']).pid}\nanother-boot\n1\n\nanother-machine\n`;
+    writeFileSync(lock, theirs);
+    const appends = [log.append(event(2)), log.append(event(3))];
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+    for (const append of appends)
+      await expect(append).rejects.toMatchObject({
+        code: 'RELAY_LOCK_LOST',
+        message: expect.stringContaining("the data directory is no longer this relay's"),
+      });
+    expect(lost).toEqual(['lost']);
+    await log.close();
+    expect(readFileSync(lock, 'utf8')).toBe(theirs);
+
+    unlinkSync(lock);
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1]);
+    await reopened.close();
   });
 
   it('names its log for good: the same id on each reopen, another in another data directory', async () => {
