@@ -173,6 +173,13 @@ const eventLog = orFail(() =>
       );
       process.exit(1);
     },
+    onSegmentNotStarted(error) {
+      logger.warn(
+        { code: (error as NodeJS.ErrnoException).code ?? 'unknown' },
+        'event log: a new segment file could not be made; webhooks are still stored, in the ' +
+          'current one, and it is tried again after each batch. See docs/relay.md, Disk',
+      );
+    },
   }),
 );
 

@@ -66,6 +66,12 @@ export interface FileEventLogOptions {
    * `onLost`): another relay may be writing here, so the caller should stop at once.
    */
   onLockLost?: () => void;
+  /**
+   * Called where a full segment's successor cannot be made (the disk full, out of file
+   * descriptors), once until one is made: batches go on the current segment meanwhile, and it is
+   * tried again after each.
+   */
+  onSegmentNotStarted?: (error: unknown) => void;
   /** How often the lock is renewed (`lockDataDir`'s `renewEveryMs`); tests shorten it. */
   lockRenewEveryMs?: number;
 }
@@ -351,6 +357,8 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
 
   let queue: Pending[] = [];
   let commitScheduled = false;
+  /** Whether the last try to start a segment failed (told once until one is started). */
+  let segmentNotStarted = false;
   let closed = false;
   const commitListeners = new Set<(events: readonly StoredEvent[]) => void>();
 
@@ -439,8 +447,10 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       if (segment.bytes >= segmentBytes) {
         try {
           startSegment();
-        } catch {
-          // Tried again after the next batch.
+          segmentNotStarted = false;
+        } catch (error) {
+          if (!segmentNotStarted) options.onSegmentNotStarted?.(error);
+          segmentNotStarted = true;
         }
       }
     }

@@ -262,9 +262,10 @@ describe('file event log', () => {
     await reopened.close();
   });
 
-  it('keeps a batch it stored where the disk will not make the next segment, and makes it after the next batch', async () => {
+  it('keeps a batch it stored where the disk will not make the next segment, makes it after a later batch, and says so once', async () => {
     temp = makeTempDir('event-log');
     let refuse = false;
+    const told: string[] = [];
     const log = openFileEventLog({
       dataDir: temp.path,
       // Every batch fills a segment.
@@ -273,24 +274,28 @@ describe('file event log', () => {
         if (refuse) throw Object.assign(new Error('too many open files'), { code: 'EMFILE' });
         return createSegmentFileDurably(path);
       },
+      onSegmentNotStarted: (error) => told.push((error as NodeJS.ErrnoException).code ?? ''),
     });
     const committed: number[] = [];
     log.onCommit((events) => committed.push(...events.map((e) => e.seq)));
     refuse = true;
     expect(await log.append(event(1))).toEqual({ seq: 1, duplicate: false });
-    refuse = false;
     expect(await log.append(event(2))).toEqual({ seq: 2, duplicate: false });
+    expect(told).toEqual(['EMFILE']);
+    refuse = false;
     expect(await log.append(event(3))).toEqual({ seq: 3, duplicate: false });
-    expect(committed).toEqual([1, 2, 3]);
+    refuse = true;
+    expect(await log.append(event(4))).toEqual({ seq: 4, duplicate: false });
+    expect(told).toEqual(['EMFILE', 'EMFILE']);
+    expect(committed).toEqual([1, 2, 3, 4]);
     await log.close();
-    // Events 1 and 2 in the first segment, 3 in the one made after event 2's batch.
+    // Events 1 to 3 in the first segment, 4 in the one made after event 3's batch.
     expect(segmentFiles(temp.path)).toEqual([
       'events-0000000000000001.log',
-      'events-0000000000000003.log',
       'events-0000000000000004.log',
     ]);
     const reopened = openFileEventLog({ dataDir: temp.path });
-    expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     await reopened.close();
   });
 
