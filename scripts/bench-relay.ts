@@ -72,7 +72,7 @@ import {
   type CpuTimes,
   type MachineTicks,
 } from './bench-relay/process-cpu';
-import type { ClientsReply, ClientsRequest } from './bench-relay/stream-clients';
+import type { ClientsReply, ClientsRequest, StallRecovery } from './bench-relay/stream-clients';
 import { createLeanWebhookPoster, type PostResult } from './bench-relay/lean-webhook-poster';
 import type { ProbeReply, ProbeRequest, ProbeStalls } from './bench-relay/stall-probe';
 
@@ -98,6 +98,7 @@ const benchOptions = {
     'stream-process': { type: 'boolean', default: false },
     'cpu-limit': { type: 'string' },
     'relay-arg': { type: 'string', multiple: true, default: [] as string[] },
+    'stall-clients': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 } as const;
@@ -114,7 +115,7 @@ if (values.help) {
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
       '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--single-process]',
       "                       (the relay's own options, given to it) [--cpu-limit <cores>]",
-      '                       [--relay-arg=<argument> ...]',
+      '                       [--relay-arg=<argument> ...] [--stall-clients <ms>]',
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -131,12 +132,16 @@ if (values.help) {
       '  Needs Linux cgroups with the cpu controller and root.',
       "--relay-arg: one more argument for the relay's command line, as is (repeatable, each with",
       "  its '='), e.g. --relay-arg=--retention-events=10000000; see npm run relay -- --help.",
+      '--stall-clients: in each round, stops every client (their process, SIGSTOP) for that many',
+      "  ms from 1 s into the measured seconds, as a network that stops carrying the relay's",
+      '  traffic for a while, and says how they came back: when the events sent meanwhile had',
+      '  all arrived, and the latencies after. The clients must catch up on their side too.',
     ].join('\n'),
   );
   process.exit(0);
 }
 function wholeNumber(
-  flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup' | 'rounds',
+  flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup' | 'rounds' | 'stall-clients',
   least: number,
 ) {
   const text = values[flag];
@@ -151,6 +156,14 @@ const seconds = wholeNumber('seconds', 1);
 const cycles = wholeNumber('cycles', 0);
 const warmupSeconds = wholeNumber('warmup', 0);
 const roundCount = wholeNumber('rounds', 1);
+const clientStallMs = wholeNumber('stall-clients', 0);
+/** When the clients are stopped, after the measured seconds begin. */
+const clientStallAtMs = 1_000;
+// Let go again with two seconds of the round left: the second after, and the seconds after that.
+if (clientStallMs > 0 && clientStallAtMs + clientStallMs > (seconds - 2) * 1000)
+  refuse(
+    `--stall-clients must end 2 s before the round does: at most ${(seconds - 3) * 1000} ms with --seconds ${seconds}`,
+  );
 if (values.poster !== 'lean' && values.poster !== 'http')
   refuse(`--poster must be lean or http, got "${values.poster}"`);
 if (values['single-process'] && values['stream-process'])
@@ -550,6 +563,24 @@ interface Round {
   holdUps: RoundHoldUps;
   machineStalls: ProbeStalls;
   cpu: CpuFigures | undefined;
+  /** With --stall-clients. */
+  recovery: StallRecovery | undefined;
+}
+
+/**
+ * Stops the clients' process `afterMs` from now for `clientStallMs`, and resolves to when it was
+ * let go on (CLOCK_MONOTONIC, us).
+ */
+function stallClients(afterMs: number): Promise<number> {
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      clientsProcess.kill('SIGSTOP');
+      setTimeout(() => {
+        clientsProcess.kill('SIGCONT');
+        resolve(nowUs());
+      }, clientStallMs);
+    }, afterMs),
+  );
 }
 
 let nextId = 0;
@@ -575,6 +606,8 @@ async function runRound(clients: number): Promise<Round> {
     setTimeout(() => resolve(readCpu()), warmupSeconds * 1000),
   );
   const started = performance.now();
+  const clientsResumed =
+    clientStallMs > 0 ? stallClients(warmupSeconds * 1000 + clientStallAtMs) : undefined;
   let measuredStarted = started;
   let sent = 0;
   await new Promise<void>((resolve) => {
@@ -617,11 +650,13 @@ async function runRound(clients: number): Promise<Round> {
   };
   const isStored = (answer: { status: number }) => answer.status === 200;
   const answered = answers.filter(isStored).length;
+  const resumedUs = await clientsResumed;
   const result = await ask(
     {
       type: 'collect',
       expected: (answered + warmupAnswers.filter(isStored).length) * clients,
       timeoutMs: 15_000,
+      ...(resumedUs !== undefined && { resumedUs }),
     },
     'collected',
   );
@@ -636,6 +671,7 @@ async function runRound(clients: number): Promise<Round> {
     relayDelay,
     holdUps,
     cpu,
+    recovery: result.recovery,
   };
 }
 
@@ -644,6 +680,16 @@ function latencyFigures(sorted: Float64Array, withMax: boolean): string {
   if (sorted.length === 0) return 'none measured';
   const ms = (p: number) => `${percentile(sorted, p).toFixed(1)} ms`;
   return `p50 ${ms(50)}, p99 ${ms(99)}${withMax ? `, max ${ms(100)}` : ''}`;
+}
+
+function recoveryLine(recovery: StallRecovery): string {
+  return (
+    `  clients stopped ${clientStallMs} ms from ${clientStallAtMs / 1000} s into the measured ` +
+    `seconds: the events sent before they went on had all arrived ` +
+    `${recovery.caughtUpMs.toFixed(1)} ms after; POST-to-client of those sent in the second ` +
+    `after: ${latencyFigures(recovery.firstSecondMs, true)}; of those sent later: ` +
+    latencyFigures(recovery.laterMs, true)
+  );
 }
 
 function report(label: string, round: Round, clients: number): void {
@@ -655,6 +701,7 @@ function report(label: string, round: Round, clients: number): void {
       `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}`,
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
+      ...(round.recovery ? [recoveryLine(round.recovery)] : []),
       `  in the relay (accepted to written to every client, its /metrics): ${round.relayDelay}`,
       `  held up at worst (an event loop's delay beyond its 10 ms sampling): the relay's main process ${round.holdUps.relayMainMs.toFixed(1)} ms (garbage collection pauses over 10 ms: ${round.holdUps.relayGcPausesOverTenMs}; webhooks whose storing took over 25 ms: ${round.holdUps.relayStoresOverTwentyFiveMs}), ${values['single-process'] ? '' : `its stream process ${heldUpText(round.holdUps.relayStreamsMs, ' ms')}, `}the poster ${round.holdUps.posterMs.toFixed(1)} ms`,
       `  the machine (an idle probe's 2 ms timer): stalled ${round.machineStalls.worstMs.toFixed(1)} ms at worst, ${round.machineStalls.overTenMs} times over 10 ms`,
@@ -712,6 +759,24 @@ function roundsSummary(rounds: Round[]): string {
           ? `${round.cpu.allBusy.toFixed(1)} / ${round.cpu.relayWaiting.toFixed(1)}`
           : 'not measured',
     ),
+    ...(clientStallMs > 0
+      ? [
+          inRoundOrder(
+            'clients stopped: caught up after going on / p99 of the second after / p99 later',
+            (round) =>
+              round.recovery
+                ? [
+                    round.recovery.caughtUpMs,
+                    percentile(round.recovery.firstSecondMs, 99),
+                    percentile(round.recovery.laterMs, 99),
+                  ]
+                    .map((ms) => ms.toFixed(1))
+                    .join(' / ')
+                : 'not measured',
+            ' ms',
+          ),
+        ]
+      : []),
     ...(rounds.some((round) => round.cpu?.kdamondBusy !== undefined)
       ? [
           inRoundOrder("the kernel's kdamond, % of a core", (round) =>

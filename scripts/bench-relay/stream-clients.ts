@@ -13,16 +13,34 @@ import { nowUs } from './monotonic-clock';
 export type ClientsRequest =
   | { type: 'connect'; url: string; token: string; count: number; lean: boolean }
   | { type: 'round'; sinceUs: number; capacity: number }
-  /** `expected`: deliveries of the whole round, warm-up included; the reply counts the measured ones. */
-  | { type: 'collect'; expected: number; timeoutMs: number }
+  /**
+   * `expected`: deliveries of the whole round, warm-up included; the reply counts the measured
+   * ones. `resumedUs`: when this process was let go on after being stopped (`--stall-clients`).
+   */
+  | { type: 'collect'; expected: number; timeoutMs: number; resumedUs?: number }
   | { type: 'cycles'; count: number; cursor: number }
   | { type: 'close' };
 
 export type ClientsReply =
   | { type: 'connected' }
   | { type: 'round-ready' }
-  | { type: 'collected'; delivered: number; latenciesMs: Float64Array }
+  | {
+      type: 'collected';
+      delivered: number;
+      latenciesMs: Float64Array;
+      recovery?: StallRecovery;
+    }
   | { type: 'cycles-done'; seconds: number };
+
+/** How the clients came back from being stopped, from the measured deliveries. */
+export interface StallRecovery {
+  /** When the last of the events sent before they resumed reached its client, after resuming. */
+  caughtUpMs: number;
+  /** Latencies of the events sent in the first second after they resumed, sorted. */
+  firstSecondMs: Float64Array;
+  /** And of those sent later, sorted. */
+  laterMs: Float64Array;
+}
 
 interface StreamClient {
   close(): Promise<void>;
@@ -57,6 +75,26 @@ function measuredLatencies(sinceUs: number): Float64Array {
   for (let i = 0; i < recorded; i++)
     if ((sentUsLog[i] ?? 0) >= sinceUs) measured[count++] = latencyMsLog[i] ?? 0;
   return measured.slice(0, count).sort();
+}
+
+function stallRecovery(sinceUs: number, resumedUs: number): StallRecovery {
+  let caughtUpUs = 0;
+  const firstSecond: number[] = [];
+  const later: number[] = [];
+  for (let i = 0; i < recorded; i++) {
+    const sentUs = sentUsLog[i] ?? 0;
+    const latencyMs = latencyMsLog[i] ?? 0;
+    if (sentUs < sinceUs) continue;
+    if (sentUs < resumedUs)
+      caughtUpUs = Math.max(caughtUpUs, sentUs + latencyMs * 1000 - resumedUs);
+    else if (sentUs < resumedUs + 1_000_000) firstSecond.push(latencyMs);
+    else later.push(latencyMs);
+  }
+  return {
+    caughtUpMs: caughtUpUs / 1000,
+    firstSecondMs: Float64Array.from(firstSecond).sort(),
+    laterMs: Float64Array.from(later).sort(),
+  };
 }
 
 const isWithin = (data: Buffer, needle: Buffer, start: number, end: number) => {
@@ -179,9 +217,18 @@ async function handle(request: ClientsRequest): Promise<void> {
       while (recorded < request.expected && performance.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 50));
       const latenciesMs = measuredLatencies(roundSinceUs);
+      const recovery =
+        request.resumedUs === undefined
+          ? undefined
+          : stallRecovery(roundSinceUs, request.resumedUs);
       sentUsLog = new Float64Array(0);
       latencyMsLog = new Float64Array(0);
-      reply({ type: 'collected', delivered: latenciesMs.length, latenciesMs });
+      reply({
+        type: 'collected',
+        delivered: latenciesMs.length,
+        latenciesMs,
+        ...(recovery && { recovery }),
+      });
       return;
     }
     case 'cycles': {

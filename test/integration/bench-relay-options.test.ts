@@ -44,6 +44,14 @@ describe('relay benchmark command line', () => {
         `--cpu-limit must be a number of cores from 0.1 to ${cores}, got "${cores + 1}"`,
       ],
       [
+        ['--stall-clients', 'long'],
+        '--stall-clients must be a whole number of 0 or more, got "long"',
+      ],
+      [
+        ['--stall-clients', '8000'],
+        '--stall-clients must end 2 s before the round does: at most 7000 ms with --seconds 10',
+      ],
+      [
         ['--single-process', '--stream-process'],
         'give --single-process or --stream-process, not both',
       ],

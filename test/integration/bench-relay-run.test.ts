@@ -288,6 +288,32 @@ describe('relay benchmark run', () => {
     60_000,
   );
 
+  it('stops every client for a while, and says how they came back, every delivery made', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--clients', '3', '--rate', '50', '--seconds', '4', '--warmup', '0'],
+      ...['--rounds', '2', '--stall-clients', '1000'],
+    ]);
+    expect(code, stderr).toBe(0);
+    const rounds = stdout.split(/^round \d+: /m).slice(1);
+    expect(rounds).toHaveLength(2);
+    for (const round of rounds) {
+      const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(round);
+      expect(deliveries?.[1]).toBe(deliveries?.[2]);
+      // The events sent just as the clients stopped waited out the stop.
+      const max = Number(/POST-to-client latency: .*, max ([\d.]+) ms/.exec(round)?.[1]);
+      expect(max).toBeGreaterThan(900);
+      const recovery =
+        /clients stopped 1000 ms from 1 s into the measured seconds: the events sent before they went on had all arrived ([\d.]+) ms after; POST-to-client of those sent in the second after: p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms; of those sent later: p50 [\d.]+ ms/.exec(
+          round,
+        );
+      expect(recovery, round).not.toBeNull();
+      expect(Number(recovery?.[1])).toBeLessThan(max);
+    }
+    expect(stdout).toMatch(
+      /^ {2}in round order, clients stopped: caught up after going on \/ p99 of the second after \/ p99 later: [\d.]+ \/ [\d.]+ \/ [\d.]+, [\d.]+ \/ [\d.]+ \/ [\d.]+ ms$/m,
+    );
+  }, 60_000);
+
   it('gives the relay an argument it refuses, and then ends with a line of its own and nothing left behind', async () => {
     const temp = makeTempDir('bench-relay-refused');
     try {
