@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { StoredEvent } from './event-log';
+import { createSharedReads } from './shared-reads';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import {
   checkMessage,
@@ -79,13 +80,16 @@ const updatePosition = (from: LogPosition) => {
 const events = {
   headSeq: () => position.headSeq,
   oldestSeq: () => position.oldestSeq,
-  readAfter(cursor: number, limit: number): Promise<readonly StoredEvent[]> {
-    const id = nextReadId++;
-    return new Promise((resolve, reject) => {
-      reads.set(id, { resolve, reject });
-      toMain({ type: 'read', id, cursor, limit });
-    });
-  },
+  readAfter: createSharedReads({
+    read(cursor, limit) {
+      const id = nextReadId++;
+      return new Promise((resolve, reject) => {
+        reads.set(id, { resolve, reject });
+        toMain({ type: 'read', id, cursor, limit });
+      });
+    },
+    headSeq: () => position.headSeq,
+  }),
   onCommit(listener: (events: readonly StoredEvent[]) => void) {
     commitListeners.add(listener);
     return () => void commitListeners.delete(listener);

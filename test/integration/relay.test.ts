@@ -235,6 +235,25 @@ describe.each([
       client.ws.close();
     });
 
+    it('gives clients behind at once, at positions near and far, every event once, in order, across segment files', async () => {
+      await relay.close();
+      // Segments of a few records each, so that reads end where files do, mid-stretch.
+      const smallSegments = { dataDir: temp.path, segmentBytes: 2048 };
+      const log = openFileEventLog(smallSegments);
+      for (let n = 1; n <= 700; n++) await log.append(logEvent({ account_id: `a-${n}` }));
+      await log.close();
+      await start(openFileEventLog(smallSegments));
+
+      const cursors = [0, 0, 1, 7, 255, 256, 257, 300, 511, 650, 699, 700];
+      const clients = await Promise.all(cursors.map((cursor) => subscribe(cursor)));
+      await signed(webhookBody({ account_id: 'live' }));
+      for (const [i, client] of clients.entries()) {
+        await eventually(() => expect(client.events().at(-1)?.seq).toBe(701), 15_000);
+        expect(client.events().map((e) => e.seq)).toEqual(range((cursors[i] ?? 0) + 1, 701));
+        client.ws.close();
+      }
+    });
+
     it('filters by owner and event name', async () => {
       await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
       await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));

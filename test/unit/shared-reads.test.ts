@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/relay/event-log';
+import { createSharedReads } from '../../src/relay/shared-reads';
+
+const stored = (seq: number): StoredEvent => ({
+  seq,
+  body: `{"event":"account.updated","account_id":"${seq}"}`,
+  signature: `sig-${seq}`,
+  receivedAt: '2026-12-06T09:00:00.000Z',
+  event: 'account.updated',
+  originOwnerId: null,
+});
+
+/**
+ * A log of events 1..head over IPC, as the stream process sees the main process's: each read is
+ * recorded, answers later, and stops where a segment file ends (`segmentEnds`) as the file event
+ * log's reads do.
+ */
+function fakeLog(head: number, segmentEnds: number[] = []) {
+  const log = {
+    head,
+    reads: [] as { cursor: number; limit: number }[],
+    failNext: false,
+    read(cursor: number, limit: number): Promise<readonly StoredEvent[]> {
+      log.reads.push({ cursor, limit });
+      const fail = log.failNext;
+      log.failNext = false;
+      const segmentEnd = segmentEnds.find((end) => end > cursor) ?? Infinity;
+      const last = Math.min(log.head, segmentEnd, cursor + limit);
+      const events = Array.from({ length: Math.max(0, last - cursor) }, (_, i) =>
+        stored(cursor + 1 + i),
+      );
+      return new Promise((resolve, reject) =>
+        setTimeout(
+          () => (fail ? reject(new Error('the event log could not be read')) : resolve(events)),
+          1,
+        ),
+      );
+    },
+  };
+  return log;
+}
+
+const seqs = (events: readonly StoredEvent[]) => events.map((event) => event.seq);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const readerOf = (log: ReturnType<typeof fakeLog>, options: { keptBatches?: number } = {}) =>
+  createSharedReads({
+    read: (cursor, limit) => log.read(cursor, limit),
+    headSeq: () => log.head,
+    batchEvents: 8,
+    ...options,
+  });
+
+describe('shared reads of older events', () => {
+  it('reads a stretch once for every subscriber near it, each getting what follows its own position', async () => {
+    const log = fakeLog(100);
+    const readAfter = readerOf(log);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => readAfter(8 + (i % 8), 8)),
+    );
+    expect(log.reads).toEqual([{ cursor: 8, limit: 8 }]);
+    results.forEach((events, i) => {
+      const position = 8 + (i % 8);
+      expect(seqs(events)).toEqual(range(position + 1, 16));
+    });
+    // Kept for those still behind it.
+    expect(seqs(await readAfter(12, 8))).toEqual([13, 14, 15, 16]);
+    expect(log.reads).toHaveLength(1);
+  });
+
+  it('keeps no read that reached the head: what is committed after it is read, and a subscriber at the head reads nothing more', async () => {
+    const log = fakeLog(20);
+    const readAfter = readerOf(log);
+    expect(seqs(await readAfter(16, 8))).toEqual([17, 18, 19, 20]);
+    expect(await readAfter(20, 8)).toEqual([]);
+    expect(log.reads).toEqual([
+      { cursor: 16, limit: 8 },
+      { cursor: 16, limit: 8 },
+    ]);
+    log.head = 22;
+    expect(seqs(await readAfter(20, 8))).toEqual([21, 22]);
+  });
+
+  it('has a subscriber past where a shared read ends (a segment file’s end) read on from its own position', async () => {
+    const log = fakeLog(100, [20]);
+    const readAfter = readerOf(log);
+    expect(seqs(await readAfter(16, 8))).toEqual([17, 18, 19, 20]);
+    expect(seqs(await readAfter(20, 8))).toEqual([21, 22, 23, 24, 25, 26, 27, 28]);
+    expect(log.reads.at(-1)).toEqual({ cursor: 20, limit: 8 });
+  });
+
+  it('keeps a bounded number of reads, the least recently used going first', async () => {
+    const log = fakeLog(1000);
+    const readAfter = readerOf(log, { keptBatches: 2 });
+    await readAfter(0, 8);
+    await readAfter(8, 8);
+    await readAfter(0, 8);
+    await readAfter(16, 8);
+    expect(log.reads).toHaveLength(3);
+    // 8's went (0 was used since); 0 is still kept.
+    await readAfter(0, 8);
+    expect(log.reads).toHaveLength(3);
+    await readAfter(8, 8);
+    expect(log.reads).toHaveLength(4);
+  });
+
+  it('keeps no failed read: every subscriber that joined it is told, and the next reads again', async () => {
+    const log = fakeLog(100);
+    const readAfter = readerOf(log);
+    log.failNext = true;
+    const joined = [readAfter(0, 8), readAfter(3, 8)];
+    for (const read of joined)
+      await expect(read).rejects.toThrow('the event log could not be read');
+    expect(seqs(await readAfter(3, 8))).toEqual([4, 5, 6, 7, 8]);
+    expect(log.reads).toHaveLength(2);
+  });
+});
