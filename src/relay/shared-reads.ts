@@ -27,8 +27,9 @@ interface Batch {
  *
  * Reads start at multiples of `batchEvents`, so subscribers at nearby positions ask for the same
  * stretch: a read under way is joined, and one done is kept (the most recently used last) for
- * those still behind it, if whole: one that reached the head would hide what was committed since.
- * A subscriber past where a shared read ends (the end of a segment file) reads on alone.
+ * those still behind it, if whole. A subscriber within a stretch of the head reads alone, as a
+ * live one just drained does (a shared read would fetch events before its position), and so does
+ * one past where a shared read ends (a segment file's end).
  */
 export function createSharedReads(
   options: SharedReadsOptions,
@@ -92,15 +93,10 @@ export function createSharedReads(
     });
 
   return async (cursor, limit) => {
-    const start = cursor - (cursor % batchEvents);
-    const shared = await batchAfter(start).events;
+    if (options.headSeq() - cursor <= batchEvents) return options.read(cursor, limit);
+    const shared = await batchAfter(cursor - (cursor % batchEvents)).events;
     const from = shared.findIndex((event) => event.seq > cursor);
-    if (from === -1) {
-      // Caught up, as a read of its own would say (what is committed later comes as a commit);
-      // or the read ended where a segment file does, before this subscriber's position.
-      if ((shared.at(-1)?.seq ?? start) >= options.headSeq()) return [];
-      return options.read(cursor, limit);
-    }
+    if (from === -1) return options.read(cursor, limit);
     await ownTurn();
     return shared.slice(from, from + limit);
   };

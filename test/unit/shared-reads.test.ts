@@ -69,25 +69,32 @@ describe('shared reads of older events', () => {
     expect(log.reads).toHaveLength(1);
   });
 
-  it('keeps no read that reached the head: what is committed after it is read, and a subscriber at the head reads nothing more', async () => {
+  it('has a subscriber within a stretch of the head read alone, as a live one does: nothing more than it needs', async () => {
     const log = fakeLog(20);
     const readAfter = readerOf(log);
     expect(seqs(await readAfter(16, 8))).toEqual([17, 18, 19, 20]);
     expect(await readAfter(20, 8)).toEqual([]);
-    expect(log.reads).toEqual([
-      { cursor: 16, limit: 8 },
-      { cursor: 16, limit: 8 },
-    ]);
     log.head = 22;
     expect(seqs(await readAfter(20, 8))).toEqual([21, 22]);
+    expect(log.reads).toEqual([
+      { cursor: 16, limit: 8 },
+      { cursor: 20, limit: 8 },
+      { cursor: 20, limit: 8 },
+    ]);
   });
 
-  it('has a subscriber past where a shared read ends (a segment file’s end) read on from its own position', async () => {
+  it('keeps no stretch cut short where a segment file ends, and has a subscriber past its end read on alone', async () => {
     const log = fakeLog(100, [20]);
     const readAfter = readerOf(log);
     expect(seqs(await readAfter(16, 8))).toEqual([17, 18, 19, 20]);
+    expect(seqs(await readAfter(17, 8))).toEqual([18, 19, 20]);
     expect(seqs(await readAfter(20, 8))).toEqual([21, 22, 23, 24, 25, 26, 27, 28]);
-    expect(log.reads.at(-1)).toEqual({ cursor: 20, limit: 8 });
+    expect(log.reads).toEqual([
+      { cursor: 16, limit: 8 },
+      { cursor: 16, limit: 8 },
+      { cursor: 16, limit: 8 },
+      { cursor: 20, limit: 8 },
+    ]);
   });
 
   it('keeps a bounded number of reads, the least recently used going first', async () => {
