@@ -1,7 +1,7 @@
 import type { StoredEvent } from './event-log';
 
 export interface SharedReadsOptions {
-  /** Reads up to `limit` events after `cursor` from the log (in the main process, over IPC). */
+  /** Reads up to `limit` events after `cursor`: over IPC from the main process, or the log. */
   read(cursor: number, limit: number): Promise<readonly StoredEvent[]>;
   /** The newest seq known here to be committed. */
   headSeq(): number;
@@ -23,7 +23,8 @@ interface Batch {
  * that falls behind at once (a network that stopped carrying the relay's traffic for a while)
  * leaves the shared fan-out and reads from the log on its own: without sharing, 200 of them made
  * the main process read, and the stream process decode, each stretch of the log 200 times, and
- * the main process's queue of reads for this process grew by tens of MB.
+ * the main process's queue of reads for this process grew by tens of MB; in one process, they
+ * read it on the event loop that answers webhooks, holding the 200s up for seconds.
  *
  * Reads start at multiples of `batchEvents`, so subscribers at nearby positions ask for the same
  * stretch: a read under way is joined, and one done is kept (the most recently used last) for
