@@ -50,6 +50,20 @@ const signed = (body: string) =>
     'x-stackone-signature': sign(body, secret),
   });
 
+/**
+ * Stops the relay and writes events 1 to `count` into its data directory, in segment files of
+ * about `segmentBytes` each (one append at a time: a segment is started only after a batch);
+ * returns the log's options, to start the relay again on them.
+ */
+async function stopWithEventsInSmallSegments(count: number, segmentBytes: number) {
+  await relay.close();
+  const smallSegments = { dataDir: temp.path, segmentBytes };
+  const log = openFileEventLog(smallSegments);
+  for (let n = 1; n <= count; n++) await log.append(logEvent({ account_id: `a-${n}` }));
+  await log.close();
+  return smallSegments;
+}
+
 /** A stream client that collects every message it receives, and the log id of its handshake. */
 async function subscribe(cursor: number | null, filters?: Record<string, string[]>) {
   const messages: RelayServerMessage[] = [];
@@ -236,12 +250,8 @@ describe.each([
     });
 
     it('gives clients behind at once, at positions near and far, every event once, in order, across segment files', async () => {
-      await relay.close();
       // Segments of a few records each, so that reads end where files do, mid-stretch.
-      const smallSegments = { dataDir: temp.path, segmentBytes: 2048 };
-      const log = openFileEventLog(smallSegments);
-      for (let n = 1; n <= 700; n++) await log.append(logEvent({ account_id: `a-${n}` }));
-      await log.close();
+      const smallSegments = await stopWithEventsInSmallSegments(700, 2048);
       await start(openFileEventLog(smallSegments));
 
       const cursors = [0, 0, 1, 7, 255, 256, 257, 300, 511, 650, 699, 700];
@@ -292,11 +302,7 @@ describe.each([
     });
 
     it('tells a client of events lost from the middle of the log with a gap where they were', async () => {
-      await relay.close();
-      const smallSegments = { dataDir: temp.path, segmentBytes: 1024 };
-      const log = openFileEventLog(smallSegments);
-      for (let n = 1; n <= 40; n++) await log.append(logEvent({ account_id: `a-${n}` }));
-      await log.close();
+      const smallSegments = await stopWithEventsInSmallSegments(40, 1024);
       // Damage the first segment in the middle: the relay sets the rest of it aside at start.
       damageMiddleOf(join(temp.path, segmentFiles(temp.path)[0] ?? ''));
       await start(openFileEventLog(smallSegments));

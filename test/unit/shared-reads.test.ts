@@ -97,6 +97,24 @@ describe('shared reads of older events', () => {
     ]);
   });
 
+  it('hands a shared read to each subscriber in an event loop turn of its own', async () => {
+    const log = fakeLog(100);
+    const readAfter = readerOf(log);
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turnsGiven = await Promise.all(
+      [0, 1, 2].map((cursor) => readAfter(cursor, 8).then(() => turn)),
+    );
+    ticking = false;
+    expect(log.reads).toHaveLength(1);
+    expect(new Set(turnsGiven).size).toBe(3);
+  });
+
   it('keeps a bounded number of reads, the least recently used going first', async () => {
     const log = fakeLog(1000);
     const readAfter = readerOf(log, { keptBatches: 2 });
