@@ -18,6 +18,9 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** The `code` of an append refused because another relay owns the log now. */
+export const eventLogNotOwnedCode = 'RELAY_LOCK_LOST';
+
 /**
  * The relay's event storage. `append` resolves only once the event is durable (fsync'd), so the
  * relay can answer 200. Another engine (a shared database for several relays) implements this
@@ -29,6 +32,10 @@ export interface EventLog {
    * something only in this log. A log that starts over (its storage lost) has another.
    */
   readonly logId: string;
+  /**
+   * Rejects where the event could not be stored: with the storage's error (ENOSPC, EIO, ...), or
+   * with code `eventLogNotOwnedCode` where this relay no longer owns the log (another took it over).
+   */
   append(event: NewEvent): Promise<AppendResult>;
   /**
    * Events with seq > cursor, oldest first: at most `limit`, and fewer when they are large (at

@@ -14,7 +14,13 @@ import {
 } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AppendResult, EventLog, NewEvent, StoredEvent } from './event-log';
+import {
+  eventLogNotOwnedCode,
+  type AppendResult,
+  type EventLog,
+  type NewEvent,
+  type StoredEvent,
+} from './event-log';
 import { lockDataDir } from './data-dir-lock';
 import { syncDirectory, writeFileDurably, writeFully } from './durable-files';
 import { createEventIndex, dedupeKeyBytes } from './event-index';
@@ -418,7 +424,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
             "the data directory is no longer this relay's: another relay took its lock over " +
               'while this one was held up, or the lock was deleted',
           ),
-          { code: 'RELAY_LOCK_LOST' },
+          { code: eventLogNotOwnedCode },
         );
       const segment = active();
       const bytes = Buffer.concat(records);

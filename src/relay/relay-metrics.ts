@@ -10,6 +10,8 @@ export type WebhookRejectReason =
   | 'too_large'
   | 'bad_content_type'
   | 'aborted'
+  /** Valid, but this relay's data directory lock was taken over: not stored, answered 503. */
+  | 'lock_lost'
   | 'other';
 
 /** Seconds: from 1 ms (a quiet disk, an idle relay) to 2.5 s (a disk stalled behind other writers). */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
-import type { AppendResult, EventLog } from './event-log';
+import { eventLogNotOwnedCode, type AppendResult, type EventLog } from './event-log';
 import { closeAfterSocketHoldersExit } from './handed-over-sockets';
 import { createRelayMetrics, createStreamMetrics } from './relay-metrics';
 import {
@@ -201,12 +201,23 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         originOwnerId: parsed.data.origin_owner_id ?? null,
       });
     } catch (error) {
-      metrics.storeFailed();
-      // Its code (ENOSPC, EIO, ...) alone: what the disk did, and nothing of the webhook.
-      logger.error(
-        { code: (error as NodeJS.ErrnoException).code ?? 'unknown' },
-        'webhook could not be stored (answered 503): see docs/relay.md, Disk',
-      );
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (code === eventLogNotOwnedCode) {
+        // Not the disk: another relay may be writing this log now (the command line stops).
+        metrics.rejected('lock_lost');
+        logger.error(
+          { code },
+          "webhook refused (answered 503): the data directory's lock is no longer this relay's; " +
+            'see docs/relay.md, What it guarantees',
+        );
+      } else {
+        metrics.storeFailed();
+        // Its code (ENOSPC, EIO, ...) alone: what the disk did, and nothing of the webhook.
+        logger.error(
+          { code },
+          'webhook could not be stored (answered 503): see docs/relay.md, Disk',
+        );
+      }
       return reply
         .code(503)
         .send({ error: 'the relay could not store the webhook; send it again later' });

@@ -36,8 +36,9 @@ async function relayInProcess(
     logs?: string[];
     /** The event log's durable write (a disk that fails, in a test). */
     writeAt?: FileEventLogOptions['writeAt'];
+    lockRenewEveryMs?: number;
   } = {},
-): Promise<RunningRelay> {
+): Promise<RunningRelay & { dataDir: string }> {
   const temp = makeTempDir('relay-ops');
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -51,6 +52,9 @@ async function relayInProcess(
     eventLog: openFileEventLog({
       dataDir: temp.path,
       ...(options.writeAt && { writeAt: options.writeAt }),
+      ...(options.lockRenewEveryMs !== undefined && {
+        lockRenewEveryMs: options.lockRenewEveryMs,
+      }),
     }),
     logger: pino(
       { level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } },
@@ -65,7 +69,7 @@ async function relayInProcess(
   });
   cleanups.push(() => temp.remove());
   cleanups.push(() => relay.close(100).catch(() => undefined));
-  return relay;
+  return Object.assign(relay, { dataDir: temp.path });
 }
 
 const subscriber = (url: string, cursor: number | null, options: WebSocket.ClientOptions = {}) =>
@@ -455,6 +459,34 @@ describe('relay on a disk that will not take a write', () => {
     const line = logs.find((entry) => entry.includes('webhook could not be stored'));
     expect(JSON.parse(line ?? '')).toMatchObject({ level: 50, code: 'ENOSPC' });
     expect(logs.join('')).not.toContain('not-stored-marker-3d4e');
+  });
+});
+
+describe('relay whose data directory another relay took over', () => {
+  it('answers 503 and counts and logs the webhook as refused for the lost lock, not as the disk’s failure', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs, lockRenewEveryMs: 50 });
+    // As a relay elsewhere would write it, having taken the lock over while this one was held up.
+    const theirs = '4242\n3a9c4d2e-0000-4000-8000-000000000000\n1\n\nanother-machine-id\n';
+    writeFileSync(join(relay.dataDir, 'relay.lock'), theirs);
+    // Past a renewal: found lost by the renewal timer or, where that has not run, before the write.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const refused = await post(relay.url, webhookBody({ account_id: 'lock-lost-marker-8b1f' }));
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: 'the relay could not store the webhook; send it again later',
+    });
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="lock_lost"\} 1$/m);
+    expect(text).toMatch(/^relay_webhook_store_failures_total 0$/m);
+    expect(text).toMatch(/^relay_events_stored_total 0$/m);
+    expect(logs.join('')).not.toContain('webhook could not be stored');
+    const line = logs.find((entry) => entry.includes('webhook refused (answered 503)'));
+    expect(JSON.parse(line ?? '')).toMatchObject({ level: 50, code: 'RELAY_LOCK_LOST' });
+    expect(line).toContain("the data directory's lock is no longer this relay's");
+    expect(logs.join('')).not.toContain('lock-lost-marker-8b1f');
+    expect(readFileSync(join(relay.dataDir, 'relay.lock'), 'utf8')).toBe(theirs);
   });
 });
 
