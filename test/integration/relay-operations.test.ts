@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -722,6 +730,43 @@ describe('relay command line', () => {
     // The corrected command gets the data directory: the refused relay let go of it.
     const relay = await spawnRelay(temp.path, 0);
     expect((await post(relay.url, webhookBody())).status).toBe(200);
+    relay.child.kill('SIGTERM');
+  }, 30_000);
+
+  it('logs a warning, once, when the disk will not make a new segment file, and stores on in the current one', async () => {
+    const temp = makeTempDir('relay-segment-not-made');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0);
+    // Where each next segment file would go (named after its first seq), a directory: the file
+    // cannot be opened there, as on a disk that refuses it.
+    const blocked = Array.from({ length: 24 }, (_, i) =>
+      join(temp.path, `events-${String(i + 2).padStart(16, '0')}.log`),
+    );
+    for (const path of blocked) mkdirSync(path);
+    // About 1 MB each: the first 16 MiB segment is full after the seventeenth.
+    const padding = 'p'.repeat(1_000_000);
+    for (let i = 0; i < 20; i++) {
+      const answer = await post(relay.url, webhookBody({ record_id: `acc-${i}`, padding }));
+      expect(answer.status).toBe(200);
+    }
+    const warnings = () =>
+      relay
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('a new segment file could not be made'));
+    await eventually(() => expect(warnings()).toHaveLength(1));
+    expect(JSON.parse(warnings()[0] ?? '')).toMatchObject({ level: 40, code: 'EISDIR' });
+    const segmentFiles = () =>
+      readdirSync(temp.path).filter(
+        (name) => statSync(join(temp.path, name)).isFile() && name.startsWith('events-'),
+      );
+    expect(segmentFiles()).toEqual(['events-0000000000000001.log']);
+
+    // Made once the disk takes it: after the next batch.
+    for (const path of blocked) rmdirSync(path);
+    expect((await post(relay.url, webhookBody({ record_id: 'acc-20' }))).status).toBe(200);
+    expect(segmentFiles()).toEqual(['events-0000000000000001.log', 'events-0000000000000022.log']);
+    expect(warnings()).toHaveLength(1);
     relay.child.kill('SIGTERM');
   }, 30_000);
 
