@@ -50,6 +50,10 @@ export interface DataDirLock {
    * (frozen, or its event loop blocked) and another relay may have taken the lock over meanwhile:
    * the lock is read (and renewed, if still its own) first. Without this, a relay resuming after a
    * freeze would write the webhooks that arrived meanwhile before its renewal timer ran.
+   *
+   * Throws the file system's error where the overdue lock cannot be read or touched (EIO, EMFILE,
+   * EROFS): the lock may have been taken over, so nothing is to be written, but it is not taken
+   * for lost either, and is looked at again at the next write and renewal.
    */
   stillHeld(): boolean;
   /** Deletes the lock if it is still this process's. */
@@ -113,7 +117,11 @@ function holdLock(path: string, mine: string, options: DataDirLockOptions): Data
   // Monotonic: a wall clock set back or forward must not hide a hold-up or make one up.
   let renewedAt = performance.now();
   let lost = false;
-  /** Touches the lock if it is still this process's; otherwise it is lost, and the holder told. */
+  /**
+   * Touches the lock if it is still this process's (true); otherwise it is lost, and the holder
+   * told (false). Throws where the file system would not say (a disk failing or remounted
+   * read-only, no file descriptor left): that is no sign of another relay.
+   */
   const renew = (): boolean => {
     if (lost) return false;
     try {
@@ -122,15 +130,22 @@ function holdLock(path: string, mine: string, options: DataDirLockOptions): Data
         renewedAt = performance.now();
         return true;
       }
-    } catch {
+    } catch (error) {
       // Deleted between the read and the touch: lost too.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     lost = true;
     clearInterval(renewal);
     options.onLost?.();
     return false;
   };
-  const renewal = setInterval(renew, renewEveryMs);
+  const renewal = setInterval(() => {
+    try {
+      renew();
+    } catch {
+      // Tried again at the next renewal; meanwhile writes find the renewal overdue and ask again.
+    }
+  }, renewEveryMs);
   renewal.unref();
   return {
     stillHeld: () => !lost && (performance.now() - renewedAt <= renewEveryMs || renew()),

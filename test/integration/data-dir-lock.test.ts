@@ -4,6 +4,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmdirSync,
   statSync,
   unlinkSync,
   utimesSync,
@@ -273,6 +274,31 @@ describe("a data directory's lock", () => {
     expect(lock.stillHeld()).toBe(false);
     expect(lost).toEqual(['lost']);
     expect(readFileSync(path, 'utf8')).toBe(theirs);
+  });
+
+  it('is not taken for lost where it cannot be read: nothing is written until it can be, as its own', async () => {
+    const temp = makeTempDir('data-dir-lock');
+    cleanups.push(() => temp.remove());
+    const path = join(temp.path, 'relay.lock');
+    const lost: string[] = [];
+    const lock = lockDataDir(temp.path, { renewEveryMs: 50, onLost: () => lost.push('lost') });
+    cleanups.push(lock.release);
+    const mine = readFileSync(path, 'utf8');
+
+    // The file's name taken by a directory: statted, and not read (EISDIR), as on a failing disk.
+    unlinkSync(path);
+    mkdirSync(path);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(() => lock.stillHeld()).toThrow(expect.objectContaining({ code: 'EISDIR' }));
+    expect(lost).toEqual([]);
+
+    // Readable again, its own: renewed and held, the holder never told of a loss.
+    rmdirSync(path);
+    writeFileSync(path, mine);
+    renewedAgo(path, 20_000);
+    expect(lock.stillHeld()).toBe(true);
+    expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(5_000);
+    expect(lost).toEqual([]);
   });
 
   it('is renewed while held, and released only while it is its holder’s', async () => {

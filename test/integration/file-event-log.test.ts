@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
+  rmdirSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -463,6 +465,35 @@ describe('file event log', () => {
     unlinkSync(lock);
     const reopened = openFileEventLog({ dataDir: temp.path });
     expect(reopened.readAfter(0, 10).map((e) => e.seq)).toEqual([1]);
+    await reopened.close();
+  });
+
+  it('refuses writes with the error where its overdue lock cannot be read, and writes on once it can', async () => {
+    temp = makeTempDir('event-log');
+    const lock = join(temp.path, 'relay.lock');
+    const lost: string[] = [];
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      lockRenewEveryMs: 100,
+      onLockLost: () => lost.push('lost'),
+    });
+    await log.append(event(1));
+    const mine = readFileSync(lock, 'utf8');
+    // Not readable (its name taken by a directory: EISDIR), as on a failing disk, while held up.
+    unlinkSync(lock);
+    mkdirSync(lock);
+    const refused = log.append(event(2));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+    await expect(refused).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(log.readAfter(0, 10).map((e) => e.seq)).toEqual([1]);
+
+    rmdirSync(lock);
+    writeFileSync(lock, mine);
+    expect(await log.append(event(3))).toEqual({ seq: 2, duplicate: false });
+    expect(lost).toEqual([]);
+    await log.close();
+    const reopened = openFileEventLog({ dataDir: temp.path });
+    expect(reopened.readAfter(0, 10).map((e) => e.body)).toEqual([event(1).body, event(3).body]);
     await reopened.close();
   });
 
