@@ -437,9 +437,9 @@ describe('file event log', () => {
     await log.close();
   });
 
-  it('writes nothing once its lock was taken over while it was held up, and tells its holder', async () => {
+  /** A log holding event 1, renewing its lock every 100 ms, and the losses of its lock it was told. */
+  async function logRenewingItsLockEvery100Ms() {
     temp = makeTempDir('event-log');
-    const lock = join(temp.path, 'relay.lock');
     const lost: string[] = [];
     const log = openFileEventLog({
       dataDir: temp.path,
@@ -447,6 +447,11 @@ describe('file event log', () => {
       onLockLost: () => lost.push('lost'),
     });
     await log.append(event(1));
+    return { log, lock: join(temp.path, 'relay.lock'), lost };
+  }
+
+  it('writes nothing once its lock was taken over while it was held up, and tells its holder', async () => {
+    const { log, lock, lost } = await logRenewingItsLockEvery100Ms();
     // Frozen past its renewal (a paused machine), taken over meanwhile by a relay elsewhere, and
     // then given the webhooks that arrived while it was frozen.
     const theirs = `${spawnSync(process.execPath, ['-e', '']).pid}\nanother-boot\n1\n\nanother-machine\n`;
@@ -469,15 +474,7 @@ describe('file event log', () => {
   });
 
   it('refuses writes with the error where its overdue lock cannot be read, and writes on once it can', async () => {
-    temp = makeTempDir('event-log');
-    const lock = join(temp.path, 'relay.lock');
-    const lost: string[] = [];
-    const log = openFileEventLog({
-      dataDir: temp.path,
-      lockRenewEveryMs: 100,
-      onLockLost: () => lost.push('lost'),
-    });
-    await log.append(event(1));
+    const { log, lock, lost } = await logRenewingItsLockEvery100Ms();
     const mine = readFileSync(lock, 'utf8');
     // Not readable (its name taken by a directory: EISDIR), as on a failing disk, while held up.
     unlinkSync(lock);
