@@ -157,31 +157,50 @@ for (const [tokens, which] of [
   }
 const clientTokens = [...tokensFromFlags, ...tokensFromEnv];
 
+/**
+ * A file system error opening the log (the data directory not a directory, not writable, on a
+ * disk full or failing), said with where it happened and what to do: Node's message alone often
+ * names neither (`EISDIR: illegal operation on a directory, read`). A running relay's refusal
+ * carries no code, and is said as it is.
+ */
+function eventLogNotOpened(error: unknown, dataDir: string): unknown {
+  if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code !== 'string')
+    return error;
+  return new Error(
+    `the event log in ${dataDir} could not be opened (${error.message}): give --data-dir a ` +
+      'directory this user can read and write, on a disk that works and has room',
+  );
+}
+
 const logger = createLogger({ name: 'relay' });
-const eventLog = orFail(() =>
-  openFileEventLog({
-    dataDir: values['data-dir'],
-    retentionMs: retentionHours * 3600 * 1000,
-    maxEvents: retentionEvents,
-    maxBytes: retentionMib * 1024 * 1024,
-    onLockLost() {
-      // Not a graceful close: that would write on, beside the relay that may hold the lock now.
-      logger.fatal(
-        { dataDir: values['data-dir'] },
-        "the data directory's lock is no longer this relay's (another relay took it over, or it " +
-          'was deleted): stopping, so that two relays do not write one log',
-      );
-      process.exit(1);
-    },
-    onSegmentNotStarted(error) {
-      logger.warn(
-        { code: (error as NodeJS.ErrnoException).code ?? 'unknown' },
-        'event log: a new segment file could not be made; webhooks are still stored, in the ' +
-          'current one, and it is tried again after each batch. See docs/relay.md, Disk',
-      );
-    },
-  }),
-);
+const eventLog = orFail(() => {
+  try {
+    return openFileEventLog({
+      dataDir: values['data-dir'],
+      retentionMs: retentionHours * 3600 * 1000,
+      maxEvents: retentionEvents,
+      maxBytes: retentionMib * 1024 * 1024,
+      onLockLost() {
+        // Not a graceful close: that would write on, beside the relay that may hold the lock now.
+        logger.fatal(
+          { dataDir: values['data-dir'] },
+          "the data directory's lock is no longer this relay's (another relay took it over, or it " +
+            'was deleted): stopping, so that two relays do not write one log',
+        );
+        process.exit(1);
+      },
+      onSegmentNotStarted(error) {
+        logger.warn(
+          { code: (error as NodeJS.ErrnoException).code ?? 'unknown' },
+          'event log: a new segment file could not be made; webhooks are still stored, in the ' +
+            'current one, and it is tried again after each batch. See docs/relay.md, Disk',
+        );
+      },
+    });
+  } catch (error) {
+    throw eventLogNotOpened(error, values['data-dir']);
+  }
+});
 
 logger.info({ heapLimitMb: mebibytes(heapLimit), retentionEvents }, 'heap limit');
 // The id tells, in the logs, a log started anew (a data directory lost) from one carried on.

@@ -707,6 +707,36 @@ describe('relay command line', () => {
     );
   }, 30_000);
 
+  it('says where its event log could not be opened, and what to do, where the file system refuses it', async () => {
+    const temp = makeTempDir('relay-data-dir-refused');
+    cleanups.push(() => temp.remove());
+    const advice = 'give --data-dir a directory this user can read and write, on a disk that works';
+    // A file given for the directory.
+    const file = join(temp.path, 'a-file');
+    writeFileSync(file, '');
+    const notADirectory = await runRelayCli(['--port', '0', '--data-dir', file, ...credentials]);
+    expect(notADirectory.code).toBe(2);
+    expect(notADirectory.stderr).toContain(
+      `relay: the event log in ${file} could not be opened (ENOTDIR: not a directory`,
+    );
+    expect(notADirectory.stderr).toContain(advice);
+    // Its lock not readable (a directory in the lock file's place): Node's message names no file.
+    const dataDir = join(temp.path, 'data');
+    mkdirSync(join(dataDir, 'relay.lock'), { recursive: true });
+    const lockUnreadable = await runRelayCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...credentials,
+    ]);
+    expect(lockUnreadable.code).toBe(2);
+    expect(lockUnreadable.stderr).toContain(
+      `relay: the event log in ${dataDir} could not be opened (EISDIR: illegal operation on a directory, read)`,
+    );
+    expect(lockUnreadable.stderr).toContain(advice);
+  }, 30_000);
+
   it('refuses a port already in use with a clear message, and leaves its data directory free', async () => {
     const temp = makeTempDir('relay-port-in-use');
     cleanups.push(() => temp.remove());
