@@ -60,6 +60,16 @@ function renewedAgo(path: string, msAgo: number): void {
   utimesSync(path, then, then);
 }
 
+/** This process's lock of a new directory, renewed every `renewEveryMs`, and the losses told. */
+function lockRenewedEvery(renewEveryMs: number) {
+  const temp = makeTempDir('data-dir-lock');
+  cleanups.push(() => temp.remove());
+  const lost: string[] = [];
+  const lock = lockDataDir(temp.path, { renewEveryMs, onLost: () => lost.push('lost') });
+  cleanups.push(lock.release);
+  return { path: join(temp.path, 'relay.lock'), lost, lock };
+}
+
 /** A pid no process has now: that of one that has exited. */
 function pidOfAnExitedProcess(): number {
   return spawnSync(process.execPath, ['-e', '']).pid as number;
@@ -252,12 +262,7 @@ describe("a data directory's lock", () => {
   });
 
   it('looks again before a write once a renewal is overdue: renewed if still its own, else lost', () => {
-    const temp = makeTempDir('data-dir-lock');
-    cleanups.push(() => temp.remove());
-    const path = join(temp.path, 'relay.lock');
-    const lost: string[] = [];
-    const lock = lockDataDir(temp.path, { renewEveryMs: 100, onLost: () => lost.push('lost') });
-    cleanups.push(lock.release);
+    const { path, lost, lock } = lockRenewedEvery(100);
     const holdUp = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
 
     // Held up past a renewal (its timer could not run), still its own: renewed there and then.
@@ -277,12 +282,7 @@ describe("a data directory's lock", () => {
   });
 
   it('is not taken for lost where it cannot be read: nothing is written until it can be, as its own', async () => {
-    const temp = makeTempDir('data-dir-lock');
-    cleanups.push(() => temp.remove());
-    const path = join(temp.path, 'relay.lock');
-    const lost: string[] = [];
-    const lock = lockDataDir(temp.path, { renewEveryMs: 50, onLost: () => lost.push('lost') });
-    cleanups.push(lock.release);
+    const { path, lost, lock } = lockRenewedEvery(50);
     const mine = readFileSync(path, 'utf8');
 
     // The file's name taken by a directory: statted, and not read (EISDIR), as on a failing disk.
