@@ -1,4 +1,4 @@
-import type { StoredEvent } from './event-log';
+import { approximateEventBytes, type StoredEvent } from './event-log';
 
 export interface SharedReadsOptions {
   /** Reads up to `limit` events after `cursor`: over IPC from the main process, or the log. */
@@ -29,8 +29,9 @@ interface Batch {
  * Reads start at multiples of `batchEvents`, so subscribers at nearby positions ask for the same
  * stretch: a read under way is joined, and one done is kept (the most recently used last) for
  * those still behind it, if whole. A subscriber within a stretch of the head reads alone, as a
- * live one just drained does (a shared read would fetch events before its position), and so does
- * one past where a shared read ends (a segment file's end).
+ * live one just drained does (a shared read would fetch events before its position; the stream
+ * process serves those from the newest events it keeps, recent-events.ts, before asking here), and
+ * so does one past where a shared read ends (a segment file's end).
  */
 export function createSharedReads(
   options: SharedReadsOptions,
@@ -64,7 +65,7 @@ export function createSharedReads(
           forget(start, batch);
           return;
         }
-        batch.bytes = events.reduce((sum, event) => sum + approximateBytes(event), 0);
+        batch.bytes = events.reduce((sum, event) => sum + approximateEventBytes(event), 0);
         heldBytes += batch.bytes;
         for (const [oldestStart, oldest] of batches) {
           if ((heldBytes <= keptBytes && batches.size <= keptBatches) || oldest === batch) break;
@@ -102,12 +103,3 @@ export function createSharedReads(
     return shared.slice(from, from + limit);
   };
 }
-
-/** Its strings' lengths and a little for the object: enough to bound what is kept. */
-const approximateBytes = (event: StoredEvent) =>
-  64 +
-  event.body.length +
-  event.signature.length +
-  event.receivedAt.length +
-  event.event.length +
-  (event.originOwnerId?.length ?? 0);

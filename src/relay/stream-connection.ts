@@ -51,8 +51,11 @@ export const joinFrames = (frames: Buffer[]): Buffer =>
 /**
  * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
  * the most recent ones (the fan-out encodes each new event here, and clients just behind it then
- * find its frame), at most `capacity` frames and `maxBytes` of them; older replays are encoded
- * again. One per relay: seqs are only unique within one event log.
+ * find its frame), at most `capacity` frames and `maxBytes` of them; and besides, each frame for
+ * as long as its event object lives: subscribers catching up are given the same objects by a
+ * shared read or the stream process's newest events, and 200 catching up at once, spread over
+ * more events than the cache holds, had each event encoded about 53 times. One per relay: seqs are
+ * only unique within one event log.
  *
  * The defaults hold a read batch of a client catching up (256 events), and at 1,000 webhooks/s a
  * quarter of a second of new ones: a larger cache cost the stream process memory (4 MB at 4,096
@@ -60,9 +63,10 @@ export const joinFrames = (frames: Buffer[]): Buffer =>
  */
 export function createEventFrames(capacity = 256, maxBytes = 4 * 1024 * 1024): EventFrames {
   const cache = new Map<number, Buffer>();
+  const ofLiveEvents = new WeakMap<StoredEvent, Buffer>();
   let cachedBytes = 0;
   return (event) => {
-    let frame = cache.get(event.seq);
+    let frame = ofLiveEvents.get(event) ?? cache.get(event.seq);
     if (frame === undefined) {
       frame = encodeTextFrame(
         Buffer.from(
@@ -75,6 +79,7 @@ export function createEventFrames(capacity = 256, maxBytes = 4 * 1024 * 1024): E
           } satisfies RelayServerMessage),
         ),
       );
+      ofLiveEvents.set(event, frame);
       cache.set(event.seq, frame);
       cachedBytes += frame.length;
       // Oldest first; the frame just made stays, however large.
@@ -125,8 +130,19 @@ export function createStreamConnection(options: {
   const send = (message: RelayServerMessage) => ws.send(JSON.stringify(message));
   const canWrite = () => !waitingForDrain && ws.readyState === ws.OPEN;
 
-  function writeFrames(frames: Buffer): void {
-    socket.write(frames);
+  /**
+   * Writes the frames together (one writev). Given as a list, frames that subscribers share are
+   * queued as they are, not copied into one buffer for this socket: with copies, 200 subscribers
+   * catching up at once, their sockets' queues full, had the stream process's pages about double.
+   */
+  function writeFrames(frames: Buffer | readonly Buffer[]): void {
+    if (Buffer.isBuffer(frames)) {
+      socket.write(frames);
+    } else {
+      socket.cork();
+      for (const frame of frames) socket.write(frame);
+      socket.uncork();
+    }
     if (socket.writableLength >= highWaterBytes) {
       // The client is not keeping up: stop here and carry on from its position once it drains.
       waitingForDrain = true;
@@ -187,7 +203,7 @@ export function createStreamConnection(options: {
       }
       if (frames.length > 0) {
         metrics.delivered(frames.length);
-        writeFrames(joinFrames(frames));
+        writeFrames(frames);
       }
       if (missingBefore !== null) {
         // The log no longer holds the events in between: retention dropped them while this

@@ -330,6 +330,10 @@ describe.each([
     it('closes a subscriber with 1011 when the log cannot be read for it, and serves on', async () => {
       await relay.close();
       const log = openFileEventLog({ dataDir: temp.path });
+      // Stored before this relay started, so that catching up reads the log: a stream process
+      // serves the newest events it was sent from memory.
+      await log.append(logEvent({ account_id: 'a-1' }));
+      await log.append(logEvent({ account_id: 'a-2' }));
       let readsFail = true;
       const failingReads: EventLog = {
         ...log,
@@ -339,8 +343,6 @@ describe.each([
         },
       };
       await start(failingReads);
-      await signed(webhookBody({ account_id: 'a-1' }));
-      await signed(webhookBody({ account_id: 'a-2' }));
 
       // Catching up from the start needs a read of the log, which fails.
       const client = await subscribe(null);

@@ -39,13 +39,14 @@ function fakeWebSocket(send: (text: string) => void = () => undefined) {
 /**
  * The socket under a subscriber's WebSocket, as a stream that records each write and never
  * drains (a client that has stopped reading), so the size of every write the relay makes shows.
- * A real TCP socket would hide the write boundaries; everything else here is real.
+ * Frames written together (corked) come as one write, as a TCP socket's one writev. A real socket
+ * would hide the write boundaries; everything else here is real.
  */
 function stalledSubscriber() {
   const writes: number[] = [];
   const socket = new Writable({
-    write(chunk: Buffer, _encoding, _done) {
-      writes.push(chunk.length);
+    writev(chunks, _done) {
+      writes.push(chunks.reduce((bytes, { chunk }) => bytes + (chunk as Buffer).length, 0));
     },
   });
   return { ws: fakeWebSocket(), socket, writes };
@@ -97,9 +98,10 @@ describe('a subscriber catching up', () => {
     const received: (number | string)[] = [];
     const pendingWrites: (() => void)[] = [];
     const socket = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const match of chunk.toString().matchAll(/"type":"event","seq":(\d+)/g))
-          received.push(Number(match[1]));
+      writev(chunks, done) {
+        for (const { chunk } of chunks)
+          for (const match of (chunk as Buffer).toString().matchAll(/"type":"event","seq":(\d+)/g))
+            received.push(Number(match[1]));
         pendingWrites.push(done);
       },
     });
