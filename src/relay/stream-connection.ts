@@ -69,15 +69,13 @@ export function createEventFrames(capacity = 256, maxBytes = 4 * 1024 * 1024): E
     let frame = ofLiveEvents.get(event) ?? cache.get(event.seq);
     if (frame === undefined) {
       frame = encodeTextFrame(
-        Buffer.from(
-          JSON.stringify({
-            type: 'event',
-            seq: event.seq,
-            body: event.body,
-            signature: event.signature,
-            receivedAt: event.receivedAt,
-          } satisfies RelayServerMessage),
-        ),
+        JSON.stringify({
+          type: 'event',
+          seq: event.seq,
+          body: event.body,
+          signature: event.signature,
+          receivedAt: event.receivedAt,
+        } satisfies RelayServerMessage),
       );
       ofLiveEvents.set(event, frame);
       cache.set(event.seq, frame);

@@ -6,25 +6,29 @@ import { createFrameReader, encodeClientFrame } from '../../scripts/bench-relay/
 
 describe('WebSocket frames', () => {
   it('encodes the three length forms of RFC 6455 (7-bit, 16-bit, 64-bit)', () => {
-    const short = encodeTextFrame(Buffer.from('hi'));
+    const short = encodeTextFrame('hi');
     expect([...short]).toEqual([0x81, 2, 0x68, 0x69]);
-    const medium = encodeTextFrame(Buffer.alloc(300, 'a'));
+    const medium = encodeTextFrame('a'.repeat(300));
     expect([medium[0], medium[1], medium.readUInt16BE(2), medium.length]).toEqual([
       0x81, 126, 300, 304,
     ]);
-    const long = encodeTextFrame(Buffer.alloc(70_000, 'b'));
+    const long = encodeTextFrame('b'.repeat(70_000));
     expect([long[0], long[1], Number(long.readBigUInt64BE(2)), long.length]).toEqual([
       0x81, 127, 70_000, 70_010,
     ]);
+    // The length is the UTF-8 bytes', not the characters' (an event's body may hold any text).
+    const accented = encodeTextFrame('é'.repeat(100));
+    expect([accented[1], accented.readUInt16BE(2), accented.length]).toEqual([126, 200, 204]);
+    expect(accented.subarray(4).toString('utf8')).toBe('é'.repeat(100));
   });
 
   it("lets the benchmark's frame reader find every message however the bytes are split", () => {
     const payloads = ['{"n":1}', 'x'.repeat(300), 'y'.repeat(70_000)];
     const ping = Buffer.from([0x89, 1, 0x2a]);
     const stream = Buffer.concat([
-      ...payloads.slice(0, 2).map((p) => encodeTextFrame(Buffer.from(p))),
+      ...payloads.slice(0, 2).map((p) => encodeTextFrame(p)),
       ping,
-      encodeTextFrame(Buffer.from(payloads[2] ?? '')),
+      encodeTextFrame(payloads[2] ?? ''),
     ]);
     for (const chunkSize of [1, 3, 7, 126, 4096, stream.length]) {
       const texts: string[] = [];
