@@ -12,15 +12,6 @@ export interface StoredEvent {
 
 export type NewEvent = Omit<StoredEvent, 'seq'>;
 
-/** An event's strings' lengths and a little for the object: enough to bound what is held. */
-export const approximateEventBytes = (event: StoredEvent): number =>
-  64 +
-  event.body.length +
-  event.signature.length +
-  event.receivedAt.length +
-  event.event.length +
-  (event.originOwnerId?.length ?? 0);
-
 export interface AppendResult {
   seq: number;
   /** True when an identical body was already stored; `seq` is then the earlier event's. */

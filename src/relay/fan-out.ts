@@ -1,11 +1,6 @@
-import type { EventLog, StoredEvent } from './event-log';
-import {
-  highWaterBytes,
-  joinFrames,
-  type EventFrames,
-  type SharedBatch,
-  type StreamConnection,
-} from './stream-connection';
+import type { OutgoingEvent } from './outgoing-event';
+import { highWaterBytes, type SharedBatch, type StreamConnection } from './stream-connection';
+import type { StreamEvents } from './stream-events';
 
 const maxBatchEvents = 1024;
 
@@ -23,21 +18,20 @@ export interface FanOut {
  * `nextWindowMs`).
  */
 export function createFanOut(options: {
-  /** Where committed events come from: the event log, or the stream process's feed of its commits. */
-  commits: Pick<EventLog, 'onCommit'>;
-  eventFrame: EventFrames;
+  /** Where committed events come from, framed (stream-events.ts). */
+  commits: Pick<StreamEvents, 'onCommit'>;
   connections: ReadonlySet<StreamConnection>;
   windowMs: number;
   /** The window grows up to this when fan-outs get slow (default: no growth). */
   maxWindowMs?: number;
   /** Called with each batch of events once it is written to every subscriber. */
-  onSent?: (events: readonly StoredEvent[]) => void;
+  onSent?: (events: readonly OutgoingEvent[]) => void;
 }): FanOut {
-  const { commits, eventFrame, connections, windowMs } = options;
+  const { commits, connections, windowMs } = options;
   const maxWindowMs = Math.max(windowMs, options.maxWindowMs ?? windowMs);
   let currentWindowMs = windowMs;
   /** Committed events not sent yet, oldest first. Held for one window at most. */
-  let unsent: StoredEvent[] = [];
+  let unsent: OutgoingEvent[] = [];
   let lastRunAt = -Infinity;
   let pending: { cancel(): void } | null = null;
   let stopped = false;
@@ -50,16 +44,17 @@ export function createFanOut(options: {
     // Subscribers that connect later catch up from the log by themselves.
     if (connections.size === 0) return;
     for (let from = 0; from < events.length;) {
-      const frames = framesUpToBytes(events, from, maxBatchEvents, eventFrame);
+      const frames = framesUpToBytes(events, from, maxBatchEvents);
       const count = frames.length;
       const sent = events.slice(from, from + count);
-      const first = sent[0] as StoredEvent;
+      const first = sent[0] as OutgoingEvent;
       const batch: SharedBatch = {
         // A subscriber is sent the batch only if it has had exactly the events before it.
         afterSeq: first.seq - 1,
-        lastSeq: (sent.at(-1) as StoredEvent).seq,
+        lastSeq: (sent.at(-1) as OutgoingEvent).seq,
         count,
-        frames: joinFrames(frames),
+        // One buffer for one write per subscriber; a single frame is written as it is, not copied.
+        frames: frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames),
       };
       for (const connection of connections) connection.deliverNew(batch);
       options.onSent?.(sent);
@@ -106,16 +101,11 @@ export function createFanOut(options: {
  * than `highWaterBytes` in all, so that a burst of large events goes out as several writes the
  * subscribers' limits apply to.
  */
-function framesUpToBytes(
-  events: readonly StoredEvent[],
-  from: number,
-  limit: number,
-  eventFrame: EventFrames,
-): Buffer[] {
+function framesUpToBytes(events: readonly OutgoingEvent[], from: number, limit: number): Buffer[] {
   const frames: Buffer[] = [];
   let bytes = 0;
   for (let i = from; i < events.length && frames.length < limit; i++) {
-    const frame = eventFrame(events[i] as StoredEvent);
+    const { frame } = events[i] as OutgoingEvent;
     bytes += frame.length;
     if (bytes > highWaterBytes && frames.length > 0) break;
     frames.push(frame);

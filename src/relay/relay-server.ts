@@ -11,7 +11,6 @@ import {
   isValidStackOneSignature,
 } from './signature-verifier';
 import type { Logger } from 'pino';
-import { createSharedReads } from './shared-reads';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { startStreamProcess, type StreamStatus, type Streams } from './stream-process-host';
 import { clientTokenProblem } from './client-token-rules';
@@ -92,12 +91,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         createStreamHub({
           logId: eventLog.logId,
           events: {
-            // Shared as the stream process shares them: read alone, subscribers catching up at
-            // once each read the log in one turn of the event loop, and the webhooks waited.
-            readAfter: createSharedReads({
-              read: async (cursor, limit) => eventLog.readAfter(cursor, limit),
-              headSeq: () => eventLog.headSeq(),
-            }),
+            readAfter: (cursor, limit) => eventLog.readAfter(cursor, limit),
             headSeq: () => eventLog.headSeq(),
             oldestSeq: () => eventLog.oldestSeq(),
             onCommit: (listener) => eventLog.onCommit(listener),

@@ -1,8 +1,8 @@
-import { approximateEventBytes, type StoredEvent } from './event-log';
+import { outgoingEventBytes, type OutgoingEvent } from './outgoing-event';
 
 export interface SharedReadsOptions {
-  /** Reads up to `limit` events after `cursor`: over IPC from the main process, or the log. */
-  read(cursor: number, limit: number): Promise<readonly StoredEvent[]>;
+  /** Reads up to `limit` events after `cursor` (over IPC from the main process, or the log). */
+  read(cursor: number, limit: number): Promise<readonly OutgoingEvent[]>;
   /** The newest seq known here to be committed. */
   headSeq(): number;
   /** Events per read: reads start at multiples of it (default 256). */
@@ -14,7 +14,7 @@ export interface SharedReadsOptions {
 }
 
 interface Batch {
-  events: Promise<readonly StoredEvent[]>;
+  events: Promise<readonly OutgoingEvent[]>;
   bytes: number;
 }
 
@@ -30,12 +30,12 @@ interface Batch {
  * stretch: a read under way is joined, and one done is kept (the most recently used last) for
  * those still behind it, if whole. A subscriber within a stretch of the head reads alone, as a
  * live one just drained does (a shared read would fetch events before its position; the stream
- * process serves those from the newest events it keeps, recent-events.ts, before asking here), and
- * so does one past where a shared read ends (a segment file's end).
+ * side serves those from the newest events it keeps, stream-events.ts, before asking here), and so
+ * does one past where a shared read ends (a segment file's end).
  */
 export function createSharedReads(
   options: SharedReadsOptions,
-): (cursor: number, limit: number) => Promise<readonly StoredEvent[]> {
+): (cursor: number, limit: number) => Promise<readonly OutgoingEvent[]> {
   const batchEvents = options.batchEvents ?? 256;
   const keptBatches = options.keptBatches ?? 64;
   const keptBytes = options.keptBytes ?? 8 * 1024 * 1024;
@@ -65,7 +65,7 @@ export function createSharedReads(
           forget(start, batch);
           return;
         }
-        batch.bytes = events.reduce((sum, event) => sum + approximateEventBytes(event), 0);
+        batch.bytes = events.reduce((sum, event) => sum + outgoingEventBytes(event), 0);
         heldBytes += batch.bytes;
         for (const [oldestStart, oldest] of batches) {
           if ((heldBytes <= keptBytes && batches.size <= keptBatches) || oldest === batch) break;

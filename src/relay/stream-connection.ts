@@ -5,28 +5,15 @@ import {
   type RelayClientMessage,
   type RelayServerMessage,
 } from '../shared/relay-protocol';
-import type { EventLog, StoredEvent } from './event-log';
+import type { OutgoingEvent } from './outgoing-event';
+import type { StreamEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
-import { encodeTextFrame } from './websocket-frame';
 
 export interface StreamConnection {
   /** New events were committed: send them, from `batch` when this subscriber can take it whole. */
   deliverNew(batch: SharedBatch): void;
   /** Sends what the client has not had yet, waits until it is written out, then closes. */
   drainAndClose(timeoutMs: number): Promise<void>;
-}
-
-/**
- * Where a stream connection reads events: the event log itself, or (in the stream process) the
- * log in the relay's main process, over IPC, which is why a read may be asynchronous.
- */
-export interface StreamEventSource {
-  readAfter: (
-    cursor: number,
-    limit: number,
-  ) => readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
-  headSeq: EventLog['headSeq'];
-  oldestSeq: EventLog['oldestSeq'];
 }
 
 /** The wire frames of the events after `afterSeq` through `lastSeq`, encoded once for everyone. */
@@ -42,55 +29,6 @@ export const highWaterBytes = 1024 * 1024;
 const readBatch = 256;
 const maxBadMessages = 10;
 
-export type EventFrames = (event: StoredEvent) => Buffer;
-
-/** Frames as one buffer for one socket write; a single frame is written as it is, not copied. */
-export const joinFrames = (frames: Buffer[]): Buffer =>
-  frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
-
-/**
- * Encodes each event's complete WebSocket frame once, whatever the number of subscribers. Keeps
- * the most recent ones (the fan-out encodes each new event here, and clients just behind it then
- * find its frame), at most `capacity` frames and `maxBytes` of them; and besides, each frame for
- * as long as its event object lives: subscribers catching up are given the same objects by a
- * shared read or the stream process's newest events, and 200 catching up at once, spread over
- * more events than the cache holds, had each event encoded about 53 times. One per relay: seqs are
- * only unique within one event log.
- *
- * The defaults hold a read batch of a client catching up (256 events), and at 1,000 webhooks/s a
- * quarter of a second of new ones: a larger cache cost the stream process memory (4 MB at 4,096
- * frames) for frames hardly anyone read again.
- */
-export function createEventFrames(capacity = 256, maxBytes = 4 * 1024 * 1024): EventFrames {
-  const cache = new Map<number, Buffer>();
-  const ofLiveEvents = new WeakMap<StoredEvent, Buffer>();
-  let cachedBytes = 0;
-  return (event) => {
-    let frame = ofLiveEvents.get(event) ?? cache.get(event.seq);
-    if (frame === undefined) {
-      frame = encodeTextFrame(
-        JSON.stringify({
-          type: 'event',
-          seq: event.seq,
-          body: event.body,
-          signature: event.signature,
-          receivedAt: event.receivedAt,
-        } satisfies RelayServerMessage),
-      );
-      ofLiveEvents.set(event, frame);
-      cache.set(event.seq, frame);
-      cachedBytes += frame.length;
-      // Oldest first; the frame just made stays, however large.
-      for (const [seq, oldest] of cache) {
-        if (seq === event.seq || (cache.size <= capacity && cachedBytes <= maxBytes)) break;
-        cache.delete(seq);
-        cachedBytes -= oldest.length;
-      }
-    }
-    return frame;
-  };
-}
-
 /**
  * One subscriber. It never holds events of its own: its position in the log is all it keeps, so
  * a slow or offline client costs the server nothing but that number and its socket buffer.
@@ -105,18 +43,17 @@ export function createStreamConnection(options: {
    * socket whole and at once: frames never interleave.
    */
   socket: Duplex;
-  events: StreamEventSource;
+  events: Pick<StreamEvents, 'readAfter' | 'headSeq' | 'oldestSeq'>;
   log: StreamLog;
   heartbeatIntervalMs: number;
   metrics: StreamMetrics;
-  eventFrame: EventFrames;
   onClose: () => void;
 }): StreamConnection {
-  const { ws, socket, events: source, log, metrics, eventFrame } = options;
+  const { ws, socket, events: source, log, metrics } = options;
   let subscription: {
     position: number;
     /** null: every event. */
-    filter: ((event: StoredEvent) => boolean) | null;
+    filter: ((event: OutgoingEvent) => boolean) | null;
   } | null = null;
   let waitingForDrain = false;
   /** A read from the log is in flight: batches wait, and the pump reads again for what they held. */
@@ -194,9 +131,8 @@ export function createStreamConnection(options: {
         }
         subscription.position = event.seq;
         if (subscription.filter === null || subscription.filter(event)) {
-          const frame = eventFrame(event);
-          frames.push(frame);
-          bytes += frame.length;
+          frames.push(event.frame);
+          bytes += event.frame.length;
         }
       }
       if (frames.length > 0) {

@@ -2,14 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { relayClientMessageMaxBytes, relayLogIdHeader } from '../shared/relay-protocol';
-import type { EventLog } from './event-log';
 import { createFanOut } from './fan-out';
-import {
-  createEventFrames,
-  createStreamConnection,
-  type StreamConnection,
-  type StreamEventSource,
-} from './stream-connection';
+import { createStreamConnection, type StreamConnection } from './stream-connection';
+import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
@@ -18,7 +13,7 @@ export type UpgradeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>
 export interface StreamHubOptions {
   /** Sent in each connection's handshake (`relayLogIdHeader`), beside the seqs it is for. */
   logId: string;
-  events: StreamEventSource & Pick<EventLog, 'onCommit'>;
+  events: CommittedEvents;
   log: StreamLog;
   metrics: StreamMetrics;
   heartbeatIntervalMs: number;
@@ -38,18 +33,17 @@ export interface StreamHub {
 }
 
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { events, log, metrics } = options;
+  const { log, metrics } = options;
+  const events = createStreamEvents(options.events);
   const connections = new Set<StreamConnection>();
-  const eventFrame = createEventFrames();
   const fanOut = createFanOut({
     commits: events,
-    eventFrame,
     connections,
     windowMs: options.fanOutWindowMs,
     maxWindowMs: options.fanOutWindowMaxMs,
     onSent(sent) {
       const now = Date.now();
-      for (const event of sent) metrics.fannedOut(now - Date.parse(event.receivedAt));
+      for (const event of sent) metrics.fannedOut(now - event.receivedAtMs);
     },
   });
   // No permessage-deflate: stream connections write pre-encoded frames (see stream-connection).
@@ -71,7 +65,6 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
           log,
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           metrics,
-          eventFrame,
           onClose: () => connections.delete(connection),
         });
         connections.add(connection);

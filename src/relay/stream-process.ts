@@ -8,8 +8,7 @@
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { StoredEvent } from './event-log';
-import { createRecentEvents } from './recent-events';
-import { createSharedReads } from './shared-reads';
+import type { CommittedEvents } from './stream-events';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import {
   checkMessage,
@@ -78,31 +77,17 @@ const updatePosition = (from: LogPosition) => {
   position.oldestSeq = from.oldestSeq;
 };
 
-/**
- * The newest events committed, for subscribers within them (one that drained, or resumed from a
- * recent cursor, or caught up to there): each asking the main process instead, 200 subscribers
- * catching up at once made about 1,300 reads of it, which held it up as it stored webhooks once
- * the subscribers were served fast enough to ask together (docs/relay-benchmark-log.md,
- * "2026-12-06, afternoon").
- */
-const recentEvents = createRecentEvents();
-const sharedReads = createSharedReads({
-  read(cursor, limit) {
+const events: CommittedEvents = {
+  headSeq: () => position.headSeq,
+  oldestSeq: () => position.oldestSeq,
+  readAfter: (cursor, limit) => {
     const id = nextReadId++;
     return new Promise((resolve, reject) => {
       reads.set(id, { resolve, reject });
       toMain({ type: 'read', id, cursor, limit });
     });
   },
-  headSeq: () => position.headSeq,
-});
-
-const events = {
-  headSeq: () => position.headSeq,
-  oldestSeq: () => position.oldestSeq,
-  readAfter: (cursor: number, limit: number) =>
-    recentEvents.after(cursor, limit) ?? sharedReads(cursor, limit),
-  onCommit(listener: (events: readonly StoredEvent[]) => void) {
+  onCommit(listener) {
     commitListeners.add(listener);
     return () => void commitListeners.delete(listener);
   },
@@ -133,7 +118,6 @@ process.on('message', (received: unknown, handle?: Socket) => {
       return;
     case 'commit':
       updatePosition(message);
-      recentEvents.add(message.events);
       for (const listener of commitListeners) listener(message.events);
       return;
     case 'read-result': {

@@ -3,11 +3,11 @@ import type { EventLog } from '../../src/relay/event-log';
 import { createFanOut, fanOutShare, type FanOut } from '../../src/relay/fan-out';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import {
-  createEventFrames,
   highWaterBytes,
   type SharedBatch,
   type StreamConnection,
 } from '../../src/relay/stream-connection';
+import { createStreamEvents } from '../../src/relay/stream-events';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
@@ -48,8 +48,7 @@ function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: Sh
     drainAndClose: () => Promise.resolve(),
   };
   fanOut = createFanOut({
-    commits: log,
-    eventFrame: createEventFrames(),
+    commits: createStreamEvents(log),
     connections: new Set([connection]),
     windowMs: 5,
     maxWindowMs: 50,

@@ -7,11 +7,8 @@ import { silentLogger } from '../../src/main/logger';
 import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { createStreamMetrics } from '../../src/relay/relay-metrics';
-import {
-  createEventFrames,
-  createStreamConnection,
-  highWaterBytes,
-} from '../../src/relay/stream-connection';
+import { createStreamConnection, highWaterBytes } from '../../src/relay/stream-connection';
+import { createStreamEvents } from '../../src/relay/stream-events';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
 import { logEvent } from '../support/webhooks';
@@ -57,11 +54,10 @@ function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: n
   createStreamConnection({
     ws,
     socket: socket as Duplex,
-    events: eventLog,
+    events: createStreamEvents(eventLog),
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
     metrics: createStreamMetrics(new Registry(), { clients: () => 1, fanOutWindowMs: () => 5 }),
-    eventFrame: createEventFrames(),
     onClose: () => undefined,
   });
   ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor })), false);

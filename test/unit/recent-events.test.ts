@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { approximateEventBytes, type StoredEvent } from '../../src/relay/event-log';
+import {
+  outgoingEventBytes,
+  toOutgoingEvent,
+  type OutgoingEvent,
+} from '../../src/relay/outgoing-event';
 import { createRecentEvents } from '../../src/relay/recent-events';
 
-const stored = (seq: number, body = `{"event":"account.updated","account_id":"${seq}"}`) => ({
-  seq,
-  body,
-  signature: `sig-${seq}`,
-  receivedAt: '2026-12-06T11:00:00.000Z',
-  event: 'account.updated',
-  originOwnerId: null,
-});
-const range = (from: number, to: number): StoredEvent[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => stored(from + i));
-const seqs = (events: readonly StoredEvent[] | null) => events?.map((event) => event.seq) ?? null;
+const outgoing = (seq: number, body = `{"event":"account.updated","account_id":"${seq}"}`) =>
+  toOutgoingEvent({
+    seq,
+    body,
+    signature: `sig-${seq}`,
+    receivedAt: '2026-12-06T11:00:00.000Z',
+    event: 'account.updated',
+    originOwnerId: null,
+  });
+const range = (from: number, to: number): OutgoingEvent[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => outgoing(from + i));
+const seqs = (events: readonly OutgoingEvent[] | null) => events?.map((event) => event.seq) ?? null;
 
 describe('recent events', () => {
   it('gives the events after a cursor it holds everything after, up to a limit, and none at the newest', () => {
@@ -39,12 +44,12 @@ describe('recent events', () => {
     expect(byCount.after(5, 100)).toBeNull();
     expect(seqs(byCount.after(6, 100))).toEqual([7, 8, 9, 10]);
 
-    const oneEventBytes = approximateEventBytes(stored(10));
+    const oneEventBytes = outgoingEventBytes(outgoing(10));
     const byBytes = createRecentEvents(100, oneEventBytes * 3);
     byBytes.add(range(1, 10));
     expect(byBytes.after(6, 100)).toBeNull();
     expect(seqs(byBytes.after(7, 100))).toEqual([8, 9, 10]);
-    byBytes.add([stored(11, 'x'.repeat(oneEventBytes * 5))]);
+    byBytes.add([outgoing(11, 'x'.repeat(oneEventBytes * 5))]);
     expect(byBytes.after(9, 100)).toBeNull();
     expect(seqs(byBytes.after(10, 100))).toEqual([11]);
   });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/relay/event-log';
+import { toOutgoingEvent, type OutgoingEvent } from '../../src/relay/outgoing-event';
 import { createSharedReads } from '../../src/relay/shared-reads';
 
-const stored = (seq: number): StoredEvent => ({
-  seq,
-  body: `{"event":"account.updated","account_id":"${seq}"}`,
-  signature: `sig-${seq}`,
-  receivedAt: '2026-12-06T09:00:00.000Z',
-  event: 'account.updated',
-  originOwnerId: null,
-});
+const outgoing = (seq: number): OutgoingEvent =>
+  toOutgoingEvent({
+    seq,
+    body: `{"event":"account.updated","account_id":"${seq}"}`,
+    signature: `sig-${seq}`,
+    receivedAt: '2026-12-06T09:00:00.000Z',
+    event: 'account.updated',
+    originOwnerId: null,
+  });
 
 /**
  * A log of events 1..head over IPC, as the stream process sees the main process's: each read is
@@ -21,14 +22,14 @@ function fakeLog(head: number, segmentEnds: number[] = []) {
     head,
     reads: [] as { cursor: number; limit: number }[],
     failNext: false,
-    read(cursor: number, limit: number): Promise<readonly StoredEvent[]> {
+    read(cursor: number, limit: number): Promise<readonly OutgoingEvent[]> {
       log.reads.push({ cursor, limit });
       const fail = log.failNext;
       log.failNext = false;
       const segmentEnd = segmentEnds.find((end) => end > cursor) ?? Infinity;
       const last = Math.min(log.head, segmentEnd, cursor + limit);
       const events = Array.from({ length: Math.max(0, last - cursor) }, (_, i) =>
-        stored(cursor + 1 + i),
+        outgoing(cursor + 1 + i),
       );
       return new Promise((resolve, reject) =>
         setTimeout(
@@ -41,7 +42,7 @@ function fakeLog(head: number, segmentEnds: number[] = []) {
   return log;
 }
 
-const seqs = (events: readonly StoredEvent[]) => events.map((event) => event.seq);
+const seqs = (events: readonly OutgoingEvent[]) => events.map((event) => event.seq);
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const readerOf = (log: ReturnType<typeof fakeLog>, options: { keptBatches?: number } = {}) =>

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/relay/event-log';
-import { createEventFrames } from '../../src/relay/stream-connection';
 import { encodeTextFrame } from '../../src/relay/websocket-frame';
 import { createFrameReader, encodeClientFrame } from '../../scripts/bench-relay/lean-stream-client';
 
@@ -58,50 +56,5 @@ describe('WebSocket frames', () => {
     }
     // 3,000 random 32-bit keys repeat with a chance of about one in a thousand.
     expect(keys.size).toBeGreaterThan(2_990);
-  });
-
-  it('keeps encoded event frames by count and by bytes, and encodes again what it let go', () => {
-    const event = (seq: number, bodyBytes: number): StoredEvent => ({
-      seq,
-      body: JSON.stringify({ padding: 'p'.repeat(bodyBytes) }),
-      signature: 'sig',
-      receivedAt: '2026-12-01T12:00:00.000Z',
-      event: 'account.updated',
-      originOwnerId: null,
-    });
-    // Room for three 10 KB frames (or four 1 KB ones).
-    const frames = createEventFrames(4, 35_000);
-    const large = [1, 2, 3, 4, 5].map((seq) => event(seq, 10_000));
-    const first = large.map((e) => frames(e));
-    // Each frame is the event's complete message, as a client decodes it.
-    expect(JSON.parse(first[0]?.subarray(4).toString() ?? '')).toMatchObject({
-      type: 'event',
-      seq: 1,
-      body: large[0]?.body,
-    });
-    // Asked newest first, as events read again (other objects, the same seqs): the newest three
-    // were kept (the same bytes come back), the two before were let go and are encoded again,
-    // identically.
-    const kept = (cache: typeof frames, events: StoredEvent[], earlier: Buffer[]) =>
-      [...events.keys()].reverse().map((i) => {
-        const frame = cache({ ...(events[i] as StoredEvent) });
-        expect(frame.equals(earlier[i] as Buffer)).toBe(true);
-        return frame === earlier[i];
-      });
-    expect(kept(frames, large, first)).toEqual([true, true, true, false, false]);
-    // The same objects (a shared read's, given to every subscriber catching up through it) keep
-    // their frames while they live, however many frames came since.
-    expect(large.map((e, i) => frames(e) === first[i])).toEqual([true, true, true, true, true]);
-
-    // Small frames: the count limit (4) applies first.
-    const small = createEventFrames(4, 35_000);
-    const smallEvents = [1, 2, 3, 4, 5].map((seq) => event(seq, 1_000));
-    const smallFirst = smallEvents.map((e) => small(e));
-    expect(kept(small, smallEvents, smallFirst)).toEqual([true, true, true, true, false]);
-
-    // A single frame larger than the limit is still kept until the next one comes.
-    const huge = createEventFrames(4, 1_000);
-    const hugeFrame = huge(event(1, 5_000));
-    expect(huge(event(1, 5_000))).toBe(hugeFrame);
   });
 });
