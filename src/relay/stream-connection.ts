@@ -213,6 +213,11 @@ export function createStreamConnection(options: {
   }
 
   ws.on('message', (data, isBinary) => {
+    // A peer that sends is alive, whether or not it has answered the last ping yet: a ping is
+    // queued behind what was written before it, and a client catching up over a slow link (acking
+    // as it goes) can take longer than the heartbeat to read that far; dropped for it, it would
+    // reconnect behind as far and be dropped again.
+    alive = true;
     let parsed: ReturnType<typeof relayClientMessageSchema.safeParse> | null = null;
     if (!isBinary) {
       try {

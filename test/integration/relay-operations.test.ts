@@ -204,6 +204,18 @@ describe.each([
     );
   });
 
+  it('keeps a peer whose answer to a ping is held up while it goes on sending (acking as it catches up)', async () => {
+    const relay = await relayInProcess({ heartbeatIntervalMs: 100 });
+    const busy = subscriber(relay.url, null, { autoPong: false });
+    await eventually(() => expect(busy.messages.some((m) => m.type === 'subscribed')).toBe(true));
+    const acking = setInterval(() => busy.ws.send(JSON.stringify({ type: 'ack', seq: 1 })), 20);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    clearInterval(acking);
+    expect(busy.ws.readyState).toBe(busy.ws.OPEN);
+    // Silent from then on, it is dropped as any peer that stops answering.
+    expect(await busy.closed).toBe(1006);
+  });
+
   it('shuts down gracefully: every stored event reaches the connected client before it closes', async () => {
     const relay = await relayInProcess();
     const client = subscriber(relay.url, null);
