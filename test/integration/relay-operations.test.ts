@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { redactedLogPaths } from '../../src/main/logger';
 import { writeFully } from '../../src/relay/durable-files';
+import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog, type FileEventLogOptions } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { relayLogIdPattern } from '../../src/shared/relay-protocol';
@@ -45,8 +46,11 @@ async function relayInProcess(
     /** The event log's durable write (a disk that fails, in a test). */
     writeAt?: FileEventLogOptions['writeAt'];
     lockRenewEveryMs?: number;
+    /** Stands in for the event log, e.g. to watch its reads. */
+    wrapLog?: (log: EventLog) => EventLog;
   } = {},
 ): Promise<RunningRelay & { dataDir: string }> {
+  const wrapLog = options.wrapLog ?? ((log: EventLog) => log);
   const temp = makeTempDir('relay-ops');
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -57,13 +61,15 @@ async function relayInProcess(
   const relay = await startRelayServer({
     webhookSecrets: [secret],
     clientTokens: [token],
-    eventLog: openFileEventLog({
-      dataDir: temp.path,
-      ...(options.writeAt && { writeAt: options.writeAt }),
-      ...(options.lockRenewEveryMs !== undefined && {
-        lockRenewEveryMs: options.lockRenewEveryMs,
+    eventLog: wrapLog(
+      openFileEventLog({
+        dataDir: temp.path,
+        ...(options.writeAt && { writeAt: options.writeAt }),
+        ...(options.lockRenewEveryMs !== undefined && {
+          lockRenewEveryMs: options.lockRenewEveryMs,
+        }),
       }),
-    }),
+    ),
     logger: pino(
       { level: 'debug', redact: { paths: redactedLogPaths, censor: '[redacted]' } },
       logStream,
@@ -202,6 +208,28 @@ describe.each([
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 0 }),
     );
+  });
+
+  it('serves subscribers near the head from the newest events committed, without reading the log', async () => {
+    let reads = 0;
+    const relay = await relayInProcess({
+      wrapLog: (log) => ({
+        ...log,
+        readAfter(cursor, limit) {
+          reads++;
+          return log.readAfter(cursor, limit);
+        },
+      }),
+    });
+    const bodies = [1, 2, 3].map((n) => webhookBody({ account_id: `near-head-${n}` }));
+    for (const body of bodies) expect((await post(relay.url, body)).status).toBe(200);
+    const fromStart = subscriber(relay.url, null);
+    const fromFirst = subscriber(relay.url, 1);
+    await eventually(() => expect(fromStart.events().map((e) => e.body)).toEqual(bodies));
+    await eventually(() => expect(fromFirst.events().map((e) => e.body)).toEqual(bodies.slice(1)));
+    expect(reads).toBe(0);
+    fromStart.ws.close();
+    fromFirst.ws.close();
   });
 
   it('keeps a peer whose answer to a ping is held up while it goes on sending (acking as it catches up)', async () => {

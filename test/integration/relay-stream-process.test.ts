@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningRelay } from '../../src/relay/relay-server';
-import type { EventLog, StoredEvent } from '../../src/relay/event-log';
+import type { StoredEvent } from '../../src/relay/event-log';
 import type { FromStreamProcess, ToStreamProcess } from '../../src/relay/stream-process-protocol';
 import { eventually } from '../support/eventually';
 import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
@@ -23,12 +23,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startRelay(wrapLog?: (log: EventLog) => EventLog): Promise<RunningRelay> {
+async function startRelay(): Promise<RunningRelay> {
   const { relay, stop } = await startStreamProcessRelay({
     secret,
     token,
     dirPrefix: 'relay-stream-process',
-    ...(wrapLog && { wrapLog }),
   });
   cleanups.push(stop);
   return relay;
@@ -67,26 +66,6 @@ describe('relay stream process', () => {
     );
     expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 100 });
     for (const client of clients) client.ws.close();
-  });
-
-  it('serves subscribers near the head from the events it was sent, without asking the main process to read the log', async () => {
-    let reads = 0;
-    const relay = await startRelay((log) => ({
-      ...log,
-      readAfter(cursor, limit) {
-        reads++;
-        return log.readAfter(cursor, limit);
-      },
-    }));
-    const bodies = [1, 2, 3].map((n) => webhookBody({ account_id: `near-head-${n}` }));
-    for (const body of bodies) expect((await post(relay.url, body)).status).toBe(200);
-    const fromStart = subscriber(relay.url, null);
-    const fromFirst = subscriber(relay.url, 1);
-    await eventually(() => expect(fromStart.events().map((e) => e.body)).toEqual(bodies));
-    await eventually(() => expect(fromFirst.events().map((e) => e.body)).toEqual(bodies.slice(1)));
-    expect(reads).toBe(0);
-    fromStart.ws.close();
-    fromFirst.ws.close();
   });
 
   it('replaces a stream process that dies; webhooks are taken meanwhile, connections refused with 503, and a client resumes from its cursor', async () => {
