@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NewEvent } from '../../src/relay/event-log';
+import type { NewEvent, StoredEvent } from '../../src/relay/event-log';
 
 /** A StackOne webhook body as StackOne sends it (STACKONE.md §2). */
 export function webhookBody(overrides: Record<string, unknown> = {}): string {
@@ -37,6 +37,19 @@ export function logEvent(overrides: Record<string, unknown> = {}): NewEvent {
     originOwnerId: owner ?? null,
   };
 }
+
+/** Event `seq` as the log hands it back, at a fixed time: for tests of what reads and holds events. */
+export const storedEvent = (
+  seq: number,
+  body = `{"event":"account.updated","account_id":"${seq}"}`,
+): StoredEvent => ({
+  seq,
+  body,
+  signature: `sig-${seq}`,
+  receivedAt: '2026-12-06T12:00:00.000Z',
+  event: 'account.updated',
+  originOwnerId: null,
+});
 
 export const sign = (body: string, secret: string): string =>
   createHmac('sha256', secret).update(body).digest('base64url');

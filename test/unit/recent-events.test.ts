@@ -5,16 +5,9 @@ import {
   type OutgoingEvent,
 } from '../../src/relay/outgoing-event';
 import { createRecentEvents } from '../../src/relay/recent-events';
+import { storedEvent } from '../support/webhooks';
 
-const outgoing = (seq: number, body = `{"event":"account.updated","account_id":"${seq}"}`) =>
-  toOutgoingEvent({
-    seq,
-    body,
-    signature: `sig-${seq}`,
-    receivedAt: '2026-12-06T11:00:00.000Z',
-    event: 'account.updated',
-    originOwnerId: null,
-  });
+const outgoing = (seq: number, body?: string) => toOutgoingEvent(storedEvent(seq, body));
 const range = (from: number, to: number): OutgoingEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => outgoing(from + i));
 const seqs = (events: readonly OutgoingEvent[] | null) => events?.map((event) => event.seq) ?? null;

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toOutgoingEvent, type OutgoingEvent } from '../../src/relay/outgoing-event';
 import { createSharedReads } from '../../src/relay/shared-reads';
+import { storedEvent } from '../support/webhooks';
 
-const outgoing = (seq: number): OutgoingEvent =>
-  toOutgoingEvent({
-    seq,
-    body: `{"event":"account.updated","account_id":"${seq}"}`,
-    signature: `sig-${seq}`,
-    receivedAt: '2026-12-06T09:00:00.000Z',
-    event: 'account.updated',
-    originOwnerId: null,
-  });
+const outgoing = (seq: number): OutgoingEvent => toOutgoingEvent(storedEvent(seq));
 
 /**
  * A log of events 1..head over IPC, as the stream process sees the main process's: each read is

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/relay/event-log';
 import { createStreamEvents, type CommittedEvents } from '../../src/relay/stream-events';
+import { storedEvent } from '../support/webhooks';
 
-const stored = (seq: number): StoredEvent => ({
-  seq,
-  body: `{"event":"account.updated","account_id":"${seq}"}`,
-  signature: `sig-${seq}`,
-  receivedAt: '2026-12-06T15:00:00.000Z',
-  event: 'account.updated',
-  originOwnerId: null,
-});
 const range = (from: number, to: number): StoredEvent[] =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => stored(from + i));
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => storedEvent(from + i));
 
-/** Events 1..head, committed by `commit`, with every read of them recorded (as the main process's). */
+/** Events 1..head, more committed by `commit`, each read of them recorded (the main process's). */
 function committedEvents(head: number) {
   const listeners = new Set<(events: readonly StoredEvent[]) => void>();
   const source = {
