@@ -38,7 +38,7 @@ export function logEvent(overrides: Record<string, unknown> = {}): NewEvent {
   };
 }
 
-/** Event `seq` as the log hands it back, at a fixed time: for tests of what reads and holds events. */
+/** Event `seq` as the log hands it back (a fixed time), for tests of what reads or holds events. */
 export const storedEvent = (
   seq: number,
   body = `{"event":"account.updated","account_id":"${seq}"}`,
