@@ -1,6 +1,7 @@
 import type { OutgoingEvent } from './outgoing-event';
 import { highWaterBytes, type SharedBatch, type StreamConnection } from './stream-connection';
 import type { StreamEvents } from './stream-events';
+import { joinAdjacentFrames } from './websocket-frame';
 
 const maxBatchEvents = 1024;
 
@@ -46,6 +47,7 @@ export function createFanOut(options: {
     for (let from = 0; from < events.length;) {
       const frames = framesUpToBytes(events, from, maxBatchEvents);
       const count = frames.length;
+      const runs = joinAdjacentFrames(frames);
       const sent = events.slice(from, from + count);
       const first = sent[0] as OutgoingEvent;
       const batch: SharedBatch = {
@@ -53,8 +55,9 @@ export function createFanOut(options: {
         afterSeq: first.seq - 1,
         lastSeq: (sent.at(-1) as OutgoingEvent).seq,
         count,
-        // One buffer for one write per subscriber; a single frame is written as it is, not copied.
-        frames: frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames),
+        // One buffer for one write per subscriber; the frames of one commit (side by side) are
+        // written as they are, not copied.
+        frames: runs.length === 1 ? (runs[0] as Buffer) : Buffer.concat(runs),
       };
       for (const connection of connections) connection.deliverNew(batch);
       options.onSent?.(sent);

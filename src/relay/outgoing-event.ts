@@ -1,6 +1,6 @@
 import type { RelayServerMessage } from '../shared/relay-protocol';
 import type { StoredEvent } from './event-log';
-import { encodeTextFrame } from './websocket-frame';
+import { encodeTextFrames } from './websocket-frame';
 
 /**
  * An event as the stream side holds it to send: its complete WebSocket frame, encoded once as the
@@ -17,22 +17,26 @@ export interface OutgoingEvent {
   frame: Buffer;
 }
 
-export function toOutgoingEvent(stored: StoredEvent): OutgoingEvent {
-  return {
-    seq: stored.seq,
-    event: stored.event,
-    originOwnerId: stored.originOwnerId,
-    receivedAtMs: Date.parse(stored.receivedAt),
-    frame: encodeTextFrame(
+/** The events' frames are encoded side by side in one buffer (websocket-frame.ts). */
+export function toOutgoingEvents(stored: readonly StoredEvent[]): OutgoingEvent[] {
+  const frames = encodeTextFrames(
+    stored.map((event) =>
       JSON.stringify({
         type: 'event',
-        seq: stored.seq,
-        body: stored.body,
-        signature: stored.signature,
-        receivedAt: stored.receivedAt,
+        seq: event.seq,
+        body: event.body,
+        signature: event.signature,
+        receivedAt: event.receivedAt,
       } satisfies RelayServerMessage),
     ),
-  };
+  );
+  return stored.map((event, i) => ({
+    seq: event.seq,
+    event: event.event,
+    originOwnerId: event.originOwnerId,
+    receivedAtMs: Date.parse(event.receivedAt),
+    frame: frames[i] as Buffer,
+  }));
 }
 
 /**

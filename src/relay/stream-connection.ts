@@ -8,6 +8,7 @@ import {
 import type { OutgoingEvent } from './outgoing-event';
 import type { StreamEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
+import { joinAdjacentFrames } from './websocket-frame';
 
 export interface StreamConnection {
   /** New events were committed: send them, from `batch` when this subscriber can take it whole. */
@@ -69,13 +70,14 @@ export function createStreamConnection(options: {
    * Writes the frames together (one writev). Given as a list, frames that subscribers share are
    * queued as they are, not copied into one buffer for this socket: with copies, 200 subscribers
    * catching up at once, their sockets' queues full, had the stream process's pages about double.
+   * Frames read together lie side by side, and are queued as one view.
    */
   function writeFrames(frames: Buffer | readonly Buffer[]): void {
     if (Buffer.isBuffer(frames)) {
       socket.write(frames);
     } else {
       socket.cork();
-      for (const frame of frames) socket.write(frame);
+      for (const run of joinAdjacentFrames(frames)) socket.write(run);
       socket.uncork();
     }
     if (socket.writableLength >= highWaterBytes) {

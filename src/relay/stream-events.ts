@@ -1,5 +1,5 @@
 import type { EventLog, StoredEvent } from './event-log';
-import { toOutgoingEvent, type OutgoingEvent } from './outgoing-event';
+import { toOutgoingEvents, type OutgoingEvent } from './outgoing-event';
 import { createRecentEvents } from './recent-events';
 import { createSharedReads } from './shared-reads';
 
@@ -34,14 +34,14 @@ export interface StreamEvents extends Pick<EventLog, 'headSeq' | 'oldestSeq'> {
 export function createStreamEvents(committed: CommittedEvents): StreamEvents {
   let recentEvents = createRecentEvents();
   const sharedReads = createSharedReads({
-    read: async (cursor, limit) => (await committed.readAfter(cursor, limit)).map(toOutgoingEvent),
+    read: async (cursor, limit) => toOutgoingEvents(await committed.readAfter(cursor, limit)),
     headSeq: () => committed.headSeq(),
   });
   const listeners = new Set<(events: readonly OutgoingEvent[]) => void>();
   let stopListening: (() => void) | null = null;
 
   function frameCommitted(events: readonly StoredEvent[]): void {
-    const outgoing = events.map(toOutgoingEvent);
+    const outgoing = toOutgoingEvents(events);
     recentEvents.add(outgoing);
     for (const listener of listeners) listener(outgoing);
   }

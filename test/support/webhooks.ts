@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { NewEvent, StoredEvent } from '../../src/relay/event-log';
+import { toOutgoingEvents, type OutgoingEvent } from '../../src/relay/outgoing-event';
 
 /** A StackOne webhook body as StackOne sends it (STACKONE.md §2). */
 export function webhookBody(overrides: Record<string, unknown> = {}): string {
@@ -50,6 +51,10 @@ export const storedEvent = (
   event: 'account.updated',
   originOwnerId: null,
 });
+
+/** `storedEvent(seq, body)` as the stream side holds it, framed. */
+export const outgoingEvent = (seq: number, body?: string): OutgoingEvent =>
+  toOutgoingEvents([storedEvent(seq, body)])[0] as OutgoingEvent;
 
 export const sign = (body: string, secret: string): string =>
   createHmac('sha256', secret).update(body).digest('base64url');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/relay/event-log';
-import { toOutgoingEvent } from '../../src/relay/outgoing-event';
+import { toOutgoingEvents } from '../../src/relay/outgoing-event';
 import {
   readEventMessageFields,
   type EventMessageFields,
@@ -38,10 +38,11 @@ const textFrame = (text: string) => {
 
 describe("the benchmark clients' reading of event messages", () => {
   it("reads seq and send time from the relay's own event frames, several to a buffer", () => {
-    const bytes = Buffer.concat([
-      toOutgoingEvent(benchEvent(7, 1_234_567_890_123)).frame,
-      toOutgoingEvent(benchEvent(10_000_008, 98_765)).frame,
-    ]);
+    const bytes = Buffer.concat(
+      toOutgoingEvents([benchEvent(7, 1_234_567_890_123), benchEvent(10_000_008, 98_765)]).map(
+        (event) => event.frame,
+      ),
+    );
     expect(readAll(bytes)).toEqual([
       { seq: 7, sentUs: 1_234_567_890_123 },
       { seq: 10_000_008, sentUs: 98_765 },

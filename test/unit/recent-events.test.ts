@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  outgoingEventBytes,
-  toOutgoingEvent,
-  type OutgoingEvent,
-} from '../../src/relay/outgoing-event';
+import { outgoingEventBytes, type OutgoingEvent } from '../../src/relay/outgoing-event';
 import { createRecentEvents } from '../../src/relay/recent-events';
-import { storedEvent } from '../support/webhooks';
+import { outgoingEvent as outgoing } from '../support/webhooks';
 
-const outgoing = (seq: number, body?: string) => toOutgoingEvent(storedEvent(seq, body));
 const range = (from: number, to: number): OutgoingEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => outgoing(from + i));
 const seqs = (events: readonly OutgoingEvent[] | null) => events?.map((event) => event.seq) ?? null;

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toOutgoingEvent, type OutgoingEvent } from '../../src/relay/outgoing-event';
+import type { OutgoingEvent } from '../../src/relay/outgoing-event';
 import { createSharedReads } from '../../src/relay/shared-reads';
-import { storedEvent } from '../support/webhooks';
-
-const outgoing = (seq: number): OutgoingEvent => toOutgoingEvent(storedEvent(seq));
+import { outgoingEvent as outgoing } from '../support/webhooks';
 
 /**
  * A log of events 1..head over IPC, as the stream process sees the main process's: each read is

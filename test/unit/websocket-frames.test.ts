@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeTextFrame } from '../../src/relay/websocket-frame';
+import {
+  encodeTextFrame,
+  encodeTextFrames,
+  joinAdjacentFrames,
+} from '../../src/relay/websocket-frame';
 import { createFrameReader, encodeClientFrame } from '../../scripts/bench-relay/lean-stream-client';
 
 describe('WebSocket frames', () => {
@@ -18,6 +22,32 @@ describe('WebSocket frames', () => {
     const accented = encodeTextFrame('é'.repeat(100));
     expect([accented[1], accented.readUInt16BE(2), accented.length]).toEqual([126, 200, 204]);
     expect(accented.subarray(4).toString('utf8')).toBe('é'.repeat(100));
+  });
+
+  it('encodes a list side by side, each frame a view of one buffer, in the same bytes', () => {
+    const texts = ['hi', 'a'.repeat(300), 'é'.repeat(40_000)];
+    const frames = encodeTextFrames(texts);
+    expect(frames.map((frame) => [...frame])).toEqual(
+      texts.map((text) => [...encodeTextFrame(text)]),
+    );
+    expect(new Set(frames.map((frame) => frame.buffer)).size).toBe(1);
+    expect(encodeTextFrames([])).toEqual([]);
+  });
+
+  it('joins only frames that lie side by side, keeping every byte in order', () => {
+    const [a, b, c, d] = encodeTextFrames(['a', 'bb', 'ccc', 'dddd']) as [
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+    ];
+    const other = Buffer.from(encodeTextFrame('elsewhere'));
+    const cases: Buffer[][] = [[a, b, c, d], [a, c, d], [a, b, other, c, d], [b, a], [other], []];
+    const runCounts = cases.map((frames) => joinAdjacentFrames(frames).length);
+    expect(runCounts).toEqual([1, 2, 3, 2, 1, 0]);
+    for (const frames of cases) {
+      expect(Buffer.concat(joinAdjacentFrames(frames))).toEqual(Buffer.concat(frames));
+    }
   });
 
   it("lets the benchmark's frame reader find every message however the bytes are split", () => {
