@@ -36,8 +36,6 @@ export function encodeTextFrames(texts: readonly string[]): Buffer[] {
   return frames;
 }
 
-export const encodeTextFrame = (text: string): Buffer => encodeTextFrames([text])[0] as Buffer;
-
 const headerBytesFor = (length: number): number => (length < 126 ? 2 : length <= 0xffff ? 4 : 10);
 
 /**

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  encodeTextFrame,
-  encodeTextFrames,
-  joinAdjacentFrames,
-} from '../../src/relay/websocket-frame';
+import { encodeTextFrames, joinAdjacentFrames } from '../../src/relay/websocket-frame';
 import { createFrameReader, encodeClientFrame } from '../../scripts/bench-relay/lean-stream-client';
+
+/** One text's frame, encoded alone. */
+const encodeTextFrame = (text: string): Buffer => encodeTextFrames([text])[0] as Buffer;
 
 describe('WebSocket frames', () => {
   it('encodes the three length forms of RFC 6455 (7-bit, 16-bit, 64-bit)', () => {
