@@ -24,13 +24,23 @@ describe('WebSocket frames', () => {
   });
 
   it('encodes a list side by side, each frame a view of one buffer, in the same bytes', () => {
-    const texts = ['hi', 'a'.repeat(300), 'é'.repeat(40_000)];
+    const texts = ['hi', 'a'.repeat(300), 'é'.repeat(20_000)];
     const frames = encodeTextFrames(texts);
-    expect(frames.map((frame) => [...frame])).toEqual(
-      texts.map((text) => [...encodeTextFrame(text)]),
-    );
+    expect(frames).toEqual(texts.map((text) => encodeTextFrame(text)));
     expect(new Set(frames.map((frame) => frame.buffer)).size).toBe(1);
     expect(encodeTextFrames([])).toEqual([]);
+  });
+
+  it('puts no more than a chunk of frames in one buffer, and a larger frame in one of its own', () => {
+    // Over 4 KiB each, so that every buffer is one of its own rather than a part of Node's pool.
+    const texts = ['a', 'b', 'c', 'd', 'e'].map((letter) => letter.repeat(5_000));
+    texts.splice(3, 0, 'x'.repeat(30_000));
+    const frames = encodeTextFrames(texts, 12_000);
+    expect(frames).toEqual(texts.map((text) => encodeTextFrame(text)));
+    const buffers = [...new Set(frames.map((frame) => frame.buffer))];
+    // a and b share one; c fits no further (x would pass the chunk); x alone; d and e share one.
+    expect(frames.map((frame) => buffers.indexOf(frame.buffer))).toEqual([0, 0, 1, 2, 3, 3]);
+    expect(buffers.map((buffer) => buffer.byteLength)).toEqual([10_008, 5_004, 30_004, 10_008]);
   });
 
   it('joins only frames that lie side by side, keeping every byte in order', () => {
