@@ -17,7 +17,7 @@ export interface OutgoingEvent {
   frame: Buffer;
 }
 
-/** The events' frames are encoded side by side in one buffer (websocket-frame.ts). */
+/** The events' frames are encoded side by side, in buffers of up to 64 KiB (websocket-frame.ts). */
 export function toOutgoingEvents(stored: readonly StoredEvent[]): OutgoingEvent[] {
   const frames = encodeTextFrames(
     stored.map((event) =>
