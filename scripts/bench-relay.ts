@@ -518,6 +518,7 @@ async function settledClientCount(expected: number): Promise<number> {
 async function relayMetricsNow(): Promise<{
   fanOutDelay: Map<string, number>;
   holdUps: RelayHoldUps;
+  clientsTimedOut: number;
 }> {
   const text = await (await fetch(`${relayUrl}/metrics`)).text();
   const fanOutDelay = new Map<string, number>();
@@ -525,7 +526,11 @@ async function relayMetricsNow(): Promise<{
     /^relay_event_fan_out_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
   ))
     fanOutDelay.set(match[1] as string, Number(match[2]));
-  return { fanOutDelay, holdUps: readRelayHoldUps(text) };
+  return {
+    fanOutDelay,
+    holdUps: readRelayHoldUps(text),
+    clientsTimedOut: Number(/^relay_stream_clients_timed_out_total (\d+)$/m.exec(text)?.[1] ?? 0),
+  };
 }
 
 /** This process's (the poster's) event loop: a webhook cannot be posted while it is held up. */
@@ -556,6 +561,8 @@ interface Round {
   sent: number;
   answered: number;
   delivered: number;
+  /** Clients the relay dropped for its heartbeat during the round (they do not reconnect). */
+  clientsTimedOut: number;
   latencies: Float64Array;
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
@@ -592,6 +599,7 @@ let nextId = 0;
 async function runRound(clients: number): Promise<Round> {
   const total = Math.round(rate * (warmupSeconds + seconds));
   const measuredFromUs = nowUs() + warmupSeconds * 1_000_000;
+  const timedOutBefore = (await relayMetricsNow()).clientsTimedOut;
   await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
@@ -665,6 +673,7 @@ async function runRound(clients: number): Promise<Round> {
     sent: measured.length,
     answered,
     delivered: result.delivered,
+    clientsTimedOut: (await relayMetricsNow()).clientsTimedOut - timedOutBefore,
     latencies: result.latenciesMs,
     acceptLatencies: Float64Array.from(answers, (answer) => answer.ms).sort(),
     elapsedSeconds,
@@ -698,7 +707,7 @@ function report(label: string, round: Round, clients: number): void {
     [
       `${label}: ${clients} ${values.client} clients, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
-      `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}`,
+      `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}; clients the relay dropped as dead (its heartbeat): ${round.clientsTimedOut}`,
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       ...(round.recovery ? [recoveryLine(round.recovery)] : []),

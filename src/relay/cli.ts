@@ -6,6 +6,7 @@ import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-ev
 import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
+  defaultHeartbeatIntervalMs,
   defaultRequestTimeoutMs,
   startRelayServer,
   streamPath,
@@ -45,6 +46,10 @@ Usage: npm run relay -- [options]
   --request-timeout <s>   A request not sent whole this long after its connection (or its
                           first byte) is answered 408 and its connection closed, so slow or
                           silent senders hold nothing for long (default ${defaultRequestTimeoutMs / 1000})
+  --heartbeat <s>         Ping each subscriber this often, 1-30 s; one that sends nothing, not
+                          even the ping's answer, by the next ping is dropped as dead
+                          (default ${defaultHeartbeatIntervalMs / 1000}). Below the idle timeout of any proxy in
+                          between, its pings keep a quiet connection from being cut
   --single-process        Serve stream subscribers from the main process instead of a second
                           one: 10-20 MB less memory, a higher latency tail under heavy load;
                           for a machine with one core (run Node with --max-semi-space-size=8)
@@ -84,6 +89,7 @@ const values = orFail(
         'fan-out-window': { type: 'string', default: String(defaultFanOutWindowMs) },
         'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
         'request-timeout': { type: 'string', default: String(defaultRequestTimeoutMs / 1000) },
+        heartbeat: { type: 'string', default: String(defaultHeartbeatIntervalMs / 1000) },
         'single-process': { type: 'boolean', default: false },
         'stream-process': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -95,6 +101,9 @@ if (values.help) {
   process.stdout.write(help);
   process.exit(0);
 }
+
+const appLivenessSeconds = 45;
+const maxHeartbeatSeconds = 30;
 
 const fromEnv = (name: string) =>
   (process.env[name] ?? '')
@@ -115,6 +124,18 @@ const retentionHours = positiveInteger('retention-hours', values['retention-hour
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
 const requestTimeoutSeconds = positiveInteger('request-timeout', values['request-timeout']);
+const heartbeatSeconds = Number(values.heartbeat);
+// Clients take 45 s with nothing from the relay for a dead connection (docs/relay-protocol.md):
+// a longer heartbeat would have a quiet relay's clients reconnect again and again.
+if (
+  !/^\d+$/.test(values.heartbeat) ||
+  heartbeatSeconds < 1 ||
+  heartbeatSeconds > maxHeartbeatSeconds
+)
+  fail(
+    `--heartbeat must be 1-${maxHeartbeatSeconds} s (apps take ${appLivenessSeconds} s without a ` +
+      `ping for a dead connection), got "${values.heartbeat}"`,
+  );
 // Deployed with a heap cap (docs/relay.md, Memory): one too small for the relay's caches and
 // connections is refused now rather than found out under load. The index of retained events is
 // outside the heap (event-index.ts).
@@ -219,6 +240,7 @@ const relay = await startRelayServer({
   fanOutWindowMs,
   fanOutWindowMaxMs,
   requestTimeoutMs: requestTimeoutSeconds * 1000,
+  heartbeatIntervalMs: heartbeatSeconds * 1000,
   eventLog,
   logger,
   streamsInOwnProcess: !values['single-process'],

@@ -119,6 +119,11 @@ export function createStreamMetrics(
     help: 'Acknowledgements received from stream clients.',
     registers: [registry],
   });
+  const timedOut = new Counter({
+    name: 'relay_stream_clients_timed_out_total',
+    help: 'Stream clients dropped for sending nothing, not even an answer to a ping, for a heartbeat interval (a dead peer, or one that stopped reading).',
+    registers: [registry],
+  });
   // The relay's own share of an event's way to the apps, apart from the network's on either side.
   const deliveryDelaySeconds = new Histogram({
     name: 'relay_event_fan_out_delay_seconds',
@@ -191,5 +196,6 @@ export function createStreamMetrics(
     fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
     delivered: (count) => delivered.inc(count),
     acked: (count) => acked.inc(count),
+    timedOut: (count) => timedOut.inc(count),
   };
 }

@@ -32,6 +32,10 @@ export interface RelayServerOptions {
    * 30 s): slow or silent senders hold no connection and no half-read body for long.
    */
   requestTimeoutMs?: number;
+  /**
+   * How often each subscriber is pinged; one that sends nothing, not even the ping's answer, by
+   * the next is dropped as dead (default 15 s).
+   */
   heartbeatIntervalMs?: number;
   /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 8). */
   fanOutWindowMs?: number;
@@ -57,6 +61,8 @@ export const defaultFanOutWindowMs = 8;
 export const defaultFanOutWindowMaxMs = 50;
 /** How long a client may take to send a request whole, in ms (the CLI's default too). */
 export const defaultRequestTimeoutMs = 30_000;
+/** How often subscribers are pinged, in ms (the CLI's default too). */
+export const defaultHeartbeatIntervalMs = 15_000;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
@@ -73,7 +79,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });
   const streamOptions = {
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
     fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,
     fanOutWindowMaxMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
   };

@@ -247,6 +247,11 @@ export function createStreamConnection(options: {
 
   const heartbeat = setInterval(() => {
     if (!alive) {
+      log.warn(
+        { reason: 'heartbeat_timeout', heartbeatMs: options.heartbeatIntervalMs },
+        'stream client dropped: it sent nothing, not even an answer to a ping, for a heartbeat interval',
+      );
+      metrics.timedOut(1);
       ws.terminate();
       return;
     }

@@ -120,6 +120,7 @@ export async function startStreamProcess(options: {
     } else if (message.type === 'metrics') {
       metrics.delivered(message.delivered);
       metrics.acked(message.acked);
+      metrics.timedOut(message.timedOut);
       for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
     } else if (message.type === 'log') {
       streamLogger[message.level](message.fields, message.message);

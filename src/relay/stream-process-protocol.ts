@@ -67,7 +67,13 @@ export type FromStreamProcess =
       process: StreamProcessFigures;
     }
   /** Counted since the last such message; the main process's metrics add them up. */
-  | { type: 'metrics'; delivered: number; acked: number; fanOutDelaysMs: number[] }
+  | {
+      type: 'metrics';
+      delivered: number;
+      acked: number;
+      timedOut: number;
+      fanOutDelaysMs: number[];
+    }
   /** A line for the main process's log. */
   | {
       type: 'log';
@@ -152,6 +158,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       type: z.literal('metrics'),
       delivered: wholeNumber(),
       acked: wholeNumber(),
+      timedOut: wholeNumber(),
       fanOutDelaysMs: z.array(z.number()),
     }),
     z.object({

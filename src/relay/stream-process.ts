@@ -35,12 +35,12 @@ const log: StreamLog = {
  */
 const metricsFlushMs = 250;
 const maxDelaysHeld = 4096;
-let counted = { delivered: 0, acked: 0, fanOutDelaysMs: [] as number[] };
+let counted = { delivered: 0, acked: 0, timedOut: 0, fanOutDelaysMs: [] as number[] };
 function sendMetrics(): void {
-  const { delivered, acked, fanOutDelaysMs } = counted;
-  if (delivered === 0 && acked === 0 && fanOutDelaysMs.length === 0) return;
-  toMain({ type: 'metrics', delivered, acked, fanOutDelaysMs });
-  counted = { delivered: 0, acked: 0, fanOutDelaysMs: [] };
+  const { delivered, acked, timedOut, fanOutDelaysMs } = counted;
+  if (delivered === 0 && acked === 0 && timedOut === 0 && fanOutDelaysMs.length === 0) return;
+  toMain({ type: 'metrics', delivered, acked, timedOut, fanOutDelaysMs });
+  counted = { delivered: 0, acked: 0, timedOut: 0, fanOutDelaysMs: [] };
 }
 const metrics: StreamMetrics = {
   fannedOut(ms) {
@@ -52,6 +52,9 @@ const metrics: StreamMetrics = {
   },
   acked(count) {
     counted.acked += count;
+  },
+  timedOut(count) {
+    counted.timedOut += count;
   },
 };
 setInterval(sendMetrics, metricsFlushMs).unref();

@@ -9,6 +9,8 @@ export interface StreamMetrics {
   fannedOut(ms: number): void;
   delivered(count: number): void;
   acked(count: number): void;
+  /** Subscribers that sent nothing, not even a ping's answer, for a heartbeat interval: dropped. */
+  timedOut(count: number): void;
 }
 
 export interface StreamLog {

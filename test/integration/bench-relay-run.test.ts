@@ -299,6 +299,7 @@ describe('relay benchmark run', () => {
     for (const round of rounds) {
       const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(round);
       expect(deliveries?.[1]).toBe(deliveries?.[2]);
+      expect(round).toMatch(/; clients the relay dropped as dead \(its heartbeat\): 0$/m);
       // The events sent just as the clients stopped waited out the stop.
       const max = Number(/POST-to-client latency: .*, max ([\d.]+) ms/.exec(round)?.[1]);
       expect(max).toBeGreaterThan(900);
@@ -312,6 +313,20 @@ describe('relay benchmark run', () => {
     expect(stdout).toMatch(
       /^ {2}in round order, clients stopped: caught up after going on \/ p99 of the second after \/ p99 later: [\d.]+ \/ [\d.]+ \/ [\d.]+, [\d.]+ \/ [\d.]+ \/ [\d.]+ ms$/m,
     );
+  }, 60_000);
+
+  it('says how many clients the relay dropped for its heartbeat while they were stopped', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--clients', '3', '--rate', '50', '--seconds', '6', '--warmup', '0'],
+      ...['--rounds', '1', '--stall-clients', '3000', '--relay-arg=--heartbeat=1'],
+    ]);
+    expect(code, stderr).toBe(0);
+    // Stopped for three of the relay's intervals, every client was taken for dead, and the
+    // events after went to none of them (the benchmark's clients do not reconnect).
+    expect(stdout).toMatch(/; clients the relay dropped as dead \(its heartbeat\): 3$/m);
+    const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(stdout);
+    expect(Number(deliveries?.[1])).toBeLessThan(Number(deliveries?.[2]));
+    expect(stderr).toMatch(/^relay: \{.*"reason":"heartbeat_timeout"/m);
   }, 60_000);
 
   it('gives the relay an argument it refuses, and then ends with a line of its own and nothing left behind', async () => {

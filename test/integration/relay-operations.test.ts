@@ -200,14 +200,25 @@ describe.each([
     client.ws.close();
   });
 
-  it('drops a peer that stops answering heartbeats', async () => {
-    const relay = await relayInProcess({ heartbeatIntervalMs: 100 });
+  it('drops a peer that stops answering heartbeats, and counts and logs it', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ heartbeatIntervalMs: 100, logs });
+    const answering = subscriber(relay.url, null);
     const silent = subscriber(relay.url, null, { autoPong: false });
     await eventually(() => expect(silent.messages.some((m) => m.type === 'subscribed')).toBe(true));
     expect(await silent.closed).toBe(1006);
     await eventually(async () =>
-      expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 0 }),
+      expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ clients: 1 }),
     );
+    // Several intervals on, the peer that answers is still there and the count has not grown.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(answering.ws.readyState).toBe(answering.ws.OPEN);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/^relay_stream_clients_timed_out_total 1$/m);
+    const dropped = logs.filter((line) => line.includes('"reason":"heartbeat_timeout"'));
+    expect(dropped).toHaveLength(1);
+    expect(JSON.parse(dropped[0] as string)).toMatchObject({ level: 40, heartbeatMs: 100 });
+    answering.ws.close();
   });
 
   it('serves subscribers near the head from the newest events committed, without reading the log', async () => {
@@ -669,6 +680,7 @@ describe('relay command line', () => {
       '--fan-out-window',
       '--fan-out-window-max',
       '--request-timeout',
+      '--heartbeat',
     ])
       expect(help.stdout).toContain(flag);
 
@@ -686,6 +698,14 @@ describe('relay command line', () => {
       [
         ['--request-timeout', '0', ...credentials],
         '--request-timeout must be a whole number of 1 or more, got "0"',
+      ],
+      [
+        ['--heartbeat', '0.5', ...credentials],
+        '--heartbeat must be 1-30 s (apps take 45 s without a ping for a dead connection), got "0.5"',
+      ],
+      [
+        ['--heartbeat', '31', ...credentials],
+        '--heartbeat must be 1-30 s (apps take 45 s without a ping for a dead connection), got "31"',
       ],
       [
         ['--fan-out-window', '2.5', ...credentials],
@@ -891,6 +911,25 @@ describe('relay command line', () => {
     expect(
       await answerTo(relay.url, `POST /webhooks/stackone HTTP/1.1\r\nHost: ${hostname}\r\n`),
     ).toMatch(/^HTTP\/1\.1 408 /);
+    relay.child.kill('SIGTERM');
+  }, 30_000);
+
+  it('applies --heartbeat: a peer that answers no ping is dropped within two intervals, and logged', async () => {
+    const temp = makeTempDir('relay-heartbeat');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, ['--heartbeat', '1']);
+    const answering = subscriber(relay.url, null);
+    const silent = subscriber(relay.url, null, { autoPong: false });
+    await eventually(() => expect(silent.subscribed()).toBe(true));
+    const subscribedAt = performance.now();
+    expect(await silent.closed).toBe(1006);
+    // Two 1 s intervals at most, with room for a loaded machine; the default would take 15-30 s.
+    expect(performance.now() - subscribedAt).toBeLessThan(5_000);
+    expect(answering.ws.readyState).toBe(answering.ws.OPEN);
+    await eventually(() =>
+      expect(relay.output()).toMatch(/"reason":"heartbeat_timeout","heartbeatMs":1000/),
+    );
+    answering.ws.close();
     relay.child.kill('SIGTERM');
   }, 30_000);
 

@@ -51,7 +51,7 @@ const fromStreamProcess: FromStreamProcess[] = [
     fanOutWindowMs: 8.5,
     process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
   },
-  { type: 'metrics', delivered: 400, acked: 2, fanOutDelaysMs: [1.5, 9] },
+  { type: 'metrics', delivered: 400, acked: 2, timedOut: 1, fanOutDelaysMs: [1.5, 9] },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
 ];
 
@@ -81,7 +81,9 @@ describe("the relay's messages between its two processes", () => {
     const refusedFromStream: unknown[] = [
       { type: 'read', id: 3, cursor: -1, limit: 256 },
       { type: 'read', id: 3, cursor: 0, limit: 0 },
-      { type: 'metrics', delivered: 1.5, acked: 0, fanOutDelaysMs: [] },
+      { type: 'metrics', delivered: 1.5, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
+      // From a stream process of a version before it counted heartbeat timeouts.
+      { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
       {
         type: 'status-result',
