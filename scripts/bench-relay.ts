@@ -563,6 +563,8 @@ interface Round {
   delivered: number;
   /** Clients the relay dropped for its heartbeat during the round (they do not reconnect). */
   clientsTimedOut: number;
+  /** As the round began, by the relay's count: fewer than asked for where earlier rounds lost some. */
+  clientsConnectedAtStart: number;
   latencies: Float64Array;
   acceptLatencies: Float64Array;
   elapsedSeconds: number;
@@ -600,6 +602,7 @@ async function runRound(clients: number): Promise<Round> {
   const total = Math.round(rate * (warmupSeconds + seconds));
   const measuredFromUs = nowUs() + warmupSeconds * 1_000_000;
   const timedOutBefore = (await relayMetricsNow()).clientsTimedOut;
+  const clientsConnectedAtStart = (await relayHealth()).clients;
   await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
@@ -674,6 +677,7 @@ async function runRound(clients: number): Promise<Round> {
     answered,
     delivered: result.delivered,
     clientsTimedOut: (await relayMetricsNow()).clientsTimedOut - timedOutBefore,
+    clientsConnectedAtStart,
     latencies: result.latenciesMs,
     acceptLatencies: Float64Array.from(answers, (answer) => answer.ms).sort(),
     elapsedSeconds,
@@ -707,7 +711,7 @@ function report(label: string, round: Round, clients: number): void {
     [
       `${label}: ${clients} ${values.client} clients, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
-      `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}; clients the relay dropped as dead (its heartbeat): ${round.clientsTimedOut}`,
+      `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}; clients the relay dropped as dead (its heartbeat): ${round.clientsTimedOut}${round.clientsConnectedAtStart < clients ? `; ${round.clientsConnectedAtStart} of the ${clients} clients connected as the round began (the benchmark's clients do not reconnect)` : ''}`,
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
       `  POST-to-client latency: ${latencyFigures(round.latencies, true)}`,
       ...(round.recovery ? [recoveryLine(round.recovery)] : []),

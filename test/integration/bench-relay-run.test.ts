@@ -315,19 +315,24 @@ describe('relay benchmark run', () => {
     );
   }, 60_000);
 
-  it('says how many clients the relay dropped for its heartbeat while they were stopped', async () => {
+  it('says how many clients the relay dropped for its heartbeat, and how many the next round had', async () => {
     const { code, stdout, stderr } = await runBench([
       ...['--clients', '3', '--rate', '50', '--seconds', '6', '--warmup', '0'],
-      ...['--rounds', '1', '--stall-clients', '3000', '--relay-arg=--heartbeat=1'],
+      ...['--rounds', '2', '--stall-clients', '3000', '--relay-arg=--heartbeat=1'],
     ]);
     expect(code, stderr).toBe(0);
+    const [first, second] = stdout.split(/^round \d+: /m).slice(1);
     // Stopped for three of the relay's intervals, every client was taken for dead, and the
     // events after went to none of them (the benchmark's clients do not reconnect).
-    expect(stdout).toMatch(/; clients the relay dropped as dead \(its heartbeat\): 3$/m);
-    const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(stdout);
+    expect(first).toMatch(/; clients the relay dropped as dead \(its heartbeat\): 3$/m);
+    const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(first ?? '');
     expect(Number(deliveries?.[1])).toBeLessThan(Number(deliveries?.[2]));
     expect(stderr).toMatch(/^relay: \{.*"reason":"heartbeat_timeout"/m);
-  }, 60_000);
+    expect(second).toMatch(
+      /; clients the relay dropped as dead \(its heartbeat\): 0; 0 of the 3 clients connected as the round began \(the benchmark's clients do not reconnect\)$/m,
+    );
+    expect(second).toMatch(/deliveries: 0 of [1-9]\d* expected/);
+  }, 90_000);
 
   it('gives the relay an argument it refuses, and then ends with a line of its own and nothing left behind', async () => {
     const temp = makeTempDir('bench-relay-refused');
