@@ -2,6 +2,7 @@ import type http from 'node:http';
 import WebSocket from 'ws';
 import type { RelayConnection } from '../shared/domain';
 import {
+  relayClientLivenessTimeoutMs,
   relayClientMessageMaxBytes,
   relayClientMessageSchema,
   relayLogIdHeader,
@@ -107,7 +108,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const { logger } = options;
   const initialRetryMs = options.initialRetryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 30_000;
-  const livenessTimeoutMs = options.livenessTimeoutMs ?? 45_000;
+  const livenessTimeoutMs = options.livenessTimeoutMs ?? relayClientLivenessTimeoutMs;
   const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const relayHost = new URL(options.streamUrl).host;

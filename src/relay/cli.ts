@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
+import { relayClientLivenessTimeoutMs } from '../shared/relay-protocol';
 import { clientTokenProblem, ordinal } from './client-token-rules';
 import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
@@ -102,7 +103,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const appLivenessSeconds = 45;
+const appLivenessSeconds = relayClientLivenessTimeoutMs / 1000;
 const maxHeartbeatSeconds = 30;
 
 const fromEnv = (name: string) =>
@@ -126,7 +127,7 @@ const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
 const requestTimeoutSeconds = positiveInteger('request-timeout', values['request-timeout']);
 const heartbeatSeconds = Number(values.heartbeat);
 // Clients take 45 s with nothing from the relay for a dead connection (docs/relay-protocol.md):
-// a longer heartbeat would have a quiet relay's clients reconnect again and again.
+// a heartbeat near that would have a quiet relay's clients reconnect again and again.
 if (
   !/^\d+$/.test(values.heartbeat) ||
   heartbeatSeconds < 1 ||

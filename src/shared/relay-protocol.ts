@@ -17,6 +17,13 @@ export const relayLogIdHeader = 'relay-log-id';
 /** What a log id may be: a token that goes in a header as it is. */
 export const relayLogIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 
+/**
+ * How long a client waits with nothing from the relay (no message, no ping) before taking the
+ * connection for dead: three of the relay's default 15 s pings. The relay's pings must come more
+ * often (its --heartbeat is at most 30 s).
+ */
+export const relayClientLivenessTimeoutMs = 45_000;
+
 /** The largest message a relay accepts from a client; a larger one closes the connection. */
 export const relayClientMessageMaxBytes = 64 * 1024;
 
