@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pLimit from 'p-limit';
 import type { StoredEvent } from './event-log';
 import type { CommittedEvents } from './stream-events';
 import { createStreamHub, type StreamHub } from './stream-hub';
@@ -71,6 +72,14 @@ const reads = new Map<
   { resolve(events: readonly StoredEvent[]): void; reject(error: Error): void }
 >();
 let nextReadId = 1;
+/**
+ * Reads asked of the main process at once; more wait their turn here. Each answer is up to about
+ * 1 MiB, and the main process reads and queues every answer it is asked for at once: 200
+ * subscribers catching up from positions far apart had it hold over 300 MB of answers waiting for
+ * this process to take them, which can take them no faster for being asked all at once.
+ */
+const readsAtOnce = 4;
+const limitReads = pLimit(readsAtOnce);
 /** Handed-over sockets whose handshake waits for the main process to let go of them. */
 const upgrades = new Map<number, () => void>();
 let hub: StreamHub | null = null;
@@ -83,13 +92,14 @@ const updatePosition = (from: LogPosition) => {
 const events: CommittedEvents = {
   headSeq: () => position.headSeq,
   oldestSeq: () => position.oldestSeq,
-  readAfter: (cursor, limit) => {
-    const id = nextReadId++;
-    return new Promise((resolve, reject) => {
-      reads.set(id, { resolve, reject });
-      toMain({ type: 'read', id, cursor, limit });
-    });
-  },
+  readAfter: (cursor, limit) =>
+    limitReads(() => {
+      const id = nextReadId++;
+      return new Promise<readonly StoredEvent[]>((resolve, reject) => {
+        reads.set(id, { resolve, reject });
+        toMain({ type: 'read', id, cursor, limit });
+      });
+    }),
   onCommit(listener) {
     commitListeners.add(listener);
     return () => void commitListeners.delete(listener);

@@ -194,30 +194,39 @@ describe('relay stream process', () => {
 
 /**
  * The stream process itself, with the test in the main process's place: it keeps the log in
- * `log`, answers the stream process's reads from it and collects what the process sends.
+ * `log`, answers the stream process's reads from it (or, with `holdReads`, keeps them in
+ * `heldReads` until `answerHeldRead`) and collects what the process sends.
  */
-async function forkStreamProcess() {
+async function forkStreamProcess(options: { log?: StoredEvent[]; holdReads?: boolean } = {}) {
   const child = fork(join(import.meta.dirname, '../../src/relay/stream-process.ts'), [], {
     execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   cleanups.push(() => void child.kill('SIGKILL'));
-  const log: StoredEvent[] = [];
+  const log: StoredEvent[] = options.log ?? [];
   const position = () => ({ headSeq: log.length, oldestSeq: log.length > 0 ? 1 : null });
   const received: FromStreamProcess[] = [];
+  const heldReads: Extract<FromStreamProcess, { type: 'read' }>[] = [];
+  const answer = (read: Extract<FromStreamProcess, { type: 'read' }>) =>
+    child.send({
+      type: 'read-result',
+      id: read.id,
+      events: log.slice(read.cursor, read.cursor + read.limit),
+      ...position(),
+    } satisfies ToStreamProcess);
   child.on('message', (message: FromStreamProcess) => {
     received.push(message);
-    if (message.type === 'read')
-      child.send({
-        type: 'read-result',
-        id: message.id,
-        events: log.slice(message.cursor, message.cursor + message.limit),
-        ...position(),
-      } satisfies ToStreamProcess);
+    if (message.type !== 'read') return;
+    if (options.holdReads) heldReads.push(message);
+    else answer(message);
   });
-  child.send(initForEmptyLog);
+  child.send({ ...initForEmptyLog, ...position() });
   await eventually(() => expect(received).toContainEqual({ type: 'ready' }));
-  return { child, log, position, received };
+  const answerHeldRead = () => {
+    const read = heldReads.shift();
+    if (read !== undefined) answer(read);
+  };
+  return { child, log, position, received, heldReads, answerHeldRead };
 }
 
 /**
@@ -292,6 +301,44 @@ describe("the stream process's messages from the main process", () => {
     child.disconnect();
     expect(await exited).toBe(0);
   });
+
+  it('asks the main process for at most four reads at once, however many subscribers are behind', async () => {
+    const log = Array.from({ length: 4_000 }, (_, i): StoredEvent => ({
+      seq: i + 1,
+      body: `{"event":"account.updated","account_id":"behind-${i + 1}"}`,
+      signature: 'v1=abc',
+      receivedAt: new Date().toISOString(),
+      event: 'account.updated',
+      originOwnerId: null,
+    }));
+    const { child, heldReads, answerHeldRead } = await forkStreamProcess({ log, holdReads: true });
+    const url = await handingUpgradesTo(child, upgradeMessage);
+    // Ten subscribers, each a stretch of the log apart, so that no two share a read.
+    const cursors = Array.from({ length: 10 }, (_, n) => n * 300);
+    const clients = [];
+    for (const cursor of cursors) {
+      const client = subscriber(url, cursor);
+      cleanups.push(() => client.ws.terminate());
+      await eventually(() => expect(client.subscribed()).toBe(true));
+      clients.push(client);
+    }
+    await eventually(() => expect(heldReads).toHaveLength(4));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heldReads).toHaveLength(4);
+
+    // Each answer lets the next read go; every subscriber gets everything after its cursor.
+    const deadline = Date.now() + 20_000;
+    while (clients.some((client, n) => client.events().length < log.length - (cursors[n] ?? 0))) {
+      expect(heldReads.length).toBeLessThanOrEqual(4);
+      if (Date.now() > deadline) throw new Error('the subscribers did not catch up in 20 s');
+      answerHeldRead();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const [n, client] of clients.entries())
+      expect(client.events().map((event) => event.seq)).toEqual(
+        log.slice(cursors[n]).map((event) => event.seq),
+      );
+  }, 30_000);
 
   it('closes a connection that came with an upgrade it does not understand, and logs it', async () => {
     const { child, received } = await forkStreamProcess();
