@@ -25,8 +25,26 @@ export interface SharedBatch {
   frames: Buffer;
 }
 
-/** Bytes queued in a socket before the relay stops sending to it and waits for it to drain. */
+/**
+ * Bytes queued in a socket before the relay stops sending to it and waits for it to drain, with
+ * few subscribers; and the most one write from the log or the fan-out carries.
+ */
 export const highWaterBytes = 1024 * 1024;
+/** What the queues of all subscribers may hold together, with many ... */
+const allQueuesBytes = 64 * 1024 * 1024;
+/** ... though never less than this each. */
+const minQueueBytes = 64 * 1024;
+
+/**
+ * How much may be queued in each subscriber's socket with `subscribers` connected: `highWaterBytes`
+ * while that keeps all the queues within `allQueuesBytes`, less with more subscribers. Queued
+ * frames are shared only by subscribers at the same position: 200 of them stalled at positions far
+ * apart, each with its 1 MiB, had the stream process hold over 250 MB.
+ */
+export function queueLimitBytes(subscribers: number): number {
+  const share = Math.floor(allQueuesBytes / Math.max(1, subscribers));
+  return Math.min(highWaterBytes, Math.max(minQueueBytes, share));
+}
 const readBatch = 256;
 const maxBadMessages = 10;
 
@@ -48,6 +66,8 @@ export function createStreamConnection(options: {
   log: StreamLog;
   heartbeatIntervalMs: number;
   metrics: StreamMetrics;
+  /** Bytes its socket may queue before it waits for the socket to drain (`queueLimitBytes`). */
+  queueLimitBytes: () => number;
   onClose: () => void;
 }): StreamConnection {
   const { ws, socket, events: source, log, metrics } = options;
@@ -80,7 +100,7 @@ export function createStreamConnection(options: {
       for (const run of joinAdjacentFrames(frames)) socket.write(run);
       socket.uncork();
     }
-    if (socket.writableLength >= highWaterBytes) {
+    if (socket.writableLength >= options.queueLimitBytes()) {
       // The client is not keeping up: stop here and carry on from its position once it drains.
       waitingForDrain = true;
       socket.once('drain', () => {
@@ -122,11 +142,12 @@ export function createStreamConnection(options: {
       }
       if (!canWrite()) return;
       const frames: Buffer[] = [];
+      const writeBytes = options.queueLimitBytes();
       let bytes = 0;
       let missingBefore: number | null = null;
       for (const event of events) {
         // Large events: one write of at most about the socket's limit, then on from here.
-        if (bytes >= highWaterBytes) break;
+        if (bytes >= writeBytes) break;
         if (event.seq !== subscription.position + 1) {
           missingBefore = event.seq;
           break;

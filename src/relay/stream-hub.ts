@@ -3,7 +3,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { relayClientMessageMaxBytes, relayLogIdHeader } from '../shared/relay-protocol';
 import { createFanOut } from './fan-out';
-import { createStreamConnection, type StreamConnection } from './stream-connection';
+import {
+  createStreamConnection,
+  queueLimitBytes,
+  type StreamConnection,
+} from './stream-connection';
 import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
 
@@ -65,6 +69,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
           log,
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           metrics,
+          queueLimitBytes: () => queueLimitBytes(connections.size),
           onClose: () => connections.delete(connection),
         });
         connections.add(connection);

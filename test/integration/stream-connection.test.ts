@@ -7,7 +7,11 @@ import { silentLogger } from '../../src/main/logger';
 import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { createStreamMetrics } from '../../src/relay/relay-metrics';
-import { createStreamConnection, highWaterBytes } from '../../src/relay/stream-connection';
+import {
+  createStreamConnection,
+  highWaterBytes,
+  queueLimitBytes,
+} from '../../src/relay/stream-connection';
 import { createStreamEvents } from '../../src/relay/stream-events';
 import { makeTempDir } from '../support/temp-dir';
 import { eventually } from '../support/eventually';
@@ -49,8 +53,16 @@ function stalledSubscriber() {
   return { ws: fakeWebSocket(), socket, writes };
 }
 
-/** A stream connection for `ws` on `socket` over the test's event log, subscribed from `cursor`. */
-function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: number): void {
+/**
+ * A stream connection for `ws` on `socket` over the test's event log, subscribed from `cursor`,
+ * its socket's queue limited as with `subscribers` connected.
+ */
+function subscribeOver(
+  ws: WebSocket & EventEmitter,
+  socket: Writable,
+  cursor: number,
+  subscribers = 1,
+): void {
   createStreamConnection({
     ws,
     socket: socket as Duplex,
@@ -58,6 +70,7 @@ function subscribeOver(ws: WebSocket & EventEmitter, socket: Writable, cursor: n
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
     metrics: createStreamMetrics(new Registry(), { clients: () => 1, fanOutWindowMs: () => 5 }),
+    queueLimitBytes: () => queueLimitBytes(subscribers),
     onClose: () => undefined,
   });
   ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor })), false);
@@ -82,6 +95,30 @@ describe('a subscriber catching up', () => {
     expect(writes[0]).toBeGreaterThan(highWaterBytes);
     expect(writes[0]).toBeLessThan(highWaterBytes + 450_000);
     ws.emit('close');
+  });
+
+  it('queues less with many subscribers connected, so that all their queues together stay bounded', async () => {
+    temp = makeTempDir('stream-connection');
+    eventLog = openFileEventLog({ dataDir: temp.path });
+    // 100 events of 20 KB: 2 MB behind.
+    for (let i = 0; i < 100; i++)
+      await eventLog.append(logEvent({ account_id: `many-${i}`, padding: 'm'.repeat(20_000) }));
+    /** What the socket holds once the relay has stopped sending to it. */
+    const queuedWith = async (subscribers: number) => {
+      const { ws, socket, writes } = stalledSubscriber();
+      subscribeOver(ws, socket, 0, subscribers);
+      await eventually(() => expect(writes.length).toBeGreaterThan(0));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ws.emit('close');
+      return socket.writableLength;
+    };
+
+    // Alone, 1 MiB or more (the last read written whole); one of 1,000, its 64 KiB share and at
+    // most one event more.
+    expect(await queuedWith(1)).toBeGreaterThanOrEqual(highWaterBytes);
+    const amongMany = await queuedWith(1_000);
+    expect(amongMany).toBeGreaterThanOrEqual(64 * 1024);
+    expect(amongMany).toBeLessThan(64 * 1024 + 21_000);
   });
 
   it('is told of a gap when retention drops events it has not been sent yet', async () => {
