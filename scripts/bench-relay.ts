@@ -38,7 +38,6 @@
 import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +54,7 @@ import {
 } from './bench-relay/kernel-memory-monitor';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
 import { watchRelayOutput } from './bench-relay/relay-output';
+import { childPids, readRelayMemory } from './bench-relay/relay-memory';
 import { nowUs } from './bench-relay/monotonic-clock';
 import { percentile } from './bench-relay/percentile';
 import {
@@ -332,13 +332,6 @@ let peakRssSharedOnce = 0;
 let peakParts = { mainPrivate: 0, streamPrivate: 0, fileBacked: 0 };
 let relayProcesses = 1;
 const relayProcFiles = `/proc/${relayProcess.pid}`;
-/** The relay's child processes (its stream process, unless it runs with --single-process). */
-const relayChildPids = async () =>
-  (await readFile(`${relayProcFiles}/task/${relayProcess.pid}/children`, 'utf8'))
-    .split(' ')
-    .filter(Boolean);
-const kilobytes = (status: string, field: string) =>
-  Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
 /**
  * Reads the relay's resident memory from /proc where there is one, so that measuring it costs the
  * relay nothing; elsewhere from the relay's own /metrics (its main process only).
@@ -351,27 +344,15 @@ async function sampleRelayMemory(): Promise<void> {
     peakRssSharedOnce = Math.max(peakRssSharedOnce, rss);
     return;
   }
-  const statuses = await Promise.all(
-    [String(relayProcess.pid), ...(await relayChildPids())].map((pid) =>
-      readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''),
-    ),
+  const { rss, mainPrivate, streamPrivate, fileBacked, processes } = await readRelayMemory(
+    relayProcess.pid as number,
   );
-  let rss = 0;
-  const privateOf: number[] = [];
-  let fileBacked = 0;
-  for (const status of statuses) {
-    rss += kilobytes(status, 'VmRSS');
-    privateOf.push(kilobytes(status, 'RssAnon') + kilobytes(status, 'RssShmem'));
-    fileBacked = Math.max(fileBacked, kilobytes(status, 'RssFile'));
-  }
-  const [mainPrivate = 0, ...childrenPrivate] = privateOf;
-  const streamPrivate = childrenPrivate.reduce((sum, bytes) => sum + bytes, 0);
   peakRss = Math.max(peakRss, rss);
   if (mainPrivate + streamPrivate + fileBacked > peakRssSharedOnce) {
     peakRssSharedOnce = mainPrivate + streamPrivate + fileBacked;
     peakParts = { mainPrivate, streamPrivate, fileBacked };
   }
-  relayProcesses = Math.max(relayProcesses, statuses.filter(Boolean).length);
+  relayProcesses = Math.max(relayProcesses, processes);
 }
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 /** With `parts`, what the peak was made of: so a run near the memory target says where it went. */
@@ -396,7 +377,7 @@ interface CpuReading {
 }
 /** Every process of the relay and of the benchmark, by name, and the machine's counters, now. */
 async function readCpu(): Promise<CpuReading> {
-  const streamPid = Number((await relayChildPids().catch(() => []))[0]);
+  const streamPid = Number((await childPids(relayProcess.pid as number).catch(() => []))[0]);
   const pids: [string, number | undefined][] = [
     [Number.isInteger(streamPid) ? 'relay main' : 'relay', relayProcess.pid],
     ...(Number.isInteger(streamPid) ? [['relay streams', streamPid] as [string, number]] : []),

@@ -334,6 +334,50 @@ describe('relay benchmark run', () => {
     expect(second).toMatch(/deliveries: 0 of [1-9]\d* expected/);
   }, 90_000);
 
+  it('measures the relay with clients stopped behind at positions far apart, and has them read on', async () => {
+    const temp = makeTempDir('bench-relay-behind');
+    try {
+      const { code, stdout, stderr } = await new Promise<{
+        code: number | null;
+        stdout: string;
+        stderr: string;
+      }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            ...['--import', tsxLoader, join(repoRoot, 'scripts/bench-relay-behind.ts')],
+            ...['--clients', '10', '--events', '4000', '--seconds', '1'],
+          ],
+          { cwd: repoRoot, env: { ...process.env, TMPDIR: temp.path } },
+        );
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+        child.once('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+      });
+      expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/^4000 webhooks of 2000 bytes posted in [\d.]+ s$/m);
+      const peak =
+        /^10 clients behind, 200 events apart \(the first at cursor 0\), 10 of them stopped reading at their first event; relay peak over 1 s: ([\d.]+) MB \(the main process's own pages ([\d.]+) MB, the stream process's ([\d.]+) MB, the Node binary's ([\d.]+) MB\); clients the relay dropped as dead \(its heartbeat\): 0$/m.exec(
+          stdout,
+        );
+      expect(peak, stdout).not.toBeNull();
+      const [total = 0, ...parts] = (peak ?? []).slice(1).map(Number);
+      for (const part of parts) expect(part).toBeGreaterThan(5);
+      expect(Math.abs(parts.reduce((sum, part) => sum + part, 0) - total)).toBeLessThanOrEqual(
+        0.15,
+      );
+      expect(stdout).toMatch(
+        /^read on: 10 of 10 clients had the 1000 events after their cursors [\d.]+ s after going on$/m,
+      );
+      // Its relay's data directory is gone with it.
+      expect(readdirSync(temp.path).filter((name) => name.startsWith('relay-bench-'))).toEqual([]);
+    } finally {
+      temp.remove();
+    }
+  }, 60_000);
+
   it('gives the relay an argument it refuses, and then ends with a line of its own and nothing left behind', async () => {
     const temp = makeTempDir('bench-relay-refused');
     try {

@@ -1,0 +1,189 @@
+/**
+ * The relay's memory while many subscribers are behind at positions far apart, with their
+ * reading stopped: frames queued for them are shared only by subscribers at the same position,
+ * so this is where the relay's bounds on what it queues and reads for them are measured (the
+ * relay benchmark's --stall-clients stops its clients at one position).
+ *
+ *   npm run bench:relay-behind -- [--clients 200] [--events 100000] [--event-bytes 2000] [--seconds 20]
+ *
+ * Starts the relay as built (out/relay/cli.js, deployed as docs/relay.md says), posts `--events`
+ * signed webhooks of about `--event-bytes` each, subscribes `--clients` clients from cursors spread
+ * evenly over the first half of the log, each of which stops reading at its first event, samples
+ * the relay's memory for `--seconds`, then lets them read on and waits until each has had the
+ * 1,000 events after its cursor. Prints the peak and what it was made of.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { readRelayMemory, type RelayMemory } from './bench-relay/relay-memory';
+import { watchRelayOutput } from './bench-relay/relay-output';
+
+function refuse(message: string): never {
+  console.error(`bench:relay-behind: ${message}`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        clients: { type: 'string', default: '200' },
+        events: { type: 'string', default: '100000' },
+        'event-bytes': { type: 'string', default: '2000' },
+        seconds: { type: 'string', default: '20' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return refuse((error as Error).message);
+  }
+})();
+if (values.help) {
+  console.log(
+    [
+      'npm run bench:relay-behind -- [--clients 200] [--events 100000] [--event-bytes 2000] [--seconds 20]',
+      '',
+      "The relay's memory while --clients clients are behind at cursors spread over the first half",
+      'of a log of --events webhooks of about --event-bytes each, every one of them stopped',
+      'reading at its first event: the peak over --seconds, and what it was made of. Then they read',
+      'on, and it says how soon each had the 1,000 events after its cursor. --seconds is at most',
+      '25: the relay runs with a 30 s heartbeat, and takes a client that long silent for dead.',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+const wholeNumber = (flag: string, text: string): number => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) refuse(`--${flag} must be a whole number of 1 or more`);
+  return value;
+};
+const clients = wholeNumber('clients', values.clients);
+const events = wholeNumber('events', values.events);
+const eventBytes = wholeNumber('event-bytes', values['event-bytes']);
+const seconds = wholeNumber('seconds', values.seconds);
+// The relay runs with its longest heartbeat: a client stopped that long may be taken for dead (it
+// answers no ping), which would end the stop the benchmark measures.
+const heartbeatSeconds = 30;
+if (seconds > heartbeatSeconds - 5)
+  refuse(`--seconds must be at most ${heartbeatSeconds - 5}, within the relay's heartbeat`);
+/** Events each client is to have once it reads on: enough to show that it does. */
+const readOnEvents = 1_000;
+if (events < 2 * readOnEvents) refuse(`--events must be at least ${2 * readOnEvents}`);
+
+const relayCli = 'out/relay/cli.js';
+if (!existsSync(relayCli))
+  refuse(`${relayCli} is missing: run \`npm run build:relay\` first, or use the npm script`);
+const secret = 'bench-secret';
+const token = 'bench-relay-token-0123';
+const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-behind-'));
+const relay = spawn(
+  process.execPath,
+  [
+    '--max-old-space-size=512',
+    '--max-semi-space-size=4',
+    relayCli,
+    ...['--port', '0', '--data-dir', dataDir, '--webhook-secret', secret, '--client-token', token],
+    ...['--retention-events', String(Math.max(events, 100_000))],
+    ...['--heartbeat', String(heartbeatSeconds)],
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+);
+process.once('exit', () => {
+  relay.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+relay.once('exit', (code, signal) => {
+  console.error(`bench:relay-behind: the relay exited (${code ?? signal}); see its output above`);
+  process.exit(1);
+});
+const relayUrl = await watchRelayOutput(relay.stdout, (line) => console.error(`relay: ${line}`))
+  .listening;
+
+// The benchmark's webhook, padded to about the size asked for.
+const padding = 'x'.repeat(Math.max(0, eventBytes - 250));
+let nextId = 0;
+async function postUntilDone(): Promise<void> {
+  while (nextId < events) {
+    const id = nextId++;
+    const now = new Date().toISOString();
+    const body = `{"project_id":"bench","event":"account.updated","event_date":"${now}","record_type":"account","record_id":"bench-${id}","sent_at":"${now}","account_id":"bench-${id}","provider":"bamboohr","origin_owner_id":"owner-${id % 50}","padding":"${padding}"}`;
+    const signature = createHmac('sha256', secret).update(body).digest('base64url');
+    const response = await fetch(`${relayUrl}/webhooks/stackone`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-stackone-signature': signature },
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) refuse(`the relay answered a webhook ${response.status}`);
+  }
+}
+const postedFrom = performance.now();
+await Promise.all(Array.from({ length: 32 }, postUntilDone));
+console.log(
+  `${events} webhooks of ${eventBytes} bytes posted in ${((performance.now() - postedFrom) / 1000).toFixed(1)} s`,
+);
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const sharedOnce = (memory: RelayMemory) =>
+  memory.mainPrivate + memory.streamPrivate + memory.fileBacked;
+const describe = (memory: RelayMemory) =>
+  `${megabytes(sharedOnce(memory))} (the main process's own pages ${megabytes(memory.mainPrivate)}, ` +
+  `the stream process's ${megabytes(memory.streamPrivate)}, the Node binary's ${megabytes(memory.fileBacked)})`;
+console.log(`relay before the clients: ${describe(await readRelayMemory(relay.pid as number))}`);
+
+/** A client from `cursor` that stops reading at its first event and counts those it reads. */
+function stoppedClient(cursor: number) {
+  let socket: Socket | undefined;
+  let received = 0;
+  const ws = new WebSocket(`${relayUrl.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  // Its socket, so that it can stop reading it as a stalled app would.
+  ws.on('upgrade', (response) => (socket = response.socket));
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
+  ws.on('message', (data: Buffer) => {
+    if (!data.subarray(0, 32).toString().includes('"type":"event"')) return;
+    if (received++ === 0) socket?.pause();
+  });
+  ws.on('error', (error) => refuse(`a client's connection failed: ${error.message}`));
+  return { ws, cursor, received: () => received, readOn: () => socket?.resume() };
+}
+
+const stride = Math.floor(events / 2 / clients);
+const subscribers = Array.from({ length: clients }, (_, n) => stoppedClient(n * stride));
+let peak = await readRelayMemory(relay.pid as number);
+for (let sample = 0; sample < seconds * 10; sample++) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const now = await readRelayMemory(relay.pid as number);
+  if (sharedOnce(now) > sharedOnce(peak)) peak = now;
+}
+const stopped = subscribers.filter((subscriber) => subscriber.received() > 0).length;
+const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
+const timedOut = /^relay_stream_clients_timed_out_total (\d+)$/m.exec(metrics)?.[1] ?? '?';
+console.log(
+  `${clients} clients behind, ${stride} events apart (the first at cursor 0), ${stopped} of them ` +
+    `stopped reading at their first event; relay peak over ${seconds} s: ${describe(peak)}; ` +
+    `clients the relay dropped as dead (its heartbeat): ${timedOut}`,
+);
+
+const readOnFrom = performance.now();
+for (const subscriber of subscribers) subscriber.readOn();
+const deadline = readOnFrom + 120_000;
+while (subscribers.some((subscriber) => subscriber.received() < readOnEvents)) {
+  if (performance.now() > deadline) break;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+const readOn = subscribers.filter((subscriber) => subscriber.received() >= readOnEvents).length;
+console.log(
+  `read on: ${readOn} of ${clients} clients had the ${readOnEvents} events after their cursors ` +
+    `${((performance.now() - readOnFrom) / 1000).toFixed(1)} s after going on`,
+);
+for (const subscriber of subscribers) subscriber.ws.terminate();
+relay.removeAllListeners('exit');
+process.exit(readOn === clients ? 0 : 1);
