@@ -74,9 +74,10 @@ const reads = new Map<
 let nextReadId = 1;
 /**
  * Reads asked of the main process at once; more wait their turn here. Each answer is up to about
- * 1 MiB, and the main process reads and queues every answer it is asked for at once: 200
- * subscribers catching up from positions far apart had it hold over 300 MB of answers waiting for
- * this process to take them, which can take them no faster for being asked all at once.
+ * 1 MiB, and the main process reads and queues every answer it is asked for at once: with 200
+ * subscribers behind at positions far apart, its own pages reached 324-330 MB, against 63-69 MB
+ * four at a time, the subscribers reading on as soon (docs/relay-benchmark-log.md, "2026-12-06,
+ * night").
  */
 const readsAtOnce = 4;
 const limitReads = pLimit(readsAtOnce);
