@@ -103,9 +103,6 @@ if (values.help) {
   process.exit(0);
 }
 
-const appLivenessSeconds = relayClientLivenessTimeoutMs / 1000;
-const maxHeartbeatSeconds = 30;
-
 const fromEnv = (name: string) =>
   (process.env[name] ?? '')
     .split(',')
@@ -125,6 +122,8 @@ const retentionHours = positiveInteger('retention-hours', values['retention-hour
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
 const requestTimeoutSeconds = positiveInteger('request-timeout', values['request-timeout']);
+const appLivenessSeconds = relayClientLivenessTimeoutMs / 1000;
+const maxHeartbeatSeconds = 30;
 const heartbeatSeconds = Number(values.heartbeat);
 // Clients take 45 s with nothing from the relay for a dead connection (docs/relay-protocol.md):
 // a heartbeat near that would have a quiet relay's clients reconnect again and again.

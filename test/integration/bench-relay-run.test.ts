@@ -25,8 +25,12 @@ interface BenchRun {
   stop(): void;
 }
 
-function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): BenchRun {
-  const child = spawn(process.execPath, ['--import', tsxLoader, bench, ...args], {
+function startBench(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  script = bench,
+): BenchRun {
+  const child = spawn(process.execPath, ['--import', tsxLoader, script, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -337,25 +341,11 @@ describe('relay benchmark run', () => {
   it('measures the relay with clients stopped behind at positions far apart, and has them read on', async () => {
     const temp = makeTempDir('bench-relay-behind');
     try {
-      const { code, stdout, stderr } = await new Promise<{
-        code: number | null;
-        stdout: string;
-        stderr: string;
-      }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [
-            ...['--import', tsxLoader, join(repoRoot, 'scripts/bench-relay-behind.ts')],
-            ...['--clients', '10', '--events', '4000', '--seconds', '1'],
-          ],
-          { cwd: repoRoot, env: { ...process.env, TMPDIR: temp.path } },
-        );
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        child.once('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
-      });
+      const { code, stdout, stderr } = await startBench(
+        ['--clients', '10', '--events', '4000', '--seconds', '1'],
+        { ...process.env, TMPDIR: temp.path },
+        join(repoRoot, 'scripts/bench-relay-behind.ts'),
+      ).ended;
       expect(code, stderr).toBe(0);
       expect(stdout).toMatch(/^4000 webhooks of 2000 bytes posted in [\d.]+ s$/m);
       const peak =
