@@ -39,9 +39,10 @@ export interface EventLog {
   append(event: NewEvent): Promise<AppendResult>;
   /**
    * Events with seq > cursor, oldest first: at most `limit`, and fewer when they are large (at
-   * least one while there are any), so that a read's memory stays bounded.
+   * least one while there are any), so that a read's memory stays bounded; at most about
+   * `maxBytes` of them as stored (each about its frame's size) where it is given.
    */
-  readAfter(cursor: number, limit: number): StoredEvent[];
+  readAfter(cursor: number, limit: number, maxBytes?: number): StoredEvent[];
   /**
    * Calls `listener` after each commit with the events it stored (not duplicates), oldest first,
    * once they are durable. Returns a function that stops the calls.

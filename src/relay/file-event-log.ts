@@ -332,23 +332,35 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
   }
 
   /**
-   * Reads index entries `from` onwards from disk: at most `limit`, all from one segment, and no
-   * more than `maxReadBytes` of them unless the first alone is larger.
+   * Where a read of index entries from `from` ends (exclusive): before `until`, at most `limit`
+   * entries, all in `from`'s segment where they are `fromDisk`, and no more than `maxBytes` of
+   * records unless the first alone is larger.
    */
-  function readFromDisk(from: number, until: number, limit: number): StoredEvent[] {
+  function endOfRead(
+    from: number,
+    until: number,
+    limit: number,
+    maxBytes: number,
+    fromDisk: boolean,
+  ): number {
     const segmentNumber = index.segment(from);
-    const segment = segmentNumbered(segmentNumber);
     let to = from;
     let total = 0;
     while (
       to < until &&
       to - from < limit &&
-      index.segment(to) === segmentNumber &&
-      (to === from || total + index.size(to) <= maxReadBytes)
+      (!fromDisk || index.segment(to) === segmentNumber) &&
+      (to === from || total + index.size(to) <= maxBytes)
     ) {
       total += index.size(to);
       to++;
     }
+    return to;
+  }
+
+  /** Reads index entries `from` up to `to` (exclusive, all in one segment) from disk. */
+  function readFromDisk(from: number, to: number): StoredEvent[] {
+    const segment = segmentNumbered(index.segment(from));
     const begin = index.offset(from);
     const end = index.offset(to - 1) + index.size(to - 1);
     const bytes = Buffer.allocUnsafe(end - begin);
@@ -479,11 +491,16 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
         scheduleCommit();
       });
     },
-    readAfter(cursor, limit) {
+    readAfter(cursor, limit, maxBytes = Infinity) {
       const from = index.firstAfter(cursor);
+      if (from >= index.length) return [];
       const recentFrom = index.length - recent.length;
-      if (from >= recentFrom) return recent.slice(from - recentFrom, from - recentFrom + limit);
-      return readFromDisk(from, recentFrom, limit);
+      if (from >= recentFrom) {
+        const to = endOfRead(from, index.length, limit, maxBytes, false);
+        return recent.slice(from - recentFrom, to - recentFrom);
+      }
+      const bytes = Math.min(maxBytes, maxReadBytes);
+      return readFromDisk(from, endOfRead(from, recentFrom, limit, bytes, true));
     },
     onCommit(listener) {
       commitListeners.add(listener);

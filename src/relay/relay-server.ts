@@ -97,7 +97,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         createStreamHub({
           logId: eventLog.logId,
           events: {
-            readAfter: (cursor, limit) => eventLog.readAfter(cursor, limit),
+            readAfter: (cursor, limit, maxBytes) => eventLog.readAfter(cursor, limit, maxBytes),
             headSeq: () => eventLog.headSeq(),
             oldestSeq: () => eventLog.oldestSeq(),
             onCommit: (listener) => eventLog.onCommit(listener),

@@ -1,11 +1,14 @@
 import { outgoingEventBytes, type OutgoingEvent } from './outgoing-event';
 
 export interface SharedReadsOptions {
-  /** Reads up to `limit` events after `cursor` (over IPC from the main process, or the log). */
-  read(cursor: number, limit: number): Promise<readonly OutgoingEvent[]>;
+  /**
+   * Reads up to `limit` events after `cursor`, of about `maxBytes` at most (over IPC from the main
+   * process, or the log).
+   */
+  read(cursor: number, limit: number, maxBytes: number): Promise<readonly OutgoingEvent[]>;
   /** The newest seq known here to be committed. */
   headSeq(): number;
-  /** Events per read: reads start at multiples of it (default 256). */
+  /** Events per read (default 256). */
   batchEvents?: number;
   /** Whole reads kept for subscribers still behind them: at most this many (default 64) ... */
   keptBatches?: number;
@@ -14,6 +17,10 @@ export interface SharedReadsOptions {
 }
 
 interface Batch {
+  /** The cursor it was read after. */
+  after: number;
+  /** Its newest event's seq, once it is read. */
+  lastSeq: number | null;
   events: Promise<readonly OutgoingEvent[]>;
   bytes: number;
 }
@@ -26,53 +33,73 @@ interface Batch {
  * the main process's queue of reads for this process grew by tens of MB; in one process, they
  * read it on the event loop that answers webhooks, holding the 200s up for seconds.
  *
- * Reads start at multiples of `batchEvents`, so subscribers at nearby positions ask for the same
- * stretch: a read under way is joined, and one done is kept (the most recently used last) for
- * those still behind it, if whole. A subscriber within a stretch of the head reads alone, as a
- * live one just drained does (a shared read would fetch events before its position; the stream
- * side serves those from the newest events it keeps, stream-events.ts, before asking here), and so
- * does one past where a shared read ends (a segment file's end).
+ * A subscriber joins a read under way from a position at most `batchEvents` before its own, or is
+ * given its part of a read done (kept, the most recently used last) that holds the event after
+ * its position; otherwise it reads from its own position, for itself and those that come after.
+ * A read is as large as the subscriber that starts it asks for (its socket's room): read larger,
+ * the rest was wanted only once that socket drained, and with many subscribers behind at positions
+ * far apart it was no longer kept by then, and read again (docs/relay-benchmark-log.md,
+ * "2026-12-06, late night"). A subscriber within a stretch of the head reads alone, as a live one
+ * just drained does (the stream side serves those from the newest events it keeps,
+ * stream-events.ts, before asking here).
  */
 export function createSharedReads(
   options: SharedReadsOptions,
-): (cursor: number, limit: number) => Promise<readonly OutgoingEvent[]> {
+): (cursor: number, limit: number, maxBytes: number) => Promise<readonly OutgoingEvent[]> {
   const batchEvents = options.batchEvents ?? 256;
   const keptBatches = options.keptBatches ?? 64;
   const keptBytes = options.keptBytes ?? 8 * 1024 * 1024;
-  /** By the cursor each was read after; oldest used first. */
+  /** By the cursor each was read after, reads under way too; oldest used first. */
   const batches = new Map<number, Batch>();
   let heldBytes = 0;
 
-  function forget(start: number, batch: Batch): void {
-    if (batches.get(start) !== batch) return;
-    batches.delete(start);
+  function forget(batch: Batch): void {
+    if (batches.get(batch.after) !== batch) return;
+    batches.delete(batch.after);
     heldBytes -= batch.bytes;
   }
 
-  function batchAfter(start: number): Batch {
-    const known = batches.get(start);
-    if (known !== undefined) {
-      batches.delete(start);
-      batches.set(start, known);
-      return known;
+  function use(batch: Batch): Batch {
+    batches.delete(batch.after);
+    batches.set(batch.after, batch);
+    return batch;
+  }
+
+  /** A read under way or kept that has, or is likely to have, the event after `cursor`. */
+  function holding(cursor: number): Batch | undefined {
+    for (const batch of batches.values()) {
+      if (batch.after > cursor) continue;
+      if (batch.lastSeq === null ? cursor - batch.after < batchEvents : cursor < batch.lastSeq)
+        return batch;
     }
-    const batch: Batch = { events: options.read(start, batchEvents), bytes: 0 };
-    batches.set(start, batch);
+    return undefined;
+  }
+
+  function readAfter(cursor: number, maxBytes: number): Batch {
+    const batch: Batch = {
+      after: cursor,
+      lastSeq: null,
+      events: options.read(cursor, batchEvents, maxBytes),
+      bytes: 0,
+    };
+    batches.set(cursor, batch);
     batch.events.then(
       (events) => {
-        if (batches.get(start) !== batch) return;
-        if (events.length < batchEvents) {
-          forget(start, batch);
+        if (batches.get(cursor) !== batch) return;
+        const last = events.at(-1);
+        if (last === undefined) {
+          forget(batch);
           return;
         }
+        batch.lastSeq = last.seq;
         batch.bytes = events.reduce((sum, event) => sum + outgoingEventBytes(event), 0);
         heldBytes += batch.bytes;
-        for (const [oldestStart, oldest] of batches) {
+        for (const oldest of batches.values()) {
           if ((heldBytes <= keptBytes && batches.size <= keptBatches) || oldest === batch) break;
-          forget(oldestStart, oldest);
+          forget(oldest);
         }
       },
-      () => forget(start, batch),
+      () => forget(batch),
     );
     return batch;
   }
@@ -94,11 +121,18 @@ export function createSharedReads(
       if (turns.length === 1) setImmediate(giveNextTurn);
     });
 
-  return async (cursor, limit) => {
-    if (options.headSeq() - cursor <= batchEvents) return options.read(cursor, limit);
-    const shared = await batchAfter(cursor - (cursor % batchEvents)).events;
-    const from = shared.findIndex((event) => event.seq > cursor);
-    if (from === -1) return options.read(cursor, limit);
+  return async (cursor, limit, maxBytes) => {
+    if (options.headSeq() - cursor <= batchEvents) return options.read(cursor, limit, maxBytes);
+    const joined = holding(cursor);
+    let shared = joined === undefined ? [] : await use(joined).events;
+    let from = shared.findIndex((event) => event.seq > cursor);
+    if (from === -1) {
+      // None, or the read joined ended before this position (cut short by its size, or where a
+      // segment file ends): a read from here has the event after it, if there is one.
+      shared = await use(batches.get(cursor) ?? readAfter(cursor, maxBytes)).events;
+      from = shared.findIndex((event) => event.seq > cursor);
+      if (from === -1) return [];
+    }
     await ownTurn();
     return shared.slice(from, from + limit);
   };

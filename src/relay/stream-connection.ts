@@ -102,14 +102,19 @@ export function createStreamConnection(options: {
       for (const run of joinAdjacentFrames(frames)) socket.write(run);
       socket.uncork();
     }
-    if (socket.writableLength >= options.queueLimitBytes()) {
-      // The client is not keeping up: stop here and carry on from its position once it drains.
-      waitingForDrain = true;
-      socket.once('drain', () => {
-        waitingForDrain = false;
-        pump();
-      });
-    }
+    if (roomInQueue() <= 0) waitForDrain();
+  }
+
+  /** Bytes its socket may still queue. */
+  const roomInQueue = () => options.queueLimitBytes() - socket.writableLength;
+
+  /** The client is not keeping up: stop here and carry on from its position once it drains. */
+  function waitForDrain(): void {
+    waitingForDrain = true;
+    socket.once('drain', () => {
+      waitingForDrain = false;
+      pump();
+    });
   }
 
   /** Sends everything after this subscriber's position, in batches, until it is caught up or backed up. */
@@ -137,18 +142,25 @@ export function createStreamConnection(options: {
   async function sendUntilCaughtUp(): Promise<void> {
     while (subscription !== null && canWrite()) {
       committedWhilePumping = false;
-      const events = await source.readAfter(subscription.position, readBatch);
+      // Subscribers connected since may have made the limit smaller.
+      if (roomInQueue() <= 0) {
+        waitForDrain();
+        return;
+      }
+      // Read no more than the socket has room for: what a read brings beyond that is dropped
+      // and read again.
+      const events = await source.readAfter(subscription.position, readBatch, roomInQueue());
       if (events.length === 0) {
         if (committedWhilePumping) continue;
         return;
       }
       if (!canWrite()) return;
       const frames: Buffer[] = [];
-      const writeBytes = options.queueLimitBytes();
+      const writeBytes = Math.max(1, roomInQueue());
       let bytes = 0;
       let missingBefore: number | null = null;
       for (const event of events) {
-        // Large events: one write of at most about the socket's limit, then on from here.
+        // Large events: one write of at most about the room in the socket, then on from here.
         if (bytes >= writeBytes) break;
         if (event.seq !== subscription.position + 1) {
           missingBefore = event.seq;

@@ -9,17 +9,24 @@ import { createSharedReads } from './shared-reads';
  * may be asynchronous.
  */
 export interface CommittedEvents extends Pick<EventLog, 'headSeq' | 'oldestSeq' | 'onCommit'> {
+  /** As EventLog.readAfter, `maxBytes` given. */
   readAfter(
     cursor: number,
     limit: number,
+    maxBytes: number,
   ): readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
 }
 
 /** Where stream connections and the fan-out take events from, each framed once as it came in. */
 export interface StreamEvents extends Pick<EventLog, 'headSeq' | 'oldestSeq'> {
+  /**
+   * Up to `limit` events after `cursor`; those read from the log come to at most about `maxBytes`
+   * (EventLog.readAfter), the newest events held in memory to `limit` alone.
+   */
   readAfter(
     cursor: number,
     limit: number,
+    maxBytes: number,
   ): readonly OutgoingEvent[] | Promise<readonly OutgoingEvent[]>;
   /** As the event log's: after each commit, the events it stored. */
   onCommit(listener: (events: readonly OutgoingEvent[]) => void): () => void;
@@ -34,7 +41,8 @@ export interface StreamEvents extends Pick<EventLog, 'headSeq' | 'oldestSeq'> {
 export function createStreamEvents(committed: CommittedEvents): StreamEvents {
   let recentEvents = createRecentEvents();
   const sharedReads = createSharedReads({
-    read: async (cursor, limit) => toOutgoingEvents(await committed.readAfter(cursor, limit)),
+    read: async (cursor, limit, maxBytes) =>
+      toOutgoingEvents(await committed.readAfter(cursor, limit, maxBytes)),
     headSeq: () => committed.headSeq(),
   });
   const listeners = new Set<(events: readonly OutgoingEvent[]) => void>();
@@ -49,7 +57,8 @@ export function createStreamEvents(committed: CommittedEvents): StreamEvents {
   return {
     headSeq: () => committed.headSeq(),
     oldestSeq: () => committed.oldestSeq(),
-    readAfter: (cursor, limit) => recentEvents.after(cursor, limit) ?? sharedReads(cursor, limit),
+    readAfter: (cursor, limit, maxBytes) =>
+      recentEvents.after(cursor, limit) ?? sharedReads(cursor, limit, maxBytes),
     onCommit(listener) {
       listeners.add(listener);
       stopListening ??= committed.onCommit(frameCommitted);

@@ -47,9 +47,8 @@ export interface StreamStatus {
 const restartDelayMs = 1_000;
 
 /**
- * Where the run of `events` from `from` ends: as many as one write to a subscriber takes (at
- * least one). The rest would be read again after that write anyway, and each read result or
- * commit is a single IPC message, held whole in both processes' heaps.
+ * Where the run of committed `events` from `from` ends: as many as one write to a subscriber
+ * takes (at least one). Each commit message is held whole in both processes' heaps.
  */
 function endOfWrite(events: readonly StoredEvent[], from: number): number {
   let bytes = 0;
@@ -107,8 +106,8 @@ export async function startStreamProcess(options: {
     const { message } = checked;
     if (message.type === 'read') {
       try {
-        const read = eventLog.readAfter(message.cursor, message.limit);
-        const events = read.slice(0, endOfWrite(read, 0));
+        const maxBytes = Math.min(message.maxBytes, highWaterBytes);
+        const events = eventLog.readAfter(message.cursor, message.limit, maxBytes);
         send({ type: 'read-result', id: message.id, events, ...position() });
       } catch (error) {
         logger.error(

@@ -58,7 +58,8 @@ export type ToStreamProcess =
 
 export type FromStreamProcess =
   | { type: 'ready' }
-  | { type: 'read'; id: number; cursor: number; limit: number }
+  /** `maxBytes`: about the most the events read may come to as stored (EventLog.readAfter). */
+  | { type: 'read'; id: number; cursor: number; limit: number; maxBytes: number }
   | {
       type: 'status-result';
       id: number;
@@ -84,7 +85,7 @@ export type FromStreamProcess =
 
 /** Counts, and seqs where 0 means "nothing yet" (a log's head, a cursor). */
 const wholeNumber = () => z.number().check(z.int(), z.nonnegative());
-/** Stored events' seqs, request ids, read limits. */
+/** Stored events' seqs, request ids, read limits (in events and bytes). */
 const positiveWholeNumber = () => z.number().check(z.int(), z.positive());
 const milliseconds = () => z.number().check(z.nonnegative());
 const logPosition = {
@@ -142,6 +143,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       id: positiveWholeNumber(),
       cursor: wholeNumber(),
       limit: positiveWholeNumber(),
+      maxBytes: positiveWholeNumber(),
     }),
     z.object({
       type: z.literal('status-result'),

@@ -93,12 +93,12 @@ const updatePosition = (from: LogPosition) => {
 const events: CommittedEvents = {
   headSeq: () => position.headSeq,
   oldestSeq: () => position.oldestSeq,
-  readAfter: (cursor, limit) =>
+  readAfter: (cursor, limit, maxBytes) =>
     limitReads(() => {
       const id = nextReadId++;
       return new Promise<readonly StoredEvent[]>((resolve, reject) => {
         reads.set(id, { resolve, reject });
-        toMain({ type: 'read', id, cursor, limit });
+        toMain({ type: 'read', id, cursor, limit, maxBytes });
       });
     }),
   onCommit(listener) {

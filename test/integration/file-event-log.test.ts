@@ -343,6 +343,26 @@ describe('file event log', () => {
     await reopened.close();
   });
 
+  it('reads no more than the bytes asked for, from disk and from memory, but always one event', async () => {
+    temp = makeTempDir('event-log');
+    const sized = (n: number) => ({
+      ...event(n),
+      body: JSON.stringify({ account_id: String(n), padding: 's'.repeat(10_000) }),
+    });
+    // Events 1-6 on disk only, 7-12 in memory too.
+    const log = openFileEventLog({ dataDir: temp.path, memoryEvents: 6 });
+    for (let n = 1; n <= 12; n++) await log.append(sized(n));
+    // Each stored event is a little over 10,000 bytes.
+    expect(log.readAfter(0, 100, 35_000).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(log.readAfter(6, 100, 35_000).map((e) => e.seq)).toEqual([7, 8, 9]);
+    expect(log.readAfter(2, 100, 1).map((e) => e.seq)).toEqual([3]);
+    expect(log.readAfter(8, 100, 1).map((e) => e.seq)).toEqual([9]);
+    // The count still bounds it, and without a size every event held is read.
+    expect(log.readAfter(0, 2, 35_000).map((e) => e.seq)).toEqual([1, 2]);
+    expect(log.readAfter(6, 100).map((e) => e.seq)).toEqual(range(7, 12));
+    await log.close();
+  });
+
   it('deletes a segment file once every event in it is past retention, and never reuses a seq', async () => {
     temp = makeTempDir('event-log');
     const options = { dataDir: temp.path, maxEvents: 5, segmentBytes: 512 };

@@ -43,7 +43,7 @@ const toStreamProcess: ToStreamProcess[] = [
 ];
 const fromStreamProcess: FromStreamProcess[] = [
   { type: 'ready' },
-  { type: 'read', id: 3, cursor: 0, limit: 256 },
+  { type: 'read', id: 3, cursor: 0, limit: 256, maxBytes: 335_544 },
   {
     type: 'status-result',
     id: 2,
@@ -79,8 +79,11 @@ describe("the relay's messages between its two processes", () => {
     for (const message of refusedToStream)
       expect(toStreamProcessSchema.safeParse(message).success).toBe(false);
     const refusedFromStream: unknown[] = [
-      { type: 'read', id: 3, cursor: -1, limit: 256 },
-      { type: 'read', id: 3, cursor: 0, limit: 0 },
+      { type: 'read', id: 3, cursor: -1, limit: 256, maxBytes: 335_544 },
+      { type: 'read', id: 3, cursor: 0, limit: 0, maxBytes: 335_544 },
+      { type: 'read', id: 3, cursor: 0, limit: 256, maxBytes: 0 },
+      // From a stream process of a version before it said how much a read may bring.
+      { type: 'read', id: 3, cursor: 0, limit: 256 },
       { type: 'metrics', delivered: 1.5, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
       // From a stream process of a version before it counted heartbeat timeouts.
       { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
