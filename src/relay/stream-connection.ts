@@ -39,9 +39,9 @@ const minQueueBytes = 64 * 1024;
  * How much may be queued in each subscriber's socket with `subscribers` connected: `highWaterBytes`
  * while that keeps all the queues within `allQueuesBytes`, less with more subscribers. Queued
  * frames are shared only by subscribers at the same position: 200 of them stalled at positions far
- * apart, each with its 1 MiB, had the stream process hold over 250 MB. With less than a read's
- * worth each, what a read brings beyond it is read again later: memory bounded, for a slower
- * catch-up of such subscribers (docs/relay-benchmark-log.md, "2026-12-06, night").
+ * apart, each with its 1 MiB, had the stream process hold over 250 MB. A subscriber's reads bring
+ * no more than its room, so a smaller share costs it more reads, not the same events read twice
+ * (docs/relay-benchmark-log.md, "2026-12-06, night" and "late night").
  */
 export function queueLimitBytes(subscribers: number): number {
   const share = Math.floor(allQueuesBytes / Math.max(1, subscribers));
