@@ -9,12 +9,12 @@
  * Starts the relay as built (out/relay/cli.js, deployed as docs/relay.md says), posts `--events`
  * signed webhooks of about `--event-bytes` each, subscribes `--clients` clients from cursors spread
  * evenly over the first half of the log, each of which stops reading at its first event, samples
- * the relay's memory for `--seconds`, then lets them read on and waits until each has had the
- * 1,000 events after its cursor. Prints the peak and what it was made of, and what the kernel held
- * in TCP buffers then: a client that stops reading takes the relay's frames into the kernel's
- * buffers (its own and the relay's, about 4 MB a connection here) before any wait in the relay's
- * queues, so the relay's bounds on those queues show only once the kernel's are full (about 20 s
- * into the default run).
+ * the relay's memory for `--seconds`, then lets them read on and waits until each has had the 1,000
+ * events after its cursor. Prints the peak and what it was made of, what the kernel held in TCP
+ * buffers then, and what the relay held queued for the clients at the end (its /metrics): a client
+ * that stops reading takes the relay's frames into the kernel's buffers (its own and the relay's,
+ * about 4 MB a connection here) before any wait in the relay's queues, so the relay's bounds on
+ * those queues show only once the kernel's are full (about 20 s into the default run).
  */
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -54,9 +54,9 @@ if (values.help) {
       '',
       "The relay's memory while --clients clients are behind at cursors spread over the first half",
       'of a log of --events webhooks of about --event-bytes each, every one of them stopped',
-      'reading at its first event: the peak over --seconds, what it was made of, and what the',
-      "kernel's TCP buffers held then. Then they read on, and it says how soon each had the 1,000",
-      'events after its cursor.',
+      'reading at its first event: the peak over --seconds, what it was made of, what the',
+      "kernel's TCP buffers held then and what the relay held queued for the clients at the end.",
+      'Then they read on, and it says how soon each had the 1,000 events after its cursor.',
     ].join('\n'),
   );
   process.exit(0);
@@ -193,10 +193,12 @@ for (let sample = 0; sample < seconds * 10; sample++) {
 const stopped = subscribers.filter((subscriber) => subscriber.received() > 0).length;
 const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
 const timedOut = /^relay_stream_clients_timed_out_total (\d+)$/m.exec(metrics)?.[1] ?? '?';
+const queuedAtEnd = Number(/^relay_stream_queued_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
 console.log(
   `${clients} clients behind, ${stride} events apart (the first at cursor 0), ${stopped} of them ` +
     `stopped reading at their first event; relay peak over ${seconds} s: ${describe(peak)}` +
     (kernelAtPeak === null ? '' : `, the kernel's TCP buffers then ${megabytes(kernelAtPeak)}`) +
+    `; queued in the relay for them at the end: ${megabytes(queuedAtEnd)}` +
     `; clients the relay dropped as dead (its heartbeat): ${timedOut}`,
 );
 

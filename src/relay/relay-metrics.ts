@@ -102,6 +102,7 @@ export function createStreamMetrics(
   options: {
     clients: () => number;
     fanOutWindowMs: () => number;
+    queuedBytes: () => number;
     /**
      * With streams in a process of their own: its figures as it gave them for this scrape, null
      * when it did not answer in time (restarting, or held up).
@@ -137,6 +138,14 @@ export function createStreamMetrics(
     registers: [registry],
     collect() {
       this.set(options.clients());
+    },
+  });
+  new Gauge({
+    name: 'relay_stream_queued_bytes',
+    help: "Bytes queued in the relay for stream clients that have not read them (beyond what the kernel's socket buffers hold); each client's bounded, all of them together with many (NaN like relay_clients).",
+    registers: [registry],
+    collect() {
+      this.set(options.queuedBytes());
     },
   });
   new Gauge({

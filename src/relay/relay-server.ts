@@ -89,6 +89,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     // With no stream process running, none is connected; with one that did not answer, unknown.
     clients: () => streamStatus?.clients ?? (streams.running() ? Number.NaN : 0),
     fanOutWindowMs: () => streamStatus?.fanOutWindowMs ?? Number.NaN,
+    queuedBytes: () => streamStatus?.queuedBytes ?? (streams.running() ? Number.NaN : 0),
     ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus?.process ?? null }),
   });
   const streams = options.streamsInOwnProcess
@@ -319,7 +320,12 @@ function inProcessStreams(hub: StreamHub): Streams {
       hub.accept(request, socket, head);
       return true;
     },
-    status: () => Promise.resolve({ clients: hub.clients(), fanOutWindowMs: hub.fanOutWindowMs() }),
+    status: () =>
+      Promise.resolve({
+        clients: hub.clients(),
+        fanOutWindowMs: hub.fanOutWindowMs(),
+        queuedBytes: hub.queuedBytes(),
+      }),
     running: () => true,
     close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };

@@ -15,6 +15,8 @@ export interface StreamConnection {
   deliverNew(batch: SharedBatch): void;
   /** Sends what the client has not had yet, waits until it is written out, then closes. */
   drainAndClose(timeoutMs: number): Promise<void>;
+  /** Bytes queued in its socket here, not yet taken by the kernel. */
+  queuedBytes(): number;
 }
 
 /** The wire frames of the events after `afterSeq` through `lastSeq`, encoded once for everyone. */
@@ -305,6 +307,7 @@ export function createStreamConnection(options: {
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return {
     deliverNew,
+    queuedBytes: () => socket.writableLength,
     async drainAndClose(timeoutMs) {
       pump();
       const deadline = Date.now() + timeoutMs;

@@ -32,6 +32,8 @@ export interface StreamHub {
   clients(): number;
   /** The fan-out's current window, in ms. */
   fanOutWindowMs(): number;
+  /** Bytes queued for all subscribers in their sockets here, not yet taken by the kernel. */
+  queuedBytes(): number;
   /** Sends each subscriber what it has not had yet, then closes every connection. */
   close(drainTimeoutMs: number): Promise<void>;
 }
@@ -77,6 +79,11 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     },
     clients: () => connections.size,
     fanOutWindowMs: () => fanOut.windowMs(),
+    queuedBytes: () => {
+      let bytes = 0;
+      for (const connection of connections) bytes += connection.queuedBytes();
+      return bytes;
+    },
     async close(drainTimeoutMs) {
       await Promise.all(
         [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),

@@ -40,6 +40,8 @@ export interface Streams {
 export interface StreamStatus {
   clients: number;
   fanOutWindowMs: number;
+  /** Bytes queued for stream clients in their sockets, not yet taken by the kernel. */
+  queuedBytes: number;
   /** Served in a process of their own: that process's memory and event loop. */
   process?: StreamProcessFigures;
 }
@@ -130,6 +132,7 @@ export async function startStreamProcess(options: {
       statusRequests.get(message.id)?.({
         clients: message.clients,
         fanOutWindowMs: message.fanOutWindowMs,
+        queuedBytes: message.queuedBytes,
         process: message.process,
       });
       statusRequests.delete(message.id);

@@ -65,6 +65,7 @@ export type FromStreamProcess =
       id: number;
       clients: number;
       fanOutWindowMs: number;
+      queuedBytes: number;
       process: StreamProcessFigures;
     }
   /** Counted since the last such message; the main process's metrics add them up. */
@@ -150,6 +151,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       id: positiveWholeNumber(),
       clients: wholeNumber(),
       fanOutWindowMs: milliseconds(),
+      queuedBytes: wholeNumber(),
       process: z.object({
         residentBytes: wholeNumber(),
         heapUsedBytes: wholeNumber(),

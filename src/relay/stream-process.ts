@@ -169,6 +169,7 @@ process.on('message', (received: unknown, handle?: Socket) => {
         id: message.id,
         clients: hub?.clients() ?? 0,
         fanOutWindowMs: hub?.fanOutWindowMs() ?? 0,
+        queuedBytes: hub?.queuedBytes() ?? 0,
         process: {
           residentBytes: rss,
           heapUsedBytes: heapUsed,

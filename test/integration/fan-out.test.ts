@@ -46,6 +46,7 @@ function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: Sh
       }
     },
     drainAndClose: () => Promise.resolve(),
+    queuedBytes: () => 0,
   };
   fanOut = createFanOut({
     commits: createStreamEvents(log),

@@ -146,6 +146,7 @@ describe.each([
     expect(text).toMatch(/^relay_events_duplicate_total 1$/m);
     expect(text).toMatch(/^relay_events_delivered_total 1$/m);
     expect(text).toMatch(/^relay_clients 1$/m);
+    expect(text).toMatch(/^relay_stream_queued_bytes 0$/m);
     // A stream process's own figures only where there is one (the default metrics cover the rest).
     expect(text.match(/^relay_stream_process_\w+ \S+$/gm) ?? []).toHaveLength(ownProcess ? 4 : 0);
     if (ownProcess) expect(text).toMatch(/^relay_stream_process_up 1$/m);

@@ -71,7 +71,11 @@ function subscribeOver(
     events: createStreamEvents(committed),
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
-    metrics: createStreamMetrics(new Registry(), { clients: () => 1, fanOutWindowMs: () => 5 }),
+    metrics: createStreamMetrics(new Registry(), {
+      clients: () => 1,
+      fanOutWindowMs: () => 5,
+      queuedBytes: () => 0,
+    }),
     queueLimitBytes: () => queueLimitBytes(subscribers),
     onClose: () => undefined,
   });
