@@ -198,7 +198,9 @@ export function createStreamConnection(options: {
       subscription.filter === null &&
       subscription.position === batch.afterSeq &&
       !pumping &&
-      canWrite()
+      canWrite() &&
+      // A batch larger than the room left (a burst of large events) goes as the pump sends.
+      batch.frames.length <= roomInQueue()
     ) {
       subscription.position = batch.lastSeq;
       metrics.delivered(batch.count);

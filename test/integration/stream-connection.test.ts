@@ -10,6 +10,7 @@ import { createStreamMetrics } from '../../src/relay/relay-metrics';
 import {
   createStreamConnection,
   highWaterBytes,
+  type StreamConnection,
   queueLimitBytes,
 } from '../../src/relay/stream-connection';
 import { createStreamEvents, type CommittedEvents } from '../../src/relay/stream-events';
@@ -64,8 +65,8 @@ function subscribeOver(
   cursor: number,
   subscribers = 1,
   committed: CommittedEvents = eventLog,
-): void {
-  createStreamConnection({
+): StreamConnection {
+  const connection = createStreamConnection({
     ws,
     socket: socket as Duplex,
     events: createStreamEvents(committed),
@@ -80,6 +81,7 @@ function subscribeOver(
     onClose: () => undefined,
   });
   ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor })), false);
+  return connection;
 }
 
 describe('a subscriber catching up', () => {
@@ -156,6 +158,24 @@ describe('a subscriber catching up', () => {
       0,
     );
     expect(socket.writableLength).toBe(framesRead);
+  });
+
+  it('is sent a burst of new events larger than the room left in its socket only up to that room', async () => {
+    temp = makeTempDir('stream-connection');
+    eventLog = openFileEventLog({ dataDir: temp.path });
+    const { ws, socket } = stalledSubscriber();
+    // One of 1,000 subscribers, caught up: 64 KiB of room.
+    const connection = subscribeOver(ws, socket, 0, 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Five new events of 20 KB, committed together: 100 KB in one batch of the fan-out's.
+    for (let i = 0; i < 5; i++)
+      await eventLog.append(logEvent({ account_id: `burst-${i}`, padding: 'u'.repeat(20_000) }));
+    const frames = Buffer.concat(toOutgoingEvents(eventLog.readAfter(0, 5)).map((e) => e.frame));
+    connection.deliverNew({ afterSeq: 0, lastSeq: 5, count: 5, frames });
+    await eventually(() => expect(socket.writableLength).toBeGreaterThanOrEqual(64 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(socket.writableLength).toBeLessThan(64 * 1024 + 21_000);
+    ws.emit('close');
   });
 
   it('is told of a gap when retention drops events it has not been sent yet', async () => {
