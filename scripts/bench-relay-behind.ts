@@ -16,16 +16,18 @@
  * about 4 MB a connection here) before any wait in the relay's queues, so the relay's bounds on
  * those queues show only once the kernel's are full (about 20 s into the default run).
  */
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import {
+  benchSecret as secret,
+  benchToken as token,
+  endWithRelay,
+  startBenchRelay,
+} from './bench-relay/bench-relay-process';
 import { readRelayMemory, type RelayMemory } from './bench-relay/relay-memory';
-import { watchRelayOutput } from './bench-relay/relay-output';
 
 function refuse(message: string): never {
   console.error(`bench:relay-behind: ${message}`);
@@ -74,34 +76,14 @@ const seconds = wholeNumber('seconds', values.seconds);
 const readOnEvents = 1_000;
 if (events < 2 * readOnEvents) refuse(`--events must be at least ${2 * readOnEvents}`);
 
-const relayCli = 'out/relay/cli.js';
-if (!existsSync(relayCli))
-  refuse(`${relayCli} is missing: run \`npm run build:relay\` first, or use the npm script`);
-const secret = 'bench-secret';
-const token = 'bench-relay-token-0123';
-const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-behind-'));
-const relay = spawn(
-  process.execPath,
-  [
-    '--max-old-space-size=512',
-    '--max-semi-space-size=4',
-    relayCli,
-    ...['--port', '0', '--data-dir', dataDir, '--webhook-secret', secret, '--client-token', token],
-    ...['--retention-events', String(Math.max(events, 100_000))],
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-);
-process.once('exit', () => {
-  relay.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+const { process: relay, url: relayUrlKnown } = startBenchRelay({
+  benchName: 'bench:relay-behind',
+  refuse,
+  semiSpaceMb: 4,
+  relayArgs: ['--retention-events', String(Math.max(events, 100_000))],
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
-relay.once('exit', (code, signal) => {
-  console.error(`bench:relay-behind: the relay exited (${code ?? signal}); see its output above`);
-  process.exit(1);
-});
-const relayUrl = await watchRelayOutput(relay.stdout, (line) => console.error(`relay: ${line}`))
-  .listening;
+const relayUrl = await relayUrlKnown;
+endWithRelay(relay, { benchName: 'bench:relay-behind', lost: 'the measurement under way is lost' });
 
 // The benchmark's webhook, padded to about the size asked for.
 const padding = 'x'.repeat(Math.max(0, eventBytes - 250));

@@ -35,15 +35,20 @@
  *
  * The relay logs at warn; what it logs once it listens is passed on to stderr, prefixed `relay: `.
  */
-import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus, release, type } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  benchSecret as secret,
+  benchToken as token,
+  endWithRelay,
+  startBenchRelay,
+} from './bench-relay/bench-relay-process';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import {
   describeKernelMemoryMonitor,
@@ -53,7 +58,6 @@ import {
   type KdamondCpu,
 } from './bench-relay/kernel-memory-monitor';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
-import { watchRelayOutput } from './bench-relay/relay-output';
 import { childPids, readRelayMemory } from './bench-relay/relay-memory';
 import { nowUs } from './bench-relay/monotonic-clock';
 import { percentile } from './bench-relay/percentile';
@@ -189,47 +193,26 @@ if (cpuLimitCores !== undefined) {
     refuse(`--cpu-limit: ${(error as Error).message}`);
   }
 }
-const secret = 'bench-secret';
-const token = 'bench-relay-token-0123';
-
-const relayCli = 'out/relay/cli.js';
-if (!existsSync(relayCli))
-  refuse(
-    `${relayCli} is missing: run \`npm run build:relay\` first, or use \`npm run bench:relay\``,
-  );
-const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
-const relayProcess = spawn(
-  process.execPath,
-  [
-    // As docs/relay.md deploys it: the main process of a relay with a stream process does not
-    // fan out, and needs a smaller young generation.
-    '--max-old-space-size=512',
-    `--max-semi-space-size=${values['single-process'] ? 8 : 4}`,
-    relayCli,
-    '--port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--webhook-secret',
-    secret,
-    '--client-token',
-    token,
+const {
+  process: relayProcess,
+  dataDir,
+  url: relayUrlKnown,
+} = startBenchRelay({
+  benchName: 'bench:relay',
+  refuse,
+  // As docs/relay.md deploys it: the main process of a relay with a stream process does not fan
+  // out, and needs a smaller young generation.
+  semiSpaceMb: values['single-process'] ? 8 : 4,
+  relayArgs: [
     // The relay's own defaults unless given.
     ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),
     ...(values['fan-out-window-max'] ? ['--fan-out-window-max', values['fan-out-window-max']] : []),
     ...(values['single-process'] ? ['--single-process'] : []),
     ...values['relay-arg'],
   ],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-);
-// However this process ends (an error, Ctrl-C, a kill, a relay that did not start), the relay and
-// the processes started below end with it instead of staying behind on the machine, where they
-// would load every later measurement; its data dir and CPU limit go too.
-process.once('exit', () => {
-  relayProcess.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-  releaseCpuLimit();
 });
+// After the relay's own cleanup (registered first): the group can go once the relay has.
+process.once('exit', () => releaseCpuLimit());
 function releaseCpuLimit(): void {
   try {
     cpuLimit?.release();
@@ -238,40 +221,15 @@ function releaseCpuLimit(): void {
   }
   cpuLimit = undefined;
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
-const howItEnded = (code: number | null, signal: NodeJS.Signals | null) =>
-  code === null ? `signal ${signal}` : `exit code ${code}`;
-// Its log lines, on stdout; its refusals go to stderr, which it shares with this process.
-const relayOutput = watchRelayOutput(relayProcess.stdout, (line) =>
-  console.error(`relay: ${line}`),
-);
-const relayUrl = await Promise.race([
-  relayOutput.listening,
-  new Promise<never>((_, reject) =>
-    relayProcess.once('close', (code, signal) => reject(new Error(howItEnded(code, signal)))),
-  ),
-]).catch((error: Error) => {
-  // Most often an argument it refused (--relay-arg), which its own line on stderr names.
-  process.stderr.write(relayOutput.startOutput());
-  console.error(
-    `bench:relay: the relay exited as it started (${error.message}); see its output above`,
-  );
-  process.exit(2);
-});
+const relayUrl = await relayUrlKnown;
 const { hostname, port } = new URL(relayUrl);
 /** Set as the run stops the relay itself; before that, the relay ending ends the run. */
 let stoppingRelay = false;
-function endRunWithRelay(code: number | null, signal: NodeJS.Signals | null): void {
-  if (stoppingRelay) return;
-  console.error(
-    `bench:relay: the relay exited during the run (${howItEnded(code, signal)}); what is printed ` +
-      'above stands, the round or cycles under way are lost',
-  );
-  process.exit(1);
-}
-if (relayProcess.exitCode === null && relayProcess.signalCode === null)
-  relayProcess.once('exit', endRunWithRelay);
-else endRunWithRelay(relayProcess.exitCode, relayProcess.signalCode);
+endWithRelay(relayProcess, {
+  benchName: 'bench:relay',
+  lost: 'the round or cycles under way are lost',
+  stopping: () => stoppingRelay,
+});
 
 const clientsProcess = fork(
   fileURLToPath(new URL('./bench-relay/stream-clients.ts', import.meta.url)),
