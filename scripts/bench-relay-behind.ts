@@ -16,6 +16,7 @@
  * about 4 MB a connection here) before any wait in the relay's queues, so the relay's bounds on
  * those queues show only once the kernel's are full (about 20 s into the default run).
  */
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -150,11 +151,22 @@ function stoppedClient(cursor: number) {
   };
 }
 
-/** The kernel's TCP buffers, all connections' (/proc/net/sockstat, in pages of 4 KiB: x86-64's). */
+/** The machine's memory page, in bytes, where `getconf` says (Linux counts TCP buffers in them). */
+const pageBytes = (() => {
+  try {
+    const bytes = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(bytes) && bytes > 0 ? bytes : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** The kernel's TCP buffers, all connections' on the machine (/proc/net/sockstat), where Linux says. */
 function kernelTcpBytes(): number | null {
+  if (pageBytes === null) return null;
   try {
     const pages = /^TCP: .* mem (\d+)$/m.exec(readFileSync('/proc/net/sockstat', 'utf8'))?.[1];
-    return pages === undefined ? null : Number(pages) * 4096;
+    return pages === undefined ? null : Number(pages) * pageBytes;
   } catch {
     return null;
   }
@@ -175,12 +187,15 @@ for (let sample = 0; sample < seconds * 10; sample++) {
 const stopped = subscribers.filter((subscriber) => subscriber.received() > 0).length;
 const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
 const timedOut = /^relay_stream_clients_timed_out_total (\d+)$/m.exec(metrics)?.[1] ?? '?';
-const queuedAtEnd = Number(/^relay_stream_queued_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+const queuedBytes = /^relay_stream_queued_bytes (\S+)$/m.exec(metrics)?.[1];
+// A relay before 82fffe1 does not say (a build of one, run for comparison).
+const queuedAtEnd =
+  queuedBytes === undefined ? 'not said by this relay' : megabytes(Number(queuedBytes));
 console.log(
   `${clients} clients behind, ${stride} events apart (the first at cursor 0), ${stopped} of them ` +
     `stopped reading at their first event; relay peak over ${seconds} s: ${describe(peak)}` +
     (kernelAtPeak === null ? '' : `, the kernel's TCP buffers then ${megabytes(kernelAtPeak)}`) +
-    `; queued in the relay for them at the end: ${megabytes(queuedAtEnd)}` +
+    `; queued in the relay for them at the end: ${queuedAtEnd}` +
     `; clients the relay dropped as dead (its heartbeat): ${timedOut}`,
 );
 
