@@ -75,7 +75,8 @@ export function createSharedReads(
     return undefined;
   }
 
-  function readAfter(cursor: number, maxBytes: number): Batch {
+  /** Starts a read of the events after `cursor`, kept for others to join. */
+  function startRead(cursor: number, maxBytes: number): Batch {
     const batch: Batch = {
       after: cursor,
       lastSeq: null,
@@ -129,7 +130,7 @@ export function createSharedReads(
     if (from === -1) {
       // None, or the read joined ended before this position (cut short by its size, or where a
       // segment file ends): a read from here has the event after it, if there is one.
-      shared = await use(batches.get(cursor) ?? readAfter(cursor, maxBytes)).events;
+      shared = await use(batches.get(cursor) ?? startRead(cursor, maxBytes)).events;
       from = shared.findIndex((event) => event.seq > cursor);
       if (from === -1) return [];
     }
