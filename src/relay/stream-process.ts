@@ -73,11 +73,11 @@ const reads = new Map<
 >();
 let nextReadId = 1;
 /**
- * Reads asked of the main process at once; more wait their turn here. Each answer is up to about
- * 1 MiB, and the main process reads and queues every answer it is asked for at once: with 200
- * subscribers behind at positions far apart, its own pages reached 324-330 MB, against 63-69 MB
- * four at a time, the subscribers reading on as soon (docs/relay-benchmark-log.md, "2026-12-06,
- * night").
+ * Reads asked of the main process at once; more wait their turn here. Each answer is up to the room
+ * left in the asking subscriber's socket (at most 1 MiB), and the main process reads and queues
+ * every answer it is asked for at once: with 200 subscribers behind at positions far apart, its own
+ * pages reached 324-341 MB, against 52-69 MB four at a time, the subscribers reading on as soon
+ * (docs/relay-benchmark-log.md, "2026-12-06, night" and "late night").
  */
 const readsAtOnce = 4;
 const limitReads = pLimit(readsAtOnce);
