@@ -303,6 +303,28 @@ describe.each([
     expect(await metric()).toBe(total);
     slow.ws.close();
   });
+  it('says what it holds queued for a client that stopped reading, within its bound, and nothing once it is gone', async () => {
+    const relay = await relayInProcess();
+    // About 11 MB: more than the kernel's buffers take for a connection before the relay queues.
+    for (let i = 0; i < 12; i++) {
+      const body = webhookBody({ account_id: `stalled-${i}`, padding: 'q'.repeat(900_000) });
+      expect((await post(relay.url, body)).status).toBe(200);
+    }
+    const stalled = subscriber(relay.url, null);
+    cleanups.push(() => stalled.ws.terminate());
+    stalled.ws.on('open', () => stalled.ws.pause());
+    const queued = async () =>
+      Number(
+        /^relay_stream_queued_bytes (\S+)$/m.exec(
+          await (await fetch(`${relay.url}/metrics`)).text(),
+        )?.[1],
+      );
+    await eventually(async () => expect(await queued()).toBeGreaterThan(0));
+    // Its one client's bound: 1 MiB, and one event over at most.
+    expect(await queued()).toBeLessThanOrEqual(1024 * 1024 + 1_000_000);
+    stalled.ws.terminate();
+    await eventually(async () => expect(await queued()).toBe(0));
+  });
 });
 
 /**
