@@ -33,7 +33,7 @@ export interface SharedBatch {
  */
 export const highWaterBytes = 1024 * 1024;
 /** What the queues of all subscribers may hold together, with many ... */
-const allQueuesBytes = 64 * 1024 * 1024;
+const allQueuesBytes = 16 * 1024 * 1024;
 /** ... though never less than this each. */
 const minQueueBytes = 64 * 1024;
 
@@ -42,8 +42,10 @@ const minQueueBytes = 64 * 1024;
  * while that keeps all the queues within `allQueuesBytes`, less with more subscribers. Queued
  * frames are shared only by subscribers at the same position: 200 of them stalled at positions far
  * apart, each with its 1 MiB, had the stream process hold over 250 MB. A subscriber's reads bring
- * no more than its room, so a smaller share costs it more reads, not the same events read twice
- * (docs/relay-benchmark-log.md, "2026-12-06, night" and "late night").
+ * no more than its room, so a smaller share costs it more reads, not the same events read twice;
+ * 16 MiB in all, where it was 64, took about 60 MB off that case's peak and did not slow its
+ * clients' reading on (docs/relay-benchmark-log.md, "2026-12-06, night", "late night" and
+ * "2026-12-07, small hours").
  */
 export function queueLimitBytes(subscribers: number): number {
   const share = Math.floor(allQueuesBytes / Math.max(1, subscribers));
