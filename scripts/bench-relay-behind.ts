@@ -28,7 +28,12 @@ import {
   endWithRelay,
   startBenchRelay,
 } from './bench-relay/bench-relay-process';
-import { readRelayMemory, type RelayMemory } from './bench-relay/relay-memory';
+import {
+  binaryCountedOnce,
+  megabytes,
+  readRelayMemory,
+  type RelayMemory,
+} from './bench-relay/relay-memory';
 
 function refuse(message: string): never {
   console.error(`bench:relay-behind: ${message}`);
@@ -110,11 +115,8 @@ console.log(
   `${events} webhooks of ${eventBytes} bytes posted in ${((performance.now() - postedFrom) / 1000).toFixed(1)} s`,
 );
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const sharedOnce = (memory: RelayMemory) =>
-  memory.mainPrivate + memory.streamPrivate + memory.fileBacked;
 const describe = (memory: RelayMemory) =>
-  `${megabytes(sharedOnce(memory))} (the main process's own pages ${megabytes(memory.mainPrivate)}, ` +
+  `${megabytes(binaryCountedOnce(memory))} (the main process's own pages ${megabytes(memory.mainPrivate)}, ` +
   `the stream process's ${megabytes(memory.streamPrivate)}, the Node binary's ${megabytes(memory.fileBacked)})`;
 console.log(`relay before the clients: ${describe(await readRelayMemory(relay.pid as number))}`);
 
@@ -179,7 +181,7 @@ let kernelAtPeak = kernelTcpBytes();
 for (let sample = 0; sample < seconds * 10; sample++) {
   await new Promise((resolve) => setTimeout(resolve, 100));
   const now = await readRelayMemory(relay.pid as number);
-  if (sharedOnce(now) > sharedOnce(peak)) {
+  if (binaryCountedOnce(now) > binaryCountedOnce(peak)) {
     peak = now;
     kernelAtPeak = kernelTcpBytes();
   }

@@ -58,7 +58,12 @@ import {
   type KdamondCpu,
 } from './bench-relay/kernel-memory-monitor';
 import { describeMachineCosts, measureMachineCosts } from './bench-relay/machine-costs';
-import { childPids, readRelayMemory } from './bench-relay/relay-memory';
+import {
+  binaryCountedOnce,
+  childPids,
+  megabytes,
+  readRelayMemory,
+} from './bench-relay/relay-memory';
 import { nowUs } from './bench-relay/monotonic-clock';
 import { percentile } from './bench-relay/percentile';
 import {
@@ -302,28 +307,25 @@ async function sampleRelayMemory(): Promise<void> {
     peakRssSharedOnce = Math.max(peakRssSharedOnce, rss);
     return;
   }
-  const { rss, mainPrivate, streamPrivate, fileBacked, processes } = await readRelayMemory(
-    relayProcess.pid as number,
-  );
-  peakRss = Math.max(peakRss, rss);
-  if (mainPrivate + streamPrivate + fileBacked > peakRssSharedOnce) {
-    peakRssSharedOnce = mainPrivate + streamPrivate + fileBacked;
-    peakParts = { mainPrivate, streamPrivate, fileBacked };
+  const memory = await readRelayMemory(relayProcess.pid as number);
+  peakRss = Math.max(peakRss, memory.rss);
+  if (binaryCountedOnce(memory) > peakRssSharedOnce) {
+    peakRssSharedOnce = binaryCountedOnce(memory);
+    peakParts = memory;
   }
-  relayProcesses = Math.max(relayProcesses, processes);
+  relayProcesses = Math.max(relayProcesses, memory.processes);
 }
-const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 /** With `parts`, what the peak was made of: so a run near the memory target says where it went. */
 const memoryLine = ({ parts = false } = {}) =>
   relayProcesses > 1
-    ? `${megabytes(peakRssSharedOnce)} MB (${relayProcesses} processes; ` +
+    ? `${megabytes(peakRssSharedOnce)} (${relayProcesses} processes; ` +
       (parts
-        ? `at the peak the main process's own pages ${megabytes(peakParts.mainPrivate)} MB, ` +
-          `the stream process's ${megabytes(peakParts.streamPrivate)} MB and the Node binary's ` +
-          `${megabytes(peakParts.fileBacked)} MB; `
+        ? `at the peak the main process's own pages ${megabytes(peakParts.mainPrivate)}, ` +
+          `the stream process's ${megabytes(peakParts.streamPrivate)} and the Node binary's ` +
+          `${megabytes(peakParts.fileBacked)}; `
         : '') +
-      `${megabytes(peakRss)} MB counting the Node binary they share in each)`
-    : `${megabytes(peakRss)} MB (1 process)`;
+      `${megabytes(peakRss)} counting the Node binary they share in each)`
+    : `${megabytes(peakRss)} (1 process)`;
 const memoryTimer = setInterval(() => void sampleRelayMemory().catch(() => undefined), 100);
 
 interface CpuReading {

@@ -13,6 +13,14 @@ export interface RelayMemory {
   processes: number;
 }
 
+/** `bytes` in MB (of 1024 * 1024 bytes), to a tenth, as the benchmarks print memory: "141.3 MB". */
+export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The relay's memory with the Node binary's pages, mapped by each of its processes, counted once. */
+export const binaryCountedOnce = (
+  memory: Pick<RelayMemory, 'mainPrivate' | 'streamPrivate' | 'fileBacked'>,
+): number => memory.mainPrivate + memory.streamPrivate + memory.fileBacked;
+
 /** The pids of `pid`'s child processes (the relay's stream process, unless --single-process). */
 export async function childPids(pid: number): Promise<number[]> {
   return (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8'))
@@ -27,7 +35,7 @@ const kilobytes = (status: string, field: string) =>
 /**
  * The memory of the relay whose main process is `pid`, and its children's, read from /proc (so
  * that measuring it costs the relay nothing). Its total with the binary counted once is
- * `mainPrivate + streamPrivate + fileBacked`.
+ * `binaryCountedOnce`.
  */
 export async function readRelayMemory(pid: number): Promise<RelayMemory> {
   const statuses = await Promise.all(
