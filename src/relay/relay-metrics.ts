@@ -125,6 +125,11 @@ export function createStreamMetrics(
     help: 'Stream clients dropped for sending nothing, not even an answer to a ping, for a heartbeat interval (a dead peer, or one that stopped reading).',
     registers: [registry],
   });
+  const rejectedMessages = new Counter({
+    name: 'relay_stream_messages_rejected_total',
+    help: 'Messages from stream clients that are not messages of the protocol, each answered with an error (a connection that sends 10 is closed, 1008): a client of another version, or not an app.',
+    registers: [registry],
+  });
   // The relay's own share of an event's way to the apps, apart from the network's on either side.
   const deliveryDelaySeconds = new Histogram({
     name: 'relay_event_fan_out_delay_seconds',
@@ -206,5 +211,6 @@ export function createStreamMetrics(
     delivered: (count) => delivered.inc(count),
     acked: (count) => acked.inc(count),
     timedOut: (count) => timedOut.inc(count),
+    rejectedMessages: (count) => rejectedMessages.inc(count),
   };
 }

@@ -274,6 +274,7 @@ export function createStreamConnection(options: {
       return;
     }
     badMessages += 1;
+    metrics.rejectedMessages(1);
     log.warn({ reason: 'bad_client_message' }, 'stream message rejected');
     if (badMessages >= maxBadMessages) {
       ws.close(1008, 'too many malformed messages');

@@ -122,6 +122,7 @@ export async function startStreamProcess(options: {
       metrics.delivered(message.delivered);
       metrics.acked(message.acked);
       metrics.timedOut(message.timedOut);
+      metrics.rejectedMessages(message.rejectedMessages);
       for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
     } else if (message.type === 'log') {
       streamLogger[message.level](message.fields, message.message);

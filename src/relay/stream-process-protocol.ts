@@ -74,6 +74,7 @@ export type FromStreamProcess =
       delivered: number;
       acked: number;
       timedOut: number;
+      rejectedMessages: number;
       fanOutDelaysMs: number[];
     }
   /** A line for the main process's log. */
@@ -163,6 +164,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       delivered: wholeNumber(),
       acked: wholeNumber(),
       timedOut: wholeNumber(),
+      rejectedMessages: wholeNumber(),
       fanOutDelaysMs: z.array(z.number()),
     }),
     z.object({

@@ -36,12 +36,19 @@ const log: StreamLog = {
  */
 const metricsFlushMs = 250;
 const maxDelaysHeld = 4096;
-let counted = { delivered: 0, acked: 0, timedOut: 0, fanOutDelaysMs: [] as number[] };
+const nothingCounted = () => ({
+  delivered: 0,
+  acked: 0,
+  timedOut: 0,
+  rejectedMessages: 0,
+  fanOutDelaysMs: [] as number[],
+});
+let counted = nothingCounted();
 function sendMetrics(): void {
-  const { delivered, acked, timedOut, fanOutDelaysMs } = counted;
-  if (delivered === 0 && acked === 0 && timedOut === 0 && fanOutDelaysMs.length === 0) return;
-  toMain({ type: 'metrics', delivered, acked, timedOut, fanOutDelaysMs });
-  counted = { delivered: 0, acked: 0, timedOut: 0, fanOutDelaysMs: [] };
+  const { fanOutDelaysMs, ...counts } = counted;
+  if (Object.values(counts).every((count) => count === 0) && fanOutDelaysMs.length === 0) return;
+  toMain({ type: 'metrics', ...counts, fanOutDelaysMs });
+  counted = nothingCounted();
 }
 const metrics: StreamMetrics = {
   fannedOut(ms) {
@@ -56,6 +63,9 @@ const metrics: StreamMetrics = {
   },
   timedOut(count) {
     counted.timedOut += count;
+  },
+  rejectedMessages(count) {
+    counted.rejectedMessages += count;
   },
 };
 setInterval(sendMetrics, metricsFlushMs).unref();

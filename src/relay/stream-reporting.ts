@@ -11,6 +11,11 @@ export interface StreamMetrics {
   acked(count: number): void;
   /** Subscribers that sent nothing, not even a ping's answer, for a heartbeat interval: dropped. */
   timedOut(count: number): void;
+  /**
+   * Messages from subscribers that are not messages of the protocol (not JSON, binary, or not a
+   * subscribe or an ack as docs/relay-protocol.md has them), each answered with an error.
+   */
+  rejectedMessages(count: number): void;
 }
 
 export interface StreamLog {

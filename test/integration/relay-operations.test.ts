@@ -165,6 +165,7 @@ describe.each([
     expect(text).toMatch(/^relay_event_fan_out_delay_seconds_bucket\{le="2.5"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^relay_acks_total 0$/m);
+    expect(text).toMatch(/^relay_stream_messages_rejected_total 0$/m);
     client.ws.send(JSON.stringify({ type: 'ack', seq: client.events()[0]?.seq }));
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),

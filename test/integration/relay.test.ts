@@ -380,6 +380,10 @@ describe.each([
       await signed(webhookBody());
       await eventually(() => expect(client.events()).toHaveLength(1));
       expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+      // Counted: the two that are not messages of the protocol, not the subscribe refused.
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+        /^relay_stream_messages_rejected_total 2$/m,
+      );
       client.ws.close();
     });
 
@@ -433,6 +437,9 @@ describe.each([
       );
       for (let i = 0; i < 10; i++) client.ws.send('garbage');
       expect(await closed).toBe(1008);
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+        /^relay_stream_messages_rejected_total 10$/m,
+      );
     });
 
     it('keeps two relays in one process apart, though their seqs overlap', async () => {

@@ -52,7 +52,14 @@ const fromStreamProcess: FromStreamProcess[] = [
     queuedBytes: 4_194_304,
     process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
   },
-  { type: 'metrics', delivered: 400, acked: 2, timedOut: 1, fanOutDelaysMs: [1.5, 9] },
+  {
+    type: 'metrics',
+    delivered: 400,
+    acked: 2,
+    timedOut: 1,
+    rejectedMessages: 3,
+    fanOutDelaysMs: [1.5, 9],
+  },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
 ];
 
@@ -85,9 +92,26 @@ describe("the relay's messages between its two processes", () => {
       { type: 'read', id: 3, cursor: 0, limit: 256, maxBytes: 0 },
       // From a stream process of a version before it said how much a read may bring.
       { type: 'read', id: 3, cursor: 0, limit: 256 },
-      { type: 'metrics', delivered: 1.5, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
-      // From a stream process of a version before it counted heartbeat timeouts.
+      {
+        type: 'metrics',
+        delivered: 1.5,
+        acked: 0,
+        timedOut: 0,
+        rejectedMessages: 0,
+        fanOutDelaysMs: [],
+      },
+      {
+        type: 'metrics',
+        delivered: 1,
+        acked: 0,
+        timedOut: 0,
+        rejectedMessages: -1,
+        fanOutDelaysMs: [],
+      },
+      // From stream processes of versions before they counted heartbeat timeouts, and rejected
+      // messages.
       { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
+      { type: 'metrics', delivered: 1, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
       {
         type: 'status-result',
