@@ -304,6 +304,7 @@ describe.each([
     expect(await metric()).toBe(total);
     slow.ws.close();
   });
+
   it('says what it holds queued for a client that stopped reading, within its bound, and nothing once it is gone', async () => {
     const relay = await relayInProcess();
     // About 11 MB: more than the kernel's buffers take for a connection before the relay queues.

@@ -380,7 +380,7 @@ describe.each([
       await signed(webhookBody());
       await eventually(() => expect(client.events()).toHaveLength(1));
       expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
-      // Counted: the two that are not messages of the protocol, not the subscribe refused.
+      // Counted: the two that are not messages of the protocol, not the second subscribe.
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
         /^relay_stream_messages_rejected_total 2$/m,
       );
