@@ -320,12 +320,7 @@ function inProcessStreams(hub: StreamHub): Streams {
       hub.accept(request, socket, head);
       return true;
     },
-    status: () =>
-      Promise.resolve({
-        clients: hub.clients(),
-        fanOutWindowMs: hub.fanOutWindowMs(),
-        queuedBytes: hub.queuedBytes(),
-      }),
+    status: () => Promise.resolve(hub.figures()),
     running: () => true,
     close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };

@@ -25,15 +25,20 @@ export interface StreamHubOptions {
   fanOutWindowMaxMs: number;
 }
 
+/** What a stream hub says of itself in the relay's status (`/metrics`, `/healthz`). */
+export interface StreamHubFigures {
+  clients: number;
+  /** The fan-out's current window, in ms. */
+  fanOutWindowMs: number;
+  /** Bytes queued for all subscribers in their sockets here, not yet taken by the kernel. */
+  queuedBytes: number;
+}
+
 /** Every stream subscriber of one relay, and the fan-out that feeds them. */
 export interface StreamHub {
   /** Completes the WebSocket handshake of an upgrade already authorised, and serves it. */
   accept(request: UpgradeRequest, socket: Duplex, head: Buffer): void;
-  clients(): number;
-  /** The fan-out's current window, in ms. */
-  fanOutWindowMs(): number;
-  /** Bytes queued for all subscribers in their sockets here, not yet taken by the kernel. */
-  queuedBytes(): number;
+  figures(): StreamHubFigures;
   /** Sends each subscriber what it has not had yet, then closes every connection. */
   close(drainTimeoutMs: number): Promise<void>;
 }
@@ -77,12 +82,10 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         connections.add(connection);
       });
     },
-    clients: () => connections.size,
-    fanOutWindowMs: () => fanOut.windowMs(),
-    queuedBytes: () => {
-      let bytes = 0;
-      for (const connection of connections) bytes += connection.queuedBytes();
-      return bytes;
+    figures() {
+      let queuedBytes = 0;
+      for (const connection of connections) queuedBytes += connection.queuedBytes();
+      return { clients: connections.size, fanOutWindowMs: fanOut.windowMs(), queuedBytes };
     },
     async close(drainTimeoutMs) {
       await Promise.all(

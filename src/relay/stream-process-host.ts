@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { EventLog, StoredEvent } from './event-log';
 import { highWaterBytes } from './stream-connection';
-import type { UpgradeRequest } from './stream-hub';
+import type { StreamHubFigures, UpgradeRequest } from './stream-hub';
 import {
   checkMessage,
   fromStreamProcessSchema,
@@ -37,11 +37,7 @@ export interface Streams {
   close(drainTimeoutMs: number): Promise<void>;
 }
 
-export interface StreamStatus {
-  clients: number;
-  fanOutWindowMs: number;
-  /** Bytes queued for stream clients in their sockets, not yet taken by the kernel. */
-  queuedBytes: number;
+export interface StreamStatus extends StreamHubFigures {
   /** Served in a process of their own: that process's memory and event loop. */
   process?: StreamProcessFigures;
 }

@@ -177,9 +177,7 @@ process.on('message', (received: unknown, handle?: Socket) => {
       toMain({
         type: 'status-result',
         id: message.id,
-        clients: hub?.clients() ?? 0,
-        fanOutWindowMs: hub?.fanOutWindowMs() ?? 0,
-        queuedBytes: hub?.queuedBytes() ?? 0,
+        ...(hub?.figures() ?? { clients: 0, fanOutWindowMs: 0, queuedBytes: 0 }),
         process: {
           residentBytes: rss,
           heapUsedBytes: heapUsed,
