@@ -1,7 +1,13 @@
 import type { Socket } from 'node:net';
 
 /** Why an HTTP connection failed before (or outside) a request the relay could handle. */
-export type HttpClientErrorReason = 'cut_short' | 'timeout' | 'headers_too_large' | 'malformed';
+export const httpClientErrorReasons = [
+  'cut_short',
+  'timeout',
+  'headers_too_large',
+  'malformed',
+] as const;
+export type HttpClientErrorReason = (typeof httpClientErrorReasons)[number];
 
 /**
  * Node's error codes on an HTTP server's connections, by what the operator reads of them; null

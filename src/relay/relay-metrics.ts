@@ -1,18 +1,35 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StreamProcessFigures } from './stream-process-protocol';
 import type { StreamMetrics } from './stream-reporting';
-import type { HttpClientErrorReason } from './http-client-error';
+import { httpClientErrorReasons, type HttpClientErrorReason } from './http-client-error';
 
-export type WebhookRejectReason =
-  | 'bad_signature'
-  | 'bad_json'
-  | 'bad_envelope'
-  | 'too_large'
-  | 'bad_content_type'
-  | 'aborted'
-  /** Valid, but this relay's data directory lock was taken over: not stored, answered 503. */
-  | 'lock_lost'
-  | 'other';
+const webhookRejectReasons = [
+  'bad_signature',
+  'bad_json',
+  'bad_envelope',
+  'too_large',
+  'bad_content_type',
+  'aborted',
+  // Valid, but this relay's data directory lock was taken over: not stored, answered 503.
+  'lock_lost',
+  'other',
+] as const;
+export type WebhookRejectReason = (typeof webhookRejectReasons)[number];
+
+const streamRefusalReasons = ['bad_token', 'bad_path', 'unavailable'] as const;
+export type StreamRefusalReason = (typeof streamRefusalReasons)[number];
+
+/**
+ * Each of a counter's series, at 0 from the start: Prometheus's increase() needs a sample before a
+ * count's first rise to see it, and a series first scraped at 1 has none (an alert on a first wrong
+ * signature would never fire).
+ */
+function startAtZero<Reason extends string>(
+  counter: Counter<'reason'>,
+  reasons: readonly Reason[],
+): void {
+  for (const reason of reasons) counter.inc({ reason }, 0);
+}
 
 /** Seconds: from 1 ms (a quiet disk, an idle relay) to 2.5 s (a disk stalled behind other writers). */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -69,6 +86,9 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     labelNames: ['reason'],
     registers: [registry],
   });
+  startAtZero(rejected, webhookRejectReasons);
+  startAtZero(refused, streamRefusalReasons);
+  startAtZero(connectionErrors, httpClientErrorReasons);
   new Gauge({
     name: 'relay_head_seq',
     help: 'Newest stored seq.',
@@ -85,7 +105,7 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     storeFailed: () => storeFailures.inc(),
     duplicate: () => duplicates.inc(),
     rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
-    refused: (reason: 'bad_token' | 'bad_path' | 'unavailable') => refused.inc({ reason }),
+    refused: (reason: StreamRefusalReason) => refused.inc({ reason }),
     connectionError: (reason: HttpClientErrorReason) => connectionErrors.inc({ reason }),
   };
 }

@@ -151,7 +151,7 @@ describe.each([
     expect(text.match(/^relay_stream_process_\w+ \S+$/gm) ?? []).toHaveLength(ownProcess ? 4 : 0);
     if (ownProcess) expect(text).toMatch(/^relay_stream_process_up 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
-    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{reason="other"\}/m);
+    expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="other"\} 0$/m);
     // Nothing slow has happened: the window is at its 8 ms minimum (a hair above if the runner
     // took the CPU away mid-fan-out).
     const window = Number(/^relay_fan_out_window_seconds (\S+)$/m.exec(text)?.[1]);
@@ -171,6 +171,32 @@ describe.each([
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
     );
     client.ws.close();
+  });
+
+  it('counts every reason a webhook, a stream or a connection is refused from 0, so that an alert sees the first', async () => {
+    const relay = await relayInProcess();
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    const reasons = (name: string) =>
+      [...text.matchAll(new RegExp(`^${name}\\{reason="(\\w+)"\\} 0$`, 'gm'))].map(
+        (match) => match[1],
+      );
+    expect(reasons('relay_webhooks_rejected_total')).toEqual([
+      'bad_signature',
+      'bad_json',
+      'bad_envelope',
+      'too_large',
+      'bad_content_type',
+      'aborted',
+      'lock_lost',
+      'other',
+    ]);
+    expect(reasons('relay_stream_refused_total')).toEqual(['bad_token', 'bad_path', 'unavailable']);
+    expect(reasons('relay_http_connection_errors_total')).toEqual([
+      'cut_short',
+      'timeout',
+      'headers_too_large',
+      'malformed',
+    ]);
   });
 
   it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
@@ -397,7 +423,7 @@ describe('relay HTTP connections that fail before a request', () => {
     expect(text).toMatch(/^relay_http_connection_errors_total\{reason="malformed"\} 1$/m);
     expect(text).toMatch(/^relay_http_connection_errors_total\{reason="headers_too_large"\} 1$/m);
     // None of them was a webhook the relay refused.
-    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{/m);
+    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{.*\} [1-9]/m);
     // One reset mid-webhook, once the relay has its headers (it says to go on with the body), is
     // both: a webhook cut short and a connection cut short.
     await new Promise<void>((resolve) => {
@@ -463,7 +489,7 @@ describe('relay HTTP connections that fail before a request', () => {
     ]);
     const text = await (await fetch(`${relay.url}/metrics`)).text();
     expect(text).toMatch(/^relay_http_connection_errors_total\{reason="timeout"\} 3$/m);
-    expect(text).not.toMatch(/^relay_http_connection_errors_total\{reason="cut_short"\}/m);
+    expect(text).toMatch(/^relay_http_connection_errors_total\{reason="cut_short"\} 0$/m);
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
     await relay.close();
   });
@@ -539,7 +565,7 @@ describe('relay on a disk that will not take a write', () => {
     const text = await (await fetch(`${relay.url}/metrics`)).text();
     expect(text).toMatch(/^relay_webhook_store_failures_total 1$/m);
     expect(text).toMatch(/^relay_events_stored_total 1$/m);
-    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{/m);
+    expect(text).not.toMatch(/^relay_webhooks_rejected_total\{.*\} [1-9]/m);
     const line = logs.find((entry) => entry.includes('webhook could not be stored'));
     expect(JSON.parse(line ?? '')).toMatchObject({ level: 50, code: 'ENOSPC' });
     expect(logs.join('')).not.toContain('not-stored-marker-3d4e');
