@@ -86,6 +86,7 @@ const { process: relay, url: relayUrlKnown } = startBenchRelay({
   benchName: 'bench:relay-behind',
   refuse,
   semiSpaceMb: 4,
+  clients,
   relayArgs: ['--retention-events', String(Math.max(events, 100_000))],
 });
 const relayUrl = await relayUrlKnown;

@@ -208,6 +208,7 @@ const {
   // As docs/relay.md deploys it: the main process of a relay with a stream process does not fan
   // out, and needs a smaller young generation.
   semiSpaceMb: values['single-process'] ? 8 : 4,
+  clients: clientCount,
   relayArgs: [
     // The relay's own defaults unless given.
     ...(values['fan-out-window'] ? ['--fan-out-window', values['fan-out-window']] : []),

@@ -7,6 +7,8 @@ import { watchRelayOutput } from './relay-output';
 const relayCli = 'out/relay/cli.js';
 export const benchSecret = 'bench-secret';
 export const benchToken = 'bench-relay-token-0123';
+/** The relay's `--max-clients` unless given (src/relay/relay-server.ts, defaultMaxClients). */
+const relayDefaultMaxClients = 1_000;
 
 export interface BenchRelay {
   process: ChildProcess;
@@ -30,6 +32,11 @@ export function startBenchRelay(options: {
   refuse: (message: string) => never;
   /** The main process's young generation: 4 MB with a stream process (docs/relay.md), 8 without. */
   semiSpaceMb: number;
+  /**
+   * Stream clients the benchmark keeps connected: the relay is set to take them and 200 more
+   * (the relay benchmark's cycles connect 50 at a time beside them) where its default is fewer.
+   */
+  clients: number;
   relayArgs: readonly string[];
 }): BenchRelay {
   const { benchName, refuse } = options;
@@ -46,6 +53,9 @@ export function startBenchRelay(options: {
       relayCli,
       ...['--port', '0', '--data-dir', dataDir],
       ...['--webhook-secret', benchSecret, '--client-token', benchToken],
+      ...(options.clients + 200 > relayDefaultMaxClients
+        ? ['--max-clients', String(options.clients + 200)]
+        : []),
       ...options.relayArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },

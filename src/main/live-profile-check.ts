@@ -80,7 +80,7 @@ function checkRelayToken(
       const status = response.statusCode ?? 0;
       response.resume();
       socket.terminate();
-      const answer = describeRelayAnswer(status, where, response.headers.location);
+      const answer = describeRelayAnswer(status, where, response.headers);
       reject(
         new AppError(
           answer.tokenRefused ? 'relay_unauthorized' : 'relay_unreachable',

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { relayRefusalHeader, relayRefusedTooManyClients } from '../shared/relay-protocol';
 import {
   describeConnectionFailure,
   type ConnectionFailureKind,
@@ -14,10 +16,15 @@ export interface RelayAnswer {
 }
 
 /**
- * Reads the status (and a redirect's Location) a relay at `host` answered the stream's upgrade
- * with. A redirect's target is shown without its query, which may carry a sign-in's state.
+ * Reads the status (and a redirect's Location, a refusal's reason) a relay at `host` answered the
+ * stream's upgrade with. A redirect's target is shown without its query, which may carry a
+ * sign-in's state.
  */
-export function describeRelayAnswer(status: number, host: string, location?: string): RelayAnswer {
+export function describeRelayAnswer(
+  status: number,
+  host: string,
+  headers: IncomingHttpHeaders = {},
+): RelayAnswer {
   const inSettings = (message: string) => ({ tokenRefused: false, causeInSettings: true, message });
   if (status === 401 || status === 403)
     return {
@@ -30,11 +37,17 @@ export function describeRelayAnswer(status: number, host: string, location?: str
       `The relay at ${host} has no stream at that address (HTTP 404). Check the relay URL in Settings (it ends in /v1/stream).`,
     );
   if (status >= 300 && status < 400) {
-    const target = redirectTarget(location, host);
+    const target = redirectTarget(headers.location, host);
     return inSettings(
       `The relay at ${host} sends the stream to another address (HTTP ${status}${target === null ? '' : `, to ${target}`}). Check the relay URL in Settings: it must be the stream’s own address (wss:// for a relay on https://).`,
     );
   }
+  if (status === 503 && headers[relayRefusalHeader] === relayRefusedTooManyClients)
+    return {
+      tokenRefused: false,
+      causeInSettings: false,
+      message: `The relay at ${host} took this app’s relay token, but it is serving as many apps as it is set to (HTTP 503). The app connects once one of them leaves; if this goes on, tell whoever runs the relay (its --max-clients sets how many).`,
+    };
   if (status >= 500)
     return {
       tokenRefused: false,
@@ -66,4 +79,16 @@ function redirectTarget(location: string | undefined, host: string): string | nu
   } catch {
     return null;
   }
+}
+
+/** The longest wait a relay's Retry-After is taken for: a larger one is read as this. */
+const maxRetryAfterMs = 5 * 60_000;
+
+/**
+ * How long a relay's refusal asks to wait before trying again (`Retry-After` in seconds, at most
+ * five minutes), or 0 where it does not say (or says it as a date, which relays do not send).
+ */
+export function retryAfterMs(header: string | undefined): number {
+  if (header === undefined || !/^\d+$/.test(header.trim())) return 0;
+  return Math.min(Number(header.trim()) * 1000, maxRetryAfterMs);
 }

@@ -18,6 +18,7 @@ import {
   describeRelayAnswer,
   describeRelayHandshakeFault,
   describeRelayUnreached,
+  retryAfterMs,
 } from './relay-answer';
 
 /** Where the relay's gap said to forget the cursor, among the events queued to be applied. */
@@ -209,8 +210,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const status = response.statusCode ?? 0;
       logger.warn({ status }, 'relay refused the connection');
       ws.terminate();
-      const answer = describeRelayAnswer(status, relayHost, response.headers.location);
-      scheduleRetry(answer.message, answer.causeInSettings);
+      const answer = describeRelayAnswer(status, relayHost, response.headers);
+      const retryAfter = response.headers['retry-after'];
+      scheduleRetry(answer.message, answer.causeInSettings, retryAfterMs(retryAfter));
     });
     ws.on('message', (data) => {
       stillAlive();
@@ -332,9 +334,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     }
   }
 
-  function scheduleRetry(reason: string, causeInSettings = false): void {
+  /** `atLeastMs`: what the relay asked to wait (Retry-After), spread so its apps do not return at once. */
+  function scheduleRetry(reason: string, causeInSettings = false, atLeastMs = 0): void {
     if (stopped || retryTimer !== null) return;
-    const delay = Math.round(retryMs * (0.75 + Math.random() * 0.5));
+    const delay = Math.round(
+      Math.max(retryMs * (0.75 + Math.random() * 0.5), atLeastMs * (1 + Math.random() * 0.5)),
+    );
     retryMs = Math.min(retryMs * 2, maxRetryMs);
     setConnection({
       state: 'offline',

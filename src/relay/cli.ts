@@ -8,6 +8,7 @@ import {
   defaultFanOutWindowMaxMs,
   defaultFanOutWindowMs,
   defaultHeartbeatIntervalMs,
+  defaultMaxClients,
   defaultRequestTimeoutMs,
   startRelayServer,
   streamPath,
@@ -51,6 +52,9 @@ Usage: npm run relay -- [options]
                           even the ping's answer, by the next ping is dropped as dead
                           (default ${defaultHeartbeatIntervalMs / 1000}). Below the idle timeout of any proxy in
                           between, its pings keep a quiet connection from being cut
+  --max-clients <n>       Serve at most this many stream connections at once; one more is
+                          refused (HTTP 503, Retry-After) until one closes (default ${defaultMaxClients}).
+                          Each costs memory: see docs/relay.md, Limits today
   --single-process        Serve stream subscribers from the main process instead of a second
                           one: 10-20 MB less memory, a higher latency tail under heavy load;
                           for a machine with one core (run Node with --max-semi-space-size=8)
@@ -91,6 +95,7 @@ const values = orFail(
         'fan-out-window-max': { type: 'string', default: String(defaultFanOutWindowMaxMs) },
         'request-timeout': { type: 'string', default: String(defaultRequestTimeoutMs / 1000) },
         heartbeat: { type: 'string', default: String(defaultHeartbeatIntervalMs / 1000) },
+        'max-clients': { type: 'string', default: String(defaultMaxClients) },
         'single-process': { type: 'boolean', default: false },
         'stream-process': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -122,6 +127,7 @@ const retentionHours = positiveInteger('retention-hours', values['retention-hour
 const retentionEvents = positiveInteger('retention-events', values['retention-events']);
 const retentionMib = positiveInteger('retention-mib', values['retention-mib']);
 const requestTimeoutSeconds = positiveInteger('request-timeout', values['request-timeout']);
+const maxClients = positiveInteger('max-clients', values['max-clients']);
 const appLivenessSeconds = relayClientLivenessTimeoutMs / 1000;
 const maxHeartbeatSeconds = 30;
 const heartbeatSeconds = Number(values.heartbeat);
@@ -241,6 +247,7 @@ const relay = await startRelayServer({
   fanOutWindowMaxMs,
   requestTimeoutMs: requestTimeoutSeconds * 1000,
   heartbeatIntervalMs: heartbeatSeconds * 1000,
+  maxClients,
   eventLog,
   logger,
   streamsInOwnProcess: !values['single-process'],

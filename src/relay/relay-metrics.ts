@@ -16,7 +16,11 @@ const webhookRejectReasons = [
 ] as const;
 export type WebhookRejectReason = (typeof webhookRejectReasons)[number];
 
-const streamRefusalReasons = ['bad_token', 'bad_path', 'unavailable'] as const;
+/**
+ * Why a stream connection was refused: a wrong token, not the stream's path (or the relay shutting
+ * down), no stream process to take it (restarting), or the relay serving its `--max-clients`.
+ */
+const streamRefusalReasons = ['bad_token', 'bad_path', 'unavailable', 'too_many_clients'] as const;
 export type StreamRefusalReason = (typeof streamRefusalReasons)[number];
 
 /**
@@ -105,7 +109,7 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
     storeFailed: () => storeFailures.inc(),
     duplicate: () => duplicates.inc(),
     rejected: (reason: WebhookRejectReason) => rejected.inc({ reason }),
-    refused: (reason: StreamRefusalReason) => refused.inc({ reason }),
+    refused: (reason: StreamRefusalReason, count = 1) => refused.inc({ reason }, count),
     connectionError: (reason: HttpClientErrorReason) => connectionErrors.inc({ reason }),
   };
 }
@@ -120,7 +124,11 @@ export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
 export function createStreamMetrics(
   registry: Registry,
   options: {
+    /** Where connections the stream side refused are counted (relay_stream_refused_total). */
+    refused: RelayMetrics['refused'];
     clients: () => number;
+    /** The most connections the stream side serves at once (`--max-clients`). */
+    maxClients: number;
     fanOutWindowMs: () => number;
     queuedBytes: () => number;
     /**
@@ -165,6 +173,11 @@ export function createStreamMetrics(
       this.set(options.clients());
     },
   });
+  new Gauge({
+    name: 'relay_clients_max',
+    help: 'The most stream clients the relay serves at once (--max-clients); more are refused 503 (relay_stream_refused_total{reason="too_many_clients"}).',
+    registers: [registry],
+  }).set(options.maxClients);
   new Gauge({
     name: 'relay_stream_queued_bytes',
     help: "Bytes queued in the relay for stream clients that have not read them (beyond what the kernel's socket buffers hold); each client's bounded, all of them together with many (NaN like relay_clients).",
@@ -232,5 +245,6 @@ export function createStreamMetrics(
     acked: (count) => acked.inc(count),
     timedOut: (count) => timedOut.inc(count),
     rejectedMessages: (count) => rejectedMessages.inc(count),
+    refusedTooManyClients: (count) => options.refused('too_many_clients', count),
   };
 }

@@ -16,7 +16,7 @@ import { startStreamProcess, type StreamStatus, type Streams } from './stream-pr
 import { clientTokenProblem } from './client-token-rules';
 import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
 import { watchHttpRequestsBegun } from './http-requests-begun';
-import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
+import { ignoreErrorsBeforeHandshake, refuseUpgrade } from './upgrade-socket';
 
 export interface RelayServerOptions {
   host?: string;
@@ -37,6 +37,12 @@ export interface RelayServerOptions {
    * the next is dropped as dead (default 15 s).
    */
   heartbeatIntervalMs?: number;
+  /**
+   * The most stream connections served at once (default 1,000); one more is refused 503 with
+   * `Retry-After` until one closes, so that an app opening connections without end cannot grow
+   * the relay's memory with them.
+   */
+  maxClients?: number;
   /** At most one fan-out to subscribers per this many ms; events committed meanwhile wait for it (default 8). */
   fanOutWindowMs?: number;
   /** How far that window may grow while fan-outs are slow (default 50). */
@@ -63,6 +69,8 @@ export const defaultFanOutWindowMaxMs = 50;
 export const defaultRequestTimeoutMs = 30_000;
 /** How often subscribers are pinged, in ms (the CLI's default too). */
 export const defaultHeartbeatIntervalMs = 15_000;
+/** The most stream connections served at once (the CLI's default too). */
+export const defaultMaxClients = 1_000;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
@@ -75,6 +83,11 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     const problem = clientTokenProblem(clientToken, `client token ${index + 1}`);
     if (problem !== null) throw new Error(`The relay cannot take ${problem}.`);
   }
+  const maxClients = options.maxClients ?? defaultMaxClients;
+  if (!Number.isSafeInteger(maxClients) || maxClients < 1)
+    throw new Error(
+      `The relay's maxClients must be a whole number of 1 or more, not ${maxClients}.`,
+    );
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });
@@ -82,10 +95,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
     fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,
     fanOutWindowMaxMs: options.fanOutWindowMaxMs ?? defaultFanOutWindowMaxMs,
+    maxClients,
   };
   /** As the stream side answered /metrics' question before its gauges are read; null: no answer. */
   let streamStatus: StreamStatus | null = null;
   const streamMetrics = createStreamMetrics(metrics.registry, {
+    refused: metrics.refused,
+    maxClients,
     // With no stream process running, none is connected; with one that did not answer, unknown.
     clients: () => streamStatus?.clients ?? (streams.running() ? Number.NaN : 0),
     fanOutWindowMs: () => streamStatus?.fanOutWindowMs ?? Number.NaN,
@@ -324,8 +340,4 @@ function inProcessStreams(hub: StreamHub): Streams {
     running: () => true,
     close: (drainTimeoutMs) => hub.close(drainTimeoutMs),
   };
-}
-
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { relayClientMessageMaxBytes, relayLogIdHeader } from '../shared/relay-protocol';
+import {
+  relayClientMessageMaxBytes,
+  relayLogIdHeader,
+  relayRefusalHeader,
+  relayRefusedTooManyClients,
+} from '../shared/relay-protocol';
 import { createFanOut } from './fan-out';
 import {
   createStreamConnection,
@@ -10,6 +15,7 @@ import {
 } from './stream-connection';
 import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
+import { refuseUpgrade } from './upgrade-socket';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
 export type UpgradeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>;
@@ -23,7 +29,12 @@ export interface StreamHubOptions {
   heartbeatIntervalMs: number;
   fanOutWindowMs: number;
   fanOutWindowMaxMs: number;
+  /** Connections served at once; one more is refused 503 until one of them closes. */
+  maxClients: number;
 }
+
+/** What a connection refused for `maxClients` is told to wait before trying again, in seconds. */
+export const tooManyClientsRetryAfterSeconds = 30;
 
 /** What a stream hub says of itself in the relay's status (`/metrics`, `/healthz`). */
 export interface StreamHubFigures {
@@ -67,6 +78,19 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
 
   return {
     accept(request, socket, head) {
+      // Counted before the handshake, which ws completes before this returns.
+      if (connections.size >= options.maxClients) {
+        metrics.refusedTooManyClients(1);
+        log.warn(
+          { reason: 'too_many_clients', maxClients: options.maxClients },
+          'stream connection refused',
+        );
+        refuseUpgrade(socket, 503, 'Service Unavailable', {
+          'Retry-After': String(tooManyClientsRetryAfterSeconds),
+          [relayRefusalHeader]: relayRefusedTooManyClients,
+        });
+        return;
+      }
       // ws reads only these fields of the request during the handshake.
       wss.handleUpgrade(request as IncomingMessage, socket, head, (ws: WebSocket) => {
         const connection = createStreamConnection({

@@ -78,6 +78,7 @@ export async function startStreamProcess(options: {
   heartbeatIntervalMs: number;
   fanOutWindowMs: number;
   fanOutWindowMaxMs: number;
+  maxClients: number;
 }): Promise<Streams> {
   const { eventLog, logger, metrics } = options;
   const streamLogger = logger.child({ process: 'stream' });
@@ -119,6 +120,7 @@ export async function startStreamProcess(options: {
       metrics.acked(message.acked);
       metrics.timedOut(message.timedOut);
       metrics.rejectedMessages(message.rejectedMessages);
+      metrics.refusedTooManyClients(message.refusedTooManyClients);
       for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
     } else if (message.type === 'log') {
       streamLogger[message.level](message.fields, message.message);
@@ -195,6 +197,7 @@ export async function startStreamProcess(options: {
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         fanOutWindowMs: options.fanOutWindowMs,
         fanOutWindowMaxMs: options.fanOutWindowMaxMs,
+        maxClients: options.maxClients,
         ...position(),
       });
     });

@@ -36,6 +36,8 @@ export type ToStreamProcess =
       heartbeatIntervalMs: number;
       fanOutWindowMs: number;
       fanOutWindowMaxMs: number;
+      /** The most connections served at once; more are refused (StreamHubOptions). */
+      maxClients: number;
     } & LogPosition)
   | ({ type: 'commit'; events: readonly StoredEvent[] } & LogPosition)
   | ({ type: 'read-result'; id: number; events: readonly StoredEvent[] } & LogPosition)
@@ -75,6 +77,7 @@ export type FromStreamProcess =
       acked: number;
       timedOut: number;
       rejectedMessages: number;
+      refusedTooManyClients: number;
       fanOutDelaysMs: number[];
     }
   /** A line for the main process's log. */
@@ -113,6 +116,7 @@ export const toStreamProcessSchema: z.ZodMiniType<ToStreamProcess> = z.discrimin
     heartbeatIntervalMs: milliseconds(),
     fanOutWindowMs: milliseconds(),
     fanOutWindowMaxMs: milliseconds(),
+    maxClients: positiveWholeNumber(),
     ...logPosition,
   }),
   z.object({ type: z.literal('commit'), events: storedEvents, ...logPosition }),
@@ -165,6 +169,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       acked: wholeNumber(),
       timedOut: wholeNumber(),
       rejectedMessages: wholeNumber(),
+      refusedTooManyClients: wholeNumber(),
       fanOutDelaysMs: z.array(z.number()),
     }),
     z.object({

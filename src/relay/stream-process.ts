@@ -41,6 +41,7 @@ const nothingCounted = () => ({
   acked: 0,
   timedOut: 0,
   rejectedMessages: 0,
+  refusedTooManyClients: 0,
   fanOutDelaysMs: [] as number[],
 });
 let counted = nothingCounted();
@@ -66,6 +67,9 @@ const metrics: StreamMetrics = {
   },
   rejectedMessages(count) {
     counted.rejectedMessages += count;
+  },
+  refusedTooManyClients(count) {
+    counted.refusedTooManyClients += count;
   },
 };
 setInterval(sendMetrics, metricsFlushMs).unref();
@@ -137,6 +141,7 @@ process.on('message', (received: unknown, handle?: Socket) => {
         heartbeatIntervalMs: message.heartbeatIntervalMs,
         fanOutWindowMs: message.fanOutWindowMs,
         fanOutWindowMaxMs: message.fanOutWindowMaxMs,
+        maxClients: message.maxClients,
       });
       toMain({ type: 'ready' });
       return;

@@ -16,6 +16,8 @@ export interface StreamMetrics {
    * subscribe or an ack as docs/relay-protocol.md has them), each answered with an error.
    */
   rejectedMessages(count: number): void;
+  /** Connections refused for the relay serving as many as it takes (its `--max-clients`). */
+  refusedTooManyClients(count: number): void;
 }
 
 export interface StreamLog {

@@ -11,3 +11,16 @@ import type { Duplex } from 'node:stream';
 export function ignoreErrorsBeforeHandshake(socket: Duplex): void {
   socket.on('error', () => {});
 }
+
+/** Answers a request for a stream with `status` (no handshake), and closes its connection. */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  text: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\n${extra.join('')}Connection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
+}

@@ -18,6 +18,15 @@ export const relayLogIdHeader = 'relay-log-id';
 export const relayLogIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
+ * The header of a relay's 503 answer to the stream's upgrade that says why it refused the
+ * connection, where it says: `too-many-clients`, the relay serving as many stream connections as it
+ * is set to take (its `--max-clients`) after taking the token. Its `Retry-After` says in how many
+ * seconds to try again.
+ */
+export const relayRefusalHeader = 'relay-refused';
+export const relayRefusedTooManyClients = 'too-many-clients';
+
+/**
  * How long a client waits with nothing from the relay (no message, no ping) before taking the
  * connection for dead: three of the relay's default 15 s pings. The relay's pings must come more
  * often (its --heartbeat is at most 30 s).

@@ -20,6 +20,7 @@ import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
 import { closedAddress } from '../support/http-proxy';
 import { relaySettingsCheckError } from '../support/relay-settings-check';
+import { streamSubscriber } from '../support/stream-subscriber';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
 
@@ -40,6 +41,7 @@ async function startRelay(
     maxEvents?: number;
     /** The log id its data directory holds already (one restored from a backup). */
     logId?: string;
+    maxClients?: number;
   } = {},
 ) {
   const temp = makeTempDir('relay-client');
@@ -60,6 +62,7 @@ async function startRelay(
     ...(options.heartbeatIntervalMs !== undefined && {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     }),
+    ...(options.maxClients !== undefined && { maxClients: options.maxClients }),
   });
   cleanups.push(() => relay.close(100));
   return { relay, eventLog, streamUrl: `${relay.url.replace('http', 'ws')}/v1/stream` };
@@ -174,6 +177,14 @@ describe('a relay that answers, but not with the stream', () => {
   }
 
   const realRelayHost = async () => new URL((await startRelay()).relay.url).host;
+  /** A real relay set to take one stream client, and serving one. */
+  async function fullRelayHost() {
+    const { relay } = await startRelay({ maxClients: 1 });
+    const other = streamSubscriber(relay.url, token, null);
+    cleanups.push(() => other.ws.terminate());
+    await eventually(() => expect(other.subscribed()).toBe(true));
+    return new URL(relay.url).host;
+  }
   const handshakeFault = (host: string) =>
     `Something at ${host} answered the stream’s request, but not as a relay does (its WebSocket handshake was not valid). Check the relay URL in Settings; if it is right, a proxy or filter on this network may be altering the connection: try another network, and if it goes on, tell whoever runs the relay.`;
 
@@ -202,6 +213,14 @@ describe('a relay that answers, but not with the stream', () => {
       causeInSettings: false,
       says: (host: string) =>
         `The relay at ${host} answered HTTP 503: it may be down or restarting. Try again in a few minutes; if it goes on, tell whoever runs the relay.`,
+    },
+    {
+      answer: 'a relay serving as many apps as it is set to',
+      at: async () => ({ host: await fullRelayHost(), path: '/v1/stream', token }),
+      code: 'relay_unreachable',
+      causeInSettings: false,
+      says: (host: string) =>
+        `The relay at ${host} took this app’s relay token, but it is serving as many apps as it is set to (HTTP 503). The app connects once one of them leaves; if this goes on, tell whoever runs the relay (its --max-clients sets how many).`,
     },
     {
       // A server that sends plain HTTP to HTTPS, which a sign-in page's state may ride along with.
@@ -264,6 +283,29 @@ describe('a relay that answers, but not with the stream', () => {
       expect(error.userMessage).toBe(says(host));
     },
   );
+
+  it('waits as long as a relay asks (Retry-After) before trying again, where its own wait is shorter', async () => {
+    const fullRelay = startClient(`ws://${await fullRelayHost()}/v1/stream`);
+    await eventually(() => expect(fullRelay.changes.at(-1)?.state).toBe('offline'));
+    // 30 s asked, spread over up to half as much again so that a relay's apps do not all return at once.
+    const waitSeconds = Number(
+      /Retrying in (\d+)\u00a0s\.$/.exec(fullRelay.changes.at(-1)?.detail ?? '')?.[1],
+    );
+    expect(waitSeconds).toBeGreaterThanOrEqual(30);
+    expect(waitSeconds).toBeLessThanOrEqual(45);
+
+    const requestedAt: number[] = [];
+    const host = await onLoopback(
+      createServer((_request, response) => {
+        requestedAt.push(performance.now());
+        response.writeHead(503, { 'retry-after': '1' }).end();
+      }),
+    );
+    startClient(`ws://${host}/v1/stream`);
+    await eventually(() => expect(requestedAt).toHaveLength(2), 5_000);
+    // Its own first wait is 50 ms in these tests.
+    expect((requestedAt[1] as number) - (requestedAt[0] as number)).toBeGreaterThanOrEqual(1_000);
+  });
 
   it('is told from a relay not reached, which offers no settings to open', async () => {
     const { changes: unreached } = startClient(`ws://${await closedAddress()}/v1/stream`);

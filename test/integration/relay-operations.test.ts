@@ -24,7 +24,7 @@ import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
-import { refusedStream, streamSubscriber } from '../support/stream-subscriber';
+import { refusedStream, streamRefusal, streamSubscriber } from '../support/stream-subscriber';
 import { encodeClientFrame, openLeanStream } from '../../scripts/bench-relay/lean-stream-client';
 
 const secret = 'whsec_ops_9f8e7d';
@@ -42,6 +42,7 @@ async function relayInProcess(
     heartbeatIntervalMs?: number;
     fanOutWindowMs?: number;
     requestTimeoutMs?: number;
+    maxClients?: number;
     logs?: string[];
     /** The event log's durable write (a disk that fails, in a test). */
     writeAt?: FileEventLogOptions['writeAt'];
@@ -79,6 +80,7 @@ async function relayInProcess(
     }),
     ...(options.fanOutWindowMs !== undefined && { fanOutWindowMs: options.fanOutWindowMs }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.maxClients !== undefined && { maxClients: options.maxClients }),
     streamsInOwnProcess,
   });
   cleanups.push(() => temp.remove());
@@ -190,13 +192,62 @@ describe.each([
       'lock_lost',
       'other',
     ]);
-    expect(reasons('relay_stream_refused_total')).toEqual(['bad_token', 'bad_path', 'unavailable']);
+    expect(reasons('relay_stream_refused_total')).toEqual([
+      'bad_token',
+      'bad_path',
+      'unavailable',
+      'too_many_clients',
+    ]);
     expect(reasons('relay_http_connection_errors_total')).toEqual([
       'cut_short',
       'timeout',
       'headers_too_large',
       'malformed',
     ]);
+  });
+
+  it('refuses a stream connection past its most clients 503, saying why and when to try again, counts and logs it, and takes one again once a client leaves', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ maxClients: 2, logs });
+    const first = subscriber(relay.url, null);
+    const second = subscriber(relay.url, null);
+    await eventually(() => expect(first.subscribed() && second.subscribed()).toBe(true));
+
+    const refusal = await streamRefusal(relay.url, token);
+    expect(refusal?.status).toBe(503);
+    expect(refusal?.headers).toMatchObject({
+      'relay-refused': 'too-many-clients',
+      'retry-after': '30',
+    });
+    // A wrong token is refused as such whether or not there is room.
+    expect(await refusedStream(relay.url, 'wrong-token-0123456789')).toBe(401);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/^relay_stream_refused_total\{reason="too_many_clients"\} 1$/m);
+    expect(metrics).toMatch(/^relay_stream_refused_total\{reason="bad_token"\} 1$/m);
+    expect(metrics).toMatch(/^relay_clients_max 2$/m);
+    expect(metrics).toMatch(/^relay_clients 2$/m);
+    await eventually(() =>
+      expect(logs.join('')).toMatch(
+        /"reason":"too_many_clients","maxClients":2,"msg":"stream connection refused"/,
+      ),
+    );
+    expect(logs.join('')).not.toContain(token);
+
+    first.ws.close();
+    await first.closed;
+    await eventually(async () =>
+      expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_clients 1$/m),
+    );
+    const third = subscriber(relay.url, null);
+    await eventually(() => expect(third.subscribed()).toBe(true));
+    // The refusal disturbed no one: both connected now are sent what comes.
+    expect((await post(relay.url, webhookBody())).status).toBe(200);
+    await eventually(() => {
+      expect(second.events()).toHaveLength(1);
+      expect(third.events()).toHaveLength(1);
+    });
+    second.ws.close();
+    third.ws.close();
   });
 
   it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
@@ -732,6 +783,7 @@ describe('relay command line', () => {
       '--fan-out-window-max',
       '--request-timeout',
       '--heartbeat',
+      '--max-clients',
     ])
       expect(help.stdout).toContain(flag);
 
@@ -746,6 +798,10 @@ describe('relay command line', () => {
         '--retention-mib must be a whole number of 1 or more, got "0"',
       ],
       [['--port', '70000', ...credentials], '--port must be 0-65535'],
+      [
+        ['--max-clients', '0', ...credentials],
+        '--max-clients must be a whole number of 1 or more, got "0"',
+      ],
       [
         ['--request-timeout', '0', ...credentials],
         '--request-timeout must be a whole number of 1 or more, got "0"',
@@ -981,6 +1037,22 @@ describe('relay command line', () => {
       expect(relay.output()).toMatch(/"reason":"heartbeat_timeout","heartbeatMs":1000/),
     );
     answering.ws.close();
+    relay.child.kill('SIGTERM');
+  }, 30_000);
+
+  it('applies --max-clients: one connection more than it is set to take is refused 503, in its stream process', async () => {
+    const temp = makeTempDir('relay-max-clients');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, ['--max-clients', '1']);
+    const taken = subscriber(relay.url, null);
+    await eventually(() => expect(taken.subscribed()).toBe(true));
+    expect(await refusedStream(relay.url, token)).toBe(503);
+    await eventually(() =>
+      expect(relay.output()).toMatch(
+        /"process":"stream".*"reason":"too_many_clients","maxClients":1/,
+      ),
+    );
+    taken.ws.close();
     relay.child.kill('SIGTERM');
   }, 30_000);
 

@@ -73,6 +73,8 @@ function subscribeOver(
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
     metrics: createStreamMetrics(new Registry(), {
+      refused: () => undefined,
+      maxClients: 1_000,
       clients: () => 1,
       fanOutWindowMs: () => 5,
       queuedBytes: () => 0,

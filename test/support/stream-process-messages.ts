@@ -7,6 +7,7 @@ export const initForEmptyLog: ToStreamProcess = {
   heartbeatIntervalMs: 30_000,
   fanOutWindowMs: 8,
   fanOutWindowMaxMs: 50,
+  maxClients: 1_000,
   headSeq: 0,
   oldestSeq: null,
 };

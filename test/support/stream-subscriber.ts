@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 import { relayLogIdHeader, type RelayServerMessage } from '../../src/shared/relay-protocol';
 
@@ -30,14 +31,29 @@ export function streamSubscriber(
 
 /** A stream connection the relay should refuse; resolves with the HTTP status it answered. */
 export async function refusedStream(url: string, token: string): Promise<number | undefined> {
+  return (await streamRefusal(url, token))?.status;
+}
+
+/**
+ * A stream connection the relay should refuse: the HTTP status and headers it answered with, or
+ * undefined where it took the connection.
+ */
+export async function streamRefusal(
+  url: string,
+  token: string,
+): Promise<{ status: number | undefined; headers: IncomingHttpHeaders } | undefined> {
   const refused = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
     headers: { authorization: `Bearer ${token}` },
   });
   refused.on('error', () => undefined);
-  const status = await new Promise<number | undefined>((resolve) => {
-    refused.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+  const answer = await new Promise<
+    { status: number | undefined; headers: IncomingHttpHeaders } | undefined
+  >((resolve) => {
+    refused.once('unexpected-response', (_request, response) =>
+      resolve({ status: response.statusCode, headers: response.headers }),
+    );
     refused.once('open', () => resolve(undefined));
   });
   refused.terminate();
-  return status;
+  return answer;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRelayAnswer } from '../../src/main/relay-answer';
+import { describeRelayAnswer, retryAfterMs } from '../../src/main/relay-answer';
 
 const host = 'relay.example.com';
 
@@ -13,11 +13,13 @@ describe('what a relay’s answer in place of the stream means', () => {
   });
 
   it('names where a redirect leads, a relative one on the relay’s own host, and none it cannot read', () => {
-    expect(describeRelayAnswer(308, host, '/stream/v1?token=abc').message).toContain(
+    expect(describeRelayAnswer(308, host, { location: '/stream/v1?token=abc' }).message).toContain(
       `(HTTP 308, to http://${host}/stream/v1).`,
     );
     expect(describeRelayAnswer(302, host).message).toContain('(HTTP 302).');
-    expect(describeRelayAnswer(302, host, 'http://[broken').message).toContain('(HTTP 302).');
+    expect(describeRelayAnswer(302, host, { location: 'http://[broken' }).message).toContain(
+      '(HTTP 302).',
+    );
   });
 
   it('leaves a server error to the relay, and any other answer to the relay URL', () => {
@@ -30,5 +32,29 @@ describe('what a relay’s answer in place of the stream means', () => {
       causeInSettings: true,
       message: `The relay at ${host} answered HTTP 426, not with its stream. Check the relay URL in Settings (it ends in /v1/stream).`,
     });
+  });
+
+  it('tells a relay serving as many apps as it takes from one down, by its refusal header alone', () => {
+    const full = describeRelayAnswer(503, host, { 'relay-refused': 'too-many-clients' });
+    expect(full).toMatchObject({ tokenRefused: false, causeInSettings: false });
+    expect(full.message).toContain('serving as many apps as it is set to (HTTP 503)');
+    expect(describeRelayAnswer(503, host, { 'relay-refused': 'something-else' }).message).toContain(
+      'it may be down or restarting',
+    );
+    expect(
+      describeRelayAnswer(502, host, { 'relay-refused': 'too-many-clients' }).message,
+    ).toContain('it may be down or restarting');
+  });
+
+  it('reads a Retry-After in seconds, at most five minutes, and none it cannot read', () => {
+    expect(retryAfterMs('30')).toBe(30_000);
+    expect(retryAfterMs(' 5 ')).toBe(5_000);
+    expect(retryAfterMs('0')).toBe(0);
+    expect(retryAfterMs('86400')).toBe(300_000);
+    expect(retryAfterMs(undefined)).toBe(0);
+    expect(retryAfterMs('')).toBe(0);
+    expect(retryAfterMs('-1')).toBe(0);
+    expect(retryAfterMs('1.5')).toBe(0);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:00 GMT')).toBe(0);
   });
 });

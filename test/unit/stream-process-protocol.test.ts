@@ -58,6 +58,7 @@ const fromStreamProcess: FromStreamProcess[] = [
     acked: 2,
     timedOut: 1,
     rejectedMessages: 3,
+    refusedTooManyClients: 4,
     fanOutDelaysMs: [1.5, 9],
   },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
@@ -80,6 +81,9 @@ describe("the relay's messages between its two processes", () => {
       { type: 'commit', events: [{ ...event, seq: 0 }], ...position },
       { type: 'commit', events: [event], headSeq: -1, oldestSeq: 1 },
       { type: 'upgrade-go', id: '1' },
+      { ...initForEmptyLog, maxClients: 0 },
+      // From a main process of a version before the stream process refused clients past a most.
+      { ...initForEmptyLog, maxClients: undefined },
       // From a main process of a version before the stream process's own figures.
       { type: 'status', id: 2 },
       { type: 'close' },
@@ -98,6 +102,7 @@ describe("the relay's messages between its two processes", () => {
         acked: 0,
         timedOut: 0,
         rejectedMessages: 0,
+        refusedTooManyClients: 0,
         fanOutDelaysMs: [],
       },
       {
@@ -106,12 +111,30 @@ describe("the relay's messages between its two processes", () => {
         acked: 0,
         timedOut: 0,
         rejectedMessages: -1,
+        refusedTooManyClients: 0,
         fanOutDelaysMs: [],
       },
-      // From stream processes of versions before they counted heartbeat timeouts, and rejected
-      // messages.
+      {
+        type: 'metrics',
+        delivered: 1,
+        acked: 0,
+        timedOut: 0,
+        rejectedMessages: 0,
+        refusedTooManyClients: 0.5,
+        fanOutDelaysMs: [],
+      },
+      // From stream processes of versions before they counted heartbeat timeouts, rejected
+      // messages, and connections refused past the most they serve.
       { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
       { type: 'metrics', delivered: 1, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
+      {
+        type: 'metrics',
+        delivered: 1,
+        acked: 0,
+        timedOut: 0,
+        rejectedMessages: 0,
+        fanOutDelaysMs: [],
+      },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
       {
         type: 'status-result',
