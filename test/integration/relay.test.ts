@@ -211,6 +211,25 @@ describe.each([
       }
     });
 
+    it('will not start set to serve no stream client, or a part of one', async () => {
+      for (const maxClients of [0, 1.5]) {
+        const eventLog = openFileEventLog({ dataDir: join(temp.path, 'refused') });
+        await expect(
+          startRelayServer({
+            webhookSecrets: [secret],
+            clientTokens: [token],
+            eventLog,
+            logger: silentLogger(),
+            streamsInOwnProcess,
+            maxClients,
+          }),
+        ).rejects.toThrow(
+          `The relay's maxClients must be a whole number of 1 or more, not ${maxClients}.`,
+        );
+        await eventLog.close();
+      }
+    });
+
     it('refuses a wrong or missing token before any data flows', async () => {
       for (const headers of [{ authorization: 'Bearer nope' }, {}]) {
         const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, { headers });
