@@ -64,6 +64,17 @@ const fromStreamProcess: FromStreamProcess[] = [
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
 ];
 
+/** A stream process's counts, sent as it sends them; the refused ones below differ in one field. */
+const countsSent = {
+  type: 'metrics',
+  delivered: 1,
+  acked: 0,
+  timedOut: 0,
+  rejectedMessages: 0,
+  refusedTooManyClients: 0,
+  fanOutDelaysMs: [],
+};
+
 describe("the relay's messages between its two processes", () => {
   it('accept every message each process sends, as sent', () => {
     for (const message of toStreamProcess)
@@ -96,45 +107,14 @@ describe("the relay's messages between its two processes", () => {
       { type: 'read', id: 3, cursor: 0, limit: 256, maxBytes: 0 },
       // From a stream process of a version before it said how much a read may bring.
       { type: 'read', id: 3, cursor: 0, limit: 256 },
-      {
-        type: 'metrics',
-        delivered: 1.5,
-        acked: 0,
-        timedOut: 0,
-        rejectedMessages: 0,
-        refusedTooManyClients: 0,
-        fanOutDelaysMs: [],
-      },
-      {
-        type: 'metrics',
-        delivered: 1,
-        acked: 0,
-        timedOut: 0,
-        rejectedMessages: -1,
-        refusedTooManyClients: 0,
-        fanOutDelaysMs: [],
-      },
-      {
-        type: 'metrics',
-        delivered: 1,
-        acked: 0,
-        timedOut: 0,
-        rejectedMessages: 0,
-        refusedTooManyClients: 0.5,
-        fanOutDelaysMs: [],
-      },
+      { ...countsSent, delivered: 1.5 },
+      { ...countsSent, rejectedMessages: -1 },
+      { ...countsSent, refusedTooManyClients: 0.5 },
       // From stream processes of versions before they counted heartbeat timeouts, rejected
       // messages, and connections refused past the most they serve.
       { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
       { type: 'metrics', delivered: 1, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
-      {
-        type: 'metrics',
-        delivered: 1,
-        acked: 0,
-        timedOut: 0,
-        rejectedMessages: 0,
-        fanOutDelaysMs: [],
-      },
+      { ...countsSent, refusedTooManyClients: undefined },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
       {
         type: 'status-result',
@@ -163,6 +143,7 @@ describe("the relay's messages between its two processes", () => {
       { type: 'log', level: 'info', fields: {}, message: 'x' },
       { type: 'log', level: 'warn', fields: { nested: { a: 1 } }, message: 'x' },
     ];
+    expect(fromStreamProcessSchema.safeParse(countsSent).success).toBe(true);
     for (const message of refusedFromStream)
       expect(fromStreamProcessSchema.safeParse(message).success).toBe(false);
   });
