@@ -8,6 +8,7 @@ import {
   describeRelayAnswer,
   describeRelayHandshakeFault,
   describeRelayUnreached,
+  isRefusedForTooManyClients,
 } from './relay-answer';
 import { createStackOneApi } from './stackone-api';
 
@@ -80,6 +81,12 @@ function checkRelayToken(
       const status = response.statusCode ?? 0;
       response.resume();
       socket.terminate();
+      // The token taken, and no room just now: the settings are right, and once saved the relay
+      // client connects when there is room, saying meanwhile why it waits.
+      if (isRefusedForTooManyClients(status, response.headers)) {
+        resolve();
+        return;
+      }
       const answer = describeRelayAnswer(status, where, response.headers);
       reject(
         new AppError(

@@ -42,7 +42,7 @@ export function describeRelayAnswer(
       `The relay at ${host} sends the stream to another address (HTTP ${status}${target === null ? '' : `, to ${target}`}). Check the relay URL in Settings: it must be the stream’s own address (wss:// for a relay on https://).`,
     );
   }
-  if (status === 503 && headers[relayRefusalHeader] === relayRefusedTooManyClients)
+  if (isRefusedForTooManyClients(status, headers))
     return {
       tokenRefused: false,
       causeInSettings: false,
@@ -80,6 +80,13 @@ function redirectTarget(location: string | undefined, host: string): string | nu
     return null;
   }
 }
+
+/**
+ * Whether a relay took the token and refused the stream only for serving as many connections as
+ * it is set to (docs/relay-protocol.md): the settings that reached it are right.
+ */
+export const isRefusedForTooManyClients = (status: number, headers: IncomingHttpHeaders): boolean =>
+  status === 503 && headers[relayRefusalHeader] === relayRefusedTooManyClients;
 
 /** The longest wait a relay's Retry-After is taken for: a larger one is read as this. */
 const maxRetryAfterMs = 5 * 60_000;

@@ -19,7 +19,7 @@ import { relayLogIdHeader, relayLogIdPattern } from '../../src/shared/relay-prot
 import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
 import { closedAddress } from '../support/http-proxy';
-import { relaySettingsCheckError } from '../support/relay-settings-check';
+import { relaySettingsCheck, relaySettingsCheckError } from '../support/relay-settings-check';
 import { streamSubscriber } from '../support/stream-subscriber';
 import { makeTempDir } from '../support/temp-dir';
 import { logEvent } from '../support/webhooks';
@@ -215,14 +215,6 @@ describe('a relay that answers, but not with the stream', () => {
         `The relay at ${host} answered HTTP 503: it may be down or restarting. Try again in a few minutes; if it goes on, tell whoever runs the relay.`,
     },
     {
-      answer: 'a relay serving as many apps as it is set to',
-      at: async () => ({ host: await fullRelayHost(), path: '/v1/stream', token }),
-      code: 'relay_unreachable',
-      causeInSettings: false,
-      says: (host: string) =>
-        `The relay at ${host} took this app’s relay token, but it is serving as many apps as it is set to (HTTP 503). The app connects once one of them leaves; if this goes on, tell whoever runs the relay (its --max-clients sets how many).`,
-    },
-    {
       // A server that sends plain HTTP to HTTPS, which a sign-in page's state may ride along with.
       answer: 'a redirect',
       at: async () => ({
@@ -283,6 +275,22 @@ describe('a relay that answers, but not with the stream', () => {
       expect(error.userMessage).toBe(says(host));
     },
   );
+
+  it('says what a relay serving as many apps as it is set to means, where the settings check passes: the token was taken', async () => {
+    const host = await fullRelayHost();
+    const streamUrl = `ws://${host}/v1/stream`;
+    const { changes } = startClient(streamUrl, { initialRetryMs: 60_000 });
+    await eventually(() => expect(changes.at(-1)?.state).toBe('offline'));
+    expect(changes.at(-1)?.detail.replace(/ Retrying in \d+\u00a0s\.$/, '')).toBe(
+      `The relay at ${host} took this app’s relay token, but it is serving as many apps as it is set to (HTTP 503). The app connects once one of them leaves; if this goes on, tell whoever runs the relay (its --max-clients sets how many).`,
+    );
+    expect(changes.at(-1)?.causeInSettings).toBeUndefined();
+
+    await expect(relaySettingsCheck(streamUrl, 2_000, token)).resolves.toBeUndefined();
+    // A wrong token is refused as such, full or not.
+    const refused = await relaySettingsCheckError(streamUrl, 2_000, 'wrong-token-0123456789');
+    expect(refused.code).toBe('relay_unauthorized');
+  });
 
   it('waits as long as a relay asks (Retry-After) before trying again, where its own wait is shorter', async () => {
     const fullRelay = startClient(`ws://${await fullRelayHost()}/v1/stream`);
