@@ -34,7 +34,7 @@ export interface StreamHubOptions {
 }
 
 /** What a connection refused for `maxClients` is told to wait before trying again, in seconds. */
-export const tooManyClientsRetryAfterSeconds = 30;
+const tooManyClientsRetryAfterSeconds = 30;
 
 /** What a stream hub says of itself in the relay's status (`/metrics`, `/healthz`). */
 export interface StreamHubFigures {

@@ -14,7 +14,7 @@ import {
   type StreamProcessFigures,
   type ToStreamProcess,
 } from './stream-process-protocol';
-import type { StreamMetrics } from './stream-reporting';
+import { streamCountNames, type StreamMetrics } from './stream-reporting';
 
 /** The stream side as the relay's server sees it: served in its process or in a process of its own. */
 export interface Streams {
@@ -116,11 +116,7 @@ export async function startStreamProcess(options: {
         send({ type: 'read-failed', id: message.id, message: 'the event log could not be read' });
       }
     } else if (message.type === 'metrics') {
-      metrics.delivered(message.delivered);
-      metrics.acked(message.acked);
-      metrics.timedOut(message.timedOut);
-      metrics.rejectedMessages(message.rejectedMessages);
-      metrics.refusedTooManyClients(message.refusedTooManyClients);
+      for (const name of streamCountNames) metrics[name](message[name]);
       for (const ms of message.fanOutDelaysMs) metrics.fannedOut(ms);
     } else if (message.type === 'log') {
       streamLogger[message.level](message.fields, message.message);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { relayLogIdPattern } from '../shared/relay-protocol';
 import type { StoredEvent } from './event-log';
+import { streamCountNames, type StreamCountName } from './stream-reporting';
 
 /**
  * Messages between the relay's main process (webhooks, event log) and its stream process
@@ -71,15 +72,7 @@ export type FromStreamProcess =
       process: StreamProcessFigures;
     }
   /** Counted since the last such message; the main process's metrics add them up. */
-  | {
-      type: 'metrics';
-      delivered: number;
-      acked: number;
-      timedOut: number;
-      rejectedMessages: number;
-      refusedTooManyClients: number;
-      fanOutDelaysMs: number[];
-    }
+  | ({ type: 'metrics'; fanOutDelaysMs: number[] } & Record<StreamCountName, number>)
   /** A line for the main process's log. */
   | {
       type: 'log';
@@ -93,6 +86,9 @@ const wholeNumber = () => z.number().check(z.int(), z.nonnegative());
 /** Stored events' seqs, request ids, read limits (in events and bytes). */
 const positiveWholeNumber = () => z.number().check(z.int(), z.positive());
 const milliseconds = () => z.number().check(z.nonnegative());
+const streamCounts = Object.fromEntries(
+  streamCountNames.map((name) => [name, wholeNumber()]),
+) as Record<StreamCountName, ReturnType<typeof wholeNumber>>;
 const logPosition = {
   headSeq: wholeNumber(),
   oldestSeq: z.nullable(positiveWholeNumber()),
@@ -165,11 +161,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
     }),
     z.object({
       type: z.literal('metrics'),
-      delivered: wholeNumber(),
-      acked: wholeNumber(),
-      timedOut: wholeNumber(),
-      rejectedMessages: wholeNumber(),
-      refusedTooManyClients: wholeNumber(),
+      ...streamCounts,
       fanOutDelaysMs: z.array(z.number()),
     }),
     z.object({

@@ -18,7 +18,12 @@ import {
   type FromStreamProcess,
   type LogPosition,
 } from './stream-process-protocol';
-import type { StreamLog, StreamMetrics } from './stream-reporting';
+import {
+  streamCountNames,
+  type StreamCountName,
+  type StreamLog,
+  type StreamMetrics,
+} from './stream-reporting';
 import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 
 // This process loads no logger and no metrics library (each would cost it memory it is measured
@@ -37,40 +42,33 @@ const log: StreamLog = {
 const metricsFlushMs = 250;
 const maxDelaysHeld = 4096;
 const nothingCounted = () => ({
-  delivered: 0,
-  acked: 0,
-  timedOut: 0,
-  rejectedMessages: 0,
-  refusedTooManyClients: 0,
+  counts: Object.fromEntries(streamCountNames.map((name) => [name, 0])) as Record<
+    StreamCountName,
+    number
+  >,
   fanOutDelaysMs: [] as number[],
 });
 let counted = nothingCounted();
 function sendMetrics(): void {
-  const { fanOutDelaysMs, ...counts } = counted;
+  const { counts, fanOutDelaysMs } = counted;
   if (Object.values(counts).every((count) => count === 0) && fanOutDelaysMs.length === 0) return;
   toMain({ type: 'metrics', ...counts, fanOutDelaysMs });
   counted = nothingCounted();
 }
+const addTo =
+  (name: StreamCountName) =>
+  (count: number): void => {
+    counted.counts[name] += count;
+  };
 const metrics: StreamMetrics = {
   fannedOut(ms) {
     counted.fanOutDelaysMs.push(ms);
     if (counted.fanOutDelaysMs.length >= maxDelaysHeld) sendMetrics();
   },
-  delivered(count) {
-    counted.delivered += count;
-  },
-  acked(count) {
-    counted.acked += count;
-  },
-  timedOut(count) {
-    counted.timedOut += count;
-  },
-  rejectedMessages(count) {
-    counted.rejectedMessages += count;
-  },
-  refusedTooManyClients(count) {
-    counted.refusedTooManyClients += count;
-  },
+  ...(Object.fromEntries(streamCountNames.map((name) => [name, addTo(name)])) as Record<
+    StreamCountName,
+    (count: number) => void
+  >),
 };
 setInterval(sendMetrics, metricsFlushMs).unref();
 

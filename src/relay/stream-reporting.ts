@@ -20,6 +20,21 @@ export interface StreamMetrics {
   refusedTooManyClients(count: number): void;
 }
 
+/** The counts among them, each adding `count` to a counter of its own. */
+export type StreamCountName = Exclude<keyof StreamMetrics, 'fannedOut'>;
+
+/**
+ * Every count, named once: the stream process keeps and sends each (stream-process.ts), its
+ * message's schema checks each, and the main process adds each to its metrics.
+ */
+export const streamCountNames = Object.keys({
+  delivered: true,
+  acked: true,
+  timedOut: true,
+  rejectedMessages: true,
+  refusedTooManyClients: true,
+} satisfies Record<StreamCountName, true>) as readonly StreamCountName[];
+
 export interface StreamLog {
   warn(fields: Record<string, string | number>, message: string): void;
   error(fields: Record<string, string | number>, message: string): void;
