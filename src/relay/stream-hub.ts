@@ -15,6 +15,7 @@ import {
 } from './stream-connection';
 import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
+import { createRepeatedWarning } from './repeated-warning';
 import { refuseUpgrade } from './upgrade-socket';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
@@ -35,6 +36,9 @@ export interface StreamHubOptions {
 
 /** What a connection refused for `maxClients` is told to wait before trying again, in seconds. */
 const tooManyClientsRetryAfterSeconds = 30;
+
+/** How often refusals for `maxClients` are logged, summed, while they go on. */
+const tooManyClientsLogIntervalMs = 60_000;
 
 /** What a stream hub says of itself in the relay's status (`/metrics`, `/healthz`). */
 export interface StreamHubFigures {
@@ -75,16 +79,20 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     perMessageDeflate: false,
   });
   wss.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${options.logId}`));
+  const tooManyClientsWarning = createRepeatedWarning({
+    log,
+    fields: { reason: 'too_many_clients', maxClients: options.maxClients },
+    message: 'stream connection refused',
+    summedMessage: 'stream connections refused since the line before',
+    intervalMs: tooManyClientsLogIntervalMs,
+  });
 
   return {
     accept(request, socket, head) {
       // Counted before the handshake, which ws completes before this returns.
       if (connections.size >= options.maxClients) {
         metrics.refusedTooManyClients(1);
-        log.warn(
-          { reason: 'too_many_clients', maxClients: options.maxClients },
-          'stream connection refused',
-        );
+        tooManyClientsWarning.occurred();
         refuseUpgrade(socket, 503, 'Service Unavailable', {
           'Retry-After': String(tooManyClientsRetryAfterSeconds),
           [relayRefusalHeader]: relayRefusedTooManyClients,
@@ -117,6 +125,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       );
       fanOut.stop();
       wss.close();
+      tooManyClientsWarning.close();
     },
   };
 }

@@ -232,6 +232,13 @@ describe.each([
       ),
     );
     expect(logs.join('')).not.toContain(token);
+    // Apps that wait are refused again and again: the refusals that follow are logged summed.
+    expect(await refusedStream(relay.url, token)).toBe(503);
+    expect(await refusedStream(relay.url, token)).toBe(503);
+    expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+      /^relay_stream_refused_total\{reason="too_many_clients"\} 3$/m,
+    );
+    expect(logs.filter((line) => line.includes('"too_many_clients"'))).toHaveLength(1);
 
     first.ws.close();
     await first.closed;
@@ -246,8 +253,12 @@ describe.each([
       expect(second.events()).toHaveLength(1);
       expect(third.events()).toHaveLength(1);
     });
-    second.ws.close();
-    third.ws.close();
+    // The relay's close logs what it had summed and not yet logged.
+    await relay.close();
+    expect(logs.filter((line) => line.includes('"too_many_clients"'))).toHaveLength(2);
+    expect(logs.join('')).toMatch(
+      /"reason":"too_many_clients","maxClients":2,"occurrences":2,"seconds":[\d.]+,"msg":"stream connections refused since the line before"/,
+    );
   });
 
   it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
