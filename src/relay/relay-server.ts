@@ -17,6 +17,7 @@ import { clientTokenProblem } from './client-token-rules';
 import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
 import { watchHttpRequestsBegun } from './http-requests-begun';
 import { ignoreErrorsBeforeHandshake, refuseUpgrade } from './upgrade-socket';
+import { createStreamRefusalWarning } from './repeated-warning';
 
 export interface RelayServerOptions {
   host?: string;
@@ -270,6 +271,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return reply.code(status).send({ error: message });
   });
 
+  const badTokenWarning = createStreamRefusalWarning(logger, { reason: 'bad_token' });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     ignoreErrorsBeforeHandshake(socket);
     const path = (request.url ?? '').split('?')[0];
@@ -284,7 +286,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined || !isKnownToken(token, options.clientTokens)) {
       metrics.refused('bad_token');
-      logger.warn({ reason: 'bad_token' }, 'stream connection refused');
+      badTokenWarning.occurred();
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
     if (!streams.accept(request, socket, head)) {
@@ -320,6 +322,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         await streams.close(drainTimeoutMs);
         await httpClosed;
         await eventLog.close();
+        badTokenWarning.close();
       })();
       return closing;
     },

@@ -62,3 +62,18 @@ export function createRepeatedWarning(options: {
     },
   };
 }
+
+/**
+ * A stream refusal's warning (`stream connection refused`, `fields` saying why), summed a minute
+ * at a time: an app refused for a wrong token tries again within 40 s, one refused for a full
+ * relay within 45 s, on and on.
+ */
+export function createStreamRefusalWarning(log: StreamLog, fields: LogFields): RepeatedWarning {
+  return createRepeatedWarning({
+    log,
+    fields,
+    message: 'stream connection refused',
+    summedMessage: 'stream connections refused since the line before',
+    intervalMs: 60_000,
+  });
+}

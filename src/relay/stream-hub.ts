@@ -15,7 +15,7 @@ import {
 } from './stream-connection';
 import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
-import { createRepeatedWarning } from './repeated-warning';
+import { createStreamRefusalWarning } from './repeated-warning';
 import { refuseUpgrade } from './upgrade-socket';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
@@ -36,9 +36,6 @@ export interface StreamHubOptions {
 
 /** What a connection refused for `maxClients` is told to wait before trying again, in seconds. */
 const tooManyClientsRetryAfterSeconds = 30;
-
-/** How often refusals for `maxClients` are logged, summed, while they go on. */
-const tooManyClientsLogIntervalMs = 60_000;
 
 /** What a stream hub says of itself in the relay's status (`/metrics`, `/healthz`). */
 export interface StreamHubFigures {
@@ -79,12 +76,9 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     perMessageDeflate: false,
   });
   wss.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${options.logId}`));
-  const tooManyClientsWarning = createRepeatedWarning({
-    log,
-    fields: { reason: 'too_many_clients', maxClients: options.maxClients },
-    message: 'stream connection refused',
-    summedMessage: 'stream connections refused since the line before',
-    intervalMs: tooManyClientsLogIntervalMs,
+  const tooManyClientsWarning = createStreamRefusalWarning(log, {
+    reason: 'too_many_clients',
+    maxClients: options.maxClients,
   });
 
   return {

@@ -680,6 +680,25 @@ describe('relay logs', () => {
     for (const secretText of forbidden) expect(text).not.toContain(secretText);
   });
 
+  it('logs the first wrong token refused at once and the ones after it summed, what is summed on close at the latest', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(await refusedStream(relay.url, 'wrong-token-0123456789')).toBe(401);
+    }
+    expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+      /^relay_stream_refused_total\{reason="bad_token"\} 3$/m,
+    );
+    const badTokenLines = () => logs.filter((line) => line.includes('"bad_token"'));
+    expect(badTokenLines()).toHaveLength(1);
+    expect(badTokenLines()[0]).toMatch(/"reason":"bad_token","msg":"stream connection refused"/);
+    await relay.close();
+    expect(badTokenLines()).toHaveLength(2);
+    expect(badTokenLines()[1]).toMatch(
+      /"reason":"bad_token","occurrences":2,"seconds":[\d.]+,"msg":"stream connections refused since the line before"/,
+    );
+  });
+
   it("never writes them to its logs from the command line either, the stream process's included", async () => {
     const temp = makeTempDir('relay-logs');
     cleanups.push(() => temp.remove());
