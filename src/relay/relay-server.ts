@@ -17,7 +17,7 @@ import { clientTokenProblem } from './client-token-rules';
 import { answerHttpClientError, httpClientErrorReason } from './http-client-error';
 import { watchHttpRequestsBegun } from './http-requests-begun';
 import { ignoreErrorsBeforeHandshake, refuseUpgrade } from './upgrade-socket';
-import { createStreamRefusalWarning } from './repeated-warning';
+import { createSummedLog } from './summed-log';
 
 export interface RelayServerOptions {
   host?: string;
@@ -126,6 +126,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         }),
       );
   let shuttingDown = false;
+  // What clients outside the relay bring on as often as they like, summed (see summed-log).
+  const summedLog = createSummedLog(logger);
 
   const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const app = Fastify({
@@ -148,7 +150,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       // The error itself is never logged: it holds the request's bytes, headers and all.
       if (reason === 'cut_short')
         logger.debug({ reason }, 'HTTP connection cut short by its client');
-      else logger.warn({ reason }, 'HTTP request refused before it was read');
+      else summedLog.warn({ reason }, 'HTTP request refused before it was read');
       answerHttpClientError(reason, socket);
     },
   });
@@ -172,7 +174,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
 
   const refuseSignature = (reply: FastifyReply) => {
     metrics.rejected('bad_signature');
-    logger.warn({ reason: 'bad_signature' }, 'webhook rejected');
+    summedLog.warn({ reason: 'bad_signature' }, 'webhook rejected');
     return reply.code(401).send({ error: 'invalid or missing x-stackone-signature' });
   };
   const signatureOf = (request: FastifyRequest) => {
@@ -199,13 +201,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       parsedJson = JSON.parse(body);
     } catch {
       metrics.rejected('bad_json');
-      logger.warn({ reason: 'bad_json' }, 'webhook rejected');
+      summedLog.warn({ reason: 'bad_json' }, 'webhook rejected');
       return reply.code(400).send({ error: 'body is not UTF-8 JSON' });
     }
     const parsed = stackOneWebhookSchema.safeParse(parsedJson);
     if (!parsed.success) {
       metrics.rejected('bad_envelope');
-      logger.warn({ reason: 'bad_envelope' }, 'webhook rejected');
+      summedLog.warn({ reason: 'bad_envelope' }, 'webhook rejected');
       return reply.code(400).send({ error: 'body is not a StackOne webhook envelope' });
     }
     const storeStarted = performance.now();
@@ -223,7 +225,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       if (code === eventLogNotOwnedCode) {
         // Not the disk: another relay may be writing this log now (the command line stops).
         metrics.rejected('lock_lost');
-        logger.error(
+        summedLog.error(
           { code },
           "webhook refused (answered 503): the data directory's lock is no longer this relay's; " +
             'see docs/relay.md, What it guarantees',
@@ -231,7 +233,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
       } else {
         metrics.storeFailed();
         // Its code (ENOSPC, EIO, ...) alone: what the disk did, and nothing of the webhook.
-        logger.error(
+        summedLog.error(
           { code },
           'webhook could not be stored (answered 503): see docs/relay.md, Disk',
         );
@@ -255,12 +257,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     // reset and of a plain close alike): nothing the relay refused, and no one left to answer.
     if (error.code === 'ECONNRESET') {
       metrics.rejected('aborted');
-      logger.warn({ reason: 'aborted' }, 'webhook cut short by its sender');
+      summedLog.warn({ reason: 'aborted' }, 'webhook cut short by its sender');
       return reply.code(400).send({ error: 'request aborted' });
     }
     const status = error.statusCode ?? 500;
-    if (status >= 500) logger.error({ code: error.code }, 'relay request failed');
-    else logger.warn({ reason: error.code }, 'webhook rejected');
+    const code = error.code ?? 'unknown';
+    if (status >= 500) summedLog.error({ code }, 'relay request failed');
+    else summedLog.warn({ reason: code }, 'webhook rejected');
     metrics.rejected(status === 413 ? 'too_large' : status === 415 ? 'bad_content_type' : 'other');
     const message =
       status === 413
@@ -271,7 +274,6 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     return reply.code(status).send({ error: message });
   });
 
-  const badTokenWarning = createStreamRefusalWarning(logger, { reason: 'bad_token' });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     ignoreErrorsBeforeHandshake(socket);
     const path = (request.url ?? '').split('?')[0];
@@ -286,7 +288,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined || !isKnownToken(token, options.clientTokens)) {
       metrics.refused('bad_token');
-      badTokenWarning.occurred();
+      summedLog.warn({ reason: 'bad_token' }, 'stream connection refused');
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
     if (!streams.accept(request, socket, head)) {
@@ -322,7 +324,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         await streams.close(drainTimeoutMs);
         await httpClosed;
         await eventLog.close();
-        badTokenWarning.close();
+        summedLog.close();
       })();
       return closing;
     },

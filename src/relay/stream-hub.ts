@@ -15,7 +15,7 @@ import {
 } from './stream-connection';
 import { createStreamEvents, type CommittedEvents } from './stream-events';
 import type { StreamLog, StreamMetrics } from './stream-reporting';
-import { createStreamRefusalWarning } from './repeated-warning';
+import { createSummedLog } from './summed-log';
 import { refuseUpgrade } from './upgrade-socket';
 
 /** What the WebSocket handshake reads of an upgrade request; all a handed-over socket brings along. */
@@ -56,7 +56,9 @@ export interface StreamHub {
 }
 
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { log, metrics } = options;
+  const { metrics } = options;
+  // Its clients bring on its lines as often as they like (refused, dropped, misbehaving): summed.
+  const log = createSummedLog(options.log);
   const events = createStreamEvents(options.events);
   const connections = new Set<StreamConnection>();
   const fanOut = createFanOut({
@@ -76,17 +78,16 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     perMessageDeflate: false,
   });
   wss.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${options.logId}`));
-  const tooManyClientsWarning = createStreamRefusalWarning(log, {
-    reason: 'too_many_clients',
-    maxClients: options.maxClients,
-  });
 
   return {
     accept(request, socket, head) {
       // Counted before the handshake, which ws completes before this returns.
       if (connections.size >= options.maxClients) {
         metrics.refusedTooManyClients(1);
-        tooManyClientsWarning.occurred();
+        log.warn(
+          { reason: 'too_many_clients', maxClients: options.maxClients },
+          'stream connection refused',
+        );
         refuseUpgrade(socket, 503, 'Service Unavailable', {
           'Retry-After': String(tooManyClientsRetryAfterSeconds),
           [relayRefusalHeader]: relayRefusedTooManyClients,
@@ -119,7 +120,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       );
       fanOut.stop();
       wss.close();
-      tooManyClientsWarning.close();
+      log.close();
     },
   };
 }

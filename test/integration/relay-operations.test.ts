@@ -257,7 +257,7 @@ describe.each([
     await relay.close();
     expect(logs.filter((line) => line.includes('"too_many_clients"'))).toHaveLength(2);
     expect(logs.join('')).toMatch(
-      /"reason":"too_many_clients","maxClients":2,"occurrences":2,"seconds":[\d.]+,"msg":"stream connections refused since the line before"/,
+      /"reason":"too_many_clients","maxClients":2,"occurrences":2,"seconds":[\d.]+,"msg":"stream connection refused"/,
     );
   });
 
@@ -680,23 +680,39 @@ describe('relay logs', () => {
     for (const secretText of forbidden) expect(text).not.toContain(secretText);
   });
 
-  it('logs the first wrong token refused at once and the ones after it summed, what is summed on close at the latest', async () => {
+  it('logs the first of a rejection that repeats at once and the ones after it summed (wrong tokens, wrong signatures), what is summed on close at the latest', async () => {
     const logs: string[] = [];
     const relay = await relayInProcess({ logs });
     for (let attempt = 0; attempt < 3; attempt += 1) {
       expect(await refusedStream(relay.url, 'wrong-token-0123456789')).toBe(401);
+      const body = webhookBody();
+      const signedWrong = await postWebhook(relay.url, body, {
+        'content-type': 'application/json',
+        'x-stackone-signature': sign(body, 'whsec_not_this_relays'),
+      });
+      expect(signedWrong.status).toBe(401);
     }
-    expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
-      /^relay_stream_refused_total\{reason="bad_token"\} 3$/m,
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/^relay_stream_refused_total\{reason="bad_token"\} 3$/m);
+    expect(metrics).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 3$/m);
+    const linesOf = (reason: string) => logs.filter((line) => line.includes(`"${reason}"`));
+    expect(linesOf('bad_token')).toHaveLength(1);
+    expect(linesOf('bad_token')[0]).toMatch(
+      /"reason":"bad_token","msg":"stream connection refused"/,
     );
-    const badTokenLines = () => logs.filter((line) => line.includes('"bad_token"'));
-    expect(badTokenLines()).toHaveLength(1);
-    expect(badTokenLines()[0]).toMatch(/"reason":"bad_token","msg":"stream connection refused"/);
+    expect(linesOf('bad_signature')).toHaveLength(1);
+    expect(linesOf('bad_signature')[0]).toMatch(
+      /"reason":"bad_signature","msg":"webhook rejected"/,
+    );
     await relay.close();
-    expect(badTokenLines()).toHaveLength(2);
-    expect(badTokenLines()[1]).toMatch(
-      /"reason":"bad_token","occurrences":2,"seconds":[\d.]+,"msg":"stream connections refused since the line before"/,
+    expect(linesOf('bad_token')[1]).toMatch(
+      /"reason":"bad_token","occurrences":2,"seconds":[\d.]+,"msg":"stream connection refused"/,
     );
+    expect(linesOf('bad_signature')[1]).toMatch(
+      /"reason":"bad_signature","occurrences":2,"seconds":[\d.]+,"msg":"webhook rejected"/,
+    );
+    expect(linesOf('bad_token')).toHaveLength(2);
+    expect(linesOf('bad_signature')).toHaveLength(2);
   });
 
   it("never writes them to its logs from the command line either, the stream process's included", async () => {
