@@ -91,11 +91,20 @@ export const isRefusedForTooManyClients = (status: number, headers: IncomingHttp
 /** The longest wait a relay's Retry-After is taken for: a larger one is read as this. */
 const maxRetryAfterMs = 5 * 60_000;
 
+/** An HTTP date (RFC 9110's IMF-fixdate), as a proxy in front of a relay may give `Retry-After`. */
+const httpDatePattern = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
- * How long a relay's refusal asks to wait before trying again (`Retry-After` in seconds, at most
- * five minutes), or 0 where it does not say (or says it as a date, which relays do not send).
+ * How long a relay's refusal asks to wait before trying again (`Retry-After`, in seconds or as a
+ * date from `now`), at most five minutes (a clock set wrong here cannot hold the app off for
+ * longer), or 0 where it does not say or cannot be read.
  */
-export function retryAfterMs(header: string | undefined): number {
-  if (header === undefined || !/^\d+$/.test(header.trim())) return 0;
-  return Math.min(Number(header.trim()) * 1000, maxRetryAfterMs);
+export function retryAfterMs(header: string | undefined, now = Date.now()): number {
+  const value = header?.trim() ?? '';
+  const ms = /^\d+$/.test(value)
+    ? Number(value) * 1000
+    : httpDatePattern.test(value)
+      ? Date.parse(value) - now
+      : 0;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), maxRetryAfterMs) : 0;
 }

@@ -46,7 +46,7 @@ describe('what a relay’s answer in place of the stream means', () => {
     ).toContain('it may be down or restarting');
   });
 
-  it('reads a Retry-After in seconds, at most five minutes, and none it cannot read', () => {
+  it('reads a Retry-After in seconds or as a date, at most five minutes, and none it cannot read', () => {
     expect(retryAfterMs('30')).toBe(30_000);
     expect(retryAfterMs(' 5 ')).toBe(5_000);
     expect(retryAfterMs('0')).toBe(0);
@@ -55,6 +55,16 @@ describe('what a relay’s answer in place of the stream means', () => {
     expect(retryAfterMs('')).toBe(0);
     expect(retryAfterMs('-1')).toBe(0);
     expect(retryAfterMs('1.5')).toBe(0);
-    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:00 GMT')).toBe(0);
+  });
+
+  it('reads a Retry-After date from now: none where it has passed, at most five minutes', () => {
+    const now = Date.parse('2026-12-07T07:28:00Z');
+    expect(retryAfterMs('Mon, 07 Dec 2026 07:28:45 GMT', now)).toBe(45_000);
+    expect(retryAfterMs('Mon, 07 Dec 2026 07:27:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('Mon, 07 Dec 2026 09:00:00 GMT', now)).toBe(300_000);
+    // Dates in the other forms HTTP/1.0 allowed, or not dates, are not read.
+    expect(retryAfterMs('Monday, 07-Dec-26 07:28:45 GMT', now)).toBe(0);
+    expect(retryAfterMs('Mon, 07 Dec 2026 07:28:45 +0000', now)).toBe(0);
+    expect(retryAfterMs('Mon, 99 Dec 2026 07:28:45 GMT', now)).toBe(0);
   });
 });
