@@ -17,8 +17,9 @@ const webhookRejectReasons = [
 export type WebhookRejectReason = (typeof webhookRejectReasons)[number];
 
 /**
- * Why a stream connection was refused: a wrong token, not the stream's path (or the relay shutting
- * down), no stream process to take it (restarting), or the relay serving its `--max-clients`.
+ * Why a stream connection was refused: a wrong token, not the stream's path, the relay unable to
+ * take it now (its stream process restarting, or the relay shutting down), or the relay serving
+ * its `--max-clients`.
  */
 const streamRefusalReasons = ['bad_token', 'bad_path', 'unavailable', 'too_many_clients'] as const;
 export type StreamRefusalReason = (typeof streamRefusalReasons)[number];

@@ -277,13 +277,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     ignoreErrorsBeforeHandshake(socket);
     const path = (request.url ?? '').split('?')[0];
-    if (path !== streamPath || shuttingDown) {
+    if (path !== streamPath) {
       metrics.refused('bad_path');
-      return refuseUpgrade(
-        socket,
-        shuttingDown ? 503 : 404,
-        shuttingDown ? 'Service Unavailable' : 'Not Found',
-      );
+      return refuseUpgrade(socket, 404, 'Not Found');
+    }
+    if (shuttingDown) {
+      metrics.refused('unavailable');
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
     }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined || !isKnownToken(token, options.clientTokens)) {

@@ -261,6 +261,32 @@ describe.each([
     );
   });
 
+  it('refuses a stream connection whose request completes as the relay shuts down 503, where a wrong path is refused 404', async () => {
+    const relay = await relayInProcess();
+    const { hostname, port } = new URL(relay.url);
+    const upgradeHeaders = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+      `Authorization: Bearer ${token}\r\n`;
+    expect(await answerTo(relay.url, `${upgradeHeaders('/v1/other')}\r\n`)).toMatch(
+      /^HTTP\/1\.1 404 Not Found\r\n/,
+    );
+    const socket = connect(Number(port), hostname);
+    socket.setEncoding('utf8');
+    socket.once('error', () => undefined);
+    let answer = '';
+    socket.on('data', (chunk: string) => (answer += chunk));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // Its headers begun before the shutdown, so that the relay does not close it as idle.
+    socket.write(upgradeHeaders('/v1/stream'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = relay.close();
+    socket.write('\r\n');
+    await eventually(() => expect(answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/));
+    socket.destroy();
+    await closed;
+  });
+
   it("keeps a stream subscriber quiet for longer than an HTTP request may take: the request timeouts end at the stream's handshake", async () => {
     // Long enough that a runner busy elsewhere does not hold the handshake up past it.
     const relay = await relayInProcess({ requestTimeoutMs: 500 });
