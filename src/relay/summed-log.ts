@@ -23,9 +23,10 @@ interface Repeating {
  * coming again within `intervalMs` as one line at the interval's end, with `occurrences` and
  * `seconds` added, interval after interval while it goes on; once an interval passes without it,
  * it is logged at once again. For lines of the relay that clients outside it bring on as often as
- * they like: an app refused a stream connection tries again within 40-45 s on and on (1,000 of them
- * left on a retired token made 30 lines a second), StackOne posts a webhook signed with a secret
- * the relay has not been given as fast as ever, and a disk that fails fails each webhook.
+ * they like: an app refused a stream connection tries again within 40-45 s on and on (1,000 of
+ * them left on a retired token made about 30 lines a second), StackOne posts a webhook signed
+ * with a secret the relay has not been given as fast as ever, and a disk that fails fails each
+ * webhook.
  */
 export function createSummedLog(log: StreamLog, intervalMs = 60_000): SummedLog {
   const repeating = new Map<string, Repeating>();
