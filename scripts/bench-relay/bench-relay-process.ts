@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultMaxClients } from '../../src/relay/relay-defaults';
 import { watchRelayOutput } from './relay-output';
 
 const relayCli = 'out/relay/cli.js';
 export const benchSecret = 'bench-secret';
 export const benchToken = 'bench-relay-token-0123';
-/** The relay's `--max-clients` unless given (src/relay/relay-server.ts, defaultMaxClients). */
-const relayDefaultMaxClients = 1_000;
 
 export interface BenchRelay {
   process: ChildProcess;
@@ -53,7 +52,7 @@ export function startBenchRelay(options: {
       relayCli,
       ...['--port', '0', '--data-dir', dataDir],
       ...['--webhook-secret', benchSecret, '--client-token', benchToken],
-      ...(options.clients + 200 > relayDefaultMaxClients
+      ...(options.clients + 200 > defaultMaxClients
         ? ['--max-clients', String(options.clients + 200)]
         : []),
       ...options.relayArgs,

@@ -10,10 +10,8 @@ import {
   defaultHeartbeatIntervalMs,
   defaultMaxClients,
   defaultRequestTimeoutMs,
-  startRelayServer,
-  streamPath,
-  webhookPath,
-} from './relay-server';
+} from './relay-defaults';
+import { startRelayServer, streamPath, webhookPath } from './relay-server';
 
 const help = `StackOne webhook relay: receives signed StackOne webhooks, stores them durably and
 delivers them over a WebSocket to authorised apps, including ones that reconnect later.

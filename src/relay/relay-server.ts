@@ -18,6 +18,13 @@ import { answerHttpClientError, httpClientErrorReason } from './http-client-erro
 import { watchHttpRequestsBegun } from './http-requests-begun';
 import { ignoreErrorsBeforeHandshake, refuseUpgrade } from './upgrade-socket';
 import { createSummedLog } from './summed-log';
+import {
+  defaultFanOutWindowMaxMs,
+  defaultFanOutWindowMs,
+  defaultHeartbeatIntervalMs,
+  defaultMaxClients,
+  defaultRequestTimeoutMs,
+} from './relay-defaults';
 
 export interface RelayServerOptions {
   host?: string;
@@ -63,15 +70,6 @@ export interface RunningRelay {
 }
 
 export const webhookPath = '/webhooks/stackone';
-/** The fan-out window's minimum and how far it may grow, in ms (the CLI's defaults too). */
-export const defaultFanOutWindowMs = 8;
-export const defaultFanOutWindowMaxMs = 50;
-/** How long a client may take to send a request whole, in ms (the CLI's default too). */
-export const defaultRequestTimeoutMs = 30_000;
-/** How often subscribers are pinged, in ms (the CLI's default too). */
-export const defaultHeartbeatIntervalMs = 15_000;
-/** The most stream connections served at once (the CLI's default too). */
-export const defaultMaxClients = 1_000;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const streamPath = '/v1/stream';
 
