@@ -321,8 +321,9 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         const httpClosed = app.close();
         await streams.close(drainTimeoutMs);
         await httpClosed;
-        await eventLog.close();
+        // Nothing logs through it from here on; what it holds summed is logged even if the close fails.
         summedLog.close();
+        await eventLog.close();
       })();
       return closing;
     },
