@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StreamProcessFigures } from './stream-process-protocol';
-import type { StreamMetrics } from './stream-reporting';
+import { streamCloseReasons, type StreamCloseCount, type StreamMetrics } from './stream-reporting';
 import { httpClientErrorReasons, type HttpClientErrorReason } from './http-client-error';
 
 const webhookRejectReasons = [
@@ -154,6 +154,20 @@ export function createStreamMetrics(
     help: 'Stream clients dropped for sending nothing, not even an answer to a ping, for a heartbeat interval (a dead peer, or one that stopped reading).',
     registers: [registry],
   });
+  const connections = new Counter({
+    name: 'relay_stream_connections_total',
+    help: 'Stream connections taken (their handshake done); with relay_stream_closed_total, how often apps connect again.',
+    registers: [registry],
+  });
+  const closed = new Counter({
+    name: 'relay_stream_closed_total',
+    help: 'Stream connections ended, by why: client_closed (the app closed it), connection_lost (no close from either side: the network, a proxy, an app killed), heartbeat_timeout, protocol_error, bad_messages, read_failed, shutdown.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  startAtZero(closed, Object.values(streamCloseReasons));
+  const closedFor = (name: StreamCloseCount) => (count: number) =>
+    closed.inc({ reason: streamCloseReasons[name] }, count);
   const rejectedMessages = new Counter({
     name: 'relay_stream_messages_rejected_total',
     help: 'Messages from stream clients that are not messages of the protocol, each answered with an error (a connection that sends 10 is closed, 1008): a client of another version, or not an app.',
@@ -244,8 +258,18 @@ export function createStreamMetrics(
     fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
     delivered: (count) => delivered.inc(count),
     acked: (count) => acked.inc(count),
-    timedOut: (count) => timedOut.inc(count),
+    timedOut: (count) => {
+      timedOut.inc(count);
+      closedFor('timedOut')(count);
+    },
     rejectedMessages: (count) => rejectedMessages.inc(count),
     refusedTooManyClients: (count) => options.refused('too_many_clients', count),
+    connected: (count) => connections.inc(count),
+    closedByClient: closedFor('closedByClient'),
+    connectionsLost: closedFor('connectionsLost'),
+    closedForProtocolError: closedFor('closedForProtocolError'),
+    closedForBadMessages: closedFor('closedForBadMessages'),
+    closedForReadFailure: closedFor('closedForReadFailure'),
+    closedForShutdown: closedFor('closedForShutdown'),
   };
 }

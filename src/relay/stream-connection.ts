@@ -7,7 +7,7 @@ import {
 } from '../shared/relay-protocol';
 import type { OutgoingEvent } from './outgoing-event';
 import type { StreamEvents } from './stream-events';
-import type { StreamLog, StreamMetrics } from './stream-reporting';
+import type { StreamCloseCount, StreamLog, StreamMetrics } from './stream-reporting';
 import { joinAdjacentFrames } from './websocket-frame';
 
 export interface StreamConnection {
@@ -88,6 +88,9 @@ export function createStreamConnection(options: {
   let committedWhilePumping = false;
   let badMessages = 0;
   let alive = true;
+  /** Why the relay ended the connection, where it did: counted as it closes. */
+  let endedBy: StreamCloseCount | null = null;
+  metrics.connected(1);
 
   const send = (message: RelayServerMessage) => ws.send(JSON.stringify(message));
   const canWrite = () => !waitingForDrain && ws.readyState === ws.OPEN;
@@ -138,6 +141,7 @@ export function createStreamConnection(options: {
           { reason: error instanceof Error ? error.message : String(error) },
           'stream could not read the event log; closing the connection so that the client resumes',
         );
+        endedBy ??= 'closedForReadFailure';
         ws.close(1011, 'relay could not read its event log');
       },
     );
@@ -277,6 +281,7 @@ export function createStreamConnection(options: {
     metrics.rejectedMessages(1);
     log.warn({ reason: 'bad_client_message' }, 'stream message rejected');
     if (badMessages >= maxBadMessages) {
+      endedBy ??= 'closedForBadMessages';
       ws.close(1008, 'too many malformed messages');
       return;
     }
@@ -293,7 +298,7 @@ export function createStreamConnection(options: {
         { reason: 'heartbeat_timeout', heartbeatMs: options.heartbeatIntervalMs },
         'stream client dropped: it sent nothing, not even an answer to a ping, for a heartbeat interval',
       );
-      metrics.timedOut(1);
+      endedBy ??= 'timedOut';
       ws.terminate();
       return;
     }
@@ -303,9 +308,15 @@ export function createStreamConnection(options: {
   ws.on('pong', () => {
     alive = true;
   });
-  ws.on('error', () => ws.terminate());
-  ws.on('close', () => {
+  // ws emits errors of the protocol alone (a frame it does not allow, or over maxPayload); the
+  // socket's own (a reset) end the connection with no close, 1006.
+  ws.on('error', () => {
+    endedBy ??= 'closedForProtocolError';
+    ws.terminate();
+  });
+  ws.on('close', (code: number) => {
     clearInterval(heartbeat);
+    metrics[endedBy ?? (code === 1006 ? 'connectionsLost' : 'closedByClient')](1);
     options.onClose();
   });
 
@@ -323,6 +334,7 @@ export function createStreamConnection(options: {
       ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      endedBy ??= 'closedForShutdown';
       ws.close(1001, 'relay shutting down');
       const timer = setTimeout(() => ws.terminate(), Math.max(0, deadline - Date.now()) + 1_000);
       await closed;

@@ -18,6 +18,15 @@ export interface StreamMetrics {
   rejectedMessages(count: number): void;
   /** Connections refused for the relay serving as many as it takes (its `--max-clients`). */
   refusedTooManyClients(count: number): void;
+  /** Connections taken, their handshake done. */
+  connected(count: number): void;
+  // Why connections ended, beside the heartbeat's (timedOut): `streamCloseReasons` names each.
+  closedByClient(count: number): void;
+  connectionsLost(count: number): void;
+  closedForProtocolError(count: number): void;
+  closedForBadMessages(count: number): void;
+  closedForReadFailure(count: number): void;
+  closedForShutdown(count: number): void;
 }
 
 /** The counts among them, each adding `count` to a counter of its own. */
@@ -33,7 +42,33 @@ export const streamCountNames = Object.keys({
   timedOut: true,
   rejectedMessages: true,
   refusedTooManyClients: true,
+  connected: true,
+  closedByClient: true,
+  connectionsLost: true,
+  closedForProtocolError: true,
+  closedForBadMessages: true,
+  closedForReadFailure: true,
+  closedForShutdown: true,
 } satisfies Record<StreamCountName, true>) as readonly StreamCountName[];
+
+/**
+ * Why a stream connection ended, as `relay_stream_closed_total` gives it, by the count that counts
+ * it: the client closed it (an app that quits, or goes to another relay); it ended with no close
+ * from either side (the network, a proxy's idle timeout, an app killed); the heartbeat dropped it;
+ * the client broke the WebSocket protocol (a frame it does not allow, or one over the size limit);
+ * it sent too many messages not of the relay's protocol; the relay could not read its log for it;
+ * the relay shut down.
+ */
+export const streamCloseReasons = {
+  closedByClient: 'client_closed',
+  connectionsLost: 'connection_lost',
+  timedOut: 'heartbeat_timeout',
+  closedForProtocolError: 'protocol_error',
+  closedForBadMessages: 'bad_messages',
+  closedForReadFailure: 'read_failed',
+  closedForShutdown: 'shutdown',
+} as const satisfies Partial<Record<StreamCountName, string>>;
+export type StreamCloseCount = keyof typeof streamCloseReasons;
 
 export interface StreamLog {
   warn(fields: Record<string, string | number>, message: string): void;

@@ -204,6 +204,15 @@ describe.each([
       'headers_too_large',
       'malformed',
     ]);
+    expect(reasons('relay_stream_closed_total')).toEqual([
+      'client_closed',
+      'connection_lost',
+      'heartbeat_timeout',
+      'protocol_error',
+      'bad_messages',
+      'read_failed',
+      'shutdown',
+    ]);
   });
 
   it('refuses a stream connection past its most clients 503, saying why and when to try again, counts and logs it, and takes one again once a client leaves', async () => {
@@ -314,6 +323,56 @@ describe.each([
     expect(seconds).toBeGreaterThan(0.2);
     expect(seconds).toBeLessThan(1);
     client.ws.close();
+  });
+
+  it('counts the stream connections it takes and why each ended: closed by its client, lost, dropped for its heartbeat, for breaking the protocol, for garbage', async () => {
+    const relay = await relayInProcess({ heartbeatIntervalMs: 200 });
+    const connectedSubscriber = async (options: WebSocket.ClientOptions = {}) => {
+      const client = subscriber(relay.url, null, options);
+      await eventually(() => expect(client.subscribed()).toBe(true));
+      return client;
+    };
+    const closing = await connectedSubscriber();
+    closing.ws.close(1000);
+    await closing.closed;
+    // Gone with no close frame, as when the network or a proxy cuts the connection.
+    const cut = await connectedSubscriber();
+    cut.ws.terminate();
+    const silent = await connectedSubscriber({ autoPong: false });
+    await silent.closed;
+    const oversize = await connectedSubscriber();
+    oversize.ws.send('x'.repeat(70_000));
+    expect(await oversize.closed).toBe(1009);
+    const garbage = await connectedSubscriber();
+    for (let sent = 0; sent < 10; sent += 1) garbage.ws.send('garbage');
+    expect(await garbage.closed).toBe(1008);
+    const staying = await connectedSubscriber();
+
+    const count = (text: string, name: string) =>
+      Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    await eventually(async () => {
+      const text = await (await fetch(`${relay.url}/metrics`)).text();
+      expect(count(text, 'relay_stream_connections_total')).toBe(6);
+      expect(
+        Object.fromEntries(
+          [...text.matchAll(/^relay_stream_closed_total\{reason="(\w+)"\} (\d+)$/gm)].map(
+            (match) => [match[1], Number(match[2])],
+          ),
+        ),
+      ).toEqual({
+        client_closed: 1,
+        connection_lost: 1,
+        heartbeat_timeout: 1,
+        protocol_error: 1,
+        bad_messages: 1,
+        read_failed: 0,
+        shutdown: 0,
+      });
+      expect(count(text, 'relay_stream_clients_timed_out_total')).toBe(1);
+      expect(count(text, 'relay_clients')).toBe(1);
+    });
+    expect(staying.ws.readyState).toBe(staying.ws.OPEN);
+    staying.ws.close();
   });
 
   it('drops a peer that stops answering heartbeats, and counts and logs it', async () => {

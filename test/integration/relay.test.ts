@@ -373,6 +373,11 @@ describe.each([
       expect(code).toBe(1011);
       expect(reason).toBe('relay could not read its event log');
       expect(client.events()).toEqual([]);
+      await eventually(async () =>
+        expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(
+          /^relay_stream_closed_total\{reason="read_failed"\} 1$/m,
+        ),
+      );
 
       // The relay goes on taking webhooks, and a client that resumes once reads work gets them all.
       expect((await signed(webhookBody({ account_id: 'a-3' }))).status).toBe(200);

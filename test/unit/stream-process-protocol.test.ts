@@ -59,6 +59,13 @@ const fromStreamProcess: FromStreamProcess[] = [
     timedOut: 1,
     rejectedMessages: 3,
     refusedTooManyClients: 4,
+    connected: 5,
+    closedByClient: 1,
+    connectionsLost: 2,
+    closedForProtocolError: 0,
+    closedForBadMessages: 1,
+    closedForReadFailure: 0,
+    closedForShutdown: 0,
     fanOutDelaysMs: [1.5, 9],
   },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
@@ -72,6 +79,13 @@ const countsSent = {
   timedOut: 0,
   rejectedMessages: 0,
   refusedTooManyClients: 0,
+  connected: 0,
+  closedByClient: 0,
+  connectionsLost: 0,
+  closedForProtocolError: 0,
+  closedForBadMessages: 0,
+  closedForReadFailure: 0,
+  closedForShutdown: 0,
   fanOutDelaysMs: [],
 };
 
@@ -115,6 +129,9 @@ describe("the relay's messages between its two processes", () => {
       { type: 'metrics', delivered: 1, acked: 0, fanOutDelaysMs: [] },
       { type: 'metrics', delivered: 1, acked: 0, timedOut: 0, fanOutDelaysMs: [] },
       { ...countsSent, refusedTooManyClients: undefined },
+      // From one of a version before it counted connections taken and ended.
+      { ...countsSent, connected: undefined },
+      { ...countsSent, connectionsLost: -2 },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
       {
         type: 'status-result',
