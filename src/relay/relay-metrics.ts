@@ -166,8 +166,13 @@ export function createStreamMetrics(
     registers: [registry],
   });
   startAtZero(closed, Object.values(streamCloseReasons));
-  const closedFor = (name: StreamCloseCount) => (count: number) =>
-    closed.inc({ reason: streamCloseReasons[name] }, count);
+  // One count of StreamMetrics for each reason, each adding to its series.
+  const closedCounts = Object.fromEntries(
+    (Object.keys(streamCloseReasons) as StreamCloseCount[]).map((name) => [
+      name,
+      (count: number) => closed.inc({ reason: streamCloseReasons[name] }, count),
+    ]),
+  ) as Record<StreamCloseCount, (count: number) => void>;
   const rejectedMessages = new Counter({
     name: 'relay_stream_messages_rejected_total',
     help: 'Messages from stream clients that are not messages of the protocol, each answered with an error (a connection that sends 10 is closed, 1008): a client of another version, or not an app.',
@@ -254,22 +259,17 @@ export function createStreamMetrics(
   }
 
   return {
+    ...closedCounts,
     /** `ms` from the wall clock: clamped at 0 should the clock step back in between. */
     fannedOut: (ms: number) => deliveryDelaySeconds.observe(Math.max(0, ms) / 1000),
     delivered: (count) => delivered.inc(count),
     acked: (count) => acked.inc(count),
     timedOut: (count) => {
       timedOut.inc(count);
-      closedFor('timedOut')(count);
+      closedCounts.timedOut(count);
     },
     rejectedMessages: (count) => rejectedMessages.inc(count),
     refusedTooManyClients: (count) => options.refused('too_many_clients', count),
     connected: (count) => connections.inc(count),
-    closedByClient: closedFor('closedByClient'),
-    connectionsLost: closedFor('connectionsLost'),
-    closedForProtocolError: closedFor('closedForProtocolError'),
-    closedForBadMessages: closedFor('closedForBadMessages'),
-    closedForReadFailure: closedFor('closedForReadFailure'),
-    closedForShutdown: closedFor('closedForShutdown'),
   };
 }
