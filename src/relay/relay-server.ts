@@ -324,6 +324,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
         // Nothing logs through it from here on; what it holds summed is logged even if the close fails.
         summedLog.close();
         await eventLog.close();
+        logger.info('relay stopped');
       })();
       return closing;
     },

@@ -13,8 +13,11 @@ import { joinAdjacentFrames } from './websocket-frame';
 export interface StreamConnection {
   /** New events were committed: send them, from `batch` when this subscriber can take it whole. */
   deliverNew(batch: SharedBatch): void;
-  /** Sends what the client has not had yet, waits until it is written out, then closes. */
-  drainAndClose(timeoutMs: number): Promise<void>;
+  /**
+   * Sends what the client has not had yet, waits until it is written out, then closes. False where
+   * the time ran out with some of it not written out; true where all of it was, or the client left.
+   */
+  drainAndClose(timeoutMs: number): Promise<boolean>;
   /** Bytes queued in its socket here, not yet taken by the kernel. */
   queuedBytes(): number;
 }
@@ -327,18 +330,17 @@ export function createStreamConnection(options: {
     async drainAndClose(timeoutMs) {
       pump();
       const deadline = Date.now() + timeoutMs;
-      while (
-        ws.readyState === ws.OPEN &&
-        (pumping || waitingForDrain || socket.writableLength > 0) &&
-        Date.now() < deadline
-      ) {
+      const owed = () => pumping || waitingForDrain || socket.writableLength > 0;
+      while (ws.readyState === ws.OPEN && owed() && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      const drained = ws.readyState !== ws.OPEN || !owed();
       endedBy ??= 'closedForShutdown';
       ws.close(1001, 'relay shutting down');
       const timer = setTimeout(() => ws.terminate(), Math.max(0, deadline - Date.now()) + 1_000);
       await closed;
       clearTimeout(timer);
+      return drained;
     },
   };
 }

@@ -115,12 +115,32 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       return { clients: connections.size, fanOutWindowMs: fanOut.windowMs(), queuedBytes };
     },
     async close(drainTimeoutMs) {
-      await Promise.all(
+      const drained = await Promise.all(
         [...connections].map((connection) => connection.drainAndClose(drainTimeoutMs)),
       );
+      logShutdown(log, drained, drainTimeoutMs);
       fanOut.stop();
       wss.close();
       log.close();
     },
   };
+}
+
+/**
+ * How the shutdown left the connections open at its start: sent everything stored before they
+ * were closed, or cut short by the drain's time running out (they resume from their cursors when
+ * they connect again, so nothing is lost, but an operator restarting the relay should know).
+ */
+function logShutdown(log: StreamLog, drained: readonly boolean[], drainTimeoutMs: number): void {
+  if (drained.length === 0) return;
+  const cutShort = drained.filter((sentEverything) => !sentEverything).length;
+  const fields = { connections: drained.length, cutShort, drainTimeoutMs };
+  if (cutShort === 0)
+    log.info(fields, 'stream connections closed for the shutdown, each sent everything stored');
+  else
+    log.warn(
+      fields,
+      'stream connections closed for the shutdown, some before they were sent everything stored ' +
+        "(the drain's time ran out): they resume from their cursors when they connect again",
+    );
 }

@@ -76,7 +76,7 @@ export type FromStreamProcess =
   /** A line for the main process's log. */
   | {
       type: 'log';
-      level: 'warn' | 'error';
+      level: 'info' | 'warn' | 'error';
       fields: Record<string, string | number>;
       message: string;
     };
@@ -166,7 +166,7 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
     }),
     z.object({
       type: z.literal('log'),
-      level: z.enum(['warn', 'error']),
+      level: z.enum(['info', 'warn', 'error']),
       fields: z.record(z.string(), z.union([z.string(), z.number()])),
       message: z.string(),
     }),

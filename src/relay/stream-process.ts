@@ -31,6 +31,7 @@ import { ignoreErrorsBeforeHandshake } from './upgrade-socket';
 // and counts to the main process, which has both.
 const toMain = (message: FromStreamProcess) => process.send?.(message);
 const log: StreamLog = {
+  info: (fields, message) => toMain({ type: 'log', level: 'info', fields, message }),
   warn: (fields, message) => toMain({ type: 'log', level: 'warn', fields, message }),
   error: (fields, message) => toMain({ type: 'log', level: 'error', fields, message }),
 };

@@ -71,6 +71,7 @@ export const streamCloseReasons = {
 export type StreamCloseCount = keyof typeof streamCloseReasons;
 
 export interface StreamLog {
+  info(fields: Record<string, string | number>, message: string): void;
   warn(fields: Record<string, string | number>, message: string): void;
   error(fields: Record<string, string | number>, message: string): void;
 }

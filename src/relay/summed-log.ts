@@ -1,9 +1,10 @@
 import type { StreamLog } from './stream-reporting';
 
 type LogFields = Record<string, string | number>;
-type Level = keyof StreamLog;
+/** The levels summed: information is not brought on by clients. */
+type Level = Exclude<keyof StreamLog, 'info'>;
 
-/** A log whose lines that repeat are summed; `close` logs what it holds summed. */
+/** A log whose warnings and errors that repeat are summed; `close` logs what it holds summed. */
 export interface SummedLog extends StreamLog {
   close(): void;
 }
@@ -68,6 +69,7 @@ export function createSummedLog(log: StreamLog, intervalMs = 60_000): SummedLog 
   }
 
   return {
+    info: (fields, message) => log.info(fields, message),
     warn: (fields, message) => write('warn', fields, message),
     error: (fields, message) => write('error', fields, message),
     close() {

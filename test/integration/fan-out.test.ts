@@ -45,7 +45,7 @@ function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: Sh
         // Busy, as the relay is while it writes.
       }
     },
-    drainAndClose: () => Promise.resolve(),
+    drainAndClose: () => Promise.resolve(true),
     queuedBytes: () => 0,
   };
   fanOut = createFanOut({

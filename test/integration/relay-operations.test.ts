@@ -430,8 +430,9 @@ describe.each([
     expect(await busy.closed).toBe(1006);
   });
 
-  it('shuts down gracefully: every stored event reaches the connected client before it closes', async () => {
-    const relay = await relayInProcess();
+  it('shuts down gracefully: every stored event reaches the connected client before it closes, and says so', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
     const client = subscriber(relay.url, null);
     await eventually(() => expect(client.messages.some((m) => m.type === 'subscribed')).toBe(true));
     const bodies = Array.from({ length: 200 }, (_, n) =>
@@ -444,6 +445,49 @@ describe.each([
     expect(await client.closed).toBe(1001);
     expect(client.events()).toHaveLength(200);
     await relay.close();
+    const shutdownLines = logs.filter((line) => line.includes('closed for the shutdown'));
+    expect(shutdownLines).toHaveLength(1);
+    expect(shutdownLines[0]).toMatch(
+      /"level":30,.*"connections":1,"cutShort":0,"drainTimeoutMs":5000,"msg":"stream connections closed for the shutdown, each sent everything stored"/,
+    );
+    expect(logs.at(-1)).toMatch(/"msg":"relay stopped"/);
+  });
+
+  it("says how many connections its shutdown cut short, the drain's time running out before they were sent everything", async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
+    const reading = subscriber(relay.url, null);
+    const stalled = subscriber(relay.url, null);
+    cleanups.push(() => stalled.ws.terminate());
+    stalled.ws.on('open', () => stalled.ws.pause());
+    await eventually(() => expect(reading.subscribed()).toBe(true));
+    // About 11 MB: more than the kernel's buffers take for a connection before the relay queues.
+    const total = 12;
+    for (let i = 0; i < total; i++) {
+      const body = webhookBody({ account_id: `cut-short-${i}`, padding: 'q'.repeat(900_000) });
+      expect((await post(relay.url, body)).status).toBe(200);
+    }
+    await eventually(async () =>
+      expect(
+        Number(
+          /^relay_stream_queued_bytes (\S+)$/m.exec(
+            await (await fetch(`${relay.url}/metrics`)).text(),
+          )?.[1],
+        ),
+      ).toBeGreaterThan(0),
+    );
+    await relay.close(300);
+    expect(await reading.closed).toBe(1001);
+    expect(reading.events()).toHaveLength(total);
+    const shutdownLines = logs.filter((line) => line.includes('closed for the shutdown'));
+    expect(shutdownLines).toHaveLength(1);
+    expect(shutdownLines[0]).toMatch(
+      /"level":40,.*"connections":2,"cutShort":1,"drainTimeoutMs":300,"msg":"stream connections closed for the shutdown, some before they were sent everything stored \(the drain's time ran out\): they resume from their cursors when they connect again"/,
+    );
+    // What reached its socket it reads, and then the connection's end, with no close from the relay.
+    stalled.ws.resume();
+    expect(await stalled.closed).toBe(1006);
+    expect(stalled.events().length).toBeLessThan(total);
   });
 
   it('stops sending to a client that stops reading, and gives it everything once it reads again', async () => {
@@ -1169,6 +1213,23 @@ describe('relay command line', () => {
     );
     answering.ws.close();
     relay.child.kill('SIGTERM');
+  }, 30_000);
+
+  it('logs, as SIGTERM stops it, how its shutdown left the stream connections, then that it stopped', async () => {
+    const temp = makeTempDir('relay-stopped');
+    cleanups.push(() => temp.remove());
+    const relay = await spawnRelay(temp.path, 0, [], [], { LOG_LEVEL: 'info' });
+    const client = subscriber(relay.url, null);
+    await eventually(() => expect(client.subscribed()).toBe(true));
+    const exited = new Promise((resolve) => relay.child.once('exit', resolve));
+    relay.child.kill('SIGTERM');
+    expect(await client.closed).toBe(1001);
+    expect(await exited).toBe(0);
+    const lines = relay.output().trim().split('\n');
+    expect(lines.at(-2)).toMatch(
+      /"process":"stream","connections":1,"cutShort":0,"drainTimeoutMs":5000,"msg":"stream connections closed for the shutdown, each sent everything stored"/,
+    );
+    expect(lines.at(-1)).toMatch(/"msg":"relay stopped"/);
   }, 30_000);
 
   it('applies --max-clients: one connection more than it is set to take is refused 503, in its stream process', async () => {

@@ -69,6 +69,7 @@ const fromStreamProcess: FromStreamProcess[] = [
     fanOutDelaysMs: [1.5, 9],
   },
   { type: 'log', level: 'warn', fields: { reason: 'bad message', code: 1008 }, message: 'refused' },
+  { type: 'log', level: 'info', fields: { connections: 2, cutShort: 0 }, message: 'closed' },
 ];
 
 /** A stream process's counts, sent as it sends them; the refused ones below differ in one field. */
@@ -157,7 +158,7 @@ describe("the relay's messages between its two processes", () => {
         queuedBytes: 1.5,
         process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
       },
-      { type: 'log', level: 'info', fields: {}, message: 'x' },
+      { type: 'log', level: 'debug', fields: {}, message: 'x' },
       { type: 'log', level: 'warn', fields: { nested: { a: 1 } }, message: 'x' },
     ];
     expect(fromStreamProcessSchema.safeParse(countsSent).success).toBe(true);

@@ -6,6 +6,7 @@ type Line = { level: string; fields: Record<string, string | number>; message: s
 function summedLogTo(lines: Line[]) {
   return createSummedLog(
     {
+      info: (fields, message) => lines.push({ level: 'info', fields, message }),
       warn: (fields, message) => lines.push({ level: 'warn', fields, message }),
       error: (fields, message) => lines.push({ level: 'error', fields, message }),
     },
@@ -109,5 +110,19 @@ describe('a summed log', () => {
     });
     vi.advanceTimersByTime(120_000);
     expect(lines).toHaveLength(3);
+  });
+
+  it('passes information lines on as they come, each of them', () => {
+    const lines: Line[] = [];
+    const log = summedLogTo(lines);
+    const closed = { connections: 2, cutShort: 0, drainTimeoutMs: 5_000 };
+    log.info(closed, 'stream connections closed for the shutdown');
+    log.info(closed, 'stream connections closed for the shutdown');
+    expect(lines).toEqual([
+      { level: 'info', fields: closed, message: 'stream connections closed for the shutdown' },
+      { level: 'info', fields: closed, message: 'stream connections closed for the shutdown' },
+    ]);
+    log.close();
+    expect(lines).toHaveLength(2);
   });
 });
