@@ -476,9 +476,9 @@ describe.each([
         ),
       ).toBeGreaterThan(0),
     );
+    await eventually(() => expect(reading.events()).toHaveLength(total));
     await relay.close(300);
     expect(await reading.closed).toBe(1001);
-    expect(reading.events()).toHaveLength(total);
     const shutdownLines = logs.filter((line) => line.includes('closed for the shutdown'));
     expect(shutdownLines).toHaveLength(1);
     expect(shutdownLines[0]).toMatch(
