@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { appUserAgent } from '../shared/release-version';
 import { AppError } from './app-error';
 import { findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
@@ -58,7 +59,7 @@ function checkRelayToken(
   const where = new URL(streamUrl).host;
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(streamUrl, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'user-agent': appUserAgent },
       ...(network && { agent: network.webSocketAgent(streamUrl) }),
     });
     // ws's own handshake timeout fails with no code to tell it by; this one says why.

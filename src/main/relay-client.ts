@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import WebSocket from 'ws';
 import type { RelayConnection } from '../shared/domain';
+import { appUserAgent } from '../shared/release-version';
 import {
   relayClientLivenessTimeoutMs,
   relayClientMessageMaxBytes,
@@ -138,7 +139,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     if (stopped) return;
     if (!quietly) setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
     const ws = new WebSocket(options.streamUrl, {
-      headers: { authorization: `Bearer ${options.token}` },
+      headers: { authorization: `Bearer ${options.token}`, 'user-agent': appUserAgent },
       ...(options.webSocketAgent && { agent: options.webSocketAgent(options.streamUrl) }),
     });
     socket = ws;

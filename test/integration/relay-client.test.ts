@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -120,8 +120,11 @@ async function startScriptedRelay(options: { logIdHeader?: string } = {}) {
     server.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${logIdHeader}`));
   const connections: WebSocket[] = [];
   const fromClient: { type: string }[] = [];
-  server.on('connection', (ws) => {
+  /** The User-Agent of each connection's upgrade request. */
+  const userAgents: (string | undefined)[] = [];
+  server.on('connection', (ws, request) => {
     connections.push(ws);
+    userAgents.push(request.headers['user-agent']);
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string };
       fromClient.push(message);
@@ -137,7 +140,7 @@ async function startScriptedRelay(options: { logIdHeader?: string } = {}) {
       }),
   );
   const { port } = server.address() as AddressInfo;
-  return { connections, fromClient, streamUrl: `ws://127.0.0.1:${port}/v1/stream` };
+  return { connections, fromClient, userAgents, streamUrl: `ws://127.0.0.1:${port}/v1/stream` };
 }
 
 describe('a relay that answers, but not with the stream', () => {
@@ -319,6 +322,20 @@ describe('a relay that answers, but not with the stream', () => {
     const { changes: unreached } = startClient(`ws://${await closedAddress()}/v1/stream`);
     await eventually(() => expect(unreached.at(-1)?.state).toBe('offline'));
     expect(unreached.at(-1)?.causeInSettings).toBeUndefined();
+  });
+});
+
+describe('relay client', () => {
+  it("names itself to the relay as this release of the app, in the stream's connection and in the settings check", async () => {
+    const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { userAgents, streamUrl } = await startScriptedRelay();
+    const { client } = startClient(streamUrl);
+    await eventually(() => expect(client.connection.state).toBe('connected'));
+    await relaySettingsCheck(streamUrl, 2_000, token);
+    expect(userAgents).toEqual([
+      `stackone-onboarding/${packageJson.version}`,
+      `stackone-onboarding/${packageJson.version}`,
+    ]);
   });
 });
 
