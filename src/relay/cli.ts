@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '../main/logger';
 import { relayClientLivenessTimeoutMs } from '../shared/relay-protocol';
+import { releaseVersion } from '../shared/release-version';
 import { clientTokenProblem, ordinal } from './client-token-rules';
 import { defaultRetention, defaultSegmentMib, openFileEventLog } from './file-event-log';
 import {
@@ -58,6 +59,7 @@ Usage: npm run relay -- [options]
                           for a machine with one core (run Node with --max-semi-space-size=8)
   --stream-process        Serve them from a second process, so that sending to them and taking
                           webhooks each have a core (the default; docs/relay.md, Stream process)
+  --version               Show the relay's version
   --help                  Show this help
 
 Endpoints: POST ${webhookPath}, WebSocket ${streamPath}, GET /healthz, GET /metrics
@@ -96,6 +98,7 @@ const values = orFail(
         'max-clients': { type: 'string', default: String(defaultMaxClients) },
         'single-process': { type: 'boolean', default: false },
         'stream-process': { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values,
@@ -103,6 +106,10 @@ const values = orFail(
 
 if (values.help) {
   process.stdout.write(help);
+  process.exit(0);
+}
+if (values.version) {
+  process.stdout.write(`${releaseVersion}\n`);
   process.exit(0);
 }
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { releaseVersion } from '../shared/release-version';
 import type { StreamProcessFigures } from './stream-process-protocol';
 import { streamCloseReasons, type StreamCloseCount, type StreamMetrics } from './stream-reporting';
 import { httpClientErrorReasons, type HttpClientErrorReason } from './http-client-error';
@@ -46,6 +47,12 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 export function createRelayMetrics(options: { headSeq: () => number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'relay_build_info',
+    help: "The relay's release, as its version label; always 1. Apps name theirs in their User-Agent, logged beside what a client does wrong.",
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version: releaseVersion }, 1);
   const stored = new Counter({
     name: 'relay_events_stored_total',
     help: 'Webhooks stored (answered 200 for the first time).',

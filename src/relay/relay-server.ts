@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { stackOneWebhookSchema } from '../shared/webhook-event';
+import { releaseVersion } from '../shared/release-version';
 import { eventLogNotOwnedCode, type AppendResult, type EventLog } from './event-log';
 import { closeAfterSocketHoldersExit } from './handed-over-sockets';
 import { createRelayMetrics, createStreamMetrics } from './relay-metrics';
@@ -304,7 +305,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
   const host = options.host ?? '127.0.0.1';
-  logger.info({ port: address.port }, 'relay listening');
+  logger.info({ port: address.port, version: releaseVersion }, 'relay listening');
 
   let closing: Promise<void> | null = null;
   return {

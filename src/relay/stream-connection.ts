@@ -71,6 +71,8 @@ export function createStreamConnection(options: {
    * socket whole and at once: frames never interleave.
    */
   socket: Duplex;
+  /** How the client names itself, for the log lines of what it does wrong (`clientName`). */
+  client: string;
   events: Pick<StreamEvents, 'readAfter' | 'headSeq' | 'oldestSeq'>;
   log: StreamLog;
   heartbeatIntervalMs: number;
@@ -282,7 +284,7 @@ export function createStreamConnection(options: {
     }
     badMessages += 1;
     metrics.rejectedMessages(1);
-    log.warn({ reason: 'bad_client_message' }, 'stream message rejected');
+    log.warn({ reason: 'bad_client_message', client: options.client }, 'stream message rejected');
     if (badMessages >= maxBadMessages) {
       endedBy ??= 'closedForBadMessages';
       ws.close(1008, 'too many malformed messages');
@@ -298,7 +300,11 @@ export function createStreamConnection(options: {
   const heartbeat = setInterval(() => {
     if (!alive) {
       log.warn(
-        { reason: 'heartbeat_timeout', heartbeatMs: options.heartbeatIntervalMs },
+        {
+          reason: 'heartbeat_timeout',
+          heartbeatMs: options.heartbeatIntervalMs,
+          client: options.client,
+        },
         'stream client dropped: it sent nothing, not even an answer to a ping, for a heartbeat interval',
       );
       endedBy ??= 'timedOut';

@@ -7,6 +7,7 @@ import {
   relayRefusalHeader,
   relayRefusedTooManyClients,
 } from '../shared/relay-protocol';
+import { clientName } from './client-name';
 import { createFanOut } from './fan-out';
 import {
   createStreamConnection,
@@ -99,6 +100,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         const connection = createStreamConnection({
           ws,
           socket,
+          client: clientName(request.headers['user-agent']),
           events,
           log,
           heartbeatIntervalMs: options.heartbeatIntervalMs,

@@ -28,6 +28,8 @@ import { refusedStream, streamRefusal, streamSubscriber } from '../support/strea
 import { encodeClientFrame, openLeanStream } from '../../scripts/bench-relay/lean-stream-client';
 
 const secret = 'whsec_ops_9f8e7d';
+const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string })
+  .version;
 const token = 'client-token-ops-1a2b3c';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -168,6 +170,7 @@ describe.each([
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^relay_acks_total 0$/m);
     expect(text).toMatch(/^relay_stream_messages_rejected_total 0$/m);
+    expect(text).toContain(`\nrelay_build_info{version="${packageVersion}"} 1\n`);
     client.ws.send(JSON.stringify({ type: 'ack', seq: client.events()[0]?.seq }));
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
@@ -379,7 +382,10 @@ describe.each([
     const logs: string[] = [];
     const relay = await relayInProcess({ heartbeatIntervalMs: 100, logs });
     const answering = subscriber(relay.url, null);
-    const silent = subscriber(relay.url, null, { autoPong: false });
+    const silent = subscriber(relay.url, null, {
+      autoPong: false,
+      headers: { authorization: `Bearer ${token}`, 'user-agent': 'stackone-onboarding/9.9.9' },
+    });
     await eventually(() => expect(silent.messages.some((m) => m.type === 'subscribed')).toBe(true));
     expect(await silent.closed).toBe(1006);
     await eventually(async () =>
@@ -392,8 +398,41 @@ describe.each([
     expect(metrics).toMatch(/^relay_stream_clients_timed_out_total 1$/m);
     const dropped = logs.filter((line) => line.includes('"reason":"heartbeat_timeout"'));
     expect(dropped).toHaveLength(1);
-    expect(JSON.parse(dropped[0] as string)).toMatchObject({ level: 40, heartbeatMs: 100 });
+    expect(JSON.parse(dropped[0] as string)).toMatchObject({
+      level: 40,
+      heartbeatMs: 100,
+      client: 'stackone-onboarding/9.9.9',
+    });
     answering.ws.close();
+  });
+
+  it('names a client that sends what it does not understand as the client names itself, fit for its log', async () => {
+    const logs: string[] = [];
+    const relay = await relayInProcess({ logs });
+    const withUserAgent = (userAgent: string) => ({
+      headers: { authorization: `Bearer ${token}`, 'user-agent': userAgent },
+    });
+    const named = [
+      subscriber(relay.url, null, withUserAgent('stackone-onboarding/0.0.1')),
+      subscriber(relay.url, null, withUserAgent(`odd\tclient ${'\u00e9'}${'x'.repeat(100)}`)),
+      subscriber(relay.url, null),
+    ];
+    for (const client of named) {
+      await eventually(() => expect(client.subscribed()).toBe(true));
+      client.ws.send('not json');
+    }
+    await eventually(() =>
+      expect(logs.filter((line) => line.includes('stream message rejected'))).toHaveLength(3),
+    );
+    const clients = logs
+      .filter((line) => line.includes('stream message rejected'))
+      .map((line) => (JSON.parse(line) as { client: string }).client);
+    expect(clients).toEqual([
+      'stackone-onboarding/0.0.1',
+      `odd?client ?${'x'.repeat(65)}...`,
+      'unnamed',
+    ]);
+    for (const client of named) client.ws.close();
   });
 
   it('serves subscribers near the head from the newest events committed, without reading the log', async () => {
@@ -943,6 +982,11 @@ function runRelayCli(
 }
 
 describe('relay command line', () => {
+  it("prints its version, package.json's", async () => {
+    const run = await runRelayCli(['--version']);
+    expect(run).toEqual({ code: 0, stdout: `${packageVersion}\n`, stderr: '' });
+  });
+
   it('prints its help, and refuses a bad option with a clear message and exit code 2', async () => {
     const help = await runRelayCli(['--help']);
     expect(help.code).toBe(0);

@@ -69,6 +69,7 @@ function subscribeOver(
   const connection = createStreamConnection({
     ws,
     socket: socket as Duplex,
+    client: 'stackone-onboarding/0.0.0-test',
     events: createStreamEvents(committed),
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
