@@ -1003,6 +1003,7 @@ describe('relay command line', () => {
       '--request-timeout',
       '--heartbeat',
       '--max-clients',
+      '--version',
     ])
       expect(help.stdout).toContain(flag);
 
