@@ -365,6 +365,7 @@ export function createAppSession(deps: {
           relay: profile.relayStreamUrl,
         },
         relay: status.relay,
+        relayVersion: service.relayClient.relayVersion,
         relayPosition: {
           cursor: storeFor(profile.mode).relayCursor,
           logId: storeFor(profile.mode).relayLogId,

@@ -11,6 +11,8 @@ export interface DiagnosticsFacts {
   mode: 'demo' | 'live';
   endpoints: { api: string; app: string; relay: string };
   relay: RelayConnection;
+  /** The relay's release, as its last stream connection gave it; null where none has. */
+  relayVersion: string | null;
   /**
    * How far the app has applied the relay's events (its cursor) and in which of the relay's logs
    * (its log id), to compare with the relay's `/healthz` and its log's `event log opened`.
@@ -64,6 +66,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Mode: ${facts.mode}`,
     `StackOne API: ${facts.endpoints.api} (app ${facts.endpoints.app})`,
     `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
+    `Relay release: ${facts.relayVersion ?? 'not known (no stream connection yet, or a relay from before it gave its release)'}`,
     `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'

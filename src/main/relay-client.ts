@@ -9,6 +9,8 @@ import {
   relayLogIdHeader,
   relayLogIdPattern,
   relayServerMessageSchema,
+  relayVersionHeader,
+  relayVersionPattern,
   type RelayClientMessage,
   type RelayEventMessage,
 } from '../shared/relay-protocol';
@@ -104,6 +106,11 @@ export interface RelayClient {
    */
   checkConnection(): void;
   readonly connection: RelayConnection;
+  /**
+   * The relay's release as its last stream connection gave it (`Relay-Version`), for the
+   * diagnostics; null until a relay has given one.
+   */
+  readonly relayVersion: string | null;
 }
 
 export function createRelayClient(options: RelayClientOptions): RelayClient {
@@ -115,6 +122,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const relayHost = new URL(options.streamUrl).host;
   let connection: RelayConnection = { state: 'offline', detail: 'Not started.' };
+  let relayVersion: string | null = null;
   let socket: WebSocket | null = null;
   let retryMs = initialRetryMs;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -204,6 +212,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const header = response.headers[relayLogIdHeader];
       if (typeof header === 'string' && relayLogIdPattern.test(header)) relayLogId = header;
       else if (header !== undefined) logger.warn('ignoring a relay log id that is not one');
+      const version = response.headers[relayVersionHeader];
+      relayVersion =
+        typeof version === 'string' && relayVersionPattern.test(version) ? version : null;
     });
     ws.on('ping', stillAlive);
     ws.on('pong', stillAlive);
@@ -404,6 +415,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
     get connection() {
       return connection;
+    },
+    get relayVersion() {
+      return relayVersion;
     },
   };
 }

@@ -6,7 +6,9 @@ import {
   relayLogIdHeader,
   relayRefusalHeader,
   relayRefusedTooManyClients,
+  relayVersionHeader,
 } from '../shared/relay-protocol';
+import { releaseVersion } from '../shared/release-version';
 import { clientName } from './client-name';
 import { createFanOut } from './fan-out';
 import {
@@ -78,7 +80,12 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     maxPayload: relayClientMessageMaxBytes,
     perMessageDeflate: false,
   });
-  wss.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${options.logId}`));
+  wss.on('headers', (headers) =>
+    headers.push(
+      `${relayLogIdHeader}: ${options.logId}`,
+      `${relayVersionHeader}: ${releaseVersion}`,
+    ),
+  );
 
   return {
     accept(request, socket, head) {

@@ -18,6 +18,14 @@ export const relayLogIdHeader = 'relay-log-id';
 export const relayLogIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
+ * The response header of the stream's upgrade that gives the relay's release (`--version`), for
+ * the app's diagnostics to set beside its own.
+ */
+export const relayVersionHeader = 'relay-version';
+/** What a release may be, as a header gives it: a version's characters, at most 64 of them. */
+export const relayVersionPattern = /^[0-9A-Za-z.+-]{1,64}$/;
+
+/**
  * The header of a relay's 503 answer to the stream's upgrade that says why it refused the
  * connection, where it says: `too-many-clients`, the relay serving as many stream connections as it
  * is set to take (its `--max-clients`) after taking the token. Its `Retry-After` says in how many

@@ -401,6 +401,9 @@ describe('the app session', () => {
     expect(lines).toContain('Mode: live');
     expect(lines).toContain(`StackOne API: ${apiUrl} (app ${appUrl})`);
     expect(lines).toContain(`Relay: ${relayUrl}: connected (Receiving account events live.)`);
+    // The relay's release, as it gave it: this package's, the relay being released with the app.
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(lines).toContain(`Relay release: ${version}`);
     const liveStore = world.stores.get('live');
     expect(liveStore?.relayLogId).toMatch(relayLogIdPattern);
     expect(lines).toContain(

@@ -15,7 +15,11 @@ import { openFileEventLog } from '../../src/relay/file-event-log';
 import { logIdFileName } from '../../src/relay/log-id';
 import { startRelayServer } from '../../src/relay/relay-server';
 import type { RelayConnection } from '../../src/shared/domain';
-import { relayLogIdHeader, relayLogIdPattern } from '../../src/shared/relay-protocol';
+import {
+  relayLogIdHeader,
+  relayLogIdPattern,
+  relayVersionHeader,
+} from '../../src/shared/relay-protocol';
 import { eventually } from '../support/eventually';
 import { startFreezableProxy } from '../support/freezable-proxy';
 import { closedAddress } from '../support/http-proxy';
@@ -113,11 +117,13 @@ function startClient(
  * A stand-in relay that answers each subscription and then sends only what the test sends on its
  * connections, recording every message the client sends; closed after the test.
  */
-async function startScriptedRelay(options: { logIdHeader?: string } = {}) {
+async function startScriptedRelay(options: { logIdHeader?: string; versionHeader?: string } = {}) {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  const { logIdHeader } = options;
+  const { logIdHeader, versionHeader } = options;
   if (logIdHeader !== undefined)
     server.on('headers', (headers) => headers.push(`${relayLogIdHeader}: ${logIdHeader}`));
+  if (versionHeader !== undefined)
+    server.on('headers', (headers) => headers.push(`${relayVersionHeader}: ${versionHeader}`));
   const connections: WebSocket[] = [];
   const fromClient: { type: string }[] = [];
   /** The User-Agent of each connection's upgrade request. */
@@ -336,6 +342,27 @@ describe('relay client', () => {
       `stackone-onboarding/${packageJson.version}`,
       `stackone-onboarding/${packageJson.version}`,
     ]);
+  });
+
+  it('keeps the relay’s release as its stream connection gives it, and none that is not one', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { streamUrl } = await startRelay();
+    const real = startClient(streamUrl);
+    expect(real.client.relayVersion).toBeNull();
+    await eventually(() => expect(real.client.connection.state).toBe('connected'));
+    expect(real.client.relayVersion).toBe(version);
+    for (const [versionHeader, kept] of [
+      ['2.0.0-rc.1+build.7', '2.0.0-rc.1+build.7'],
+      ['2.0 <script>', null],
+      [undefined, null],
+    ] as const) {
+      const scripted = await startScriptedRelay(
+        versionHeader === undefined ? {} : { versionHeader },
+      );
+      const { client } = startClient(scripted.streamUrl);
+      await eventually(() => expect(client.connection.state).toBe('connected'));
+      expect(client.relayVersion).toBe(kept);
+    }
   });
 });
 

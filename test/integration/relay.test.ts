@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { startRelayServer, type RunningRelay } from '../../src/relay/relay-serve
 import {
   relayLogIdHeader,
   relayLogIdPattern,
+  relayVersionHeader,
   type RelayServerMessage,
 } from '../../src/shared/relay-protocol';
 import { makeTempDir } from '../support/temp-dir';
@@ -71,7 +73,11 @@ async function subscribe(cursor: number | null, filters?: Record<string, string[
     headers: { authorization: `Bearer ${token}` },
   });
   let logId: string | string[] | undefined;
-  ws.once('upgrade', (response) => (logId = response.headers[relayLogIdHeader]));
+  let version: string | string[] | undefined;
+  ws.once('upgrade', (response) => {
+    logId = response.headers[relayLogIdHeader];
+    version = response.headers[relayVersionHeader];
+  });
   ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RelayServerMessage));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -79,7 +85,7 @@ async function subscribe(cursor: number | null, filters?: Record<string, string[
   });
   ws.send(JSON.stringify({ type: 'subscribe', cursor, ...(filters && { filters }) }));
   const events = () => messages.filter((m) => m.type === 'event');
-  return { ws, messages, events, logId };
+  return { ws, messages, events, logId, version };
 }
 
 describe.each([
@@ -192,6 +198,13 @@ describe.each([
   });
 
   describe('relay stream', () => {
+    it("gives its release in each stream connection's handshake (Relay-Version), package.json's", async () => {
+      const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+      const client = await subscribe(null);
+      expect(client.version).toBe(version);
+      client.ws.close();
+    });
+
     it('will not start with a client token too short to withstand guessing, or one no app could send', async () => {
       for (const [clientTokens, problem] of [
         [[token, 'fifteen-chars-x'], 'client token 2 is 15 characters long; give each at least 16'],

@@ -12,6 +12,7 @@ const facts = (overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts => (
     relay: 'ws://127.0.0.1:5200/v1/stream',
   },
   relay: { state: 'offline', detail: 'Lost the connection to the relay. Retrying in 4 s.' },
+  relayVersion: '1.3.2',
   relayPosition: { cursor: 1234, logId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' },
   routes: 'on this computer',
   proxySignInFor: null,
@@ -35,6 +36,7 @@ describe('the diagnostics report', () => {
       'Mode: demo',
       'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
+      'Relay release: 1.3.2',
       'Relay events applied: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
       'Network: direct (the demo’s servers are on this computer)',
       'Proxy sign-in: none saved',
@@ -54,6 +56,12 @@ describe('the diagnostics report', () => {
     );
     expect(diagnosticsReport(facts({ relayPosition: { cursor: 7, logId: null } }))).toContain(
       '\nRelay events applied: through seq 7 of a log the relay has not named\n',
+    );
+  });
+
+  it('says where the relay has not given its release', () => {
+    expect(diagnosticsReport(facts({ relayVersion: null }))).toContain(
+      '\nRelay release: not known (no stream connection yet, or a relay from before it gave its release)\n',
     );
   });
 
