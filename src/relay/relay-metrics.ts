@@ -49,10 +49,10 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'relay_build_info',
-    help: "The relay's release, as its version label; always 1. Apps name theirs in their User-Agent, logged beside what a client does wrong.",
-    labelNames: ['version'],
+    help: "The relay's release, as its version label, and the Node.js it runs on, as its node label; always 1. Apps name theirs in their User-Agent, logged beside what a client does wrong.",
+    labelNames: ['version', 'node'],
     registers: [registry],
-  }).set({ version: releaseVersion }, 1);
+  }).set({ version: releaseVersion, node: process.versions.node }, 1);
   const stored = new Counter({
     name: 'relay_events_stored_total',
     help: 'Webhooks stored (answered 200 for the first time).',

@@ -170,7 +170,9 @@ describe.each([
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^relay_acks_total 0$/m);
     expect(text).toMatch(/^relay_stream_messages_rejected_total 0$/m);
-    expect(text).toContain(`\nrelay_build_info{version="${packageVersion}"} 1\n`);
+    expect(text).toContain(
+      `\nrelay_build_info{version="${packageVersion}",node="${process.versions.node}"} 1\n`,
+    );
     client.ws.send(JSON.stringify({ type: 'ack', seq: client.events()[0]?.seq }));
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
