@@ -52,5 +52,19 @@ export interface EventLog {
   headSeq(): number;
   /** The oldest seq still held, or null when empty. */
   oldestSeq(): number | null;
+  /**
+   * What the log takes on its disk and may come to take there, and what the disk has free, for
+   * `/metrics` (an alert before the disk fills). Absent where the log has no disk of its own.
+   */
+  storage?(): EventLogStorage;
   close(): Promise<void>;
+}
+
+export interface EventLogStorage {
+  /** Bytes of the log's files. */
+  bytes: number;
+  /** What retention lets them come to. */
+  maxBytes: number;
+  /** Bytes free on their disk for the relay's user; NaN where the disk cannot be asked. */
+  freeBytes: number;
 }

@@ -11,6 +11,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statfsSync,
 } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -510,6 +511,12 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     },
     headSeq: () => head,
     oldestSeq: () => (index.length > 0 ? index.seq(0) : null),
+    storage() {
+      let bytes = 0;
+      for (const segment of segments) bytes += segment.bytes;
+      // Retention's limit, and the segment being written past it before the oldest is deleted.
+      return { bytes, maxBytes: maxBytes + segmentBytes, freeBytes: freeBytesOn(dataDir) };
+    },
     async close() {
       closed = true;
       while (commitScheduled || queue.length > 0) await new Promise((r) => setImmediate(r));
@@ -562,4 +569,14 @@ export function createSegmentFileDurably(path: string): number {
 /** 128 bits of SHA-256 of the body: collisions are out of reach, and the index stays small. */
 function dedupeKeyOf(body: string): Buffer {
   return createHash('sha256').update(body).digest().subarray(0, dedupeKeyBytes);
+}
+
+/** Bytes free to this user on the disk `dir` is on; NaN where the disk cannot be asked. */
+function freeBytesOn(dir: string): number {
+  try {
+    const disk = statfsSync(dir);
+    return disk.bavail * disk.bsize;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { releaseVersion } from '../shared/release-version';
+import type { EventLogStorage } from './event-log';
 import type { StreamProcessFigures } from './stream-process-protocol';
 import { streamCloseReasons, type StreamCloseCount, type StreamMetrics } from './stream-reporting';
 import { httpClientErrorReasons, type HttpClientErrorReason } from './http-client-error';
@@ -44,7 +45,11 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  * The relay's webhook-side Prometheus metrics, in a registry of its own (several relays can share
  * a process in tests). The stream side's are in `createStreamMetrics`, in the same registry.
  */
-export function createRelayMetrics(options: { headSeq: () => number }) {
+export function createRelayMetrics(options: {
+  headSeq: () => number;
+  /** The event log's files and their disk (`EventLog.storage`), where it has a disk of its own. */
+  storage?: () => EventLogStorage;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({
@@ -109,6 +114,30 @@ export function createRelayMetrics(options: { headSeq: () => number }) {
       this.set(options.headSeq());
     },
   });
+  const { storage } = options;
+  const storageFigures: [string, keyof EventLogStorage, string][] = [
+    ['relay_event_log_bytes', 'bytes', "Bytes of the event log's files on disk."],
+    [
+      'relay_event_log_max_bytes',
+      'maxBytes',
+      "What retention lets the event log's files come to (--retention-mib, and the segment being written past it).",
+    ],
+    [
+      'relay_data_dir_free_bytes',
+      'freeBytes',
+      "Bytes free on the event log's disk for the relay's user (NaN where the disk cannot be asked): under relay_event_log_max_bytes - relay_event_log_bytes, the disk fills before retention stops the log growing.",
+    ],
+  ];
+  if (storage !== undefined)
+    for (const [name, figure, help] of storageFigures)
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(storage()[figure]);
+        },
+      });
 
   return {
     registry,

@@ -90,7 +90,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     );
   const { eventLog, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const metrics = createRelayMetrics({ headSeq: () => eventLog.headSeq() });
+  const metrics = createRelayMetrics({
+    headSeq: () => eventLog.headSeq(),
+    ...(eventLog.storage && { storage: eventLog.storage.bind(eventLog) }),
+  });
   const streamOptions = {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
     fanOutWindowMs: options.fanOutWindowMs ?? defaultFanOutWindowMs,

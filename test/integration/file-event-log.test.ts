@@ -8,6 +8,7 @@ import {
   readlinkSync,
   renameSync,
   rmdirSync,
+  statfsSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -21,6 +22,7 @@ import { createSegmentFileDurably, openFileEventLog } from '../../src/relay/file
 import { logIdFileName } from '../../src/relay/log-id';
 import { relayLogIdPattern } from '../../src/shared/relay-protocol';
 import { bytesOnDisk, damageMiddleOf, range, segmentFiles } from '../support/event-log-files';
+import { eventually } from '../support/eventually';
 import { makeTempDir } from '../support/temp-dir';
 
 const event = (n: number, receivedAt = new Date().toISOString()): NewEvent => ({
@@ -377,6 +379,30 @@ describe('file event log', () => {
     expect(reopened.oldestSeq()).toBe(56);
     expect((await reopened.append(event(61))).seq).toBe(61);
     await reopened.close();
+  });
+
+  it('says what its files take on disk, what retention lets them come to, and what the disk has free', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      maxBytes: 4096,
+      maxEvents: 1_000,
+      segmentBytes: 512,
+    });
+    expect(log.storage?.()).toMatchObject({ bytes: 0, maxBytes: 4096 + 512 });
+    for (let n = 1; n <= 200; n++) await log.append(event(n));
+    // Retention holds the files near their most once they reach it, deleting the oldest (in the
+    // background: a file being deleted is still on disk for a moment).
+    await eventually(() => expect(log.storage?.().bytes).toBe(bytesOnDisk(temp.path)));
+    const storage = log.storage?.();
+    expect(storage?.bytes).toBeGreaterThan(4096 - 512);
+    expect(storage?.bytes).toBeLessThanOrEqual(4096 + 512);
+    // The disk's own answer, asked apart: other writers on it move it a little meanwhile.
+    const disk = statfsSync(temp.path);
+    expect(Math.abs((storage?.freeBytes ?? 0) - disk.bavail * disk.bsize)).toBeLessThan(
+      64 * 1024 * 1024,
+    );
+    await log.close();
   });
 
   it('answers appends whose commit expired a segment it then cannot delete, and deletes it later', async () => {

@@ -21,6 +21,7 @@ import type { EventLog } from '../../src/relay/event-log';
 import { openFileEventLog, type FileEventLogOptions } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { relayLogIdPattern } from '../../src/shared/relay-protocol';
+import { bytesOnDisk } from '../support/event-log-files';
 import { makeTempDir } from '../support/temp-dir';
 import { postWebhook, sign, webhookBody } from '../support/webhooks';
 import { eventually } from '../support/eventually';
@@ -173,6 +174,13 @@ describe.each([
     expect(text).toContain(
       `\nrelay_build_info{version="${packageVersion}",node="${process.versions.node}"} 1\n`,
     );
+    // The event log's files and their disk: one webhook's record, of the default 1 GiB and a
+    // 16 MiB segment, on a disk with room.
+    const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(figure('relay_event_log_bytes')).toBe(bytesOnDisk(relay.dataDir));
+    expect(figure('relay_event_log_bytes')).toBeGreaterThan(0);
+    expect(figure('relay_event_log_max_bytes')).toBe((1024 + 16) * 1024 * 1024);
+    expect(figure('relay_data_dir_free_bytes')).toBeGreaterThan(0);
     client.ws.send(JSON.stringify({ type: 'ack', seq: client.events()[0]?.seq }));
     await eventually(async () =>
       expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/^relay_acks_total 1$/m),
