@@ -63,7 +63,7 @@ export interface EventLog {
 export interface EventLogStorage {
   /** Bytes of the log's files. */
   bytes: number;
-  /** What retention lets them come to. */
+  /** What retention lets them come to, as far as can be told (events' sizes to come are not known). */
   maxBytes: number;
   /** Bytes free on their disk for the relay's user; NaN where the disk cannot be asked. */
   freeBytes: number;

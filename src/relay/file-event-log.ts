@@ -514,8 +514,15 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     storage() {
       let bytes = 0;
       for (const segment of segments) bytes += segment.bytes;
-      // Retention's limit, and the segment being written past it before the oldest is deleted.
-      return { bytes, maxBytes: maxBytes + segmentBytes, freeBytes: freeBytesOn(dataDir) };
+      // Retention's limit in bytes, or in events at their average size so far where that comes
+      // first, and the segment being written past it before the oldest is deleted.
+      const byCount =
+        index.length > 0 ? Math.ceil((maxEvents * retainedBytes) / index.length) : Infinity;
+      return {
+        bytes,
+        maxBytes: Math.min(maxBytes, byCount) + segmentBytes,
+        freeBytes: freeBytesOn(dataDir),
+      };
     },
     async close() {
       closed = true;

@@ -120,7 +120,7 @@ export function createRelayMetrics(options: {
     [
       'relay_event_log_max_bytes',
       'maxBytes',
-      "What retention lets the event log's files come to (--retention-mib, and the segment being written past it).",
+      "What retention lets the event log's files come to (--retention-mib, or --retention-events at the events' average size so far where that is less, and the segment being written past it).",
     ],
     [
       'relay_data_dir_free_bytes',

@@ -405,6 +405,20 @@ describe('file event log', () => {
     await log.close();
   });
 
+  it('takes the most its files can come to from its limit on events where that comes first, at their size so far', async () => {
+    temp = makeTempDir('event-log');
+    const log = openFileEventLog({
+      dataDir: temp.path,
+      maxBytes: 1024 * 1024,
+      maxEvents: 10,
+      segmentBytes: 512,
+    });
+    for (let n = 1; n <= 5; n++) await log.append(event(n));
+    // Five records, all on disk: ten of their average size, and a segment.
+    expect(log.storage?.().maxBytes).toBe(bytesOnDisk(temp.path) * 2 + 512);
+    await log.close();
+  });
+
   it('answers appends whose commit expired a segment it then cannot delete, and deletes it later', async () => {
     temp = makeTempDir('event-log');
     const attempts: string[] = [];
