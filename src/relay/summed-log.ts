@@ -29,7 +29,16 @@ interface Repeating {
  * with a secret the relay has not been given as fast as ever, and a disk that fails fails each
  * webhook.
  */
-export function createSummedLog(log: StreamLog, intervalMs = 60_000): SummedLog {
+export function createSummedLog(
+  log: StreamLog,
+  intervalMs = 60_000,
+  /**
+   * Lines summed at once at most: one more is logged as it comes, each time, rather than held. A
+   * line's fields can hold what clients say (their names), so that they cannot grow this without
+   * bound; past it, the log grows instead, as it did before lines were summed.
+   */
+  maxLines = 1_000,
+): SummedLog {
   const repeating = new Map<string, Repeating>();
 
   function logSummed(line: Repeating): void {
@@ -65,7 +74,7 @@ export function createSummedLog(log: StreamLog, intervalMs = 60_000): SummedLog 
       return;
     }
     log[level](fields, message);
-    startInterval(key, level, fields, message);
+    if (repeating.size < maxLines) startInterval(key, level, fields, message);
   }
 
   return {

@@ -3,7 +3,7 @@ import { createSummedLog } from '../../src/relay/summed-log';
 
 type Line = { level: string; fields: Record<string, string | number>; message: string };
 
-function summedLogTo(lines: Line[]) {
+function summedLogTo(lines: Line[], maxLines?: number) {
   return createSummedLog(
     {
       info: (fields, message) => lines.push({ level: 'info', fields, message }),
@@ -11,6 +11,7 @@ function summedLogTo(lines: Line[]) {
       error: (fields, message) => lines.push({ level: 'error', fields, message }),
     },
     60_000,
+    maxLines,
   );
 }
 
@@ -110,6 +111,26 @@ describe('a summed log', () => {
     });
     vi.advanceTimersByTime(120_000);
     expect(lines).toHaveLength(3);
+  });
+
+  it('holds at most so many lines summed at once, logging each of one more as it comes', () => {
+    const lines: Line[] = [];
+    const log = summedLogTo(lines, 2);
+    const rejected = (client: string) =>
+      log.warn({ reason: 'bad_client_message', client }, 'stream message rejected');
+    for (const client of ['a/1', 'b/1', 'c/1', 'c/1', 'a/1', 'c/1']) rejected(client);
+    // a/1 and b/1 are summed; c/1, past the two held, is logged each time.
+    expect(lines.map((line) => line.fields.client)).toEqual(['a/1', 'b/1', 'c/1', 'c/1', 'c/1']);
+    vi.advanceTimersByTime(60_000);
+    expect(lines.at(-1)?.fields).toEqual({
+      reason: 'bad_client_message',
+      client: 'a/1',
+      occurrences: 1,
+      seconds: 60,
+    });
+    // Their intervals over, room again: d/1 is summed.
+    for (let index = 0; index < 3; index += 1) rejected('d/1');
+    expect(lines.filter((line) => line.fields.client === 'd/1')).toHaveLength(1);
   });
 
   it('passes information lines on as they come, each of them', () => {
