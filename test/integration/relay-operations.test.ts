@@ -428,16 +428,14 @@ describe.each([
       subscriber(relay.url, null, withUserAgent(`odd\tclient ${'\u00e9'}${'x'.repeat(100)}`)),
       subscriber(relay.url, null),
     ];
-    for (const client of named) {
+    const rejectedLines = () => logs.filter((line) => line.includes('stream message rejected'));
+    // One at a time, each logged before the next is sent: lines in the clients' order.
+    for (const [index, client] of named.entries()) {
       await eventually(() => expect(client.subscribed()).toBe(true));
       client.ws.send('not json');
+      await eventually(() => expect(rejectedLines()).toHaveLength(index + 1));
     }
-    await eventually(() =>
-      expect(logs.filter((line) => line.includes('stream message rejected'))).toHaveLength(3),
-    );
-    const clients = logs
-      .filter((line) => line.includes('stream message rejected'))
-      .map((line) => (JSON.parse(line) as { client: string }).client);
+    const clients = rejectedLines().map((line) => (JSON.parse(line) as { client: string }).client);
     expect(clients).toEqual([
       'stackone-onboarding/0.0.1',
       `odd?client ?${'x'.repeat(65)}...`,
