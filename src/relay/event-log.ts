@@ -55,8 +55,9 @@ export interface EventLog {
   /**
    * What the log takes on its disk and may come to take there, and what the disk has free, for
    * `/metrics` (an alert before the disk fills). Absent where the log has no disk of its own.
+   * Asynchronous: a disk slow to say what it has free must not hold up the events stored meanwhile.
    */
-  storage?(): EventLogStorage;
+  storage?(): Promise<EventLogStorage>;
   close(): Promise<void>;
 }
 

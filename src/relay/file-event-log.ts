@@ -11,9 +11,8 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  statfsSync,
 } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { statfs, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   eventLogNotOwnedCode,
@@ -511,7 +510,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
     },
     headSeq: () => head,
     oldestSeq: () => (index.length > 0 ? index.seq(0) : null),
-    storage() {
+    async storage() {
       let bytes = 0;
       for (const segment of segments) bytes += segment.bytes;
       // Retention's limit in bytes, or in events at their average size so far where that comes
@@ -521,7 +520,7 @@ export function openFileEventLog(options: FileEventLogOptions): FileEventLog {
       return {
         bytes,
         maxBytes: Math.min(maxBytes, byCount) + segmentBytes,
-        freeBytes: freeBytesOn(dataDir),
+        freeBytes: await freeBytesOn(dataDir),
       };
     },
     async close() {
@@ -579,9 +578,9 @@ function dedupeKeyOf(body: string): Buffer {
 }
 
 /** Bytes free to this user on the disk `dir` is on; NaN where the disk cannot be asked. */
-function freeBytesOn(dir: string): number {
+async function freeBytesOn(dir: string): Promise<number> {
   try {
-    const disk = statfsSync(dir);
+    const disk = await statfs(dir);
     return disk.bavail * disk.bsize;
   } catch {
     return Number.NaN;

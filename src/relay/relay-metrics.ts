@@ -48,7 +48,7 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 export function createRelayMetrics(options: {
   headSeq: () => number;
   /** The event log's files and their disk (`EventLog.storage`), where it has a disk of its own. */
-  storage?: () => EventLogStorage;
+  storage?: () => Promise<EventLogStorage>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -128,16 +128,27 @@ export function createRelayMetrics(options: {
       "Bytes free on the event log's disk for the relay's user (NaN where the disk cannot be asked): under relay_event_log_max_bytes - relay_event_log_bytes, the disk fills before retention stops the log growing.",
     ],
   ];
-  if (storage !== undefined)
+  if (storage !== undefined) {
+    // One question to the disk per scrape for the three gauges: prom-client collects every metric
+    // in one synchronous pass, so they all find the one asked by the first.
+    let asked: Promise<EventLogStorage> | undefined;
+    const storageThisScrape = (): Promise<EventLogStorage> => {
+      if (asked === undefined) {
+        asked = storage();
+        void asked.finally(() => (asked = undefined)).catch(() => undefined);
+      }
+      return asked;
+    };
     for (const [name, figure, help] of storageFigures)
       new Gauge({
         name,
         help,
         registers: [registry],
-        collect() {
-          this.set(storage()[figure]);
+        async collect() {
+          this.set((await storageThisScrape())[figure]);
         },
       });
+  }
 
   return {
     registry,

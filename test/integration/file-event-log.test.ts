@@ -389,12 +389,14 @@ describe('file event log', () => {
       maxEvents: 1_000,
       segmentBytes: 512,
     });
-    expect(log.storage?.()).toMatchObject({ bytes: 0, maxBytes: 4096 + 512 });
+    expect(await log.storage?.()).toMatchObject({ bytes: 0, maxBytes: 4096 + 512 });
     for (let n = 1; n <= 200; n++) await log.append(event(n));
     // Retention holds the files near their most once they reach it, deleting the oldest (in the
     // background: a file being deleted is still on disk for a moment).
-    await eventually(() => expect(log.storage?.().bytes).toBe(bytesOnDisk(temp.path)));
-    const storage = log.storage?.();
+    await eventually(async () =>
+      expect((await log.storage?.())?.bytes).toBe(bytesOnDisk(temp.path)),
+    );
+    const storage = await log.storage?.();
     expect(storage?.bytes).toBeGreaterThan(4096 - 512);
     expect(storage?.bytes).toBeLessThanOrEqual(4096 + 512);
     // The disk's own answer, asked apart: other writers on it move it a little meanwhile.
@@ -415,7 +417,7 @@ describe('file event log', () => {
     });
     for (let n = 1; n <= 5; n++) await log.append(event(n));
     // Five records, all on disk: ten of their average size, and a segment.
-    expect(log.storage?.().maxBytes).toBe(bytesOnDisk(temp.path) * 2 + 512);
+    expect((await log.storage?.())?.maxBytes).toBe(bytesOnDisk(temp.path) * 2 + 512);
     await log.close();
   });
 

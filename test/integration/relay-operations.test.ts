@@ -775,6 +775,34 @@ describe('relay HTTP connections that fail before a request', () => {
   });
 });
 
+describe("relay's figures for its event log's disk", () => {
+  it('asks the event log once a scrape for its three gauges, the disk answering after other figures are ready', async () => {
+    let asked = 0;
+    const relay = await relayInProcess({
+      wrapLog: (log) => ({
+        ...log,
+        async storage() {
+          asked++;
+          const figures = await log.storage?.();
+          if (figures === undefined) throw new Error('the file event log says what it stores');
+          // A disk slow to answer: the other gauges are collected meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return figures;
+        },
+      }),
+    });
+    expect((await post(relay.url, webhookBody())).status).toBe(200);
+    for (const scrape of [1, 2]) {
+      const text = await (await fetch(`${relay.url}/metrics`)).text();
+      expect(asked).toBe(scrape);
+      const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(figure('relay_event_log_bytes')).toBe(bytesOnDisk(relay.dataDir));
+      expect(figure('relay_event_log_max_bytes')).toBeGreaterThan(figure('relay_event_log_bytes'));
+      expect(figure('relay_data_dir_free_bytes')).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('relay on a disk that will not take a write', () => {
   it('answers 503, counts the webhook and logs the disk’s error code alone, and stores it once the disk takes it again', async () => {
     let diskFull = false;
