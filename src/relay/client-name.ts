@@ -1,5 +1,5 @@
 /** What a stream client's name may be in a log line at most. */
-const maxClientNameLength = 80;
+export const maxClientNameLength = 80;
 
 /**
  * How a stream client names itself (its User-Agent: the app's is `stackone-onboarding/<version>`),
@@ -14,3 +14,15 @@ export function clientName(userAgent: string | string[] | undefined): string {
     ? `${printable.slice(0, maxClientNameLength - 3)}...`
     : printable;
 }
+
+/** Connected clients that give one name. */
+export interface ClientsOfName {
+  client: string;
+  count: number;
+}
+
+/**
+ * The most names `/metrics` gives connected clients by: each client chooses its own, so all of
+ * them would let clients add series without bound.
+ */
+export const mostConnectedNames = 20;

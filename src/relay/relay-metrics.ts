@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { releaseVersion } from '../shared/release-version';
+import { mostConnectedNames, type ClientsOfName } from './client-name';
 import type { EventLogStorage } from './event-log';
 import type { StreamProcessFigures } from './stream-process-protocol';
 import { streamCloseReasons, type StreamCloseCount, type StreamMetrics } from './stream-reporting';
@@ -179,6 +180,8 @@ export function createStreamMetrics(
     maxClients: number;
     fanOutWindowMs: () => number;
     queuedBytes: () => number;
+    /** The names connected clients give themselves most, and how many give each. */
+    clientsByName: () => readonly ClientsOfName[];
     /**
      * With streams in a process of their own: its figures as it gave them for this scrape, null
      * when it did not answer in time (restarting, or held up).
@@ -238,6 +241,17 @@ export function createStreamMetrics(
     registers: [registry],
     collect() {
       this.set(options.clients());
+    },
+  });
+  new Gauge({
+    name: 'relay_clients_by_name',
+    help: `Connected stream clients by the name each gives itself (its User-Agent; the app's is stackone-onboarding/<version>), for the ${mostConnectedNames} names most given; relay_clients less their sum give other names. None while relay_clients is NaN.`,
+    labelNames: ['client'],
+    registers: [registry],
+    collect() {
+      // Names no client gives any longer go.
+      this.reset();
+      for (const { client, count } of options.clientsByName()) this.set({ client }, count);
     },
   });
   new Gauge({

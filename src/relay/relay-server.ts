@@ -109,6 +109,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
     clients: () => streamStatus?.clients ?? (streams.running() ? Number.NaN : 0),
     fanOutWindowMs: () => streamStatus?.fanOutWindowMs ?? Number.NaN,
     queuedBytes: () => streamStatus?.queuedBytes ?? (streams.running() ? Number.NaN : 0),
+    clientsByName: () => streamStatus?.clientsByName ?? [],
     ...(options.streamsInOwnProcess && { streamProcess: () => streamStatus?.process ?? null }),
   });
   const streams = options.streamsInOwnProcess

@@ -11,6 +11,8 @@ import type { StreamCloseCount, StreamLog, StreamMetrics } from './stream-report
 import { joinAdjacentFrames } from './websocket-frame';
 
 export interface StreamConnection {
+  /** How the client names itself (`clientName`). */
+  readonly client: string;
   /** New events were committed: send them, from `batch` when this subscriber can take it whole. */
   deliverNew(batch: SharedBatch): void;
   /**
@@ -331,6 +333,7 @@ export function createStreamConnection(options: {
 
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   return {
+    client: options.client,
     deliverNew,
     queuedBytes: () => socket.writableLength,
     async drainAndClose(timeoutMs) {

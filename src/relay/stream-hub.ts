@@ -9,7 +9,7 @@ import {
   relayVersionHeader,
 } from '../shared/relay-protocol';
 import { releaseVersion } from '../shared/release-version';
-import { clientName } from './client-name';
+import { clientName, mostConnectedNames, type ClientsOfName } from './client-name';
 import { createFanOut } from './fan-out';
 import {
   createStreamConnection,
@@ -47,6 +47,8 @@ export interface StreamHubFigures {
   fanOutWindowMs: number;
   /** Bytes queued for all subscribers in their sockets here, not yet taken by the kernel. */
   queuedBytes: number;
+  /** The names clients give themselves most (`mostConnectedNames`), and how many give each. */
+  clientsByName: ClientsOfName[];
 }
 
 /** Every stream subscriber of one relay, and the fan-out that feeds them. */
@@ -120,8 +122,20 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     },
     figures() {
       let queuedBytes = 0;
-      for (const connection of connections) queuedBytes += connection.queuedBytes();
-      return { clients: connections.size, fanOutWindowMs: fanOut.windowMs(), queuedBytes };
+      const byName = new Map<string, number>();
+      for (const connection of connections) {
+        queuedBytes += connection.queuedBytes();
+        byName.set(connection.client, (byName.get(connection.client) ?? 0) + 1);
+      }
+      return {
+        clients: connections.size,
+        fanOutWindowMs: fanOut.windowMs(),
+        queuedBytes,
+        clientsByName: [...byName]
+          .map(([client, count]) => ({ client, count }))
+          .sort((a, b) => b.count - a.count || (a.client < b.client ? -1 : 1))
+          .slice(0, mostConnectedNames),
+      };
     },
     async close(drainTimeoutMs) {
       const drained = await Promise.all(

@@ -128,6 +128,7 @@ export async function startStreamProcess(options: {
         clients: message.clients,
         fanOutWindowMs: message.fanOutWindowMs,
         queuedBytes: message.queuedBytes,
+        clientsByName: message.clientsByName,
         process: message.process,
       });
       statusRequests.delete(message.id);

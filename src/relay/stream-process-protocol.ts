@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { relayLogIdPattern } from '../shared/relay-protocol';
+import { maxClientNameLength, mostConnectedNames, type ClientsOfName } from './client-name';
 import type { StoredEvent } from './event-log';
 import { streamCountNames, type StreamCountName } from './stream-reporting';
 
@@ -69,6 +70,7 @@ export type FromStreamProcess =
       clients: number;
       fanOutWindowMs: number;
       queuedBytes: number;
+      clientsByName: ClientsOfName[];
       process: StreamProcessFigures;
     }
   /** Counted since the last such message; the main process's metrics add them up. */
@@ -153,6 +155,14 @@ export const fromStreamProcessSchema: z.ZodMiniType<FromStreamProcess> = z.discr
       clients: wholeNumber(),
       fanOutWindowMs: milliseconds(),
       queuedBytes: wholeNumber(),
+      clientsByName: z
+        .array(
+          z.strictObject({
+            client: z.string().check(z.minLength(1), z.maxLength(maxClientNameLength)),
+            count: positiveWholeNumber(),
+          }),
+        )
+        .check(z.maxLength(mostConnectedNames)),
       process: z.object({
         residentBytes: wholeNumber(),
         heapUsedBytes: wholeNumber(),

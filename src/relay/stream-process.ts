@@ -181,7 +181,7 @@ process.on('message', (received: unknown, handle?: Socket) => {
       toMain({
         type: 'status-result',
         id: message.id,
-        ...(hub?.figures() ?? { clients: 0, fanOutWindowMs: 0, queuedBytes: 0 }),
+        ...(hub?.figures() ?? { clients: 0, fanOutWindowMs: 0, queuedBytes: 0, clientsByName: [] }),
         process: {
           residentBytes: rss,
           heapUsedBytes: heapUsed,

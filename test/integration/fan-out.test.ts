@@ -38,6 +38,7 @@ function startFanOutOver(log: EventLog, costMs: number): { at: number; batch: Sh
   reportedSent = [];
   const received: { at: number; batch: SharedBatch }[] = [];
   const connection: StreamConnection = {
+    client: 'fan-out-test',
     deliverNew(batch) {
       received.push({ at: performance.now(), batch });
       const until = performance.now() + costMs;

@@ -444,6 +444,41 @@ describe.each([
     for (const client of named) client.ws.close();
   });
 
+  it('counts connected clients by the name each gives itself, for the 20 names most given', async () => {
+    const relay = await relayInProcess();
+    const named = (userAgent: string) =>
+      subscriber(relay.url, null, {
+        headers: { authorization: `Bearer ${token}`, 'user-agent': userAgent },
+      });
+    const tool = (n: number) => `tool-${String(n).padStart(2, '0')}/1.0`;
+    // Two of one release; 21 names given by one client each; one client that gives none.
+    const clients = [
+      named('stackone-onboarding/0.0.1'),
+      named('stackone-onboarding/0.0.1'),
+      ...Array.from({ length: 21 }, (_, n) => named(tool(n))),
+      subscriber(relay.url, null),
+    ];
+    for (const client of clients) await eventually(() => expect(client.subscribed()).toBe(true));
+    const scrape = async () => await (await fetch(`${relay.url}/metrics`)).text();
+    const byName = async () =>
+      Object.fromEntries(
+        [...(await scrape()).matchAll(/^relay_clients_by_name\{client="([^"]*)"\} (\d+)$/gm)].map(
+          (match) => [match[1], Number(match[2])],
+        ),
+      );
+    // The most given first, then by name: the last two tools and `unnamed` left out.
+    const firstTools = Object.fromEntries(Array.from({ length: 19 }, (_, n) => [tool(n), 1]));
+    expect(await byName()).toEqual({ 'stackone-onboarding/0.0.1': 2, ...firstTools });
+    expect(await scrape()).toMatch(/^relay_clients 24$/m);
+    clients[0]?.ws.close();
+    await eventually(async () =>
+      expect(await byName()).toEqual({ 'stackone-onboarding/0.0.1': 1, ...firstTools }),
+    );
+    // A name no client gives any longer goes.
+    for (const client of clients) client.ws.close();
+    await eventually(async () => expect(await byName()).toEqual({}));
+  });
+
   it('serves subscribers near the head from the newest events committed, without reading the log', async () => {
     let reads = 0;
     const relay = await relayInProcess({

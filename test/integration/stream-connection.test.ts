@@ -79,6 +79,7 @@ function subscribeOver(
       clients: () => 1,
       fanOutWindowMs: () => 5,
       queuedBytes: () => 0,
+      clientsByName: () => [],
     }),
     queueLimitBytes: () => queueLimitBytes(subscribers),
     onClose: () => undefined,

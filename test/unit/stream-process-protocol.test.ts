@@ -41,17 +41,22 @@ const toStreamProcess: ToStreamProcess[] = [
   { type: 'status', id: 2, forMetrics: true },
   { type: 'close', drainTimeoutMs: 5_000 },
 ];
+const statusResult: FromStreamProcess = {
+  type: 'status-result',
+  id: 2,
+  clients: 200,
+  fanOutWindowMs: 8.5,
+  queuedBytes: 4_194_304,
+  clientsByName: [
+    { client: 'stackone-onboarding/0.1.0', count: 150 },
+    { client: 'x'.repeat(80), count: 1 },
+  ],
+  process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
+};
 const fromStreamProcess: FromStreamProcess[] = [
   { type: 'ready' },
   { type: 'read', id: 3, cursor: 0, limit: 256, maxBytes: 335_544 },
-  {
-    type: 'status-result',
-    id: 2,
-    clients: 200,
-    fanOutWindowMs: 8.5,
-    queuedBytes: 4_194_304,
-    process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
-  },
+  statusResult,
   {
     type: 'metrics',
     delivered: 400,
@@ -134,29 +139,18 @@ describe("the relay's messages between its two processes", () => {
       { ...countsSent, connected: undefined },
       { ...countsSent, connectionsLost: -2 },
       { type: 'status-result', id: 2, clients: 200, fanOutWindowMs: 8.5 },
-      {
-        type: 'status-result',
-        id: 2,
-        clients: 200,
-        fanOutWindowMs: 8.5,
-        queuedBytes: 0,
-        process: { residentBytes: -1, heapUsedBytes: 0, loopDelayMaxMs: 0 },
-      },
+      { ...statusResult, process: { residentBytes: -1, heapUsedBytes: 0, loopDelayMaxMs: 0 } },
       // From a stream process of a version before it said what its sockets held queued.
+      { ...statusResult, queuedBytes: undefined },
+      { ...statusResult, queuedBytes: 1.5 },
+      // From one of a version before it counted clients by the names they give.
+      { ...statusResult, clientsByName: undefined },
+      { ...statusResult, clientsByName: [{ client: '', count: 1 }] },
+      { ...statusResult, clientsByName: [{ client: 'x'.repeat(81), count: 1 }] },
+      { ...statusResult, clientsByName: [{ client: 'tool/1.0', count: 0 }] },
       {
-        type: 'status-result',
-        id: 2,
-        clients: 200,
-        fanOutWindowMs: 8.5,
-        process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
-      },
-      {
-        type: 'status-result',
-        id: 2,
-        clients: 200,
-        fanOutWindowMs: 8.5,
-        queuedBytes: 1.5,
-        process: { residentBytes: 80_000_000, heapUsedBytes: 20_000_000, loopDelayMaxMs: 12.5 },
+        ...statusResult,
+        clientsByName: Array.from({ length: 21 }, (_, n) => ({ client: `tool-${n}`, count: 1 })),
       },
       { type: 'log', level: 'debug', fields: {}, message: 'x' },
       { type: 'log', level: 'warn', fields: { nested: { a: 1 } }, message: 'x' },
