@@ -1,4 +1,5 @@
 import { StackOne } from '@stackone/stackone-client-ts';
+import { SDK_METADATA } from '@stackone/stackone-client-ts/lib/config.js';
 import { HTTPClient } from '@stackone/stackone-client-ts/lib/http.js';
 import type {
   ConnectSessionCreateCategories,
@@ -16,6 +17,7 @@ import {
   type AccountData,
   type ConnectorCategory,
 } from '../shared/domain';
+import { appUserAgent } from '../shared/release-version';
 import { AppError } from './app-error';
 import { describeConnectionFailure, findConnectionFailure } from './network/connection-failure';
 import { findProxyFailure } from './network/proxy-tunnel';
@@ -130,6 +132,9 @@ export function createStackOneApi(options: StackOneApiOptions): StackOneApi {
     serverURL: options.baseUrl,
     security: { username: options.apiKey, password: '' },
     ...(options.fetch ? { httpClient: new HTTPClient({ fetcher: options.fetch }) } : {}),
+    // The app first, then the SDK it goes through, as User-Agent's products are listed: what
+    // StackOne sees of a request names the release that made it.
+    userAgent: `${appUserAgent} ${SDK_METADATA.userAgent}`,
     timeoutMs,
     retryConfig: {
       strategy: 'backoff',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/logger';
 import { createStackOneApi, ownerIdGroups } from '../../src/main/stackone-api';
+import { appUserAgent } from '../../src/shared/release-version';
 import { startSimulator } from '../../src/simulator/simulator-server';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 
@@ -55,6 +56,22 @@ const accountFrom = async (providerName: unknown) =>
     apiKey: 'v1.test.key',
     baseUrl: await stackOneAnswering(providerName),
   }).getAccount('acc-1');
+
+describe('requests to StackOne', () => {
+  it('name the app and its release first in their User-Agent, then the SDK', async () => {
+    const userAgents: (string | undefined)[] = [];
+    const baseUrl = await standIn((request, response) => {
+      userAgents.push(request.headers['user-agent']);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(linkedAccountJson({ id: 'acc-1' })));
+    });
+    await createStackOneApi({ apiKey: 'v1.test.key', baseUrl }).getAccount('acc-1');
+    expect(appUserAgent).toMatch(/^stackone-onboarding\/\d+\.\d+\.\d+/);
+    expect(userAgents).toEqual([
+      expect.stringMatching(new RegExp(`^${appUserAgent.replaceAll('.', '\\.')} speakeasy-sdk/`)),
+    ]);
+  });
+});
 
 describe("StackOne's provider_name", () => {
   it('is taken, trimmed, as the display name', async () => {
