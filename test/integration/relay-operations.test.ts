@@ -157,11 +157,11 @@ describe.each([
     if (ownProcess) expect(text).toMatch(/^relay_stream_process_up 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
     expect(text).toMatch(/^relay_webhooks_rejected_total\{reason="other"\} 0$/m);
-    // Nothing slow has happened: the window is at its 8 ms minimum (a hair above if the runner
-    // took the CPU away mid-fan-out).
+    // In seconds, within the defaults' 8 to 50 ms: near 8 after one quick fan-out, more where the
+    // runner took the CPU away in the middle of it (the window follows what a fan-out takes).
     const window = Number(/^relay_fan_out_window_seconds (\S+)$/m.exec(text)?.[1]);
     expect(window).toBeGreaterThanOrEqual(0.008);
-    expect(window).toBeLessThan(0.011);
+    expect(window).toBeLessThanOrEqual(0.05);
     // Both valid webhooks went through the log (the second was found to be a duplicate there).
     expect(text).toMatch(/^relay_webhook_store_seconds_count 2$/m);
     expect(text).toMatch(/^relay_webhook_store_seconds_bucket\{le="2.5"\} 2$/m);
