@@ -477,6 +477,13 @@ describe.each([
     // A name no client gives any longer goes.
     for (const client of clients) client.ws.close();
     await eventually(async () => expect(await byName()).toEqual({}));
+    // A name cannot make lines of its own: its quote is escaped, a control character replaced.
+    const forger = named('x"} 99\trelay_clients 1000');
+    await eventually(() => expect(forger.subscribed()).toBe(true));
+    const text = await scrape();
+    expect(text).toContain('\nrelay_clients_by_name{client="x\\"} 99?relay_clients 1000"} 1\n');
+    expect(text).toMatch(/^relay_clients 1$/m);
+    forger.ws.close();
   });
 
   it('serves subscribers near the head from the newest events committed, without reading the log', async () => {
