@@ -326,23 +326,33 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       }
       const markAt = queue.findIndex((item) => !isEvent(item));
       const burst = queue.splice(0, markAt === -1 ? queue.length : markAt).filter(isEvent);
-      const cursor = options.cursor() ?? 0;
-      const fresh = burst.filter((e) => e.seq > cursor);
-      let applied: EventsApplied = 'persisted';
+      // Each seq once and in order: a connection that dropped while its events were being applied
+      // leaves the rest queued ahead of the same events sent again on the next one.
+      let newestTaken = options.cursor() ?? 0;
+      const fresh = burst.filter((event) => {
+        if (event.seq <= newestTaken) return false;
+        newestTaken = event.seq;
+        return true;
+      });
+      if (fresh.length === 0) continue;
+      let applied: EventsApplied;
       try {
-        if (fresh.length > 0) applied = await options.applyEvents(fresh);
+        applied = await options.applyEvents(fresh);
       } catch (error) {
         logger.error(
           { err: error instanceof Error ? error.message : 'unknown' },
           'applying relay events failed',
         );
+        // The events queued after the burst would be applied without it: dropped, with the
+        // connection they came on, so that the next one sends everything after the cursor again.
+        queue.length = 0;
         ws.terminate();
+        socket?.terminate();
         return;
       }
-      const newest = burst[burst.length - 1];
       // Not yet on disk: an ack says it is. The cursor in memory moves on all the same, so a
       // reconnection does not bring these events again; a later ack covers them.
-      if (newest && applied === 'persisted') send(ws, { type: 'ack', seq: newest.seq });
+      if (applied === 'persisted') send(ws, { type: 'ack', seq: newestTaken });
     }
   }
 

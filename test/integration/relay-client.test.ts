@@ -430,6 +430,75 @@ describe('relay client acks', () => {
   });
 });
 
+describe('relay client, events sent again', () => {
+  /** An event message as the relay sends it, on `ws`. */
+  const sendEvent = (ws: WebSocket | undefined, seq: number) =>
+    ws?.send(
+      JSON.stringify({
+        type: 'event',
+        seq,
+        body: '{}',
+        signature: 't=1,v1=x',
+        receivedAt: new Date().toISOString(),
+      }),
+    );
+
+  /**
+   * A client whose first burst is held until `release` (then applied, or failed), on a scripted
+   * relay: events 1-3 go out, 4-5 follow while the burst is held, the connection drops, and the
+   * next connection is sent 1-6, as a relay replays from the cursor.
+   */
+  async function burstHeldAcrossAReconnect(firstBurst: 'applied' | 'failed') {
+    const { connections, fromClient, streamUrl } = await startScriptedRelay();
+    const applied: number[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    startClient(streamUrl, {
+      cursor: () => applied.at(-1) ?? null,
+      applyEvents: async (events) => {
+        calls++;
+        if (calls === 1) {
+          await held;
+          if (firstBurst === 'failed') throw new Error('the account list could not be updated');
+        }
+        applied.push(...events.map((event) => event.seq));
+        return 'persisted';
+      },
+    });
+    const subscriptions = () => fromClient.filter((m) => m.type === 'subscribe').length;
+    await eventually(() => expect(subscriptions()).toBe(1));
+    for (const seq of [1, 2, 3]) sendEvent(connections[0], seq);
+    await eventually(() => expect(calls).toBe(1));
+    for (const seq of [4, 5]) sendEvent(connections[0], seq);
+    // Queued behind the held burst before the connection drops.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    connections[0]?.terminate();
+    await eventually(() => expect(subscriptions()).toBe(2));
+    for (const seq of [1, 2, 3, 4, 5, 6]) sendEvent(connections[1], seq);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    return { applied, connections, subscriptions };
+  }
+
+  it('applies each event once and in order where a connection drops while its events are being applied and the next one sends them again', async () => {
+    const { applied } = await burstHeldAcrossAReconnect('applied');
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 6]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(applied).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('applies a burst that failed, and every event after it, in order from the next connection, none ahead of it', async () => {
+    const { applied, connections, subscriptions } = await burstHeldAcrossAReconnect('failed');
+    // The failure drops the connection that was open: the next is sent everything again.
+    await eventually(() => expect(subscriptions()).toBe(3));
+    for (const seq of [1, 2, 3, 4, 5, 6, 7]) sendEvent(connections[2], seq);
+    await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
 describe('relay client gaps', () => {
   it('asks the app to reconcile when the relay no longer holds events after its cursor, and applies the rest', async () => {
     const { streamUrl } = await startRelay({
