@@ -24,6 +24,10 @@ import {
   retryAfterMs,
 } from './relay-answer';
 
+const applyFailureReason =
+  'The account events from the relay could not be applied (something went wrong inside the app). ' +
+  'If it keeps happening, restart the app and send its log file to support.';
+
 /** Where the relay's gap said to forget the cursor, among the events queued to be applied. */
 const forgetCursorMark = { type: 'forget_cursor' } as const;
 /** Where the events queued start to be another log's (the relay's log id changed). */
@@ -137,6 +141,13 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let replacing: WebSocket | null = null;
   /** Pings the open connection and drops it if no answer comes in time. */
   let checkOpenConnection: (() => void) | null = null;
+  /**
+   * The last burst of events failed to apply, and none has applied since: each connection that
+   * brings them again waits longer, where a failure that persists would reconnect every half second.
+   */
+  let applyFailing = false;
+  /** Connections ended because their events could not be applied: said so, not as a lost link. */
+  const endedByApplyFailure = new WeakSet<WebSocket>();
 
   const setConnection = (next: RelayConnection) => {
     connection = next;
@@ -182,7 +193,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       opened = true;
       clearTimeout(handshakeTimer);
       closeReason = 'Lost the connection to the relay.';
-      retryMs = initialRetryMs;
+      if (!applyFailing) retryMs = initialRetryMs;
       stillAlive();
       checkOpenConnection = () => {
         if (ws.readyState !== WebSocket.OPEN) return;
@@ -278,7 +289,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         });
         return;
       }
-      scheduleRetry(closeReason, closeCauseInSettings);
+      if (endedByApplyFailure.has(ws)) scheduleRetry(applyFailureReason);
+      else scheduleRetry(closeReason, closeCauseInSettings);
     });
     ws.on('error', (error) => {
       const atProxy = findProxyFailure(error);
@@ -345,11 +357,16 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         );
         // The events queued after the burst would be applied without it: dropped, with the
         // connection they came on, so that the next one sends everything after the cursor again.
+        applyFailing = true;
         queue.length = 0;
-        ws.terminate();
-        socket?.terminate();
+        for (const open of [ws, socket]) {
+          if (open === null) continue;
+          endedByApplyFailure.add(open);
+          open.terminate();
+        }
         return;
       }
+      applyFailing = false;
       // Not yet on disk: an ack says it is. The cursor in memory moves on all the same, so a
       // reconnection does not bring these events again; a later ack covers them.
       if (applied === 'persisted') send(ws, { type: 'ack', seq: newestTaken });

@@ -117,7 +117,14 @@ function startClient(
  * A stand-in relay that answers each subscription and then sends only what the test sends on its
  * connections, recording every message the client sends; closed after the test.
  */
-async function startScriptedRelay(options: { logIdHeader?: string; versionHeader?: string } = {}) {
+async function startScriptedRelay(
+  options: {
+    logIdHeader?: string;
+    versionHeader?: string;
+    /** Called once each subscription is answered, with its connection. */
+    onSubscribe?: (ws: WebSocket) => void;
+  } = {},
+) {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   const { logIdHeader, versionHeader } = options;
   if (logIdHeader !== undefined)
@@ -134,7 +141,9 @@ async function startScriptedRelay(options: { logIdHeader?: string; versionHeader
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string };
       fromClient.push(message);
-      if (message.type === 'subscribe') ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 }));
+      if (message.type !== 'subscribe') return;
+      ws.send(JSON.stringify({ type: 'subscribed', headSeq: 0 }));
+      options.onSubscribe?.(ws);
     });
   });
   await new Promise((resolve) => server.once('listening', resolve));
@@ -496,6 +505,29 @@ describe('relay client, events sent again', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7]));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('says events that fail to apply could not be applied, and waits longer each time they fail again', async () => {
+    const subscribedAt: number[] = [];
+    const { streamUrl } = await startScriptedRelay({
+      onSubscribe: (ws) => {
+        subscribedAt.push(performance.now());
+        sendEvent(ws, 1);
+      },
+    });
+    const { changes } = startClient(streamUrl, {
+      applyEvents: () => Promise.reject(new Error('the account list could not be updated')),
+    });
+    await eventually(() => expect(subscribedAt.length).toBeGreaterThanOrEqual(5));
+    expect(changes).toContainEqual({
+      state: 'offline',
+      detail: expect.stringMatching(
+        /^The account events from the relay could not be applied \(something went wrong inside the app\)\. If it keeps happening, restart the app and send its log file to support\. Retrying in \d+\u00a0s\.$/,
+      ),
+    });
+    // Waits of 50, 100, 200 and 400 ms, each give or take a quarter, where they had stayed at 50:
+    // the last at least 300 ms, however slow the machine.
+    expect((subscribedAt[4] ?? 0) - (subscribedAt[3] ?? 0)).toBeGreaterThanOrEqual(300);
   });
 });
 
