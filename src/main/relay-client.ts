@@ -62,8 +62,10 @@ export interface RelayClientOptions {
    */
   originOwnerIds?: () => readonly string[];
   /**
-   * Applies and persists a burst of events. The client acks them once they are persisted; events
-   * kept in memory only (the disk could not be written) are acked with a later burst that is.
+   * Applies and persists a burst of events, each after the cursor, in order, and each once. The
+   * client acks them once they are persisted; events kept in memory only (the disk could not be
+   * written) are acked with a later burst that is. A burst that fails (rejects) comes again, with
+   * everything after it, on the next connection.
    */
   applyEvents: (events: RelayEventMessage[]) => Promise<EventsApplied>;
   /**
