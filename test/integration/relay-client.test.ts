@@ -158,6 +158,19 @@ async function startScriptedRelay(
   return { connections, fromClient, userAgents, streamUrl: `ws://127.0.0.1:${port}/v1/stream` };
 }
 
+/** Sends an event message on `ws` as the relay would, for a scripted relay's connection. */
+function sendEvent(ws: WebSocket | undefined, seq: number): void {
+  ws?.send(
+    JSON.stringify({
+      type: 'event',
+      seq,
+      body: '{}',
+      signature: 't=1,v1=x',
+      receivedAt: new Date().toISOString(),
+    }),
+  );
+}
+
 describe('a relay that answers, but not with the stream', () => {
   /** Listens on loopback until the test ends; resolves to host:port. */
   async function onLoopback(server: Server) {
@@ -405,16 +418,7 @@ describe('relay client liveness', () => {
 describe('relay client acks', () => {
   it('acks only events on disk, keeps the connection while the disk cannot be written, and acks them with the next that are', async () => {
     const { connections, fromClient, streamUrl } = await startScriptedRelay();
-    const send = (seq: number) =>
-      connections[0]?.send(
-        JSON.stringify({
-          type: 'event',
-          seq,
-          body: '{}',
-          signature: 't=1,v1=x',
-          receivedAt: new Date().toISOString(),
-        }),
-      );
+    const send = (seq: number) => sendEvent(connections[0], seq);
     let diskWritable = false;
     const applied: number[] = [];
     const { client } = startClient(streamUrl, {
@@ -440,18 +444,6 @@ describe('relay client acks', () => {
 });
 
 describe('relay client, events sent again', () => {
-  /** An event message as the relay sends it, on `ws`. */
-  const sendEvent = (ws: WebSocket | undefined, seq: number) =>
-    ws?.send(
-      JSON.stringify({
-        type: 'event',
-        seq,
-        body: '{}',
-        signature: 't=1,v1=x',
-        receivedAt: new Date().toISOString(),
-      }),
-    );
-
   /**
    * A client whose first burst is held until `release` (then applied, or failed), on a scripted
    * relay: events 1-3 go out, 4-5 follow while the burst is held, the connection drops, and the
