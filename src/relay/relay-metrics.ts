@@ -130,13 +130,16 @@ export function createRelayMetrics(options: {
     ],
   ];
   if (storage !== undefined) {
-    // One question to the disk per scrape for the three gauges: prom-client collects every metric
-    // in one synchronous pass, so they all find the one asked by the first.
+    // One question to the disk for the three gauges of a scrape: the first asks, and the others,
+    // collected before it is answered, take the same answer.
     let asked: Promise<EventLogStorage> | undefined;
+    const forget = () => {
+      asked = undefined;
+    };
     const storageThisScrape = (): Promise<EventLogStorage> => {
       if (asked === undefined) {
         asked = storage();
-        void asked.finally(() => (asked = undefined)).catch(() => undefined);
+        void asked.then(forget, forget);
       }
       return asked;
     };
