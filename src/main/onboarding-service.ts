@@ -206,7 +206,7 @@ export function createOnboardingService(deps: {
 
   /**
    * StackOne is the source of truth: events are hints that may have been missed while the relay
-   * or the app was away. Verified accounts StackOne no longer lists are removed; pending ones are
+   * or the app was away. Verified accounts StackOne no longer has are removed; pending ones are
    * left for the next pass (StackOne may not list them yet).
    */
   async function reconcile(): Promise<void> {
@@ -215,10 +215,18 @@ export function createOnboardingService(deps: {
     const remote = await api.listAccounts(customerIds);
     const listed = new Set(remote.map((account) => account.id));
     for (const account of remote) store.applyVerified(account);
-    for (const customerId of customerIds) {
-      for (const local of store.accountsOf(customerId)) {
-        if (!listed.has(local.id) && local.status !== 'pending') store.applyDeleted(local);
-      }
+    const unlisted = customerIds.flatMap((customerId) =>
+      store
+        .accountsOf(customerId)
+        .filter((local) => !listed.has(local.id) && local.status !== 'pending'),
+    );
+    // Not listed is not gone: an account linked (its event applied) while the pages were read
+    // is missing from them, as is one a page skipped when another was deleted meanwhile; removed,
+    // it would be a tombstone no later event undoes. StackOne is asked about each.
+    for (const local of unlisted) {
+      const account = await api.getAccount(local.id);
+      if (account === null) store.applyDeleted(local);
+      else store.applyVerified(account);
     }
     await persist();
   }

@@ -35,6 +35,8 @@ interface World {
   events: { event: BridgeEventName; payload: unknown }[];
   /** Account ids the app asked StackOne about, in order. */
   accountLookups: string[];
+  /** Called once the next listing of accounts is read; the listing is answered when it settles. */
+  afterListing: (() => Promise<void>) | null;
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
   cipher: SecretCipher;
   startRelay(port?: number): Promise<RunningRelay>;
@@ -42,13 +44,23 @@ interface World {
 }
 let world: World | null = null;
 
-/** The real API, recording which accounts the app looks up. */
-function countingApi(api: StackOneApi, lookups: string[]): StackOneApi {
+/** The real API, recording which accounts the app looks up, its next listing held if asked. */
+function observedApi(
+  api: StackOneApi,
+  w: Pick<World, 'accountLookups' | 'afterListing'>,
+): StackOneApi {
   return {
     ...api,
     getAccount: (id) => {
-      lookups.push(id);
+      w.accountLookups.push(id);
       return api.getAccount(id);
+    },
+    listAccounts: async (originOwnerIds) => {
+      const listed = await api.listAccounts(originOwnerIds);
+      const hold = w.afterListing;
+      w.afterListing = null;
+      await hold?.();
+      return listed;
     },
   };
 }
@@ -87,6 +99,7 @@ async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World
     events,
     startRelay,
     accountLookups: [],
+    afterListing: null,
     cipher: createMemoryKeyCipher(),
   } as unknown as World;
   partial.startService = () => {
@@ -94,10 +107,7 @@ async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World
     partial.service = createOnboardingService({
       profile,
       store: partial.store,
-      api: countingApi(
-        createStackOneApi({ apiKey, baseUrl: simulator.url }),
-        partial.accountLookups,
-      ),
+      api: observedApi(createStackOneApi({ apiKey, baseUrl: simulator.url }), partial),
       cipher: partial.cipher,
       logger,
       emit: (event, payload) => events.push({ event, payload }),
@@ -964,6 +974,28 @@ describe('reconciliation with StackOne', () => {
     w.startService();
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('error'));
     expect(w.store.relayCursor).toBe(1);
+  });
+
+  it('keeps an account linked while a listing was read, which that listing could not have', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    let listingRead!: () => void;
+    const read = new Promise<void>((resolve) => (listingRead = resolve));
+    let release!: () => void;
+    w.afterListing = () => {
+      listingRead();
+      return new Promise((resolve) => (release = resolve));
+    };
+    const refreshing = w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    await read;
+    // Linked, and made active by its webhook, after StackOne listed acme's accounts.
+    const id = await linkActiveBambooHr(w, 'acme');
+    release();
+
+    expect(await refreshing).toEqual([expect.objectContaining({ id, status: 'active' })]);
+    expect(w.store.isDeleted(id)).toBe(false);
+    // Asked about once the listing lacked it, as well as for its webhook.
+    expect(w.accountLookups.filter((lookup) => lookup === id)).toHaveLength(2);
   });
 
   it('leaves a pending account alone when StackOne does not list it yet', async () => {
