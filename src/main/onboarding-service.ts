@@ -105,6 +105,9 @@ export function createOnboardingService(deps: {
     }
   }
 
+  /** Kept links whose address could not be decrypted, told in the log once each. */
+  const unreadableLinksLogged = new Set<string>();
+
   const customerIdsInApp = () => new Set(store.listCustomers().map((customer) => customer.id));
   /** Of a file's rows for customers the app has, those giving other addresses than the app's. */
   const otherAddressesOf = (rows: readonly CustomersFileRow[]) =>
@@ -433,27 +436,34 @@ export function createOnboardingService(deps: {
     },
     async listSentAuthLinks({ customerId }) {
       customerOrThrow(customerId);
+      const stored = store.sentLinksOf(customerId);
+      // Links whose address cannot be read now are kept all the same, to be shown once it can (a
+      // keyring not unlocked this session); another computer's go once expired, as all links do.
+      if (cipher.storage === 'unavailable')
+        return { links: [], kept: false, unreadable: stored.length };
       const links = [];
-      for (const stored of store.sentLinksOf(customerId)) {
+      let unreadable = 0;
+      for (const link of stored) {
         try {
-          const url = await cipher.decrypt(stored.urlCiphertext);
+          const url = await cipher.decrypt(link.urlCiphertext);
           links.push({
-            id: stored.id,
+            id: link.id,
             url,
-            createdAt: stored.createdAt,
-            expiresAt: stored.expiresAt,
-            relinkAccountId: stored.relinkAccountId,
-            secondAccountLabel: stored.secondAccountLabel,
-            category: stored.category,
+            createdAt: link.createdAt,
+            expiresAt: link.expiresAt,
+            relinkAccountId: link.relinkAccountId,
+            secondAccountLabel: link.secondAccountLabel,
+            category: link.category,
           });
         } catch (error) {
-          // Another computer's, or a changed keyring: it cannot be shown again, so it goes.
-          logger.warn({ err: error }, 'a kept auth link could not be decrypted; forgotten');
-          store.forgetSentLink(customerId, stored.id);
+          unreadable += 1;
+          if (!unreadableLinksLogged.has(link.id)) {
+            unreadableLinksLogged.add(link.id);
+            logger.warn({ err: error }, 'a kept auth link could not be decrypted; kept');
+          }
         }
       }
-      await persist();
-      return { links, kept: cipher.storage !== 'unavailable' };
+      return { links, kept: true, unreadable };
     },
     async forgetSentAuthLink({ customerId, linkId }) {
       customerOrThrow(customerId);

@@ -240,12 +240,17 @@ export const bridgeCalls = {
   },
   /**
    * The customer's auth links, newest first: those that work, and those that expired in the last
-   * `sentLinkKeptAfterExpiryDays`. `kept` is false where this computer has no secret storage:
-   * links are then not kept at all.
+   * `sentLinkKeptAfterExpiryDays`. `kept` is false where this computer has no secret storage now:
+   * links made are then not kept, and those kept before are not shown. `unreadable`: how many of
+   * the links kept are not in `links`, their addresses not decryptable now (kept all the same).
    */
   listSentAuthLinks: {
     input: z.strictObject({ customerId: customerIdSchema }),
-    output: z.strictObject({ links: z.array(sentAuthLinkSchema), kept: z.boolean() }),
+    output: z.strictObject({
+      links: z.array(sentAuthLinkSchema),
+      kept: z.boolean(),
+      unreadable: z.number().int().nonnegative(),
+    }),
   },
   /** The app stops keeping the link; the link itself works until it expires. */
   forgetSentAuthLink: {

@@ -8,7 +8,9 @@ import {
   sendLink,
   test,
 } from './fixtures';
+import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { createMemoryKeyCipher } from '../support/memory-key-cipher';
 import { startHarness } from './harness';
 
 /** Send a link for the customer shown, and a way to open it with a link made in it. */
@@ -467,6 +469,55 @@ test('where the computer has no secret storage, the app says that links are not 
   } finally {
     await context.close();
     await harness.close();
+  }
+});
+
+/** An account list with Acme Ltd and a link kept for them, encrypted by a keyring not this app's. */
+async function storeWithLinkOfAnotherKeyring(): Promise<string> {
+  const now = Date.now();
+  return JSON.stringify({
+    schemaVersion: 1,
+    customers: [{ id: 'acme', name: 'Acme Ltd', createdAt: new Date(now).toISOString() }],
+    accounts: [],
+    relayCursor: null,
+    sentLinks: [
+      {
+        id: randomUUID(),
+        customerId: 'acme',
+        urlCiphertext: await createMemoryKeyCipher().encrypt('https://hub.stackone.com/link'),
+        createdAt: new Date(now - 60_000).toISOString(),
+        expiresAt: new Date(now + 24 * 60 * 60 * 1000).toISOString(),
+        relinkAccountId: null,
+      },
+    ],
+  });
+}
+
+test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do', async ({
+  browser,
+}) => {
+  const storeFileContents = await storeWithLinkOfAnotherKeyring();
+  const cases = [
+    {
+      secretStorage: 'encrypted',
+      said: /^A link made before cannot be shown: .*Unlock it and restart/,
+    },
+    {
+      secretStorage: 'unavailable',
+      said: /The link kept before is shown again once the system keyring is unlocked/,
+    },
+  ] as const;
+  for (const { secretStorage, said } of cases) {
+    const harness = await startHarness({ storeFileContents, secretStorage });
+    const context = await browser.newContext();
+    try {
+      const app = await harness.openApp(context);
+      await customerButton(app, 'Acme Ltd').click();
+      await expect(app.getByText(said)).toBeVisible();
+    } finally {
+      await context.close();
+      await harness.close();
+    }
   }
 });
 

@@ -789,6 +789,7 @@ describe('auth links', () => {
     expect(await w.service.handlers.listSentAuthLinks({ customerId: 'initech' })).toEqual({
       links: [],
       kept: true,
+      unreadable: 0,
     });
     // The file holds neither address nor the session token in it.
     const file = readFileSync(join(w.temp.path, 'store', 'onboarding.json'), 'utf8');
@@ -830,36 +831,42 @@ describe('auth links', () => {
     expect(accountsLinkedSince(link, accounts).map(({ account }) => account.id)).toEqual([id]);
   });
 
-  it('keeps no link where there is no secret storage, and drops one it can no longer decrypt', async () => {
+  it('keeps no link where there is no secret storage, and keeps one it cannot decrypt now, shown again once it can', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
-    await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const made = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const keyring = w.cipher;
+    const acmeLinks = () => w.service.handlers.listSentAuthLinks({ customerId: 'acme' });
+    const acmeSummary = async () =>
+      (await w.service.handlers.summarizeCustomers({})).find((s) => s.customerId === 'acme');
 
-    // Another keyring (settings copied from another computer): the link cannot be shown again.
+    // Another keyring (one not unlocked this session, or another computer's): the link cannot be
+    // shown, and is not lost; nor does it stop being followed up, as it was sent all the same.
     await w.service.stop();
     w.cipher = createMemoryKeyCipher();
     w.startService();
-    expect(await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).toEqual({
-      links: [],
-      kept: true,
-    });
-    expect(w.store.sentLinksOf('acme')).toEqual([]);
-    // Nor is it followed up in the customer list.
-    expect(w.events.findLast((e) => e.event === 'customerSummaryChanged')?.payload).toMatchObject({
-      customerId: 'acme',
-      unusedLinksExpireAt: [],
-    });
+    expect(await acmeLinks()).toEqual({ links: [], kept: true, unreadable: 1 });
+    expect(w.store.sentLinksOf('acme')).toHaveLength(1);
+    expect((await acmeSummary())?.unusedLinksExpireAt).toEqual([made.expiresAt]);
 
+    // No secret storage now: a link made is not kept, and the one kept before is not shown.
     await w.service.stop();
     w.cipher = createMemoryKeyCipher('unavailable');
     w.startService();
     const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
     expect(link.url).toMatch(/^http/);
-    expect(await w.service.handlers.listSentAuthLinks({ customerId: 'acme' })).toEqual({
-      links: [],
-      kept: false,
+    expect(await acmeLinks()).toEqual({ links: [], kept: false, unreadable: 1 });
+    expect(w.store.sentLinksOf('acme')).toHaveLength(1);
+
+    // The keyring it was encrypted with, back: shown again.
+    await w.service.stop();
+    w.cipher = keyring;
+    w.startService();
+    expect(await acmeLinks()).toEqual({
+      links: [expect.objectContaining({ url: made.url, expiresAt: made.expiresAt })],
+      kept: true,
+      unreadable: 0,
     });
-    expect(w.store.sentLinksOf('acme')).toEqual([]);
   });
 
   it('refuses an unknown customer and says why StackOne could not make one', async () => {

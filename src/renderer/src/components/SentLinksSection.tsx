@@ -58,6 +58,7 @@ export function SentLinksSection(props: {
     customerId: string;
     links: SentAuthLink[];
     kept: boolean;
+    unreadable: number;
   } | null>(null);
   // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
   const now = useNowPassing(
@@ -89,17 +90,18 @@ export function SentLinksSection(props: {
       <p className="muted sent-links">
         This computer has no secret storage, so the links you send are not kept: copy or send each
         one when you make it.
+        {listed.unreadable > 0 && ` ${keptBeforeText(listed.unreadable)}`}
       </p>
     );
   const shown = listed.links.filter((link) => now < sentLinkListedUntil(link.expiresAt));
-  if (shown.length === 0) return null;
+  if (shown.length === 0 && listed.unreadable === 0) return null;
 
   const forget = (link: SentAuthLink) =>
     unwrap(onboarding().forgetSentAuthLink({ customerId: customer.id, linkId: link.id }))
       .then(() => {
         const remaining = shown.filter((l) => l.id !== link.id);
         flushSync(() => setListed((current) => current && { ...current, links: remaining }));
-        if (remaining.length > 0) heading.current?.focus();
+        if (remaining.length > 0 || listed.unreadable > 0) heading.current?.focus();
         else props.onLastForgotten();
       })
       .catch(onError);
@@ -109,85 +111,98 @@ export function SentLinksSection(props: {
       <h3 id="sent-links-heading" tabIndex={-1} ref={heading}>
         Links sent
       </h3>
-      <ul>
-        {shown.map((link) => {
-          const made = dateTimeText(link.createdAt);
-          const purpose = sentLinkPurpose(link, accounts);
-          const linkOutcome = sentLinkOutcome(link, accounts, now, listed.links);
-          const expired = hasExpired(link, now);
-          const outlasted =
-            linkOutcome !== null &&
-            linkOutcome.kind !== 'linked-since' &&
-            linkOutcome.outlastedBy !== undefined;
-          return (
-            <li key={link.id}>
-              <span>
-                {purpose}, made {made};{' '}
-                {expired
-                  ? `expired ${dateTimeText(link.expiresAt)}`
-                  : `works until ${dateTimeText(link.expiresAt)}`}
-                {linkOutcome !== null && (
-                  <span className="muted linked-since">{sentLinkOutcomeText(linkOutcome)}</span>
-                )}
-              </span>
-              <span className="row-actions">
-                {/* Where another for the same works, that one is to copy if they lost it; where it has
+      {shown.length > 0 && (
+        <ul>
+          {shown.map((link) => {
+            const made = dateTimeText(link.createdAt);
+            const purpose = sentLinkPurpose(link, accounts);
+            const linkOutcome = sentLinkOutcome(link, accounts, now, listed.links);
+            const expired = hasExpired(link, now);
+            const outlasted =
+              linkOutcome !== null &&
+              linkOutcome.kind !== 'linked-since' &&
+              linkOutcome.outlastedBy !== undefined;
+            return (
+              <li key={link.id}>
+                <span>
+                  {purpose}, made {made};{' '}
+                  {expired
+                    ? `expired ${dateTimeText(link.expiresAt)}`
+                    : `works until ${dateTimeText(link.expiresAt)}`}
+                  {linkOutcome !== null && (
+                    <span className="muted linked-since">{sentLinkOutcomeText(linkOutcome)}</span>
+                  )}
+                </span>
+                <span className="row-actions">
+                  {/* Where another for the same works, that one is to copy if they lost it; where it has
                     expired too, it is the one to follow up. */}
-                {expired && !outlasted && (
-                  <button
-                    type="button"
-                    aria-label={`Send another link, in place of the one made ${made}`}
-                    onClick={() => props.onSendAnother(link)}
-                  >
-                    Send another…
-                  </button>
-                )}
-                {!expired && (
-                  <>
+                  {expired && !outlasted && (
                     <button
                       type="button"
-                      aria-label={`Copy link made ${made}`}
-                      onClick={() =>
-                        void copyText(
-                          link.url,
-                          'Link copied.',
-                          `The link could not be copied. Make a new one with Send a link.`,
-                        ).then((message) => setOutcome({ linkId: link.id, message }))
-                      }
+                      aria-label={`Send another link, in place of the one made ${made}`}
+                      onClick={() => props.onSendAnother(link)}
                     >
-                      Copy link
+                      Send another…
                     </button>
-                    {props.demo && (
-                      <DemoLinkOpener
-                        url={link.url}
-                        accessibleName={`Open link made ${made} in the browser`}
+                  )}
+                  {!expired && (
+                    <>
+                      <button
+                        type="button"
+                        aria-label={`Copy link made ${made}`}
+                        onClick={() =>
+                          void copyText(
+                            link.url,
+                            'Link copied.',
+                            `The link could not be copied. Make a new one with Send a link.`,
+                          ).then((message) => setOutcome({ linkId: link.id, message }))
+                        }
                       >
-                        Open
-                      </DemoLinkOpener>
-                    )}
-                  </>
-                )}
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Forget link made ${made}`}
-                  title={
-                    expired
-                      ? 'The app stops showing it'
-                      : 'The app stops showing it; the link itself works until it expires'
-                  }
-                  onClick={() => void forget(link)}
-                >
-                  Forget
-                </button>
-              </span>
-              <span role="status" className="muted">
-                {outcome?.linkId === link.id ? outcome.message : ''}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
+                        Copy link
+                      </button>
+                      {props.demo && (
+                        <DemoLinkOpener
+                          url={link.url}
+                          accessibleName={`Open link made ${made} in the browser`}
+                        >
+                          Open
+                        </DemoLinkOpener>
+                      )}
+                    </>
+                  )}
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Forget link made ${made}`}
+                    title={
+                      expired
+                        ? 'The app stops showing it'
+                        : 'The app stops showing it; the link itself works until it expires'
+                    }
+                    onClick={() => void forget(link)}
+                  >
+                    Forget
+                  </button>
+                </span>
+                <span role="status" className="muted">
+                  {outcome?.linkId === link.id ? outcome.message : ''}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {listed.unreadable > 0 && <p className="muted">{unreadableLinksText(listed.unreadable)}</p>}
     </section>
   );
 }
+
+/** Links kept before this session, where there is no secret storage now to read them with. */
+const keptBeforeText = (count: number) =>
+  count === 1
+    ? 'The link kept before is shown again once the system keyring is unlocked and the app restarted.'
+    : `The ${count} links kept before are shown again once the system keyring is unlocked and the app restarted.`;
+
+/** Links kept whose addresses the keyring cannot decrypt now. */
+const unreadableLinksText = (count: number) =>
+  `${count === 1 ? 'A link made before cannot be shown: its address is' : `${count} links made before cannot be shown: their addresses are`} encrypted with a system keyring the app cannot open now (one not unlocked, or another computer’s). Unlock it and restart the app to see ${count === 1 ? 'it' : 'them'}; ${count === 1 ? 'one from another computer goes' : 'those from another computer go'} once expired.`;
