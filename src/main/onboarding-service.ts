@@ -20,6 +20,7 @@ import { readCustomersFile, writeCustomersFile } from './customers-file';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
+import { createOfflineReconciling, offlineReconcileEveryMs } from './offline-reconciling';
 import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
@@ -78,6 +79,8 @@ export function createOnboardingService(deps: {
   emit: EmitBridgeEvent;
   /** Who links accounts here, as StackOne records it on each; read for every session. */
   linkedBy?: () => string | null;
+  /** How often StackOne's accounts are read while the relay's events cannot come (default 60 s). */
+  offlineReconcileEveryMs?: number;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
@@ -260,6 +263,18 @@ export function createOnboardingService(deps: {
       ),
     );
 
+  const offlineReconciling = createOfflineReconciling({
+    everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
+    reconcile: () =>
+      requestReconcile().catch((error: unknown) =>
+        // Offline, each pass may fail as the last did: the relay connection's line says so already.
+        logger.debug(
+          { err: error instanceof Error ? error.message : 'unknown' },
+          'reconciliation while the relay is away failed',
+        ),
+      ),
+  });
+
   const relayClient = createRelayClient({
     streamUrl: profile.relayStreamUrl,
     token: profile.relayToken,
@@ -270,7 +285,10 @@ export function createOnboardingService(deps: {
     forgetCursor: () => store.forgetRelayCursor(),
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
-    onConnectionChange: (connection) => emit('relayConnectionChanged', connection),
+    onConnectionChange: (connection) => {
+      offlineReconciling.connectionChanged(connection.state);
+      emit('relayConnectionChanged', connection);
+    },
     onConnected: reconcileInBackground,
     logger,
   });
@@ -547,6 +565,7 @@ export function createOnboardingService(deps: {
       accountKinds.learnFor(store.listCustomers().map((customer) => customer.id));
     },
     async stop() {
+      offlineReconciling.stop();
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
       await accountKinds.stop();

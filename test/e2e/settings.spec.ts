@@ -141,6 +141,11 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await expect(detail).toContainText(
     /^Lost the connection to the relay\. Retrying in \d+\u00a0s\./,
   );
+  // What happens to the account list meanwhile, said only while the events cannot come.
+  const meanwhile = detail.getByText(
+    'Meanwhile the app reads the customers’ accounts from StackOne every minute; Refresh reads them now.',
+  );
+  await expect(meanwhile).toBeVisible();
   // Nothing in the settings would mend a relay that went away.
   await expect(detail.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
   const checks = () => harness.callsMade.filter((name) => name === 'checkRelayConnection').length;

@@ -37,6 +37,8 @@ interface World {
   accountLookups: string[];
   /** Called once the next listing of accounts is read; the listing is answered when it settles. */
   afterListing: (() => Promise<void>) | null;
+  /** How many times the app listed the accounts of its customers. */
+  listings: number;
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
   cipher: SecretCipher;
   startRelay(port?: number): Promise<RunningRelay>;
@@ -47,7 +49,7 @@ let world: World | null = null;
 /** The real API, recording which accounts the app looks up, its next listing held if asked. */
 function observedApi(
   api: StackOneApi,
-  w: Pick<World, 'accountLookups' | 'afterListing'>,
+  w: Pick<World, 'accountLookups' | 'afterListing' | 'listings'>,
 ): StackOneApi {
   return {
     ...api,
@@ -56,6 +58,7 @@ function observedApi(
       return api.getAccount(id);
     },
     listAccounts: async (originOwnerIds) => {
+      w.listings += 1;
       const listed = await api.listAccounts(originOwnerIds);
       const hold = w.afterListing;
       w.afterListing = null;
@@ -65,8 +68,13 @@ function observedApi(
   };
 }
 
-/** `simulatorNow`: StackOne's clock, where it is not this computer's. */
-async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World> {
+/**
+ * `simulatorNow`: StackOne's clock, where it is not this computer's. `offlineReconcileEveryMs`: how
+ * often the app reads StackOne's accounts while the relay is away (the app's 60 s when absent).
+ */
+async function setUp(
+  options: { simulatorNow?: () => Date; offlineReconcileEveryMs?: number } = {},
+): Promise<World> {
   const temp = makeTempDir('onboarding');
   const logger = silentLogger();
   const startRelay = (port?: number) =>
@@ -100,6 +108,7 @@ async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World
     startRelay,
     accountLookups: [],
     afterListing: null,
+    listings: 0,
     cipher: createMemoryKeyCipher(),
   } as unknown as World;
   partial.startService = () => {
@@ -111,6 +120,9 @@ async function setUp(options: { simulatorNow?: () => Date } = {}): Promise<World
       cipher: partial.cipher,
       logger,
       emit: (event, payload) => events.push({ event, payload }),
+      ...(options.offlineReconcileEveryMs !== undefined && {
+        offlineReconcileEveryMs: options.offlineReconcileEveryMs,
+      }),
     });
     partial.service.start();
     return partial.service;
@@ -255,6 +267,32 @@ describe('onboarding service over the real simulator and relay', () => {
     w.relay = await w.startRelay(port);
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'), 20_000);
     expect(w.service.relayClient.connection.state).toBe('connected');
+  });
+
+  it('reads the accounts from StackOne every so often while the relay is away, and stops once it is back', async () => {
+    const w = await setUp({ offlineReconcileEveryMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    const port = w.relay.port;
+    await w.relay.close();
+    await eventually(() => expect(w.service.relayClient.connection.state).not.toBe('connected'));
+
+    // No event can come, and nobody presses Refresh: the account's change shows all the same.
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('expired'));
+    const listedOffline = w.listings;
+    await eventually(() => expect(w.listings).toBeGreaterThan(listedOffline + 1));
+
+    w.relay = await w.startRelay(port);
+    await eventually(
+      () => expect(w.service.relayClient.connection.state).toBe('connected'),
+      20_000,
+    );
+    // A pass under way as it connected, and the connection's own, at most; then none.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const listedOnline = w.listings;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(w.listings).toBe(listedOnline);
   });
 
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {

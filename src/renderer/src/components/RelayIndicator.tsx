@@ -42,6 +42,12 @@ export function RelayIndicator({
       </button>
       <div id={detailId} className="relay-detail" role="region" aria-label="Events" hidden={!open}>
         <p>{connection.detail}</p>
+        {connection.state !== 'connected' && (
+          <p className="muted">
+            Meanwhile the app reads the customers’ accounts from StackOne every minute; Refresh
+            reads them now.
+          </p>
+        )}
         {(connection.causeInSettings === true || connection.state !== 'connected') && (
           <div className="actions">
             {connection.causeInSettings === true && (
