@@ -285,6 +285,15 @@ export function openAccountStore(options: {
     return learnt === undefined ? account : { ...account, providerName: learnt };
   };
   const isKept = (link: StoredSentLink) => sentLinkListedUntil(link.expiresAt) > now().getTime();
+  /**
+   * Keeps the account, unless the file could not hold it (an id over 200 characters, say, from a
+   * webhook or StackOne): written, it would make the whole file unreadable at the next start.
+   */
+  const keep = (account: StoredAccount): boolean => {
+    if (!storedAccountSchema.safeParse(account).success) return false;
+    accounts.set(account.id, account);
+    return true;
+  };
 
   return {
     warning: opened.warning,
@@ -360,8 +369,7 @@ export function openAccountStore(options: {
         updatedAt: now().toISOString(),
         deleted: false,
       };
-      accounts.set(id, account);
-      markChanged(customerId);
+      if (keep(account)) markChanged(customerId);
       return view(account);
     },
     applyVerified(remote) {
@@ -390,15 +398,14 @@ export function openAccountStore(options: {
         deleted: false,
       };
       // Reconciliation confirms most accounts unchanged: no write and no push for those.
-      if (isDeepStrictEqual(existing, verified)) return;
-      accounts.set(remote.id, verified);
+      if (isDeepStrictEqual(existing, verified) || !keep(verified)) return;
       learnProviderName(verified);
       markChanged(remote.originOwnerId);
     },
     applyDeleted({ id, customerId, provider }) {
       const existing = accounts.get(id);
       if (existing?.deleted) return;
-      accounts.set(id, {
+      const kept = keep({
         id,
         customerId: existing?.customerId ?? customerId,
         provider: existing?.provider ?? provider,
@@ -409,7 +416,7 @@ export function openAccountStore(options: {
         updatedAt: now().toISOString(),
         deleted: true,
       });
-      markChanged(existing?.customerId ?? customerId);
+      if (kept) markChanged(existing?.customerId ?? customerId);
     },
     recordCategory(accountId, category) {
       const existing = accounts.get(accountId);

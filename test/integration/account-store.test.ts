@@ -393,6 +393,24 @@ describe('accounts that arrive from StackOne, not from this app', () => {
     expect(reopened.accountsOf('Acme Corp / EMEA 7').map((a) => a.id)).toEqual(['foreign']);
     expect(reopened.isDeleted('orphan')).toBe(true);
   });
+
+  it('keeps none the file could not hold, so that the file stays readable with the rest in it', async () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.applyVerified(remote());
+    const overLong = 'x'.repeat(201);
+    store.applyDeleted({ id: overLong, customerId: 'acme', provider: 'bamboohr' });
+    store.recordPending({ id: `${overLong}-pending`, customerId: 'acme', provider: 'bamboohr' });
+    store.applyVerified(remote({ id: 'acc-2', status: 's'.repeat(65) }));
+    expect(store.isDeleted(overLong)).toBe(false);
+    expect(store.accountsOf('acme').map((a) => a.id)).toEqual(['acc-1']);
+    await store.flush();
+
+    const reopened = openStore(temp.path);
+    expect(reopened.warning).toBeNull();
+    expect(reopened.accountsOf('acme').map((a) => a.id)).toEqual(['acc-1']);
+  });
 });
 
 describe('auth links kept for copying again', () => {

@@ -1262,6 +1262,26 @@ describe('customers', () => {
     expect(w.accountLookups).not.toContain('someone-elses');
   });
 
+  it('takes no account from an event that its file could not hold, and starts again with its list whole', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
+    // Signed as StackOne signs, with an account id longer than any the app keeps.
+    const body = webhookBody({ account_id: 'x'.repeat(201) });
+    const response = await postWebhook(w.relay.url, body, {
+      'content-type': 'application/json',
+      'x-stackone-signature': sign(body, secret),
+    });
+    expect(response.status).toBe(200);
+    await eventually(() => expect(w.store.relayCursor).toBe(2));
+
+    await w.service.stop();
+    w.startService();
+    expect(w.store.warning).toBeNull();
+    expect(w.store.accountsOf('acme').map((account) => account.id)).toEqual([id]);
+  });
+
   it('renames a customer for the next sessions and keeps the new name across restarts', async () => {
     const w = await setUp();
     await w.service.handlers.createCustomer({ id: 'acme', name: 'Acme' });
