@@ -66,7 +66,8 @@ export function createAppSession(deps: {
   openAccountStore: (mode: Mode) => AccountStore;
   /** `fresh`: its StackOne's accounts and its relay's events deleted first. */
   startDemoBackend: (options: { fresh: boolean }) => Promise<DemoBackend>;
-  checkLiveProfile: (profile: Profile) => Promise<void>;
+  /** `relay` false: the API key alone (the relay cannot be reached from here, the user said). */
+  checkLiveProfile: (profile: Profile, options: { relay: boolean }) => Promise<void>;
   /** How live mode reaches StackOne and the relay (the system's proxy); direct when absent. */
   liveNetwork?: RoutedNetwork;
   /** The app's name and version, for diagnostics. */
@@ -415,7 +416,7 @@ export function createAppSession(deps: {
       await switching;
       return view();
     },
-    switchToLiveMode: ({ apiKey, relayToken, ...endpoints }) =>
+    switchToLiveMode: ({ apiKey, relayToken, withoutRelayCheck, ...endpoints }) =>
       exclusive(async () => {
         refuseWithoutSecretStorage('the API key encrypted, so live settings cannot be saved');
         const saved =
@@ -446,7 +447,7 @@ export function createAppSession(deps: {
           (Object.keys(endpoints) as (keyof typeof endpoints)[]).every(
             (key) => endpoints[key] === previous[key],
           );
-        if (!unchanged) await deps.checkLiveProfile(profile);
+        if (!unchanged) await deps.checkLiveProfile(profile, { relay: withoutRelayCheck !== true });
         settings.save({
           mode: 'live',
           live: {

@@ -15,11 +15,12 @@ import { createStackOneApi } from './stackone-api';
 
 /**
  * Checks a live profile before it is saved: StackOne accepts the API key and the relay accepts the
- * token. Rejects with an AppError that says which one failed and what to do; never with a secret.
+ * token (unless `relay` is false). Rejects with an AppError that says which one failed and what to
+ * do; never with a secret.
  */
 export async function checkLiveProfile(
   profile: Profile,
-  options: { timeoutMs?: number; network?: RoutedNetwork } = {},
+  options: { timeoutMs?: number; network?: RoutedNetwork; relay?: boolean } = {},
 ): Promise<void> {
   const { network } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -36,6 +37,7 @@ export async function checkLiveProfile(
       throw new AppError(error.code, `${error.userMessage} ${hint}`);
     throw error;
   });
+  if (options.relay === false) return;
   await checkRelayToken(profile.relayStreamUrl, profile.relayToken, timeoutMs, network);
 }
 

@@ -318,6 +318,11 @@ export const bridgeCalls = {
     input: liveEndpointsSchema.extend({
       apiKey: apiKeySchema.optional(),
       relayToken: relayTokenSchema.optional(),
+      /**
+       * The relay cannot be reached from here (a network that lets no WebSocket through): saved
+       * without checking it, the API key checked all the same.
+       */
+      withoutRelayCheck: z.boolean().optional(),
     }),
     output: settingsViewSchema,
   },

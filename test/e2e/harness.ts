@@ -100,8 +100,11 @@ export async function startHarness(
     openAccountStore: (mode) =>
       mode === 'demo' ? store : openTestAccountStore(storeDir, { name: accountStoreName(mode) }),
     startDemoBackend: async ({ fresh }) => (fresh ? (backend = await startBackend(true)) : backend),
-    checkLiveProfile: (profile) =>
-      checkLiveProfile(profile, options.liveNetwork && { network: options.liveNetwork }),
+    checkLiveProfile: (profile, { relay }) =>
+      checkLiveProfile(profile, {
+        relay,
+        ...(options.liveNetwork && { network: options.liveNetwork }),
+      }),
     ...(options.liveNetwork && { liveNetwork: options.liveNetwork }),
     about: { name: 'StackOne Onboarding', version: '1.2.3-e2e' },
     logFolder: {

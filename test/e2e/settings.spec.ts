@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { startDemoBackend, type DemoBackend } from '../../src/main/demo-backend';
 import { silentLogger } from '../../src/main/logger';
 import { createRoutedNetwork } from '../../src/main/network/routed-network';
-import { startTestProxy } from '../support/http-proxy';
+import { closedAddress, startTestProxy } from '../support/http-proxy';
 import { makeTempDir } from '../support/temp-dir';
 import {
   accountRows,
@@ -37,12 +37,17 @@ test.afterEach(async () => {
   liveTemp.remove();
 });
 
-async function fillLiveSettings(page: Page, secrets: { apiKey: string; relayToken: string }) {
+/** `relayUrl`: the live relay's when absent. */
+async function fillLiveSettings(
+  page: Page,
+  secrets: { apiKey: string; relayToken: string },
+  relayUrl = live.profile.relayStreamUrl,
+) {
   const form = page.getByRole('form', { name: 'Live settings' });
   await form.getByLabel('StackOne API URL').fill(live.profile.apiBaseUrl);
   await form.getByLabel('StackOne app URL').fill(live.profile.hubAppUrl);
   await form.getByLabel('StackOne API key').fill(secrets.apiKey);
-  await form.getByLabel('Relay URL').fill(live.profile.relayStreamUrl);
+  await form.getByLabel('Relay URL').fill(relayUrl);
   await form.getByLabel('Relay token').fill(secrets.relayToken);
   await form.getByRole('button', { name: 'Check and use live mode' }).click();
 }
@@ -178,6 +183,27 @@ test('the events indicator opens to say why it is offline, and tries again on re
   await expect(detail).toBeVisible();
   await indicator.click();
   await expect(detail).toBeHidden();
+});
+
+test('where the relay cannot be reached from here, live mode is used without it once asked', async ({
+  app,
+}) => {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const form = app.getByRole('form', { name: 'Live settings' });
+  const withoutRelay = form.getByRole('button', {
+    name: 'Use live mode without the relay for now',
+  });
+  await expect(withoutRelay).toHaveCount(0);
+  const unreached = await closedAddress();
+  await fillLiveSettings(app, live.profile, `ws://${unreached}/v1/stream`);
+  await expect(form.getByRole('alert')).toContainText(
+    `Could not reach the relay: ${unreached} refused the connection`,
+  );
+  await expect(form).toContainText('live mode can be used without it for now');
+
+  await withoutRelay.click();
+  await expect(app.locator('.badge-live')).toHaveText('Live mode');
+  await expect(app.getByRole('button', { name: /^Events:/ })).toHaveText('Events: Offline');
 });
 
 test('the events indicator offers the settings when what is wrong is in them', async ({ app }) => {

@@ -147,10 +147,11 @@ async function openSession(
       });
       return world.demo;
     },
-    checkLiveProfile: (profile) => {
+    checkLiveProfile: (profile, { relay }) => {
       options.checked?.push(profile.apiBaseUrl);
       return checkLiveProfile(profile, {
         timeoutMs: 3_000,
+        relay,
         ...(liveNetwork && { network: liveNetwork }),
       });
     },
@@ -620,6 +621,30 @@ describe('the app session', () => {
     expect(error.userMessage).not.toContain(world.live.profile.relayToken);
     expect(settingsFile()).toBe(before);
     expect(session.profile.mode).toBe('demo');
+  });
+
+  it('uses live mode without checking the relay where asked, the API key checked all the same', async () => {
+    const session = await openSession();
+    const relayUnreached = { ...liveInput(), relayUrl: 'ws://127.0.0.1:9/' };
+    const refused = await appErrorOf(session.handlers.switchToLiveMode(relayUnreached));
+    expect(refused.code).toBe('relay_unreachable');
+    const wrongKey = await appErrorOf(
+      session.handlers.switchToLiveMode({
+        ...relayUnreached,
+        apiKey: 'v1.test.wrong',
+        withoutRelayCheck: true,
+      }),
+    );
+    expect(wrongKey.code).toBe('stackone_unauthorized');
+    expect(session.profile.mode).toBe('demo');
+
+    await session.handlers.switchToLiveMode({ ...relayUnreached, withoutRelayCheck: true });
+    expect(session.profile.mode).toBe('live');
+    await eventually(async () => {
+      const { relay } = await session.handlers.getAppStatus({});
+      expect(relay.state).toBe('offline');
+      expect(relay.detail).toContain('127.0.0.1:9 refused the connection');
+    });
   });
 
   it('refuses StackOne when it cannot be reached', async () => {

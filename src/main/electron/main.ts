@@ -139,7 +139,8 @@ async function launch(): Promise<void> {
         logger,
         fresh,
       }),
-    checkLiveProfile: (profile) => checkLiveProfile(profile, { network: liveNetwork }),
+    checkLiveProfile: (profile, { relay }) =>
+      checkLiveProfile(profile, { network: liveNetwork, relay }),
     liveNetwork,
     about: { name: app.getName(), version: app.getVersion() },
     logFolder: {

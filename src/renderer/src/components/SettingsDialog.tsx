@@ -6,7 +6,7 @@ import {
   stackOneAppUrlDefault,
   type SettingsView,
 } from '../../../shared/live-settings';
-import { messageOf, onboarding, unwrap } from '../bridge';
+import { BridgeCallError, messageOf, onboarding, unwrap } from '../bridge';
 import { useAskBeforeClosing } from '../use-ask-before-closing';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { InlineConfirmation } from './InlineConfirmation';
@@ -51,6 +51,8 @@ export function SettingsDialog(props: { onClose: () => void }) {
   /** Closing was asked for with these unsaved: the dialog asks whether to close all the same. */
   const closing = useAskBeforeClosing<string[]>(props.onClose);
   const [error, setError] = useState<string | null>(null);
+  /** The last check could not reach the relay: live mode can be used without it for now. */
+  const [relayUnreached, setRelayUnreached] = useState(false);
   const [busy, setBusy] = useState<'checking' | 'switching' | 'resetting' | null>(null);
   const [confirmingReset, setConfirmingReset] = useState(false);
   const resetTrigger = useRef<HTMLButtonElement>(null);
@@ -71,9 +73,10 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const saved = settings?.live !== null && settings?.live !== undefined;
   const storageUnavailable = settings?.secretStorage === 'unavailable';
 
-  async function submitLive(event: FormEvent) {
-    event.preventDefault();
+  async function submitLive(event: FormEvent | null, withoutRelayCheck = false) {
+    event?.preventDefault();
     setError(null);
+    setRelayUnreached(false);
     const endpoints = liveEndpointsSchema.safeParse({ apiUrl, appUrl, relayUrl });
     if (!endpoints.success) {
       setError(endpoints.error.issues[0]?.message ?? 'Check the addresses.');
@@ -86,11 +89,13 @@ export function SettingsDialog(props: { onClose: () => void }) {
           ...endpoints.data,
           ...(apiKey.trim() !== '' && { apiKey }),
           ...(relayToken.trim() !== '' && { relayToken }),
+          ...(withoutRelayCheck && { withoutRelayCheck }),
         }),
       );
       window.location.reload();
     } catch (failure) {
       setError(messageOf(failure));
+      setRelayUnreached(failure instanceof BridgeCallError && failure.code === 'relay_unreachable');
       setBusy(null);
       // A proxy on the way may have asked for a sign-in: the section below offers it.
       unwrap(onboarding().getSettings({})).then(setSettings, () => undefined);
@@ -249,6 +254,13 @@ export function SettingsDialog(props: { onClose: () => void }) {
             {error}
           </p>
         )}
+        {relayUnreached && (
+          <p className="muted">
+            Where this network lets nothing through to the relay (some companies’ do not), live mode
+            can be used without it for now: the API key is still checked, and until the relay can be
+            reached the account list is read from StackOne every minute.
+          </p>
+        )}
         <div className="actions">
           <BusyButton
             type="submit"
@@ -258,6 +270,15 @@ export function SettingsDialog(props: { onClose: () => void }) {
           >
             {busy === 'checking' ? 'Checking…' : 'Check and use live mode'}
           </BusyButton>
+          {relayUnreached && (
+            <BusyButton
+              type="button"
+              busy={busy !== null}
+              onClick={() => void submitLive(null, true)}
+            >
+              Use live mode without the relay for now
+            </BusyButton>
+          )}
         </div>
       </form>
       {settings !== null && (
