@@ -6,15 +6,17 @@ import type { StackOneApi } from './stackone-api';
 /**
  * Applies one account webhook. Events are hints: for a created or updated account the state is
  * read from StackOne itself, so duplicates and out-of-order delivery converge on the truth.
+ * Resolves to `verify_later` where StackOne could not be asked: the account's state is then to be
+ * read again later (reconciliation), as the event is taken all the same.
  */
 export async function applyAccountEvent(
   event: StackOneWebhook,
   deps: { store: AccountStore; api: StackOneApi; logger: Logger },
-): Promise<void> {
+): Promise<'done' | 'verify_later'> {
   const { store, api, logger } = deps;
   if (!isAccountEvent(event.event)) {
     logger.debug({ event: event.event }, 'ignoring non-account event');
-    return;
+    return 'done';
   }
   const accountId = event.account_id;
   const customerId = event.origin_owner_id ?? store.getAccount(accountId)?.customerId;
@@ -22,13 +24,13 @@ export async function applyAccountEvent(
   // a customer added later has its accounts read from StackOne then.
   if (customerId === undefined || store.getCustomer(customerId) === undefined) {
     logger.debug({ event: event.event }, 'ignoring an event for a customer not in this app');
-    return;
+    return 'done';
   }
   if (event.event === 'account.deleted') {
     store.applyDeleted({ id: accountId, customerId, provider: event.provider });
-    return;
+    return 'done';
   }
-  if (store.isDeleted(accountId)) return;
+  if (store.isDeleted(accountId)) return 'done';
   try {
     const account = await api.getAccount(accountId);
     if (account === null) {
@@ -36,6 +38,7 @@ export async function applyAccountEvent(
     } else {
       store.applyVerified(account);
     }
+    return 'done';
   } catch (error) {
     // StackOne could not be asked now; keep what the event told us and let reconciliation finish.
     logger.warn(
@@ -43,5 +46,6 @@ export async function applyAccountEvent(
       'could not verify account',
     );
     store.recordPending({ id: accountId, customerId, provider: event.provider });
+    return 'verify_later';
   }
 }

@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
 import { createOfflineReconciling, offlineReconcileEveryMs } from './offline-reconciling';
+import { createReconcileRetry } from './reconcile-retry';
 import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
@@ -81,6 +82,11 @@ export function createOnboardingService(deps: {
   linkedBy?: () => string | null;
   /** How often StackOne's accounts are read while the relay's events cannot come (default 60 s). */
   offlineReconcileEveryMs?: number;
+  /**
+   * How long after an event StackOne could not verify its accounts are read (default 15 s,
+   * doubling while that fails, up to 5 minutes).
+   */
+  verifyLaterAfterMs?: number;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
@@ -197,8 +203,10 @@ export function createOnboardingService(deps: {
       if (earlier?.event !== 'account.deleted')
         latestByAccount.set(webhook.data.account_id, webhook.data);
     }
-    for (const webhook of latestByAccount.values())
-      await applyAccountEvent(webhook, { store, api, logger });
+    for (const webhook of latestByAccount.values()) {
+      const outcome = await applyAccountEvent(webhook, { store, api, logger });
+      if (outcome === 'verify_later') verifyLater.request();
+    }
     const newest = events[events.length - 1];
     if (newest) store.setRelayCursor(newest.seq);
     try {
@@ -262,6 +270,22 @@ export function createOnboardingService(deps: {
         'reconciliation failed',
       ),
     );
+
+  const verifyLater = createReconcileRetry({
+    firstAfterMs: deps.verifyLaterAfterMs ?? 15_000,
+    maxAfterMs: 5 * 60_000,
+    reconcile: () =>
+      requestReconcile().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn(
+            { err: error instanceof Error ? error.message : 'unknown' },
+            'reconciliation after an event not verified failed; tried again later',
+          );
+          return false;
+        },
+      ),
+  });
 
   const offlineReconciling = createOfflineReconciling({
     everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
@@ -566,6 +590,7 @@ export function createOnboardingService(deps: {
     },
     async stop() {
       offlineReconciling.stop();
+      verifyLater.stop();
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
       await accountKinds.stop();

@@ -71,9 +71,14 @@ function observedApi(
 /**
  * `simulatorNow`: StackOne's clock, where it is not this computer's. `offlineReconcileEveryMs`: how
  * often the app reads StackOne's accounts while the relay is away (the app's 60 s when absent).
+ * `verifyLaterAfterMs`: how long after an event StackOne could not verify it reads them (15 s).
  */
 async function setUp(
-  options: { simulatorNow?: () => Date; offlineReconcileEveryMs?: number } = {},
+  options: {
+    simulatorNow?: () => Date;
+    offlineReconcileEveryMs?: number;
+    verifyLaterAfterMs?: number;
+  } = {},
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
   const logger = silentLogger();
@@ -122,6 +127,9 @@ async function setUp(
       emit: (event, payload) => events.push({ event, payload }),
       ...(options.offlineReconcileEveryMs !== undefined && {
         offlineReconcileEveryMs: options.offlineReconcileEveryMs,
+      }),
+      ...(options.verifyLaterAfterMs !== undefined && {
+        verifyLaterAfterMs: options.verifyLaterAfterMs,
       }),
     });
     partial.service.start();
@@ -293,6 +301,27 @@ describe('onboarding service over the real simulator and relay', () => {
     const listedOnline = w.listings;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(w.listings).toBe(listedOnline);
+  });
+
+  it('reads an account StackOne could not verify as its event came again later, until it can', async () => {
+    const w = await setUp({ verifyLaterAfterMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
+
+    // StackOne fails every call for a while: the event is taken, its account not verified.
+    await control(w, '/_simulator/faults', { failure_rate: 1 });
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
+    await eventually(() => expect(w.store.relayCursor).toBe(2));
+    expect(w.store.getAccount(id)?.status).toBe('active');
+    const listings = w.listings;
+    // Tried again after 300 ms, then 600 ms, ... while StackOne fails.
+    await eventually(() => expect(w.listings).toBeGreaterThan(listings + 1));
+
+    // The relay stays connected and nobody presses Refresh.
+    await control(w, '/_simulator/faults', { failure_rate: 0 });
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('expired'));
+    expect(w.service.relayClient.connection.state).toBe('connected');
   });
 
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {
