@@ -87,6 +87,11 @@ export function createOnboardingService(deps: {
    * doubling while that fails, up to 5 minutes).
    */
   verifyLaterAfterMs?: number;
+  /**
+   * How long an account linked through the Hub may stay pending, the relay connected, before it
+   * is read from StackOne without its event (default 30 s).
+   */
+  hubLinkEventWaitMs?: number;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
@@ -287,6 +292,30 @@ export function createOnboardingService(deps: {
       ),
   });
 
+  const hubLinkEventWaitMs = deps.hubLinkEventWaitMs ?? 30_000;
+  /** Timers of the accounts linked through the Hub whose event is awaited. */
+  const awaitingHubLinkEvents = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * An account linked through the Hub is made active by its `account.created` event. Where none
+   * has made it so a while later, the relay connected all the while, StackOne's webhook may not
+   * reach the relay (not set up for it, or with another secret): the log says so, for support,
+   * and the account is read from StackOne, so that it does not stay pending.
+   */
+  function awaitHubLinkEvent(accountId: string): void {
+    if (relayClient.connection.state !== 'connected') return;
+    const timer = setTimeout(() => {
+      awaitingHubLinkEvents.delete(timer);
+      if (store.getAccount(accountId)?.status !== 'pending') return;
+      if (relayClient.connection.state !== 'connected') return;
+      logger.warn(
+        { accountId, waitedMs: hubLinkEventWaitMs },
+        "an account linked through the Hub is still pending, the relay connected: StackOne's event for it has not come (is StackOne's webhook set up for the relay, with one of its secrets?) or StackOne could not be asked; reading it from StackOne",
+      );
+      reconcileInBackground();
+    }, hubLinkEventWaitMs);
+    timer.unref?.();
+    awaitingHubLinkEvents.add(timer);
+  }
   const offlineReconciling = createOfflineReconciling({
     everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
     reconcile: () =>
@@ -526,6 +555,7 @@ export function createOnboardingService(deps: {
         ...(label !== undefined && { label }),
       });
       await persist();
+      if (account.status === 'pending') awaitHubLinkEvent(accountId);
       return account;
     },
     async refreshAccounts({ customerId }) {
@@ -591,6 +621,8 @@ export function createOnboardingService(deps: {
     async stop() {
       offlineReconciling.stop();
       verifyLater.stop();
+      for (const timer of awaitingHubLinkEvents) clearTimeout(timer);
+      awaitingHubLinkEvents.clear();
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
       await accountKinds.stop();

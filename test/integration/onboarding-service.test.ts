@@ -72,12 +72,14 @@ function observedApi(
  * `simulatorNow`: StackOne's clock, where it is not this computer's. `offlineReconcileEveryMs`: how
  * often the app reads StackOne's accounts while the relay is away (the app's 60 s when absent).
  * `verifyLaterAfterMs`: how long after an event StackOne could not verify it reads them (15 s).
+ * `hubLinkEventWaitMs`: how long an account linked through the Hub waits for its event (30 s).
  */
 async function setUp(
   options: {
     simulatorNow?: () => Date;
     offlineReconcileEveryMs?: number;
     verifyLaterAfterMs?: number;
+    hubLinkEventWaitMs?: number;
   } = {},
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
@@ -130,6 +132,9 @@ async function setUp(
       }),
       ...(options.verifyLaterAfterMs !== undefined && {
         verifyLaterAfterMs: options.verifyLaterAfterMs,
+      }),
+      ...(options.hubLinkEventWaitMs !== undefined && {
+        hubLinkEventWaitMs: options.hubLinkEventWaitMs,
       }),
     });
     partial.service.start();
@@ -321,6 +326,21 @@ describe('onboarding service over the real simulator and relay', () => {
     // The relay stays connected and nobody presses Refresh.
     await control(w, '/_simulator/faults', { failure_rate: 0 });
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('expired'));
+    expect(w.service.relayClient.connection.state).toBe('connected');
+  });
+
+  it('reads an account linked through the Hub from StackOne where no event has come for it a while later', async () => {
+    const w = await setUp({ hubLinkEventWaitMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    // No reading of StackOne under way as it is linked.
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    // StackOne's webhook does not reach the relay (not set up for it, say).
+    w.simulator.webhooks.pause();
+    const id = await linkBambooHr(w, 'acme');
+    expect(w.store.getAccount(id)?.status).toBe('pending');
+
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    expect(w.store.relayCursor).toBeNull();
     expect(w.service.relayClient.connection.state).toBe('connected');
   });
 
