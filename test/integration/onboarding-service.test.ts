@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../src/main/account-store';
-import { silentLogger } from '../../src/main/logger';
+import { createLogger, silentLogger } from '../../src/main/logger';
 import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
 import { simulatorProfile } from '../../src/main/demo-backend';
 import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api';
@@ -39,6 +39,8 @@ interface World {
   afterListing: (() => Promise<void>) | null;
   /** How many times the app listed the accounts of its customers. */
   listings: number;
+  /** The messages the app's service logged, at info and above, in order. */
+  logged: string[];
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
   cipher: SecretCipher;
   startRelay(port?: number): Promise<RunningRelay>;
@@ -116,6 +118,7 @@ async function setUp(
     accountLookups: [],
     afterListing: null,
     listings: 0,
+    logged: [],
     cipher: createMemoryKeyCipher(),
   } as unknown as World;
   partial.startService = () => {
@@ -125,7 +128,13 @@ async function setUp(
       store: partial.store,
       api: observedApi(createStackOneApi({ apiKey, baseUrl: simulator.url }), partial),
       cipher: partial.cipher,
-      logger,
+      logger: createLogger({
+        name: 'main',
+        level: 'info',
+        destination: {
+          write: (line: string) => partial.logged.push((JSON.parse(line) as { msg: string }).msg),
+        },
+      }),
       emit: (event, payload) => events.push({ event, payload }),
       ...(options.offlineReconcileEveryMs !== undefined && {
         offlineReconcileEveryMs: options.offlineReconcileEveryMs,
@@ -342,6 +351,9 @@ describe('onboarding service over the real simulator and relay', () => {
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
     expect(w.store.relayCursor).toBeNull();
     expect(w.service.relayClient.connection.state).toBe('connected');
+    expect(w.logged).toContainEqual(
+      expect.stringContaining("is StackOne's webhook set up for the relay"),
+    );
   });
 
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {
@@ -934,6 +946,11 @@ describe('auth links', () => {
     w.startService();
     expect(await acmeLinks()).toEqual({ links: [], kept: true, unreadable: 1 });
     expect(w.store.sentLinksOf('acme')).toHaveLength(1);
+    // Told in the log once, however often the page is shown.
+    await acmeLinks();
+    expect(
+      w.logged.filter((message) => message === 'a kept auth link could not be decrypted; kept'),
+    ).toHaveLength(1);
     expect((await acmeSummary())?.unusedLinksExpireAt).toEqual([made.expiresAt]);
 
     // No secret storage now: a link made is not kept, and the one kept before is not shown.
