@@ -81,6 +81,11 @@ export function createAppSession(deps: {
    * the app, shown while its window is in the background).
    */
   notify?: (notice: AccountNotice) => void;
+  /** How long each mode's service waits for what it waits for; its defaults when absent. */
+  serviceTimings?: Pick<
+    Parameters<typeof createOnboardingService>[0],
+    'offlineReconcileEveryMs' | 'verifyLaterAfterMs' | 'hubLinkEventWaitMs'
+  >;
 }): AppSession {
   const { settings, cipher, logger } = deps;
   const stores = new Map<Mode, AccountStore>();
@@ -219,6 +224,7 @@ export function createAppSession(deps: {
       logger: logger.child({ mode: profile.mode }),
       emit,
       linkedBy: () => settings.linkedBy,
+      ...deps.serviceTimings,
     });
     active = { profile, service, linkExpiries, changeWatch };
     service.start();

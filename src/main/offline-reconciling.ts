@@ -1,20 +1,21 @@
-import type { RelayConnection } from '../shared/domain';
-
 /** How often the account list is read from StackOne while the relay's events cannot come. */
 export const offlineReconcileEveryMs = 60_000;
 
 export interface OfflineReconciling {
-  /** Each change of the relay connection's state: polling runs while it is not connected. */
-  connectionChanged(state: RelayConnection['state']): void;
+  /**
+   * Whether the relay's events come (it is connected, and StackOne's webhooks are not known to miss
+   * it), at each change: polling runs while they do not.
+   */
+  eventsComing(coming: boolean): void;
   /** For good: changes after it (the relay client's own stop) start nothing. */
   stop(): void;
 }
 
 /**
- * While the relay's events cannot come (the relay down, or a network that lets no WebSocket
- * through, as some companies' do), reads the account list from StackOne every `everyMs`, so that
+ * While the relay's events cannot come (the relay down, a network that lets no WebSocket through,
+ * as some companies' do, or StackOne's webhook not reaching the relay), reads the account list from StackOne every `everyMs`, so that
  * what changes meanwhile (a customer finishing an auth link on their own device) shows without
- * Refresh. Once connected it stops: the events come again, and each connection reconciles anyway.
+ * Refresh. Once they come it stops (each connection to the relay reconciles anyway).
  * One pass at a time; the next is `everyMs` after the last ended. `reconcile` must not reject.
  */
 export function createOfflineReconciling(options: {
@@ -45,8 +46,8 @@ export function createOfflineReconciling(options: {
   }
 
   return {
-    connectionChanged(state) {
-      offline = state !== 'connected';
+    eventsComing(coming) {
+      offline = !coming;
       if (offline) scheduleNext();
       else cancel();
     },

@@ -7,7 +7,12 @@ import {
   type EventPayload,
 } from '../shared/contract';
 import { compareCustomers } from '../shared/customer-order';
-import { accountDisplayName, type CustomersFileRow, type LinkCategory } from '../shared/domain';
+import {
+  accountDisplayName,
+  type CustomersFileRow,
+  type LinkCategory,
+  type RelayConnection,
+} from '../shared/domain';
 import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-event';
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
@@ -22,6 +27,7 @@ import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
 import { createOfflineReconciling, offlineReconcileEveryMs } from './offline-reconciling';
 import { createReconcileRetry } from './reconcile-retry';
+import { createStackOneEventsWatch } from './stackone-events-watch';
 import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
@@ -191,6 +197,7 @@ export function createOnboardingService(deps: {
    * spend StackOne's rate limit on duplicates.
    */
   async function applyRelayEvents(events: RelayEventMessage[]): Promise<EventsApplied> {
+    if (events.length > 0) stackOneEvents.eventArrived();
     const latestByAccount = new Map<string, StackOneWebhook>();
     for (const message of events) {
       let body: unknown;
@@ -292,30 +299,6 @@ export function createOnboardingService(deps: {
       ),
   });
 
-  const hubLinkEventWaitMs = deps.hubLinkEventWaitMs ?? 30_000;
-  /** Timers of the accounts linked through the Hub whose event is awaited. */
-  const awaitingHubLinkEvents = new Set<ReturnType<typeof setTimeout>>();
-  /**
-   * An account linked through the Hub is made active by its `account.created` event. Where none
-   * has made it so a while later, the relay connected all the while, StackOne's webhook may not
-   * reach the relay (not set up for it, or with another secret): the log says so, for support,
-   * and the account is read from StackOne, so that it does not stay pending.
-   */
-  function awaitHubLinkEvent(accountId: string): void {
-    if (relayClient.connection.state !== 'connected') return;
-    const timer = setTimeout(() => {
-      awaitingHubLinkEvents.delete(timer);
-      if (store.getAccount(accountId)?.status !== 'pending') return;
-      if (relayClient.connection.state !== 'connected') return;
-      logger.warn(
-        { accountId, waitedMs: hubLinkEventWaitMs },
-        "an account linked through the Hub is still pending, the relay connected: StackOne's event for it has not come (is StackOne's webhook set up for the relay, with one of its secrets?) or StackOne could not be asked; reading it from StackOne",
-      );
-      reconcileInBackground();
-    }, hubLinkEventWaitMs);
-    timer.unref?.();
-    awaitingHubLinkEvents.add(timer);
-  }
   const offlineReconciling = createOfflineReconciling({
     everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
     reconcile: () =>
@@ -338,13 +321,35 @@ export function createOnboardingService(deps: {
     forgetCursor: () => store.forgetRelayCursor(),
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
-    onConnectionChange: (connection) => {
-      offlineReconciling.connectionChanged(connection.state);
-      emit('relayConnectionChanged', connection);
+    onConnectionChange: () => {
+      relayEventsChanged();
     },
     onConnected: reconcileInBackground,
     logger,
   });
+
+  const stackOneEvents = createStackOneEventsWatch({
+    waitMs: deps.hubLinkEventWaitMs ?? 30_000,
+    relayConnected: () => relayClient.connection.state === 'connected',
+    pending: (accountId) => store.getAccount(accountId)?.status === 'pending',
+    readFromStackOne: requestReconcile,
+    missingChanged: relayEventsChanged,
+    logger,
+  });
+  /** The relay connection as the window shows it: with StackOne's events found missing, if so. */
+  function relayConnectionShown(): RelayConnection {
+    const missingSince = stackOneEvents.missingSince;
+    return {
+      ...relayClient.connection,
+      ...(missingSince !== null && { stackOneEventsMissingSince: missingSince }),
+    };
+  }
+  function relayEventsChanged(): void {
+    offlineReconciling.eventsComing(
+      relayClient.connection.state === 'connected' && stackOneEvents.missingSince === null,
+    );
+    emit('relayConnectionChanged', relayConnectionShown());
+  }
 
   const accountKinds = createAccountKindLearner({
     store,
@@ -367,7 +372,7 @@ export function createOnboardingService(deps: {
     async getAppStatus() {
       return {
         mode: profile.mode,
-        relay: relayClient.connection,
+        relay: relayConnectionShown(),
         warnings: store.warning === null ? [] : [store.warning],
         saveProblem: store.saveProblem,
       };
@@ -555,7 +560,7 @@ export function createOnboardingService(deps: {
         ...(label !== undefined && { label }),
       });
       await persist();
-      if (account.status === 'pending') awaitHubLinkEvent(accountId);
+      if (account.status === 'pending') stackOneEvents.linkedThroughHub(accountId);
       return account;
     },
     async refreshAccounts({ customerId }) {
@@ -565,7 +570,7 @@ export function createOnboardingService(deps: {
     },
     async checkRelayConnection() {
       relayClient.checkConnection();
-      return relayClient.connection;
+      return relayConnectionShown();
     },
     async verifyAccount({ customerId, accountId }) {
       customerOrThrow(customerId);
@@ -621,8 +626,7 @@ export function createOnboardingService(deps: {
     async stop() {
       offlineReconciling.stop();
       verifyLater.stop();
-      for (const timer of awaitingHubLinkEvents) clearTimeout(timer);
-      awaitingHubLinkEvents.clear();
+      stackOneEvents.stop();
       await relayClient.stop();
       await reconciling?.catch(() => undefined);
       await accountKinds.stop();

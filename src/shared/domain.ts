@@ -247,5 +247,10 @@ export const relayConnectionSchema = z.object({
   detail: z.string(),
   /** What is wrong is in the settings (the relay token, a proxy sign-in): offer to open them. */
   causeInSettings: z.literal(true).optional(),
+  /**
+   * When StackOne's events were found not to reach the relay (an account linked through the Hub
+   * was in StackOne with no event for it, the relay connected); gone once one comes.
+   */
+  stackOneEventsMissingSince: z.iso.datetime({ offset: true }).optional(),
 });
 export type RelayConnection = z.infer<typeof relayConnectionSchema>;

@@ -58,6 +58,8 @@ export async function startHarness(
     liveNetwork?: RoutedNetwork;
     /** The system cannot open the log folder (no file manager, say). */
     logFolderWillNotOpen?: boolean;
+    /** How long an account linked through the Hub waits for its event (the app's 30 s). */
+    hubLinkEventWaitMs?: number;
   } = {},
 ): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
@@ -116,6 +118,9 @@ export async function startHarness(
     },
     logger,
     notify: (notice) => notices.push(notice),
+    ...(options.hubLinkEventWaitMs !== undefined && {
+      serviceTimings: { hubLinkEventWaitMs: options.hubLinkEventWaitMs },
+    }),
     emit: (event, payload) => {
       sentToRenderer.push(JSON.stringify(payload));
       for (const page of pages) {

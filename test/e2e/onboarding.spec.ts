@@ -2080,6 +2080,40 @@ test('back on a network, the window has the relay connection checked at once', a
   await expect(app.getByText('Events: Connected')).toBeVisible();
 });
 
+test('where StackOne’s webhook does not reach the relay, the window says so after a link, with what to check, until an event comes', async ({
+  context,
+}) => {
+  const harness = await startHarness({ hubLinkEventWaitMs: 500 });
+  try {
+    const app = await harness.openApp(context);
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await harness.control('/_simulator/webhooks/pause', {});
+    await openHubOn(app, 'BambooHR');
+    await submitBambooHr(app);
+
+    // Read from StackOne in the end, the account does not stay pending.
+    const row = accountRows(app).first();
+    await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
+    const indicator = app.getByRole('button', { name: 'Events: Not arriving' });
+    await expect(indicator).toHaveAttribute('data-relay-state', 'connected');
+    await app.getByRole('button', { name: 'Done' }).click();
+    await indicator.click();
+    const detail = app.getByRole('region', { name: 'Events' });
+    await expect(detail).toContainText(
+      /StackOne’s events are not reaching the relay: an account linked here was in StackOne at .+ with no event for it\./,
+    );
+    await expect(detail).toContainText('ending in /webhooks/stackone');
+    await expect(detail).toContainText('Meanwhile the app reads the customers’ accounts');
+    await app.keyboard.press('Escape');
+
+    await harness.control('/_simulator/webhooks/resume', {});
+    await expect(app.getByRole('button', { name: 'Events: Connected' })).toBeVisible();
+    await expect(app.locator('[data-stackone-events]')).toHaveCount(0);
+  } finally {
+    await harness.close();
+  }
+});
+
 test('Verify asks StackOne about an account now and says what data it offers', async ({
   app,
   harness,

@@ -201,6 +201,10 @@ const relayConnections = (w: World) =>
       (e.payload as { state: string }).state === 'connected',
   ).length;
 
+/** The relay connection as the window was last sent it. */
+const lastRelayConnectionSent = (w: World) =>
+  w.events.findLast((e) => e.event === 'relayConnectionChanged')?.payload;
+
 /** Adds a customer and waits until the relay has taken the subscription that includes them. */
 async function addCustomer(w: World, id: string, name: string): Promise<void> {
   const before = relayConnections(w);
@@ -338,8 +342,8 @@ describe('onboarding service over the real simulator and relay', () => {
     expect(w.service.relayClient.connection.state).toBe('connected');
   });
 
-  it('reads an account linked through the Hub from StackOne where no event has come for it a while later', async () => {
-    const w = await setUp({ hubLinkEventWaitMs: 300 });
+  it('reads an account linked through the Hub from StackOne where no event has come for it a while later, and says StackOne’s events are missing until one comes', async () => {
+    const w = await setUp({ hubLinkEventWaitMs: 300, offlineReconcileEveryMs: 300 });
     await addCustomer(w, 'acme', 'Acme Ltd');
     // No reading of StackOne under way as it is linked.
     await w.service.handlers.refreshAccounts({ customerId: 'acme' });
@@ -354,6 +358,26 @@ describe('onboarding service over the real simulator and relay', () => {
     expect(w.logged).toContainEqual(
       expect.stringContaining("is StackOne's webhook set up for the relay"),
     );
+    const relayShown = async () => (await w.service.handlers.getAppStatus({})).relay;
+    await eventually(async () =>
+      expect((await relayShown()).stackOneEventsMissingSince).toBeDefined(),
+    );
+    expect(await relayShown()).toMatchObject({ state: 'connected' });
+    expect(lastRelayConnectionSent(w)).toEqual(await relayShown());
+
+    // Connected, yet nothing comes: the accounts are read every so often, as with the relay away.
+    await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('expired'));
+
+    w.simulator.webhooks.resume();
+    await eventually(() => expect(w.store.relayCursor).not.toBeNull());
+    await eventually(async () =>
+      expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined(),
+    );
+    expect(lastRelayConnectionSent(w)).toEqual(await relayShown());
+    const listed = w.listings;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(w.listings).toBe(listed);
   });
 
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {

@@ -36,6 +36,7 @@ describe('the diagnostics report', () => {
       'Mode: demo',
       'StackOne API: http://127.0.0.1:5100 (app http://127.0.0.1:5100)',
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
+      'StackOne’s events at the relay: none found missing',
       'Relay release: 1.3.2',
       'Relay events applied: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
       'Network: direct (the demo’s servers are on this computer)',
@@ -56,6 +57,21 @@ describe('the diagnostics report', () => {
     );
     expect(diagnosticsReport(facts({ relayPosition: { cursor: 7, logId: null } }))).toContain(
       '\nRelay events applied: through seq 7 of a log the relay has not named\n',
+    );
+  });
+
+  it('says since when StackOne’s events have been found not to reach the relay', () => {
+    const report = diagnosticsReport(
+      facts({
+        relay: {
+          state: 'connected',
+          detail: 'Connected to the relay.',
+          stackOneEventsMissingSince: '2026-12-03T09:50:00.000Z',
+        },
+      }),
+    );
+    expect(report).toContain(
+      '\nStackOne’s events at the relay: missing since 2026-12-03T09:50:00.000Z (an account linked through the Hub was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)\n',
     );
   });
 

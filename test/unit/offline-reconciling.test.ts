@@ -21,15 +21,15 @@ function pollingWithHeldPasses() {
 describe('reading StackOne while the relay is away', () => {
   it('runs one pass at a time, the next a whole interval after the last ended', async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.connectionChanged('connecting');
+    polling.eventsComing(false);
     await vi.advanceTimersByTimeAsync(999);
     expect(passes).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(passes).toHaveLength(1);
 
-    // The state goes back and forth as the relay client retries: still the one pass.
-    polling.connectionChanged('offline');
-    polling.connectionChanged('connecting');
+    // Told again at each state the relay client goes through as it retries: still the one pass.
+    polling.eventsComing(false);
+    polling.eventsComing(false);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(1);
 
@@ -40,19 +40,19 @@ describe('reading StackOne while the relay is away', () => {
     expect(passes).toHaveLength(2);
   });
 
-  it('stops once connected, and starts again when the connection is lost', async () => {
+  it("stops once the events come, and starts again when they stop (the connection lost, or StackOne's webhooks found missing)", async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.connectionChanged('offline');
+    polling.eventsComing(false);
     await vi.advanceTimersByTimeAsync(500);
-    polling.connectionChanged('connected');
+    polling.eventsComing(true);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(0);
 
-    polling.connectionChanged('offline');
+    polling.eventsComing(false);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(passes).toHaveLength(1);
-    // Connected while a pass is under way: none after it.
-    polling.connectionChanged('connected');
+    // Coming again while a pass is under way: none after it.
+    polling.eventsComing(true);
     passes[0]?.();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(1);
@@ -60,9 +60,9 @@ describe('reading StackOne while the relay is away', () => {
 
   it('starts nothing once stopped, though the relay client says offline as it stops', async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.connectionChanged('offline');
+    polling.eventsComing(false);
     polling.stop();
-    polling.connectionChanged('offline');
+    polling.eventsComing(false);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(0);
   });
