@@ -118,8 +118,10 @@ export interface AccountStore {
     provider: string;
     label?: string;
   }): LinkedAccountView;
-  /** StackOne's own view of the account (GET /accounts/{id}). */
+  /** StackOne's own view of the account (GET /accounts/{id}); none of an account deleted. */
   applyVerified(account: StackOneAccount): void;
+  /** An account taken for deleted that StackOne has after all: back, as StackOne has it. */
+  restoreDeleted(account: StackOneAccount): void;
   applyDeleted(account: { id: string; customerId: string; provider: string }): void;
   /**
    * The account's kind of system, as StackOne says it (see `account-kinds`); one the file could
@@ -295,6 +297,36 @@ export function openAccountStore(options: {
     return true;
   };
 
+  function applyVerified(remote: StackOneAccount): void {
+    const existing = accounts.get(remote.id);
+    if (existing?.deleted) return;
+    // StackOne's updated_at orders the states; an older answer that arrives late is dropped.
+    if (existing && existing.status !== 'pending' && existing.updatedAt > remote.updatedAt) return;
+    const providerName =
+      remote.providerName ??
+      (existing?.provider === remote.provider ? existing.providerName : undefined);
+    // StackOne's account does not say its kind: the one learnt stays with the provider.
+    const category = existing?.provider === remote.provider ? existing.category : undefined;
+    const verified: StoredAccount = {
+      id: remote.id,
+      customerId: remote.originOwnerId,
+      provider: remote.provider,
+      ...(providerName !== undefined && { providerName }),
+      ...(remote.label !== undefined && { label: remote.label }),
+      ...(remote.linkedBy !== undefined && { linkedBy: remote.linkedBy }),
+      status: remote.status,
+      statusReasons: remote.statusReasons,
+      createdAt: remote.createdAt,
+      updatedAt: remote.updatedAt,
+      ...(category !== undefined && { category }),
+      deleted: false,
+    };
+    // Reconciliation confirms most accounts unchanged: no write and no push for those.
+    if (isDeepStrictEqual(existing, verified) || !keep(verified)) return;
+    learnProviderName(verified);
+    markChanged(remote.originOwnerId);
+  }
+
   return {
     warning: opened.warning,
     listCustomers: () => [...state.customers],
@@ -372,35 +404,14 @@ export function openAccountStore(options: {
       if (keep(account)) markChanged(customerId);
       return view(account);
     },
-    applyVerified(remote) {
-      const existing = accounts.get(remote.id);
-      if (existing?.deleted) return;
-      // StackOne's updated_at orders the states; an older answer that arrives late is dropped.
-      if (existing && existing.status !== 'pending' && existing.updatedAt > remote.updatedAt)
-        return;
-      const providerName =
-        remote.providerName ??
-        (existing?.provider === remote.provider ? existing.providerName : undefined);
-      // StackOne's account does not say its kind: the one learnt stays with the provider.
-      const category = existing?.provider === remote.provider ? existing.category : undefined;
-      const verified: StoredAccount = {
-        id: remote.id,
-        customerId: remote.originOwnerId,
-        provider: remote.provider,
-        ...(providerName !== undefined && { providerName }),
-        ...(remote.label !== undefined && { label: remote.label }),
-        ...(remote.linkedBy !== undefined && { linkedBy: remote.linkedBy }),
-        status: remote.status,
-        statusReasons: remote.statusReasons,
-        createdAt: remote.createdAt,
-        updatedAt: remote.updatedAt,
-        ...(category !== undefined && { category }),
-        deleted: false,
-      };
-      // Reconciliation confirms most accounts unchanged: no write and no push for those.
-      if (isDeepStrictEqual(existing, verified) || !keep(verified)) return;
-      learnProviderName(verified);
-      markChanged(remote.originOwnerId);
+    applyVerified,
+    restoreDeleted(remote) {
+      const tombstone = accounts.get(remote.id);
+      if (tombstone?.deleted !== true) return;
+      accounts.delete(remote.id);
+      applyVerified(remote);
+      // Not kept (one the file could not hold): the tombstone stays.
+      if (!accounts.has(remote.id)) accounts.set(remote.id, tombstone);
     },
     applyDeleted({ id, customerId, provider }) {
       const existing = accounts.get(id);

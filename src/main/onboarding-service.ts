@@ -230,10 +230,13 @@ export function createOnboardingService(deps: {
     }
   }
 
+  /** The accounts taken for deleted that StackOne listed, and was asked about, since the start. */
+  const askedAboutDeleted = new Set<string>();
   /**
    * StackOne is the source of truth: events are hints that may have been missed while the relay
-   * or the app was away. Verified accounts StackOne no longer has are removed; pending ones are
-   * left for the next pass (StackOne may not list them yet).
+   * or the app was away. Verified accounts StackOne no longer has are removed, and accounts taken
+   * for deleted that it has are back; pending ones are left for the next pass (StackOne may not
+   * list them yet).
    */
   async function reconcile(): Promise<void> {
     const customerIds = store.listCustomers().map((c) => c.id);
@@ -253,6 +256,19 @@ export function createOnboardingService(deps: {
       const account = await api.getAccount(local.id);
       if (account === null) store.applyDeleted(local);
       else store.applyVerified(account);
+    }
+    // Listed, yet taken for deleted here: earlier releases took an account linked while the pages
+    // were read for deleted, for good. StackOne is asked about each, once a run (one deleted just
+    // now, in a listing read before it was, is answered 404).
+    const listedButDeleted = remote.filter(
+      (account) => store.isDeleted(account.id) && !askedAboutDeleted.has(account.id),
+    );
+    for (const { id } of listedButDeleted) {
+      const account = await api.getAccount(id);
+      askedAboutDeleted.add(id);
+      if (account === null) continue;
+      store.restoreDeleted(account);
+      logger.info({ accountId: id }, 'an account taken for deleted is in StackOne: listed again');
     }
     await persist();
   }
@@ -321,9 +337,7 @@ export function createOnboardingService(deps: {
     forgetCursor: () => store.forgetRelayCursor(),
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
-    onConnectionChange: () => {
-      relayEventsChanged();
-    },
+    onConnectionChange: relayEventsChanged,
     onConnected: reconcileInBackground,
     logger,
   });

@@ -214,6 +214,38 @@ describe('account store on a conf file', () => {
     expect(store.isDeleted('acc-1')).toBe(true);
   });
 
+  it('brings back an account taken for deleted that StackOne has after all, across a reopen', async () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
+    store.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    const changed: string[][] = [];
+    store.onAccountsChanged((customerIds) => changed.push([...customerIds]));
+
+    store.restoreDeleted(remote({ status: 'error' }));
+    expect(store.isDeleted('acc-1')).toBe(false);
+    expect(store.accountsOf('acme')).toEqual([
+      expect.objectContaining({ id: 'acc-1', status: 'error', provider: 'bamboohr' }),
+    ]);
+    await store.flush();
+    expect(changed).toEqual([['acme']]);
+    // Of an account not taken for deleted, nothing changes.
+    store.restoreDeleted(remote({ status: 'active', updatedAt: '2026-01-02T00:00:00.000Z' }));
+    expect(store.getAccount('acc-1')?.status).toBe('error');
+
+    const reopened = openStore(temp.path);
+    expect(reopened.getAccount('acc-1')?.status).toBe('error');
+  });
+
+  it('keeps the tombstone where StackOne’s account could not be kept in its place', () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    store.restoreDeleted(remote({ status: 's'.repeat(65) }));
+    expect(store.isDeleted('acc-1')).toBe(true);
+    expect(store.accountsOf('acme')).toEqual([]);
+  });
+
   it('orders states by StackOne updated_at, dropping an older answer that arrives late', () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);

@@ -5,7 +5,11 @@ import type { AccountStore } from '../../src/main/account-store';
 import { createLogger, silentLogger } from '../../src/main/logger';
 import { createOnboardingService, type OnboardingService } from '../../src/main/onboarding-service';
 import { simulatorProfile } from '../../src/main/demo-backend';
-import { createStackOneApi, type StackOneApi } from '../../src/main/stackone-api';
+import {
+  createStackOneApi,
+  type StackOneAccount,
+  type StackOneApi,
+} from '../../src/main/stackone-api';
 import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import { logIdFileName } from '../../src/relay/log-id';
@@ -39,6 +43,8 @@ interface World {
   afterListing: (() => Promise<void>) | null;
   /** How many times the app listed the accounts of its customers. */
   listings: number;
+  /** Accounts each listing has besides StackOne's own (a StackOne that lists what it deleted). */
+  listedBesides: StackOneAccount[];
   /** The messages the app's service logged, at info and above, in order. */
   logged: string[];
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
@@ -51,7 +57,7 @@ let world: World | null = null;
 /** The real API, recording which accounts the app looks up, its next listing held if asked. */
 function observedApi(
   api: StackOneApi,
-  w: Pick<World, 'accountLookups' | 'afterListing' | 'listings'>,
+  w: Pick<World, 'accountLookups' | 'afterListing' | 'listings' | 'listedBesides'>,
 ): StackOneApi {
   return {
     ...api,
@@ -65,7 +71,7 @@ function observedApi(
       const hold = w.afterListing;
       w.afterListing = null;
       await hold?.();
-      return listed;
+      return [...listed, ...w.listedBesides];
     },
   };
 }
@@ -118,6 +124,7 @@ async function setUp(
     accountLookups: [],
     afterListing: null,
     listings: 0,
+    listedBesides: [],
     logged: [],
     cipher: createMemoryKeyCipher(),
   } as unknown as World;
@@ -1131,6 +1138,50 @@ describe('reconciliation with StackOne', () => {
     expect(w.store.isDeleted(id)).toBe(false);
     // Asked about once the listing lacked it, as well as for its webhook.
     expect(w.accountLookups.filter((lookup) => lookup === id)).toHaveLength(2);
+  });
+
+  it('brings back, at start, an account an earlier release took for deleted that StackOne still has; once a run', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    // As releases before this one did with an account linked while a listing was read.
+    w.store.applyDeleted({ id, customerId: 'acme', provider: 'bamboohr' });
+    await w.service.stop();
+    const lookupsBefore = w.accountLookups.length;
+
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    expect(w.accountLookups.slice(lookupsBefore)).toEqual([id]);
+    expect(w.logged).toContain('an account taken for deleted is in StackOne: listed again');
+  });
+
+  it('keeps an account disconnected here gone, though a listing read before it was has it', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    w.afterListing = () =>
+      w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id }).then(() => {});
+    const lookupsBefore = w.accountLookups.length;
+
+    expect(await w.service.handlers.refreshAccounts({ customerId: 'acme' })).toEqual([]);
+    expect(w.store.isDeleted(id)).toBe(true);
+    // Listed, and taken for deleted: StackOne was asked about it, and answered 404.
+    expect(w.accountLookups.slice(lookupsBefore)).toEqual([id]);
+  });
+
+  it('asks StackOne about an account taken for deleted that it lists once a run, where it answers 404', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const id = await linkActiveBambooHr(w, 'acme');
+    const account = await createStackOneApi({ apiKey, baseUrl: w.simulator.url }).getAccount(id);
+    await w.service.handlers.disconnectAccount({ customerId: 'acme', accountId: id });
+    w.listedBesides = account === null ? [] : [account];
+    const lookupsBefore = w.accountLookups.length;
+
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    expect(w.accountLookups.slice(lookupsBefore)).toEqual([id]);
+    expect(w.store.isDeleted(id)).toBe(true);
   });
 
   it('leaves a pending account alone when StackOne does not list it yet', async () => {
