@@ -46,6 +46,9 @@ export const accountDocumentSchema = z.object({
   relayLogId: z.string().regex(relayLogIdPattern).nullable().default(null).catch(null),
   // Files written before the app kept its links have none.
   sentLinks: z.array(storedSentLinkSchema).default([]),
+  // Files written before the app watched for StackOne's events have none; one that is not a time
+  // (edited by hand) is dropped, as the next link through the Hub finds out again.
+  stackOneEventsMissingSince: z.iso.datetime({ offset: true }).nullable().default(null).catch(null),
 });
 export type AccountDocument = z.infer<typeof accountDocumentSchema>;
 
@@ -56,6 +59,7 @@ const emptyDocument = (): AccountDocument => ({
   relayCursor: null,
   relayLogId: null,
   sentLinks: [],
+  stackOneEventsMissingSince: null,
 });
 
 /**
@@ -136,6 +140,12 @@ export interface AccountStore {
   forgetRelayLog(): void;
   /** The id of the relay's log the cursor is a seq of; null where the relay gave none yet. */
   readonly relayLogId: string | null;
+  /**
+   * When StackOne's events were found not to reach the relay (see `stackone-events-watch`); null
+   * until then, and again once one has come.
+   */
+  readonly stackOneEventsMissingSince: string | null;
+  setStackOneEventsMissingSince(since: string | null): void;
   /**
    * Keeps the relay's log id. Another kept before makes the cursor one of another log: it is
    * forgotten. Where none was kept (a file from before log ids), the cursor is taken as this log's.
@@ -253,6 +263,7 @@ export function openAccountStore(options: {
         relayCursor: state.relayCursor,
         relayLogId: state.relayLogId,
         sentLinks: state.sentLinks,
+        stackOneEventsMissingSince: state.stackOneEventsMissingSince,
       } satisfies AccountDocument;
     } catch (error) {
       dirty = true;
@@ -458,6 +469,14 @@ export function openAccountStore(options: {
     get relayLogId() {
       return state.relayLogId;
     },
+    get stackOneEventsMissingSince() {
+      return state.stackOneEventsMissingSince;
+    },
+    setStackOneEventsMissingSince(since) {
+      if (state.stackOneEventsMissingSince === since) return;
+      state.stackOneEventsMissingSince = since;
+      markChanged();
+    },
     enterRelayLog(logId) {
       if (state.relayLogId === logId) return;
       if (state.relayLogId !== null) state.relayCursor = null;
@@ -471,6 +490,7 @@ export function openAccountStore(options: {
       state.relayCursor = null;
       state.relayLogId = null;
       state.sentLinks = [];
+      state.stackOneEventsMissingSince = null;
       for (const customerId of customerIds) markChanged(customerId);
       markChanged();
     },

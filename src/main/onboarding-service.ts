@@ -347,7 +347,12 @@ export function createOnboardingService(deps: {
     relayConnected: () => relayClient.connection.state === 'connected',
     pending: (accountId) => store.getAccount(accountId)?.status === 'pending',
     readFromStackOne: requestReconcile,
-    missingChanged: relayEventsChanged,
+    missingSince: store.stackOneEventsMissingSince,
+    missingChanged: (missingSince) => {
+      store.setStackOneEventsMissingSince(missingSince);
+      persist().catch((error: unknown) => logger.warn({ err: error }, 'account list not saved'));
+      relayEventsChanged();
+    },
     logger,
   });
   /** The relay connection as the window shows it: with StackOne's events found missing, if so. */

@@ -24,6 +24,8 @@ export interface StackOneEventsWatch {
  */
 export function createStackOneEventsWatch(deps: {
   waitMs: number;
+  /** As found before (kept with the account list): until an event comes. */
+  missingSince: string | null;
   relayConnected: () => boolean;
   pending: (accountId: string) => boolean;
   /** Reads the account list from StackOne; rejects where it could not. */
@@ -35,7 +37,7 @@ export function createStackOneEventsWatch(deps: {
   const now = deps.now ?? (() => new Date());
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let eventsArrived = 0;
-  let missingSince: string | null = null;
+  let missingSince = deps.missingSince;
   let stopped = false;
 
   async function readWithoutItsEvent(accountId: string, eventsArrivedWhenLinked: number) {

@@ -110,6 +110,22 @@ describe('account store on a conf file', () => {
     expect(store.relayCursor).toBe(3);
   });
 
+  it('keeps since when StackOne’s events are found missing across a reopen, and reads a file without it, or with one that is not a time, as not found', async () => {
+    temp = makeTempDir('store');
+    writeAccountFile(fileOfAcmeAlone());
+    const store = openStore(temp.path);
+    expect(store.stackOneEventsMissingSince).toBeNull();
+    store.setStackOneEventsMissingSince('2026-12-07T15:00:01.000Z');
+    await store.flush();
+    expect(openStore(temp.path).stackOneEventsMissingSince).toBe('2026-12-07T15:00:01.000Z');
+
+    writeAccountFile(fileOfAcmeAlone({ stackOneEventsMissingSince: 'yesterday' }));
+    const edited = openStore(temp.path);
+    expect(edited.warning).toBeNull();
+    expect(edited.stackOneEventsMissingSince).toBeNull();
+    expect(edited.relayCursor).toBe(3);
+  });
+
   it('writes a burst of changes once and tells listeners once per customer', async () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);

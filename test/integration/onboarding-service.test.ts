@@ -376,6 +376,15 @@ describe('onboarding service over the real simulator and relay', () => {
     await control(w, `/_simulator/accounts/${id}/status`, { status: 'expired' });
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('expired'));
 
+    // Kept with the account list: so after a restart too, the reading every so often with it.
+    const { stackOneEventsMissingSince } = await relayShown();
+    await w.service.stop();
+    w.startService();
+    await eventually(async () => expect((await relayShown()).state).toBe('connected'));
+    expect((await relayShown()).stackOneEventsMissingSince).toBe(stackOneEventsMissingSince);
+    const listedOnConnecting = w.listings;
+    await eventually(() => expect(w.listings).toBeGreaterThan(listedOnConnecting + 1));
+
     w.simulator.webhooks.resume();
     await eventually(() => expect(w.store.relayCursor).not.toBeNull());
     await eventually(async () =>
@@ -385,6 +394,9 @@ describe('onboarding service over the real simulator and relay', () => {
     const listed = w.listings;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(w.listings).toBe(listed);
+    await w.service.stop();
+    w.startService();
+    expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined();
   });
 
   it('resumes from its persisted cursor after a restart and picks up what happened while closed', async () => {

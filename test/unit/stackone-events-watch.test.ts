@@ -11,9 +11,9 @@ afterEach(() => {
 
 /**
  * A watch waiting 1 s for an account's event. `stackOneHas`: the accounts a read of StackOne makes
- * active; `readFails`: reads reject.
+ * active; `readFails`: reads reject; `missingSince`: as found before.
  */
-function watchWith(options: { readFails?: boolean } = {}) {
+function watchWith(options: { readFails?: boolean; missingSince?: string } = {}) {
   const world = {
     relayConnected: true,
     pending: new Set<string>(),
@@ -24,6 +24,7 @@ function watchWith(options: { readFails?: boolean } = {}) {
   };
   const watch = createStackOneEventsWatch({
     waitMs: 1_000,
+    missingSince: options.missingSince ?? null,
     relayConnected: () => world.relayConnected,
     pending: (accountId) => world.pending.has(accountId),
     readFromStackOne: async () => {
@@ -75,6 +76,14 @@ describe('finding out whether StackOne’s events reach the relay', () => {
     expect(watch.missingSince).toBeNull();
     watch.eventArrived();
     expect(world.changes).toEqual(['2026-12-07T15:00:01.000Z', null]);
+  });
+
+  it('goes on from what was found before, until an event comes', () => {
+    const { watch, world } = watchWith({ missingSince: '2026-12-06T09:00:00.000Z' });
+    expect(watch.missingSince).toBe('2026-12-06T09:00:00.000Z');
+    watch.eventArrived();
+    expect(watch.missingSince).toBeNull();
+    expect(world.changes).toEqual([null]);
   });
 
   it('reads nothing where the account’s event made it active in time', async () => {
