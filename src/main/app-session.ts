@@ -462,10 +462,13 @@ export function createAppSession(deps: {
             relayTokenCiphertext: await encryptOrExplain(profile.relayToken, secretsOfLiveMode),
           },
         });
-        // Another relay's seqs are not this one's (the same relay written two ways is the same).
-        if (previous !== null && relayStreamUrlOf(previous.relayUrl) !== profile.relayStreamUrl) {
+        if (!unchanged) {
           const store = storeFor('live');
-          store.forgetRelayLog();
+          // Another relay's seqs are not this one's (the same relay written two ways is the same).
+          if (previous !== null && relayStreamUrlOf(previous.relayUrl) !== profile.relayStreamUrl)
+            store.forgetRelayLog();
+          // StackOne's webhook may reach the relay now (another relay, another project's key...).
+          store.setStackOneEventsMissingSince(null);
           await flushOrKeepInMemory(store);
         }
         startWarning = null;

@@ -658,6 +658,25 @@ describe('the app session', () => {
     expect(session.profile.mode).toBe('demo');
   });
 
+  it('finds out anew whether StackOne’s events reach the relay once the live settings change, not when the saved ones are used again', async () => {
+    const session = await openSession();
+    await session.handlers.switchToLiveMode(liveInput());
+    const liveStore = world.stores.get('live');
+    const missingSince = '2026-12-07T15:00:00.000Z';
+    liveStore?.setStackOneEventsMissingSince(missingSince);
+    await session.handlers.switchToDemoMode({});
+    await session.handlers.switchToLiveMode(liveEndpoints());
+    expect((await session.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
+      missingSince,
+    );
+
+    await session.handlers.switchToLiveMode(liveInput());
+    expect(liveStore?.stackOneEventsMissingSince).toBeNull();
+    expect(
+      (await session.handlers.getAppStatus({})).relay.stackOneEventsMissingSince,
+    ).toBeUndefined();
+  });
+
   it('forgets the relay cursor and log id when the relay changes, and not otherwise', async () => {
     const session = await openSession();
     await session.handlers.switchToLiveMode(liveInput());
