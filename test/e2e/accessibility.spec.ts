@@ -10,8 +10,11 @@ import {
   linkActiveBambooHr,
   linkElsewhere,
   oneColumnSize,
+  openHubOn,
+  submitBambooHr,
   test,
 } from './fixtures';
+import { startHarness } from './harness';
 
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -217,6 +220,30 @@ for (const colorScheme of ['light', 'dark'] as const)
     if (viewportBefore !== null) await app.setViewportSize(viewportBefore);
     blocked.unblock();
   });
+
+test('the events indicator’s Not arriving state, opened, passes axe-core’s WCAG 2 AA checks in either appearance', async ({
+  context,
+}) => {
+  const harness = await startHarness({ hubLinkEventWaitMs: 500 });
+  try {
+    const app = await harness.openApp(context);
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await harness.control('/_simulator/webhooks/pause', {});
+    await openHubOn(app, 'BambooHR');
+    await submitBambooHr(app);
+    const indicator = app.getByRole('button', { name: 'Events: Not arriving' });
+    await expect(indicator).toBeVisible();
+    await app.getByRole('button', { name: 'Done' }).click();
+    await indicator.click();
+    await expect(app.getByRole('region', { name: 'Events' })).toContainText('/webhooks/stackone');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme });
+      expect(await accessibilityViolations(app), `Not arriving (${colorScheme})`).toEqual([]);
+    }
+  } finally {
+    await harness.close();
+  }
+});
 
 test('the Hub draws itself in the system’s appearance, and follows it when it changes', async ({
   app,
