@@ -10,11 +10,9 @@ import {
   linkActiveBambooHr,
   linkElsewhere,
   oneColumnSize,
-  openHubOn,
-  submitBambooHr,
   test,
+  withAccountLinkedAndWebhooksHeld,
 } from './fixtures';
-import { startHarness } from './harness';
 
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -224,13 +222,7 @@ for (const colorScheme of ['light', 'dark'] as const)
 test('the events indicator’s Not arriving state, opened, passes axe-core’s WCAG 2 AA checks in either appearance', async ({
   context,
 }) => {
-  const harness = await startHarness({ hubLinkEventWaitMs: 500 });
-  try {
-    const app = await harness.openApp(context);
-    await addCustomer(app, 'Acme Ltd', 'acme');
-    await harness.control('/_simulator/webhooks/pause', {});
-    await openHubOn(app, 'BambooHR');
-    await submitBambooHr(app);
+  await withAccountLinkedAndWebhooksHeld(context, async (app) => {
     const indicator = app.getByRole('button', { name: 'Events: Not arriving' });
     await expect(indicator).toBeVisible();
     await app.getByRole('button', { name: 'Done' }).click();
@@ -240,9 +232,7 @@ test('the events indicator’s Not arriving state, opened, passes axe-core’s W
       await app.emulateMedia({ colorScheme });
       expect(await accessibilityViolations(app), `Not arriving (${colorScheme})`).toEqual([]);
     }
-  } finally {
-    await harness.close();
-  }
+  });
 });
 
 test('the Hub draws itself in the system’s appearance, and follows it when it changes', async ({

@@ -1,4 +1,10 @@
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
 import { linkBambooHrThroughHub } from '../support/simulator-hub';
 import { startHarness, type Harness } from './harness';
 
@@ -115,4 +121,25 @@ export async function linkBambooHrOnAuthLinkPage(page: Page): Promise<void> {
   await page.locator('input[type=password]').fill('bamboo-key-0123456789abcdef');
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(page.getByText('Your account is connected.')).toBeVisible();
+}
+
+/**
+ * Runs `use` in an app of its own whose account, linked through the Hub with the demo's webhooks
+ * held, is read from StackOne half a second on (not the app's 30 s): the Hub's dialog still open.
+ */
+export async function withAccountLinkedAndWebhooksHeld(
+  context: BrowserContext,
+  use: (app: Page, harness: Harness) => Promise<void>,
+): Promise<void> {
+  const harness = await startHarness({ hubLinkEventWaitMs: 500 });
+  try {
+    const app = await harness.openApp(context);
+    await addCustomer(app, 'Acme Ltd', 'acme');
+    await harness.control('/_simulator/webhooks/pause', {});
+    await openHubOn(app, 'BambooHR');
+    await submitBambooHr(app);
+    await use(app, harness);
+  } finally {
+    await harness.close();
+  }
 }

@@ -19,6 +19,7 @@ import {
   sendLink,
   submitBambooHr,
   test,
+  withAccountLinkedAndWebhooksHeld,
 } from './fixtures';
 
 test.describe('linking an account through the embedded StackOne Hub', () => {
@@ -2083,14 +2084,7 @@ test('back on a network, the window has the relay connection checked at once', a
 test('where StackOne’s webhook does not reach the relay, the window says so after a link, with what to check, until an event comes', async ({
   context,
 }) => {
-  const harness = await startHarness({ hubLinkEventWaitMs: 500 });
-  try {
-    const app = await harness.openApp(context);
-    await addCustomer(app, 'Acme Ltd', 'acme');
-    await harness.control('/_simulator/webhooks/pause', {});
-    await openHubOn(app, 'BambooHR');
-    await submitBambooHr(app);
-
+  await withAccountLinkedAndWebhooksHeld(context, async (app, harness) => {
     // Read from StackOne in the end, the account does not stay pending.
     const row = accountRows(app).first();
     await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'active');
@@ -2109,9 +2103,7 @@ test('where StackOne’s webhook does not reach the relay, the window says so af
     await harness.control('/_simulator/webhooks/resume', {});
     await expect(app.getByRole('button', { name: 'Events: Connected' })).toBeVisible();
     await expect(app.locator('[data-stackone-events]')).toHaveCount(0);
-  } finally {
-    await harness.close();
-  }
+  });
 });
 
 test('Verify asks StackOne about an account now and says what data it offers', async ({
