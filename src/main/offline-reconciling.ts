@@ -13,22 +13,23 @@ export interface OfflineReconciling {
 
 /**
  * While the relay's events cannot come (the relay down, a network that lets no WebSocket through,
- * as some companies' do, or StackOne's webhook not reaching the relay), reads the account list from StackOne every `everyMs`, so that
- * what changes meanwhile (a customer finishing an auth link on their own device) shows without
- * Refresh. Once they come it stops (each connection to the relay reconciles anyway).
- * One pass at a time; the next is `everyMs` after the last ended. `reconcile` must not reject.
+ * as some companies' do, or StackOne's webhook not reaching the relay), reads the account list from
+ * StackOne every `everyMs`, so that what changes meanwhile (a customer finishing an auth link on
+ * their own device) shows without Refresh. Once they come it stops (each connection to the relay
+ * reconciles anyway). One pass at a time; the next is `everyMs` after the last ended. `reconcile`
+ * must not reject.
  */
 export function createOfflineReconciling(options: {
   everyMs: number;
   reconcile: () => Promise<void>;
 }): OfflineReconciling {
-  let offline = false;
+  let eventsAway = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let passUnderWay = false;
 
   function scheduleNext(): void {
-    if (!offline || stopped || timer !== null || passUnderWay) return;
+    if (!eventsAway || stopped || timer !== null || passUnderWay) return;
     timer = setTimeout(() => {
       timer = null;
       passUnderWay = true;
@@ -47,8 +48,8 @@ export function createOfflineReconciling(options: {
 
   return {
     eventsComing(coming) {
-      offline = !coming;
-      if (offline) scheduleNext();
+      eventsAway = !coming;
+      if (eventsAway) scheduleNext();
       else cancel();
     },
     stop() {

@@ -291,40 +291,37 @@ export function createOnboardingService(deps: {
     });
     return reconciling;
   }
-  const reconcileInBackground = () =>
-    void requestReconcile().catch((error: unknown) =>
-      logger.warn(
-        { err: error instanceof Error ? error.message : 'unknown' },
-        'reconciliation failed',
-      ),
+  /**
+   * A pass whose failure is logged at `level` as `failed`, for the callers that start one and go
+   * on: resolves true once StackOne's accounts were read, false where they could not be; never
+   * rejects.
+   */
+  const reconcileOrLog = (level: 'warn' | 'debug', failed: string): Promise<boolean> =>
+    requestReconcile().then(
+      () => true,
+      (error: unknown) => {
+        logger[level]({ err: error instanceof Error ? error.message : 'unknown' }, failed);
+        return false;
+      },
     );
+  const reconcileInBackground = () => void reconcileOrLog('warn', 'reconciliation failed');
 
   const verifyLater = createReconcileRetry({
     firstAfterMs: deps.verifyLaterAfterMs ?? 15_000,
     maxAfterMs: 5 * 60_000,
     reconcile: () =>
-      requestReconcile().then(
-        () => true,
-        (error: unknown) => {
-          logger.warn(
-            { err: error instanceof Error ? error.message : 'unknown' },
-            'reconciliation after an event not verified failed; tried again later',
-          );
-          return false;
-        },
+      reconcileOrLog(
+        'warn',
+        'reconciliation after an event not verified failed; tried again later',
       ),
   });
 
   const offlineReconciling = createOfflineReconciling({
     everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
-    reconcile: () =>
-      requestReconcile().catch((error: unknown) =>
-        // Offline, each pass may fail as the last did: the relay connection's line says so already.
-        logger.debug(
-          { err: error instanceof Error ? error.message : 'unknown' },
-          'reconciliation while the relay is away failed',
-        ),
-      ),
+    reconcile: async () => {
+      // Offline, each pass may fail as the last did: the relay connection's line says so already.
+      await reconcileOrLog('debug', 'reconciliation while the relay is away failed');
+    },
   });
 
   const relayClient = createRelayClient({

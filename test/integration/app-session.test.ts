@@ -669,6 +669,9 @@ describe('the app session', () => {
     expect((await session.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
       missingSince,
     );
+    expect((await session.handlers.getDiagnostics({})).report).toContain(
+      `\nStackOne’s events at the relay: missing since ${missingSince} (`,
+    );
 
     await session.handlers.switchToLiveMode(liveInput());
     expect(liveStore?.stackOneEventsMissingSince).toBeNull();
