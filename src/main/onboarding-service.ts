@@ -98,6 +98,11 @@ export function createOnboardingService(deps: {
    * is read from StackOne without its event (default 30 s).
    */
   hubLinkEventWaitMs?: number;
+  /**
+   * How long an account may stay pending, not in StackOne's listing, before StackOne is asked
+   * about it alone (default 10 minutes).
+   */
+  pendingUnlistedAskAfterMs?: number;
 }): OnboardingService {
   const { profile, store, api, cipher, logger, emit } = deps;
   /** A write that fails is the store's to retry, and the session's to tell (saveProblemChanged). */
@@ -232,11 +237,13 @@ export function createOnboardingService(deps: {
 
   /** The accounts taken for deleted that StackOne listed, and was asked about, since the start. */
   const askedAboutDeleted = new Set<string>();
+  const pendingUnlistedAskAfterMs = deps.pendingUnlistedAskAfterMs ?? 10 * 60_000;
   /**
    * StackOne is the source of truth: events are hints that may have been missed while the relay
    * or the app was away. Verified accounts StackOne no longer has are removed, and accounts taken
-   * for deleted that it has are back; pending ones are left for the next pass (StackOne may not
-   * list them yet).
+   * for deleted that it has are back. Pending ones it does not list are left alone for a while, as
+   * StackOne may not list them yet; past that, it is asked about each (one deleted in StackOne
+   * before its events reached the app would be pending for good).
    */
   async function reconcile(): Promise<void> {
     const customerIds = store.listCustomers().map((c) => c.id);
@@ -244,18 +251,30 @@ export function createOnboardingService(deps: {
     const remote = await api.listAccounts(customerIds);
     const listed = new Set(remote.map((account) => account.id));
     for (const account of remote) store.applyVerified(account);
+    const pendingSince = Date.now() - pendingUnlistedAskAfterMs;
     const unlisted = customerIds.flatMap((customerId) =>
       store
         .accountsOf(customerId)
-        .filter((local) => !listed.has(local.id) && local.status !== 'pending'),
+        .filter(
+          (local) =>
+            !listed.has(local.id) &&
+            (local.status !== 'pending' || Date.parse(local.updatedAt) <= pendingSince),
+        ),
     );
     // Not listed is not gone: an account linked (its event applied) while the pages were read
     // is missing from them, as is one a page skipped when another was deleted meanwhile; removed,
     // it would be a tombstone no later event undoes. StackOne is asked about each.
     for (const local of unlisted) {
       const account = await api.getAccount(local.id);
-      if (account === null) store.applyDeleted(local);
-      else store.applyVerified(account);
+      if (account !== null) store.applyVerified(account);
+      else {
+        store.applyDeleted(local);
+        if (local.status === 'pending')
+          logger.info(
+            { accountId: local.id, pendingSince: local.updatedAt },
+            'an account long pending is not in StackOne (deleted there before its events came): removed',
+          );
+      }
     }
     // Listed, yet taken for deleted here: earlier releases took an account linked while the pages
     // were read for deleted, for good. StackOne is asked about each, once a run (one deleted just

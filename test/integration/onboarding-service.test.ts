@@ -81,6 +81,8 @@ function observedApi(
  * often the app reads StackOne's accounts while the relay is away (the app's 60 s when absent).
  * `verifyLaterAfterMs`: how long after an event StackOne could not verify it reads them (15 s).
  * `hubLinkEventWaitMs`: how long an account linked through the Hub waits for its event (30 s).
+ * `pendingUnlistedAskAfterMs`: how long a pending account StackOne does not list is left alone
+ * (10 minutes).
  */
 async function setUp(
   options: {
@@ -88,6 +90,7 @@ async function setUp(
     offlineReconcileEveryMs?: number;
     verifyLaterAfterMs?: number;
     hubLinkEventWaitMs?: number;
+    pendingUnlistedAskAfterMs?: number;
   } = {},
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
@@ -151,6 +154,9 @@ async function setUp(
       }),
       ...(options.hubLinkEventWaitMs !== undefined && {
         hubLinkEventWaitMs: options.hubLinkEventWaitMs,
+      }),
+      ...(options.pendingUnlistedAskAfterMs !== undefined && {
+        pendingUnlistedAskAfterMs: options.pendingUnlistedAskAfterMs,
       }),
     });
     partial.service.start();
@@ -1208,6 +1214,25 @@ describe('reconciliation with StackOne', () => {
     expect(refreshed).toEqual([
       expect.objectContaining({ id: 'not-yet-listed', status: 'pending' }),
     ]);
+    expect(w.accountLookups).not.toContain('not-yet-listed');
+  });
+
+  it('asks StackOne about an account long pending that it does not list, and removes it where StackOne does not have it', async () => {
+    const w = await setUp({ pendingUnlistedAskAfterMs: 0 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    // Its webhooks held: linked through the Hub, then deleted in StackOne, neither event comes.
+    await control(w, '/_simulator/webhooks/pause', {});
+    const id = await linkBambooHr(w, 'acme');
+    expect(w.store.getAccount(id)?.status).toBe('pending');
+    await createStackOneApi({ apiKey, baseUrl: w.simulator.url }).deleteAccount(id);
+    const lookupsBefore = w.accountLookups.length;
+
+    expect(await w.service.handlers.refreshAccounts({ customerId: 'acme' })).toEqual([]);
+    expect(w.accountLookups.slice(lookupsBefore)).toEqual([id]);
+    expect(w.store.isDeleted(id)).toBe(true);
+    expect(w.logged).toContain(
+      'an account long pending is not in StackOne (deleted there before its events came): removed',
+    );
   });
 });
 
