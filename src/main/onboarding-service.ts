@@ -361,7 +361,10 @@ export function createOnboardingService(deps: {
   const stackOneEvents = createStackOneEventsWatch({
     waitMs: deps.hubLinkEventWaitMs ?? 30_000,
     relayConnected: () => relayClient.connection.state === 'connected',
-    pending: (accountId) => store.getAccount(accountId)?.status === 'pending',
+    accountState: (accountId) => {
+      const status = store.getAccount(accountId)?.status;
+      return status === undefined ? 'gone' : status === 'pending' ? 'pending' : 'confirmed';
+    },
     readFromStackOne: requestReconcile,
     missingSince: store.stackOneEventsMissingSince,
     missingChanged: (missingSince) => {

@@ -27,7 +27,8 @@ export function createStackOneEventsWatch(deps: {
   /** As found before (kept with the account list): until an event comes. */
   missingSince: string | null;
   relayConnected: () => boolean;
-  pending: (accountId: string) => boolean;
+  /** Where the account is in the list: pending, confirmed by StackOne, or gone (or never kept). */
+  accountState: (accountId: string) => 'pending' | 'confirmed' | 'gone';
   /** Reads the account list from StackOne; rejects where it could not. */
   readFromStackOne: () => Promise<void>;
   missingChanged: (missingSince: string | null) => void;
@@ -54,8 +55,10 @@ export function createStackOneEventsWatch(deps: {
       );
       return;
     }
-    // Still pending: StackOne does not list it yet, so no event was due.
-    if (stopped || deps.pending(accountId) || eventsArrived !== eventsArrivedWhenLinked) return;
+    // Still pending: StackOne does not list it yet, so no event was due. Gone: disconnected here
+    // meanwhile, or not in StackOne; either way no proof that StackOne has it.
+    if (stopped || eventsArrived !== eventsArrivedWhenLinked) return;
+    if (deps.accountState(accountId) !== 'confirmed') return;
     if (missingSince !== null) return;
     missingSince = now().toISOString();
     deps.logger.warn(
@@ -71,7 +74,7 @@ export function createStackOneEventsWatch(deps: {
       const eventsArrivedWhenLinked = eventsArrived;
       const timer = setTimeout(() => {
         timers.delete(timer);
-        if (!deps.pending(accountId) || !deps.relayConnected()) return;
+        if (deps.accountState(accountId) !== 'pending' || !deps.relayConnected()) return;
         void readWithoutItsEvent(accountId, eventsArrivedWhenLinked);
       }, deps.waitMs);
       timer.unref?.();

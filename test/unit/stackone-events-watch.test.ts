@@ -11,13 +11,16 @@ afterEach(() => {
 
 /**
  * A watch waiting 1 s for an account's event. `stackOneHas`: the accounts a read of StackOne makes
- * active; `readFails`: reads reject; `missingSince`: as found before.
+ * active; `stackOneLacks`: those a read removes from the list; `readFails`: reads reject; `missingSince`: as found
+ * before.
  */
 function watchWith(options: { readFails?: boolean; missingSince?: string } = {}) {
   const world = {
     relayConnected: true,
     pending: new Set<string>(),
     stackOneHas: new Set<string>(),
+    stackOneLacks: new Set<string>(),
+    gone: new Set<string>(),
     reads: 0,
     changes: [] as (string | null)[],
     logged: [] as string[],
@@ -26,11 +29,16 @@ function watchWith(options: { readFails?: boolean; missingSince?: string } = {})
     waitMs: 1_000,
     missingSince: options.missingSince ?? null,
     relayConnected: () => world.relayConnected,
-    pending: (accountId) => world.pending.has(accountId),
+    accountState: (accountId) =>
+      world.gone.has(accountId) ? 'gone' : world.pending.has(accountId) ? 'pending' : 'confirmed',
     readFromStackOne: async () => {
       world.reads += 1;
       if (options.readFails === true) throw new Error('StackOne did not answer');
       for (const accountId of world.stackOneHas) world.pending.delete(accountId);
+      for (const accountId of world.stackOneLacks) {
+        world.pending.delete(accountId);
+        world.gone.add(accountId);
+      }
     },
     missingChanged: (missingSince) => world.changes.push(missingSince),
     logger: createLogger({
@@ -116,6 +124,22 @@ describe('finding out whether StackOne’s events reach the relay', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(world.reads).toBe(1);
     expect(world.pending.has('acc-1')).toBe(true);
+    expect(watch.missingSince).toBeNull();
+  });
+
+  it('does not find them missing where the account is gone from the list by the read (disconnected here, or not in StackOne)', async () => {
+    const { watch, world, link } = watchWith();
+    link('acc-1');
+    await vi.advanceTimersByTimeAsync(500);
+    world.pending.delete('acc-1');
+    world.gone.add('acc-1');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(world.reads).toBe(0);
+
+    link('acc-2');
+    world.stackOneLacks.add('acc-2');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(world.reads).toBe(1);
     expect(watch.missingSince).toBeNull();
   });
 
