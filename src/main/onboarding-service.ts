@@ -5,6 +5,8 @@ import {
   customersFileMaxRows,
   type BridgeEventName,
   type EventPayload,
+  type SentAuthLink,
+  type UnreadableSentLink,
 } from '../shared/contract';
 import { compareCustomers } from '../shared/customer-order';
 import {
@@ -17,7 +19,12 @@ import { stackOneWebhookSchema, type StackOneWebhook } from '../shared/webhook-e
 import type { RelayEventMessage } from '../shared/relay-protocol';
 import { applyAccountEvent } from './account-event-applier';
 import { createAccountKindLearner } from './account-kinds';
-import { AccountListNotSavedError, flushOrKeepInMemory, type AccountStore } from './account-store';
+import {
+  AccountListNotSavedError,
+  flushOrKeepInMemory,
+  type AccountStore,
+  type StoredSentLink,
+} from './account-store';
 import { AppError } from './app-error';
 import type { CallHandlers } from './bridge-dispatcher';
 import { summarizeCustomer } from './customer-summary';
@@ -40,6 +47,16 @@ const stackOneCustomersMaxAccounts = 5_000;
 
 /** How long the Hub's connect session lasts: StackOne's default, asked for by name. */
 const connectSessionSeconds = 30 * 60;
+
+/** A link kept, as the window is given it but for its address. */
+const sentLinkWithoutAddress = (link: StoredSentLink): UnreadableSentLink => ({
+  id: link.id,
+  createdAt: link.createdAt,
+  expiresAt: link.expiresAt,
+  relinkAccountId: link.relinkAccountId,
+  secondAccountLabel: link.secondAccountLabel,
+  category: link.category,
+});
 
 export type EmitBridgeEvent = <E extends BridgeEventName>(
   event: E,
@@ -554,23 +571,15 @@ export function createOnboardingService(deps: {
       // Links whose address cannot be read now are kept all the same, to be shown once it can (a
       // keyring not unlocked this session); another computer's go once expired, as all links do.
       if (cipher.storage === 'unavailable')
-        return { links: [], kept: false, unreadable: stored.length };
-      const links = [];
-      let unreadable = 0;
+        return { links: [], kept: false, unreadable: stored.map(sentLinkWithoutAddress) };
+      const links: SentAuthLink[] = [];
+      const unreadable: UnreadableSentLink[] = [];
       for (const link of stored) {
         try {
           const url = await cipher.decrypt(link.urlCiphertext);
-          links.push({
-            id: link.id,
-            url,
-            createdAt: link.createdAt,
-            expiresAt: link.expiresAt,
-            relinkAccountId: link.relinkAccountId,
-            secondAccountLabel: link.secondAccountLabel,
-            category: link.category,
-          });
+          links.push({ ...sentLinkWithoutAddress(link), url });
         } catch (error) {
-          unreadable += 1;
+          unreadable.push(sentLinkWithoutAddress(link));
           if (!unreadableLinksLogged.has(link.id)) {
             unreadableLinksLogged.add(link.id);
             logger.warn({ err: error }, 'a kept auth link could not be decrypted; kept');

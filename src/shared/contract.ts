@@ -116,6 +116,9 @@ export const sentAuthLinkSchema = z.strictObject({
   category: linkCategorySchema.nullable(),
 });
 export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
+/** A link kept whose address cannot be decrypted now: all of it but the address. */
+export const unreadableSentLinkSchema = sentAuthLinkSchema.omit({ url: true });
+export type UnreadableSentLink = z.infer<typeof unreadableSentLinkSchema>;
 
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
@@ -241,15 +244,16 @@ export const bridgeCalls = {
   /**
    * The customer's auth links, newest first: those that work, and those that expired in the last
    * `sentLinkKeptAfterExpiryDays`. `kept` is false where this computer has no secret storage now:
-   * links made are then not kept, and those kept before are not shown. `unreadable`: how many of
-   * the links kept are not in `links`, their addresses not decryptable now (kept all the same).
+   * links made are then not kept, and those kept before are not shown. `unreadable`: the links
+   * kept that are not in `links`, their addresses not decryptable now (kept all the same; they
+   * work until they expire).
    */
   listSentAuthLinks: {
     input: z.strictObject({ customerId: customerIdSchema }),
     output: z.strictObject({
       links: z.array(sentAuthLinkSchema),
       kept: z.boolean(),
-      unreadable: z.number().int().nonnegative(),
+      unreadable: z.array(unreadableSentLinkSchema),
     }),
   },
   /** The app stops keeping the link; the link itself works until it expires. */

@@ -493,7 +493,7 @@ async function storeWithLinkOfAnotherKeyring(): Promise<string> {
   });
 }
 
-test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do', async ({
+test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do, and counted as working where the customer is removed', async ({
   browser,
 }) => {
   const storeFileContents = await storeWithLinkOfAnotherKeyring();
@@ -514,6 +514,11 @@ test('a link kept whose address the keyring cannot decrypt now is said to be kep
       const app = await harness.openApp(context);
       await customerButton(app, 'Acme Ltd').click();
       await expect(app.getByText(said)).toBeVisible();
+      // Not shown, it works all the same: removing the customer says so.
+      await app.getByRole('button', { name: 'Remove' }).click();
+      await expect(app.getByRole('group', { name: 'Remove Acme Ltd?' })).toContainText(
+        'The link sent to them works until',
+      );
     } finally {
       await context.close();
       await harness.close();

@@ -44,15 +44,16 @@ export function CustomerHeading(props: {
   /**
    * The links sent to the customer that still work, read before Remove asks (the question says it
    * whole at once): the customer can link with them after the removal, and the app would not show
-   * it. None, or not read: nothing said.
+   * it. Those whose address cannot be decrypted now work all the same. None, or not read: nothing
+   * said.
    */
   const [workingLinks, setWorkingLinks] = useState<{ count: number; until: string } | null>(null);
   const askRemove = () => {
     const askedAt = Date.now();
     void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
       .then(
-        ({ links }) =>
-          links
+        ({ links, unreadable }) =>
+          [...links, ...unreadable]
             .filter((link) => !hasExpired(link, askedAt))
             .map((link) => link.expiresAt)
             .sort(),

@@ -5,6 +5,7 @@ import {
   sentLinkListedUntil,
   sentLinkTurningPoints,
   type SentAuthLink,
+  type UnreadableSentLink,
 } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
@@ -58,7 +59,7 @@ export function SentLinksSection(props: {
     customerId: string;
     links: SentAuthLink[];
     kept: boolean;
-    unreadable: number;
+    unreadable: UnreadableSentLink[];
   } | null>(null);
   // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
   const now = useNowPassing(
@@ -90,18 +91,18 @@ export function SentLinksSection(props: {
       <p className="muted sent-links">
         This computer has no secret storage, so the links you send are not kept: copy or send each
         one when you make it.
-        {listed.unreadable > 0 && ` ${keptBeforeText(listed.unreadable)}`}
+        {listed.unreadable.length > 0 && ` ${keptBeforeText(listed.unreadable.length)}`}
       </p>
     );
   const shown = listed.links.filter((link) => now < sentLinkListedUntil(link.expiresAt));
-  if (shown.length === 0 && listed.unreadable === 0) return null;
+  if (shown.length === 0 && listed.unreadable.length === 0) return null;
 
   const forget = (link: SentAuthLink) =>
     unwrap(onboarding().forgetSentAuthLink({ customerId: customer.id, linkId: link.id }))
       .then(() => {
         const remaining = shown.filter((l) => l.id !== link.id);
         flushSync(() => setListed((current) => current && { ...current, links: remaining }));
-        if (remaining.length > 0 || listed.unreadable > 0) heading.current?.focus();
+        if (remaining.length > 0 || listed.unreadable.length > 0) heading.current?.focus();
         else props.onLastForgotten();
       })
       .catch(onError);
@@ -192,7 +193,9 @@ export function SentLinksSection(props: {
           })}
         </ul>
       )}
-      {listed.unreadable > 0 && <p className="muted">{unreadableLinksText(listed.unreadable)}</p>}
+      {listed.unreadable.length > 0 && (
+        <p className="muted">{unreadableLinksText(listed.unreadable.length)}</p>
+      )}
     </section>
   );
 }
