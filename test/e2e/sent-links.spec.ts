@@ -472,7 +472,10 @@ test('where the computer has no secret storage, the app says that links are not 
   }
 });
 
-/** An account list with Acme Ltd and a link kept for them, encrypted by a keyring not this app's. */
+/**
+ * An account list with Acme Ltd and a link kept for them that works 6 days more, encrypted by a
+ * keyring not this app's.
+ */
 async function storeWithLinkOfAnotherKeyring(): Promise<string> {
   const now = Date.now();
   return JSON.stringify({
@@ -486,14 +489,14 @@ async function storeWithLinkOfAnotherKeyring(): Promise<string> {
         customerId: 'acme',
         urlCiphertext: await createMemoryKeyCipher().encrypt('https://hub.stackone.com/link'),
         createdAt: new Date(now - 60_000).toISOString(),
-        expiresAt: new Date(now + 24 * 60 * 60 * 1000).toISOString(),
+        expiresAt: new Date(now + 6 * 24 * 60 * 60 * 1000).toISOString(),
         relinkAccountId: null,
       },
     ],
   });
 }
 
-test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do, and counted as working where the customer is removed', async ({
+test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do, and as working where the customer is removed or sent a link', async ({
   browser,
 }) => {
   const storeFileContents = await storeWithLinkOfAnotherKeyring();
@@ -514,11 +517,29 @@ test('a link kept whose address the keyring cannot decrypt now is said to be kep
       const app = await harness.openApp(context);
       await customerButton(app, 'Acme Ltd').click();
       await expect(app.getByText(said)).toBeVisible();
-      // Not shown, it works all the same: removing the customer says so.
+      // Not shown, it works all the same: removing the customer says so, as does Send a link.
       await app.getByRole('button', { name: 'Remove' }).click();
-      await expect(app.getByRole('group', { name: 'Remove Acme Ltd?' })).toContainText(
-        'The link sent to them works until',
-      );
+      const question = app.getByRole('group', { name: 'Remove Acme Ltd?' });
+      await expect(question).toContainText('The link sent to them works until');
+      await question.getByRole('button', { name: 'Keep it' }).click();
+      await app.getByRole('button', { name: 'Send a link' }).click();
+      const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+      await expect(
+        dialog.getByText(
+          /^A link for the same, made .+, works until .+, but its address cannot be shown: .+ If they lost it, make another\.$/,
+        ),
+      ).toBeVisible();
+      await expect(dialog.getByRole('button', { name: 'Copy that link' })).toHaveCount(0);
+      if (secretStorage === 'encrypted') {
+        // One made now, working a shorter time, can be copied: that one is offered.
+        await dialog.getByLabel('Valid for').selectOption({ label: '1 day' });
+        await dialog.getByRole('button', { name: 'Create link' }).click();
+        await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+        await dialog.getByRole('button', { name: 'Done' }).click();
+        await app.getByRole('button', { name: 'Send a link' }).click();
+        await expect(dialog.getByRole('button', { name: 'Copy that link' })).toBeVisible();
+        await expect(dialog.getByText(/its address cannot be shown/)).toHaveCount(0);
+      }
     } finally {
       await context.close();
       await harness.close();

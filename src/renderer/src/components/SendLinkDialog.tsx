@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { forSamePurpose } from '../../../shared/accounts-linked-since';
-import { hasExpired, type AuthLink, type SentAuthLink } from '../../../shared/contract';
+import {
+  hasExpired,
+  type AuthLink,
+  type SentAuthLink,
+  type UnreadableSentLink,
+} from '../../../shared/contract';
 import {
   accountDisplayName,
   linkCategoryNames,
@@ -135,20 +140,26 @@ export function SendLinkDialog(props: {
     emailToField.current?.focus();
   };
 
-  /** The customer's links kept, read as the dialog opens: one for the same may still work. */
-  const [keptLinks, setKeptLinks] = useState<readonly SentAuthLink[]>([]);
+  /**
+   * The customer's links kept, read as the dialog opens: one for the same may still work. Those
+   * whose address the keyring cannot decrypt now work all the same, though they cannot be copied.
+   */
+  const [keptLinks, setKeptLinks] = useState<readonly (SentAuthLink | UnreadableSentLink)[]>([]);
   useEffect(() => {
     let cancelled = false;
     // Without them the dialog works as ever: nothing to say, so nothing said of a failure.
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then(({ links }) => !cancelled && setKeptLinks(links))
+      .then(({ links, unreadable }) => !cancelled && setKeptLinks([...links, ...unreadable]))
       .catch(() => undefined);
     return () => {
       cancelled = true;
     };
   }, [customer.id]);
   const now = useNowPassing(keptLinks.map((kept) => Date.parse(kept.expiresAt)));
-  /** The link for the same as this one that works longest, if one still does. */
+  /**
+   * The link for the same as this one that works longest, if one still does: of those that can be
+   * copied, if any.
+   */
   const workingForSame = keptLinks
     .filter(
       (kept) =>
@@ -159,7 +170,11 @@ export function SendLinkDialog(props: {
           category,
         }),
     )
-    .sort((a, b) => Date.parse(b.expiresAt) - Date.parse(a.expiresAt))[0];
+    .sort(
+      (a, b) =>
+        Number('url' in b) - Number('url' in a) ||
+        Date.parse(b.expiresAt) - Date.parse(a.expiresAt),
+    )[0];
   const [workingCopyOutcome, setWorkingCopyOutcome] = useState('');
 
   useEffect(() => {
@@ -244,7 +259,14 @@ export function SendLinkDialog(props: {
           disabled={creating}
         />
       )}
-      {link === null && workingForSame !== undefined && (
+      {link === null && workingForSame !== undefined && !('url' in workingForSame) && (
+        <p className="dialog-notice">
+          A link for the same, made {dateTimeText(workingForSame.createdAt)}, works until{' '}
+          {dateTimeText(workingForSame.expiresAt)}, but its address cannot be shown: it is encrypted
+          with a system keyring the app cannot open now. If they lost it, make another.
+        </p>
+      )}
+      {link === null && workingForSame !== undefined && 'url' in workingForSame && (
         <div className="dialog-notice">
           <p>
             A link for the same, made {dateTimeText(workingForSame.createdAt)}, works until{' '}
