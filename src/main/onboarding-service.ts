@@ -6,7 +6,7 @@ import {
   type BridgeEventName,
   type EventPayload,
   type SentAuthLink,
-  type UnreadableSentLink,
+  type SentLinkWithoutAddress,
 } from '../shared/contract';
 import { compareCustomers } from '../shared/customer-order';
 import {
@@ -49,7 +49,7 @@ const stackOneCustomersMaxAccounts = 5_000;
 const connectSessionSeconds = 30 * 60;
 
 /** A link kept, as the window is given it but for its address. */
-const sentLinkWithoutAddress = (link: StoredSentLink): UnreadableSentLink => ({
+const withoutAddress = (link: StoredSentLink): SentLinkWithoutAddress => ({
   id: link.id,
   createdAt: link.createdAt,
   expiresAt: link.expiresAt,
@@ -571,15 +571,15 @@ export function createOnboardingService(deps: {
       // Links whose address cannot be read now are kept all the same, to be shown once it can (a
       // keyring not unlocked this session); another computer's go once expired, as all links do.
       if (cipher.storage === 'unavailable')
-        return { links: [], kept: false, unreadable: stored.map(sentLinkWithoutAddress) };
+        return { links: [], kept: false, unreadable: stored.map(withoutAddress) };
       const links: SentAuthLink[] = [];
-      const unreadable: UnreadableSentLink[] = [];
+      const unreadable: SentLinkWithoutAddress[] = [];
       for (const link of stored) {
         try {
           const url = await cipher.decrypt(link.urlCiphertext);
-          links.push({ ...sentLinkWithoutAddress(link), url });
+          links.push({ ...withoutAddress(link), url });
         } catch (error) {
-          unreadable.push(sentLinkWithoutAddress(link));
+          unreadable.push(withoutAddress(link));
           if (!unreadableLinksLogged.has(link.id)) {
             unreadableLinksLogged.add(link.id);
             logger.warn({ err: error }, 'a kept auth link could not be decrypted; kept');

@@ -116,9 +116,9 @@ export const sentAuthLinkSchema = z.strictObject({
   category: linkCategorySchema.nullable(),
 });
 export type SentAuthLink = z.infer<typeof sentAuthLinkSchema>;
-/** A link kept whose address cannot be decrypted now: all of it but the address. */
-export const unreadableSentLinkSchema = sentAuthLinkSchema.omit({ url: true });
-export type UnreadableSentLink = z.infer<typeof unreadableSentLinkSchema>;
+/** A link kept, all of it but its address: of one whose address cannot be decrypted now. */
+export const sentLinkWithoutAddressSchema = sentAuthLinkSchema.omit({ url: true });
+export type SentLinkWithoutAddress = z.infer<typeof sentLinkWithoutAddressSchema>;
 
 /** StackOne keeps a connect session, and so its auth link, for at most 7 days. */
 export const authLinkValidDaysMax = 7;
@@ -253,7 +253,7 @@ export const bridgeCalls = {
     output: z.strictObject({
       links: z.array(sentAuthLinkSchema),
       kept: z.boolean(),
-      unreadable: z.array(unreadableSentLinkSchema),
+      unreadable: z.array(sentLinkWithoutAddressSchema),
     }),
   },
   /** The app stops keeping the link; the link itself works until it expires. */

@@ -496,7 +496,7 @@ async function storeWithLinkOfAnotherKeyring(): Promise<string> {
   });
 }
 
-test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do, and as working where the customer is removed or sent a link', async ({
+test('a link kept whose address the keyring cannot decrypt now is said to be kept, with what to do, and as working in Remove’s question, Send a link and the summary', async ({
   browser,
 }) => {
   const storeFileContents = await storeWithLinkOfAnotherKeyring();
@@ -517,6 +517,12 @@ test('a link kept whose address the keyring cannot decrypt now is said to be kep
       const app = await harness.openApp(context);
       await customerButton(app, 'Acme Ltd').click();
       await expect(app.getByText(said)).toBeVisible();
+      // The summary gives no link's address: it has this one as any other.
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await app.getByRole('button', { name: 'Copy summary' }).click();
+      await expect
+        .poll(() => app.evaluate(() => navigator.clipboard.readText()))
+        .toMatch(/\nLinks sent:\n- To link their systems, made [^\n]+; works until [^\n]+\n$/);
       // Not shown, it works all the same: removing the customer says so, as does Send a link.
       await app.getByRole('button', { name: 'Remove' }).click();
       const question = app.getByRole('group', { name: 'Remove Acme Ltd?' });

@@ -4,7 +4,7 @@ import {
   type Customer,
   type LinkedAccountView,
 } from '../../shared/domain';
-import { hasExpired, type SentAuthLink } from '../../shared/contract';
+import { hasExpired, type SentLinkWithoutAddress } from '../../shared/contract';
 import { accountStatusLabel } from './account-status-label';
 import { dateTimeWithZoneText } from './date-time-text';
 import {
@@ -43,7 +43,7 @@ function sentLinkOutcomeClause(outcome: SentLinkOutcome): string {
  * pasted into notes and tickets, and a link is a bearer of its session's token.
  */
 function sentLinksText(
-  links: readonly SentAuthLink[] | null,
+  links: readonly SentLinkWithoutAddress[] | null,
   accounts: readonly LinkedAccountView[],
   at: Date,
 ): string {
@@ -69,7 +69,7 @@ function sentLinksText(
 export function customerSummaryText(
   customer: Customer,
   accounts: readonly LinkedAccountView[],
-  sentLinks: readonly SentAuthLink[] | null,
+  sentLinks: readonly SentLinkWithoutAddress[] | null,
   at: Date,
 ): string {
   const when = dateTimeWithZoneText(at);

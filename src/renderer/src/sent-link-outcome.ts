@@ -1,4 +1,4 @@
-import { hasExpired, type SentAuthLink } from '../../shared/contract';
+import { hasExpired, type SentLinkWithoutAddress } from '../../shared/contract';
 import {
   accountStillToRelink,
   accountsLinkedSince,
@@ -9,7 +9,7 @@ import { accountDisplayName, linkCategoryNames, type LinkedAccountView } from '.
 
 /** What the link is for, as the customer's page and their summary say it. */
 export function sentLinkPurpose(
-  link: Pick<SentAuthLink, 'relinkAccountId' | 'secondAccountLabel' | 'category'>,
+  link: Pick<SentLinkWithoutAddress, 'relinkAccountId' | 'secondAccountLabel' | 'category'>,
   accounts: readonly LinkedAccountView[],
 ): string {
   const kind = link.category === null ? null : linkCategoryNames[link.category];
@@ -59,11 +59,11 @@ export type SentLinkOutcome =
   | { kind: 'still-to-relink'; account: LinkedAccountView; outlastedBy?: OutlastingLink };
 
 export function sentLinkOutcome(
-  link: SentAuthLink,
+  link: SentLinkWithoutAddress,
   accounts: readonly LinkedAccountView[],
   at: number,
   /** The customer's links, `link` among them. */
-  links: readonly SentAuthLink[],
+  links: readonly SentLinkWithoutAddress[],
 ): SentLinkOutcome | null {
   const linkedSince = accountsLinkedSince(link, accounts);
   if (linkedSince.length > 0) return { kind: 'linked-since', linkedSince };

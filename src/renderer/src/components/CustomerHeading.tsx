@@ -179,7 +179,11 @@ export function CustomerHeading(props: {
               onClick={() =>
                 void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
                   .then(
-                    ({ links }) => links,
+                    // Those whose address cannot be decrypted now too: the summary gives no address.
+                    ({ links, unreadable }) =>
+                      [...links, ...unreadable].sort(
+                        (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
+                      ),
                     () => null,
                   )
                   .then((links) =>

@@ -4,7 +4,7 @@ import {
   hasExpired,
   type AuthLink,
   type SentAuthLink,
-  type UnreadableSentLink,
+  type SentLinkWithoutAddress,
 } from '../../../shared/contract';
 import {
   accountDisplayName,
@@ -144,7 +144,9 @@ export function SendLinkDialog(props: {
    * The customer's links kept, read as the dialog opens: one for the same may still work. Those
    * whose address the keyring cannot decrypt now work all the same, though they cannot be copied.
    */
-  const [keptLinks, setKeptLinks] = useState<readonly (SentAuthLink | UnreadableSentLink)[]>([]);
+  const [keptLinks, setKeptLinks] = useState<readonly (SentAuthLink | SentLinkWithoutAddress)[]>(
+    [],
+  );
   useEffect(() => {
     let cancelled = false;
     // Without them the dialog works as ever: nothing to say, so nothing said of a failure.

@@ -5,7 +5,7 @@ import {
   sentLinkListedUntil,
   sentLinkTurningPoints,
   type SentAuthLink,
-  type UnreadableSentLink,
+  type SentLinkWithoutAddress,
 } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
@@ -59,7 +59,7 @@ export function SentLinksSection(props: {
     customerId: string;
     links: SentAuthLink[];
     kept: boolean;
-    unreadable: UnreadableSentLink[];
+    unreadable: SentLinkWithoutAddress[];
   } | null>(null);
   // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
   const now = useNowPassing(
