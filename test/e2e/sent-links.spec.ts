@@ -553,6 +553,41 @@ test('a link kept whose address the keyring cannot decrypt now is said to be kep
   }
 });
 
+test('an expired link that one whose address cannot be decrypted now outlasts says until when that one works, and offers no other', async ({
+  browser,
+}) => {
+  const harness = await startHarness({
+    storeFileContents: await storeWithLinkOfAnotherKeyring(),
+    secretStorage: 'encrypted',
+  });
+  const context = await browser.newContext();
+  try {
+    await context.clock.install();
+    const app = await harness.openApp(context);
+    await customerButton(app, 'Acme Ltd').click();
+    await app.getByRole('button', { name: 'Send a link' }).click();
+    const dialog = app.getByRole('dialog', { name: 'Send Acme Ltd a link' });
+    await dialog.getByLabel('Valid for').selectOption({ label: '1 day' });
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await expect(dialog.getByLabel('Link', { exact: true })).toHaveValue(/token=/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const link = app.getByRole('region', { name: 'Links sent' }).getByRole('listitem');
+    await expect(link).toHaveCount(1);
+
+    await context.clock.fastForward(2 * 24 * 60 * 60 * 1000);
+    await expect(link).toContainText(
+      /; expired .+Nothing linked since it was made; another link for the same works until .+\./,
+    );
+    await expect(
+      link.getByRole('button', { name: /^Send another link, in place of / }),
+    ).toHaveCount(0);
+    await expect(customerButton(app, 'Acme Ltd')).not.toContainText('expired');
+  } finally {
+    await context.close();
+    await harness.close();
+  }
+});
+
 test("the addresses a customer's links are emailed to are changed on their page before any link is made, and the next link's draft goes to them", async ({
   app,
   harness,

@@ -95,6 +95,8 @@ export function SentLinksSection(props: {
       </p>
     );
   const shown = listed.links.filter((link) => now < sentLinkListedUntil(link.expiresAt));
+  // One whose address cannot be shown now may outlast one shown: it works all the same.
+  const allKept = [...listed.links, ...listed.unreadable];
   if (shown.length === 0 && listed.unreadable.length === 0) return null;
 
   const forget = (link: SentAuthLink) =>
@@ -117,7 +119,7 @@ export function SentLinksSection(props: {
           {shown.map((link) => {
             const made = dateTimeText(link.createdAt);
             const purpose = sentLinkPurpose(link, accounts);
-            const linkOutcome = sentLinkOutcome(link, accounts, now, listed.links);
+            const linkOutcome = sentLinkOutcome(link, accounts, now, allKept);
             const expired = hasExpired(link, now);
             const outlasted =
               linkOutcome !== null &&
