@@ -61,10 +61,12 @@ export function SentLinksSection(props: {
     kept: boolean;
     unreadable: SentLinkWithoutAddress[];
   } | null>(null);
-  // Each link is shown expired from its expiry, and no more a week on, as the store keeps it.
-  const now = useNowPassing(
-    (listed?.links ?? []).flatMap((link) => sentLinkTurningPoints(link.expiresAt)),
-  );
+  // Each link is shown expired from its expiry, and no more a week on, as the store keeps it; one
+  // not shown changes what is said of those it outlasts as it expires.
+  const now = useNowPassing([
+    ...(listed?.links ?? []).flatMap((link) => sentLinkTurningPoints(link.expiresAt)),
+    ...(listed?.unreadable ?? []).map((link) => Date.parse(link.expiresAt)),
+  ]);
   const [outcome, setOutcome] = useState<{ linkId: string; message: string } | null>(null);
   /**
    * Where the keyboard goes once the button it was on is gone and other links remain: a forgotten
@@ -121,10 +123,18 @@ export function SentLinksSection(props: {
             const purpose = sentLinkPurpose(link, accounts);
             const linkOutcome = sentLinkOutcome(link, accounts, now, allKept);
             const expired = hasExpired(link, now);
+            const outlastedBy =
+              linkOutcome === null || linkOutcome.kind === 'linked-since'
+                ? undefined
+                : linkOutcome.outlastedBy;
+            // Where the link that outlasts it is one not shown (its address cannot be decrypted
+            // now) and has expired too, the follow-up is this one's.
             const outlasted =
-              linkOutcome !== null &&
-              linkOutcome.kind !== 'linked-since' &&
-              linkOutcome.outlastedBy !== undefined;
+              outlastedBy !== undefined &&
+              !(
+                outlastedBy.expired &&
+                !listed.links.some((other) => other.expiresAt === outlastedBy.expiresAt)
+              );
             return (
               <li key={link.id}>
                 <span>
