@@ -127,14 +127,13 @@ export function SentLinksSection(props: {
               linkOutcome === null || linkOutcome.kind === 'linked-since'
                 ? undefined
                 : linkOutcome.outlastedBy;
-            // Where the link that outlasts it is one not shown (its address cannot be decrypted
-            // now) and has expired too, the follow-up is this one's.
-            const outlasted =
-              outlastedBy !== undefined &&
-              !(
-                outlastedBy.expired &&
-                !listed.links.some((other) => other.expiresAt === outlastedBy.expiresAt)
-              );
+            // Once expired, the link that outlasts it is the one to follow up where it is shown;
+            // one not shown (its address cannot be decrypted now) leaves that to this one.
+            const followUpHere =
+              expired &&
+              (outlastedBy === undefined ||
+                (outlastedBy.expired &&
+                  !listed.links.some((other) => other.expiresAt === outlastedBy.expiresAt)));
             return (
               <li key={link.id}>
                 <span>
@@ -149,7 +148,7 @@ export function SentLinksSection(props: {
                 <span className="row-actions">
                   {/* Where another for the same works, that one is to copy if they lost it; where it has
                     expired too, it is the one to follow up. */}
-                  {expired && !outlasted && (
+                  {followUpHere && (
                     <button
                       type="button"
                       aria-label={`Send another link, in place of the one made ${made}`}
