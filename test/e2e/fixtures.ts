@@ -88,9 +88,15 @@ export async function linkActiveBambooHr(page: Page, harness: Harness, customerI
 }
 
 /** Makes an auth link for the customer shown (Send a link, Create link, Done); resolves to it. */
-export async function sendLink(page: Page, customerName: string): Promise<string> {
+export async function sendLink(
+  page: Page,
+  customerName: string,
+  options: { validFor?: string } = {},
+): Promise<string> {
   await page.getByRole('button', { name: 'Send a link' }).click();
   const dialog = page.getByRole('dialog', { name: `Send ${customerName} a link` });
+  if (options.validFor !== undefined)
+    await dialog.getByLabel('Valid for').selectOption({ label: options.validFor });
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const url = await dialog.getByLabel('Link', { exact: true }).inputValue();
   expect(url).toMatch(/token=/);
