@@ -19,6 +19,7 @@ export interface AccountChange {
     | 'relinked'
     | 'needs-relink'
     | 'disconnected'
+    | 'pending-gone'
     | 'link-expired'
     | 'relink-link-expired';
   /** How many accounts or links it tells of: one, but for links that expired together. */
@@ -33,9 +34,10 @@ const noticesPerBurstMax = 3;
 /**
  * Watches the accounts' statuses for the changes an implementer acts on while the app is in the
  * background: an account newly linked and active, or active again after a re-link (the customer
- * finished an auth link on their own device), an account that came to need re-linking, and one
- * disconnected elsewhere (in StackOne, or from another app). Everything else (pending, verified
- * unchanged, disconnected from this app) says nothing.
+ * finished an auth link on their own device), an account that came to need re-linking, one
+ * disconnected elsewhere (in StackOne, or from another app), and one gone while still pending
+ * (never linked, as far as this app saw). Everything else (pending, verified unchanged,
+ * disconnected from this app) says nothing.
  */
 export function createAccountChangeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
@@ -74,14 +76,25 @@ export function createAccountChangeWatch(options: {
       for (const [id, gone] of seenBefore) {
         if (seen.has(id) || disconnectingHere.has(id)) continue;
         const name = accountDisplayName(gone);
-        changes.push({
-          customerId,
-          customerName,
-          kind: 'disconnected',
-          count: 1,
-          title: `${customerName}: ${name} disconnected`,
-          body: `${name} was disconnected in StackOne or from another app. Link it again from their page if they still need it.`,
-        });
+        changes.push(
+          gone.status === 'pending'
+            ? {
+                customerId,
+                customerName,
+                kind: 'pending-gone',
+                count: 1,
+                title: `${customerName}: ${name} not linked after all`,
+                body: `${name} is not in StackOne: it was deleted there or from another app before StackOne confirmed it. Link it again from their page if they still need it.`,
+              }
+            : {
+                customerId,
+                customerName,
+                kind: 'disconnected',
+                count: 1,
+                title: `${customerName}: ${name} disconnected`,
+                body: `${name} was disconnected in StackOne or from another app. Link it again from their page if they still need it.`,
+              },
+        );
       }
       for (const account of accounts) {
         const before = seenBefore.get(account.id)?.status;
@@ -178,6 +191,7 @@ export function noticesFor(changes: readonly AccountChange[]): AccountNotice[] {
     ...counted(['linked', 'relinked'], (s) => `account${s} linked`),
     ...counted(['needs-relink'], (s) => `account${s} to re-link`),
     ...counted(['disconnected'], (s) => `account${s} disconnected`),
+    ...counted(['pending-gone'], (s) => `account${s} not linked after all`),
     ...counted(['link-expired'], (s) => `link${s} expired unused`),
     ...counted(['relink-link-expired'], (s) => `link${s} to re-link expired`),
   ].join(', ');

@@ -97,9 +97,39 @@ describe('accounts disconnected elsewhere', () => {
     expect(titles(watch, [account('g2', 'pending', { customerId: 'globex' })])).toEqual([
       'Globex: BambooHR disconnected',
     ]);
-    // One gone while it was pending, too: seen since, not only as watching started.
-    expect(titles(watch, [account('g2', 'pending', { customerId: 'globex' })])).toEqual([]);
-    expect(watch.changed('globex', [])[0]?.title).toBe('Globex: BambooHR disconnected');
+  });
+
+  it('one gone while it was pending is told as never linked, not as disconnected', () => {
+    const watch = watching([account('g1', 'active', { customerId: 'globex' })]);
+    // Seen since watching started, not only as it started.
+    expect(
+      titles(watch, [
+        account('g1', 'active', { customerId: 'globex' }),
+        account('g2', 'pending', { customerId: 'globex' }),
+      ]),
+    ).toEqual([]);
+    const changes = watch.changed('globex', []);
+    expect(changes).toEqual([
+      {
+        customerId: 'globex',
+        customerName: 'Globex',
+        kind: 'disconnected',
+        count: 1,
+        title: 'Globex: BambooHR disconnected',
+        body: 'BambooHR was disconnected in StackOne or from another app. Link it again from their page if they still need it.',
+      },
+      {
+        customerId: 'globex',
+        customerName: 'Globex',
+        kind: 'pending-gone',
+        count: 1,
+        title: 'Globex: BambooHR not linked after all',
+        body: 'BambooHR is not in StackOne: it was deleted there or from another app before StackOne confirmed it. Link it again from their page if they still need it.',
+      },
+    ]);
+    expect(noticesFor([...changes, ...changes])[0]?.title).toBe(
+      'Globex: 2 accounts disconnected, 2 accounts not linked after all',
+    );
   });
 
   it('not one this app disconnects, unless its disconnect fails', async () => {
