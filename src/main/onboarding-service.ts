@@ -34,6 +34,7 @@ import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
 import { createOfflineReconciling, offlineReconcileEveryMs } from './offline-reconciling';
 import { createReconcileRetry } from './reconcile-retry';
+import { createLongPendingAsk } from './long-pending-ask';
 import { createStackOneEventsWatch } from './stackone-events-watch';
 import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
@@ -117,7 +118,8 @@ export function createOnboardingService(deps: {
   hubLinkEventWaitMs?: number;
   /**
    * How long an account may stay pending, not in StackOne's listing, before StackOne is asked
-   * about it alone (default 10 minutes).
+   * about it alone (default 10 minutes): its accounts are read then, where nothing else reads them
+   * (again every `offlineReconcileEveryMs` while that fails).
    */
   pendingUnlistedAskAfterMs?: number;
 }): OnboardingService {
@@ -352,6 +354,21 @@ export function createOnboardingService(deps: {
       ),
   });
 
+  const longPendingAsk = createLongPendingAsk({
+    askAfterMs: pendingUnlistedAskAfterMs,
+    retryAfterMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
+    pendingAccounts: () =>
+      store
+        .listCustomers()
+        .flatMap((customer) => store.accountsOf(customer.id))
+        .filter((account) => account.status === 'pending'),
+    readFromStackOne: () =>
+      reconcileOrLog(
+        'warn',
+        'reading an account long pending from StackOne failed; tried again later',
+      ),
+  });
+
   const offlineReconciling = createOfflineReconciling({
     everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
     reconcile: async () => {
@@ -417,6 +434,7 @@ export function createOnboardingService(deps: {
       emit('customerSummaryChanged', summaryOf(customerId));
     }
     accountKinds.learnFor(customerIds);
+    longPendingAsk.accountsChanged();
   });
   const offSentLinksChanged = store.onSentLinksChanged((customerIds) => {
     for (const customerId of customerIds) emit('customerSummaryChanged', summaryOf(customerId));
@@ -669,9 +687,11 @@ export function createOnboardingService(deps: {
       relayClient.start();
       reconcileInBackground();
       accountKinds.learnFor(store.listCustomers().map((customer) => customer.id));
+      longPendingAsk.accountsChanged();
     },
     async stop() {
       offlineReconciling.stop();
+      longPendingAsk.stop();
       verifyLater.stop();
       stackOneEvents.stop();
       await relayClient.stop();

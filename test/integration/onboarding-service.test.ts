@@ -1245,6 +1245,20 @@ describe('reconciliation with StackOne', () => {
       'an account long pending is not in StackOne (deleted there before its events came): removed',
     );
   });
+
+  it('asks about an account long pending with nothing else reading StackOne’s accounts, the relay connected', async () => {
+    const w = await setUp({ pendingUnlistedAskAfterMs: 1_500, hubLinkEventWaitMs: 60_000 });
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await control(w, '/_simulator/webhooks/pause', {});
+    const id = await linkBambooHr(w, 'acme');
+    await createStackOneApi({ apiKey, baseUrl: w.simulator.url }).deleteAccount(id);
+    expect(w.store.getAccount(id)?.status).toBe('pending');
+
+    await eventually(() => expect(w.store.isDeleted(id)).toBe(true));
+    expect(w.accountLookups).toContain(id);
+    expect(w.service.relayClient.connection.state).toBe('connected');
+  });
 });
 
 describe('customers', () => {
