@@ -1,7 +1,7 @@
 import {
   accountStillToRelink,
   hasHadNoEffect,
-  sameLinkOutlastingExpiry,
+  sameLinkOutlasting,
   type SentLinkFacts,
 } from '../shared/accounts-linked-since';
 import { accountDisplayName, linkCategoryNames, type LinkedAccountView } from '../shared/domain';
@@ -27,7 +27,7 @@ export function linksToFollowUp(
     .filter(
       (link) =>
         hasHadNoEffect(link, accounts) &&
-        sameLinkOutlastingExpiry(link, sentLinks, accounts) === undefined,
+        sameLinkOutlasting(link, sentLinks, accounts) === undefined,
     )
     .map((link) => {
       const relinked = accountStillToRelink(link, accounts);

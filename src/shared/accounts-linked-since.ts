@@ -83,15 +83,15 @@ export const forSamePurpose = (
   a.category === b.category;
 
 /**
- * When the last of the customer's other links for the same (new accounts, a second one with the
- * same label, or the same account re-linked) that nothing has come of either expires, if that is
+ * The last to expire of the customer's other links for the same (new accounts, a second one with
+ * the same label, or the same account re-linked) that nothing has come of either, if it expires
  * after `link` does: until then, `link` expiring is no news, as the customer has another.
  */
-export function sameLinkOutlastingExpiry<Link extends SentLinkFacts & { expiresAt: string }>(
+export function sameLinkOutlasting<Link extends SentLinkFacts & { expiresAt: string }>(
   link: Link,
   links: readonly Link[],
   accounts: readonly LinkedAccountView[],
-): string | undefined {
+): Link | undefined {
   const expiry = Date.parse(link.expiresAt);
   return links
     .filter(
@@ -101,7 +101,6 @@ export function sameLinkOutlastingExpiry<Link extends SentLinkFacts & { expiresA
         Date.parse(other.expiresAt) > expiry &&
         hasHadNoEffect(other, accounts),
     )
-    .map((other) => other.expiresAt)
-    .sort((a, b) => Date.parse(a) - Date.parse(b))
+    .toSorted((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt))
     .at(-1);
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkedAccountView } from '../../src/shared/domain';
 import { accountsLinkedSince } from '../../src/shared/accounts-linked-since';
-import { linkedSinceText } from '../../src/renderer/src/sent-link-outcome';
+import {
+  linkedSinceText,
+  offersFollowUp,
+  sentLinkOutcome,
+} from '../../src/renderer/src/sent-link-outcome';
 
 const account = (id: string, fields: Partial<LinkedAccountView> = {}): LinkedAccountView => ({
   id,
@@ -83,5 +87,51 @@ describe('what has been linked since, as words', () => {
       'BambooHR linked <2026-12-04T09:00:00.000Z>; workday (UK) linked <2026-12-04T10:00:00.000Z>',
     );
     expect(linkedSinceText([], (iso) => iso)).toBe('');
+  });
+});
+
+describe('which expired link offers to send another', () => {
+  const at = Date.parse('2026-12-10T12:00:00.000Z');
+  const sent = (id: string, expiresAt: string, category: 'hris' | 'ats' | null = 'hris') => ({
+    id,
+    ...linkMade({ category }),
+    expiresAt,
+  });
+  const offers = (
+    link: ReturnType<typeof sent>,
+    kept: ReturnType<typeof sent>[],
+    shownIds: string[],
+  ) =>
+    offersFollowUp(
+      link,
+      sentLinkOutcome(link, [], at, kept),
+      kept.filter((other) => shownIds.includes(other.id)),
+      at,
+    );
+
+  it('one alone once expired, not while it works', () => {
+    const expired = sent('expired', '2026-12-09T16:00:00.000Z');
+    expect(offers(expired, [expired], ['expired'])).toBe(true);
+    const working = sent('working', '2026-12-11T16:00:00.000Z');
+    expect(offers(working, [working], ['working'])).toBe(false);
+  });
+
+  it('not one outlasted by another for the same, working or expired and shown', () => {
+    const first = sent('first', '2026-12-09T16:00:00.000Z');
+    const working = sent('working', '2026-12-11T16:00:00.000Z');
+    expect(offers(first, [first, working], ['first', 'working'])).toBe(false);
+    const later = sent('later', '2026-12-10T09:00:00.000Z');
+    expect(offers(first, [first, later], ['first', 'later'])).toBe(false);
+    // Not shown (its address cannot be decrypted now) but still working: the customer has it.
+    expect(offers(first, [first, working], ['first'])).toBe(false);
+  });
+
+  it('one outlasted by an expired one not shown, though a link for another purpose shown expires with it', () => {
+    const first = sent('first', '2026-12-09T16:00:00.000Z');
+    const unreadable = sent('unreadable', '2026-12-10T09:00:00.000Z');
+    const forAts = sent('for-ats', '2026-12-10T09:00:00.000Z', 'ats');
+    const kept = [first, unreadable, forAts];
+    expect(offers(first, kept, ['first', 'for-ats'])).toBe(true);
+    expect(offers(forAts, kept, ['first', 'for-ats'])).toBe(true);
   });
 });

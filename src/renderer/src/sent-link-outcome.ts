@@ -3,7 +3,7 @@ import {
   accountStillToRelink,
   accountsLinkedSince,
   hasNothingLinkedSince,
-  sameLinkOutlastingExpiry,
+  sameLinkOutlasting,
 } from '../../shared/accounts-linked-since';
 import { accountDisplayName, linkCategoryNames, type LinkedAccountView } from '../../shared/domain';
 
@@ -43,6 +43,7 @@ export const nothingLinkedSinceText = 'Nothing linked since it was made';
  * works the customer has a link; once it has expired too, it is the one to follow up.
  */
 export interface OutlastingLink {
+  id: string;
   expiresAt: string;
   expired: boolean;
 }
@@ -68,19 +69,40 @@ export function sentLinkOutcome(
   const linkedSince = accountsLinkedSince(link, accounts);
   if (linkedSince.length > 0) return { kind: 'linked-since', linkedSince };
   if (!hasExpired(link, at)) return null;
-  const outlasting = sameLinkOutlastingExpiry(link, links, accounts);
+  const outlasting = sameLinkOutlasting(link, links, accounts);
   const another =
     outlasting === undefined
       ? {}
       : {
           outlastedBy: {
-            expiresAt: outlasting,
-            expired: hasExpired({ expiresAt: outlasting }, at),
+            id: outlasting.id,
+            expiresAt: outlasting.expiresAt,
+            expired: hasExpired(outlasting, at),
           },
         };
   if (hasNothingLinkedSince(link, accounts)) return { kind: 'nothing-linked', ...another };
   const relinked = accountStillToRelink(link, accounts);
   return relinked === undefined ? null : { kind: 'still-to-relink', account: relinked, ...another };
+}
+
+/**
+ * Whether an expired link's row offers to send another: where no other link for the same outlasts
+ * it, or the one that does has expired too and is not shown (its address cannot be decrypted
+ * now), leaving the follow-up to this one. `shown`: the links whose rows are shown.
+ */
+export function offersFollowUp(
+  link: SentLinkWithoutAddress,
+  outcome: SentLinkOutcome | null,
+  shown: readonly Pick<SentLinkWithoutAddress, 'id'>[],
+  at: number,
+): boolean {
+  if (!hasExpired(link, at)) return false;
+  const outlastedBy =
+    outcome === null || outcome.kind === 'linked-since' ? undefined : outcome.outlastedBy;
+  return (
+    outlastedBy === undefined ||
+    (outlastedBy.expired && !shown.some((other) => other.id === outlastedBy.id))
+  );
 }
 
 /** Said of an expired link to re-link an account that still needs it. */

@@ -14,6 +14,7 @@ import { dateTimeText } from '../date-time-text';
 import {
   linkedSinceText,
   nothingLinkedSinceText,
+  offersFollowUp,
   outlastingLinkText,
   sentLinkOutcome,
   sentLinkPurpose,
@@ -123,17 +124,7 @@ export function SentLinksSection(props: {
             const purpose = sentLinkPurpose(link, accounts);
             const linkOutcome = sentLinkOutcome(link, accounts, now, allKept);
             const expired = hasExpired(link, now);
-            const outlastedBy =
-              linkOutcome === null || linkOutcome.kind === 'linked-since'
-                ? undefined
-                : linkOutcome.outlastedBy;
-            // Once expired, the link that outlasts it is the one to follow up where it is shown;
-            // one not shown (its address cannot be decrypted now) leaves that to this one.
-            const followUpHere =
-              expired &&
-              (outlastedBy === undefined ||
-                (outlastedBy.expired &&
-                  !listed.links.some((other) => other.expiresAt === outlastedBy.expiresAt)));
+            const followUpHere = offersFollowUp(link, linkOutcome, listed.links, now);
             return (
               <li key={link.id}>
                 <span>
