@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   authLinkSchema,
   customersFileMaxRows,
+  hasExpired,
   type BridgeEventName,
   type EventPayload,
   type SentAuthLink,
   type SentLinkWithoutAddress,
 } from '../shared/contract';
+import { hasHadNoEffect } from '../shared/accounts-linked-since';
 import { compareCustomers } from '../shared/customer-order';
 import {
   accountDisplayName,
@@ -32,7 +34,7 @@ import { readCustomersFile, writeCustomersFile } from './customers-file';
 import type { Logger } from './logger';
 import type { Profile } from './profile';
 import type { SecretCipher } from './secret-cipher';
-import { createOfflineReconciling, offlineReconcileEveryMs } from './offline-reconciling';
+import { createPeriodicReconciling } from './periodic-reconciling';
 import { createReconcileRetry } from './reconcile-retry';
 import { createLongPendingAsk } from './long-pending-ask';
 import { createStackOneEventsWatch } from './stackone-events-watch';
@@ -106,6 +108,11 @@ export function createOnboardingService(deps: {
   linkedBy?: () => string | null;
   /** How often StackOne's accounts are read while the relay's events cannot come (default 60 s). */
   offlineReconcileEveryMs?: number;
+  /**
+   * How often StackOne's accounts are read while a link sent to a customer works and nothing has
+   * come of it (default 5 minutes).
+   */
+  linksOutReadEveryMs?: number;
   /**
    * How long after an event StackOne could not verify its accounts are read (default 15 s,
    * doubling while that fails, up to 5 minutes).
@@ -354,9 +361,10 @@ export function createOnboardingService(deps: {
       ),
   });
 
+  const offlineEveryMs = deps.offlineReconcileEveryMs ?? 60_000;
   const longPendingAsk = createLongPendingAsk({
     askAfterMs: pendingUnlistedAskAfterMs,
-    retryAfterMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
+    retryAfterMs: offlineEveryMs,
     pendingAccounts: () =>
       store
         .listCustomers()
@@ -369,11 +377,34 @@ export function createOnboardingService(deps: {
       ),
   });
 
-  const offlineReconciling = createOfflineReconciling({
-    everyMs: deps.offlineReconcileEveryMs ?? offlineReconcileEveryMs,
+  const offlineReconciling = createPeriodicReconciling({
+    everyMs: offlineEveryMs,
     reconcile: async () => {
       // Offline, each pass may fail as the last did: the relay connection's line says so already.
       await reconcileOrLog('debug', 'reconciliation while the relay is away failed');
+    },
+  });
+
+  /**
+   * Whether a link sent to a customer works and nothing has come of it: an auth link has no
+   * callback, and its account's event may never come (StackOne's webhook not set up for the
+   * relay, say), so StackOne is read every so often meanwhile.
+   */
+  function linksOut(): boolean {
+    const now = Date.now();
+    return store.listCustomers().some((customer) => {
+      const accounts = store.accountsOf(customer.id);
+      return store
+        .sentLinksOf(customer.id)
+        .some((link) => !hasExpired(link, now) && hasHadNoEffect(link, accounts));
+    });
+  }
+  const linksOutReading = createPeriodicReconciling({
+    everyMs: deps.linksOutReadEveryMs ?? 5 * 60_000,
+    reconcile: async () => {
+      // Each that was out has expired since: nothing to read for.
+      if (!linksOut()) return linksOutReading.needed(false);
+      await reconcileOrLog('debug', 'reconciliation while links sent are out failed');
     },
   });
 
@@ -417,8 +448,8 @@ export function createOnboardingService(deps: {
     };
   }
   function relayEventsChanged(): void {
-    offlineReconciling.eventsComing(
-      relayClient.connection.state === 'connected' && stackOneEvents.missingSince === null,
+    offlineReconciling.needed(
+      relayClient.connection.state !== 'connected' || stackOneEvents.missingSince !== null,
     );
     emit('relayConnectionChanged', relayConnectionShown());
   }
@@ -435,10 +466,12 @@ export function createOnboardingService(deps: {
     }
     accountKinds.learnFor(customerIds);
     longPendingAsk.accountsChanged();
+    linksOutReading.needed(linksOut());
   });
   const offSentLinksChanged = store.onSentLinksChanged((customerIds) => {
     for (const customerId of customerIds) emit('customerSummaryChanged', summaryOf(customerId));
     accountKinds.learnFor(customerIds);
+    linksOutReading.needed(linksOut());
   });
 
   const handlers: ServiceHandlers = {
@@ -688,9 +721,11 @@ export function createOnboardingService(deps: {
       reconcileInBackground();
       accountKinds.learnFor(store.listCustomers().map((customer) => customer.id));
       longPendingAsk.accountsChanged();
+      linksOutReading.needed(linksOut());
     },
     async stop() {
       offlineReconciling.stop();
+      linksOutReading.stop();
       longPendingAsk.stop();
       verifyLater.stop();
       stackOneEvents.stop();

@@ -82,7 +82,8 @@ function observedApi(
  * `verifyLaterAfterMs`: how long after an event StackOne could not verify it reads them (15 s).
  * `hubLinkEventWaitMs`: how long an account linked through the Hub waits for its event (30 s).
  * `pendingUnlistedAskAfterMs`: how long a pending account StackOne does not list is left alone
- * (10 minutes).
+ * (10 minutes). `linksOutReadEveryMs`: how often StackOne's accounts are read while a link sent
+ * works and nothing has come of it (5 minutes).
  */
 async function setUp(
   options: {
@@ -91,6 +92,7 @@ async function setUp(
     verifyLaterAfterMs?: number;
     hubLinkEventWaitMs?: number;
     pendingUnlistedAskAfterMs?: number;
+    linksOutReadEveryMs?: number;
   } = {},
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
@@ -157,6 +159,9 @@ async function setUp(
       }),
       ...(options.pendingUnlistedAskAfterMs !== undefined && {
         pendingUnlistedAskAfterMs: options.pendingUnlistedAskAfterMs,
+      }),
+      ...(options.linksOutReadEveryMs !== undefined && {
+        linksOutReadEveryMs: options.linksOutReadEveryMs,
       }),
     });
     partial.service.start();
@@ -1101,6 +1106,34 @@ describe('auth links', () => {
       await store.flush();
       temp.remove();
     }
+  });
+
+  it('reads StackOne every so often while a link sent works and nothing has come of it: an account linked through it shows without its event', async () => {
+    const w = await setUp({ linksOutReadEveryMs: 300 });
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    // The readings the new customer brings (one, and one on reconnecting with them) are over.
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await w.service.handlers.refreshAccounts({ customerId: 'acme' });
+    const listingsWithNoLinkOut = w.listings;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(w.listings).toBe(listingsWithNoLinkOut);
+
+    // StackOne's webhooks held: the customer links through the link, its event does not come.
+    await control(w, '/_simulator/webhooks/pause', {});
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const id = await linkBambooHrThroughHub(
+      w.simulator.url,
+      new URL(link.url).searchParams.get('token') ?? '',
+    );
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    expect(w.service.relayClient.connection.state).toBe('connected');
+
+    // Something has come of the link: no more reading.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const listingsOnceLinked = w.listings;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(w.listings).toBe(listingsOnceLinked);
   });
 });
 

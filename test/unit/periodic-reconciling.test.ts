@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createOfflineReconciling } from '../../src/main/offline-reconciling';
+import { createPeriodicReconciling } from '../../src/main/periodic-reconciling';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -11,25 +11,25 @@ afterEach(() => {
 /** Polling every second, with passes that end only when the test ends them. */
 function pollingWithHeldPasses() {
   const passes: (() => void)[] = [];
-  const polling = createOfflineReconciling({
+  const polling = createPeriodicReconciling({
     everyMs: 1_000,
     reconcile: () => new Promise<void>((resolve) => passes.push(resolve)),
   });
   return { polling, passes };
 }
 
-describe('reading StackOne while the relay is away', () => {
+describe('reading StackOne every so often while it is needed', () => {
   it('runs one pass at a time, the next a whole interval after the last ended', async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.eventsComing(false);
+    polling.needed(true);
     await vi.advanceTimersByTimeAsync(999);
     expect(passes).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(passes).toHaveLength(1);
 
-    // Told again at each state the relay client goes through as it retries: still the one pass.
-    polling.eventsComing(false);
-    polling.eventsComing(false);
+    // Told again (at each state the relay client goes through as it retries): still the one pass.
+    polling.needed(true);
+    polling.needed(true);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(1);
 
@@ -40,29 +40,29 @@ describe('reading StackOne while the relay is away', () => {
     expect(passes).toHaveLength(2);
   });
 
-  it("stops once the events come, and starts again when they stop (the connection lost, or StackOne's webhooks found missing)", async () => {
+  it('stops once no longer needed, and starts again when needed again', async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.eventsComing(false);
+    polling.needed(true);
     await vi.advanceTimersByTimeAsync(500);
-    polling.eventsComing(true);
+    polling.needed(false);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(0);
 
-    polling.eventsComing(false);
+    polling.needed(true);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(passes).toHaveLength(1);
-    // Coming again while a pass is under way: none after it.
-    polling.eventsComing(true);
+    // No longer needed while a pass is under way: none after it.
+    polling.needed(false);
     passes[0]?.();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(1);
   });
 
-  it('starts nothing once stopped, though the relay client says offline as it stops', async () => {
+  it('starts nothing once stopped, though needed after (as the relay client says offline as it stops)', async () => {
     const { polling, passes } = pollingWithHeldPasses();
-    polling.eventsComing(false);
+    polling.needed(true);
     polling.stop();
-    polling.eventsComing(false);
+    polling.needed(true);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(passes).toHaveLength(0);
   });
