@@ -66,7 +66,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Mode: ${facts.mode}`,
     `StackOne API: ${facts.endpoints.api} (app ${facts.endpoints.app})`,
     `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
-    `StackOne’s events at the relay: ${facts.relay.stackOneEventsMissingSince === undefined ? 'none found missing' : `missing since ${facts.relay.stackOneEventsMissingSince} (an account linked through the Hub was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)`}`,
+    `StackOne’s events at the relay: ${facts.relay.stackOneEventsMissingSince === undefined ? 'none found missing' : `missing since ${facts.relay.stackOneEventsMissingSince} (an account linked through the Hub or a link sent was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)`}`,
     `Relay release: ${facts.relayVersion ?? 'not known (no stream connection yet, or a relay from before it gave its release)'}`,
     `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
     facts.routes === 'on this computer'

@@ -9,7 +9,7 @@ import {
   type SentAuthLink,
   type SentLinkWithoutAddress,
 } from '../shared/contract';
-import { hasHadNoEffect } from '../shared/accounts-linked-since';
+import { accountsLinkedSince, hasHadNoEffect } from '../shared/accounts-linked-since';
 import { compareCustomers } from '../shared/customer-order';
 import {
   accountDisplayName,
@@ -276,7 +276,11 @@ export function createOnboardingService(deps: {
     if (customerIds.length === 0) return;
     const remote = await api.listAccounts(customerIds);
     const listed = new Set(remote.map((account) => account.id));
+    const newHere = remote
+      .map((account) => account.id)
+      .filter((id) => store.getAccount(id) === undefined && !store.isDeleted(id));
     for (const account of remote) store.applyVerified(account);
+    for (const id of newHere) if (linkedThroughALinkSent(id)) stackOneEvents.foundWithoutEvent(id);
     const pendingSince = Date.now() - pendingUnlistedAskAfterMs;
     const unlisted = customerIds.flatMap((customerId) =>
       store
@@ -316,6 +320,17 @@ export function createOnboardingService(deps: {
       logger.info({ accountId: id }, 'an account taken for deleted is in StackOne: listed again');
     }
     await persist();
+  }
+
+  /** Whether the account, kept, was linked since one of its customer's links sent from here. */
+  function linkedThroughALinkSent(accountId: string): boolean {
+    const account = store.getAccount(accountId);
+    return (
+      account !== undefined &&
+      store
+        .sentLinksOf(account.customerId)
+        .some((link) => accountsLinkedSince(link, [account]).length > 0)
+    );
   }
 
   let reconciling: Promise<void> | null = null;

@@ -3,6 +3,12 @@ import type { Logger } from './logger';
 export interface StackOneEventsWatch {
   /** An account just linked through the Hub, pending until its `account.created` event. */
   linkedThroughHub(accountId: string): void;
+  /**
+   * A reading of StackOne found an account the app did not have, linked since a link sent from
+   * here: its customer's events come through the relay, so had its event reached the relay, the
+   * relay would have brought it (or will, shortly: it may be late).
+   */
+  foundWithoutEvent(accountId: string): void;
   /** An event came from the relay: StackOne's webhooks reach it. */
   eventArrived(): void;
   /**
@@ -20,7 +26,9 @@ export interface StackOneEventsWatch {
  * all the while, the account is read from StackOne so that it does not stay pending; where
  * StackOne has it and still no event of any kind has come since it was linked, StackOne's webhook
  * is not reaching the relay (not set up for it, or signing with a secret the relay does not have),
- * which the app says until an event comes.
+ * which the app says until an event comes. An account linked through a link sent, which a reading
+ * found before any event, is read again `waitMs` later where no event of any kind has come
+ * meanwhile, and found so alike.
  */
 export function createStackOneEventsWatch(deps: {
   waitMs: number;
@@ -41,17 +49,23 @@ export function createStackOneEventsWatch(deps: {
   let missingSince = deps.missingSince;
   let stopped = false;
 
-  async function readWithoutItsEvent(accountId: string, eventsArrivedWhenLinked: number) {
+  async function readWithoutItsEvent(
+    accountId: string,
+    eventsArrivedWhenLinked: number,
+    linked: 'through the Hub' | 'through a link sent',
+  ) {
     deps.logger.warn(
       { accountId, waitedMs: deps.waitMs },
-      "an account linked through the Hub is still pending, the relay connected: StackOne's event for it has not come (is StackOne's webhook set up for the relay, with one of its secrets?) or StackOne could not be asked; reading it from StackOne",
+      linked === 'through the Hub'
+        ? "an account linked through the Hub is still pending, the relay connected: StackOne's event for it has not come (is StackOne's webhook set up for the relay, with one of its secrets?) or StackOne could not be asked; reading it from StackOne"
+        : "an account linked through a link sent, found by reading StackOne, has had no event since, the relay connected: StackOne's event for it has not come (is StackOne's webhook set up for the relay, with one of its secrets?); reading it from StackOne again",
     );
     try {
       await deps.readFromStackOne();
     } catch (error) {
       deps.logger.warn(
         { err: error instanceof Error ? error.message : 'unknown' },
-        'reading an account linked through the Hub from StackOne failed',
+        `reading an account linked ${linked} from StackOne failed`,
       );
       return;
     }
@@ -63,22 +77,45 @@ export function createStackOneEventsWatch(deps: {
     missingSince = now().toISOString();
     deps.logger.warn(
       { accountId },
-      "StackOne has an account linked through the Hub and no event has come from the relay since: StackOne's webhook does not reach the relay; told in the window until an event comes",
+      `StackOne has an account linked ${linked} and no event has come from the relay since: StackOne's webhook does not reach the relay; told in the window until an event comes`,
     );
     deps.missingChanged(missingSince);
   }
 
+  /** Reads the account again `waitMs` on, where the relay is connected then and `stillDue`. */
+  function waitForItsEvent(
+    accountId: string,
+    linked: 'through the Hub' | 'through a link sent',
+    stillDue: (eventsArrivedSince: number) => boolean,
+  ): void {
+    if (stopped || !deps.relayConnected()) return;
+    const eventsArrivedWhenLinked = eventsArrived;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stillDue(eventsArrived - eventsArrivedWhenLinked) || !deps.relayConnected()) return;
+      void readWithoutItsEvent(accountId, eventsArrivedWhenLinked, linked);
+    }, deps.waitMs);
+    timer.unref?.();
+    timers.add(timer);
+  }
+
   return {
     linkedThroughHub(accountId) {
-      if (stopped || !deps.relayConnected()) return;
-      const eventsArrivedWhenLinked = eventsArrived;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (deps.accountState(accountId) !== 'pending' || !deps.relayConnected()) return;
-        void readWithoutItsEvent(accountId, eventsArrivedWhenLinked);
-      }, deps.waitMs);
-      timer.unref?.();
-      timers.add(timer);
+      waitForItsEvent(
+        accountId,
+        'through the Hub',
+        () => deps.accountState(accountId) === 'pending',
+      );
+    },
+    foundWithoutEvent(accountId) {
+      if (missingSince !== null) return;
+      // An event since (its own, late, or any other) is proof enough that the webhook reaches it.
+      waitForItsEvent(
+        accountId,
+        'through a link sent',
+        (eventsArrivedSince) =>
+          eventsArrivedSince === 0 && deps.accountState(accountId) === 'confirmed',
+      );
     },
     eventArrived() {
       eventsArrived += 1;

@@ -2094,7 +2094,7 @@ test('where StackOne’s webhook does not reach the relay, the window says so af
     await indicator.click();
     const detail = app.getByRole('region', { name: 'Events' });
     await expect(detail).toContainText(
-      /StackOne’s events are not reaching the relay: an account linked here was in StackOne at .+ with no event for it\./,
+      /StackOne’s events are not reaching the relay: an account linked here, or through a link sent from here, was in StackOne at .+ with no event for it\./,
     );
     await expect(detail).toContainText('ending in /webhooks/stackone');
     await expect(detail).toContainText('Meanwhile the app reads the customers’ accounts');

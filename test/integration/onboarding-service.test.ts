@@ -1135,6 +1135,49 @@ describe('auth links', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(w.listings).toBe(listingsOnceLinked);
   });
+
+  it('says StackOne’s events are missing where a reading found an account linked through a link sent and no event has come since, until one comes', async () => {
+    const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const relayShown = async () => (await w.service.handlers.getAppStatus({})).relay;
+    w.simulator.webhooks.pause();
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const id = await linkBambooHrThroughHub(
+      w.simulator.url,
+      new URL(link.url).searchParams.get('token') ?? '',
+    );
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    await eventually(async () =>
+      expect((await relayShown()).stackOneEventsMissingSince).toBeDefined(),
+    );
+    expect(await relayShown()).toMatchObject({ state: 'connected' });
+    expect(w.logged).toContain(
+      "StackOne has an account linked through a link sent and no event has come from the relay since: StackOne's webhook does not reach the relay; told in the window until an event comes",
+    );
+
+    w.simulator.webhooks.resume();
+    await eventually(async () =>
+      expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined(),
+    );
+  });
+
+  it('does not take an account a reading found for proof of missing events where its event comes late', async () => {
+    const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 1_000 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    w.simulator.webhooks.pause();
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    const id = await linkBambooHrThroughHub(
+      w.simulator.url,
+      new URL(link.url).searchParams.get('token') ?? '',
+    );
+    await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
+    w.simulator.webhooks.resume();
+    await eventually(() => expect(w.store.relayCursor).not.toBeNull());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
+      undefined,
+    );
+  });
 });
 
 describe('reconciliation with StackOne', () => {

@@ -71,7 +71,7 @@ describe('the diagnostics report', () => {
       }),
     );
     expect(report).toContain(
-      '\nStackOne’s events at the relay: missing since 2026-12-03T09:50:00.000Z (an account linked through the Hub was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)\n',
+      '\nStackOne’s events at the relay: missing since 2026-12-03T09:50:00.000Z (an account linked through the Hub or a link sent was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)\n',
     );
   });
 

@@ -178,3 +178,55 @@ describe('finding out whether StackOne’s events reach the relay', () => {
     expect(world.reads).toBe(0);
   });
 });
+
+describe('finding them missing through an account linked through a link sent, found by a reading', () => {
+  it('reads it again once no event of any kind has come meanwhile, and finds them missing where StackOne still has it', async () => {
+    const { watch, world } = watchWith();
+    watch.foundWithoutEvent('acc-1');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(world.reads).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(world.reads).toBe(1);
+    expect(watch.missingSince).toBe('2026-12-07T15:00:01.000Z');
+    expect(world.logged).toContain(
+      "StackOne has an account linked through a link sent and no event has come from the relay since: StackOne's webhook does not reach the relay; told in the window until an event comes",
+    );
+
+    // Found missing already: nothing more to read for.
+    watch.foundWithoutEvent('acc-2');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(world.reads).toBe(1);
+  });
+
+  it('reads nothing where an event came meanwhile (its own, late, or another)', async () => {
+    const { watch, world } = watchWith();
+    watch.foundWithoutEvent('acc-1');
+    await vi.advanceTimersByTimeAsync(500);
+    watch.eventArrived();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(world.reads).toBe(0);
+    expect(watch.missingSince).toBeNull();
+  });
+
+  it('does not find them missing where the account is gone by then, or by the read, or the relay is not connected', async () => {
+    const { watch, world } = watchWith();
+    watch.foundWithoutEvent('acc-1');
+    world.gone.add('acc-1');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(world.reads).toBe(0);
+
+    watch.foundWithoutEvent('acc-2');
+    world.stackOneLacks.add('acc-2');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(world.reads).toBe(1);
+
+    world.relayConnected = false;
+    watch.foundWithoutEvent('acc-3');
+    world.relayConnected = true;
+    watch.foundWithoutEvent('acc-4');
+    world.relayConnected = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(world.reads).toBe(1);
+    expect(watch.missingSince).toBeNull();
+  });
+});

@@ -51,11 +51,12 @@ export function RelayIndicator({
         <p>{connection.detail}</p>
         {missingSince !== undefined && (
           <p>
-            StackOne’s events are not reaching the relay: an account linked here was in StackOne at{' '}
-            {dateTimeText(missingSince)} with no event for it. StackOne’s webhook may not be set up
-            for the relay, or signs with a secret the relay was not given. In StackOne’s dashboard,
-            check that the webhook’s URL is the relay’s address ending in /webhooks/stackone, and
-            its secret one of the relay’s. This goes once an event comes.
+            StackOne’s events are not reaching the relay: an account linked here, or through a link
+            sent from here, was in StackOne at {dateTimeText(missingSince)} with no event for it.
+            StackOne’s webhook may not be set up for the relay, or signs with a secret the relay was
+            not given. In StackOne’s dashboard, check that the webhook’s URL is the relay’s address
+            ending in /webhooks/stackone, and its secret one of the relay’s. This goes once an event
+            comes.
           </p>
         )}
         {!eventsComing && (
