@@ -199,6 +199,12 @@ async function linkBambooHr(w: World, customerId: string): Promise<string> {
   return id;
 }
 
+/** Sends the customer a link, through which they link a BambooHR: resolves to the account's id. */
+async function linkThroughALinkSent(w: World, customerId: string): Promise<string> {
+  const link = await w.service.handlers.createAuthLink({ customerId, validForDays: 1 });
+  return linkBambooHrThroughHub(w.simulator.url, new URL(link.url).searchParams.get('token') ?? '');
+}
+
 /**
  * A colleague links a BambooHR for this owner in the same StackOne project, on another laptop:
  * its webhook goes through the same relay. Resolves to the account's id.
@@ -1121,11 +1127,7 @@ describe('auth links', () => {
 
     // StackOne's webhooks held: the customer links through the link, its event does not come.
     await control(w, '/_simulator/webhooks/pause', {});
-    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
-    const id = await linkBambooHrThroughHub(
-      w.simulator.url,
-      new URL(link.url).searchParams.get('token') ?? '',
-    );
+    const id = await linkThroughALinkSent(w, 'acme');
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
     expect(w.service.relayClient.connection.state).toBe('connected');
 
@@ -1141,11 +1143,7 @@ describe('auth links', () => {
     await addCustomer(w, 'acme', 'Acme Ltd');
     const relayShown = async () => (await w.service.handlers.getAppStatus({})).relay;
     w.simulator.webhooks.pause();
-    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
-    const id = await linkBambooHrThroughHub(
-      w.simulator.url,
-      new URL(link.url).searchParams.get('token') ?? '',
-    );
+    const id = await linkThroughALinkSent(w, 'acme');
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
     await eventually(async () =>
       expect((await relayShown()).stackOneEventsMissingSince).toBeDefined(),
@@ -1165,11 +1163,7 @@ describe('auth links', () => {
     const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 1_000 });
     await addCustomer(w, 'acme', 'Acme Ltd');
     w.simulator.webhooks.pause();
-    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
-    const id = await linkBambooHrThroughHub(
-      w.simulator.url,
-      new URL(link.url).searchParams.get('token') ?? '',
-    );
+    const id = await linkThroughALinkSent(w, 'acme');
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
     w.simulator.webhooks.resume();
     await eventually(() => expect(w.store.relayCursor).not.toBeNull());
