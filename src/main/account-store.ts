@@ -112,6 +112,8 @@ export interface AccountStore {
   /** Only a customer with no linked accounts: removing one with some would orphan them. */
   removeCustomer(customerId: string): void;
   accountsOf(customerId: string): LinkedAccountView[];
+  /** Every customer's accounts the app still takes for pending (none confirmed by StackOne yet). */
+  pendingAccounts(): LinkedAccountView[];
   getAccount(accountId: string): LinkedAccountView | undefined;
   isDeleted(accountId: string): boolean;
   /** The Hub or an event says the account exists; StackOne has not confirmed its state yet. */
@@ -394,6 +396,8 @@ export function openAccountStore(options: {
     },
     accountsOf: (customerId) =>
       [...accounts.values()].filter((a) => a.customerId === customerId && !a.deleted).map(view),
+    pendingAccounts: () =>
+      [...accounts.values()].filter((a) => a.status === 'pending' && !a.deleted).map(view),
     getAccount(accountId) {
       const account = accounts.get(accountId);
       return account && !account.deleted ? view(account) : undefined;

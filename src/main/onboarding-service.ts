@@ -380,11 +380,7 @@ export function createOnboardingService(deps: {
   const longPendingAsk = createLongPendingAsk({
     askAfterMs: pendingUnlistedAskAfterMs,
     retryAfterMs: offlineEveryMs,
-    pendingAccounts: () =>
-      store
-        .listCustomers()
-        .flatMap((customer) => store.accountsOf(customer.id))
-        .filter((account) => account.status === 'pending'),
+    pendingAccounts: () => store.pendingAccounts(),
     readFromStackOne: () =>
       reconcileOrLog(
         'warn',
@@ -401,24 +397,29 @@ export function createOnboardingService(deps: {
   });
 
   /**
-   * Whether a link sent to a customer works and nothing has come of it: an auth link has no
+   * The customers with a link sent that works and nothing has come of it: an auth link has no
    * callback, and its account's event may never come (StackOne's webhook not set up for the
-   * relay, say), so StackOne is read every so often meanwhile.
+   * relay, say), so StackOne is read every so often while there is one.
    */
-  function linksOut(): boolean {
+  const customersWithLinksOut = new Set<string>();
+  /** Works out again whether each of these customers has a link out (see above). */
+  function updateLinksOut(customerIds: Iterable<string>): void {
     const now = Date.now();
-    return store.listCustomers().some((customer) => {
-      const accounts = store.accountsOf(customer.id);
-      return store
-        .sentLinksOf(customer.id)
-        .some((link) => !hasExpired(link, now) && hasHadNoEffect(link, accounts));
-    });
+    for (const customerId of customerIds) {
+      const working = store.sentLinksOf(customerId).filter((link) => !hasExpired(link, now));
+      const accounts = working.length === 0 ? [] : store.accountsOf(customerId);
+      if (working.some((link) => hasHadNoEffect(link, accounts)))
+        customersWithLinksOut.add(customerId);
+      else customersWithLinksOut.delete(customerId);
+    }
+    linksOutReading.needed(customersWithLinksOut.size > 0);
   }
   const linksOutReading = createPeriodicReconciling({
     everyMs: deps.linksOutReadEveryMs ?? 5 * 60_000,
     reconcile: async () => {
-      // Each that was out has expired since: nothing to read for.
-      if (!linksOut()) return linksOutReading.needed(false);
+      // Those that were out may have expired since: nothing to read for then.
+      updateLinksOut([...customersWithLinksOut]);
+      if (customersWithLinksOut.size === 0) return;
       await reconcileOrLog('debug', 'reconciliation while links sent are out failed');
     },
   });
@@ -481,12 +482,12 @@ export function createOnboardingService(deps: {
     }
     accountKinds.learnFor(customerIds);
     longPendingAsk.accountsChanged();
-    linksOutReading.needed(linksOut());
+    updateLinksOut(customerIds);
   });
   const offSentLinksChanged = store.onSentLinksChanged((customerIds) => {
     for (const customerId of customerIds) emit('customerSummaryChanged', summaryOf(customerId));
     accountKinds.learnFor(customerIds);
-    linksOutReading.needed(linksOut());
+    updateLinksOut(customerIds);
   });
 
   const handlers: ServiceHandlers = {
@@ -736,7 +737,7 @@ export function createOnboardingService(deps: {
       reconcileInBackground();
       accountKinds.learnFor(store.listCustomers().map((customer) => customer.id));
       longPendingAsk.accountsChanged();
-      linksOutReading.needed(linksOut());
+      updateLinksOut(store.listCustomers().map((customer) => customer.id));
     },
     async stop() {
       offlineReconciling.stop();

@@ -219,6 +219,21 @@ describe('account store on a conf file', () => {
     expect(() => store.addCustomer({ id: 'acme', name: 'Other' })).toThrow(AppError);
   });
 
+  it('gives every customer’s pending accounts, not those confirmed or deleted', () => {
+    temp = makeTempDir('store');
+    const store = openStore(temp.path);
+    store.recordPending({ id: 'acme-pending', customerId: 'acme', provider: 'bamboohr' });
+    store.recordPending({ id: 'globex-pending', customerId: 'globex', provider: 'workday' });
+    store.recordPending({ id: 'confirmed', customerId: 'acme', provider: 'hibob' });
+    store.applyVerified(remote({ id: 'confirmed', provider: 'hibob' }));
+    store.recordPending({ id: 'deleted', customerId: 'globex', provider: 'bamboohr' });
+    store.applyDeleted({ id: 'deleted', customerId: 'globex', provider: 'bamboohr' });
+    expect(store.pendingAccounts().map((account) => account.id)).toEqual([
+      'acme-pending',
+      'globex-pending',
+    ]);
+  });
+
   it('keeps a deleted account deleted when a late update arrives', () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);
