@@ -1159,7 +1159,7 @@ describe('auth links', () => {
     );
   });
 
-  it('does not take an account a reading found for proof of missing events where its event comes late', async () => {
+  it('does not take an account a reading found for proof of missing events where its event comes late, nor read it again', async () => {
     const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 1_000 });
     await addCustomer(w, 'acme', 'Acme Ltd');
     w.simulator.webhooks.pause();
@@ -1167,7 +1167,10 @@ describe('auth links', () => {
     await eventually(() => expect(w.store.getAccount(id)?.status).toBe('active'));
     w.simulator.webhooks.resume();
     await eventually(() => expect(w.store.relayCursor).not.toBeNull());
+    // Its link has had its effect (no reading for it), and its event came: nothing to read again.
+    const listingsOnceItCame = w.listings;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(w.listings).toBe(listingsOnceItCame);
     expect((await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
       undefined,
     );
