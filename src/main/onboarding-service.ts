@@ -417,9 +417,10 @@ export function createOnboardingService(deps: {
   const linksOutReading = createPeriodicReconciling({
     everyMs: deps.linksOutReadEveryMs ?? 5 * 60_000,
     reconcile: async () => {
-      // Those that were out may have expired since: nothing to read for then.
+      // Those that were out may have expired since: nothing to read for then. While the relay's
+      // events do not come, the offline reading reads every minute already.
       updateLinksOut([...customersWithLinksOut]);
-      if (customersWithLinksOut.size === 0) return;
+      if (customersWithLinksOut.size === 0 || !relayEventsComing()) return;
       await reconcileOrLog('debug', 'reconciliation while links sent are out failed');
     },
   });
@@ -463,10 +464,12 @@ export function createOnboardingService(deps: {
       ...(missingSince !== null && { stackOneEventsMissingSince: missingSince }),
     };
   }
+  /** Whether the relay is connected and StackOne's events are not known to miss it. */
+  function relayEventsComing(): boolean {
+    return relayClient.connection.state === 'connected' && stackOneEvents.missingSince === null;
+  }
   function relayEventsChanged(): void {
-    offlineReconciling.needed(
-      relayClient.connection.state !== 'connected' || stackOneEvents.missingSince !== null,
-    );
+    offlineReconciling.needed(!relayEventsComing());
     emit('relayConnectionChanged', relayConnectionShown());
   }
 

@@ -1138,6 +1138,18 @@ describe('auth links', () => {
     expect(w.listings).toBe(listingsOnceLinked);
   });
 
+  it('leaves the reading for links sent to the offline reading while the relay is away', async () => {
+    const w = await setUp({ linksOutReadEveryMs: 200, offlineReconcileEveryMs: 60_000 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    await w.relay.close();
+    await eventually(() => expect(w.service.relayClient.connection.state).not.toBe('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const listingsOffline = w.listings;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(w.listings).toBe(listingsOffline);
+  });
+
   it('says StackOne’s events are missing where a reading found an account linked through a link sent and no event has come since, until one comes', async () => {
     const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
     await addCustomer(w, 'acme', 'Acme Ltd');
