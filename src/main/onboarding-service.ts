@@ -125,8 +125,8 @@ export function createOnboardingService(deps: {
   hubLinkEventWaitMs?: number;
   /**
    * How long an account may stay pending, not in StackOne's listing, before StackOne is asked
-   * about it alone (default 10 minutes): its accounts are read then, where nothing else reads them
-   * (again every `offlineReconcileEveryMs` while that fails).
+   * about it alone (default 10 minutes): its accounts are read at that moment for it (again every
+   * `offlineReconcileEveryMs` while that fails).
    */
   pendingUnlistedAskAfterMs?: number;
 }): OnboardingService {

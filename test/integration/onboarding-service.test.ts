@@ -199,6 +199,13 @@ async function linkBambooHr(w: World, customerId: string): Promise<string> {
   return id;
 }
 
+/** No reading of StackOne's account list in the next `ms`. */
+async function expectNoListingWithin(w: World, ms: number): Promise<void> {
+  const listings = w.listings;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  expect(w.listings).toBe(listings);
+}
+
 /** Sends the customer a link, through which they link a BambooHR: resolves to the account's id. */
 async function linkThroughALinkSent(w: World, customerId: string): Promise<string> {
   const link = await w.service.handlers.createAuthLink({ customerId, validForDays: 1 });
@@ -340,9 +347,7 @@ describe('onboarding service over the real simulator and relay', () => {
     );
     // A pass under way as it connected, and the connection's own, at most; then none.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const listedOnline = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(w.listings).toBe(listedOnline);
+    await expectNoListingWithin(w, 1_500);
   });
 
   it('reads an account StackOne could not verify as its event came again later, until it can', async () => {
@@ -408,9 +413,7 @@ describe('onboarding service over the real simulator and relay', () => {
       expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined(),
     );
     expect(lastRelayConnectionSent(w)).toEqual(await relayShown());
-    const listed = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(w.listings).toBe(listed);
+    await expectNoListingWithin(w, 1_000);
     await w.service.stop();
     w.startService();
     expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined();
@@ -1121,9 +1124,7 @@ describe('auth links', () => {
     // The readings the new customer brings (one, and one on reconnecting with them) are over.
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await w.service.handlers.refreshAccounts({ customerId: 'acme' });
-    const listingsWithNoLinkOut = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(w.listings).toBe(listingsWithNoLinkOut);
+    await expectNoListingWithin(w, 1_000);
 
     // StackOne's webhooks held: the customer links through the link, its event does not come.
     await control(w, '/_simulator/webhooks/pause', {});
@@ -1133,9 +1134,7 @@ describe('auth links', () => {
 
     // Something has come of the link: no more reading.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    const listingsOnceLinked = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(w.listings).toBe(listingsOnceLinked);
+    await expectNoListingWithin(w, 1_000);
   });
 
   it('leaves the reading for links sent to the offline reading while the relay is away', async () => {
@@ -1145,9 +1144,7 @@ describe('auth links', () => {
     await w.relay.close();
     await eventually(() => expect(w.service.relayClient.connection.state).not.toBe('connected'));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const listingsOffline = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(w.listings).toBe(listingsOffline);
+    await expectNoListingWithin(w, 1_000);
   });
 
   it('says StackOne’s events are missing where a reading found an account linked through a link sent and no event has come since, until one comes', async () => {
@@ -1180,9 +1177,7 @@ describe('auth links', () => {
     w.simulator.webhooks.resume();
     await eventually(() => expect(w.store.relayCursor).not.toBeNull());
     // Its link has had its effect (no reading for it), and its event came: nothing to read again.
-    const listingsOnceItCame = w.listings;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(w.listings).toBe(listingsOnceItCame);
+    await expectNoListingWithin(w, 1_500);
     expect((await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
       undefined,
     );
