@@ -49,6 +49,8 @@ export const accountDocumentSchema = z.object({
   // Files written before the app watched for StackOne's events have none; one that is not a time
   // (edited by hand) is dropped, as the next link through the Hub finds out again.
   stackOneEventsMissingSince: z.iso.datetime({ offset: true }).nullable().default(null).catch(null),
+  // Files written before have none, nor has a new file: the record is taken to begin as it is read.
+  relayRecordUnbrokenSince: z.iso.datetime({ offset: true }).nullable().default(null).catch(null),
 });
 export type AccountDocument = z.infer<typeof accountDocumentSchema>;
 
@@ -60,6 +62,7 @@ const emptyDocument = (): AccountDocument => ({
   relayLogId: null,
   sentLinks: [],
   stackOneEventsMissingSince: null,
+  relayRecordUnbrokenSince: null,
 });
 
 /**
@@ -153,6 +156,15 @@ export interface AccountStore {
    * forgotten. Where none was kept (a file from before log ids), the cursor is taken as this log's.
    */
   enterRelayLog(logId: string): void;
+  /**
+   * Since when (this computer's clock) every event the relay took in has reached the app, or is in
+   * its log for it still: from the last time events may have been lost to the app (another log,
+   * one that starts over behind the cursor, a subscription with no cursor, or retention that
+   * dropped events after it before the app came back for them).
+   */
+  readonly relayRecordUnbrokenSince: string;
+  /** Where events the relay took in may never reach the app (see `relayRecordUnbrokenSince`). */
+  relayRecordBroken(): void;
   /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` past its expiry. */
   recordSentLink(link: StoredSentLink): void;
   /** The customer's links kept, newest first: those that work, and those expired lately. */
@@ -205,6 +217,7 @@ export function openAccountStore(options: {
   });
   const now = options.now ?? (() => new Date());
   const state = opened.data;
+  let relayRecordUnbrokenSince = state.relayRecordUnbrokenSince ?? now().toISOString();
   const accounts = new Map<string, StoredAccount>(state.accounts.map((a) => [a.id, a]));
   const listeners = new Set<CustomersChangedListener>();
   let changedCustomers = new Set<string>();
@@ -225,6 +238,10 @@ export function openAccountStore(options: {
     // A burst no one awaits must not become an unhandled rejection; flush() still sees it.
     run.catch(() => undefined);
     scheduled = run;
+  };
+  const relayRecordBroken = () => {
+    relayRecordUnbrokenSince = now().toISOString();
+    markChanged();
   };
   const markSentLinksChanged = (customerId: string) => {
     sentLinksChangedFor.add(customerId);
@@ -266,6 +283,7 @@ export function openAccountStore(options: {
         relayLogId: state.relayLogId,
         sentLinks: state.sentLinks,
         stackOneEventsMissingSince: state.stackOneEventsMissingSince,
+        relayRecordUnbrokenSince,
       } satisfies AccountDocument;
     } catch (error) {
       dirty = true;
@@ -462,13 +480,13 @@ export function openAccountStore(options: {
     forgetRelayCursor() {
       if (state.relayCursor === null) return;
       state.relayCursor = null;
-      markChanged();
+      relayRecordBroken();
     },
     forgetRelayLog() {
       if (state.relayCursor === null && state.relayLogId === null) return;
       state.relayCursor = null;
       state.relayLogId = null;
-      markChanged();
+      relayRecordBroken();
     },
     get relayLogId() {
       return state.relayLogId;
@@ -483,10 +501,17 @@ export function openAccountStore(options: {
     },
     enterRelayLog(logId) {
       if (state.relayLogId === logId) return;
-      if (state.relayLogId !== null) state.relayCursor = null;
+      if (state.relayLogId !== null) {
+        state.relayCursor = null;
+        relayRecordUnbrokenSince = now().toISOString();
+      }
       state.relayLogId = logId;
       markChanged();
     },
+    get relayRecordUnbrokenSince() {
+      return relayRecordUnbrokenSince;
+    },
+    relayRecordBroken,
     clear() {
       const customerIds = state.customers.map((customer) => customer.id);
       state.customers = [];
@@ -495,6 +520,7 @@ export function openAccountStore(options: {
       state.relayLogId = null;
       state.sentLinks = [];
       state.stackOneEventsMissingSince = null;
+      relayRecordUnbrokenSince = now().toISOString();
       for (const customerId of customerIds) markChanged(customerId);
       markChanged();
     },

@@ -435,6 +435,7 @@ export function createOnboardingService(deps: {
     forgetCursor: () => store.forgetRelayCursor(),
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
+    mayHaveMissedEvents: () => store.relayRecordBroken(),
     onConnectionChange: relayEventsChanged,
     onConnected: reconcileInBackground,
     logger,
@@ -446,6 +447,13 @@ export function createOnboardingService(deps: {
     accountState: (accountId) => {
       const status = store.getAccount(accountId)?.status;
       return status === undefined ? 'gone' : status === 'pending' ? 'pending' : 'confirmed';
+    },
+    linkedWithinRelayRecord: (accountId) => {
+      const createdAt = store.getAccount(accountId)?.createdAt;
+      return (
+        createdAt !== undefined &&
+        Date.parse(createdAt) >= Date.parse(store.relayRecordUnbrokenSince)
+      );
     },
     readFromStackOne: requestReconcile,
     missingSince: store.stackOneEventsMissingSince,

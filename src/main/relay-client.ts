@@ -74,6 +74,13 @@ export interface RelayClientOptions {
    * seen included, as they may now be other events. Called in order with `applyEvents`.
    */
   forgetCursor: () => void;
+  /**
+   * Called where events the relay took in before now may never reach the app: at a subscription
+   * with no cursor (the relay sends what its log holds, and says nothing of what it dropped), and
+   * at a gap that says its retention dropped events after the cursor. What they told is StackOne's
+   * alone. (A log that starts over behind the cursor is told by `forgetCursor`.)
+   */
+  mayHaveMissedEvents?: () => void;
   onConnectionChange: (connection: RelayConnection) => void;
   /**
    * Called after each (re)connection and each gap, where events may have been missed, so the app
@@ -218,6 +225,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         // kept (an app from before log ids), it is taken as this log's.
         if (currentLogId !== null) cursor = null;
       }
+      if (cursor === null) options.mayHaveMissedEvents?.();
       send(ws, subscription(cursor, options.originOwnerIds?.()));
     });
     ws.on('upgrade', (response) => {
@@ -268,7 +276,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           if (message.requestedCursor >= message.oldestAvailableSeq) {
             queue.push(forgetCursorMark);
             drainSoon(ws);
-          }
+          } else options.mayHaveMissedEvents?.();
           options.onConnected?.();
           break;
         case 'error':

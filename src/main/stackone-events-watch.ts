@@ -28,7 +28,8 @@ export interface StackOneEventsWatch {
  * is not reaching the relay (not set up for it, or signing with a secret the relay does not have),
  * which the app says until an event comes. An account linked through a link sent, which a reading
  * found before any event, is read again `waitMs` later where no event of any kind has come
- * meanwhile, and found so alike.
+ * meanwhile, and found so alike, where it was linked since the app's record of the relay's log
+ * began.
  */
 export function createStackOneEventsWatch(deps: {
   waitMs: number;
@@ -37,6 +38,12 @@ export function createStackOneEventsWatch(deps: {
   relayConnected: () => boolean;
   /** Where the account is in the list: pending, confirmed by StackOne, or gone (or never kept). */
   accountState: (accountId: string) => 'pending' | 'confirmed' | 'gone';
+  /**
+   * Whether the account was linked (StackOne's clock) since the app's record of the relay's log
+   * began (this computer's): linked before, its event may have been lost with what the relay no
+   * longer holds for the app (another log, retention), which says nothing of StackOne's webhook.
+   */
+  linkedWithinRelayRecord: (accountId: string) => boolean;
   /** Reads the account list from StackOne; rejects where it could not. */
   readFromStackOne: () => Promise<void>;
   missingChanged: (missingSince: string | null) => void;
@@ -114,7 +121,9 @@ export function createStackOneEventsWatch(deps: {
         accountId,
         'through a link sent',
         (eventsArrivedSince) =>
-          eventsArrivedSince === 0 && deps.accountState(accountId) === 'confirmed',
+          eventsArrivedSince === 0 &&
+          deps.accountState(accountId) === 'confirmed' &&
+          deps.linkedWithinRelayRecord(accountId),
       );
     },
     eventArrived() {

@@ -126,6 +126,67 @@ describe('account store on a conf file', () => {
     expect(edited.relayCursor).toBe(3);
   });
 
+  it('keeps since when its record of the relay’s log is unbroken across a reopen, and begins it again wherever events after its cursor may be lost', async () => {
+    temp = makeTempDir('store');
+    let clock = Date.parse('2026-12-07T15:00:00.000Z');
+    const now = () => new Date(clock);
+    /** A minute on: the time it is then. */
+    const later = () => {
+      clock += 60_000;
+      return now().toISOString();
+    };
+    // A file from before the record was kept: it begins as the file is read.
+    writeAccountFile(fileOfAcmeAlone());
+    const store = openStore(temp.path, { now });
+    expect(store.relayRecordUnbrokenSince).toBe('2026-12-07T15:00:00.000Z');
+    later();
+    // Its cursor, from before log ids, is taken as the first log's: nothing lost.
+    store.enterRelayLog('relay-log-0001');
+    store.setRelayCursor(5);
+    await store.flush();
+    later();
+    const reopened = openStore(temp.path, { now });
+    expect(reopened.relayRecordUnbrokenSince).toBe('2026-12-07T15:00:00.000Z');
+    reopened.enterRelayLog('relay-log-0001');
+    expect(reopened.relayRecordUnbrokenSince).toBe('2026-12-07T15:00:00.000Z');
+
+    const retentionDropped = later();
+    reopened.relayRecordBroken();
+    expect(reopened.relayRecordUnbrokenSince).toBe(retentionDropped);
+    const startedOver = later();
+    reopened.forgetRelayCursor();
+    expect(reopened.relayRecordUnbrokenSince).toBe(startedOver);
+    later();
+    // No cursor left to lose events after.
+    reopened.forgetRelayCursor();
+    expect(reopened.relayRecordUnbrokenSince).toBe(startedOver);
+    reopened.setRelayCursor(2);
+    const anotherLog = later();
+    reopened.enterRelayLog('relay-log-0002');
+    expect(reopened.relayRecordUnbrokenSince).toBe(anotherLog);
+    reopened.setRelayCursor(1);
+    const anotherRelay = later();
+    reopened.forgetRelayLog();
+    expect(reopened.relayRecordUnbrokenSince).toBe(anotherRelay);
+    // With no cursor to lose events after, entering the log is not a loss of its own.
+    later();
+    reopened.enterRelayLog('relay-log-0003');
+    expect(reopened.relayRecordUnbrokenSince).toBe(anotherRelay);
+    const cleared = later();
+    reopened.clear();
+    expect(reopened.relayRecordUnbrokenSince).toBe(cleared);
+    await reopened.flush();
+    later();
+    expect(openStore(temp.path, { now }).relayRecordUnbrokenSince).toBe(cleared);
+
+    writeAccountFile(fileOfAcmeAlone({ relayRecordUnbrokenSince: 'yesterday' }));
+    const readAgain = later();
+    const edited = openStore(temp.path, { now });
+    expect(edited.warning).toBeNull();
+    expect(edited.relayRecordUnbrokenSince).toBe(readAgain);
+    expect(edited.relayCursor).toBe(3);
+  });
+
   it('writes a burst of changes once and tells listeners once per customer', async () => {
     temp = makeTempDir('store');
     const store = openStore(temp.path);

@@ -49,7 +49,8 @@ interface World {
   logged: string[];
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
   cipher: SecretCipher;
-  startRelay(port?: number): Promise<RunningRelay>;
+  /** A relay on the test's data directory; `maxEvents`: what its retention keeps. */
+  startRelay(port?: number, options?: { maxEvents?: number }): Promise<RunningRelay>;
   startService(): OnboardingService;
 }
 let world: World | null = null;
@@ -97,11 +98,11 @@ async function setUp(
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
   const logger = silentLogger();
-  const startRelay = (port?: number) =>
+  const startRelay = (port?: number, relayOptions: { maxEvents?: number } = {}) =>
     startRelayServer({
       webhookSecrets: [secret],
       clientTokens: [relayToken],
-      eventLog: openFileEventLog({ dataDir: join(temp.path, 'relay') }),
+      eventLog: openFileEventLog({ dataDir: join(temp.path, 'relay'), ...relayOptions }),
       logger,
       ...(port !== undefined && { port }),
     });
@@ -1181,6 +1182,74 @@ describe('auth links', () => {
     expect((await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince).toBe(
       undefined,
     );
+  });
+  it('does not take an account linked before the relay’s data directory was lost for proof of missing events, its event lost with it; one linked since is', async () => {
+    const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    await w.service.stop();
+    // The app closed, the customer links through the link; the relay stores its event, and then
+    // comes back at the same address with its data directory gone.
+    const lost = await linkBambooHrThroughHub(
+      w.simulator.url,
+      new URL(link.url).searchParams.get('token') ?? '',
+    );
+    await w.simulator.webhooks.idle();
+    const port = w.relay.port;
+    await w.relay.close();
+    rmSync(join(w.temp.path, 'relay'), { recursive: true });
+    w.relay = await w.startRelay(port);
+
+    // The reading at start answered once the relay is connected, as where the relay answers first.
+    w.afterListing = () =>
+      eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'), 10_000);
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(lost)?.status).toBe('active'), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const relayShown = async () => (await w.service.handlers.getAppStatus({})).relay;
+    expect(await relayShown()).toMatchObject({ state: 'connected' });
+    expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined();
+
+    // Another customer's, linked since through a link sent, its event held: proof.
+    await addCustomer(w, 'globex', 'Globex');
+    w.simulator.webhooks.pause();
+    await linkThroughALinkSent(w, 'globex');
+    await eventually(async () =>
+      expect((await relayShown()).stackOneEventsMissingSince).toBeDefined(),
+    );
+  });
+
+  it('does not take an account linked before the relay’s retention dropped events after the app’s cursor for proof of missing events', async () => {
+    const w = await setUp({ hubLinkEventWaitMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const first = await linkActiveBambooHr(w, 'acme');
+    await eventually(() => expect(w.store.relayCursor).toBe(1));
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    await w.service.stop();
+    // The app closed, the customer links their Ashby through the link, and the relay, keeping one
+    // event, drops theirs for a colleague's.
+    const port = w.relay.port;
+    await w.relay.close();
+    w.relay = await w.startRelay(port, { maxEvents: 1 });
+    const dropped = await linkThroughHub(
+      w.simulator.url,
+      new URL(link.url).searchParams.get('token') ?? '',
+      'int_ashby_api_key',
+      { api_key: 'a'.repeat(24) },
+    );
+    expect(dropped).not.toBe(first);
+    await linkByColleague(w, { id: 'globex', name: 'Globex' });
+    await w.simulator.webhooks.idle();
+
+    w.afterListing = () =>
+      eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'), 10_000);
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(dropped)?.status).toBe('active'), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const relayShown = (await w.service.handlers.getAppStatus({})).relay;
+    expect(relayShown).toMatchObject({ state: 'connected' });
+    expect(relayShown.stackOneEventsMissingSince).toBeUndefined();
+    expect(w.logged).toContain('relay gap');
   });
 });
 

@@ -524,21 +524,24 @@ describe('relay client, events sent again', () => {
 });
 
 describe('relay client gaps', () => {
-  it('asks the app to reconcile when the relay no longer holds events after its cursor, and applies the rest', async () => {
+  it('asks the app to reconcile, and says it may have missed events, when the relay no longer holds events after its cursor, and applies the rest', async () => {
     const { streamUrl } = await startRelay({
       maxEvents: 3,
       events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `gap-${n}` })),
     });
     // The app last applied event 1; retention has since kept only 3-5.
     let reconciles = 0;
+    let missesTold = 0;
     const { applied } = startClient(streamUrl, {
       cursor: () => 1,
       onConnected: () => (reconciles += 1),
+      mayHaveMissedEvents: () => (missesTold += 1),
     });
 
     await eventually(() => expect(applied).toEqual([3, 4, 5]));
     // Once for the connection and once for the gap: event 2 is gone, and only StackOne knows it.
     expect(reconciles).toBe(2);
+    expect(missesTold).toBe(1);
   });
 
   it('applies what a relay whose log was restored from a backup sends, seqs it had seen before included, from the relay’s start and on', async () => {
@@ -550,7 +553,11 @@ describe('relay client gaps', () => {
       events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `before-${n}` })),
     });
     let reconciles = 0;
-    const { client, applied } = startClient(streamUrl, { onConnected: () => (reconciles += 1) });
+    let missesTold = 0;
+    const { client, applied } = startClient(streamUrl, {
+      onConnected: () => (reconciles += 1),
+      mayHaveMissedEvents: () => (missesTold += 1),
+    });
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5]));
 
     // The relay comes back at the same address on its data directory as a backup had it, before
@@ -568,6 +575,8 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2, 3]));
     // The first connection, the second, and its gap: StackOne has what happened in between.
     expect(reconciles).toBe(3);
+    // The first subscription, with no cursor; the log that starts over is told by forgetting it.
+    expect(missesTold).toBe(1);
   });
 
   it('starts over on a relay whose data directory started anew, though its log has passed the app’s cursor', async () => {
@@ -575,8 +584,10 @@ describe('relay client gaps', () => {
       events: [1, 2, 3].map((n) => ({ account_id: `before-${n}` })),
     });
     let reconciles = 0;
+    let missesTold = 0;
     const { client, applied, logId } = startClient(streamUrl, {
       onConnected: () => (reconciles += 1),
+      mayHaveMissedEvents: () => (missesTold += 1),
     });
     await eventually(() => expect(applied).toEqual([1, 2, 3]));
     const logBefore = logId();
@@ -597,6 +608,8 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6]));
     // Each connection; no gap, since the app asked for the new log from its start.
     expect(reconciles).toBe(2);
+    // Each subscription had no cursor: the relay says nothing of what its log no longer holds.
+    expect(missesTold).toBe(2);
   });
 
   it('takes its cursor for the relay’s log where it kept no log id (an app from before them)', async () => {

@@ -11,8 +11,9 @@ afterEach(() => {
 
 /**
  * A watch waiting 1 s for an account's event. `stackOneHas`: the accounts a read of StackOne makes
- * active; `stackOneLacks`: those a read removes from the list; `readFails`: reads reject; `missingSince`: as found
- * before.
+ * active; `stackOneLacks`: those a read removes from the list; `linkedBeforeRelayRecord`: those
+ * linked before the app's record of the relay's log began; `readFails`: reads reject;
+ * `missingSince`: as found before.
  */
 function watchWith(options: { readFails?: boolean; missingSince?: string } = {}) {
   const world = {
@@ -21,6 +22,7 @@ function watchWith(options: { readFails?: boolean; missingSince?: string } = {})
     stackOneHas: new Set<string>(),
     stackOneLacks: new Set<string>(),
     gone: new Set<string>(),
+    linkedBeforeRelayRecord: new Set<string>(),
     reads: 0,
     changes: [] as (string | null)[],
     logged: [] as string[],
@@ -31,6 +33,7 @@ function watchWith(options: { readFails?: boolean; missingSince?: string } = {})
     relayConnected: () => world.relayConnected,
     accountState: (accountId) =>
       world.gone.has(accountId) ? 'gone' : world.pending.has(accountId) ? 'pending' : 'confirmed',
+    linkedWithinRelayRecord: (accountId) => !world.linkedBeforeRelayRecord.has(accountId),
     readFromStackOne: async () => {
       world.reads += 1;
       if (options.readFails === true) throw new Error('StackOne did not answer');
@@ -228,5 +231,22 @@ describe('finding them missing through an account linked through a link sent, fo
     await vi.advanceTimersByTimeAsync(5_000);
     expect(world.reads).toBe(1);
     expect(watch.missingSince).toBeNull();
+  });
+
+  it('does not read it, nor find them missing, where it was linked before the app’s record of the relay’s log began, as known by the time it would read', async () => {
+    const { watch, world } = watchWith();
+    world.linkedBeforeRelayRecord.add('acc-1');
+    watch.foundWithoutEvent('acc-1');
+    // The relay said its retention dropped events the app had not had, while the wait was on.
+    watch.foundWithoutEvent('acc-2');
+    world.linkedBeforeRelayRecord.add('acc-2');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(world.reads).toBe(0);
+    expect(watch.missingSince).toBeNull();
+
+    // One linked since still proves it.
+    watch.foundWithoutEvent('acc-3');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(watch.missingSince).toBe('2026-12-07T15:00:06.000Z');
   });
 });
