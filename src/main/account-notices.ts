@@ -32,17 +32,27 @@ export interface AccountChange {
 const noticesPerBurstMax = 3;
 
 /**
+ * StackOne's clock (when an account was linked) against this computer's (when a customer was
+ * added here): an account linked this close before the customer was added is told of, in case
+ * this computer's clock runs ahead.
+ */
+const clocksApartMs = 60_000;
+
+/**
  * Watches the accounts' statuses for the changes an implementer acts on while the app is in the
  * background: an account newly linked and active, or active again after a re-link (the customer
  * finished an auth link on their own device), an account that came to need re-linking, one
  * disconnected elsewhere (in StackOne, or from another app), and one gone while still pending
  * (never linked, as far as this app saw). Everything else (pending, verified unchanged,
- * disconnected from this app) says nothing.
+ * disconnected from this app, and accounts linked before their customer was added here, found as
+ * it is: a colleague's, say) says nothing.
  */
 export function createAccountChangeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
   accounts: readonly LinkedAccountView[];
   customerName: (customerId: string) => string | undefined;
+  /** When the customer was added here (ISO); undefined for one the app does not have. */
+  customerAddedAt: (customerId: string) => string | undefined;
 }) {
   /** Each customer's accounts as last seen, by id: one gone since has been disconnected. */
   const lastSeen = new Map<string, Map<string, LinkedAccountView>>();
@@ -69,6 +79,9 @@ export function createAccountChangeWatch(options: {
     /** The changes worth telling in a customer's accounts as they are now. */
     changed(customerId: string, accounts: readonly LinkedAccountView[]): AccountChange[] {
       const customerName = options.customerName(customerId) ?? customerId;
+      const addedAt = Date.parse(options.customerAddedAt(customerId) ?? '');
+      const linkedBeforeAdded = ({ createdAt }: LinkedAccountView) =>
+        createdAt !== undefined && Date.parse(createdAt) < addedAt - clocksApartMs;
       const changes: AccountChange[] = [];
       const seenBefore = lastSeen.get(customerId) ?? new Map<string, LinkedAccountView>();
       const seen = new Map(accounts.map((account) => [account.id, account]));
@@ -101,7 +114,10 @@ export function createAccountChangeWatch(options: {
         if (before === account.status) continue;
         const name = accountDisplayName(account);
         const wasBroken = before !== undefined && needsRelink({ status: before });
-        if (account.status === 'active' && (before === undefined || before === 'pending')) {
+        if (
+          account.status === 'active' &&
+          (before === 'pending' || (before === undefined && !linkedBeforeAdded(account)))
+        ) {
           changes.push({
             customerId,
             customerName,

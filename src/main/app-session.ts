@@ -163,6 +163,7 @@ export function createAppSession(deps: {
     const changeWatch = createAccountChangeWatch({
       accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
       customerName: (id) => store.getCustomer(id)?.name,
+      customerAddedAt: (id) => store.getCustomer(id)?.createdAt,
     });
     const tellChanges = createNoticeBurst((notice) => {
       deps.notify?.(notice);

@@ -943,6 +943,46 @@ describe('the app session', () => {
     );
   });
 
+  it('tells of no account linked before a customer was added, found as they are (a colleague’s), only of one that needs re-linking', async () => {
+    // The demo's StackOne has Globex's accounts from a week before, linked by a colleague.
+    const colleagues = (provider: string, providerName: string, status: string) => ({
+      id: `colleague-${provider}`,
+      provider,
+      providerName,
+      integrationId: `int_${provider}_api_key`,
+      originOwnerId: 'globex',
+      originOwnerName: 'Globex',
+      originUsername: null,
+      label: null,
+      type: 'production',
+      status,
+      statusReasons: [],
+      setupInformation: {},
+      createdAt: '2026-11-30T10:00:00.000Z',
+      updatedAt: '2026-11-30T10:00:00.000Z',
+    });
+    writeFileSync(
+      join(world.temp.path, 'demo-accounts.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        accounts: [
+          colleagues('bamboohr', 'BambooHR', 'active'),
+          colleagues('ashby', 'Ashby', 'expired'),
+        ],
+        deletedAccounts: [],
+      }),
+    );
+    const notices: AccountNotice[] = [];
+    const session = await openSession({ notices });
+    await session.handlers.createCustomer({ id: 'globex', name: 'Globex' });
+    await eventually(async () =>
+      expect(await session.handlers.listAccounts({ customerId: 'globex' })).toHaveLength(2),
+    );
+    await eventually(() =>
+      expect(notices.map((notice) => notice.title)).toEqual(['Globex: Ashby needs re-linking']),
+    );
+  });
+
   it('tells of an account disconnected elsewhere (in StackOne), not of one disconnected from the app', async () => {
     const notices: AccountNotice[] = [];
     const session = await openSession({ notices });

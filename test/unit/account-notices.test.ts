@@ -21,8 +21,16 @@ const account = (id: string, status: string, extra: Partial<LinkedAccountView> =
 });
 
 const names: Record<string, string> = { acme: 'Acme Ltd', globex: 'Globex' };
+const addedAt: Record<string, string> = {
+  acme: '2026-12-01T09:00:00.000Z',
+  globex: '2026-12-01T09:00:00.000Z',
+};
 const watching = (accounts: LinkedAccountView[] = []) =>
-  createAccountChangeWatch({ accounts, customerName: (id) => names[id] });
+  createAccountChangeWatch({
+    accounts,
+    customerName: (id) => names[id],
+    customerAddedAt: (id) => addedAt[id],
+  });
 const titles = (watch: ReturnType<typeof watching>, accounts: LinkedAccountView[]) =>
   watch.changed(accounts[0]?.customerId ?? 'acme', accounts).map((change) => change.title);
 
@@ -72,6 +80,47 @@ describe('account changes worth telling', () => {
     expect(titles(watching(), [account('i1', 'active', { customerId: 'initech' })])).toEqual([
       'initech: BambooHR linked',
     ]);
+  });
+});
+
+describe('accounts found as their customer is added', () => {
+  it('not one linked before the customer was added here (a colleague’s, say), unless within a minute of it; one that needs re-linking is told', () => {
+    const watch = watching();
+    const colleagues = [
+      account('a1', 'active', { createdAt: '2026-11-20T10:00:00.000Z' }),
+      // This computer's clock may run ahead of StackOne's.
+      account('a2', 'active', {
+        createdAt: '2026-12-01T08:59:30.000Z',
+        provider: 'ashby',
+        providerName: 'Ashby',
+      }),
+      account('a3', 'expired', {
+        createdAt: '2026-11-20T10:00:00.000Z',
+        provider: 'hibob',
+        providerName: 'HiBob',
+      }),
+    ];
+    expect(titles(watch, colleagues)).toEqual([
+      'Acme Ltd: Ashby linked',
+      'Acme Ltd: HiBob needs re-linking',
+    ]);
+    // Linked since the customer was added: news, as is one that was pending here before.
+    expect(
+      titles(watch, [
+        ...colleagues,
+        account('a4', 'active', {
+          createdAt: '2026-12-01T09:00:01.000Z',
+          provider: 'salesforce',
+          providerName: 'Salesforce',
+        }),
+      ]),
+    ).toEqual(['Acme Ltd: Salesforce linked']);
+    const pendingFirst = watching([
+      account('p1', 'pending', { createdAt: '2026-11-20T10:00:00.000Z' }),
+    ]);
+    expect(
+      titles(pendingFirst, [account('p1', 'active', { createdAt: '2026-11-20T10:00:00.000Z' })]),
+    ).toEqual(['Acme Ltd: BambooHR linked']);
   });
 });
 
