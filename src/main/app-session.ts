@@ -378,6 +378,7 @@ export function createAppSession(deps: {
           cursor: storeFor(profile.mode).relayCursor,
           logId: storeFor(profile.mode).relayLogId,
         },
+        relayRecordUnbrokenSince: storeFor(profile.mode).relayRecordUnbrokenSince,
         routes:
           profile.mode === 'demo'
             ? 'on this computer'

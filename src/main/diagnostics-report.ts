@@ -18,6 +18,11 @@ export interface DiagnosticsFacts {
    * (its log id), to compare with the relay's `/healthz` and its log's `event log opened`.
    */
   relayPosition: { cursor: number | null; logId: string | null };
+  /**
+   * Since when every event the relay took in has reached the app or is held for it (see the
+   * account store's `relayRecordUnbrokenSince`).
+   */
+  relayRecordUnbrokenSince: string;
   /** How the app reaches StackOne's API and the relay, by the system's proxy settings. */
   routes: { api: string; relay: string } | 'on this computer';
   /** The proxy a sign-in is saved for (not the user name), if any. */
@@ -69,6 +74,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `StackOne’s events at the relay: ${facts.relay.stackOneEventsMissingSince === undefined ? 'none found missing' : `missing since ${facts.relay.stackOneEventsMissingSince} (an account linked through the Hub or a link sent was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)`}`,
     `Relay release: ${facts.relayVersion ?? 'not known (no stream connection yet, or a relay from before it gave its release)'}`,
     `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
+    `Relay events unbroken since: ${facts.relayRecordUnbrokenSince} (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before is not taken for proof that StackOne’s events are missing)`,
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'
       : `Network: StackOne API ${facts.routes.api}; relay ${facts.routes.relay}`,

@@ -410,6 +410,11 @@ describe('the app session', () => {
     expect(lines).toContain(
       `Relay events applied: through seq ${liveStore?.relayCursor} of log ${liveStore?.relayLogId}`,
     );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        `^Relay events unbroken since: ${liveStore?.relayRecordUnbrokenSince} \\(`,
+      ),
+    );
     expect(lines).toContain('Secret storage: encrypted by the system keyring');
     expect(lines).toContain('Customers: 1; accounts linked: 1, to re-link: 0');
     expect(lines).toContain(
