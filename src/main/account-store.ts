@@ -503,7 +503,7 @@ export function openAccountStore(options: {
       if (state.relayLogId === logId) return;
       if (state.relayLogId !== null) {
         state.relayCursor = null;
-        relayRecordUnbrokenSince = now().toISOString();
+        relayRecordBroken();
       }
       state.relayLogId = logId;
       markChanged();
