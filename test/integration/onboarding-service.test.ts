@@ -207,10 +207,19 @@ async function expectNoListingWithin(w: World, ms: number): Promise<void> {
   expect(w.listings).toBe(listings);
 }
 
+/** The Hub session token an auth link carries. */
+const tokenOf = (link: { url: string }) => new URL(link.url).searchParams.get('token') ?? '';
+
 /** Sends the customer a link, through which they link a BambooHR: resolves to the account's id. */
 async function linkThroughALinkSent(w: World, customerId: string): Promise<string> {
   const link = await w.service.handlers.createAuthLink({ customerId, validForDays: 1 });
-  return linkBambooHrThroughHub(w.simulator.url, new URL(link.url).searchParams.get('token') ?? '');
+  return linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
+}
+
+/** The next reading of StackOne's accounts answered once the relay is connected. */
+function answerNextListingOnceConnected(w: World): void {
+  w.afterListing = () =>
+    eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'), 10_000);
 }
 
 /**
@@ -605,7 +614,7 @@ describe('a second account of a provider the customer has', () => {
       validForDays: 1,
       secondAccount: { label: 'Payroll' },
     });
-    const token = new URL(link.url).searchParams.get('token') ?? '';
+    const token = tokenOf(link);
     expect(w.simulator.state.sessions.get(token)).toMatchObject({
       multiple: true,
       label: 'Payroll',
@@ -835,7 +844,7 @@ describe('auth links', () => {
     const any = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
     /** The categories of the connectors the link's page offers (the Hub's own request). */
     const offered = async (link: { url: string }) => {
-      const token = new URL(link.url).searchParams.get('token') ?? '';
+      const token = tokenOf(link);
       const answer = await fetch(`${w.simulator.url}/hub/connectors`, {
         headers: { 'x-hub-session-token': token },
       });
@@ -916,7 +925,7 @@ describe('auth links', () => {
       validForDays: 1,
       accountId: id,
     });
-    const token = new URL(link.url).searchParams.get('token') ?? '';
+    const token = tokenOf(link);
     expect(w.simulator.state.sessions.get(token)).toMatchObject({ accountId: id });
     await expect(
       w.service.handlers.createAuthLink({ customerId: 'initech', validForDays: 1, accountId: id }),
@@ -1183,6 +1192,7 @@ describe('auth links', () => {
       undefined,
     );
   });
+
   it('does not take an account linked before the relay’s data directory was lost for proof of missing events, its event lost with it; one linked since is', async () => {
     const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
     await addCustomer(w, 'acme', 'Acme Ltd');
@@ -1190,19 +1200,15 @@ describe('auth links', () => {
     await w.service.stop();
     // The app closed, the customer links through the link; the relay stores its event, and then
     // comes back at the same address with its data directory gone.
-    const lost = await linkBambooHrThroughHub(
-      w.simulator.url,
-      new URL(link.url).searchParams.get('token') ?? '',
-    );
+    const lost = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
     await w.simulator.webhooks.idle();
     const port = w.relay.port;
     await w.relay.close();
     rmSync(join(w.temp.path, 'relay'), { recursive: true });
     w.relay = await w.startRelay(port);
 
-    // The reading at start answered once the relay is connected, as where the relay answers first.
-    w.afterListing = () =>
-      eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'), 10_000);
+    // As where the relay answers before StackOne does.
+    answerNextListingOnceConnected(w);
     w.startService();
     await eventually(() => expect(w.store.getAccount(lost)?.status).toBe('active'), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -1231,18 +1237,14 @@ describe('auth links', () => {
     const port = w.relay.port;
     await w.relay.close();
     w.relay = await w.startRelay(port, { maxEvents: 1 });
-    const dropped = await linkThroughHub(
-      w.simulator.url,
-      new URL(link.url).searchParams.get('token') ?? '',
-      'int_ashby_api_key',
-      { api_key: 'a'.repeat(24) },
-    );
+    const dropped = await linkThroughHub(w.simulator.url, tokenOf(link), 'int_ashby_api_key', {
+      api_key: 'a'.repeat(24),
+    });
     expect(dropped).not.toBe(first);
     await linkByColleague(w, { id: 'globex', name: 'Globex' });
     await w.simulator.webhooks.idle();
 
-    w.afterListing = () =>
-      eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'), 10_000);
+    answerNextListingOnceConnected(w);
     w.startService();
     await eventually(() => expect(w.store.getAccount(dropped)?.status).toBe('active'), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
