@@ -159,8 +159,8 @@ export interface AccountStore {
   /**
    * Since when (this computer's clock) every event the relay took in has reached the app, or is in
    * its log for it still: from the last time events may have been lost to the app (another log,
-   * one that starts over behind the cursor, a subscription with no cursor, or retention that
-   * dropped events after it before the app came back for them).
+   * one that starts over behind the cursor, or retention that dropped events after it, or the
+   * log's start where there is none, before the app came back for them).
    */
   readonly relayRecordUnbrokenSince: string;
   /** Where events the relay took in may never reach the app (see `relayRecordUnbrokenSince`). */

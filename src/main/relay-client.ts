@@ -75,9 +75,8 @@ export interface RelayClientOptions {
    */
   forgetCursor: () => void;
   /**
-   * Called where events the relay took in before now may never reach the app: at a subscription
-   * with no cursor (the relay sends what its log holds, and says nothing of what it dropped), and
-   * at a gap that says its retention dropped events after the cursor. What they told is StackOne's
+   * Called at a gap that says the relay's retention dropped events after the cursor (with no
+   * cursor, the start of its log): they may never reach the app, and what they told is StackOne's
    * alone. (A log that starts over behind the cursor is told by `forgetCursor`.)
    */
   mayHaveMissedEvents?: () => void;
@@ -225,8 +224,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         // kept (an app from before log ids), it is taken as this log's.
         if (currentLogId !== null) cursor = null;
       }
-      if (cursor === null) options.mayHaveMissedEvents?.();
-      send(ws, subscription(cursor, options.originOwnerIds?.()));
+      // With no event applied, from seq 0 rather than null: the same events, and a gap where the
+      // relay's retention has dropped the start of its log, of which null would be told nothing.
+      send(ws, subscription(cursor ?? 0, options.originOwnerIds?.()));
     });
     ws.on('upgrade', (response) => {
       upgraded = true;
@@ -267,10 +267,18 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           drainSoon(ws);
           break;
         case 'gap':
-          logger.warn(
-            { requested: message.requestedCursor, oldest: message.oldestAvailableSeq },
-            'relay gap',
-          );
+          // From a first subscription, or one after the cursor was forgotten: retention's work,
+          // of events the app may never have wanted.
+          if (message.requestedCursor === 0)
+            logger.info(
+              { oldest: message.oldestAvailableSeq },
+              "relay gap: the relay's retention has dropped the start of its log",
+            );
+          else
+            logger.warn(
+              { requested: message.requestedCursor, oldest: message.oldestAvailableSeq },
+              'relay gap',
+            );
           // A cursor the relay starts over behind (not one retention left behind): its log holds
           // less than the app has seen.
           if (message.requestedCursor >= message.oldestAvailableSeq) {
@@ -465,7 +473,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
  * itself, so this costs traffic, not correctness.
  */
 function subscription(
-  cursor: number | null,
+  cursor: number,
   originOwnerIds: readonly string[] | undefined,
 ): RelayClientMessage {
   const unfiltered: RelayClientMessage = { type: 'subscribe', cursor };

@@ -1225,6 +1225,25 @@ describe('auth links', () => {
     );
   });
 
+  it('finds StackOne’s events missing through an account linked through a link sent while the app was closed, before it had any event, the relay having dropped none', async () => {
+    const w = await setUp({ hubLinkEventWaitMs: 300 });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    expect(w.store.relayCursor).toBeNull();
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    await w.service.stop();
+    w.simulator.webhooks.pause();
+    const linked = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
+
+    answerNextListingOnceConnected(w);
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(linked)?.status).toBe('active'), 10_000);
+    await eventually(async () =>
+      expect(
+        (await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince,
+      ).toBeDefined(),
+    );
+  });
+
   it('does not take an account linked before the relay’s retention dropped events after the app’s cursor for proof of missing events', async () => {
     const w = await setUp({ hubLinkEventWaitMs: 300 });
     await addCustomer(w, 'acme', 'Acme Ltd');

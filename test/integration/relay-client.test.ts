@@ -575,8 +575,8 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5, 1, 2, 3]));
     // The first connection, the second, and its gap: StackOne has what happened in between.
     expect(reconciles).toBe(3);
-    // The first subscription, with no cursor; the log that starts over is told by forgetting it.
-    expect(missesTold).toBe(1);
+    // A log that starts over is told by forgetting the cursor; the first dropped nothing.
+    expect(missesTold).toBe(0);
   });
 
   it('starts over on a relay whose data directory started anew, though its log has passed the app’s cursor', async () => {
@@ -608,8 +608,8 @@ describe('relay client gaps', () => {
     await eventually(() => expect(applied).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6]));
     // Each connection; no gap, since the app asked for the new log from its start.
     expect(reconciles).toBe(2);
-    // Each subscription had no cursor: the relay says nothing of what its log no longer holds.
-    expect(missesTold).toBe(2);
+    // Each subscription from the start of a log that has dropped nothing: nothing missed.
+    expect(missesTold).toBe(0);
   });
 
   it('takes its cursor for the relay’s log where it kept no log id (an app from before them)', async () => {
@@ -639,8 +639,24 @@ describe('relay client gaps', () => {
     const { fromClient, streamUrl } = await startScriptedRelay({ logIdHeader: 'other-log-0002' });
     const { client, logId } = startClient(streamUrl, {}, { cursor: 7, logId: 'kept-log-0001' });
     await eventually(() => expect(client.connection.state).toBe('connected'));
-    expect(fromClient[0]).toEqual({ type: 'subscribe', cursor: null });
+    expect(fromClient[0]).toEqual({ type: 'subscribe', cursor: 0 });
     await eventually(() => expect(logId()).toBe('other-log-0002'));
+  });
+
+  it('subscribes from seq 0 where it has applied no event, and so is told where the relay’s retention has dropped the start of its log', async () => {
+    const { streamUrl } = await startRelay({
+      maxEvents: 3,
+      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `first-${n}` })),
+    });
+    let reconciles = 0;
+    let missesTold = 0;
+    const { applied } = startClient(streamUrl, {
+      onConnected: () => (reconciles += 1),
+      mayHaveMissedEvents: () => (missesTold += 1),
+    });
+    await eventually(() => expect(applied).toEqual([3, 4, 5]));
+    expect(missesTold).toBe(1);
+    expect(reconciles).toBe(2);
   });
 });
 
