@@ -267,8 +267,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           drainSoon(ws);
           break;
         case 'gap':
-          // From a first subscription, or one after the cursor was forgotten: retention's work,
-          // of events the app may never have wanted.
+          // From seq 0 (no event applied yet), at each connection until the first event comes:
+          // retention dropped the log's start, perhaps none of it this app's events.
           if (message.requestedCursor === 0)
             logger.info(
               { oldest: message.oldestAvailableSeq },

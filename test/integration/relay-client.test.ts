@@ -524,25 +524,32 @@ describe('relay client, events sent again', () => {
 });
 
 describe('relay client gaps', () => {
-  it('asks the app to reconcile, and says it may have missed events, when the relay no longer holds events after its cursor, and applies the rest', async () => {
-    const { streamUrl } = await startRelay({
-      maxEvents: 3,
-      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `gap-${n}` })),
-    });
-    // The app last applied event 1; retention has since kept only 3-5.
-    let reconciles = 0;
-    let missesTold = 0;
-    const { applied } = startClient(streamUrl, {
-      cursor: () => 1,
-      onConnected: () => (reconciles += 1),
-      mayHaveMissedEvents: () => (missesTold += 1),
-    });
+  it.each([
+    { cursor: 1, where: 'after its cursor' },
+    // It subscribes from seq 0, not null, for which the relay would say nothing.
+    { cursor: null, where: 'at its log’s start, where it has applied no event' },
+  ])(
+    'asks the app to reconcile, and says it may have missed events, when the relay no longer holds events $where, and applies the rest',
+    async ({ cursor }) => {
+      const { streamUrl } = await startRelay({
+        maxEvents: 3,
+        events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `gap-${n}` })),
+      });
+      // Retention has kept only 3-5.
+      let reconciles = 0;
+      let missesTold = 0;
+      const { applied } = startClient(
+        streamUrl,
+        { onConnected: () => (reconciles += 1), mayHaveMissedEvents: () => (missesTold += 1) },
+        cursor === null ? {} : { cursor },
+      );
 
-    await eventually(() => expect(applied).toEqual([3, 4, 5]));
-    // Once for the connection and once for the gap: event 2 is gone, and only StackOne knows it.
-    expect(reconciles).toBe(2);
-    expect(missesTold).toBe(1);
-  });
+      await eventually(() => expect(applied).toEqual([3, 4, 5]));
+      // Once for the connection and once for the gap: what is gone only StackOne knows.
+      expect(reconciles).toBe(2);
+      expect(missesTold).toBe(1);
+    },
+  );
 
   it('applies what a relay whose log was restored from a backup sends, seqs it had seen before included, from the relay’s start and on', async () => {
     const {
@@ -641,22 +648,6 @@ describe('relay client gaps', () => {
     await eventually(() => expect(client.connection.state).toBe('connected'));
     expect(fromClient[0]).toEqual({ type: 'subscribe', cursor: 0 });
     await eventually(() => expect(logId()).toBe('other-log-0002'));
-  });
-
-  it('subscribes from seq 0 where it has applied no event, and so is told where the relay’s retention has dropped the start of its log', async () => {
-    const { streamUrl } = await startRelay({
-      maxEvents: 3,
-      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `first-${n}` })),
-    });
-    let reconciles = 0;
-    let missesTold = 0;
-    const { applied } = startClient(streamUrl, {
-      onConnected: () => (reconciles += 1),
-      mayHaveMissedEvents: () => (missesTold += 1),
-    });
-    await eventually(() => expect(applied).toEqual([3, 4, 5]));
-    expect(missesTold).toBe(1);
-    expect(reconciles).toBe(2);
   });
 });
 
