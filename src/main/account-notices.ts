@@ -1,4 +1,5 @@
 import { needsRelink, accountDisplayName, type LinkedAccountView } from '../shared/domain';
+import { linkedSurelyBefore } from './stackone-clock';
 
 /**
  * A system notification's text, and the customer it is about (a click shows them; null for a
@@ -30,13 +31,6 @@ export interface AccountChange {
 
 /** Above this many changes at once, one notice sums them up instead of one each. */
 const noticesPerBurstMax = 3;
-
-/**
- * StackOne's clock (when an account was linked) against this computer's (when a customer was
- * added here): an account linked this close before the customer was added is told of, in case
- * this computer's clock runs ahead.
- */
-const clocksApartMs = 60_000;
 
 /**
  * Watches the accounts' statuses for the changes an implementer acts on while the app is in the
@@ -79,9 +73,11 @@ export function createAccountChangeWatch(options: {
     /** The changes worth telling in a customer's accounts as they are now. */
     changed(customerId: string, accounts: readonly LinkedAccountView[]): AccountChange[] {
       const customerName = options.customerName(customerId) ?? customerId;
-      const addedAt = Date.parse(options.customerAddedAt(customerId) ?? '');
+      const addedAt = options.customerAddedAt(customerId);
+      // One linked just before, as this computer's clock tells it, is told of: the clocks may
+      // stand apart.
       const linkedBeforeAdded = ({ createdAt }: LinkedAccountView) =>
-        createdAt !== undefined && Date.parse(createdAt) < addedAt - clocksApartMs;
+        addedAt !== undefined && linkedSurelyBefore(createdAt, addedAt);
       const changes: AccountChange[] = [];
       const seenBefore = lastSeen.get(customerId) ?? new Map<string, LinkedAccountView>();
       const seen = new Map(accounts.map((account) => [account.id, account]));

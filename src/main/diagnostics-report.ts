@@ -74,7 +74,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `StackOne’s events at the relay: ${facts.relay.stackOneEventsMissingSince === undefined ? 'none found missing' : `missing since ${facts.relay.stackOneEventsMissingSince} (an account linked through the Hub or a link sent was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)`}`,
     `Relay release: ${facts.relayVersion ?? 'not known (no stream connection yet, or a relay from before it gave its release)'}`,
     `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
-    `Relay events unbroken since: ${facts.relayRecordUnbrokenSince} (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before is not taken for proof that StackOne’s events are missing)`,
+    `Relay events unbroken since: ${facts.relayRecordUnbrokenSince} (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before, or within a minute after by StackOne’s clock, is not taken for proof that StackOne’s events are missing)`,
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'
       : `Network: StackOne API ${facts.routes.api}; relay ${facts.routes.relay}`,

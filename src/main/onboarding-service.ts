@@ -38,6 +38,7 @@ import { createPeriodicReconciling } from './periodic-reconciling';
 import { createReconcileRetry } from './reconcile-retry';
 import { createLongPendingAsk } from './long-pending-ask';
 import { createStackOneEventsWatch } from './stackone-events-watch';
+import { linkedSurelyAfter } from './stackone-clock';
 import { createRelayClient, type EventsApplied, type RelayClient } from './relay-client';
 import type { ConnectSessionRequest, StackOneApi } from './stackone-api';
 import { stackOneCustomersOf } from './stackone-customers';
@@ -448,13 +449,10 @@ export function createOnboardingService(deps: {
       const status = store.getAccount(accountId)?.status;
       return status === undefined ? 'gone' : status === 'pending' ? 'pending' : 'confirmed';
     },
-    linkedWithinRelayRecord: (accountId) => {
-      const createdAt = store.getAccount(accountId)?.createdAt;
-      return (
-        createdAt !== undefined &&
-        Date.parse(createdAt) >= Date.parse(store.relayRecordUnbrokenSince)
-      );
-    },
+    // One linked just after the record began, as StackOne's clock tells it, is not proof: the
+    // clocks may stand apart.
+    linkedWithinRelayRecord: (accountId) =>
+      linkedSurelyAfter(store.getAccount(accountId)?.createdAt, store.relayRecordUnbrokenSince),
     readFromStackOne: requestReconcile,
     missingSince: store.stackOneEventsMissingSince,
     missingChanged: (missingSince) => {

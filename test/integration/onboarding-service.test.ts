@@ -216,6 +216,12 @@ async function linkThroughALinkSent(w: World, customerId: string): Promise<strin
   return linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
 }
 
+/**
+ * StackOne's clock for an account linked well after the app's record of the relay's log began
+ * (StackOne's and this computer's clocks are taken as a minute apart at most).
+ */
+const twoMinutesAhead = () => new Date(Date.now() + 120_000);
+
 /** The next reading of StackOne's accounts answered once the relay is connected. */
 function answerNextListingOnceConnected(w: World): void {
   w.afterListing = () =>
@@ -1158,7 +1164,11 @@ describe('auth links', () => {
   });
 
   it('says StackOne’s events are missing where a reading found an account linked through a link sent and no event has come since, until one comes', async () => {
-    const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
+    const w = await setUp({
+      linksOutReadEveryMs: 300,
+      hubLinkEventWaitMs: 300,
+      simulatorNow: twoMinutesAhead,
+    });
     await addCustomer(w, 'acme', 'Acme Ltd');
     const relayShown = async () => (await w.service.handlers.getAppStatus({})).relay;
     w.simulator.webhooks.pause();
@@ -1194,7 +1204,12 @@ describe('auth links', () => {
   });
 
   it('does not take an account linked before the relay’s data directory was lost for proof of missing events, its event lost with it; one linked since is', async () => {
-    const w = await setUp({ linksOutReadEveryMs: 300, hubLinkEventWaitMs: 300 });
+    let stackOneAheadMs = 0;
+    const w = await setUp({
+      linksOutReadEveryMs: 300,
+      hubLinkEventWaitMs: 300,
+      simulatorNow: () => new Date(Date.now() + stackOneAheadMs),
+    });
     await addCustomer(w, 'acme', 'Acme Ltd');
     const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
     await w.service.stop();
@@ -1216,7 +1231,9 @@ describe('auth links', () => {
     expect(await relayShown()).toMatchObject({ state: 'connected' });
     expect((await relayShown()).stackOneEventsMissingSince).toBeUndefined();
 
-    // Another customer's, linked since through a link sent, its event held: proof.
+    // Another customer's, linked since (two minutes later, as StackOne dates it) through a link
+    // sent, its event held: proof.
+    stackOneAheadMs = 120_000;
     await addCustomer(w, 'globex', 'Globex');
     w.simulator.webhooks.pause();
     await linkThroughALinkSent(w, 'globex');
@@ -1226,7 +1243,8 @@ describe('auth links', () => {
   });
 
   it('finds StackOne’s events missing through an account linked through a link sent while the app was closed, before it had any event, the relay having dropped none', async () => {
-    const w = await setUp({ hubLinkEventWaitMs: 300 });
+    // StackOne dates it two minutes after the app's record of the relay's log began.
+    const w = await setUp({ hubLinkEventWaitMs: 300, simulatorNow: twoMinutesAhead });
     await addCustomer(w, 'acme', 'Acme Ltd');
     expect(w.store.relayCursor).toBeNull();
     const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
@@ -1242,6 +1260,26 @@ describe('auth links', () => {
         (await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince,
       ).toBeDefined(),
     );
+  });
+
+  it('does not take an account StackOne dates less than a minute after the app’s record of the relay’s log began for proof of missing events: the clocks may stand apart', async () => {
+    const w = await setUp({
+      hubLinkEventWaitMs: 300,
+      simulatorNow: () => new Date(Date.now() + 30_000),
+    });
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+    await w.service.stop();
+    w.simulator.webhooks.pause();
+    const linked = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
+
+    answerNextListingOnceConnected(w);
+    w.startService();
+    await eventually(() => expect(w.store.getAccount(linked)?.status).toBe('active'), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const relayShown = (await w.service.handlers.getAppStatus({})).relay;
+    expect(relayShown).toMatchObject({ state: 'connected' });
+    expect(relayShown.stackOneEventsMissingSince).toBeUndefined();
   });
 
   it('does not take an account linked before the relay’s retention dropped events after the app’s cursor for proof of missing events', async () => {

@@ -40,7 +40,7 @@ describe('the diagnostics report', () => {
       'StackOne’s events at the relay: none found missing',
       'Relay release: 1.3.2',
       'Relay events applied: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
-      'Relay events unbroken since: 2026-12-01T08:00:00.000Z (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before is not taken for proof that StackOne’s events are missing)',
+      'Relay events unbroken since: 2026-12-01T08:00:00.000Z (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before, or within a minute after by StackOne’s clock, is not taken for proof that StackOne’s events are missing)',
       'Network: direct (the demo’s servers are on this computer)',
       'Proxy sign-in: none saved',
       'Secret storage: obfuscated only (no keyring)',
