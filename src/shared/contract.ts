@@ -130,6 +130,14 @@ export const sentLinkKeptAfterExpiryDays = 7;
 /** Whether the link had expired at the time (ms since the epoch). */
 export const hasExpired = (link: Pick<SentAuthLink, 'expiresAt'>, at: number): boolean =>
   Date.parse(link.expiresAt) <= at;
+/**
+ * Every link kept of a customer's listing, those whose address cannot be decrypted now included:
+ * they work all the same, for what is said of the links rather than to copy one.
+ */
+export const everyKeptLink = (listed: {
+  links: readonly SentAuthLink[];
+  unreadable: readonly SentLinkWithoutAddress[];
+}): (SentAuthLink | SentLinkWithoutAddress)[] => [...listed.links, ...listed.unreadable];
 /** Until when (ms since the epoch) a link that expires at that time is listed. */
 export const sentLinkListedUntil = (expiresAt: string): number =>
   Date.parse(expiresAt) + sentLinkKeptAfterExpiryDays * 24 * 60 * 60 * 1000;

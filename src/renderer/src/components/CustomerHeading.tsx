@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { hasExpired } from '../../../shared/contract';
+import { everyKeptLink, hasExpired } from '../../../shared/contract';
 import type { Customer, LinkedAccountView } from '../../../shared/domain';
 import { onboarding, unwrap } from '../bridge';
 import { copyText } from '../copy-text';
@@ -52,8 +52,8 @@ export function CustomerHeading(props: {
     const askedAt = Date.now();
     void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
       .then(
-        ({ links, unreadable }) =>
-          [...links, ...unreadable]
+        (listed) =>
+          everyKeptLink(listed)
             .filter((link) => !hasExpired(link, askedAt))
             .map((link) => link.expiresAt)
             .sort(),
@@ -180,8 +180,8 @@ export function CustomerHeading(props: {
                 void unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
                   .then(
                     // Those whose address cannot be decrypted now too: the summary gives no address.
-                    ({ links, unreadable }) =>
-                      [...links, ...unreadable].sort(
+                    (listed) =>
+                      everyKeptLink(listed).sort(
                         (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
                       ),
                     () => null,

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { forSamePurpose } from '../../../shared/accounts-linked-since';
 import {
+  everyKeptLink,
   hasExpired,
   type AuthLink,
   type SentAuthLink,
@@ -151,7 +152,7 @@ export function SendLinkDialog(props: {
     let cancelled = false;
     // Without them the dialog works as ever: nothing to say, so nothing said of a failure.
     unwrap(onboarding().listSentAuthLinks({ customerId: customer.id }))
-      .then(({ links, unreadable }) => !cancelled && setKeptLinks([...links, ...unreadable]))
+      .then((listed) => !cancelled && setKeptLinks(everyKeptLink(listed)))
       .catch(() => undefined);
     return () => {
       cancelled = true;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import {
+  everyKeptLink,
   hasExpired,
   sentLinkListedUntil,
   sentLinkTurningPoints,
@@ -99,7 +100,7 @@ export function SentLinksSection(props: {
     );
   const shown = listed.links.filter((link) => now < sentLinkListedUntil(link.expiresAt));
   // One whose address cannot be shown now may outlast one shown: it works all the same.
-  const allKept = [...listed.links, ...listed.unreadable];
+  const allKept = everyKeptLink(listed);
   if (shown.length === 0 && listed.unreadable.length === 0) return null;
 
   const forget = (link: SentAuthLink) =>
