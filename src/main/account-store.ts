@@ -163,8 +163,11 @@ export interface AccountStore {
    * log's start where there is none, before the app came back for them).
    */
   readonly relayRecordUnbrokenSince: string;
-  /** Where events the relay took in may never reach the app (see `relayRecordUnbrokenSince`). */
-  relayRecordBroken(): void;
+  /**
+   * For a gap of the relay's retention: the events up to `lastDroppedSeq` will never reach the app.
+   * The record (see `relayRecordUnbrokenSince`) begins again, and the cursor moves past them.
+   */
+  passRelayGap(lastDroppedSeq: number): void;
   /** Keeps an auth link made for the customer until `sentLinkKeptAfterExpiryDays` past its expiry. */
   recordSentLink(link: StoredSentLink): void;
   /** The customer's links kept, newest first: those that work, and those expired lately. */
@@ -511,7 +514,11 @@ export function openAccountStore(options: {
     get relayRecordUnbrokenSince() {
       return relayRecordUnbrokenSince;
     },
-    relayRecordBroken,
+    passRelayGap(lastDroppedSeq) {
+      relayRecordBroken();
+      if (state.relayCursor === null || lastDroppedSeq > state.relayCursor)
+        state.relayCursor = lastDroppedSeq;
+    },
     clear() {
       const customerIds = state.customers.map((customer) => customer.id);
       state.customers = [];

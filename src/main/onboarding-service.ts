@@ -436,7 +436,7 @@ export function createOnboardingService(deps: {
     forgetCursor: () => store.forgetRelayCursor(),
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
-    mayHaveMissedEvents: () => store.relayRecordBroken(),
+    passGap: (lastDroppedSeq) => store.passRelayGap(lastDroppedSeq),
     onConnectionChange: relayEventsChanged,
     onConnected: reconcileInBackground,
     logger,

@@ -35,7 +35,12 @@ interface EnterLogMark {
   type: 'enter_log';
   logId: string;
 }
-type Queued = RelayEventMessage | typeof forgetCursorMark | EnterLogMark;
+/** Where the relay's gap said its retention dropped events up to `lastDroppedSeq`. */
+interface PassGapMark {
+  type: 'pass_gap';
+  lastDroppedSeq: number;
+}
+type Queued = RelayEventMessage | typeof forgetCursorMark | EnterLogMark | PassGapMark;
 const isEvent = (item: Queued): item is RelayEventMessage => item.type === 'event';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
@@ -76,10 +81,12 @@ export interface RelayClientOptions {
   forgetCursor: () => void;
   /**
    * Called at a gap that says the relay's retention dropped events after the cursor (with no
-   * cursor, the start of its log): they may never reach the app, and what they told is StackOne's
-   * alone. (A log that starts over behind the cursor is told by `forgetCursor`.)
+   * cursor, the start of its log) up to `lastDroppedSeq`: they will never reach the app, and what
+   * they told is StackOne's alone. The cursor moves past them, so that the next connection is not
+   * told of the same gap again. Called in order with `applyEvents`. (A log that starts over behind
+   * the cursor is told by `forgetCursor`.)
    */
-  mayHaveMissedEvents?: () => void;
+  passGap: (lastDroppedSeq: number) => void;
   onConnectionChange: (connection: RelayConnection) => void;
   /**
    * Called after each (re)connection and each gap, where events may have been missed, so the app
@@ -267,8 +274,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           drainSoon(ws);
           break;
         case 'gap':
-          // From seq 0 (no event applied yet), at each connection until the first event comes:
-          // retention dropped the log's start, perhaps none of it this app's events.
+          // From seq 0 (no event applied yet): retention dropped the log's start, perhaps none of
+          // it this app's events.
           if (message.requestedCursor === 0)
             logger.info(
               { oldest: message.oldestAvailableSeq },
@@ -279,12 +286,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
               { requested: message.requestedCursor, oldest: message.oldestAvailableSeq },
               'relay gap',
             );
-          // A cursor the relay starts over behind (not one retention left behind): its log holds
-          // less than the app has seen.
-          if (message.requestedCursor >= message.oldestAvailableSeq) {
-            queue.push(forgetCursorMark);
-            drainSoon(ws);
-          } else options.mayHaveMissedEvents?.();
+          // A cursor the relay starts over behind (not one retention left behind) is forgotten:
+          // its log holds less than the app has seen.
+          queue.push(
+            message.requestedCursor >= message.oldestAvailableSeq
+              ? forgetCursorMark
+              : { type: 'pass_gap', lastDroppedSeq: message.oldestAvailableSeq - 1 },
+          );
+          drainSoon(ws);
           options.onConnected?.();
           break;
         case 'error':
@@ -351,6 +360,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (!isEvent(first)) {
         queue.shift();
         if (first.type === 'forget_cursor') options.forgetCursor();
+        else if (first.type === 'pass_gap') options.passGap(first.lastDroppedSeq);
         else options.enterLog(first.logId);
         continue;
       }

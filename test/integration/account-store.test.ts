@@ -150,9 +150,11 @@ describe('account store on a conf file', () => {
     reopened.enterRelayLog('relay-log-0001');
     expect(reopened.relayRecordUnbrokenSince).toBe('2026-12-07T15:00:00.000Z');
 
+    // Retention dropped 6-9: the cursor moves past them.
     const retentionDropped = later();
-    reopened.relayRecordBroken();
+    reopened.passRelayGap(9);
     expect(reopened.relayRecordUnbrokenSince).toBe(retentionDropped);
+    expect(reopened.relayCursor).toBe(9);
     const startedOver = later();
     reopened.forgetRelayCursor();
     expect(reopened.relayRecordUnbrokenSince).toBe(startedOver);

@@ -124,6 +124,7 @@ describe('a relay that cannot be reached', () => {
       token: 'relay-token-never-shown',
       cursor: () => null,
       forgetCursor: () => undefined,
+      passGap: () => undefined,
       logId: () => null,
       enterLog: () => undefined,
       applyEvents: async () => 'persisted',

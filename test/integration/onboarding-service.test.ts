@@ -1262,6 +1262,36 @@ describe('auth links', () => {
     );
   });
 
+  it('begins its record of the relay’s log again once for a gap of the relay’s retention, not at each connection after: its cursor passes the events dropped, though none was its customers’', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await w.service.stop();
+    // The relay, keeping one event, has dropped a colleague's first for their second.
+    const port = w.relay.port;
+    await w.relay.close();
+    w.relay = await w.startRelay(port, { maxEvents: 1 });
+    await linkByColleague(w, { id: 'globex', name: 'Globex' });
+    await linkByColleague(w, { id: 'initech', name: 'Initech' });
+    await w.simulator.webhooks.idle();
+
+    w.startService();
+    await eventually(() =>
+      expect(w.logged).toContain(
+        "relay gap: the relay's retention has dropped the start of its log",
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const since = w.store.relayRecordUnbrokenSince;
+    expect(w.store.relayCursor).toBeGreaterThan(0);
+    await w.service.stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    w.startService();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.store.relayRecordUnbrokenSince).toBe(since);
+  });
+
   it('does not take an account StackOne dates less than a minute after the app’s record of the relay’s log began for proof of missing events: the clocks may stand apart', async () => {
     const w = await setUp({
       hubLinkEventWaitMs: 300,

@@ -74,8 +74,8 @@ async function startRelay(
 
 /**
  * A started client that records the seqs it applied (its cursor is the last of them, until it is
- * told to forget it) and its connection changes; it starts with the cursor and log id `kept`, and
- * `options` override the rest.
+ * told to forget it or to pass a gap), the gaps it passed and its connection changes; it starts
+ * with the cursor and log id `kept`, and `options` override the rest.
  */
 function startClient(
   streamUrl: string,
@@ -84,6 +84,7 @@ function startClient(
 ) {
   const applied: number[] = [];
   const changes: RelayConnection[] = [];
+  const gapsPassed: number[] = [];
   let cursor: number | null = kept.cursor ?? null;
   let logId: string | null = kept.logId ?? null;
   const client: RelayClient = createRelayClient({
@@ -98,6 +99,10 @@ function startClient(
     forgetCursor: () => {
       cursor = null;
     },
+    passGap: (lastDroppedSeq) => {
+      gapsPassed.push(lastDroppedSeq);
+      cursor = Math.max(cursor ?? 0, lastDroppedSeq);
+    },
     logId: () => logId,
     enterLog: (entered) => {
       if (logId !== null && entered !== logId) cursor = null;
@@ -110,7 +115,7 @@ function startClient(
   });
   client.start();
   cleanups.push(() => client.stop());
-  return { client, applied, changes, logId: () => logId };
+  return { client, applied, changes, gapsPassed, logId: () => logId };
 }
 
 /**
@@ -537,19 +542,35 @@ describe('relay client gaps', () => {
       });
       // Retention has kept only 3-5.
       let reconciles = 0;
-      let missesTold = 0;
-      const { applied } = startClient(
+      const { applied, gapsPassed } = startClient(
         streamUrl,
-        { onConnected: () => (reconciles += 1), mayHaveMissedEvents: () => (missesTold += 1) },
+        { onConnected: () => (reconciles += 1) },
         cursor === null ? {} : { cursor },
       );
 
       await eventually(() => expect(applied).toEqual([3, 4, 5]));
       // Once for the connection and once for the gap: what is gone only StackOne knows.
       expect(reconciles).toBe(2);
-      expect(missesTold).toBe(1);
+      expect(gapsPassed).toEqual([2]);
     },
   );
+
+  it('is told of a gap once: the cursor passes the events dropped, though none after them is its customers’, and the next subscription resumes from there', async () => {
+    // Retention has kept only 3-5, globex's; the app takes acme's alone.
+    const { streamUrl } = await startRelay({
+      maxEvents: 3,
+      events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `g-${n}`, origin_owner_id: 'globex' })),
+    });
+    const { client, applied, changes, gapsPassed } = startClient(streamUrl, {
+      originOwnerIds: () => ['acme'],
+    });
+    await eventually(() => expect(gapsPassed).toEqual([2]));
+    client.resubscribe();
+    await eventually(() => expect(changes.filter((c) => c.state === 'connected')).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gapsPassed).toEqual([2]);
+    expect(applied).toEqual([]);
+  });
 
   it('applies what a relay whose log was restored from a backup sends, seqs it had seen before included, from the relay’s start and on', async () => {
     const {
@@ -560,10 +581,8 @@ describe('relay client gaps', () => {
       events: [1, 2, 3, 4, 5].map((n) => ({ account_id: `before-${n}` })),
     });
     let reconciles = 0;
-    let missesTold = 0;
-    const { client, applied } = startClient(streamUrl, {
+    const { client, applied, gapsPassed } = startClient(streamUrl, {
       onConnected: () => (reconciles += 1),
-      mayHaveMissedEvents: () => (missesTold += 1),
     });
     await eventually(() => expect(applied).toEqual([1, 2, 3, 4, 5]));
 
@@ -583,7 +602,7 @@ describe('relay client gaps', () => {
     // The first connection, the second, and its gap: StackOne has what happened in between.
     expect(reconciles).toBe(3);
     // A log that starts over is told by forgetting the cursor; the first dropped nothing.
-    expect(missesTold).toBe(0);
+    expect(gapsPassed).toEqual([]);
   });
 
   it('starts over on a relay whose data directory started anew, though its log has passed the app’s cursor', async () => {
@@ -591,10 +610,8 @@ describe('relay client gaps', () => {
       events: [1, 2, 3].map((n) => ({ account_id: `before-${n}` })),
     });
     let reconciles = 0;
-    let missesTold = 0;
-    const { client, applied, logId } = startClient(streamUrl, {
+    const { client, applied, gapsPassed, logId } = startClient(streamUrl, {
       onConnected: () => (reconciles += 1),
-      mayHaveMissedEvents: () => (missesTold += 1),
     });
     await eventually(() => expect(applied).toEqual([1, 2, 3]));
     const logBefore = logId();
@@ -616,7 +633,7 @@ describe('relay client gaps', () => {
     // Each connection; no gap, since the app asked for the new log from its start.
     expect(reconciles).toBe(2);
     // Each subscription from the start of a log that has dropped nothing: nothing missed.
-    expect(missesTold).toBe(0);
+    expect(gapsPassed).toEqual([]);
   });
 
   it('takes its cursor for the relay’s log where it kept no log id (an app from before them)', async () => {

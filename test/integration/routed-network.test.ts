@@ -63,6 +63,7 @@ function relayClient(network: RoutedNetwork) {
     webSocketAgent: network.webSocketAgent,
     cursor: () => null,
     forgetCursor: () => undefined,
+    passGap: () => undefined,
     logId: () => null,
     enterLog: () => undefined,
     applyEvents: async () => 'persisted',
