@@ -437,6 +437,7 @@ export function createOnboardingService(deps: {
     logId: () => store.relayLogId,
     enterLog: (logId) => store.enterRelayLog(logId),
     passGap: (lastDroppedSeq) => store.passRelayGap(lastDroppedSeq),
+    advanceCursor: (seq) => store.setRelayCursor(seq),
     onConnectionChange: relayEventsChanged,
     onConnected: reconcileInBackground,
     logger,

@@ -8,6 +8,7 @@ import {
   relayClientMessageSchema,
   relayLogIdHeader,
   relayLogIdPattern,
+  relayPositionsHeader,
   relayServerMessageSchema,
   relayVersionHeader,
   relayVersionPattern,
@@ -40,7 +41,13 @@ interface PassGapMark {
   type: 'pass_gap';
   lastDroppedSeq: number;
 }
-type Queued = RelayEventMessage | typeof forgetCursorMark | EnterLogMark | PassGapMark;
+/** Where the relay said every event up to `seq` that the subscription takes had been sent. */
+interface PositionMark {
+  type: 'position';
+  seq: number;
+}
+type Queued =
+  RelayEventMessage | typeof forgetCursorMark | EnterLogMark | PassGapMark | PositionMark;
 const isEvent = (item: Queued): item is RelayEventMessage => item.type === 'event';
 
 /** Whether a burst of events reached the disk, or only the app's memory (a failed write). */
@@ -87,6 +94,13 @@ export interface RelayClientOptions {
    * the cursor is told by `forgetCursor`.)
    */
   passGap: (lastDroppedSeq: number) => void;
+  /**
+   * Called where the relay says every event up to `seq` that the subscription takes has been
+   * sent, and each has been applied: the cursor moves there, past events the subscription's
+   * filters passed over, so that the next subscription does not start behind them (and is not
+   * told of a gap where retention dropped only those). Called in order with `applyEvents`.
+   */
+  advanceCursor: (seq: number) => void;
   onConnectionChange: (connection: RelayConnection) => void;
   /**
    * Called after each (re)connection and each gap, where events may have been missed, so the app
@@ -173,7 +187,11 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     if (stopped) return;
     if (!quietly) setConnection({ state: 'connecting', detail: 'Connecting to the relay…' });
     const ws = new WebSocket(options.streamUrl, {
-      headers: { authorization: `Bearer ${options.token}`, 'user-agent': appUserAgent },
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        'user-agent': appUserAgent,
+        [relayPositionsHeader]: '1',
+      },
       ...(options.webSocketAgent && { agent: options.webSocketAgent(options.streamUrl) }),
     });
     socket = ws;
@@ -270,6 +288,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           if (!quietly) options.onConnected?.();
           break;
         case 'event':
+        case 'position':
           queue.push(message);
           drainSoon(ws);
           break;
@@ -361,6 +380,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         queue.shift();
         if (first.type === 'forget_cursor') options.forgetCursor();
         else if (first.type === 'pass_gap') options.passGap(first.lastDroppedSeq);
+        else if (first.type === 'position') options.advanceCursor(first.seq);
         else options.enterLog(first.logId);
         continue;
       }

@@ -75,6 +75,11 @@ export function createStreamConnection(options: {
   socket: Duplex;
   /** How the client names itself, for the log lines of what it does wrong (`clientName`). */
   client: string;
+  /**
+   * The client asked to be told its position (`relayPositionsHeader`): with filters, at each
+   * heartbeat where it has moved since.
+   */
+  tellsPositions: boolean;
   events: Pick<StreamEvents, 'readAfter' | 'headSeq' | 'oldestSeq'>;
   log: StreamLog;
   heartbeatIntervalMs: number;
@@ -88,6 +93,8 @@ export function createStreamConnection(options: {
     position: number;
     /** null: every event. */
     filter: ((event: OutgoingEvent) => boolean) | null;
+    /** The position the client last had from it: its cursor, or a `position` message. */
+    positionTold: number;
   } | null = null;
   let waitingForDrain = false;
   /** A read from the log is in flight: batches wait, and the pump reads again for what they held. */
@@ -252,6 +259,7 @@ export function createStreamConnection(options: {
     const names = message.filters?.events ? new Set(message.filters.events) : null;
     subscription = {
       position,
+      positionTold: position,
       filter:
         owners === null && names === null
           ? null
@@ -315,7 +323,19 @@ export function createStreamConnection(options: {
     }
     alive = false;
     ws.ping();
+    tellPosition();
   }, options.heartbeatIntervalMs);
+
+  /**
+   * Tells a subscriber with filters how far it has been sent the log, where events passed over
+   * moved it on: the events before it went out first, on the same socket.
+   */
+  function tellPosition(): void {
+    if (!options.tellsPositions || subscription === null || subscription.filter === null) return;
+    if (subscription.position <= subscription.positionTold) return;
+    subscription.positionTold = subscription.position;
+    send({ type: 'position', seq: subscription.position });
+  }
   ws.on('pong', () => {
     alive = true;
   });

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   relayClientMessageMaxBytes,
   relayLogIdHeader,
+  relayPositionsHeader,
   relayRefusalHeader,
   relayRefusedTooManyClients,
   relayVersionHeader,
@@ -110,6 +111,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
           ws,
           socket,
           client: clientName(request.headers['user-agent']),
+          tellsPositions: request.headers[relayPositionsHeader] === '1',
           events,
           log,
           heartbeatIntervalMs: options.heartbeatIntervalMs,

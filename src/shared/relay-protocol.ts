@@ -35,6 +35,13 @@ export const relayRefusalHeader = 'relay-refused';
 export const relayRefusedTooManyClients = 'too-many-clients';
 
 /**
+ * The request header of the stream's upgrade with which a client asks to be told its position
+ * (`1`): a subscriber with filters is then sent `position` messages, so that its cursor follows
+ * the log where none of the events passes them. A relay from before them ignores the header.
+ */
+export const relayPositionsHeader = 'relay-positions';
+
+/**
  * How long a client waits with nothing from the relay (no message, no ping) before taking the
  * connection for dead: three of the relay's default 15 s pings. The relay's pings must come more
  * often (its --heartbeat is at most 30 s).
@@ -86,6 +93,11 @@ export const relayServerMessageSchema = z.discriminatedUnion('type', [
     /** The client's cursor, and the oldest seq the relay still holds. */
     requestedCursor: seq(),
     oldestAvailableSeq: z.number().check(z.int(), z.positive()),
+  }),
+  z.strictObject({
+    type: z.literal('position'),
+    /** Every event up to it that passes the subscription's filters has been sent before. */
+    seq: seq(),
   }),
   z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

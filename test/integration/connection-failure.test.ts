@@ -125,6 +125,7 @@ describe('a relay that cannot be reached', () => {
       cursor: () => null,
       forgetCursor: () => undefined,
       passGap: () => undefined,
+      advanceCursor: () => undefined,
       logId: () => null,
       enterLog: () => undefined,
       applyEvents: async () => 'persisted',

@@ -49,8 +49,14 @@ interface World {
   logged: string[];
   /** Encrypts the kept auth links; the same across restarts unless a test replaces it. */
   cipher: SecretCipher;
-  /** A relay on the test's data directory; `maxEvents`: what its retention keeps. */
-  startRelay(port?: number, options?: { maxEvents?: number }): Promise<RunningRelay>;
+  /**
+   * A relay on the test's data directory; `maxEvents`: what its retention keeps;
+   * `heartbeatIntervalMs`: its pings, and how often it tells a subscriber its position.
+   */
+  startRelay(
+    port?: number,
+    options?: { maxEvents?: number; heartbeatIntervalMs?: number },
+  ): Promise<RunningRelay>;
   startService(): OnboardingService;
 }
 let world: World | null = null;
@@ -98,13 +104,20 @@ async function setUp(
 ): Promise<World> {
   const temp = makeTempDir('onboarding');
   const logger = silentLogger();
-  const startRelay = (port?: number, relayOptions: { maxEvents?: number } = {}) =>
+  const startRelay = (
+    port?: number,
+    {
+      heartbeatIntervalMs,
+      ...logOptions
+    }: { maxEvents?: number; heartbeatIntervalMs?: number } = {},
+  ) =>
     startRelayServer({
       webhookSecrets: [secret],
       clientTokens: [relayToken],
-      eventLog: openFileEventLog({ dataDir: join(temp.path, 'relay'), ...relayOptions }),
+      eventLog: openFileEventLog({ dataDir: join(temp.path, 'relay'), ...logOptions }),
       logger,
       ...(port !== undefined && { port }),
+      ...(heartbeatIntervalMs !== undefined && { heartbeatIntervalMs }),
     });
   const relay = await startRelay();
   const simulator = await startSimulator({
@@ -1290,6 +1303,20 @@ describe('auth links', () => {
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(w.store.relayRecordUnbrokenSince).toBe(since);
+  });
+
+  it('keeps its cursor at the relay’s log where the events are none of its customers’, as the relay says how far it has been sent', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await w.service.stop();
+    const port = w.relay.port;
+    await w.relay.close();
+    w.relay = await w.startRelay(port, { heartbeatIntervalMs: 100 });
+    w.startService();
+    await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
+    await linkByColleague(w, { id: 'globex', name: 'Globex' });
+    await eventually(() => expect(w.store.relayCursor).toBeGreaterThan(0));
+    expect(w.store.listCustomers().map((customer) => customer.id)).toEqual(['acme']);
   });
 
   it('does not take an account StackOne dates less than a minute after the app’s record of the relay’s log began for proof of missing events: the clocks may stand apart', async () => {

@@ -103,6 +103,9 @@ function startClient(
       gapsPassed.push(lastDroppedSeq);
       cursor = Math.max(cursor ?? 0, lastDroppedSeq);
     },
+    advanceCursor: (seq) => {
+      cursor = Math.max(cursor ?? 0, seq);
+    },
     logId: () => logId,
     enterLog: (entered) => {
       if (logId !== null && entered !== logId) cursor = null;
@@ -115,7 +118,7 @@ function startClient(
   });
   client.start();
   cleanups.push(() => client.stop());
-  return { client, applied, changes, gapsPassed, logId: () => logId };
+  return { client, applied, changes, gapsPassed, cursor: () => cursor, logId: () => logId };
 }
 
 /**
@@ -693,6 +696,19 @@ describe('relay client subscriptions', () => {
     expect(changes.map((c) => c.state)).toEqual(['connecting', 'connected', 'connected']);
     // Nothing was missed across the replacement: no second reconciliation.
     expect(reconciles).toBe(1);
+  });
+
+  it('moves its cursor where the relay says how far it has been sent the log, past the events its filters passed over, once it has applied its own', async () => {
+    const { streamUrl, eventLog } = await startRelay({
+      heartbeatIntervalMs: 100,
+      events: owned('acme', 'globex', 'globex'),
+    });
+    const { applied, cursor } = startClient(streamUrl, { originOwnerIds: () => ['acme'] });
+    await eventually(() => expect(cursor()).toBe(3));
+    expect(applied).toEqual([1]);
+    await eventLog.append(logEvent({ account_id: 'g4', origin_owner_id: 'globex' }));
+    await eventually(() => expect(cursor()).toBe(4));
+    expect(applied).toEqual([1]);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import {
   relayLogIdHeader,
+  relayPositionsHeader,
   relayLogIdPattern,
   relayVersionHeader,
   type RelayServerMessage,
@@ -27,13 +28,17 @@ let relay: RunningRelay;
 let streamsInOwnProcess = false;
 
 /** Starts the relay on the test's data directory, with its file log unless given another. */
-async function start(eventLog: EventLog = openFileEventLog({ dataDir: temp.path })): Promise<void> {
+async function start(
+  eventLog: EventLog = openFileEventLog({ dataDir: temp.path }),
+  options: { heartbeatIntervalMs?: number } = {},
+): Promise<void> {
   relay = await startRelayServer({
     webhookSecrets: ['old-secret', secret],
     clientTokens: [token],
     eventLog,
     logger: silentLogger(),
     streamsInOwnProcess,
+    ...options,
   });
 }
 
@@ -67,10 +72,14 @@ async function stopWithEventsInSmallSegments(count: number, segmentBytes: number
 }
 
 /** A stream client that collects every message it receives, and the log id of its handshake. */
-async function subscribe(cursor: number | null, filters?: Record<string, string[]>) {
+async function subscribe(
+  cursor: number | null,
+  filters?: Record<string, string[]>,
+  headers: Record<string, string> = {},
+) {
   const messages: RelayServerMessage[] = [];
   const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/stream`, {
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${token}`, ...headers },
   });
   let logId: string | string[] | undefined;
   let version: string | string[] | undefined;
@@ -319,6 +328,33 @@ describe.each([
       await signed(webhookBody({ account_id: 'g', origin_owner_id: 'acme' }));
       await eventually(() => expect(client.events().map((e) => e.seq)).toEqual([1, 4, 5, 7]));
       client.ws.close();
+    });
+
+    it('tells a subscriber with filters that asked for it how far it has been sent the log, at each heartbeat where events it passed over moved it on; no other subscriber', async () => {
+      await relay.close();
+      await start(openFileEventLog({ dataDir: temp.path }), { heartbeatIntervalMs: 100 });
+      await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
+      await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));
+      const asking = { [relayPositionsHeader]: '1' };
+      const filtered = await subscribe(null, { originOwnerIds: ['acme'] }, asking);
+      const notAsking = await subscribe(null, { originOwnerIds: ['acme'] });
+      const unfiltered = await subscribe(null, undefined, asking);
+      const positions = (client: { messages: RelayServerMessage[] }) =>
+        client.messages.flatMap((m) => (m.type === 'position' ? [m.seq] : []));
+
+      await eventually(() => expect(positions(filtered)).toEqual([2]));
+      // After its own event, which it had first.
+      expect(filtered.messages.map((m) => m.type)).toEqual(['subscribed', 'event', 'position']);
+      await signed(webhookBody({ account_id: 'c', origin_owner_id: 'globex' }));
+      await eventually(() => expect(positions(filtered)).toEqual([2, 3]));
+      // Not moved since: nothing more to tell.
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(positions(filtered)).toEqual([2, 3]);
+      for (const other of [notAsking, unfiltered]) {
+        expect(other.messages.some((m) => m.type === 'subscribed')).toBe(true);
+        expect(positions(other)).toEqual([]);
+      }
+      for (const client of [filtered, notAsking, unfiltered]) client.ws.close();
     });
 
     it('tells a client whose cursor is ahead of the log about the gap and replays from the start', async () => {

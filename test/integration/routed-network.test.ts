@@ -64,6 +64,7 @@ function relayClient(network: RoutedNetwork) {
     cursor: () => null,
     forgetCursor: () => undefined,
     passGap: () => undefined,
+    advanceCursor: () => undefined,
     logId: () => null,
     enterLog: () => undefined,
     applyEvents: async () => 'persisted',

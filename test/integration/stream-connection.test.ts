@@ -70,6 +70,7 @@ function subscribeOver(
     ws,
     socket: socket as Duplex,
     client: 'stackone-onboarding/0.0.0-test',
+    tellsPositions: false,
     events: createStreamEvents(committed),
     log: silentLogger(),
     heartbeatIntervalMs: 60_000,
