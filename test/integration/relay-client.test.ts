@@ -74,8 +74,9 @@ async function startRelay(
 
 /**
  * A started client that records the seqs it applied (its cursor is the last of them, until it is
- * told to forget it or to pass a gap), the gaps it passed and its connection changes; it starts
- * with the cursor and log id `kept`, and `options` override the rest.
+ * told to forget it, to pass a gap, or how far it has been sent), the gaps it passed and its
+ * connection changes; it starts with the cursor and log id `kept`, and `options` override the
+ * rest.
  */
 function startClient(
   streamUrl: string,

@@ -10,8 +10,8 @@ import { openFileEventLog } from '../../src/relay/file-event-log';
 import { startRelayServer, type RunningRelay } from '../../src/relay/relay-server';
 import {
   relayLogIdHeader,
-  relayPositionsHeader,
   relayLogIdPattern,
+  relayPositionsHeader,
   relayVersionHeader,
   type RelayServerMessage,
 } from '../../src/shared/relay-protocol';
