@@ -235,6 +235,38 @@ async function linkThroughALinkSent(w: World, customerId: string): Promise<strin
  */
 const twoMinutesAhead = () => new Date(Date.now() + 120_000);
 
+/**
+ * The relay back at the same address, on its data directory as it was (or, where `dataLost`, an
+ * empty one: a disk replaced), with the options given.
+ */
+async function restartRelay(
+  w: World,
+  {
+    dataLost = false,
+    ...options
+  }: { dataLost?: boolean; maxEvents?: number; heartbeatIntervalMs?: number } = {},
+): Promise<void> {
+  const port = w.relay.port;
+  await w.relay.close();
+  if (dataLost) rmSync(join(w.temp.path, 'relay'), { recursive: true });
+  w.relay = await w.startRelay(port, options);
+}
+
+/**
+ * With the app closed, acme links a BambooHR through a link sent, its event held; the app starts
+ * again, its reading at start answered once the relay is connected. Resolves once the app has the
+ * account active.
+ */
+async function linkedThroughALinkWhileClosed(w: World): Promise<void> {
+  const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
+  await w.service.stop();
+  w.simulator.webhooks.pause();
+  const linked = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
+  answerNextListingOnceConnected(w);
+  w.startService();
+  await eventually(() => expect(w.store.getAccount(linked)?.status).toBe('active'), 10_000);
+}
+
 /** The next reading of StackOne's accounts answered once the relay is connected. */
 function answerNextListingOnceConnected(w: World): void {
   w.afterListing = () =>
@@ -498,10 +530,7 @@ describe('onboarding service over the real simulator and relay', () => {
     expect(w.store.relayLogId).toBe(logBefore);
 
     // The relay comes back at the same address with its data directory gone (a disk replaced).
-    const port = w.relay.port;
-    await w.relay.close();
-    rmSync(join(w.temp.path, 'relay'), { recursive: true });
-    w.relay = await w.startRelay(port);
+    await restartRelay(w, { dataLost: true });
     await eventually(
       () => expect(w.service.relayClient.connection.state).toBe('connected'),
       10_000,
@@ -1230,10 +1259,7 @@ describe('auth links', () => {
     // comes back at the same address with its data directory gone.
     const lost = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
     await w.simulator.webhooks.idle();
-    const port = w.relay.port;
-    await w.relay.close();
-    rmSync(join(w.temp.path, 'relay'), { recursive: true });
-    w.relay = await w.startRelay(port);
+    await restartRelay(w, { dataLost: true });
 
     // As where the relay answers before StackOne does.
     answerNextListingOnceConnected(w);
@@ -1260,14 +1286,7 @@ describe('auth links', () => {
     const w = await setUp({ hubLinkEventWaitMs: 300, simulatorNow: twoMinutesAhead });
     await addCustomer(w, 'acme', 'Acme Ltd');
     expect(w.store.relayCursor).toBeNull();
-    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
-    await w.service.stop();
-    w.simulator.webhooks.pause();
-    const linked = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
-
-    answerNextListingOnceConnected(w);
-    w.startService();
-    await eventually(() => expect(w.store.getAccount(linked)?.status).toBe('active'), 10_000);
+    await linkedThroughALinkWhileClosed(w);
     await eventually(async () =>
       expect(
         (await w.service.handlers.getAppStatus({})).relay.stackOneEventsMissingSince,
@@ -1280,9 +1299,7 @@ describe('auth links', () => {
     await addCustomer(w, 'acme', 'Acme Ltd');
     await w.service.stop();
     // The relay, keeping one event, has dropped a colleague's first for their second.
-    const port = w.relay.port;
-    await w.relay.close();
-    w.relay = await w.startRelay(port, { maxEvents: 1 });
+    await restartRelay(w, { maxEvents: 1 });
     await linkByColleague(w, { id: 'globex', name: 'Globex' });
     await linkByColleague(w, { id: 'initech', name: 'Initech' });
     await w.simulator.webhooks.idle();
@@ -1309,9 +1326,7 @@ describe('auth links', () => {
     const w = await setUp();
     await addCustomer(w, 'acme', 'Acme Ltd');
     await w.service.stop();
-    const port = w.relay.port;
-    await w.relay.close();
-    w.relay = await w.startRelay(port, { heartbeatIntervalMs: 100 });
+    await restartRelay(w, { heartbeatIntervalMs: 100 });
     w.startService();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
     await linkByColleague(w, { id: 'globex', name: 'Globex' });
@@ -1325,14 +1340,7 @@ describe('auth links', () => {
       simulatorNow: () => new Date(Date.now() + 30_000),
     });
     await addCustomer(w, 'acme', 'Acme Ltd');
-    const link = await w.service.handlers.createAuthLink({ customerId: 'acme', validForDays: 1 });
-    await w.service.stop();
-    w.simulator.webhooks.pause();
-    const linked = await linkBambooHrThroughHub(w.simulator.url, tokenOf(link));
-
-    answerNextListingOnceConnected(w);
-    w.startService();
-    await eventually(() => expect(w.store.getAccount(linked)?.status).toBe('active'), 10_000);
+    await linkedThroughALinkWhileClosed(w);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const relayShown = (await w.service.handlers.getAppStatus({})).relay;
     expect(relayShown).toMatchObject({ state: 'connected' });
@@ -1348,9 +1356,7 @@ describe('auth links', () => {
     await w.service.stop();
     // The app closed, the customer links their Ashby through the link, and the relay, keeping one
     // event, drops theirs for a colleague's.
-    const port = w.relay.port;
-    await w.relay.close();
-    w.relay = await w.startRelay(port, { maxEvents: 1 });
+    await restartRelay(w, { maxEvents: 1 });
     const dropped = await linkThroughHub(w.simulator.url, tokenOf(link), 'int_ashby_api_key', {
       api_key: 'a'.repeat(24),
     });
