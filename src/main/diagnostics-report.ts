@@ -52,7 +52,7 @@ const secretStorageText: Record<SettingsView['secretStorage'], string> = {
 
 function relayPositionText({ cursor, logId }: DiagnosticsFacts['relayPosition']): string {
   if (cursor === null) return 'none yet (the next connection replays the relay’s log)';
-  return `through seq ${cursor} of ${logId === null ? 'a log the relay has not named' : `log ${logId}`}`;
+  return `through seq ${cursor} of ${logId === null ? 'a log the relay has not named' : `log ${logId}`} (this app’s customers’ events applied, the rest passed over)`;
 }
 
 /** A plain-text report to paste into a message to support. */
@@ -73,7 +73,7 @@ export function diagnosticsReport(facts: DiagnosticsFacts): string {
     `Relay: ${facts.endpoints.relay}: ${facts.relay.state} (${facts.relay.detail})`,
     `StackOne’s events at the relay: ${facts.relay.stackOneEventsMissingSince === undefined ? 'none found missing' : `missing since ${facts.relay.stackOneEventsMissingSince} (an account linked through the Hub or a link sent was in StackOne with no event for it: is StackOne’s webhook set up for the relay, with one of its secrets?)`}`,
     `Relay release: ${facts.relayVersion ?? 'not known (no stream connection yet, or a relay from before it gave its release)'}`,
-    `Relay events applied: ${relayPositionText(facts.relayPosition)}`,
+    `Relay log read: ${relayPositionText(facts.relayPosition)}`,
     `Relay events unbroken since: ${facts.relayRecordUnbrokenSince} (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before, or within a minute after by StackOne’s clock, is not taken for proof that StackOne’s events are missing)`,
     facts.routes === 'on this computer'
       ? 'Network: direct (the demo’s servers are on this computer)'

@@ -408,7 +408,7 @@ describe('the app session', () => {
     const liveStore = world.stores.get('live');
     expect(liveStore?.relayLogId).toMatch(relayLogIdPattern);
     expect(lines).toContain(
-      `Relay events applied: through seq ${liveStore?.relayCursor} of log ${liveStore?.relayLogId}`,
+      `Relay log read: through seq ${liveStore?.relayCursor} of log ${liveStore?.relayLogId} (this app’s customers’ events applied, the rest passed over)`,
     );
     expect(lines).toContainEqual(
       expect.stringMatching(

@@ -39,7 +39,7 @@ describe('the diagnostics report', () => {
       'Relay: ws://127.0.0.1:5200/v1/stream: offline (Lost the connection to the relay. Retrying in 4 s.)',
       'StackOne’s events at the relay: none found missing',
       'Relay release: 1.3.2',
-      'Relay events applied: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+      'Relay log read: through seq 1234 of log 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 (this app’s customers’ events applied, the rest passed over)',
       'Relay events unbroken since: 2026-12-01T08:00:00.000Z (what the relay took in before may never reach the app: another log, or retention that passed it; an account linked before, or within a minute after by StackOne’s clock, is not taken for proof that StackOne’s events are missing)',
       'Network: direct (the demo’s servers are on this computer)',
       'Proxy sign-in: none saved',
@@ -55,10 +55,10 @@ describe('the diagnostics report', () => {
 
   it('says where the app is in the relay’s log: nowhere yet, or in a log the relay did not name', () => {
     expect(diagnosticsReport(facts({ relayPosition: { cursor: null, logId: null } }))).toContain(
-      '\nRelay events applied: none yet (the next connection replays the relay’s log)\n',
+      '\nRelay log read: none yet (the next connection replays the relay’s log)\n',
     );
     expect(diagnosticsReport(facts({ relayPosition: { cursor: 7, logId: null } }))).toContain(
-      '\nRelay events applied: through seq 7 of a log the relay has not named\n',
+      '\nRelay log read: through seq 7 of a log the relay has not named (this app’s customers’ events applied, the rest passed over)\n',
     );
   });
 
