@@ -242,6 +242,12 @@ export function openAccountStore(options: {
     run.catch(() => undefined);
     scheduled = run;
   };
+  /** Moves the cursor on to `seq`, never back. */
+  const moveRelayCursorTo = (seq: number) => {
+    if (state.relayCursor !== null && seq <= state.relayCursor) return;
+    state.relayCursor = seq;
+    markChanged();
+  };
   const relayRecordBroken = () => {
     relayRecordUnbrokenSince = now().toISOString();
     markChanged();
@@ -475,11 +481,7 @@ export function openAccountStore(options: {
     get relayCursor() {
       return state.relayCursor;
     },
-    setRelayCursor(seq) {
-      if (state.relayCursor !== null && seq <= state.relayCursor) return;
-      state.relayCursor = seq;
-      markChanged();
-    },
+    setRelayCursor: moveRelayCursorTo,
     forgetRelayCursor() {
       if (state.relayCursor === null) return;
       state.relayCursor = null;
@@ -516,8 +518,7 @@ export function openAccountStore(options: {
     },
     passRelayGap(lastDroppedSeq) {
       relayRecordBroken();
-      if (state.relayCursor === null || lastDroppedSeq > state.relayCursor)
-        state.relayCursor = lastDroppedSeq;
+      moveRelayCursorTo(lastDroppedSeq);
     },
     clear() {
       const customerIds = state.customers.map((customer) => customer.id);

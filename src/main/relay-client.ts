@@ -14,6 +14,7 @@ import {
   relayVersionPattern,
   type RelayClientMessage,
   type RelayEventMessage,
+  type RelayServerMessage,
 } from '../shared/relay-protocol';
 import type { Logger } from './logger';
 import { findConnectionFailure } from './network/connection-failure';
@@ -42,10 +43,7 @@ interface PassGapMark {
   lastDroppedSeq: number;
 }
 /** Where the relay said every event up to `seq` that the subscription takes had been sent. */
-interface PositionMark {
-  type: 'position';
-  seq: number;
-}
+type PositionMark = Extract<RelayServerMessage, { type: 'position' }>;
 type Queued =
   RelayEventMessage | typeof forgetCursorMark | EnterLogMark | PassGapMark | PositionMark;
 const isEvent = (item: Queued): item is RelayEventMessage => item.type === 'event';
