@@ -1329,9 +1329,10 @@ describe('auth links', () => {
     await restartRelay(w, { heartbeatIntervalMs: 100 });
     w.startService();
     await eventually(() => expect(w.service.relayClient.connection.state).toBe('connected'));
-    await linkByColleague(w, { id: 'globex', name: 'Globex' });
+    const colleagues = await linkByColleague(w, { id: 'globex', name: 'Globex' });
     await eventually(() => expect(w.store.relayCursor).toBeGreaterThan(0));
-    expect(w.store.listCustomers().map((customer) => customer.id)).toEqual(['acme']);
+    // Passed over, not applied.
+    expect(w.store.getAccount(colleagues)).toBeUndefined();
   });
 
   it('does not take an account StackOne dates less than a minute after the app’s record of the relay’s log began for proof of missing events: the clocks may stand apart', async () => {
