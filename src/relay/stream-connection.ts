@@ -76,8 +76,8 @@ export function createStreamConnection(options: {
   /** How the client names itself, for the log lines of what it does wrong (`clientName`). */
   client: string;
   /**
-   * The client asked to be told its position (`relayPositionsHeader`): with filters, at each
-   * heartbeat where it has moved since.
+   * The client asked to be told its position (`relayPositionsHeader`): with filters, once caught
+   * up after subscribing and at each heartbeat where it has moved since.
    */
   tellsPositions: boolean;
   events: Pick<StreamEvents, 'readAfter' | 'headSeq' | 'oldestSeq'>;
@@ -95,6 +95,8 @@ export function createStreamConnection(options: {
     filter: ((event: OutgoingEvent) => boolean) | null;
     /** The position the client last had from it: its cursor, or a `position` message. */
     positionTold: number;
+    /** It has reached the head of the log once since subscribing. */
+    caughtUp: boolean;
   } | null = null;
   let waitingForDrain = false;
   /** A read from the log is in flight: batches wait, and the pump reads again for what they held. */
@@ -174,6 +176,12 @@ export function createStreamConnection(options: {
       const events = await source.readAfter(subscription.position, readBatch, roomInQueue());
       if (events.length === 0) {
         if (committedWhilePumping) continue;
+        if (!subscription.caughtUp) {
+          // Told at once, not at the next heartbeat: a client over a bad network may not stay
+          // connected that long, and would read past the same events at each connection.
+          subscription.caughtUp = true;
+          tellPosition();
+        }
         return;
       }
       if (!canWrite()) return;
@@ -260,6 +268,7 @@ export function createStreamConnection(options: {
     subscription = {
       position,
       positionTold: position,
+      caughtUp: false,
       filter:
         owners === null && names === null
           ? null
@@ -328,7 +337,8 @@ export function createStreamConnection(options: {
 
   /**
    * Tells a subscriber with filters how far it has been sent the log, where events passed over
-   * moved it on: the events before it went out first, on the same socket.
+   * moved it on: the events before it went out first, on the same socket. Not after each live
+   * batch: a filtered subscriber is pumped for each, and most would pass it over.
    */
   function tellPosition(): void {
     if (!options.tellsPositions || subscription === null || subscription.filter === null) return;

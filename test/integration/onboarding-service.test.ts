@@ -1335,6 +1335,19 @@ describe('auth links', () => {
     expect(w.store.getAccount(colleagues)).toBeUndefined();
   });
 
+  it('moves its cursor past a colleague’s events in the relay’s log as soon as it has caught up, not a heartbeat later', async () => {
+    const w = await setUp();
+    await addCustomer(w, 'acme', 'Acme Ltd');
+    await w.service.stop();
+    await linkByColleague(w, { id: 'globex', name: 'Globex' });
+    await w.simulator.webhooks.idle();
+
+    // The relay's heartbeat is its default, 15 s, longer than the wait.
+    w.startService();
+    await eventually(() => expect(w.store.relayCursor).toBeGreaterThan(0));
+    expect(w.service.relayClient.connection.state).toBe('connected');
+  });
+
   it('does not take an account StackOne dates less than a minute after the app’s record of the relay’s log began for proof of missing events: the clocks may stand apart', async () => {
     const w = await setUp({
       hubLinkEventWaitMs: 300,

@@ -357,6 +357,30 @@ describe.each([
       for (const client of [filtered, notAsking, unfiltered]) client.ws.close();
     });
 
+    it('tells a subscriber with filters that asked for it its position as soon as it has caught up, not after each live event it passes over', async () => {
+      // The default heartbeat, 15 s: a position within the test's wait came of the catch-up.
+      await signed(webhookBody({ account_id: 'a', origin_owner_id: 'acme' }));
+      await signed(webhookBody({ account_id: 'b', origin_owner_id: 'globex' }));
+      await signed(webhookBody({ account_id: 'c', origin_owner_id: 'globex' }));
+      const filtered = await subscribe(
+        0,
+        { originOwnerIds: ['acme'] },
+        {
+          [relayPositionsHeader]: '1',
+        },
+      );
+      const positions = () =>
+        filtered.messages.flatMap((m) => (m.type === 'position' ? [m.seq] : []));
+
+      await eventually(() => expect(positions()).toEqual([3]));
+      expect(filtered.messages.map((m) => m.type)).toEqual(['subscribed', 'event', 'position']);
+      await signed(webhookBody({ account_id: 'd', origin_owner_id: 'globex' }));
+      await signed(webhookBody({ account_id: 'e', origin_owner_id: 'acme' }));
+      await eventually(() => expect(filtered.events().map((e) => e.seq)).toEqual([1, 5]));
+      expect(positions()).toEqual([3]);
+      filtered.ws.close();
+    });
+
     it('tells a client whose cursor is ahead of the log about the gap and replays from the start', async () => {
       await signed(webhookBody());
       const client = await subscribe(50);
