@@ -49,6 +49,7 @@ import {
   endWithRelay,
   startBenchRelay,
 } from './bench-relay/bench-relay-process';
+import { benchOwner, clientsOfOwner } from './bench-relay/bench-owners';
 import { limitCpu, type CpuLimit } from './bench-relay/cpu-limit';
 import {
   describeKernelMemoryMonitor,
@@ -108,6 +109,7 @@ const benchOptions = {
     'cpu-limit': { type: 'string' },
     'relay-arg': { type: 'string', multiple: true, default: [] as string[] },
     'stall-clients': { type: 'string', default: '0' },
+    owners: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 } as const;
@@ -124,7 +126,7 @@ if (values.help) {
       '                       [--rounds 1] [--cycles 0] [--client lean|ws] [--poster lean|http]',
       '                       [--fan-out-window <ms>] [--fan-out-window-max <ms>] [--single-process]',
       "                       (the relay's own options, given to it) [--cpu-limit <cores>]",
-      '                       [--relay-arg=<argument> ...] [--stall-clients <ms>]',
+      '                       [--relay-arg=<argument> ...] [--stall-clients <ms>] [--owners <n>]',
       '',
       '--client lean (default): clients that do the real handshake and read frames in place, so',
       '  the load generator takes little of the CPU it shares with the relay.',
@@ -145,12 +147,17 @@ if (values.help) {
       "  ms from 1 s into the measured seconds, as a network that stops carrying the relay's",
       '  traffic for a while, and says how they came back: when the events sent meanwhile had',
       '  all arrived, and the latencies after. The clients must catch up on their side too.',
+      '--owners: the webhooks name that many owners in turn, and client n subscribes as the app',
+      '  does, to the events of owner n (modulo their number) alone, asking to be told its',
+      "  position; each webhook goes to its owner's clients only. 0 (default): every client takes",
+      '  every event (the webhooks name 50 owners).',
     ].join('\n'),
   );
   process.exit(0);
 }
 function wholeNumber(
-  flag: 'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup' | 'rounds' | 'stall-clients',
+  flag:
+    'clients' | 'rate' | 'seconds' | 'cycles' | 'warmup' | 'rounds' | 'stall-clients' | 'owners',
   least: number,
 ) {
   const text = values[flag];
@@ -166,6 +173,10 @@ const cycles = wholeNumber('cycles', 0);
 const warmupSeconds = wholeNumber('warmup', 0);
 const roundCount = wholeNumber('rounds', 1);
 const clientStallMs = wholeNumber('stall-clients', 0);
+const owners = wholeNumber('owners', 0);
+/** How many clients take webhook `id`: its owner's with --owners, else all. */
+const deliveriesOf = (id: number) =>
+  owners === 0 ? clientCount : clientsOfOwner(id, owners, clientCount);
 /** When the clients are stopped, after the measured seconds begin. */
 const clientStallAtMs = 1_000;
 // Let go again with two seconds of the round left: the second after, and the seconds after that.
@@ -502,6 +513,8 @@ function relayDelayShares(before: Map<string, number>, after: Map<string, number
 interface Round {
   sent: number;
   answered: number;
+  /** Deliveries due: to each client that takes a webhook answered 200. */
+  expected: number;
   delivered: number;
   /** Clients the relay dropped for its heartbeat during the round (they do not reconnect). */
   clientsTimedOut: number;
@@ -548,6 +561,9 @@ async function runRound(clients: number): Promise<Round> {
   await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
+  /** The deliveries each webhook posted is due, in the order of `measured` and `warmup`. */
+  const measuredDue: number[] = [];
+  const warmupDue: number[] = [];
   // The relay's histogram as the measured window starts (its fan-out reports lag by a window).
   const metricsAtStart = new Promise<Awaited<ReturnType<typeof relayMetricsNow>>>((resolve) =>
     setTimeout(() => {
@@ -570,12 +586,14 @@ async function runRound(clients: number): Promise<Round> {
         const id = nextId++;
         const now = new Date().toISOString();
         const sentUs = nowUs();
-        const body = `{"bench_sent_us":${sentUs},"project_id":"bench","event":"account.updated","event_date":"${now}","record_type":"account","record_id":"bench-${id}","sent_at":"${now}","account_id":"bench-${id}","provider":"bamboohr","origin_owner_id":"owner-${id % 50}"}`;
+        const body = `{"bench_sent_us":${sentUs},"project_id":"bench","event":"account.updated","event_date":"${now}","record_type":"account","record_id":"bench-${id}","sent_at":"${now}","account_id":"bench-${id}","provider":"bamboohr","origin_owner_id":"${benchOwner(id, owners || 50)}"}`;
         if (sentUs < measuredFromUs) {
           warmup.push(postWebhook(body));
+          warmupDue.push(deliveriesOf(id));
         } else {
           if (measured.length === 0) measuredStarted = performance.now();
           measured.push(postWebhook(body));
+          measuredDue.push(deliveriesOf(id));
         }
         sent += 1;
       }
@@ -603,11 +621,14 @@ async function runRound(clients: number): Promise<Round> {
   };
   const isStored = (answer: { status: number }) => answer.status === 200;
   const answered = answers.filter(isStored).length;
+  const due = (posted: PostResult[], dues: number[]) =>
+    posted.reduce((sum, answer, i) => sum + (isStored(answer) ? (dues[i] ?? 0) : 0), 0);
+  const expected = due(answers, measuredDue);
   const resumedUs = await clientsResumed;
   const result = await ask(
     {
       type: 'collect',
-      expected: (answered + warmupAnswers.filter(isStored).length) * clients,
+      expected: expected + due(warmupAnswers, warmupDue),
       timeoutMs: 15_000,
       ...(resumedUs !== undefined && { resumedUs }),
     },
@@ -617,6 +638,7 @@ async function runRound(clients: number): Promise<Round> {
     machineStalls: await machineStalls(measuredFromUs),
     sent: measured.length,
     answered,
+    expected,
     delivered: result.delivered,
     clientsTimedOut: (await relayMetricsNow()).clientsTimedOut - timedOutBefore,
     clientsConnectedAtStart,
@@ -648,10 +670,12 @@ function recoveryLine(recovery: StallRecovery): string {
 }
 
 function report(label: string, round: Round, clients: number): void {
-  const expected = round.answered * clients;
+  const { expected } = round;
+  const subscribed =
+    owners === 0 ? '' : `, each taking one of ${owners} owners' events (filters, as the app)`;
   console.log(
     [
-      `${label}: ${clients} ${values.client} clients, target ${rate} webhooks/s for ${seconds} s`,
+      `${label}: ${clients} ${values.client} clients${subscribed}, target ${rate} webhooks/s for ${seconds} s`,
       `  webhooks: ${round.sent} sent, ${round.answered} answered 200, ${(round.answered / round.elapsedSeconds).toFixed(0)}/s achieved`,
       `  deliveries: ${round.delivered} of ${expected} expected${expected > 0 ? ` (${((round.delivered / expected) * 100).toFixed(2)}%)` : ''}; clients the relay dropped as dead (its heartbeat): ${round.clientsTimedOut}${round.clientsConnectedAtStart < clients ? `; ${round.clientsConnectedAtStart} of the ${clients} clients connected as the round began (the benchmark's clients do not reconnect)` : ''}`,
       `  POST-to-200 (stored and fsync'd): ${latencyFigures(round.acceptLatencies, false)}`,
@@ -675,7 +699,7 @@ function roundsSummary(rounds: Round[]): string {
       .map((ms) => ms.toFixed(1))
       .join(', ');
   const complete = rounds.filter(
-    (round) => round.delivered === round.answered * clientCount && round.answered === round.sent,
+    (round) => round.delivered === round.expected && round.answered === round.sent,
   ).length;
   const inRoundOrder = (what: string, figures: (round: Round) => string, unit = '') =>
     `  in round order, ${what}: ${rounds.map(figures).join(', ')}${unit}`;
@@ -751,7 +775,14 @@ if (cpuLimit) console.log(`CPU limit: ${cpuLimit.description}`);
 if (values['relay-arg'].length > 0)
   console.log(`relay arguments added: ${values['relay-arg'].join(' ')}`);
 await ask(
-  { type: 'connect', url: relayUrl, token, count: clientCount, lean: values.client === 'lean' },
+  {
+    type: 'connect',
+    url: relayUrl,
+    token,
+    count: clientCount,
+    lean: values.client === 'lean',
+    owners,
+  },
   'connected',
 );
 await probeReady;
@@ -774,7 +805,7 @@ await measureRounds(1, '');
 
 if (cycles > 0) {
   const head = (await relayHealth()).headSeq;
-  const churn = await ask({ type: 'cycles', count: cycles, cursor: head }, 'cycles-done');
+  const churn = await ask({ type: 'cycles', count: cycles, cursor: head, owners }, 'cycles-done');
   const clientsNow = await settledClientCount(clientCount);
   console.log(
     `${cycles} connect/subscribe/disconnect cycles in ${churn.seconds.toFixed(1)} s; relay reports ${clientsNow} clients connected`,

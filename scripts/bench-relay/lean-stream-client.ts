@@ -93,6 +93,8 @@ export function openLeanStream(
   url: string,
   token: string,
   createReader: (socket: Socket) => (chunk: Buffer) => void,
+  /** More request headers for the upgrade, as name and value. */
+  headers: Record<string, string> = {},
 ): Promise<Socket> {
   const { hostname, port, pathname } = new URL(url);
   const key = randomBytes(16).toString('base64');
@@ -144,6 +146,7 @@ export function openLeanStream(
           'Sec-WebSocket-Version: 13',
           `Sec-WebSocket-Key: ${key}`,
           `Authorization: Bearer ${token}`,
+          ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
           '',
           '',
         ].join('\r\n'),

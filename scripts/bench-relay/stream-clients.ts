@@ -6,19 +6,22 @@
  * across the two processes.
  */
 import WebSocket from 'ws';
+import { relayPositionsHeader } from '../../src/shared/relay-protocol';
+import { benchOwner } from './bench-owners';
 import { readEventMessageFields, type EventMessageFields } from './event-message-fields';
 import { createFrameReader, encodeClientFrame, openLeanStream } from './lean-stream-client';
 import { nowUs } from './monotonic-clock';
 
 export type ClientsRequest =
-  | { type: 'connect'; url: string; token: string; count: number; lean: boolean }
+  /** `owners`: 0, every client takes every event; else client n takes `benchOwner(n, owners)`'s. */
+  | { type: 'connect'; url: string; token: string; count: number; lean: boolean; owners: number }
   | { type: 'round'; sinceUs: number; capacity: number }
   /**
    * `expected`: deliveries of the whole round, warm-up included; the reply counts the measured
    * ones. `resumedUs`: when this process was let go on after being stopped (`--stall-clients`).
    */
   | { type: 'collect'; expected: number; timeoutMs: number; resumedUs?: number }
-  | { type: 'cycles'; count: number; cursor: number }
+  | { type: 'cycles'; count: number; cursor: number; owners: number }
   | { type: 'close' };
 
 export type ClientsReply =
@@ -45,6 +48,31 @@ export interface StallRecovery {
 interface StreamClient {
   close(): Promise<void>;
 }
+
+/**
+ * Where a client starts, and whose events it takes: null, everyone's; an owner's, as the app
+ * subscribes (filters, and its position told).
+ */
+interface Subscription {
+  cursor: number | null;
+  owner: string | null;
+}
+
+const subscribeMessage = ({ cursor, owner }: Subscription) =>
+  JSON.stringify({
+    type: 'subscribe',
+    cursor,
+    ...(owner !== null && { filters: { originOwnerIds: [owner] } }),
+  });
+
+const upgradeHeaders = ({ owner }: Subscription): Record<string, string> =>
+  owner === null ? {} : { [relayPositionsHeader]: '1' };
+
+/** Client `n`'s subscription. */
+const subscriptionOf = (n: number, cursor: number | null, owners: number): Subscription => ({
+  cursor,
+  owner: owners === 0 ? null : benchOwner(n, owners),
+});
 
 const subscribedNeedle = Buffer.from('"subscribed"');
 
@@ -117,34 +145,39 @@ function startAcking(send: (seq: number) => void, lastSeq: () => number): NodeJS
 async function connectLean(
   url: string,
   token: string,
-  cursor: number | null,
+  subscription: Subscription,
 ): Promise<StreamClient> {
   let lastSeq = 0;
   let onSubscribed: () => void = () => undefined;
   const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
-  const stream = await openLeanStream(`${url}/v1/stream`, token, (socket) => {
-    let arrivedUs = 0;
-    const read = createFrameReader({
-      text(data, start, end) {
-        const seq = recordEvent(data, start, end, arrivedUs);
-        if (seq >= 0) lastSeq = seq;
-        else if (isWithin(data, subscribedNeedle, start, end)) onSubscribed();
-      },
-      ping: (payload) => socket.write(encodeClientFrame(0xa, payload)),
-      close: () => socket.end(),
-    });
-    return (chunk) => {
-      arrivedUs = nowUs();
-      read(chunk);
-    };
-  });
+  const stream = await openLeanStream(
+    `${url}/v1/stream`,
+    token,
+    (socket) => {
+      let arrivedUs = 0;
+      const read = createFrameReader({
+        text(data, start, end) {
+          const seq = recordEvent(data, start, end, arrivedUs);
+          if (seq >= 0) lastSeq = seq;
+          else if (isWithin(data, subscribedNeedle, start, end)) onSubscribed();
+        },
+        ping: (payload) => socket.write(encodeClientFrame(0xa, payload)),
+        close: () => socket.end(),
+      });
+      return (chunk) => {
+        arrivedUs = nowUs();
+        read(chunk);
+      };
+    },
+    upgradeHeaders(subscription),
+  );
   stream.on('error', () => stream.destroy());
   const ackTimer = startAcking(
     (seq) => stream.write(encodeClientFrame(0x1, Buffer.from(`{"type":"ack","seq":${seq}}`))),
     () => lastSeq,
   );
   stream.on('close', () => clearInterval(ackTimer));
-  stream.write(encodeClientFrame(0x1, Buffer.from(JSON.stringify({ type: 'subscribe', cursor }))));
+  stream.write(encodeClientFrame(0x1, Buffer.from(subscribeMessage(subscription))));
   await subscribed;
   return {
     close: () =>
@@ -158,10 +191,10 @@ async function connectLean(
 }
 
 /** A client on the `ws` library, as the app's own relay client is built. */
-function connectWs(url: string, token: string, cursor: number | null): Promise<StreamClient> {
+function connectWs(url: string, token: string, subscription: Subscription): Promise<StreamClient> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, ...upgradeHeaders(subscription) },
       skipUTF8Validation: true,
     });
     let lastSeq = 0;
@@ -171,7 +204,7 @@ function connectWs(url: string, token: string, cursor: number | null): Promise<S
     );
     ws.on('close', () => clearInterval(ackTimer));
     ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', cursor })));
+    ws.on('open', () => ws.send(subscribeMessage(subscription)));
     ws.on('message', (data: Buffer) => {
       const seq = recordEvent(data, 0, data.length, nowUs());
       if (seq >= 0) lastSeq = seq;
@@ -197,8 +230,8 @@ async function handle(request: ClientsRequest): Promise<void> {
       relay = { url: request.url, token: request.token };
       const connect = request.lean ? connectLean : connectWs;
       for (let i = 0; i < request.count; i += 50) {
-        const batch = Array.from({ length: Math.min(50, request.count - i) }, () =>
-          connect(request.url, request.token, null),
+        const batch = Array.from({ length: Math.min(50, request.count - i) }, (_, j) =>
+          connect(request.url, request.token, subscriptionOf(i + j, null, request.owners)),
         );
         clients.push(...(await Promise.all(batch)));
       }
@@ -236,8 +269,12 @@ async function handle(request: ClientsRequest): Promise<void> {
       const started = performance.now();
       for (let done = 0; done < request.count; done += 50) {
         const batch = await Promise.all(
-          Array.from({ length: Math.min(50, request.count - done) }, () =>
-            connectWs(relay.url, relay.token, request.cursor),
+          Array.from({ length: Math.min(50, request.count - done) }, (_, j) =>
+            connectWs(
+              relay.url,
+              relay.token,
+              subscriptionOf(done + j, request.cursor, request.owners),
+            ),
           ),
         );
         await Promise.all(batch.map((client) => client.close()));

@@ -51,6 +51,7 @@ describe('relay benchmark command line', () => {
         ['--stall-clients', '8000'],
         '--stall-clients must end 2 s before the round does: at most 7000 ms with --seconds 10',
       ],
+      [['--owners', 'some'], '--owners must be a whole number of 0 or more, got "some"'],
       [
         ['--single-process', '--stream-process'],
         'give --single-process or --stream-process, not both',

@@ -319,6 +319,28 @@ describe('relay benchmark run', () => {
     );
   }, 60_000);
 
+  it('measures clients subscribed as the app subscribes, each to one owner’s events, every delivery due made, through client churn', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--clients', '3', '--owners', '2', '--rate', '50', '--seconds', '1', '--warmup', '0'],
+      ...['--rounds', '1', '--cycles', '20'],
+    ]);
+    expect(code, stderr).toBe(0);
+    const rounds = stdout
+      .split(
+        /^round \d+(?: \(after the cycles\))?: 3 lean clients, each taking one of 2 owners' events \(filters, as the app\), /m,
+      )
+      .slice(1);
+    expect(rounds).toHaveLength(2);
+    for (const round of rounds) {
+      const answered = Number(/webhooks: \d+ sent, (\d+) answered 200/.exec(round)?.[1]);
+      const deliveries = /deliveries: (\d+) of (\d+) expected/.exec(round);
+      expect(answered).toBeGreaterThanOrEqual(45);
+      // Owner 0's webhooks go to clients 0 and 2, owner 1's to client 1, the owners in turn.
+      expect(Math.abs(Number(deliveries?.[2]) - answered * 1.5)).toBeLessThanOrEqual(0.5);
+      expect(deliveries?.[1]).toBe(deliveries?.[2]);
+    }
+  }, 60_000);
+
   it('says how many clients the relay dropped for its heartbeat, and how many the next round had', async () => {
     const { code, stdout, stderr } = await runBench([
       ...['--clients', '3', '--rate', '50', '--seconds', '6', '--warmup', '0'],
