@@ -58,6 +58,7 @@ export function createFanOut(options: {
         // One buffer for one write per subscriber; the frames of one commit (side by side) are
         // written as they are, not copied.
         frames: runs.length === 1 ? (runs[0] as Buffer) : Buffer.concat(runs),
+        events: sent,
       };
       for (const connection of connections) connection.deliverNew(batch);
       options.onSent?.(sent);

@@ -65,6 +65,7 @@ function subscribeOver(
   cursor: number,
   subscribers = 1,
   committed: CommittedEvents = eventLog,
+  filters?: { originOwnerIds: string[] },
 ): StreamConnection {
   const connection = createStreamConnection({
     ws,
@@ -85,7 +86,7 @@ function subscribeOver(
     queueLimitBytes: () => queueLimitBytes(subscribers),
     onClose: () => undefined,
   });
-  ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor })), false);
+  ws.emit('message', Buffer.from(JSON.stringify({ type: 'subscribe', cursor, filters })), false);
   return connection;
 }
 
@@ -165,21 +166,76 @@ describe('a subscriber catching up', () => {
     expect(socket.writableLength).toBe(framesRead);
   });
 
-  it('is sent a burst of new events larger than the room left in its socket only up to that room', async () => {
+  it.each([
+    { with: 'no filters', filters: undefined },
+    { with: 'filters that pass them', filters: { originOwnerIds: ['acme'] } },
+  ])(
+    'is sent a burst of new events larger than the room left in its socket only up to that room ($with)',
+    async ({ filters }) => {
+      temp = makeTempDir('stream-connection');
+      eventLog = openFileEventLog({ dataDir: temp.path });
+      const { ws, socket } = stalledSubscriber();
+      // One of 1,000 subscribers, caught up: 64 KiB of room.
+      const connection = subscribeOver(ws, socket, 0, 1_000, eventLog, filters);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Five new events of 20 KB, committed together: 100 KB in one batch of the fan-out's.
+      for (let i = 0; i < 5; i++)
+        await eventLog.append(logEvent({ account_id: `burst-${i}`, padding: 'u'.repeat(20_000) }));
+      const events = toOutgoingEvents(eventLog.readAfter(0, 5));
+      const frames = Buffer.concat(events.map((e) => e.frame));
+      connection.deliverNew({ afterSeq: 0, lastSeq: 5, count: 5, frames, events });
+      await eventually(() => expect(socket.writableLength).toBeGreaterThanOrEqual(64 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(socket.writableLength).toBeLessThan(64 * 1024 + 21_000);
+      ws.emit('close');
+    },
+  );
+
+  it('with filters, caught up, takes what they pass of each new batch as it comes, without reading the log again', async () => {
     temp = makeTempDir('stream-connection');
     eventLog = openFileEventLog({ dataDir: temp.path });
-    const { ws, socket } = stalledSubscriber();
-    // One of 1,000 subscribers, caught up: 64 KiB of room.
-    const connection = subscribeOver(ws, socket, 0, 1_000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // Five new events of 20 KB, committed together: 100 KB in one batch of the fan-out's.
-    for (let i = 0; i < 5; i++)
-      await eventLog.append(logEvent({ account_id: `burst-${i}`, padding: 'u'.repeat(20_000) }));
-    const frames = Buffer.concat(toOutgoingEvents(eventLog.readAfter(0, 5)).map((e) => e.frame));
-    connection.deliverNew({ afterSeq: 0, lastSeq: 5, count: 5, frames });
-    await eventually(() => expect(socket.writableLength).toBeGreaterThanOrEqual(64 * 1024));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(socket.writableLength).toBeLessThan(64 * 1024 + 21_000);
+    let reads = 0;
+    const countingReads: CommittedEvents = {
+      readAfter: (cursor, limit, maxBytes) => {
+        reads += 1;
+        return eventLog.readAfter(cursor, limit, maxBytes);
+      },
+      headSeq: () => eventLog.headSeq(),
+      oldestSeq: () => eventLog.oldestSeq(),
+      onCommit: (listener) => eventLog.onCommit(listener),
+    };
+    const received: number[] = [];
+    const socket = new Writable({
+      writev(chunks, done) {
+        for (const { chunk } of chunks)
+          for (const match of (chunk as Buffer).toString().matchAll(/"type":"event","seq":(\d+)/g))
+            received.push(Number(match[1]));
+        done();
+      },
+    });
+    const ws = fakeWebSocket();
+    const connection = subscribeOver(ws, socket, 0, 1, countingReads, {
+      originOwnerIds: ['acme'],
+    });
+    // Caught up: its read of the empty log found nothing.
+    await eventually(() => expect(reads).toBe(1));
+    const batchOf = async (...owners: string[]) => {
+      const afterSeq = eventLog.headSeq();
+      for (const owner of owners)
+        await eventLog.append(
+          logEvent({ account_id: `new-${eventLog.headSeq()}`, origin_owner_id: owner }),
+        );
+      const events = toOutgoingEvents(eventLog.readAfter(afterSeq, owners.length));
+      const frames = Buffer.concat(events.map((e) => e.frame));
+      return { afterSeq, lastSeq: afterSeq + owners.length, count: owners.length, frames, events };
+    };
+
+    connection.deliverNew(await batchOf('acme', 'globex', 'acme'));
+    // None of its: passed over, its position moved on all the same.
+    connection.deliverNew(await batchOf('globex'));
+    connection.deliverNew(await batchOf('globex', 'acme'));
+    await eventually(() => expect(received).toEqual([1, 3, 6]));
+    expect(reads).toBe(1);
     ws.emit('close');
   });
 
