@@ -350,7 +350,8 @@ export function createStreamConnection(options: {
   /**
    * Tells a subscriber with filters how far it has been sent the log, where events passed over
    * moved it on: the events before it went out first, on the same socket. Not after each live
-   * batch: a filtered subscriber is pumped for each, and most would pass it over.
+   * batch: a subscriber with filters passes over most of them, and would be sent a message for
+   * each all the same.
    */
   function tellPosition(): void {
     if (!options.tellsPositions || subscription === null || subscription.filter === null) return;
