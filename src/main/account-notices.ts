@@ -38,12 +38,18 @@ const noticesPerBurstMax = 3;
  * finished an auth link on their own device), an account that came to need re-linking, one
  * disconnected elsewhere (in StackOne, or from another app), and one gone while still pending
  * (never linked, as far as this app saw). Everything else (pending, verified unchanged,
- * disconnected from this app, and accounts linked before their customer was added here, found as
- * it is: a colleague's, say) says nothing.
+ * disconnected from this app, accounts linked before their customer was added here, found as
+ * it is: a colleague's, say, and accounts brought back that an earlier release took for deleted)
+ * says nothing.
  */
 export function createAccountChangeWatch(options: {
   /** The accounts as they are when watching starts: none of them is news. */
   accounts: readonly LinkedAccountView[];
+  /**
+   * Accounts taken for deleted when watching starts. One of them seen again was brought back (an
+   * earlier release took it for deleted), not linked: not told as linked.
+   */
+  deletedAccountIds?: readonly string[];
   customerName: (customerId: string) => string | undefined;
   /** When the customer was added here (ISO); undefined for one the app does not have. */
   customerAddedAt: (customerId: string) => string | undefined;
@@ -56,6 +62,8 @@ export function createAccountChangeWatch(options: {
   }
   /** Accounts this app is disconnecting: their going is the implementer's own doing. */
   const disconnectingHere = new Set<string>();
+  /** Accounts taken for deleted, or seen to go: one seen again came back, and was linked before. */
+  const gone = new Set(options.deletedAccountIds);
 
   return {
     /**
@@ -82,11 +90,13 @@ export function createAccountChangeWatch(options: {
       const seenBefore = lastSeen.get(customerId) ?? new Map<string, LinkedAccountView>();
       const seen = new Map(accounts.map((account) => [account.id, account]));
       lastSeen.set(customerId, seen);
-      for (const [id, gone] of seenBefore) {
-        if (seen.has(id) || disconnectingHere.has(id)) continue;
-        const name = accountDisplayName(gone);
+      for (const [id, account] of seenBefore) {
+        if (seen.has(id)) continue;
+        gone.add(id);
+        if (disconnectingHere.has(id)) continue;
+        const name = accountDisplayName(account);
         changes.push(
-          gone.status === 'pending'
+          account.status === 'pending'
             ? {
                 customerId,
                 customerName,
@@ -110,9 +120,11 @@ export function createAccountChangeWatch(options: {
         if (before === account.status) continue;
         const name = accountDisplayName(account);
         const wasBroken = before !== undefined && needsRelink({ status: before });
+        const cameBack = gone.delete(account.id);
         if (
           account.status === 'active' &&
-          (before === 'pending' || (before === undefined && !linkedBeforeAdded(account)))
+          (before === 'pending' ||
+            (before === undefined && !cameBack && !linkedBeforeAdded(account)))
         ) {
           changes.push({
             customerId,

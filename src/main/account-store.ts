@@ -119,6 +119,8 @@ export interface AccountStore {
   pendingAccounts(): LinkedAccountView[];
   getAccount(accountId: string): LinkedAccountView | undefined;
   isDeleted(accountId: string): boolean;
+  /** The accounts the app takes for deleted (StackOne said so), by id. */
+  deletedAccountIds(): string[];
   /** The Hub or an event says the account exists; StackOne has not confirmed its state yet. */
   /** `label`: the one StackOne was asked to give it, shown until StackOne's own answer. */
   recordPending(account: {
@@ -430,6 +432,7 @@ export function openAccountStore(options: {
       return account && !account.deleted ? view(account) : undefined;
     },
     isDeleted: (accountId) => accounts.get(accountId)?.deleted === true,
+    deletedAccountIds: () => [...accounts.values()].filter((a) => a.deleted).map((a) => a.id),
     recordPending({ id, customerId, provider, label }) {
       const existing = accounts.get(id);
       if (existing) return view(existing);

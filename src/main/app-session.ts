@@ -162,6 +162,7 @@ export function createAppSession(deps: {
     const network = profile.mode === 'live' ? deps.liveNetwork : undefined;
     const changeWatch = createAccountChangeWatch({
       accounts: store.listCustomers().flatMap((customer) => store.accountsOf(customer.id)),
+      deletedAccountIds: store.deletedAccountIds(),
       customerName: (id) => store.getCustomer(id)?.name,
       customerAddedAt: (id) => store.getCustomer(id)?.createdAt,
     });

@@ -313,11 +313,13 @@ describe('account store on a conf file', () => {
     const store = openStore(temp.path);
     store.addCustomer({ id: 'acme', name: 'Acme Ltd' });
     store.applyDeleted({ id: 'acc-1', customerId: 'acme', provider: 'bamboohr' });
+    expect(store.deletedAccountIds()).toEqual(['acc-1']);
     const changed: string[][] = [];
     store.onAccountsChanged((customerIds) => changed.push([...customerIds]));
 
     store.restoreDeleted(remote({ status: 'error' }));
     expect(store.isDeleted('acc-1')).toBe(false);
+    expect(store.deletedAccountIds()).toEqual([]);
     expect(store.accountsOf('acme')).toEqual([
       expect.objectContaining({ id: 'acc-1', status: 'error', provider: 'bamboohr' }),
     ]);

@@ -1241,6 +1241,36 @@ describe('the app session', () => {
     expect(afterRestart).toEqual([]);
   });
 
+  it('tells of no account brought back that an earlier release took for deleted, StackOne having it', async () => {
+    const first = await openSession();
+    await first.handlers.createCustomer({ id: 'acme', name: 'Acme Ltd' });
+    const hubSession = await first.handlers.createConnectSession({ customerId: 'acme' });
+    const id = await linkBambooHrThroughHub(hubSession.hubBaseUrl, hubSession.token);
+    await eventually(async () =>
+      expect(await first.handlers.listAccounts({ customerId: 'acme' })).toMatchObject([
+        { id, status: 'active' },
+      ]),
+    );
+    await first.stop();
+    // As an earlier release left it: taken for deleted, for good.
+    const file = join(world.storeDir, `${accountStoreName('demo')}.json`);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      accounts: { id: string; status: string; deleted: boolean }[];
+    };
+    for (const account of saved.accounts)
+      Object.assign(account, { status: 'deleted', deleted: true });
+    writeFileSync(file, JSON.stringify(saved));
+
+    const notices: AccountNotice[] = [];
+    const second = await openSession({ notices });
+    await eventually(async () =>
+      expect(await second.handlers.listAccounts({ customerId: 'acme' })).toMatchObject([
+        { id, status: 'active' },
+      ]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notices).toEqual([]);
+  });
   it('starts the demo afresh: its customers, accounts and links gone, in the app and in its StackOne; live mode untouched', async () => {
     const session = await openSession();
     await session.handlers.switchToLiveMode(liveInput());

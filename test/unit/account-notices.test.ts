@@ -125,6 +125,23 @@ describe('accounts found as their customer is added', () => {
 });
 
 describe('accounts disconnected elsewhere', () => {
+  it('not one brought back that was taken for deleted, when watching started or since; one that needs re-linking is told', () => {
+    const watch = createAccountChangeWatch({
+      accounts: [account('a1', 'active')],
+      deletedAccountIds: ['old'],
+      customerName: (id) => names[id],
+      customerAddedAt: (id) => addedAt[id],
+    });
+    expect(titles(watch, [account('a1', 'active'), account('old', 'active')])).toEqual([]);
+    expect(titles(watch, [account('old', 'active')])).toEqual(['Acme Ltd: BambooHR disconnected']);
+    expect(titles(watch, [account('old', 'active'), account('a1', 'error')])).toEqual([
+      'Acme Ltd: BambooHR needs re-linking',
+    ]);
+    expect(
+      titles(watch, [account('old', 'active'), account('a1', 'error'), account('a2', 'active')]),
+    ).toEqual(['Acme Ltd: BambooHR linked']);
+  });
+
   it('an account gone from its customer’s list is told once, by the name the app gives it', () => {
     const watch = watching([
       account('a1', 'active'),
