@@ -47,7 +47,7 @@ export function createAccountChangeWatch(options: {
   accounts: readonly LinkedAccountView[];
   /**
    * Accounts taken for deleted when watching starts. One of them seen again was brought back (an
-   * earlier release took it for deleted), not linked: not told as linked.
+   * earlier release took it for deleted): not told as linked.
    */
   deletedAccountIds?: readonly string[];
   customerName: (customerId: string) => string | undefined;
@@ -62,8 +62,11 @@ export function createAccountChangeWatch(options: {
   }
   /** Accounts this app is disconnecting: their going is the implementer's own doing. */
   const disconnectingHere = new Set<string>();
-  /** Accounts taken for deleted, or seen to go: one seen again came back, and was linked before. */
-  const gone = new Set(options.deletedAccountIds);
+  /**
+   * Accounts taken for deleted as watching started. One seen since was brought back, linked long
+   * before: as the accounts as they were then, no news. (One seen to go since and back is told.)
+   */
+  const takenForDeletedAtStart = new Set(options.deletedAccountIds);
 
   return {
     /**
@@ -90,13 +93,11 @@ export function createAccountChangeWatch(options: {
       const seenBefore = lastSeen.get(customerId) ?? new Map<string, LinkedAccountView>();
       const seen = new Map(accounts.map((account) => [account.id, account]));
       lastSeen.set(customerId, seen);
-      for (const [id, account] of seenBefore) {
-        if (seen.has(id)) continue;
-        gone.add(id);
-        if (disconnectingHere.has(id)) continue;
-        const name = accountDisplayName(account);
+      for (const [id, gone] of seenBefore) {
+        if (seen.has(id) || disconnectingHere.has(id)) continue;
+        const name = accountDisplayName(gone);
         changes.push(
-          account.status === 'pending'
+          gone.status === 'pending'
             ? {
                 customerId,
                 customerName,
@@ -120,11 +121,11 @@ export function createAccountChangeWatch(options: {
         if (before === account.status) continue;
         const name = accountDisplayName(account);
         const wasBroken = before !== undefined && needsRelink({ status: before });
-        const cameBack = gone.delete(account.id);
+        const broughtBack = takenForDeletedAtStart.delete(account.id);
         if (
           account.status === 'active' &&
           (before === 'pending' ||
-            (before === undefined && !cameBack && !linkedBeforeAdded(account)))
+            (before === undefined && !broughtBack && !linkedBeforeAdded(account)))
         ) {
           changes.push({
             customerId,

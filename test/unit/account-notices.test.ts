@@ -125,23 +125,33 @@ describe('accounts found as their customer is added', () => {
 });
 
 describe('accounts disconnected elsewhere', () => {
-  it('not one brought back that was taken for deleted, when watching started or since; one that needs re-linking is told', () => {
+  it('not one brought back that was taken for deleted when watching started; one that needs re-linking, and one seen to go since, are told', () => {
     const watch = createAccountChangeWatch({
-      accounts: [account('a1', 'active')],
-      deletedAccountIds: ['old'],
+      accounts: [account('a1', 'pending')],
+      deletedAccountIds: ['old', 'old-broken'],
       customerName: (id) => names[id],
       customerAddedAt: (id) => addedAt[id],
     });
-    expect(titles(watch, [account('a1', 'active'), account('old', 'active')])).toEqual([]);
-    expect(titles(watch, [account('old', 'active')])).toEqual(['Acme Ltd: BambooHR disconnected']);
-    expect(titles(watch, [account('old', 'active'), account('a1', 'error')])).toEqual([
-      'Acme Ltd: BambooHR needs re-linking',
+    expect(titles(watch, [account('a1', 'pending'), account('old', 'active')])).toEqual([]);
+    expect(
+      titles(watch, [
+        account('a1', 'pending'),
+        account('old', 'active'),
+        account('old-broken', 'expired'),
+      ]),
+    ).toEqual(['Acme Ltd: BambooHR needs re-linking']);
+    // Gone while pending (told not linked after all), then brought back by StackOne: linked.
+    expect(titles(watch, [account('old', 'active'), account('old-broken', 'expired')])).toEqual([
+      'Acme Ltd: BambooHR not linked after all',
     ]);
     expect(
-      titles(watch, [account('old', 'active'), account('a1', 'error'), account('a2', 'active')]),
+      titles(watch, [
+        account('old', 'active'),
+        account('old-broken', 'expired'),
+        account('a1', 'active'),
+      ]),
     ).toEqual(['Acme Ltd: BambooHR linked']);
   });
-
   it('an account gone from its customer’s list is told once, by the name the app gives it', () => {
     const watch = watching([
       account('a1', 'active'),
