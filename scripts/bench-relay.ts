@@ -553,12 +553,15 @@ let nextId = 0;
  * them, so the measured window starts under load rather than from idle. Only webhooks stamped
  * after the warm-up count, in this process and in the clients'.
  */
-async function runRound(clients: number): Promise<Round> {
+async function runRound(): Promise<Round> {
   const total = Math.round(rate * (warmupSeconds + seconds));
   const measuredFromUs = nowUs() + warmupSeconds * 1_000_000;
   const timedOutBefore = (await relayMetricsNow()).clientsTimedOut;
   const clientsConnectedAtStart = (await relayHealth()).clients;
-  await ask({ type: 'round', sinceUs: measuredFromUs, capacity: total * clients }, 'round-ready');
+  // Room for every delivery due (with --owners, far fewer than one per webhook per client).
+  let capacity = 0;
+  for (let id = nextId; id < nextId + total; id++) capacity += deliveriesOf(id);
+  await ask({ type: 'round', sinceUs: measuredFromUs, capacity }, 'round-ready');
   const measured: Promise<PostResult>[] = [];
   const warmup: Promise<PostResult>[] = [];
   /** The deliveries each webhook posted is due, in the order of `measured` and `warmup`. */
@@ -794,7 +797,7 @@ await relayMetricsNow();
 async function measureRounds(firstNumber: number, label: string): Promise<void> {
   const measuredRounds: Round[] = [];
   for (let round = firstNumber; round < firstNumber + roundCount; round++) {
-    const measured = await runRound(clientCount);
+    const measured = await runRound();
     report(`round ${round}${label}`, measured, clientCount);
     measuredRounds.push(measured);
   }

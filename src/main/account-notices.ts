@@ -62,10 +62,7 @@ export function createAccountChangeWatch(options: {
   }
   /** Accounts this app is disconnecting: their going is the implementer's own doing. */
   const disconnectingHere = new Set<string>();
-  /**
-   * Accounts taken for deleted as watching started. One seen since was brought back, linked long
-   * before: as the accounts as they were then, no news. (One seen to go since and back is told.)
-   */
+  /** Emptied as they are seen: one seen to go since and back is told, as any other. */
   const takenForDeletedAtStart = new Set(options.deletedAccountIds);
 
   return {
